@@ -1,0 +1,32 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { LoggerModule } from 'nestjs-pino';
+import { buildLoggerParams } from './common/logging/logger.options.js';
+import { AppConfig } from './config/app-config.js';
+import { ConfigModule, type Environment } from './config/config.module.js';
+import { DatabaseModule } from './database/database.module.js';
+import { HealthModule } from './health/health.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
+
+/** Composition root: the only place that lists feature modules. */
+@Module({})
+export class AppModule {
+  static forRoot(env: Environment = process.env): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(env),
+        LoggerModule.forRootAsync({ inject: [AppConfig], useFactory: buildLoggerParams }),
+        ThrottlerModule.forRootAsync({
+          inject: [AppConfig],
+          useFactory: (config: AppConfig) => [{ ttl: config.api.throttleTtlSeconds * 1000, limit: config.api.throttleLimit }],
+        }),
+        DatabaseModule,
+        MetricsModule,
+        HealthModule,
+      ],
+      providers: [{ provide: APP_GUARD, useClass: ThrottlerGuard }],
+    };
+  }
+}

@@ -1,0 +1,69 @@
+import helmet from '@fastify/helmet';
+import { type INestApplication } from '@nestjs/common';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import type { IncomingMessage } from 'node:http';
+import { AllExceptionsFilter } from './common/http/all-exceptions.filter.js';
+import { REQUEST_ID_HEADER, requestIdFor } from './common/http/request-id.js';
+import { createValidationPipe } from './common/http/validation.js';
+import { AppConfig } from './config/app-config.js';
+import { MetricsService } from './metrics/metrics.service.js';
+
+/** The HTTP adapter: fastify, request ids taken from X-Request-Id or generated. */
+export function createHttpAdapter(): FastifyAdapter {
+  return new FastifyAdapter({
+    bodyLimit: 1024 * 1024,
+    trustProxy: true,
+    genReqId: (req: IncomingMessage) => {
+      const id = requestIdFor(req);
+      // pino-http reuses req.id, so logs and the response header carry the same id.
+      (req as IncomingMessage & { id?: string }).id = id;
+      return id;
+    },
+  });
+}
+
+/**
+ * Everything main.ts and the tests both need, so the tested app is the shipped app: logger, global
+ * validation and error filter, security headers, CORS, Swagger, request metrics, shutdown hooks.
+ */
+export async function setupApp(app: NestFastifyApplication): Promise<INestApplication> {
+  const config = app.get(AppConfig);
+  app.useLogger(app.get(Logger));
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new AllExceptionsFilter());
+  app.enableCors({ origin: config.api.corsOrigins === '*' ? true : [...config.api.corsOrigins] });
+  await app.register(helmet as never, {
+    // Swagger UI needs inline scripts and styles.
+    contentSecurityPolicy: {
+      directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:', 'validator.swagger.io'] },
+    },
+  });
+
+  const metrics = app.get(MetricsService);
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header(REQUEST_ID_HEADER, request.id);
+    done();
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.apiRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    done();
+  });
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Kasparro ETL')
+      .setDescription('Crypto market data and news from several sources, normalised into one canonical model.')
+      .setVersion('1.0')
+      .addApiKey({ type: 'apiKey', name: 'x-api-key', in: 'header' }, 'admin-key')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+
+  app.enableShutdownHooks();
+  return app;
+}

@@ -1,0 +1,66 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { AssetEntity } from './asset.entity.js';
+
+/** One source's observation of one asset at one instant. Money and supply are numeric (strings in JS). */
+@Entity('market_quotes')
+@Unique('uq_market_quotes_asset_source_observed', ['assetId', 'source', 'observedAt'])
+@Index('ix_market_quotes_observed_id', ['observedAt', 'id'])
+@Index('ix_market_quotes_asset_observed_id', ['assetId', 'observedAt', 'id'])
+@Index('ix_market_quotes_source_observed_id', ['source', 'observedAt', 'id'])
+@Index('ix_market_quotes_price_id', ['priceUsd', 'id'])
+export class MarketQuoteEntity {
+  @PrimaryGeneratedColumn({ type: 'bigint' })
+  id: string;
+
+  @Column('uuid', { name: 'asset_id' })
+  assetId: string;
+
+  @ManyToOne(() => AssetEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'asset_id', foreignKeyConstraintName: 'fk_market_quotes_asset' })
+  asset?: AssetEntity;
+
+  @Column('text')
+  source: string;
+
+  @Column('text', { name: 'source_asset_id' })
+  sourceAssetId: string;
+
+  @Column('timestamptz', { name: 'observed_at' })
+  observedAt: Date;
+
+  @Column('numeric', { name: 'price_usd' })
+  priceUsd: string;
+
+  @Column('numeric', { name: 'market_cap_usd', nullable: true })
+  marketCapUsd: string | null;
+
+  @Column('numeric', { name: 'volume_24h_usd', nullable: true })
+  volume24hUsd: string | null;
+
+  @Column('numeric', { name: 'change_24h_pct', nullable: true })
+  change24hPct: string | null;
+
+  @Column('int', { nullable: true })
+  rank: number | null;
+
+  @Column('numeric', { name: 'circulating_supply', nullable: true })
+  circulatingSupply: string | null;
+
+  @Column('numeric', { name: 'total_supply', nullable: true })
+  totalSupply: string | null;
+
+  @Column('numeric', { name: 'max_supply', nullable: true })
+  maxSupply: string | null;
+
+  @Column('text', { name: 'content_hash' })
+  contentHash: string;
+
+  @Column('bigint', { name: 'run_id', nullable: true })
+  runId: string | null;
+
+  @Column('timestamptz', { name: 'ingested_at', default: () => 'now()' })
+  ingestedAt: Date;
+
+  @Column('timestamptz', { name: 'updated_at', default: () => 'now()' })
+  updatedAt: Date;
+}

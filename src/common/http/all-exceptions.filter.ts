@@ -1,0 +1,47 @@
+import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
+import { requestIdOf } from './request-id.js';
+
+interface ReplyLike {
+  status(code: number): ReplyLike;
+  header(name: string, value: string): ReplyLike;
+  send(body: unknown): void;
+}
+
+/**
+ * Every error leaves as JSON with the request id. HttpExceptions keep their status and body; anything
+ * else is a 500 whose details are logged, never sent (no stack traces to clients).
+ */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger(AllExceptionsFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const reply = ctx.getResponse<ReplyLike>();
+    const requestId = requestIdOf(ctx.getRequest());
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      const body = typeof response === 'string' ? { statusCode: status, message: response } : response;
+      reply.status(status).send({ ...(body as object), request_id: requestId });
+      return;
+    }
+    if (isBodyParserError(exception)) {
+      reply.status(exception.statusCode).send({ statusCode: exception.statusCode, error: 'Bad Request', message: exception.message, request_id: requestId });
+      return;
+    }
+    this.logger.error({ err: exception, requestId }, 'unhandled error');
+    reply.status(HttpStatus.INTERNAL_SERVER_ERROR).send({
+      statusCode: 500,
+      error: 'Internal Server Error',
+      message: 'Internal server error',
+      request_id: requestId,
+    });
+  }
+}
+
+/** Fastify's own 4xx errors (bad JSON body, body too large) carry a statusCode < 500. */
+function isBodyParserError(e: unknown): e is { statusCode: number; message: string } {
+  const code = (e as { statusCode?: unknown })?.statusCode;
+  return typeof code === 'number' && code >= 400 && code < 500;
+}

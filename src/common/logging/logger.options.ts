@@ -1,0 +1,55 @@
+import type { IncomingMessage } from 'node:http';
+import type { Params } from 'nestjs-pino';
+import type { AppConfig } from '../../config/app-config.js';
+
+/** Headers and fields that may carry credentials: never written to logs. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'req.headers["x-cg-demo-api-key"]',
+  'req.headers["x-cg-pro-api-key"]',
+  'res.headers["set-cookie"]',
+  '*.apiKey',
+  '*.api_key',
+  '*.adminApiKey',
+  '*.password',
+  '*.authorization',
+  '*.headers.authorization',
+  '*.headers["x-cg-demo-api-key"]',
+  '*.headers["x-cg-pro-api-key"]',
+  '*.databaseUrl',
+];
+
+const SECRET_PARAM = /(key|token|secret|password|auth)/i;
+
+/** A URL with the values of credential-like query parameters masked, for logging. */
+export function maskUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const params = new URLSearchParams(url.slice(q + 1));
+  for (const name of [...params.keys()]) if (SECRET_PARAM.test(name)) params.set(name, '[Redacted]');
+  return `${url.slice(0, q)}?${params.toString()}`;
+}
+
+const QUIET_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
+
+export function buildLoggerParams(config: AppConfig): Params {
+  return {
+    pinoHttp: {
+      level: config.logLevel,
+      redact: { paths: REDACTED_PATHS, censor: '[Redacted]' },
+      // Probes and scrapes every few seconds would drown the useful lines.
+      autoLogging: { ignore: (req: IncomingMessage) => QUIET_ROUTES.has((req.url ?? '').split('?')[0]) },
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string; headers: Record<string, unknown> }) => ({
+          id: req.id,
+          method: req.method,
+          url: maskUrl(req.url),
+          headers: req.headers,
+        }),
+      },
+      customProps: () => ({ service: 'kasparro-etl' }),
+    },
+  };
+}

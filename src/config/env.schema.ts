@@ -1,0 +1,100 @@
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsNumber, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+
+const toBoolean = ({ value }: { value: unknown }): unknown => {
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(v)) return true;
+  if (['false', '0', 'no', 'off'].includes(v)) return false;
+  return value;
+};
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+const toNumber = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value;
+const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+export const APP_ROLES = ['all', 'api', 'worker'] as const;
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * Cross-cutting environment variables. Source-specific variables live with their source module.
+ * Names are a public contract: operators, compose files and tests set them.
+ */
+export class EnvSchema {
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT = 8000;
+
+  @Transform(emptyToUndefined) @IsOptional() @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' })
+  DATABASE_URL?: string;
+
+  @IsString() @MinLength(1)
+  EMBEDDED_PG_DIR = '.data/postgres';
+
+  @Transform(toInt) @IsInt() @Min(1024) @Max(65535)
+  EMBEDDED_PG_PORT = 54329;
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  @Transform(emptyToUndefined) @IsOptional() @IsString() @MinLength(16, { message: 'ADMIN_API_KEY must be at least 16 characters' })
+  ADMIN_API_KEY?: string;
+
+  @IsIn(APP_ROLES)
+  APP_ROLE: (typeof APP_ROLES)[number] = 'all';
+
+  @Matches(/^\s*[a-z0-9_-]+(\s*,\s*[a-z0-9_-]+)*\s*$|^\s*$/, { message: 'ETL_SOURCES must be a comma-separated list of source ids (e.g. csv,coinpaprika)' })
+  ETL_SOURCES = 'csv,coinpaprika,coingecko,rss';
+
+  @Matches(/^(\S+\s+){4,5}\S+$/, { message: 'ETL_CRON must be a cron expression with 5 or 6 fields (e.g. "0 */6 * * *")' })
+  ETL_CRON = '0 */6 * * *';
+
+  @Transform(toBoolean) @IsBoolean()
+  ETL_SCHEDULER_ENABLED = true;
+
+  @Transform(toBoolean) @IsBoolean()
+  ETL_RUN_ON_START = true;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(50000)
+  ETL_BATCH_SIZE = 2000;
+
+  @Transform(emptyToUndefined) @IsOptional() @IsString()
+  ETL_FAILURE_INJECTION?: string;
+
+  @IsIn(['evolve', 'freeze'])
+  ETL_DRIFT_POLICY: 'evolve' | 'freeze' = 'evolve';
+
+  @Transform(toNumber) @IsNumber() @Min(0) @Max(1)
+  ETL_DRIFT_RENAME_THRESHOLD = 0.8;
+
+  @Transform(toNumber) @IsNumber() @Min(0)
+  ETL_PRICE_DIVERGENCE_PCT = 5;
+
+  @Transform(toInt) @IsInt() @Min(0)
+  ETL_LOOKBACK_SECONDS = 0;
+
+  @Transform(toInt) @IsInt() @Min(1)
+  ETL_FRESHNESS_BUDGET_SECONDS = 43200;
+
+  @Transform(toInt) @IsInt() @Min(100)
+  HTTP_TIMEOUT_MS = 15000;
+
+  @Transform(toInt) @IsInt() @Min(0)
+  HTTP_MAX_RETRIES = 5;
+
+  @Transform(toInt) @IsInt() @Min(0)
+  HTTP_RETRY_BASE_MS = 500;
+
+  @Transform(toInt) @IsInt() @Min(0)
+  HTTP_RETRY_MAX_WAIT_MS = 60000;
+
+  @Transform(toInt) @IsInt() @Min(1)
+  API_THROTTLE_LIMIT = 300;
+
+  @Transform(toInt) @IsInt() @Min(1)
+  API_THROTTLE_TTL_SECONDS = 60;
+
+  @IsString()
+  CORS_ORIGINS = '*';
+}

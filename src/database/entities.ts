@@ -1,0 +1,26 @@
+import { AssetSourceIdEntity } from '../catalog/entities/asset-source-id.entity.js';
+import { AssetEntity } from '../catalog/entities/asset.entity.js';
+import { MarketQuoteEntity } from '../catalog/entities/market-quote.entity.js';
+import { NewsAssetMentionEntity } from '../catalog/entities/news-asset-mention.entity.js';
+import { NewsItemEntity } from '../catalog/entities/news-item.entity.js';
+import { CheckpointEntity } from '../etl/checkpoint/checkpoint.entity.js';
+import { DriftEventEntity } from '../etl/drift/drift-event.entity.js';
+import { QuarantinedRecordEntity } from '../etl/quarantine/quarantined-record.entity.js';
+import { RawRecordEntity } from '../etl/raw/raw-record.entity.js';
+import { EtlRunEntity } from '../runs/etl-run.entity.js';
+import { EtlSourceRunEntity } from '../runs/etl-source-run.entity.js';
+
+/** Every entity, listed explicitly: globs break between src/ and dist/. */
+export const ENTITIES = [
+  AssetEntity,
+  AssetSourceIdEntity,
+  MarketQuoteEntity,
+  NewsItemEntity,
+  NewsAssetMentionEntity,
+  RawRecordEntity,
+  CheckpointEntity,
+  DriftEventEntity,
+  QuarantinedRecordEntity,
+  EtlRunEntity,
+  EtlSourceRunEntity,
+];

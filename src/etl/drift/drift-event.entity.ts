@@ -1,0 +1,53 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
+
+/** One kind of schema drift on one field of a stream; repeated sightings bump `occurrences`. */
+@Entity('drift_events')
+@Unique('uq_drift_events_identity', ['source', 'stream', 'kind', 'field', 'candidate'])
+@Index('ix_drift_events_last_seen', ['lastSeenAt'])
+export class DriftEventEntity {
+  @PrimaryGeneratedColumn({ type: 'bigint' })
+  id: string;
+
+  @Column('text')
+  source: string;
+
+  @Column('text')
+  stream: string;
+
+  /** added | missing | type_changed | renamed */
+  @Column('text')
+  kind: string;
+
+  @Column('text')
+  field: string;
+
+  /** For renames: the observed field believed to replace `field`; '' otherwise. */
+  @Column('text', { default: '' })
+  candidate: string;
+
+  @Column('numeric', { precision: 4, scale: 3, nullable: true })
+  confidence: string | null;
+
+  /** info | warning | critical */
+  @Column('text')
+  severity: string;
+
+  /** applied | quarantined | logged */
+  @Column('text')
+  action: string;
+
+  @Column('jsonb', { nullable: true })
+  details: unknown;
+
+  @Column('int', { default: 1 })
+  occurrences: number;
+
+  @Column('bigint', { name: 'run_id', nullable: true })
+  runId: string | null;
+
+  @Column('timestamptz', { name: 'first_seen_at', default: () => 'now()' })
+  firstSeenAt: Date;
+
+  @Column('timestamptz', { name: 'last_seen_at', default: () => 'now()' })
+  lastSeenAt: Date;
+}

@@ -1,0 +1,40 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
+
+/** A row that could not be validated or mapped, kept with its payload and the reason. */
+@Entity('quarantined_records')
+@Unique('uq_quarantined_records_payload', ['source', 'stream', 'payloadHash'])
+@Index('ix_quarantined_records_last_seen', ['lastSeenAt'])
+export class QuarantinedRecordEntity {
+  @PrimaryGeneratedColumn({ type: 'bigint' })
+  id: string;
+
+  @Column('text')
+  source: string;
+
+  @Column('text')
+  stream: string;
+
+  @Column('text', { name: 'natural_key', nullable: true })
+  naturalKey: string | null;
+
+  @Column('jsonb')
+  payload: unknown;
+
+  @Column('text', { name: 'payload_hash' })
+  payloadHash: string;
+
+  @Column('text')
+  reason: string;
+
+  @Column('int', { default: 1 })
+  occurrences: number;
+
+  @Column('bigint', { name: 'run_id', nullable: true })
+  runId: string | null;
+
+  @Column('timestamptz', { name: 'first_seen_at', default: () => 'now()' })
+  firstSeenAt: Date;
+
+  @Column('timestamptz', { name: 'last_seen_at', default: () => 'now()' })
+  lastSeenAt: Date;
+}

@@ -1,0 +1,30 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { existsSync } from 'node:fs';
+import { AppModule } from './app.module.js';
+import { createHttpAdapter, setupApp } from './app.setup.js';
+import { AppConfig } from './config/app-config.js';
+
+async function bootstrap(): Promise<void> {
+  // A local .env is a convenience for development; real deployments set the environment.
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(process.env), createHttpAdapter(), {
+    bufferLogs: true,
+  });
+  try {
+    await setupApp(app);
+    const { port } = app.get(AppConfig);
+    await app.listen(port, '0.0.0.0');
+  } catch (err) {
+    // Close first so an embedded database started during boot is not left running.
+    await app.close();
+    throw err;
+  }
+}
+
+bootstrap().catch((err: unknown) => {
+  // The logger may not exist yet (e.g. invalid configuration): print plainly and fail.
+  console.error(err instanceof Error ? `${err.name}: ${err.message}` : err);
+  process.exit(1);
+});

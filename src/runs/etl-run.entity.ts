@@ -1,0 +1,32 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/** One ETL run (any trigger); its per-source detail is in etl_source_runs. */
+@Entity('etl_runs')
+@Index('ix_etl_runs_started', ['startedAt'])
+export class EtlRunEntity {
+  @PrimaryGeneratedColumn({ type: 'bigint' })
+  id: string;
+
+  /** schedule | startup | manual | cli */
+  @Column('text')
+  trigger: string;
+
+  /** running | succeeded | partial | failed | rate_limited | abandoned | skipped */
+  @Column('text')
+  status: string;
+
+  @Column('text', { array: true })
+  sources: string[];
+
+  @Column('text', { name: 'instance_id' })
+  instanceId: string;
+
+  @Column('timestamptz', { name: 'started_at', default: () => 'now()' })
+  startedAt: Date;
+
+  @Column('timestamptz', { name: 'finished_at', nullable: true })
+  finishedAt: Date | null;
+
+  @Column('int', { name: 'duration_ms', nullable: true })
+  durationMs: number | null;
+}

@@ -1,0 +1,76 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { EtlRunEntity } from './etl-run.entity.js';
+
+/** One source inside one run: status, counts, cursors and the error if any. */
+@Entity('etl_source_runs')
+@Index('ix_etl_source_runs_source_started', ['source', 'startedAt'])
+@Index('ix_etl_source_runs_run', ['runId'])
+export class EtlSourceRunEntity {
+  @PrimaryGeneratedColumn({ type: 'bigint' })
+  id: string;
+
+  @Column('bigint', { name: 'run_id' })
+  runId: string;
+
+  @ManyToOne(() => EtlRunEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'run_id', foreignKeyConstraintName: 'fk_etl_source_runs_run' })
+  run?: EtlRunEntity;
+
+  @Column('text')
+  source: string;
+
+  /** running | succeeded | partial | failed | rate_limited | abandoned | skipped */
+  @Column('text')
+  status: string;
+
+  @Column('text', { name: 'instance_id' })
+  instanceId: string;
+
+  @Column('timestamptz', { name: 'started_at', default: () => 'now()' })
+  startedAt: Date;
+
+  @Column('timestamptz', { name: 'finished_at', nullable: true })
+  finishedAt: Date | null;
+
+  @Column('timestamptz', { name: 'heartbeat_at', default: () => 'now()' })
+  heartbeatAt: Date;
+
+  @Column('int', { name: 'duration_ms', nullable: true })
+  durationMs: number | null;
+
+  @Column('int', { name: 'records_extracted', default: 0 })
+  recordsExtracted: number;
+
+  @Column('int', { name: 'records_inserted', default: 0 })
+  recordsInserted: number;
+
+  @Column('int', { name: 'records_updated', default: 0 })
+  recordsUpdated: number;
+
+  @Column('int', { name: 'records_unchanged', default: 0 })
+  recordsUnchanged: number;
+
+  @Column('int', { name: 'records_quarantined', default: 0 })
+  recordsQuarantined: number;
+
+  @Column('int', { default: 0 })
+  retries: number;
+
+  @Column('int', { name: 'rate_limit_wait_ms', default: 0 })
+  rateLimitWaitMs: number;
+
+  @Column('jsonb', { name: 'cursor_before', nullable: true })
+  cursorBefore: unknown;
+
+  @Column('jsonb', { name: 'cursor_after', nullable: true })
+  cursorAfter: unknown;
+
+  @Column('text', { name: 'error_class', nullable: true })
+  errorClass: string | null;
+
+  @Column('text', { name: 'error_message', nullable: true })
+  errorMessage: string | null;
+
+  @Column('text', { name: 'schema_fingerprint', nullable: true })
+  schemaFingerprint: string | null;
+}

@@ -1,0 +1,15 @@
+import { Test } from '@nestjs/testing';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppModule } from '../../src/app.module.js';
+import { createHttpAdapter, setupApp } from '../../src/app.setup.js';
+import { testEnv } from './env.js';
+
+/** Builds the app exactly as main.ts does (same module, adapter and setup), ready for supertest. */
+export async function createTestApp(env: Record<string, string | undefined>): Promise<NestFastifyApplication> {
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(testEnv(env))] }).compile();
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), { bufferLogs: true });
+  await setupApp(app);
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return app;
+}
