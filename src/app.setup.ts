@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter.js';
+import { EnvelopeInterceptor } from './common/http/envelope.interceptor.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './common/http/request-id.js';
 import { createValidationPipe } from './common/http/validation.js';
 import { AppConfig } from './config/app-config.js';
@@ -33,6 +34,7 @@ export async function setupApp(app: NestFastifyApplication): Promise<INestApplic
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
+  app.useGlobalInterceptors(new EnvelopeInterceptor());
   app.enableCors({ origin: config.api.corsOrigins === '*' ? true : [...config.api.corsOrigins] });
   await app.register(helmet as never, {
     // Swagger UI needs inline scripts and styles.

@@ -1,0 +1,51 @@
+/**
+ * The canonical records a source's mapper produces. Decimal values (prices, caps, volumes, supplies,
+ * percentages) are decimal strings so no precision is lost on the way to PostgreSQL `numeric`.
+ */
+
+/** One source's observation of one asset's market data at one instant. */
+export interface CanonicalQuote {
+  kind: 'market_quote';
+  /** The source's own id for the coin (`bitcoin`, `btc-bitcoin`, `BTC`): the identity mapping key. */
+  sourceAssetId: string;
+  /** Ticker, upper case (`BTC`). */
+  symbol: string;
+  /** Display name (`Bitcoin`), or null when the source does not give one. */
+  name: string | null;
+  /** Market-cap rank, when the source gives one. */
+  rank: number | null;
+  observedAt: Date;
+  priceUsd: string;
+  marketCapUsd: string | null;
+  volume24hUsd: string | null;
+  change24hPct: string | null;
+  circulatingSupply: string | null;
+  totalSupply: string | null;
+  /** Null when uncapped or unknown (CoinPaprika's `0` means "no cap" and maps to null). */
+  maxSupply: string | null;
+}
+
+/** A news article. */
+export interface CanonicalNews {
+  kind: 'news';
+  /** The feed it came from. */
+  feedUrl: string;
+  /** Unique per source: the guid when present, else the link without its query string. */
+  dedupeKey: string;
+  guid: string | null;
+  title: string;
+  link: string;
+  /** Plain text, HTML stripped. */
+  summary: string | null;
+  author: string | null;
+  categories: string[];
+  publishedAt: Date;
+}
+
+export type CanonicalRecord = CanonicalQuote | CanonicalNews;
+
+/** What a mapper returns for one raw record: a canonical record, or why it cannot be mapped. */
+export type MapResult = { ok: true; record: CanonicalRecord } | { ok: false; reason: string };
+
+export const mapped = (record: CanonicalRecord): MapResult => ({ ok: true, record });
+export const rejected = (reason: string): MapResult => ({ ok: false, reason });

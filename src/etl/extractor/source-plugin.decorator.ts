@@ -1,0 +1,19 @@
+import { DiscoveryService } from '@nestjs/core';
+
+export interface SourcePluginOptions {
+  /** The source id; must equal the extractor's `sourceId`. */
+  id: string;
+}
+
+/**
+ * Marks an `Extractor` provider as a data source plugin. The SourceRegistry finds every provider
+ * carrying it at boot: a source module is imported once and never referenced by the engine.
+ *
+ * @example
+ * ```ts
+ * @SourcePlugin({ id: 'coingecko' })
+ * @Injectable()
+ * export class CoinGeckoExtractor implements Extractor { ... }
+ * ```
+ */
+export const SourcePlugin = DiscoveryService.createDecorator<SourcePluginOptions>();
