@@ -25,9 +25,16 @@ export class UpstreamError extends DomainError {
   }
 }
 
-/** The retry budget (attempts or total wait) for a source was spent. */
+/**
+ * The retry budget (attempts or total wait) of a request was spent. When the upstream was limiting
+ * us (429) the source ends as `rate_limited`; otherwise (5xx, timeouts) it failed.
+ */
 export class RetryBudgetExhaustedError extends DomainError {
-  readonly classification = 'rate_limited' as const;
+  classification: ErrorClassification = 'transient';
+  withRateLimited(rateLimited: boolean): this {
+    this.classification = rateLimited ? 'rate_limited' : 'transient';
+    return this;
+  }
 }
 
 /** Injected on purpose (ETL_FAILURE_INJECTION) to prove recovery. */

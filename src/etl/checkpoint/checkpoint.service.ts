@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { StreamCursor } from '../extractor/extractor.interface.js';
+import { CheckpointRepository } from './checkpoint.repository.js';
+
+/**
+ * Cursor bookkeeping with exactly-once effect: a batch's rows and its cursor commit in one
+ * transaction (the caller's), so the stored cursor never runs ahead of the data. A cursor's
+ * `watermark` never moves backwards and never past the start of the run that wrote it.
+ */
+@Injectable()
+export class CheckpointService {
+  constructor(private readonly repository: CheckpointRepository) {}
+
+  load(source: string): Promise<Map<string, StreamCursor>> {
+    return this.repository.findCheckpoints(source);
+  }
+
+  /** The cursor to store after a batch, given the previous one and the extractor's proposal. */
+  advance(previous: StreamCursor | undefined, proposed: StreamCursor, runStartedAt: Date): StreamCursor {
+    if (proposed.watermark === undefined) return proposed;
+    const proposedAt = Date.parse(proposed.watermark);
+    if (Number.isNaN(proposedAt)) throw new Error(`cursor watermark "${proposed.watermark}" is not an ISO-8601 timestamp`);
+    let at = Math.min(proposedAt, runStartedAt.getTime());
+    const previousAt = previous?.watermark ? Date.parse(previous.watermark) : Number.NaN;
+    if (!Number.isNaN(previousAt)) at = Math.max(at, previousAt);
+    return { ...proposed, watermark: new Date(at).toISOString() };
+  }
+
+  commit(manager: EntityManager, source: string, stream: string, cursor: StreamCursor, runId: string): Promise<void> {
+    return this.repository.saveCheckpoint(manager, source, stream, cursor, runId);
+  }
+}

@@ -1,0 +1,96 @@
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import { AppConfig } from '../../config/app-config.js';
+import { ENVIRONMENT, type Environment } from '../../config/config.module.js';
+import { RetryService } from '../retry/retry.service.js';
+import type { Extractor } from './extractor.interface.js';
+import { SourcePlugin } from './source-plugin.decorator.js';
+
+const DEFAULT_RATE_LIMIT_PER_MIN = 60;
+
+/** Raised at boot when the set of plugins is inconsistent; the message says what to fix. */
+export class SourceRegistryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SourceRegistryError';
+  }
+}
+
+/** The env variable that overrides a source's rate limit: `<SOURCE>_RATE_LIMIT_PER_MIN`. */
+export function rateLimitVariable(sourceId: string): string {
+  return `${sourceId.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_RATE_LIMIT_PER_MIN`;
+}
+
+/**
+ * Collects every provider marked `@SourcePlugin` once at boot. Fails boot on a duplicate id, an id
+ * that differs from the extractor's `sourceId`, a provider that is not an extractor, or an id in
+ * ETL_SOURCES with no plugin.
+ */
+@Injectable()
+export class SourceRegistry implements OnModuleInit {
+  private readonly logger = new Logger(SourceRegistry.name);
+  private readonly plugins = new Map<string, Extractor>();
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly config: AppConfig,
+    private readonly retry: RetryService,
+    @Inject(ENVIRONMENT) private readonly env: Environment,
+  ) {}
+
+  onModuleInit(): void {
+    for (const wrapper of this.discovery.getProviders({ metadataKey: SourcePlugin.KEY })) {
+      const options = this.discovery.getMetadataByDecorator(SourcePlugin, wrapper);
+      const instance = wrapper.instance as Partial<Extractor> | undefined;
+      const id = options?.id;
+      if (!id) throw new SourceRegistryError(`${wrapper.name}: @SourcePlugin needs an id`);
+      if (!instance || typeof instance.extract !== 'function' || typeof instance.map !== 'function') {
+        throw new SourceRegistryError(`source plugin "${id}" (${wrapper.name}) must implement extract() and map() of the Extractor interface`);
+      }
+      if (instance.sourceId !== id) {
+        throw new SourceRegistryError(`source plugin "${id}" (${wrapper.name}) declares sourceId "${String(instance.sourceId)}": they must be equal`);
+      }
+      if (!Array.isArray(instance.streams) || instance.streams.length === 0) {
+        throw new SourceRegistryError(`source plugin "${id}" declares no streams`);
+      }
+      if (this.plugins.has(id)) throw new SourceRegistryError(`two source plugins use the id "${id}": ids must be unique`);
+      this.plugins.set(id, instance as Extractor);
+    }
+    const missing = this.config.etl.sources.filter((id) => !this.plugins.has(id));
+    if (missing.length > 0) {
+      throw new SourceRegistryError(
+        `ETL_SOURCES names ${missing.map((m) => `"${m}"`).join(', ')} but no such source plugin is installed ` +
+          `(available: ${[...this.plugins.keys()].sort().join(', ') || 'none'})`,
+      );
+    }
+    for (const [id, extractor] of this.plugins) this.retry.registerSource(id, this.rateLimitOf(id, extractor));
+    this.logger.log({ discovered: this.ids(), enabled: this.enabledIds() }, 'source plugins registered');
+  }
+
+  /** Every discovered source id, sorted. */
+  ids(): string[] {
+    return [...this.plugins.keys()].sort();
+  }
+
+  /** The ids enabled by ETL_SOURCES, in that order. */
+  enabledIds(): string[] {
+    return [...this.config.etl.sources];
+  }
+
+  get(id: string): Extractor | undefined {
+    return this.plugins.get(id);
+  }
+
+  rateLimitOf(id: string, extractor = this.plugins.get(id)): number {
+    const variable = rateLimitVariable(id);
+    const raw = this.env[variable];
+    if (raw !== undefined && raw.trim() !== '') {
+      const value = Number(raw);
+      if (!Number.isFinite(value) || value <= 0) {
+        throw new SourceRegistryError(`${variable}="${raw}": must be a positive number of requests per minute`);
+      }
+      return value;
+    }
+    return extractor?.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MIN;
+  }
+}
