@@ -1,0 +1,173 @@
+/** One check of the smoke test: a name, and a function that throws with a clear reason when it fails. */
+export interface SmokeCheck {
+  name: string;
+  run(ctx: SmokeContext): Promise<string | void>;
+}
+
+export class SkipCheck extends Error {}
+
+// The smoke test reads JSON from any deployment of any version: it checks shapes at run time.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+export interface SmokeContext {
+  baseUrl: string;
+  adminKey?: string;
+  timeoutMs: number;
+  get(path: string, init?: { headers?: Record<string, string>; timeoutMs?: number }): Promise<{ status: number; headers: Headers; text: string; json: () => any }>;
+  post(path: string, body: unknown, headers?: Record<string, string>): Promise<{ status: number; text: string; json: () => any }>;
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+function assert(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new Error(message);
+}
+
+async function enabledSources(ctx: SmokeContext): Promise<string[]> {
+  const res = await ctx.get('/etl/sources');
+  assert(res.status === 200, `GET /etl/sources answered ${res.status}`);
+  return (res.json().data as Array<{ id: string; enabled: boolean }>).filter((s) => s.enabled).map((s) => s.id);
+}
+
+async function dataTotal(ctx: SmokeContext): Promise<number> {
+  const res = await ctx.get('/data?limit=1');
+  assert(res.status === 200, `GET /data answered ${res.status}`);
+  return Number(res.json().pagination.total);
+}
+
+export const CHECKS: SmokeCheck[] = [
+  {
+    name: 'health: live, ready and overall (database connected, ETL status)',
+    async run(ctx) {
+      const live = await ctx.get('/health/live');
+      assert(live.status === 200, `/health/live answered ${live.status}`);
+      const ready = await ctx.get('/health/ready');
+      assert(ready.status === 200, `/health/ready answered ${ready.status}: ${ready.text.slice(0, 200)}`);
+      const overall = await ctx.get('/health');
+      assert(overall.status === 200, `/health answered ${overall.status}`);
+      const details = overall.json().details;
+      assert(details?.database?.status === 'up', '/health does not report the database as up');
+      assert(details?.etl?.sources, '/health does not report the ETL status per source');
+      return `database up; degraded sources: ${(details.etl.degraded as string[]).join(', ') || 'none'}`;
+    },
+  },
+  {
+    name: 'ingestion: records present from every enabled source',
+    async run(ctx) {
+      const sources = await enabledSources(ctx);
+      const stats = (await ctx.get('/stats')).json().data.sources as Array<{ source: string; records_total: number }>;
+      const empty = sources.filter((s) => !(Number(stats.find((x) => x.source === s)?.records_total) > 0));
+      assert(empty.length === 0, `no records from: ${empty.join(', ')}`);
+      return sources.map((s) => `${s}=${stats.find((x) => x.source === s)!.records_total}`).join(' ');
+    },
+  },
+  {
+    name: '/data: filtering (source, symbol, time range) and cursor pagination without overlap',
+    async run(ctx) {
+      const first = (await ctx.get('/data?limit=5')).json();
+      assert(first.data.length > 0, '/data returned no rows');
+      const row = first.data[0];
+      const bySource = (await ctx.get(`/data?source=${encodeURIComponent(row.source)}&limit=50`)).json().data as Array<{ source: string }>;
+      assert(bySource.length > 0 && bySource.every((r) => r.source === row.source), 'source filter returned other sources');
+      const bySymbol = (await ctx.get(`/data?symbol=${encodeURIComponent(row.asset.symbol)}&limit=50`)).json().data as Array<{ asset: { symbol: string } }>;
+      assert(bySymbol.length > 0 && bySymbol.every((r) => r.asset.symbol.toUpperCase() === String(row.asset.symbol).toUpperCase()), 'symbol filter returned other symbols');
+      const at = Date.parse(row.observed_at);
+      const from = new Date(at - 1000).toISOString();
+      const to = new Date(at + 1000).toISOString();
+      const inRange = (await ctx.get(`/data?from=${from}&to=${to}&limit=100`)).json().data as Array<{ observed_at: string }>;
+      assert(inRange.length > 0 && inRange.every((r) => Date.parse(r.observed_at) >= at - 1000 && Date.parse(r.observed_at) < at + 1000), 'time range filter returned rows outside the range');
+      assert(first.pagination.next_cursor, 'no next_cursor on a full first page');
+      const second = (await ctx.get(`/data?limit=5&cursor=${encodeURIComponent(first.pagination.next_cursor)}`)).json();
+      const ids = new Set((first.data as Array<{ id: string }>).map((r) => r.id));
+      assert(second.data.length > 0, 'second page is empty');
+      assert((second.data as Array<{ id: string }>).every((r) => !ids.has(r.id)), 'cursor pages overlap');
+      return `total ${first.pagination.total}`;
+    },
+  },
+  {
+    name: '/stats: per-source run statistics',
+    async run(ctx) {
+      const res = await ctx.get('/stats');
+      assert(res.status === 200, `/stats answered ${res.status}`);
+      const sources = res.json().data.sources as Array<{ source: string; last_run_status: string | null }>;
+      const enabled = await enabledSources(ctx);
+      const missing = enabled.filter((s) => !sources.some((x) => x.source === s && x.last_run_status));
+      assert(missing.length === 0, `no run statistics for: ${missing.join(', ')}`);
+      return sources.map((s) => `${s.source}:${s.last_run_status}`).join(' ');
+    },
+  },
+  {
+    name: '/metrics: ETL metrics exposed and non-zero after a run',
+    async run(ctx) {
+      const res = await ctx.get('/metrics');
+      assert(res.status === 200, `/metrics answered ${res.status}`);
+      for (const name of ['etl_records_total', 'etl_runs_total', 'etl_run_duration_seconds_count', 'http_request_duration_seconds_count']) {
+        assert(res.text.includes(name), `metric ${name} missing`);
+      }
+      const records = res.text.split('\n').filter((l) => l.startsWith('etl_records_total{'));
+      const sum = records.reduce((s, l) => s + Number(l.split(' ').pop()), 0);
+      assert(sum > 0, 'etl_records_total is zero: no run has been counted by this instance');
+      return `etl_records_total sum ${sum}`;
+    },
+  },
+  {
+    name: 'schema drift: the drift events endpoint answers',
+    async run(ctx) {
+      const res = await ctx.get('/drift-events?limit=5');
+      assert(res.status === 200, `/drift-events answered ${res.status}`);
+      assert(Array.isArray(res.json().data), '/drift-events has no data array');
+      return `${res.json().pagination.total ?? res.json().data.length} event(s)`;
+    },
+  },
+  {
+    name: 'recovery: a triggered run completes and record counts do not double',
+    async run(ctx) {
+      if (!ctx.adminKey) throw new SkipCheck('no --admin-key given');
+      const before = await dataTotal(ctx);
+      const res = await ctx.post('/etl/runs', {}, { 'x-api-key': ctx.adminKey });
+      assert(res.status === 202, `POST /etl/runs answered ${res.status}: ${res.text.slice(0, 200)}`);
+      const runId = res.json().data.run_id as string;
+      const deadline = Date.now() + 180_000;
+      let status = 'running';
+      while (status === 'running' && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 1000));
+        const run = await ctx.get(`/runs/${runId}`);
+        status = run.status === 200 ? (run.json().data.status as string) : 'running';
+      }
+      assert(status !== 'running', `run ${runId} did not finish within 180 s`);
+      assert(['succeeded', 'partial', 'rate_limited'].includes(status), `run ${runId} ended ${status}`);
+      const after = await dataTotal(ctx);
+      assert(after >= before && after < before * 2, `record count went from ${before} to ${after}: the re-run was not idempotent`);
+      return `run ${runId} ${status}; quotes ${before} -> ${after}`;
+    },
+  },
+  {
+    name: 'rate limiting: per-source limits visible, API throttle answers 429 under a burst',
+    async run(ctx) {
+      const json = (await ctx.get('/observability/metrics/json')).json();
+      const limits = json.data.rate_limits as Array<{ source: string; requests_per_minute: number }>;
+      const enabled = await enabledSources(ctx);
+      const httpSources = enabled.filter((s) => s !== 'csv');
+      const missing = httpSources.filter((s) => !limits.some((l) => l.source === s && l.requests_per_minute > 0));
+      assert(missing.length === 0, `no rate limit visible for: ${missing.join(', ')}`);
+      // Bounded burst against the given URL only: stop at the first 429, at most 400 requests.
+      for (let i = 0; i < 400; i += 20) {
+        const answers = await Promise.all(Array.from({ length: 20 }, () => ctx.get('/data?limit=1')));
+        const throttled = answers.find((a) => a.status === 429);
+        if (throttled) {
+          assert(throttled.headers.get('retry-after'), '429 without a Retry-After header');
+          return `429 after about ${i + 20} requests; Retry-After ${throttled.headers.get('retry-after')}s`;
+        }
+      }
+      throw new Error('no 429 after a burst of 400 requests');
+    },
+  },
+  {
+    name: 'container health: /health/live answers within the probe timeout',
+    async run(ctx) {
+      const started = Date.now();
+      const res = await ctx.get('/health/live', { timeoutMs: 3000 });
+      const ms = Date.now() - started;
+      assert(res.status === 200, `/health/live answered ${res.status} (also under throttling it must answer)`);
+      return `${ms} ms`;
+    },
+  },
+];
