@@ -6,8 +6,10 @@ import { buildLoggerParams } from './common/logging/logger.options.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule, type Environment } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { EtlModule } from './etl/etl.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { SourcesModule } from './sources/sources.module.js';
 
 /** Composition root: the only place that lists feature modules. */
 @Module({})
@@ -25,6 +27,8 @@ export class AppModule {
         DatabaseModule,
         MetricsModule,
         HealthModule,
+        EtlModule,
+        SourcesModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: ThrottlerGuard }],
     };

@@ -39,6 +39,8 @@ export class MarketQuotesRepository {
          SELECT t.*, $14::bigint
            FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::numeric[], $6::numeric[], $7::numeric[],
                        $8::numeric[], $9::int[], $10::numeric[], $11::numeric[], $12::numeric[], $13::text[])
+             AS t(asset_id, source, source_asset_id, observed_at, price_usd, market_cap_usd, volume_24h_usd,
+                  change_24h_pct, rank, circulating_supply, total_supply, max_supply, content_hash)
          ON CONFLICT (asset_id, source, observed_at) DO UPDATE
            SET source_asset_id = EXCLUDED.source_asset_id, price_usd = EXCLUDED.price_usd,
                market_cap_usd = EXCLUDED.market_cap_usd, volume_24h_usd = EXCLUDED.volume_24h_usd,

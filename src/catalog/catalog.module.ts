@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { ENVIRONMENT, type Environment } from '../config/config.module.js';
+import { AssetIdentityRepository } from './asset-identity.repository.js';
+import { AssetIdentityService, ASSET_OVERRIDES } from './asset-identity.service.js';
+import { loadAssetOverrides } from './asset-overrides.js';
+import { NewsLinker } from './news-linker.service.js';
+
+/** The canonical model: identity resolution across sources and news-to-asset links. */
+@Module({
+  providers: [
+    AssetIdentityRepository,
+    AssetIdentityService,
+    NewsLinker,
+    {
+      provide: ASSET_OVERRIDES,
+      inject: [ENVIRONMENT],
+      useFactory: (env: Environment) => loadAssetOverrides(env.ASSET_OVERRIDES_FILE?.trim() || 'data/asset-overrides.csv'),
+    },
+  ],
+  exports: [AssetIdentityService, NewsLinker, AssetIdentityRepository],
+})
+export class CatalogModule {}

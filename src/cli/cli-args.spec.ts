@@ -1,0 +1,22 @@
+import { parseCliArgs } from './cli-args.js';
+
+describe('parseCliArgs', () => {
+  it('should parse run with repeated and comma-separated sources', () => {
+    expect(parseCliArgs(['run', '--source', 'csv', '-s', 'rss,coingecko'], true)).toEqual({ command: 'run', sources: ['csv', 'rss', 'coingecko'], json: false });
+  });
+
+  it('should default to JSON output when stdout is not a TTY', () => {
+    expect(parseCliArgs(['run'], false)).toEqual({ command: 'run', sources: [], json: true });
+    expect(parseCliArgs(['status'], false)).toEqual({ command: 'status', json: true });
+  });
+
+  it('should reject unknown commands and options with the usage', () => {
+    expect(() => parseCliArgs(['launch'], true)).toThrow(/unknown command "launch"[\s\S]*Usage/);
+    expect(() => parseCliArgs(['run', '--force'], true)).toThrow(/Unknown option '--force'/);
+    expect(() => parseCliArgs(['status', '--source', 'csv'], true)).toThrow(/only valid with "run"/);
+  });
+
+  it('should show help with no command', () => {
+    expect(parseCliArgs([], true)).toEqual({ command: 'help' });
+  });
+});

@@ -1,0 +1,166 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { AssetIdentityService, candidateKey } from '../catalog/asset-identity.service.js';
+import { NewsLinker } from '../catalog/news-linker.service.js';
+import { AppConfig } from '../config/app-config.js';
+import { CheckpointService } from './checkpoint/checkpoint.service.js';
+import { DriftRepository } from './drift/drift.repository.js';
+import { DriftService, type DriftFinding } from './drift/drift.service.js';
+import type { CanonicalNews, CanonicalQuote } from './extractor/canonical.types.js';
+import type { ExtractedBatch, Extractor, RawRecord, StreamCursor, StreamDefinition } from './extractor/extractor.interface.js';
+import { contentHash } from './hashing.js';
+import type { BatchCounts } from './ledger/run-ledger.repository.js';
+import { RunLedgerRepository } from './ledger/run-ledger.repository.js';
+import { MarketQuotesRepository, type QuoteRow, type WriteCounts } from './load/market-quotes.repository.js';
+import { NewsItemsRepository, type NewsRow } from './load/news-items.repository.js';
+import { QuarantineRepository, type QuarantineRow } from './quarantine/quarantine.repository.js';
+import { RawRecordRepository } from './raw/raw-record.repository.js';
+
+export interface BatchContext {
+  extractor: Extractor;
+  stream: StreamDefinition;
+  runId: string;
+  sourceRunId: string;
+  runStartedAt: Date;
+  previousCursor: StreamCursor | undefined;
+}
+
+export interface BatchResult {
+  counts: BatchCounts;
+  cursor: StreamCursor;
+  fingerprint: string;
+  findings: DriftFinding[];
+}
+
+/**
+ * Turns one extracted batch into committed rows: drift check, mapping, identity resolution, then ONE
+ * transaction holding raw payloads, canonical rows, quarantined rows, drift events, the stream's
+ * checkpoint and the ledger counts. Either all of it commits or none of it does.
+ */
+@Injectable()
+export class BatchProcessor {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+    private readonly drift: DriftService,
+    private readonly checkpoints: CheckpointService,
+    private readonly identity: AssetIdentityService,
+    private readonly newsLinker: NewsLinker,
+    private readonly raw: RawRecordRepository,
+    private readonly quotes: MarketQuotesRepository,
+    private readonly news: NewsItemsRepository,
+    private readonly quarantine: QuarantineRepository,
+    private readonly driftEvents: DriftRepository,
+    private readonly ledger: RunLedgerRepository,
+  ) {}
+
+  async process(ctx: BatchContext, batch: ExtractedBatch): Promise<BatchResult> {
+    const source = ctx.extractor.sourceId;
+    const records = dedupeByNaturalKey(batch.records);
+    const inspection = this.drift.inspect(ctx.stream, records, {
+      policy: this.config.etl.driftPolicy,
+      renameThreshold: this.config.etl.driftRenameThreshold,
+    });
+
+    const quarantined: QuarantineRow[] = [
+      ...(batch.rejects ?? []).map((r) => quarantineRow(source, ctx.stream.name, r.naturalKey ?? null, r.payload, r.reason)),
+      ...inspection.quarantined.map((q) => quarantineRow(source, ctx.stream.name, q.record.naturalKey, q.record.payload, q.reason)),
+    ];
+    const quotes: CanonicalQuote[] = [];
+    const newsItems: CanonicalNews[] = [];
+    for (const record of inspection.accepted) {
+      const result = safeMap(ctx.extractor, record, ctx.stream.name);
+      if (!result.ok) {
+        quarantined.push(quarantineRow(source, ctx.stream.name, record.naturalKey, record.payload, result.reason));
+      } else if (result.record.kind === 'market_quote' && ctx.stream.kind === 'market_quotes') {
+        quotes.push(result.record);
+      } else if (result.record.kind === 'news' && ctx.stream.kind === 'news') {
+        newsItems.push(result.record);
+      } else {
+        quarantined.push(quarantineRow(source, ctx.stream.name, record.naturalKey, record.payload, `mapper returned a ${result.record.kind} record for a ${ctx.stream.kind} stream`));
+      }
+    }
+
+    const cursor = this.checkpoints.advance(ctx.previousCursor, batch.cursor, ctx.runStartedAt);
+    const fetchedAt = new Date();
+    const counts = await this.dataSource.transaction(async (manager) => {
+      await this.raw.upsertRaw(manager, ctx.runId, records.map((r) => ({
+        source, stream: ctx.stream.name, naturalKey: r.naturalKey, payload: r.payload, payloadHash: contentHash(r.payload), fetchedAt,
+      })));
+      let written: WriteCounts = { inserted: 0, updated: 0, unchanged: 0 };
+      if (quotes.length > 0) written = await this.writeQuotes(manager, ctx.runId, source, quotes);
+      if (newsItems.length > 0) written = await this.writeNews(manager, ctx.runId, source, newsItems);
+      await this.quarantine.quarantine(manager, ctx.runId, dedupeQuarantine(quarantined));
+      await this.driftEvents.recordFindings(manager, ctx.runId, source, ctx.stream.name, inspection.findings);
+      await this.checkpoints.commit(manager, source, ctx.stream.name, cursor, ctx.runId);
+      const batchCounts: BatchCounts = {
+        extracted: batch.records.length + (batch.rejects?.length ?? 0),
+        ...written,
+        // Duplicates inside the batch are counted as unchanged: they wrote nothing new.
+        unchanged: written.unchanged + (batch.records.length - records.length),
+        quarantined: quarantined.length,
+      };
+      await this.ledger.addBatchCounts(manager, ctx.sourceRunId, batchCounts);
+      return batchCounts;
+    });
+    return { counts, cursor, fingerprint: inspection.fingerprint, findings: inspection.findings };
+  }
+
+  private async writeQuotes(manager: EntityManager, runId: string, source: string, quotes: CanonicalQuote[]): Promise<WriteCounts> {
+    const assetIds = await this.identity.resolve(manager, quotes.map((q) => ({
+      source, sourceAssetId: q.sourceAssetId, symbol: q.symbol, name: q.name, rank: q.rank,
+    })));
+    const rows = new Map<string, QuoteRow>();
+    for (const q of quotes) {
+      const assetId = assetIds.get(candidateKey(source, q.sourceAssetId));
+      if (!assetId) throw new Error(`identity resolution returned no asset for ${source}/${q.sourceAssetId}`);
+      const values = [q.priceUsd, q.marketCapUsd, q.volume24hUsd, q.change24hPct, q.rank, q.circulatingSupply, q.totalSupply, q.maxSupply, q.sourceAssetId];
+      rows.set(`${assetId}|${q.observedAt.toISOString()}`, {
+        assetId, source, sourceAssetId: q.sourceAssetId, observedAt: q.observedAt, priceUsd: q.priceUsd,
+        marketCapUsd: q.marketCapUsd, volume24hUsd: q.volume24hUsd, change24hPct: q.change24hPct, rank: q.rank,
+        circulatingSupply: q.circulatingSupply, totalSupply: q.totalSupply, maxSupply: q.maxSupply, contentHash: contentHash(values),
+      });
+    }
+    const counts = await this.quotes.upsertQuotes(manager, runId, [...rows.values()]);
+    return { ...counts, unchanged: counts.unchanged + (quotes.length - rows.size) };
+  }
+
+  private async writeNews(manager: EntityManager, runId: string, source: string, items: CanonicalNews[]): Promise<WriteCounts> {
+    const rows = new Map<string, NewsRow>();
+    for (const n of items) {
+      rows.set(n.dedupeKey, {
+        source, feedUrl: n.feedUrl, dedupeKey: n.dedupeKey, guid: n.guid, title: n.title, link: n.link, summary: n.summary,
+        author: n.author, categories: n.categories, publishedAt: n.publishedAt,
+        contentHash: contentHash([n.title, n.link, n.summary, n.author, n.categories, n.publishedAt.toISOString(), n.guid, n.feedUrl]),
+      });
+    }
+    const { counts, items: stored } = await this.news.upsertNews(manager, runId, [...rows.values()]);
+    // Every item of the batch is (re)linked: assets that appeared since it was first stored count too.
+    await this.newsLinker.link(manager, stored);
+    return { ...counts, unchanged: counts.unchanged + (items.length - rows.size) };
+  }
+}
+
+function safeMap(extractor: Extractor, record: RawRecord, stream: string): ReturnType<Extractor['map']> {
+  try {
+    return extractor.map(record, stream);
+  } catch (err) {
+    return { ok: false, reason: `mapper threw: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+
+/** Last occurrence wins: ON CONFLICT cannot touch one row twice in a statement. */
+function dedupeByNaturalKey(records: RawRecord[]): RawRecord[] {
+  const byKey = new Map<string, RawRecord>();
+  for (const r of records) byKey.set(r.naturalKey, r);
+  return byKey.size === records.length ? records : [...byKey.values()];
+}
+
+function quarantineRow(source: string, stream: string, naturalKey: string | null, payload: Record<string, unknown>, reason: string): QuarantineRow {
+  return { source, stream, naturalKey, payload, payloadHash: contentHash(payload), reason };
+}
+
+function dedupeQuarantine(rows: QuarantineRow[]): QuarantineRow[] {
+  return [...new Map(rows.map((r) => [r.payloadHash, r])).values()];
+}

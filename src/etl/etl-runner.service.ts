@@ -1,0 +1,267 @@
+import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Subject } from 'rxjs';
+import type { DataSource } from 'typeorm';
+import { DomainError } from '../common/errors/domain-errors.js';
+import { maskUrl } from '../common/logging/logger.options.js';
+import { AppConfig } from '../config/app-config.js';
+import { NewsLinker } from '../catalog/news-linker.service.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import { BatchProcessor } from './batch-processor.service.js';
+import { CheckpointService } from './checkpoint/checkpoint.service.js';
+import { SourcesBusyError, UnknownSourceError } from './errors.js';
+import type { EtlEvent } from './etl-events.js';
+import type { StreamCursor } from './extractor/extractor.interface.js';
+import { SourceRegistry } from './extractor/source-registry.service.js';
+import { FailureInjector, parseFailureInjection } from './failure-injection.js';
+import { RunLedgerRepository, type BatchCounts, type RunStatus, type RunTrigger } from './ledger/run-ledger.repository.js';
+import { RetryService } from './retry/retry.service.js';
+import { SourceLock } from './source-lock.js';
+
+export interface RunRequest {
+  trigger: RunTrigger;
+  /** Source ids to run; default: every enabled source. */
+  sources?: string[];
+}
+
+export interface RunHandle {
+  runId: string;
+  sources: string[];
+  /** Settles when every source of the run has finished (never rejects). */
+  done: Promise<RunSummary>;
+}
+
+export interface RunSummary {
+  runId: string;
+  status: RunStatus;
+  sources: Record<string, { status: RunStatus; totals: BatchCounts; error: string | null }>;
+}
+
+const ZERO: BatchCounts = { extracted: 0, inserted: 0, updated: 0, unchanged: 0, quarantined: 0 };
+
+/**
+ * Runs sources: on schedule, at start-up, on demand (API, CLI). Sources of a run execute
+ * independently and in parallel: one failing never stops or rolls back another. Each source runs
+ * under its advisory lock, batch by batch through the BatchProcessor, recording everything in the
+ * run ledger. On shutdown the current batch commits or rolls back, then runs end as failed.
+ */
+@Injectable()
+export class EtlRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(EtlRunner.name);
+  readonly instanceId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  readonly events$ = new Subject<EtlEvent>();
+  private readonly shutdown = new AbortController();
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly runningHere = new Set<string>();
+  private readonly injector: FailureInjector;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+    private readonly registry: SourceRegistry,
+    private readonly checkpoints: CheckpointService,
+    private readonly retry: RetryService,
+    private readonly batches: BatchProcessor,
+    private readonly ledger: RunLedgerRepository,
+    private readonly metrics: MetricsService,
+    private readonly newsLinker: NewsLinker,
+  ) {
+    this.injector = new FailureInjector(parseFailureInjection(config.etl.failureInjection));
+  }
+
+  /** Runs left `running` by a dead process are marked abandoned at start. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.recoverAbandonedRuns();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.shutdown.abort(new Error('service shutting down'));
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Starts a run and returns at once with its id; `done` settles when it ends. */
+  async start(request: RunRequest): Promise<RunHandle> {
+    const sources = this.validateSources(request.sources);
+    const busy = sources.filter((s) => this.runningHere.has(s));
+    const elsewhere = await this.ledger.sourcesMarkedRunning();
+    const busyAnywhere = [...new Set([...busy, ...sources.filter((s) => elsewhere.includes(s))])];
+    if (request.trigger === 'manual' && busyAnywhere.length > 0) throw new SourcesBusyError(busyAnywhere);
+    const runId = await this.ledger.createRun(request.trigger, sources, this.instanceId);
+    this.events$.next({ type: 'run_started', runId, trigger: request.trigger, sources });
+    this.logger.log({ runId, trigger: request.trigger, sources }, 'ETL run started');
+    const done = this.execute(runId, sources);
+    this.track(done);
+    return { runId, sources, done };
+  }
+
+  /** Runs and waits for the end (scheduler, CLI, tests). */
+  async run(request: RunRequest): Promise<RunSummary> {
+    return (await this.start(request)).done;
+  }
+
+  isRunning(source: string): boolean {
+    return this.runningHere.has(source);
+  }
+
+  private async execute(runId: string, sources: string[]): Promise<RunSummary> {
+    const results = await Promise.all(sources.map(async (source) => [source, await this.runSource(runId, source)] as const));
+    const summary: RunSummary = { runId, status: overallStatus(results.map(([, r]) => r.status)), sources: Object.fromEntries(results) };
+    if (results.some(([, r]) => r.totals.inserted + r.totals.updated > 0)) {
+      await this.newsLinker.relinkRecent(this.dataSource).catch((err: unknown) => this.logger.warn({ err, runId }, 'could not re-link recent news'));
+    }
+    await this.ledger.finishRun(runId, summary.status).catch((err: unknown) => this.logger.error({ err, runId }, 'could not close the run'));
+    this.events$.next({ type: 'run_finished', runId, status: summary.status, sources: Object.fromEntries(results.map(([s, r]) => [s, r.status])) });
+    this.logger.log({ runId, status: summary.status, sources: Object.fromEntries(results.map(([s, r]) => [s, r.status])) }, 'ETL run finished');
+    return summary;
+  }
+
+  private async runSource(runId: string, source: string): Promise<RunSummary['sources'][string]> {
+    const extractor = this.registry.get(source)!;
+    const started = Date.now();
+    const totals: BatchCounts = { ...ZERO };
+    let lock: SourceLock | undefined;
+    try {
+      lock = await SourceLock.tryAcquire(this.dataSource, source);
+    } catch (err) {
+      return this.recordUnstartable(runId, source, err);
+    }
+    if (!lock) {
+      await this.ledger.createSourceRun(runId, source, this.instanceId, 'skipped', null, 'skipped: this source is already running (in this or another process)').catch(() => undefined);
+      this.logger.warn({ runId, source }, 'source skipped: already running elsewhere');
+      return { status: 'skipped', totals, error: 'already running' };
+    }
+    this.runningHere.add(source);
+    let sourceRunId: string | undefined;
+    const log = new Logger(`etl:${source}`);
+    const http = this.retry.clientFor(source, log, this.shutdown.signal);
+    let fingerprint: string | null = null;
+    let cursors = new Map<string, StreamCursor>();
+    let status: RunStatus = 'succeeded';
+    let error: unknown;
+    try {
+      const abandoned = await this.ledger.abandonStaleSourceRuns(lock.queryRunner, source);
+      if (abandoned > 0) this.logger.warn({ source, abandoned }, 'marked runs left by a dead process as abandoned');
+      cursors = await this.checkpoints.load(source);
+      sourceRunId = await this.ledger.createSourceRun(runId, source, this.instanceId, 'running', Object.fromEntries(cursors));
+      this.events$.next({ type: 'source_started', runId, source });
+      const runStartedAt = new Date();
+      const streams = new Map(extractor.streams.map((s) => [s.name, s]));
+      const batches = extractor.extract({
+        cursor: (stream) => cursors.get(stream),
+        signal: this.shutdown.signal,
+        http,
+        logger: log,
+        runStartedAt,
+        batchSize: this.config.etl.batchSize,
+        lookbackSeconds: this.config.etl.lookbackSeconds,
+      });
+      for await (const batch of batches) {
+        this.shutdown.signal.throwIfAborted();
+        const stream = streams.get(batch.stream);
+        if (!stream) throw new Error(`${source} yielded a batch for undeclared stream "${batch.stream}"`);
+        this.injector.check(source, totals.extracted, batch.records.length);
+        const result = await this.batches.process({ extractor, stream, runId, sourceRunId, runStartedAt, previousCursor: cursors.get(batch.stream) }, batch);
+        cursors.set(batch.stream, result.cursor);
+        fingerprint = result.fingerprint;
+        addInto(totals, result.counts);
+        this.metrics.recordOutcomes(source, batch.stream, result.counts);
+        for (const f of result.findings) this.metrics.driftDetected(source, f.kind);
+        this.events$.next({ type: 'batch_committed', runId, source, stream: batch.stream, counts: result.counts, totals: { ...totals }, retries: http.usage.retries, elapsedMs: Date.now() - started });
+      }
+    } catch (err) {
+      error = err;
+      status = err instanceof DomainError && err.classification === 'rate_limited' ? 'rate_limited' : 'failed';
+    } finally {
+      this.runningHere.delete(source);
+    }
+    const message = error ? describeError(error, this.shutdown.signal.aborted) : null;
+    if (error) this.logger.error({ runId, source, status, error: message, errorClass: errorClass(error) }, 'source run ended with an error');
+    try {
+      if (sourceRunId) {
+        await this.ledger.finishSourceRun(sourceRunId, {
+          status, cursorAfter: Object.fromEntries(cursors), errorClass: error ? errorClass(error) : null, errorMessage: message,
+          schemaFingerprint: fingerprint, retries: http.usage.retries, rateLimitWaitMs: http.usage.waitMs,
+        });
+      }
+    } catch (err) {
+      this.logger.error({ err, runId, source }, 'could not record the end of the source run');
+    } finally {
+      await lock.release();
+    }
+    const durationMs = Date.now() - started;
+    this.metrics.sourceRunFinished(source, status, durationMs / 1000, new Date());
+    this.events$.next({ type: 'source_finished', runId, source, status, totals: { ...totals }, durationMs, error: message });
+    return { status, totals, error: message };
+  }
+
+  private async recordUnstartable(runId: string, source: string, err: unknown): Promise<RunSummary['sources'][string]> {
+    const message = describeError(err, false);
+    this.logger.error({ runId, source, error: message }, 'source could not start');
+    const id = await this.ledger.createSourceRun(runId, source, this.instanceId, 'failed', null, message).catch(() => undefined);
+    if (id) await this.ledger.finishSourceRun(id, { status: 'failed', cursorAfter: null, errorClass: errorClass(err), errorMessage: message, schemaFingerprint: null, retries: 0, rateLimitWaitMs: 0 }).catch(() => undefined);
+    this.metrics.sourceRunFinished(source, 'failed', 0, new Date());
+    return { status: 'failed', totals: { ...ZERO }, error: message };
+  }
+
+  private validateSources(requested?: string[]): string[] {
+    const enabled = this.registry.enabledIds();
+    if (!requested || requested.length === 0) return enabled;
+    const unique = [...new Set(requested)];
+    const unknown = unique.filter((s) => !enabled.includes(s));
+    if (unknown.length > 0) throw new UnknownSourceError(unknown, enabled);
+    return unique;
+  }
+
+  private async recoverAbandonedRuns(): Promise<void> {
+    try {
+      for (const source of await this.ledger.sourcesMarkedRunning()) {
+        const lock = await SourceLock.tryAcquire(this.dataSource, source);
+        if (!lock) continue;
+        try {
+          const n = await this.ledger.abandonStaleSourceRuns(lock.queryRunner, source);
+          if (n > 0) this.logger.warn({ source, abandoned: n }, 'marked runs left by a dead process as abandoned');
+        } finally {
+          await lock.release();
+        }
+      }
+      await this.ledger.closeOrphanedRuns();
+    } catch (err) {
+      this.logger.error({ err }, 'could not check for abandoned runs');
+    }
+  }
+
+  private track(promise: Promise<unknown>): void {
+    this.inFlight.add(promise);
+    void promise.finally(() => this.inFlight.delete(promise));
+  }
+}
+
+function overallStatus(statuses: RunStatus[]): RunStatus {
+  const active = statuses.filter((s) => s !== 'skipped');
+  if (active.length === 0) return 'skipped';
+  if (active.every((s) => s === 'succeeded')) return 'succeeded';
+  if (active.every((s) => s === 'failed')) return 'failed';
+  if (active.every((s) => s === 'succeeded' || s === 'rate_limited')) return 'rate_limited';
+  return 'partial';
+}
+
+function addInto(totals: BatchCounts, c: BatchCounts): void {
+  totals.extracted += c.extracted;
+  totals.inserted += c.inserted;
+  totals.updated += c.updated;
+  totals.unchanged += c.unchanged;
+  totals.quarantined += c.quarantined;
+}
+
+function errorClass(err: unknown): string {
+  return err instanceof Error ? err.name : 'Error';
+}
+
+/** A one-line message for the ledger, with any credential-like URL parameter masked. */
+function describeError(err: unknown, shuttingDown: boolean): string {
+  if (shuttingDown) return 'interrupted by shutdown; the next run resumes from the last committed checkpoint';
+  const message = err instanceof Error ? err.message : String(err);
+  return message.replace(/https?:\/\/\S+/g, (url) => maskUrl(url)).slice(0, 2000);
+}

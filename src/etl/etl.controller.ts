@@ -1,0 +1,61 @@
+import { BadRequestException, Body, ConflictException, Controller, Get, HttpCode, Post, ServiceUnavailableException } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiConflictResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { AdminOnly } from '../common/http/admin-key.guard.js';
+import type { Single } from '../common/http/envelope.js';
+import { AppConfig } from '../config/app-config.js';
+import { SourceInfoDto, TriggeredRunDto, TriggerRunDto } from './dto/trigger-run.dto.js';
+import { SourcesBusyError, UnknownSourceError } from './errors.js';
+import { EtlRunner } from './etl-runner.service.js';
+import { SourceRegistry } from './extractor/source-registry.service.js';
+
+@ApiTags('etl')
+@ApiExtraModels(TriggeredRunDto, SourceInfoDto)
+@Controller('etl')
+export class EtlController {
+  constructor(
+    private readonly runner: EtlRunner,
+    private readonly registry: SourceRegistry,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Post('runs')
+  @HttpCode(202)
+  @AdminOnly()
+  @ApiOperation({ summary: 'Trigger an ETL run now (all enabled sources, or the listed ones). Returns at once with the run id.' })
+  @ApiAcceptedResponse({ schema: { properties: { data: { $ref: getSchemaPath(TriggeredRunDto) } } } })
+  @ApiConflictResponse({ description: 'Some of those sources are running already' })
+  @ApiBadRequestResponse({ description: 'Unknown or disabled source id (field `sources`)' })
+  async trigger(@Body() body: TriggerRunDto = {}): Promise<Single<TriggeredRunDto>> {
+    if (this.config.appRole === 'api') {
+      throw new ServiceUnavailableException('This replica serves the API only (APP_ROLE=api) and never runs the ETL; trigger a worker or an APP_ROLE=all instance');
+    }
+    try {
+      const handle = await this.runner.start({ trigger: 'manual', sources: body?.sources });
+      return { data: { run_id: handle.runId, sources: handle.sources, status: 'running', location: `/runs/${handle.runId}` } };
+    } catch (err) {
+      if (err instanceof SourcesBusyError) {
+        throw new ConflictException({ statusCode: 409, error: 'Conflict', message: `Sources already running: ${err.sources.join(', ')}`, running: err.sources });
+      }
+      if (err instanceof UnknownSourceError) {
+        throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: err.message, errors: [{ field: 'sources', message: err.message }] });
+      }
+      throw err;
+    }
+  }
+
+  @Get('sources')
+  @ApiOperation({ summary: 'Installed source plugins: enabled or not, streams, rate limit, running now' })
+  @ApiOkResponse({ schema: { properties: { data: { type: 'array', items: { $ref: getSchemaPath(SourceInfoDto) } } } } })
+  sources(): { data: SourceInfoDto[] } {
+    const enabled = new Set(this.registry.enabledIds());
+    return {
+      data: this.registry.ids().map((id) => ({
+        id,
+        enabled: enabled.has(id),
+        streams: this.registry.get(id)!.streams.map((s) => s.name),
+        rate_limit_per_min: this.registry.rateLimitOf(id),
+        running: this.runner.isRunning(id),
+      })),
+    };
+  }
+}

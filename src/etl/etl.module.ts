@@ -1,0 +1,46 @@
+import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
+import { CatalogModule } from '../catalog/catalog.module.js';
+import { BatchProcessor } from './batch-processor.service.js';
+import { CheckpointRepository } from './checkpoint/checkpoint.repository.js';
+import { CheckpointService } from './checkpoint/checkpoint.service.js';
+import { DriftRepository } from './drift/drift.repository.js';
+import { DriftService } from './drift/drift.service.js';
+import { EtlController } from './etl.controller.js';
+import { EtlScheduler } from './etl.scheduler.js';
+import { EtlRunner } from './etl-runner.service.js';
+import { SourceRegistry } from './extractor/source-registry.service.js';
+import { RunLedgerRepository } from './ledger/run-ledger.repository.js';
+import { MarketQuotesRepository } from './load/market-quotes.repository.js';
+import { NewsItemsRepository } from './load/news-items.repository.js';
+import { QuarantineRepository } from './quarantine/quarantine.repository.js';
+import { RawRecordRepository } from './raw/raw-record.repository.js';
+import { RetryService } from './retry/retry.service.js';
+
+/**
+ * The ETL engine. It never imports a source: plugins are discovered (SourceRegistry) from whatever
+ * source modules the application imports.
+ */
+@Module({
+  imports: [DiscoveryModule, ScheduleModule.forRoot(), CatalogModule],
+  controllers: [EtlController],
+  providers: [
+    SourceRegistry,
+    RetryService,
+    DriftService,
+    CheckpointService,
+    CheckpointRepository,
+    DriftRepository,
+    QuarantineRepository,
+    RawRecordRepository,
+    MarketQuotesRepository,
+    NewsItemsRepository,
+    RunLedgerRepository,
+    BatchProcessor,
+    EtlRunner,
+    EtlScheduler,
+  ],
+  exports: [EtlRunner, SourceRegistry, RetryService, CheckpointService, DriftService],
+})
+export class EtlModule {}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { ENVIRONMENT, loadSourceConfig, type Environment } from '../../etl/extractor/index.js';
+import { CoinGeckoConfig, CoinGeckoEnv, toCoinGeckoConfig } from './coingecko.config.js';
+import { CoinGeckoExtractor } from './coingecko.extractor.js';
+
+@Module({
+  providers: [
+    CoinGeckoExtractor,
+    { provide: CoinGeckoConfig, inject: [ENVIRONMENT], useFactory: (env: Environment) => toCoinGeckoConfig(loadSourceConfig(CoinGeckoEnv, env)) },
+  ],
+})
+export class CoinGeckoSourceModule {}

@@ -1,0 +1,112 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  SourcePlugin,
+  type ExtractContext,
+  type ExtractedBatch,
+  type Extractor,
+  type MapResult,
+  type ProbeContext,
+  type RawRecord,
+  type StreamDefinition,
+} from '../../etl/extractor/index.js';
+import { CoinGeckoConfig } from './coingecko.config.js';
+import { mapCoinGeckoMarket } from './coingecko.mapper.js';
+
+const PER_PAGE = 250;
+
+/**
+ * CoinGecko `GET /coins/markets` (USD, by market cap), up to COINGECKO_MAX_PAGES pages of 250. Stops
+ * on a short or empty page, and on a page that repeats the previous one (a known upstream cache
+ * glitch) instead of looping or duplicating.
+ */
+@SourcePlugin({ id: 'coingecko' })
+@Injectable()
+export class CoinGeckoExtractor implements Extractor {
+  readonly sourceId = 'coingecko';
+  readonly rateLimitPerMinute = 30;
+  readonly priority = 30;
+  readonly streams: StreamDefinition[] = [
+    {
+      name: 'markets',
+      kind: 'market_quotes',
+      expectedSchema: [
+        { path: 'id', type: 'string', required: true },
+        { path: 'symbol', type: 'string', required: true },
+        { path: 'name', type: 'string', required: true },
+        { path: 'image', type: 'string', nullable: true },
+        { path: 'current_price', type: 'number', required: true },
+        { path: 'market_cap', type: 'number', nullable: true },
+        { path: 'market_cap_rank', type: 'number', nullable: true },
+        { path: 'fully_diluted_valuation', type: 'number', nullable: true },
+        { path: 'total_volume', type: 'number', nullable: true },
+        { path: 'high_24h', type: 'number', nullable: true },
+        { path: 'low_24h', type: 'number', nullable: true },
+        { path: 'price_change_24h', type: 'number', nullable: true },
+        { path: 'price_change_percentage_24h', type: 'number', nullable: true },
+        { path: 'market_cap_change_24h', type: 'number', nullable: true },
+        { path: 'market_cap_change_percentage_24h', type: 'number', nullable: true },
+        { path: 'circulating_supply', type: 'number', nullable: true },
+        { path: 'total_supply', type: 'number', nullable: true },
+        { path: 'max_supply', type: 'number', nullable: true },
+        { path: 'ath', type: 'number', nullable: true },
+        { path: 'ath_change_percentage', type: 'number', nullable: true },
+        { path: 'ath_date', type: 'string', nullable: true },
+        { path: 'atl', type: 'number', nullable: true },
+        { path: 'atl_change_percentage', type: 'number', nullable: true },
+        { path: 'atl_date', type: 'string', nullable: true },
+        { path: 'roi', type: 'object', nullable: true },
+        { path: 'last_updated', type: 'string', required: true },
+      ],
+    },
+  ];
+
+  constructor(@Inject(CoinGeckoConfig) private readonly config: CoinGeckoConfig) {}
+
+  private headers(): Record<string, string> | undefined {
+    if (!this.config.apiKey) return undefined;
+    return this.config.tier === 'pro' ? { 'x-cg-pro-api-key': this.config.apiKey } : { 'x-cg-demo-api-key': this.config.apiKey };
+  }
+
+  async *extract(context: ExtractContext): AsyncIterable<ExtractedBatch> {
+    const watermark = context.cursor('markets')?.watermark;
+    const since = watermark ? Date.parse(watermark) - context.lookbackSeconds * 1000 : Number.NEGATIVE_INFINITY;
+    let maxSeen = watermark;
+    let previousIds = '';
+    for (let page = 1; page <= this.config.maxPages; page++) {
+      const items = await context.http.getJson<unknown>(`${this.config.baseUrl}/coins/markets`, {
+        headers: this.headers(),
+        query: { vs_currency: 'usd', order: 'market_cap_desc', per_page: PER_PAGE, page, sparkline: 'false' },
+        signal: context.signal,
+      });
+      if (!Array.isArray(items)) throw new Error(`coingecko: page ${page} is not a JSON array`);
+      const ids = items.map((i) => String((i as { id?: unknown }).id)).join(',');
+      if (page > 1 && ids === previousIds && ids !== '') {
+        context.logger.warn?.({ page }, 'coingecko: page repeats the previous page; stopping pagination');
+        break;
+      }
+      previousIds = ids;
+      const records: RawRecord[] = [];
+      for (const item of items as Array<Record<string, unknown>>) {
+        const updated = typeof item.last_updated === 'string' ? item.last_updated : '';
+        const at = Date.parse(updated);
+        if (!Number.isNaN(at) && at < since) continue;
+        if (!Number.isNaN(at) && (!maxSeen || at > Date.parse(maxSeen))) maxSeen = new Date(at).toISOString();
+        records.push({ naturalKey: `${String(item.id)}@${updated}`, payload: item });
+      }
+      // Pages are not ordered by last_updated: the watermark moves only after the last page.
+      for (let i = 0; i < records.length; i += context.batchSize) {
+        yield { stream: 'markets', records: records.slice(i, i + context.batchSize), cursor: watermark ? { watermark } : {} };
+      }
+      if (items.length < PER_PAGE) break;
+    }
+    yield { stream: 'markets', records: [], cursor: maxSeen ? { watermark: maxSeen } : {} };
+  }
+
+  map(record: RawRecord): MapResult {
+    return mapCoinGeckoMarket(record.payload);
+  }
+
+  async probe(context: ProbeContext): Promise<void> {
+    await context.http.getJson(`${this.config.baseUrl}/ping`, { headers: this.headers(), signal: context.signal });
+  }
+}

@@ -1,0 +1,35 @@
+import { cleanDecimal, cleanInteger } from '../../common/parsing/decimal.js';
+import { parseTimestamp } from '../../common/parsing/timestamp.js';
+import { mapped, rejected, type MapResult } from '../../etl/extractor/index.js';
+
+/** CoinGecko /coins/markets item -> quote. Symbols come lower case; supplies may be null. */
+export function mapCoinGeckoMarket(p: Record<string, unknown>): MapResult {
+  const id = typeof p.id === 'string' ? p.id : null;
+  const symbol = typeof p.symbol === 'string' ? p.symbol.trim().toUpperCase() : null;
+  if (!id || !symbol) return rejected('id and symbol are required');
+  const price = cleanDecimal(p.current_price);
+  if (!price.ok || price.value === null) return rejected(`${id}: current_price ${price.ok ? 'missing' : price.reason}`);
+  if (Number(price.value) < 0) return rejected(`${id}: negative price ${price.value}`);
+  const observedAt = parseTimestamp(p.last_updated);
+  if (!observedAt) return rejected(`${id}: last_updated "${String(p.last_updated)}" is not a timestamp`);
+  const dec = (v: unknown) => {
+    const r = cleanDecimal(v);
+    return r.ok ? r.value : null;
+  };
+  const rank = cleanInteger(p.market_cap_rank);
+  return mapped({
+    kind: 'market_quote',
+    sourceAssetId: id,
+    symbol,
+    name: typeof p.name === 'string' ? p.name.trim() : null,
+    rank: rank.ok ? rank.value : null,
+    observedAt,
+    priceUsd: price.value,
+    marketCapUsd: dec(p.market_cap),
+    volume24hUsd: dec(p.total_volume),
+    change24hPct: dec(p.price_change_percentage_24h),
+    circulatingSupply: dec(p.circulating_supply),
+    totalSupply: dec(p.total_supply),
+    maxSupply: dec(p.max_supply),
+  });
+}

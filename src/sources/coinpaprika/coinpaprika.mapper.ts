@@ -1,0 +1,38 @@
+import { cleanDecimal, cleanInteger } from '../../common/parsing/decimal.js';
+import { parseTimestamp } from '../../common/parsing/timestamp.js';
+import { mapped, rejected, type MapResult } from '../../etl/extractor/index.js';
+
+/** CoinPaprika ticker -> quote. Prices are under `quotes.USD`; `max_supply: 0` means uncapped. */
+export function mapCoinPaprikaTicker(p: Record<string, unknown>): MapResult {
+  const id = typeof p.id === 'string' ? p.id : null;
+  const symbol = typeof p.symbol === 'string' ? p.symbol.trim().toUpperCase() : null;
+  if (!id || !symbol) return rejected('id and symbol are required');
+  const usd = (p.quotes as { USD?: Record<string, unknown> } | undefined)?.USD;
+  if (!usd) return rejected(`${id}: quotes.USD missing`);
+  const price = cleanDecimal(usd.price);
+  if (!price.ok || price.value === null) return rejected(`${id}: quotes.USD.price ${price.ok ? 'missing' : price.reason}`);
+  if (Number(price.value) < 0) return rejected(`${id}: negative price ${price.value}`);
+  const observedAt = parseTimestamp(p.last_updated);
+  if (!observedAt) return rejected(`${id}: last_updated "${String(p.last_updated)}" is not a timestamp`);
+  const dec = (v: unknown) => {
+    const r = cleanDecimal(v);
+    return r.ok ? r.value : null;
+  };
+  const rank = cleanInteger(p.rank);
+  const maxSupply = dec(p.max_supply);
+  return mapped({
+    kind: 'market_quote',
+    sourceAssetId: id,
+    symbol,
+    name: typeof p.name === 'string' ? p.name.trim() : null,
+    rank: rank.ok && rank.value !== null && rank.value > 0 ? rank.value : null,
+    observedAt,
+    priceUsd: price.value,
+    marketCapUsd: dec(usd.market_cap),
+    volume24hUsd: dec(usd.volume_24h),
+    change24hPct: dec(usd.percent_change_24h),
+    circulatingSupply: dec(p.circulating_supply),
+    totalSupply: dec(p.total_supply),
+    maxSupply: maxSupply === '0' ? null : maxSupply,
+  });
+}

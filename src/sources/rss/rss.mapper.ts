@@ -1,0 +1,49 @@
+import { convert } from 'html-to-text';
+import { shown } from '../../common/parsing/decimal.js';
+import { parseTimestamp } from '../../common/parsing/timestamp.js';
+import { mapped, rejected, type MapResult } from '../../etl/extractor/index.js';
+
+/** The link without its query string and fragment (tracking parameters differ between fetches). */
+export function canonicalLink(link: string): string {
+  try {
+    const u = new URL(link);
+    u.search = '';
+    u.hash = '';
+    return u.toString();
+  } catch {
+    return link.split(/[?#]/)[0];
+  }
+}
+
+export function dedupeKeyOf(p: { guid?: unknown; link?: unknown }): string | null {
+  if (typeof p.guid === 'string' && p.guid.trim()) return p.guid.trim();
+  if (typeof p.link === 'string' && p.link.trim()) return canonicalLink(p.link.trim());
+  return null;
+}
+
+/** RSS item -> news: guid or canonical link as dedupe key, pubDate to UTC, HTML stripped. */
+export function mapRssItem(p: Record<string, unknown>): MapResult {
+  const title = typeof p.title === 'string' ? p.title.trim() : '';
+  const link = typeof p.link === 'string' ? p.link.trim() : '';
+  if (!title) return rejected('item has no title');
+  if (!link) return rejected(`item "${title}" has no link`);
+  const dedupeKey = dedupeKeyOf(p);
+  if (!dedupeKey) return rejected(`item "${title}" has neither guid nor link`);
+  const publishedAt = parseTimestamp(p.pubDate);
+  if (!publishedAt) return rejected(`item "${title}": pubDate "${shown(p.pubDate)}" is not a date`);
+  const summary = typeof p.description === 'string' && p.description.trim()
+    ? convert(p.description, { wordwrap: false, selectors: [{ selector: 'img', format: 'skip' }, { selector: 'a', options: { ignoreHref: true } }] }).replace(/\s+/g, ' ').trim() || null
+    : null;
+  return mapped({
+    kind: 'news',
+    feedUrl: shown(p.feed),
+    dedupeKey,
+    guid: typeof p.guid === 'string' ? p.guid : null,
+    title,
+    link,
+    summary,
+    author: typeof p.creator === 'string' ? p.creator.trim() || null : null,
+    categories: Array.isArray(p.categories) ? (p.categories as unknown[]).filter((c): c is string => typeof c === 'string') : [],
+    publishedAt,
+  });
+}
