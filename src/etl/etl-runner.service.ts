@@ -9,6 +9,7 @@ import { maskUrl } from '../common/logging/logger.options.js';
 import { AppConfig } from '../config/app-config.js';
 import { NewsLinker } from '../catalog/news-linker.service.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { AnomalyService } from '../runs/anomaly.service.js';
 import { BatchProcessor } from './batch-processor.service.js';
 import { CheckpointService } from './checkpoint/checkpoint.service.js';
 import { SourcesBusyError, UnknownSourceError } from './errors.js';
@@ -54,7 +55,8 @@ export class EtlRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   readonly events$ = new Subject<EtlEvent>();
   private readonly shutdown = new AbortController();
   private readonly inFlight = new Set<Promise<unknown>>();
-  private readonly runningHere = new Set<string>();
+  /** Sources with a run in progress in this process (a count: a skipped duplicate must not clear it). */
+  private readonly runningHere = new Map<string, number>();
   private readonly injector: FailureInjector;
 
   constructor(
@@ -67,6 +69,7 @@ export class EtlRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     private readonly ledger: RunLedgerRepository,
     private readonly metrics: MetricsService,
     private readonly newsLinker: NewsLinker,
+    private readonly anomalies: AnomalyService,
   ) {
     this.injector = new FailureInjector(parseFailureInjection(config.etl.failureInjection));
   }
@@ -84,11 +87,19 @@ export class EtlRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   /** Starts a run and returns at once with its id; `done` settles when it ends. */
   async start(request: RunRequest): Promise<RunHandle> {
     const sources = this.validateSources(request.sources);
-    const busy = sources.filter((s) => this.runningHere.has(s));
+    const busy = sources.filter((s) => this.isRunning(s));
     const elsewhere = await this.ledger.sourcesMarkedRunning();
     const busyAnywhere = [...new Set([...busy, ...sources.filter((s) => elsewhere.includes(s))])];
     if (request.trigger === 'manual' && busyAnywhere.length > 0) throw new SourcesBusyError(busyAnywhere);
-    const runId = await this.ledger.createRun(request.trigger, sources, this.instanceId);
+    // Reserved before the first await below, so a second trigger right after this one sees it.
+    for (const s of sources) this.runningHere.set(s, (this.runningHere.get(s) ?? 0) + 1);
+    let runId: string;
+    try {
+      runId = await this.ledger.createRun(request.trigger, sources, this.instanceId);
+    } catch (err) {
+      for (const s of sources) this.release(s);
+      throw err;
+    }
     this.events$.next({ type: 'run_started', runId, trigger: request.trigger, sources });
     this.logger.log({ runId, trigger: request.trigger, sources }, 'ETL run started');
     const done = this.execute(runId, sources);
@@ -102,12 +113,25 @@ export class EtlRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   }
 
   isRunning(source: string): boolean {
-    return this.runningHere.has(source);
+    return (this.runningHere.get(source) ?? 0) > 0;
+  }
+
+  private release(source: string): void {
+    const n = (this.runningHere.get(source) ?? 1) - 1;
+    if (n <= 0) this.runningHere.delete(source);
+    else this.runningHere.set(source, n);
   }
 
   private async execute(runId: string, sources: string[]): Promise<RunSummary> {
-    const results = await Promise.all(sources.map(async (source) => [source, await this.runSource(runId, source)] as const));
+    const results = await Promise.all(sources.map(async (source) => {
+      try {
+        return [source, await this.runSource(runId, source)] as const;
+      } finally {
+        this.release(source);
+      }
+    }));
     const summary: RunSummary = { runId, status: overallStatus(results.map(([, r]) => r.status)), sources: Object.fromEntries(results) };
+    await this.anomalies.evaluateRun(runId).catch((err: unknown) => this.logger.warn({ err, runId }, 'could not evaluate run anomalies'));
     if (results.some(([, r]) => r.totals.inserted + r.totals.updated > 0)) {
       await this.newsLinker.relinkRecent(this.dataSource).catch((err: unknown) => this.logger.warn({ err, runId }, 'could not re-link recent news'));
     }
@@ -132,7 +156,6 @@ export class EtlRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       this.logger.warn({ runId, source }, 'source skipped: already running elsewhere');
       return { status: 'skipped', totals, error: 'already running' };
     }
-    this.runningHere.add(source);
     let sourceRunId: string | undefined;
     const log = new Logger(`etl:${source}`);
     const http = this.retry.clientFor(source, log, this.shutdown.signal);
@@ -173,8 +196,6 @@ export class EtlRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     } catch (err) {
       error = err;
       status = err instanceof DomainError && err.classification === 'rate_limited' ? 'rate_limited' : 'failed';
-    } finally {
-      this.runningHere.delete(source);
     }
     const message = error ? describeError(error, this.shutdown.signal.aborted) : null;
     if (error) this.logger.error({ runId, source, status, error: message, errorClass: errorClass(error) }, 'source run ended with an error');

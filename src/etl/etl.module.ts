@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { CatalogModule } from '../catalog/catalog.module.js';
+import { RunsModule } from '../runs/runs.module.js';
 import { BatchProcessor } from './batch-processor.service.js';
 import { CheckpointRepository } from './checkpoint/checkpoint.repository.js';
 import { CheckpointService } from './checkpoint/checkpoint.service.js';
@@ -23,7 +24,7 @@ import { RetryService } from './retry/retry.service.js';
  * source modules the application imports.
  */
 @Module({
-  imports: [DiscoveryModule, ScheduleModule.forRoot(), CatalogModule],
+  imports: [DiscoveryModule, ScheduleModule.forRoot(), CatalogModule, RunsModule],
   controllers: [EtlController],
   providers: [
     SourceRegistry,

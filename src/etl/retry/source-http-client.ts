@@ -81,8 +81,9 @@ export class RetryingHttpClient implements SourceHttpClient {
     let lastError: UpstreamError | undefined;
     let attempt = 0;
     try {
-      return await backOff(
+      const retrying = backOff(
         async () => {
+          signal?.throwIfAborted();
           attempt += 1;
           return await this.attemptOnce(fullUrl, safeUrl, options, signal, attempt, consume);
         },
@@ -109,6 +110,10 @@ export class RetryingHttpClient implements SourceHttpClient {
           },
         },
       );
+      // exponential-backoff cannot cancel its sleep: on abort (shutdown) stop waiting for it at once;
+      // its next attempt sees the aborted signal and ends the loop.
+      retrying.catch(() => undefined);
+      return await (signal ? Promise.race([retrying, rejectOnAbort(signal)]) : retrying);
     } catch (error) {
       if (error instanceof UpstreamError && error.details.retryable && lastError) {
         throw new RetryBudgetExhaustedError(
@@ -188,6 +193,13 @@ function anySignal(signals: Array<AbortSignal | undefined>): AbortSignal | undef
   const present = signals.filter((s): s is AbortSignal => s !== undefined);
   if (present.length <= 1) return present[0];
   return AbortSignal.any(present);
+}
+
+function rejectOnAbort(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason as Error);
+    else signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
+  });
 }
 
 export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -1,0 +1,94 @@
+import { Body, Controller, Get, NotFoundException, Param, Put, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { AssetIdentityRepository } from '../catalog/asset-identity.repository.js';
+import { AdminOnly } from '../common/http/admin-key.guard.js';
+import type { Page, Single } from '../common/http/envelope.js';
+import { decodeCursor, encodeCursor } from '../common/http/keyset-cursor.js';
+import { parseLimit } from '../common/http/query-params.js';
+import { AppConfig } from '../config/app-config.js';
+import { SourceRegistry } from '../etl/extractor/source-registry.service.js';
+import {
+  AssetDetailResponseDto, AssetIdParamDto, AssetPageDto, ListAssetsQueryDto, MappingParamDto, RepointMappingDto,
+  type AssetDetailDto, type AssetDto, type SourceIdDto,
+} from './assets.dto.js';
+import { AssetsRepository, type AssetRow } from './assets.repository.js';
+
+function toAssetDto(r: AssetRow): AssetDto {
+  return {
+    id: r.id, asset_key: r.asset_key, symbol: r.symbol, name: r.name, rank: r.rank, needs_review: r.needs_review, review_reason: r.review_reason,
+    source_ids: r.source_ids.map(({ source, source_asset_id, match_method, confidence }) => ({ source, source_asset_id, match_method, confidence })),
+  };
+}
+
+@ApiTags('assets')
+@Controller('assets')
+export class AssetsController {
+  constructor(
+    private readonly assets: AssetsRepository,
+    private readonly identity: AssetIdentityRepository,
+    private readonly registry: SourceRegistry,
+    private readonly config: AppConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Canonical assets (one per real-world coin), with their per-source ids' })
+  @ApiOkResponse({ type: AssetPageDto })
+  async list(@Query() query: ListAssetsQueryDto): Promise<Page<AssetDto>> {
+    const limit = parseLimit(query.limit);
+    const after = query.cursor ? (decodeCursor(query.cursor, 'assets', 1)[0] as string) : undefined;
+    const { rows, total } = await this.assets.page({ q: query.q, symbol: query.symbol, needsReview: query.needs_review }, limit, after);
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return { data: page.map(toAssetDto), pagination: { limit, next_cursor: rows.length > limit && last ? encodeCursor('assets', [last.asset_key]) : null, total } };
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One asset with its source ids and the consolidated view (latest per source, consensus price, spread)' })
+  @ApiOkResponse({ type: AssetDetailResponseDto })
+  @ApiBadRequestResponse({ description: 'id is not a UUID' })
+  @ApiNotFoundResponse({ description: 'No such asset' })
+  async get(@Param() params: AssetIdParamDto): Promise<Single<AssetDetailDto>> {
+    const asset = await this.assets.find(params.id);
+    if (!asset) throw new NotFoundException(`Asset ${params.id} not found`);
+    const latest = await this.assets.latestPerSource(asset.id);
+    const freshest = latest.reduce<number | null>((m, l) => Math.max(m ?? 0, new Date(l.observed_at).getTime()), null);
+    const budgetMs = this.config.etl.freshnessBudgetSeconds * 1000;
+    const isFresh = (l: { observed_at: Date }) => freshest !== null && freshest - new Date(l.observed_at).getTime() <= budgetMs;
+    const { median, spread_pct } = await this.assets.consensus(latest.filter(isFresh).map((l) => l.price_usd));
+    // Survivorship: descriptive fields come from the highest-priority source that has them.
+    const byPriority = [...asset.source_ids].sort((a, b) => (this.registry.get(b.source)?.priority ?? 0) - (this.registry.get(a.source)?.priority ?? 0));
+    const nameFrom = byPriority.find((s) => s.name);
+    const rankFrom = byPriority.find((s) => s.rank !== null);
+    return {
+      data: {
+        ...toAssetDto(asset),
+        name: nameFrom?.name ?? asset.name,
+        rank: rankFrom?.rank ?? asset.rank,
+        consolidated: {
+          latest: latest.map((l) => ({ ...l, observed_at: new Date(l.observed_at).toISOString(), fresh: isFresh(l) })),
+          consensus_price_usd: median,
+          spread_pct,
+          freshest_at: freshest === null ? null : new Date(freshest).toISOString(),
+          divergent: spread_pct !== null && spread_pct > this.config.etl.priceDivergencePct,
+          field_sources: { name: nameFrom?.source ?? null, rank: rankFrom?.source ?? null },
+        },
+      },
+    };
+  }
+
+  @Put('mappings/:source/:sourceAssetId')
+  @AdminOnly()
+  @ApiOperation({ summary: "Re-point a source's id to another canonical asset (manual identity fix, admin)" })
+  @ApiOkResponse({ description: 'The mapping now points at the given asset (match_method manual, confidence 1)' })
+  @ApiNotFoundResponse({ description: 'Unknown mapping or asset' })
+  async repoint(@Param() params: MappingParamDto, @Body() body: RepointMappingDto): Promise<Single<SourceIdDto & { asset_id: string }>> {
+    const target = await this.assets.find(body.asset_id);
+    if (!target) throw new NotFoundException(`Asset ${body.asset_id} not found`);
+    const changed = await this.dataSource.transaction((manager) => this.identity.repointMapping(manager, params.source, params.sourceAssetId, body.asset_id));
+    if (!changed) throw new NotFoundException(`No mapping for ${params.source}/${params.sourceAssetId}`);
+    return { data: { source: params.source, source_asset_id: params.sourceAssetId, match_method: 'manual', confidence: 1, asset_id: body.asset_id } };
+  }
+}

@@ -1,0 +1,102 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsOptional, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
+import { PaginationDto } from '../common/http/envelope.js';
+import { CursorParam, LimitParam } from '../common/http/query-params.js';
+
+export class ListAssetsQueryDto {
+  @ApiPropertyOptional({ example: 'bit', description: 'Symbol (exact, case-insensitive) or name (contains, case-insensitive)' })
+  @IsOptional()
+  @MinLength(1, { message: 'q must not be empty' })
+  @MaxLength(100, { message: 'q must be at most 100 characters' })
+  q?: string;
+
+  @ApiPropertyOptional({ example: 'BTC' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9.$_-]{1,20}$/, { message: 'symbol must be a ticker such as BTC' })
+  symbol?: string;
+
+  @ApiPropertyOptional({ example: true, description: 'Only assets awaiting identity review (true) or only confirmed ones (false)' })
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'needs_review must be true or false' })
+  needs_review?: boolean;
+
+  @LimitParam()
+  limit?: number;
+
+  @CursorParam()
+  cursor?: string;
+}
+
+export class AssetIdParamDto {
+  @ApiProperty({ example: '3b241101-e2bb-5255-8caf-4136c566a962' })
+  @IsUUID('all', { message: 'id must be a UUID' })
+  id: string;
+}
+
+export class MappingParamDto {
+  @ApiProperty({ example: 'coinpaprika' })
+  @Matches(/^[a-z0-9_-]{1,64}$/, { message: 'source must be a source id such as "coingecko"' })
+  source: string;
+
+  @ApiProperty({ example: 'bnb-binance-coin' })
+  @MinLength(1)
+  @MaxLength(200)
+  sourceAssetId: string;
+}
+
+export class RepointMappingDto {
+  @ApiProperty({ example: '3b241101-e2bb-5255-8caf-4136c566a962', description: 'The asset this source id really is' })
+  @IsUUID('all', { message: 'asset_id must be a UUID' })
+  asset_id: string;
+}
+
+export class SourceIdDto {
+  @ApiProperty({ example: 'coingecko' }) source: string;
+  @ApiProperty({ example: 'bitcoin' }) source_asset_id: string;
+  @ApiProperty({ enum: ['crosswalk', 'symbol_name', 'symbol_name_rank', 'override', 'manual', 'new'], example: 'symbol_name' }) match_method: string;
+  @ApiProperty({ example: 1 }) confidence: number;
+}
+
+export class AssetDto {
+  @ApiProperty({ example: '3b241101-e2bb-5255-8caf-4136c566a962' }) id: string;
+  @ApiProperty({ example: 'btc:bitcoin' }) asset_key: string;
+  @ApiProperty({ example: 'BTC' }) symbol: string;
+  @ApiProperty({ example: 'Bitcoin' }) name: string;
+  @ApiProperty({ type: Number, nullable: true, example: 1 }) rank: number | null;
+  @ApiProperty({ example: false }) needs_review: boolean;
+  @ApiProperty({ type: String, nullable: true, example: null }) review_reason: string | null;
+  @ApiProperty({ type: [SourceIdDto] }) source_ids: SourceIdDto[];
+}
+
+export class AssetPageDto {
+  @ApiProperty({ type: [AssetDto] }) data: AssetDto[];
+  @ApiProperty({ type: PaginationDto }) pagination: PaginationDto;
+}
+
+export class LatestQuoteDto {
+  @ApiProperty({ example: 'coingecko' }) source: string;
+  @ApiProperty({ example: '96518' }) price_usd: string;
+  @ApiProperty({ type: String, nullable: true, example: '1916585996993' }) market_cap_usd: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '30334935517' }) volume_24h_usd: string | null;
+  @ApiProperty({ example: '2025-05-02T00:10:25.889Z' }) observed_at: string;
+  @ApiProperty({ example: true, description: 'Within the freshness budget of the freshest quote' }) fresh: boolean;
+}
+
+export class ConsolidatedDto {
+  @ApiProperty({ type: [LatestQuoteDto] }) latest: LatestQuoteDto[];
+  @ApiProperty({ type: String, nullable: true, example: '96511.25', description: 'Median of the fresh sources\' latest prices' }) consensus_price_usd: string | null;
+  @ApiProperty({ type: Number, nullable: true, example: 0.34, description: '(max - min) / median of fresh prices, in percent' }) spread_pct: number | null;
+  @ApiProperty({ type: String, nullable: true, example: '2025-05-02T00:10:25.889Z' }) freshest_at: string | null;
+  @ApiProperty({ example: false, description: 'spread_pct above ETL_PRICE_DIVERGENCE_PCT' }) divergent: boolean;
+  @ApiProperty({ example: { name: 'coingecko', rank: 'coingecko' }, description: 'Which source each descriptive field came from (survivorship)' }) field_sources: Record<string, string | null>;
+}
+
+export class AssetDetailDto extends AssetDto {
+  @ApiProperty({ type: ConsolidatedDto }) consolidated: ConsolidatedDto;
+}
+
+export class AssetDetailResponseDto {
+  @ApiProperty({ type: AssetDetailDto }) data: AssetDetailDto;
+}

@@ -1,0 +1,27 @@
+import type { Page } from './envelope.js';
+import { decodeCursor, encodeCursor } from './keyset-cursor.js';
+
+/** Newest-first lists keyed by (timestamp, id): decode the cursor into the SQL bound. */
+export function timeCursor(cursor: string | undefined, name: string): [string, string] | undefined {
+  return cursor ? (decodeCursor(cursor, name, 2) as [string, string]) : undefined;
+}
+
+/**
+ * Builds a page from `limit + 1` fetched rows: the extra row only tells that another page exists;
+ * the cursor encodes the last returned row's (timestamp, id).
+ */
+export function toTimePage<R extends { id: string }, T>(
+  rows: R[],
+  limit: number,
+  name: string,
+  at: (r: R) => Date | string,
+  map: (r: R) => T,
+  total: number | null,
+): Page<T> {
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    data: page.map(map),
+    pagination: { limit, next_cursor: rows.length > limit && last ? encodeCursor(name, [new Date(at(last)).toISOString(), last.id]) : null, total },
+  };
+}

@@ -1,0 +1,90 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { CountCache } from '../common/sql/count-cache.js';
+import { WhereBuilder } from '../common/sql/where-builder.js';
+import type { DataSort } from './dto/get-data-query.dto.js';
+
+export interface QuoteFilters {
+  source?: string;
+  symbol?: string;
+  assetId?: string;
+  from?: Date;
+  to?: Date;
+  minPrice?: string;
+  maxPrice?: string;
+}
+
+export interface QuoteRow {
+  id: string;
+  asset_id: string;
+  symbol: string;
+  name: string;
+  source: string;
+  source_asset_id: string;
+  observed_at: Date;
+  price_usd: string;
+  market_cap_usd: string | null;
+  volume_24h_usd: string | null;
+  change_24h_pct: string | null;
+  rank: number | null;
+  circulating_supply: string | null;
+  total_supply: string | null;
+  max_supply: string | null;
+  ingested_at: Date;
+}
+
+const SORTS: Record<DataSort, { column: string; dir: 'ASC' | 'DESC'; cast: string }> = {
+  'observed_at:desc': { column: 'q.observed_at', dir: 'DESC', cast: 'timestamptz' },
+  'observed_at:asc': { column: 'q.observed_at', dir: 'ASC', cast: 'timestamptz' },
+  'price:desc': { column: 'q.price_usd', dir: 'DESC', cast: 'numeric' },
+  'price:asc': { column: 'q.price_usd', dir: 'ASC', cast: 'numeric' },
+};
+
+@Injectable()
+export class MarketDataRepository {
+  private readonly counts = new CountCache();
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  private where(f: QuoteFilters): WhereBuilder {
+    return new WhereBuilder()
+      .addIf(f.source, 'q.source = ?')
+      .addIf(f.symbol, 'q.asset_id IN (SELECT id FROM assets WHERE symbol = upper(?))')
+      .addIf(f.assetId, 'q.asset_id = ?::uuid')
+      .addIf(f.from, 'q.observed_at >= ?')
+      .addIf(f.to, 'q.observed_at < ?')
+      .addIf(f.minPrice, 'q.price_usd >= ?::numeric')
+      .addIf(f.maxPrice, 'q.price_usd <= ?::numeric');
+  }
+
+  /**
+   * One keyset page: `(sort key, id)` strictly after the cursor, so pages never overlap or skip
+   * rows, and the cost is the same at any depth (an index range scan on (sort key, id)).
+   */
+  async findQuotesPage(f: QuoteFilters, sort: DataSort, limit: number, after?: [string, string], offset?: number): Promise<QuoteRow[]> {
+    const s = SORTS[sort];
+    const where = this.where(f);
+    if (after) {
+      const op = s.dir === 'DESC' ? '<' : '>';
+      where.add(`(${s.column}, q.id) ${op} (?::${s.cast}, ?::bigint)`, after[0], after[1]);
+    }
+    const sql = `SELECT q.id::text AS id, q.asset_id, a.symbol, a.name, q.source, q.source_asset_id, q.observed_at,
+              q.price_usd::text AS price_usd, q.market_cap_usd::text AS market_cap_usd, q.volume_24h_usd::text AS volume_24h_usd,
+              q.change_24h_pct::text AS change_24h_pct, q.rank, q.circulating_supply::text AS circulating_supply,
+              q.total_supply::text AS total_supply, q.max_supply::text AS max_supply, q.ingested_at
+         FROM market_quotes q JOIN assets a ON a.id = q.asset_id
+         ${where.toSql()}
+        ORDER BY ${s.column} ${s.dir}, q.id ${s.dir}
+        LIMIT ${where.param(limit)}${offset ? ` OFFSET ${where.param(offset)}` : ''}`;
+    return (await this.dataSource.query(sql, where.params)) as QuoteRow[];
+  }
+
+  countQuotes(f: QuoteFilters): Promise<number> {
+    const where = this.where(f);
+    return this.counts.get(JSON.stringify(f), async () => {
+      const [row] = (await this.dataSource.query(`SELECT count(*)::bigint AS n FROM market_quotes q ${where.toSql()}`, where.params)) as Array<{ n: string }>;
+      return Number(row.n);
+    });
+  }
+}

@@ -1,0 +1,46 @@
+import { Controller, Get, Header } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
+import { register } from 'prom-client';
+import type { Single } from '../common/http/envelope.js';
+import { RetryService } from '../etl/retry/retry.service.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+
+/**
+ * The seed system's observability paths, kept so existing dashboards and scripts do not break:
+ * thin aliases over /metrics and the metrics service.
+ */
+@ApiTags('observability')
+@SkipThrottle()
+@Controller('observability')
+export class ObservabilityController {
+  constructor(
+    private readonly metrics: MetricsService,
+    private readonly retry: RetryService,
+  ) {}
+
+  @Get('metrics')
+  @Header('content-type', register.contentType)
+  @ApiOperation({ summary: 'Prometheus metrics (alias of /metrics, kept for the seed system\'s clients)' })
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ schema: { type: 'string', example: 'etl_runs_total{source="csv",status="succeeded"} 3' } })
+  prometheus(): Promise<string> {
+    return register.metrics();
+  }
+
+  @Get('metrics/json')
+  @ApiOperation({ summary: 'ETL counters and, per source, the rate-limit configuration and current usage (JSON)' })
+  @ApiOkResponse({
+    schema: {
+      example: {
+        data: {
+          counters: { etl_records_total: [{ labels: { source: 'csv', stream: 'quotes', outcome: 'inserted' }, value: 210 }] },
+          rate_limits: [{ source: 'coingecko', requests_per_minute: 30, bucket_size: 5, available_tokens: 4, requests_last_minute: 1 }],
+        },
+      },
+    },
+  })
+  async json(): Promise<Single<{ counters: Awaited<ReturnType<MetricsService['snapshot']>>; rate_limits: ReturnType<RetryService['describeLimits']> }>> {
+    return { data: { counters: await this.metrics.snapshot(), rate_limits: this.retry.describeLimits() } };
+  }
+}

@@ -1,0 +1,97 @@
+import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Page, Single } from '../common/http/envelope.js';
+import { timeCursor, toTimePage } from '../common/http/keyset-page.js';
+import { parseLimit } from '../common/http/query-params.js';
+import { AnomalyService } from './anomaly.service.js';
+import {
+  CompareRunsQueryDto, ListRunsQueryDto, RunComparisonResponseDto, RunDetailResponseDto, RunIdParamDto, RunPageDto,
+  type RunComparisonDto, type RunCountsDto, type RunDetailDto, type RunDto, type SourceRunDto,
+} from './dto/runs.dto.js';
+import { RunsRepository, type RunRow, type SourceRunRow } from './runs.repository.js';
+
+const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+
+function toRunDto(r: RunRow): RunDto {
+  return {
+    id: r.id, trigger: r.trigger, status: r.status, sources: r.sources, started_at: new Date(r.started_at).toISOString(),
+    finished_at: iso(r.finished_at), duration_ms: r.duration_ms,
+    records: { extracted: r.extracted, inserted: r.inserted, updated: r.updated, unchanged: r.unchanged, quarantined: r.quarantined },
+  };
+}
+
+function counts(s: SourceRunRow | undefined): RunCountsDto {
+  return { extracted: s?.records_extracted ?? 0, inserted: s?.records_inserted ?? 0, updated: s?.records_updated ?? 0, unchanged: s?.records_unchanged ?? 0, quarantined: s?.records_quarantined ?? 0 };
+}
+
+function toSourceRunDto(s: SourceRunRow): SourceRunDto {
+  return {
+    source: s.source, status: s.status, started_at: new Date(s.started_at).toISOString(), finished_at: iso(s.finished_at), duration_ms: s.duration_ms,
+    records: counts(s), retries: s.retries, rate_limit_wait_ms: s.rate_limit_wait_ms, cursor_before: s.cursor_before, cursor_after: s.cursor_after,
+    error_class: s.error_class, error_message: s.error_message, schema_fingerprint: s.schema_fingerprint,
+  };
+}
+
+@ApiTags('runs')
+@Controller('runs')
+export class RunsController {
+  constructor(
+    private readonly runs: RunsRepository,
+    private readonly anomalies: AnomalyService,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'ETL runs, newest first' })
+  @ApiOkResponse({ type: RunPageDto })
+  async list(@Query() query: ListRunsQueryDto): Promise<Page<RunDto>> {
+    const limit = parseLimit(query.limit);
+    const { rows, total } = await this.runs.page(query, limit, timeCursor(query.cursor, 'runs'));
+    return toTimePage(rows, limit, 'runs', (r) => r.started_at, toRunDto, total);
+  }
+
+  @Get('compare')
+  @ApiOperation({ summary: 'Compare two runs: count, duration and status differences per source, and the anomalies of the target run' })
+  @ApiOkResponse({ type: RunComparisonResponseDto })
+  @ApiBadRequestResponse({ description: 'base or target is not a run id' })
+  @ApiNotFoundResponse({ description: 'base or target run does not exist' })
+  async compare(@Query() query: CompareRunsQueryDto): Promise<Single<RunComparisonDto>> {
+    const [base, target] = await Promise.all([this.runs.findRun(query.base), this.runs.findRun(query.target)]);
+    if (!base) throw new NotFoundException(`Run ${query.base} (base) not found`);
+    if (!target) throw new NotFoundException(`Run ${query.target} (target) not found`);
+    const [baseRuns, targetRuns, anomalies] = await Promise.all([this.runs.findSourceRuns(base.id), this.runs.findSourceRuns(target.id), this.anomalies.anomaliesOf(target.id)]);
+    const sources = [...new Set([...baseRuns, ...targetRuns].map((s) => s.source))].sort();
+    return {
+      data: {
+        base: toRunDto(base),
+        target: toRunDto(target),
+        sources: sources.map((source) => {
+          const b = baseRuns.find((s) => s.source === source);
+          const t = targetRuns.find((s) => s.source === source);
+          const cb = counts(b);
+          const ct = counts(t);
+          return {
+            source,
+            base_status: b?.status ?? null,
+            target_status: t?.status ?? null,
+            status_changed: (b?.status ?? null) !== (t?.status ?? null),
+            records_delta: { extracted: ct.extracted - cb.extracted, inserted: ct.inserted - cb.inserted, updated: ct.updated - cb.updated, unchanged: ct.unchanged - cb.unchanged, quarantined: ct.quarantined - cb.quarantined },
+            duration_delta_ms: typeof b?.duration_ms === 'number' && typeof t?.duration_ms === 'number' ? t.duration_ms - b.duration_ms : null,
+          };
+        }),
+        anomalies,
+      },
+    };
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One run: per-source detail, errors, drift events and anomalies' })
+  @ApiOkResponse({ type: RunDetailResponseDto })
+  @ApiBadRequestResponse({ description: 'id is not a run id' })
+  @ApiNotFoundResponse({ description: 'No such run' })
+  async get(@Param() params: RunIdParamDto): Promise<Single<RunDetailDto>> {
+    const run = await this.runs.findRun(params.id);
+    if (!run) throw new NotFoundException(`Run ${params.id} not found`);
+    const [sourceRuns, drift, anomalies] = await Promise.all([this.runs.findSourceRuns(run.id), this.runs.driftOfRun(run.id), this.anomalies.anomaliesOf(run.id)]);
+    return { data: { ...toRunDto(run), source_runs: sourceRuns.map(toSourceRunDto), drift_events: drift, anomalies } };
+  }
+}

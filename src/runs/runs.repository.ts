@@ -1,0 +1,99 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { WhereBuilder } from '../common/sql/where-builder.js';
+
+export interface RunRow {
+  id: string; trigger: string; status: string; sources: string[]; instance_id: string; started_at: Date; finished_at: Date | null; duration_ms: number | null;
+  extracted: number; inserted: number; updated: number; unchanged: number; quarantined: number;
+}
+
+export interface SourceRunRow {
+  id: string; run_id: string; source: string; status: string; started_at: Date; finished_at: Date | null; duration_ms: number | null;
+  records_extracted: number; records_inserted: number; records_updated: number; records_unchanged: number; records_quarantined: number;
+  retries: number; rate_limit_wait_ms: number; cursor_before: unknown; cursor_after: unknown; error_class: string | null; error_message: string | null; schema_fingerprint: string | null;
+}
+
+const RUN_COLUMNS = `r.id::text, r.trigger, r.status, r.sources, r.instance_id, r.started_at, r.finished_at, r.duration_ms,
+  coalesce(sum(s.records_extracted), 0)::int AS extracted, coalesce(sum(s.records_inserted), 0)::int AS inserted,
+  coalesce(sum(s.records_updated), 0)::int AS updated, coalesce(sum(s.records_unchanged), 0)::int AS unchanged,
+  coalesce(sum(s.records_quarantined), 0)::int AS quarantined`;
+
+@Injectable()
+export class RunsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async page(f: { status?: string; trigger?: string; source?: string }, limit: number, after?: [string, string]): Promise<{ rows: RunRow[]; total: number }> {
+    const where = new WhereBuilder().addIf(f.status, 'r.status = ?').addIf(f.trigger, 'r.trigger = ?').addIf(f.source, '? = ANY(r.sources)');
+    const countWhere = where.clone();
+    if (after) where.add('(r.started_at, r.id) < (?::timestamptz, ?::bigint)', after[0], after[1]);
+    const rows = (await this.dataSource.query(
+      `SELECT ${RUN_COLUMNS} FROM etl_runs r LEFT JOIN etl_source_runs s ON s.run_id = r.id ${where.toSql()}
+        GROUP BY r.id ORDER BY r.started_at DESC, r.id DESC LIMIT ${where.param(limit + 1)}`,
+      where.params,
+    )) as RunRow[];
+    const [{ n }] = (await this.dataSource.query(`SELECT count(*)::int AS n FROM etl_runs r ${countWhere.toSql()}`, countWhere.params)) as Array<{ n: number }>;
+    return { rows, total: n };
+  }
+
+  async findRun(id: string): Promise<RunRow | undefined> {
+    const rows = (await this.dataSource.query(`SELECT ${RUN_COLUMNS} FROM etl_runs r LEFT JOIN etl_source_runs s ON s.run_id = r.id WHERE r.id = $1::bigint GROUP BY r.id`, [id])) as RunRow[];
+    return rows[0];
+  }
+
+  async findSourceRuns(runId: string): Promise<SourceRunRow[]> {
+    return (await this.dataSource.query(
+      `SELECT id::text, run_id::text, source, status, started_at, finished_at, duration_ms, records_extracted, records_inserted, records_updated,
+              records_unchanged, records_quarantined, retries, rate_limit_wait_ms, cursor_before, cursor_after, error_class, error_message, schema_fingerprint
+         FROM etl_source_runs WHERE run_id = $1::bigint ORDER BY source`,
+      [runId],
+    )) as SourceRunRow[];
+  }
+
+  /** The same source's finished runs before `beforeId`, newest first. */
+  async history(source: string, beforeId: string, limit = 10): Promise<Array<{ status: string; extracted: number; durationMs: number | null }>> {
+    return (await this.dataSource.query(
+      `SELECT status, records_extracted AS extracted, duration_ms AS "durationMs" FROM etl_source_runs
+        WHERE source = $1 AND id < $2::bigint AND status <> 'running' ORDER BY id DESC LIMIT $3`,
+      [source, beforeId, limit],
+    )) as Array<{ status: string; extracted: number; durationMs: number | null }>;
+  }
+
+  async lastSuccess(sources: string[]): Promise<Map<string, Date | null>> {
+    const rows = (await this.dataSource.query(
+      `SELECT s.source, (SELECT max(finished_at) FROM etl_source_runs r WHERE r.source = s.source AND r.status = 'succeeded') AS at FROM unnest($1::text[]) AS s(source)`,
+      [sources],
+    )) as Array<{ source: string; at: Date | null }>;
+    return new Map(rows.map((r) => [r.source, r.at]));
+  }
+
+  async driftOfRun(runId: string): Promise<Array<Record<string, unknown>>> {
+    return (await this.dataSource.query(
+      `SELECT source, stream, kind, field, candidate, confidence::float8 AS confidence, severity, action FROM drift_events WHERE run_id = $1::bigint ORDER BY source, stream, kind, field`,
+      [runId],
+    )) as Array<Record<string, unknown>>;
+  }
+
+  /**
+   * Assets whose latest quotes from different sources disagree by more than `thresholdPct`. Only
+   * fresh quotes count: within `freshSeconds` of the asset's freshest quote (an old CSV snapshot is
+   * history, not a disagreement). Uses the unique (asset_id, source, observed_at) index.
+   */
+  async divergentAssets(thresholdPct: number, freshSeconds: number, limit = 20): Promise<Array<{ asset_id: string; symbol: string; spread_pct: number; sources: number }>> {
+    return (await this.dataSource.query(
+      `WITH latest AS (
+         SELECT DISTINCT ON (asset_id, source) asset_id, source, price_usd, observed_at FROM market_quotes ORDER BY asset_id, source, observed_at DESC),
+       fresh AS (
+         SELECT l.* FROM latest l JOIN (SELECT asset_id, max(observed_at) AS newest FROM latest GROUP BY asset_id) n USING (asset_id)
+          WHERE l.observed_at >= n.newest - make_interval(secs => $2)),
+       spread AS (
+         SELECT asset_id, count(*)::int AS sources,
+                ((max(price_usd) - min(price_usd)) / nullif(percentile_cont(0.5) WITHIN GROUP (ORDER BY price_usd)::numeric, 0) * 100)::float8 AS spread_pct
+           FROM fresh GROUP BY asset_id HAVING count(*) > 1)
+       SELECT s.asset_id, a.symbol, round(s.spread_pct::numeric, 4)::float8 AS spread_pct, s.sources
+         FROM spread s JOIN assets a ON a.id = s.asset_id
+        WHERE s.spread_pct > $1 ORDER BY s.spread_pct DESC LIMIT $3`,
+      [thresholdPct, freshSeconds, limit],
+    )) as Array<{ asset_id: string; symbol: string; spread_pct: number; sources: number }>;
+  }
+}
