@@ -40,7 +40,8 @@ export function findMentions(text: string, categories: string[], dictionary: Dic
   const byName = new Map<string, DictionaryAsset[]>();
   for (const asset of dictionary) {
     const name = normalizeName(asset.name);
-    if (name.length < 3) continue;
+    // A name that is an ordinary word ("Gas", "Dai", "One") only counts through the ticker rules.
+    if (name.length < 3 || COMMON_WORD_SYMBOLS.has(name.toUpperCase())) continue;
     byName.set(name, [...(byName.get(name) ?? []), asset]);
   }
   for (const [name, assets] of byName) {

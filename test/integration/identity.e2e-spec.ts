@@ -1,0 +1,167 @@
+import { DataSource } from 'typeorm';
+import { AssetIdentityRepository } from '../../src/catalog/asset-identity.repository.js';
+import { AssetIdentityService, candidateKey, type AssetCandidate } from '../../src/catalog/asset-identity.service.js';
+import { assetIdFor } from '../../src/catalog/asset-naming.js';
+import type { AssetOverride } from '../../src/catalog/asset-overrides.js';
+import { buildDataSourceOptions } from '../../src/database/database-options.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+
+type C = [source: string, id: string, symbol: string, name: string | null, rank?: number | null];
+type Expect =
+  | { same: [string, string] }
+  | { different: [string, string] }
+  | { review: string }
+  | { confident: string }
+  | { method: [string, string] };
+
+interface Case {
+  name: string;
+  batches: C[][];
+  expect: Expect[];
+  overrides?: Array<[string, string, string]>;
+}
+
+const gecko = (id: string, sym: string, name: string, rank: number | null = null): C => ['coingecko', id, sym.toLowerCase(), name, rank];
+const paprika = (id: string, sym: string, name: string, rank: number | null = null): C => ['coinpaprika', id, sym, name, rank];
+const csv = (sym: string, name: string | null = null, rank: number | null = null): C => ['csv', sym, sym, name, rank];
+const k = (c: C) => `${c[0]}/${c[1]}`;
+
+const BTC_G = gecko('bitcoin', 'btc', 'Bitcoin', 1);
+const BTC_P = paprika('btc-bitcoin', 'BTC', 'Bitcoin', 1);
+const BTC_C = csv('BTC', 'Bitcoin', 1);
+const ETH_G = gecko('ethereum', 'eth', 'Ethereum', 2);
+const ETH_P = paprika('eth-ethereum', 'ETH', 'Ethereum', 2);
+
+const CASES: Case[] = [
+  // --- one coin across sources -------------------------------------------------------------
+  { name: 'BTC from CoinGecko, CoinPaprika and the CSV is one asset', batches: [[BTC_G], [BTC_P], [BTC_C]], expect: [{ same: ['coingecko/bitcoin', 'coinpaprika/btc-bitcoin'] }, { same: ['coingecko/bitcoin', 'csv/BTC'] }, { confident: 'csv/BTC' }] },
+  { name: 'BTC in the reverse source order is still one asset', batches: [[BTC_C], [BTC_P], [BTC_G]], expect: [{ same: ['coingecko/bitcoin', 'csv/BTC'] }, { same: ['coinpaprika/btc-bitcoin', 'csv/BTC'] }] },
+  { name: 'ETH across two sources is one asset', batches: [[ETH_G], [ETH_P]], expect: [{ same: ['coingecko/ethereum', 'coinpaprika/eth-ethereum'] }] },
+  { name: 'BNB: "BNB" and "Binance Coin" match by the id crosswalk', batches: [[gecko('binancecoin', 'bnb', 'BNB', 5)], [paprika('bnb-binance-coin', 'BNB', 'Binance Coin', 5)]], expect: [{ same: ['coingecko/binancecoin', 'coinpaprika/bnb-binance-coin'] }, { method: ['coinpaprika/bnb-binance-coin', 'crosswalk'] }] },
+  { name: 'AVAX: a CoinGecko id with a numeric suffix crosswalks', batches: [[paprika('avax-avalanche', 'AVAX', 'Avalanche', 14)], [gecko('avalanche-2', 'avax', 'Avalanche', 14)]], expect: [{ same: ['coingecko/avalanche-2', 'coinpaprika/avax-avalanche'] }] },
+  { name: 'ATOM: "Cosmos Hub" and "Cosmos" are one asset', batches: [[gecko('cosmos', 'atom', 'Cosmos Hub', 35)], [paprika('atom-cosmos', 'ATOM', 'Cosmos', 35)]], expect: [{ same: ['coingecko/cosmos', 'coinpaprika/atom-cosmos'] }] },
+  { name: 'USDC: "USDC" and "USD Coin" are one asset', batches: [[gecko('usd-coin', 'usdc', 'USDC', 7)], [paprika('usdc-usd-coin', 'USDC', 'USD Coin', 7)]], expect: [{ same: ['coingecko/usd-coin', 'coinpaprika/usdc-usd-coin'] }] },
+  { name: 'WETH: "WETH" and "Wrapped Ether" are one asset (crosswalk beats names)', batches: [[gecko('weth', 'weth', 'WETH', 23)], [paprika('weth-weth', 'WETH', 'Wrapped Ether', 23)]], expect: [{ same: ['coingecko/weth', 'coinpaprika/weth-weth'] }] },
+  { name: 'case and punctuation do not matter', batches: [[gecko('shiba-inu', 'shib', 'Shiba Inu')], [csv('SHIB', 'SHIBA-INU')]], expect: [{ same: ['coingecko/shiba-inu', 'csv/SHIB'] }] },
+  { name: 'extra whitespace does not matter', batches: [[BTC_G], [csv('BTC', '  Bitcoin  ')]], expect: [{ same: ['coingecko/bitcoin', 'csv/BTC'] }] },
+  { name: 'accents do not matter', batches: [[gecko('tezos', 'xtz', 'Tezos')], [csv('XTZ', 'Tézos')]], expect: [{ same: ['coingecko/tezos', 'csv/XTZ'] }] },
+  { name: 'the CSV ticker "BNB" named "BNB" joins the BNB known as "Binance Coin"', batches: [[paprika('bnb-binance-coin', 'BNB', 'Binance Coin', 5)], [gecko('binancecoin', 'bnb', 'BNB', 5)], [csv('BNB', 'BNB', 5)]], expect: [{ same: ['coinpaprika/bnb-binance-coin', 'csv/BNB'] }] },
+  { name: 'an old name with a close rank merges ("ChainLink Token")', batches: [[gecko('chainlink', 'link', 'Chainlink', 13)], [csv('LINK', 'ChainLink Token', 13)]], expect: [{ same: ['coingecko/chainlink', 'csv/LINK'] }, { method: ['csv/LINK', 'symbol_name_rank'] }] },
+  { name: 'a renamed coin (same source id, new name) keeps its asset', batches: [[paprika('matic-polygon', 'MATIC', 'Polygon', 20)], [paprika('matic-polygon', 'MATIC', 'Polygon Ecosystem', 20)]], expect: [{ confident: 'coinpaprika/matic-polygon' }] },
+  { name: 'a renamed ticker (same source id, new symbol) keeps its asset', batches: [[gecko('polygon', 'matic', 'Polygon', 20)], [gecko('polygon', 'pol', 'POL (ex-MATIC)', 20)]], expect: [{ confident: 'coingecko/polygon' }] },
+  { name: 'a bare ticker first, then the same CSV ticker with a name: promoted to the named asset', batches: [[BTC_G], [csv('BTC')], [BTC_C]], expect: [{ same: ['coingecko/bitcoin', 'csv/BTC'] }, { confident: 'csv/BTC' }] },
+  { name: 'an override file entry wins over matching', batches: [[BTC_G], [paprika('xbt-odd-bitcoin-listing', 'XBT', 'XBT Legacy')]], overrides: [['coinpaprika', 'xbt-odd-bitcoin-listing', 'btc:bitcoin']], expect: [{ same: ['coingecko/bitcoin', 'coinpaprika/xbt-odd-bitcoin-listing'] }, { method: ['coinpaprika/xbt-odd-bitcoin-listing', 'override'] }] },
+  { name: 'an override to a key not seen yet creates that asset', batches: [[csv('FOO', 'Foo Coin')], [gecko('foo-coin', 'foo', 'Foo Coin')]], overrides: [['csv', 'FOO', 'foo:foo-coin']], expect: [{ same: ['csv/FOO', 'coingecko/foo-coin'] }] },
+  { name: 'one batch with several sources resolves them together', batches: [[BTC_G, BTC_P, BTC_C, ETH_G, ETH_P]], expect: [{ same: ['coingecko/bitcoin', 'csv/BTC'] }, { same: ['coingecko/ethereum', 'coinpaprika/eth-ethereum'] }, { different: ['coingecko/bitcoin', 'coingecko/ethereum'] }] },
+  { name: 'resolving the same batch twice changes nothing', batches: [[BTC_G, ETH_G], [BTC_G, ETH_G]], expect: [{ different: ['coingecko/bitcoin', 'coingecko/ethereum'] }, { confident: 'coingecko/bitcoin' }] },
+  { name: 'a symbol-only row with no known asset gets its own asset for review', batches: [[csv('ZZZ')]], expect: [{ review: 'csv/ZZZ' }] },
+  { name: 'a symbol-only row does not merge with an existing named asset', batches: [[BTC_G], [csv('BTC')]], expect: [{ different: ['coingecko/bitcoin', 'csv/BTC'] }, { review: 'csv/BTC' }] },
+  { name: 'a provisional (review) asset is never a match target for other sources', batches: [[csv('SOL')], [gecko('solana', 'sol', 'Solana', 6)]], expect: [{ different: ['csv/SOL', 'coingecko/solana'] }, { confident: 'coingecko/solana' }, { review: 'csv/SOL' }] },
+  { name: 'a lower-case symbol is normalised', batches: [[csv('btc', 'Bitcoin')], [BTC_P]], expect: [{ same: ['csv/btc', 'coinpaprika/btc-bitcoin'] }] },
+  { name: 'two sources in parallel batches find each other through the crosswalk', batches: [[gecko('the-open-network', 'ton', 'Toncoin')], [paprika('ton-toncoin', 'TON', 'Toncoin')]], expect: [{ same: ['coingecko/the-open-network', 'coinpaprika/ton-toncoin'] }] },
+  // --- must not merge ----------------------------------------------------------------------
+  { name: 'WBTC is not BTC', batches: [[BTC_G, gecko('wrapped-bitcoin', 'wbtc', 'Wrapped Bitcoin', 12)]], expect: [{ different: ['coingecko/bitcoin', 'coingecko/wrapped-bitcoin'] }] },
+  { name: 'stETH is not ETH', batches: [[ETH_G, gecko('staked-ether', 'steth', 'Lido Staked Ether', 11)]], expect: [{ different: ['coingecko/ethereum', 'coingecko/staked-ether'] }] },
+  { name: 'WETH is not ETH', batches: [[ETH_G], [paprika('weth-weth', 'WETH', 'Wrapped Ether')]], expect: [{ different: ['coingecko/ethereum', 'coinpaprika/weth-weth'] }] },
+  { name: 'Bitcoin Cash is not Bitcoin', batches: [[BTC_G, gecko('bitcoin-cash', 'bch', 'Bitcoin Cash', 20)]], expect: [{ different: ['coingecko/bitcoin', 'coingecko/bitcoin-cash'] }] },
+  { name: 'Bitcoin SV is not Bitcoin Cash', batches: [[gecko('bitcoin-cash', 'bch', 'Bitcoin Cash'), gecko('bitcoin-cash-sv', 'bsv', 'Bitcoin SV')]], expect: [{ different: ['coingecko/bitcoin-cash', 'coingecko/bitcoin-cash-sv'] }] },
+  { name: 'Ethereum Classic is not Ethereum', batches: [[ETH_G, gecko('ethereum-classic', 'etc', 'Ethereum Classic', 30)]], expect: [{ different: ['coingecko/ethereum', 'coingecko/ethereum-classic'] }] },
+  { name: 'a "Wrapped Bitcoin" mislabelled BTC is not Bitcoin', batches: [[BTC_G], [csv('BTC', 'Wrapped Bitcoin')]], expect: [{ different: ['coingecko/bitcoin', 'csv/BTC'] }] },
+  { name: 'a "Staked ETH" mislabelled ETH is not Ethereum', batches: [[ETH_G], [csv('ETH', 'Staked ETH')]], expect: [{ different: ['coingecko/ethereum', 'csv/ETH'] }] },
+  { name: 'a bridged USDC is not USDC', batches: [[gecko('usd-coin', 'usdc', 'USDC', 7)], [paprika('usdc-bridged-usdc-polygon', 'USDC', 'Bridged USDC (Polygon PoS Bridge)')]], expect: [{ different: ['coingecko/usd-coin', 'coinpaprika/usdc-bridged-usdc-polygon'] }] },
+  { name: 'two unrelated coins sharing the ticker UNI stay apart', batches: [[gecko('uniswap', 'uni', 'Uniswap', 25)], [paprika('uni-universe-token', 'UNI', 'Universe Token', 900)]], expect: [{ different: ['coingecko/uniswap', 'coinpaprika/uni-universe-token'] }, { confident: 'coinpaprika/uni-universe-token' }] },
+  { name: 'similar names sharing a ticker (BTT) stay apart and are flagged for review', batches: [[gecko('bittorrent', 'btt', 'BitTorrent', 60)], [paprika('btt-bittube', 'BTT', 'BitTube', 3000)]], expect: [{ different: ['coingecko/bittorrent', 'coinpaprika/btt-bittube'] }, { review: 'coinpaprika/btt-bittube' }] },
+  { name: 'a name containing another coin\'s name under the same ticker is not merged', batches: [[ETH_G], [csv('ETH', 'Ethereum Classic')]], expect: [{ different: ['coingecko/ethereum', 'csv/ETH'] }, { review: 'csv/ETH' }] },
+  { name: '"Pepe Unchained" is not "Pepe"', batches: [[gecko('pepe', 'pepe', 'Pepe', 27)], [paprika('pepe-pepe-unchained', 'PEPE', 'Pepe Unchained', 700)]], expect: [{ different: ['coingecko/pepe', 'coinpaprika/pepe-pepe-unchained'] }] },
+  { name: '"Gas DAO" is not NEO\'s "Gas"', batches: [[gecko('gas', 'gas', 'Gas', 40)], [paprika('gas-gas-dao', 'GAS', 'Gas DAO', 2500)]], expect: [{ different: ['coingecko/gas', 'coinpaprika/gas-gas-dao'] }] },
+  { name: 'a bare ticker shared by two assets is not merged with either', batches: [[gecko('uniswap', 'uni', 'Uniswap', 25), gecko('unicorn', 'uni', 'Unicorn Token', 2000)], [csv('UNI')]], expect: [{ different: ['csv/UNI', 'coingecko/uniswap'] }, { different: ['csv/UNI', 'coingecko/unicorn'] }, { review: 'csv/UNI' }] },
+  { name: 'the same name with a different ticker is a different coin', batches: [[gecko('ethereum', 'eth', 'Ethereum')], [csv('ETHW', 'Ethereum')]], expect: [{ different: ['coingecko/ethereum', 'csv/ETHW'] }] },
+  { name: 'an old name without rank evidence is not merged but flagged', batches: [[gecko('chainlink', 'link', 'Chainlink')], [csv('LINK', 'ChainLink Token')]], expect: [{ different: ['coingecko/chainlink', 'csv/LINK'] }, { review: 'csv/LINK' }] },
+  { name: 'ranks far apart do not rescue dissimilar names', batches: [[gecko('near', 'near', 'NEAR Protocol', 28)], [paprika('near-near-vault', 'NEAR', 'Near Vault Token', 4000)]], expect: [{ different: ['coingecko/near', 'coinpaprika/near-near-vault'] }] },
+];
+
+describe('canonical identity resolution (table-driven, real PostgreSQL)', () => {
+  let db: TestDatabase;
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    dataSource = await new DataSource(buildDataSourceOptions(db.url)).initialize();
+  });
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await db?.drop();
+  });
+
+  async function resolve(service: AssetIdentityService, batch: C[]): Promise<Map<string, string>> {
+    const candidates: AssetCandidate[] = batch.map(([source, sourceAssetId, symbol, name, rank]) => ({ source, sourceAssetId, symbol, name, rank: rank ?? null }));
+    return dataSource.transaction((manager) => service.resolve(manager, candidates));
+  }
+
+  async function state(): Promise<Map<string, { assetId: string; needsReview: boolean; method: string }>> {
+    const rows = (await dataSource.query(`SELECT m.source, m.source_asset_id, m.asset_id, m.match_method, a.needs_review FROM asset_source_ids m JOIN assets a ON a.id = m.asset_id`)) as Array<{ source: string; source_asset_id: string; asset_id: string; match_method: string; needs_review: boolean }>;
+    return new Map(rows.map((r) => [`${r.source}/${r.source_asset_id}`, { assetId: r.asset_id, needsReview: r.needs_review, method: r.match_method }]));
+  }
+
+  it('should cover at least 40 cases', () => {
+    expect(CASES.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+    await dataSource.query('TRUNCATE assets, asset_source_ids, market_quotes CASCADE');
+    const overrides = new Map<string, AssetOverride>((c.overrides ?? []).map(([source, id, key]) => [candidateKey(source, id), { source, sourceAssetId: id, assetKey: key, note: '' }]));
+    const service = new AssetIdentityService(new AssetIdentityRepository(), overrides);
+
+    for (const batch of c.batches) {
+      const result = await resolve(service, batch);
+      expect(result.size).toBe(new Set(batch.map(k)).size);
+    }
+
+    const s = await state();
+    for (const e of c.expect) {
+      if ('same' in e) expect({ pair: e.same, same: s.get(e.same[0])?.assetId === s.get(e.same[1])?.assetId && s.has(e.same[0]) }).toEqual({ pair: e.same, same: true });
+      if ('different' in e) expect({ pair: e.different, different: s.get(e.different[0])?.assetId !== s.get(e.different[1])?.assetId }).toEqual({ pair: e.different, different: true });
+      if ('review' in e) expect({ id: e.review, needsReview: s.get(e.review)?.needsReview }).toEqual({ id: e.review, needsReview: true });
+      if ('confident' in e) expect({ id: e.confident, needsReview: s.get(e.confident)?.needsReview }).toEqual({ id: e.confident, needsReview: false });
+      if ('method' in e) expect({ id: e.method[0], method: s.get(e.method[0])?.method }).toEqual({ id: e.method[0], method: e.method[1] });
+    }
+  });
+
+  it('should group the same input identically in every order', async () => {
+    const input = [BTC_G, BTC_P, BTC_C, ETH_G, ETH_P, gecko('binancecoin', 'bnb', 'BNB', 5), paprika('bnb-binance-coin', 'BNB', 'Binance Coin', 5), gecko('wrapped-bitcoin', 'wbtc', 'Wrapped Bitcoin', 12), paprika('wbtc-wrapped-bitcoin', 'WBTC', 'Wrapped Bitcoin', 12)];
+    const groupings: string[] = [];
+    for (const order of [[0, 1, 2, 3, 4, 5, 6, 7, 8], [8, 7, 6, 5, 4, 3, 2, 1, 0], [2, 6, 0, 8, 4, 1, 5, 3, 7]]) {
+      await dataSource.query('TRUNCATE assets, asset_source_ids CASCADE');
+      const service = new AssetIdentityService(new AssetIdentityRepository());
+      for (const i of order) await resolve(service, [input[i]]);
+      const s = await state();
+      const groups = new Map<string, string[]>();
+      for (const [key, v] of s) groups.set(v.assetId, [...(groups.get(v.assetId) ?? []), key].sort());
+      groupings.push(JSON.stringify([...groups.values()].map((g) => g.join(',')).sort()));
+    }
+    expect(new Set(groupings).size).toBe(1);
+    expect(JSON.parse(groupings[0])).toHaveLength(4);
+  });
+
+  it('should give an asset the same id in any database (UUIDv5 of its key)', async () => {
+    await dataSource.query('TRUNCATE assets, asset_source_ids CASCADE');
+    await resolve(new AssetIdentityService(new AssetIdentityRepository()), [BTC_G]);
+    const [row] = (await dataSource.query(`SELECT id FROM assets WHERE asset_key = 'btc:bitcoin'`)) as Array<{ id: string }>;
+    expect(row.id).toBe(assetIdFor('btc:bitcoin'));
+  });
+
+  it('should create one asset when two transactions resolve the same coin concurrently', async () => {
+    await dataSource.query('TRUNCATE assets, asset_source_ids CASCADE');
+    const service = new AssetIdentityService(new AssetIdentityRepository());
+    await Promise.all([
+        dataSource.transaction(async (m) => {
+          await service.resolve(m, [{ source: 'coingecko', sourceAssetId: 'binancecoin', symbol: 'bnb', name: 'BNB', rank: 5 }]);
+          await new Promise((r) => setTimeout(r, 300));
+        }),
+        new Promise((r) => setTimeout(r, 50)).then(() => dataSource.transaction((m) => service.resolve(m, [{ source: 'coinpaprika', sourceAssetId: 'bnb-binance-coin', symbol: 'BNB', name: 'Binance Coin', rank: 5 }]))),
+    ]);
+    const s = await state();
+    expect(s.get('coingecko/binancecoin')?.assetId).toBe(s.get('coinpaprika/bnb-binance-coin')?.assetId);
+  });
+});
