@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 /** Fixed namespace of asset ids (UUIDv5): the same asset key always gives the same id. */
 const ASSET_NAMESPACE = Buffer.from('6f1c2b7e4a9d4c3f8e2a5b7c9d1e3f50', 'hex');
 
-/** RFC 4122 version-5 UUID of `assetKey` in the asset namespace. */
+/** RFC 4122 version-5 UUID of `name` in the asset namespace. */
 export function assetIdFor(assetKey: string): string {
   const hash = createHash('sha1').update(ASSET_NAMESPACE).update(assetKey, 'utf8').digest();
   hash[6] = (hash[6] & 0x0f) | 0x50;
@@ -40,13 +40,11 @@ export function isolatedAssetKey(symbol: string, source: string, sourceAssetId: 
   return `${normalizeSymbol(symbol).toLowerCase()}:~${source}:${sourceAssetId.toLowerCase()}`;
 }
 
-/** Words that make a name a derivative of another coin rather than the coin itself. */
-export const VARIANT_WORDS = ['wrapped', 'bridged', 'staked', 'restaked', 'pegged', 'binance peg', 'wormhole', 'liquid staking', 'tokenized'];
-const VARIANT = new RegExp(`(?:^| )(?:${VARIANT_WORDS.join('|')})(?: |$)`);
+const VARIANT = /\b(wrapped|bridged|staked|restaked|liquid staking|pegged|wormhole|portal|bridge|binance-peg|peg)\b/i;
 
 /** Wrapped, bridged, staked or pegged variants are different assets from their underlying. */
 export function isVariantName(name: string | null): boolean {
-  return name !== null && VARIANT.test(normalizeName(name));
+  return name !== null && VARIANT.test(name.replace(/[^A-Za-z0-9 -]/g, ' '));
 }
 
 /**

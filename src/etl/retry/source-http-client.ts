@@ -135,8 +135,28 @@ export class RetryingHttpClient implements SourceHttpClient {
   ): Promise<T> {
     const waited = await this.limiter.take(signal);
     if (waited > 0) this.recordWait(waited);
-    const timeout = AbortSignal.timeout(options.timeoutMs ?? this.policy.timeoutMs);
-    const requestSignal = anySignal([signal, timeout])!;
+    // The timeout covers the headers and, for getJson/getText, the body; a stream handed to the
+    // extractor is not cut off while the extractor is busy writing batches (backpressure).
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(new DOMException('upstream request timed out', 'TimeoutError')), options.timeoutMs ?? this.policy.timeoutMs);
+    const requestSignal = anySignal([signal, timeout.signal])!;
+    try {
+      return await this.send(url, safeUrl, options, signal, requestSignal, timeout.signal, attempt, consume);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async send<T>(
+    url: string,
+    safeUrl: string,
+    options: HttpRequestOptions,
+    signal: AbortSignal | undefined,
+    requestSignal: AbortSignal,
+    timeout: AbortSignal,
+    attempt: number,
+    consume: (response: Response, safeUrl: string, attempt: number) => Promise<T>,
+  ): Promise<T> {
     this.usage.requests += 1;
     let response: Response;
     try {

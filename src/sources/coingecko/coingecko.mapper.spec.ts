@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { mapCoinGeckoMarket } from './coingecko.mapper.js';
+
+const sample = JSON.parse(readFileSync(path.join(__dirname, '__fixtures__/coingecko_coins_markets.json'), 'utf8')) as Array<Record<string, unknown>>;
+
+describe('mapCoinGeckoMarket', () => {
+  it('should map the real BTC sample exactly', () => {
+    expect(mapCoinGeckoMarket(sample[0])).toEqual({
+      ok: true,
+      record: {
+        kind: 'market_quote', sourceAssetId: 'bitcoin', symbol: 'BTC', name: 'Bitcoin', rank: 1, observedAt: new Date('2025-05-02T00:10:25.889Z'),
+        priceUsd: '96518', marketCapUsd: '1916585996993', volume24hUsd: '30334935517', change24hPct: '2.3665',
+        circulatingSupply: '19858746', totalSupply: '19858746', maxSupply: '21000000',
+      },
+    });
+  });
+
+  it('should keep a null max_supply (ETH sample) as null', () => {
+    const r = mapCoinGeckoMarket(sample[1]);
+    expect(r.ok && r.record.kind === 'market_quote' && [r.record.symbol, r.record.maxSupply, r.record.priceUsd]).toEqual(['ETH', null, '3138.31']);
+  });
+
+  it.each([
+    [{ ...sample[0], current_price: null }, /current_price missing/],
+    [{ ...sample[0], current_price: 'abc' }, /current_price not a number/],
+    [{ ...sample[0], current_price: -1 }, /negative price/],
+    [{ ...sample[0], last_updated: 'soon' }, /last_updated "soon" is not a timestamp/],
+    [{ ...sample[0], id: undefined }, /id and symbol are required/],
+  ])('should reject a bad row with a reason (%#)', (row, reason) => {
+    const r = mapCoinGeckoMarket(row);
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.reason).toMatch(reason);
+  });
+
+  it('should accept a price served as a numeric string (type drift)', () => {
+    const r = mapCoinGeckoMarket({ ...sample[0], current_price: '96518.5' });
+    expect(r.ok && r.record.kind === 'market_quote' && r.record.priceUsd).toBe('96518.5');
+  });
+});
