@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { getDataSourceToken } from '@nestjs/typeorm';
+import { Logger } from 'nestjs-pino';
 import { existsSync } from 'node:fs';
 import type { DataSource } from 'typeorm';
 import { AppModule } from '../app.module.js';
@@ -36,7 +37,7 @@ async function main(argv: string[]): Promise<number> {
     LOG_LEVEL: command.json ? process.env.LOG_LEVEL : (process.env.LOG_LEVEL ?? 'warn'),
   };
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(env), { bufferLogs: true });
-  app.useLogger(app.get((await import('nestjs-pino')).Logger));
+  app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   try {
     switch (command.command) {
