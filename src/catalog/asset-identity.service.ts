@@ -39,7 +39,6 @@ export class AssetIdentityService {
     const unique = new Map<string, AssetCandidate>();
     for (const c of candidates) unique.set(candidateKey(c.source, c.sourceAssetId), { ...c, symbol: normalizeSymbol(c.symbol), name: c.name?.trim() || null });
     const result = new Map<string, string>();
-    await this.repository.lockSymbols(manager, [...new Set([...unique.values()].map((c) => c.symbol))]);
     const unresolved: AssetCandidate[] = [];
     const provisional = new Map<string, string>();
 
@@ -63,6 +62,19 @@ export class AssetIdentityService {
         if (m.symbol !== c.symbol || m.name !== c.name || m.rank !== c.rank) refresh.push(c);
       }
       await this.repository.refreshMappings(manager, refresh);
+    }
+    if (unresolved.length === 0) return result;
+    // Creating assets: serialise per symbol, then look again (another transaction may just have
+    // mapped some of these ids while we waited for the lock).
+    await this.repository.lockSymbols(manager, [...new Set(unresolved.map((c) => c.symbol))]);
+    for (const [source, list] of groupBy(unresolved.filter((c) => !provisional.has(candidateKey(c.source, c.sourceAssetId))), (c) => c.source)) {
+      for (const m of await this.repository.findMappings(manager, source, list.map((c) => c.sourceAssetId))) {
+        result.set(candidateKey(source, m.source_asset_id), m.asset_id);
+      }
+    }
+    for (let i = unresolved.length - 1; i >= 0; i--) {
+      const c = unresolved[i];
+      if (!provisional.has(candidateKey(c.source, c.sourceAssetId)) && result.has(candidateKey(c.source, c.sourceAssetId))) unresolved.splice(i, 1);
     }
     if (unresolved.length === 0) return result;
 
