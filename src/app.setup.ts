@@ -1,5 +1,5 @@
 import helmet from '@fastify/helmet';
-import { type INestApplication } from '@nestjs/common';
+import { Logger as NestLogger, type INestApplication } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
@@ -8,6 +8,7 @@ import { AllExceptionsFilter } from './common/http/all-exceptions.filter.js';
 import { EnvelopeInterceptor } from './common/http/envelope.interceptor.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './common/http/request-id.js';
 import { createValidationPipe } from './common/http/validation.js';
+import { maskUrl, QUIET_ROUTES } from './common/logging/logger.options.js';
 import { AppConfig } from './config/app-config.js';
 import { MetricsService } from './metrics/metrics.service.js';
 
@@ -15,6 +16,8 @@ import { MetricsService } from './metrics/metrics.service.js';
 export function createHttpAdapter(): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: 1024 * 1024,
+    // Long path parameters reach validation (a 400 naming the field) instead of a bare 414.
+    routerOptions: { maxParamLength: 2048 },
     trustProxy: true,
     genReqId: (req: IncomingMessage) => {
       const id = requestIdFor(req);
@@ -49,9 +52,22 @@ export async function setupApp(app: NestFastifyApplication): Promise<INestApplic
     void reply.header(REQUEST_ID_HEADER, request.id);
     done();
   });
+  // One structured line per request (pino-http's middleware does not run under Fastify here).
+  // Credentials are removed by the logger's redact paths; URLs have key-like parameters masked.
+  const http = new NestLogger('HTTP');
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.apiRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    if (!QUIET_ROUTES.has(request.url.split('?')[0])) {
+      const entry = {
+        http: {
+          requestId: request.id, method: request.method, url: maskUrl(request.url), route, status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime * 10) / 10, remoteAddress: request.ip, headers: request.headers,
+        },
+      };
+      if (reply.statusCode >= 500) http.error(entry, 'request failed');
+      else http.log(entry, 'request completed');
+    }
     done();
   });
 

@@ -14,7 +14,7 @@ export function buildDataSourceOptions(url: string, overrides: Partial<{ poolSiz
     migrationsRun: false,
     logging: false,
     extra: {
-      max: overrides.poolSize ?? 10,
+      max: overrides.poolSize ?? 20,
       application_name: overrides.applicationName ?? 'kasparro-etl',
       connectionTimeoutMillis: 5000,
     },

@@ -88,8 +88,8 @@ export class EtlRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   async start(request: RunRequest): Promise<RunHandle> {
     const sources = this.validateSources(request.sources);
     const busy = sources.filter((s) => this.isRunning(s));
-    const elsewhere = await this.ledger.sourcesMarkedRunning();
-    const busyAnywhere = [...new Set([...busy, ...sources.filter((s) => elsewhere.includes(s))])];
+    const elsewhere = request.trigger === 'manual' ? await this.runningElsewhere(sources.filter((s) => !busy.includes(s))) : [];
+    const busyAnywhere = [...new Set([...busy, ...elsewhere])];
     if (request.trigger === 'manual' && busyAnywhere.length > 0) throw new SourcesBusyError(busyAnywhere);
     // Reserved before the first await below, so a second trigger right after this one sees it.
     for (const s of sources) this.runningHere.set(s, (this.runningHere.get(s) ?? 0) + 1);
@@ -233,6 +233,29 @@ export class EtlRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     const unknown = unique.filter((s) => !enabled.includes(s));
     if (unknown.length > 0) throw new UnknownSourceError(unknown, enabled);
     return unique;
+  }
+
+  /**
+   * Sources another process is running now. A `running` row alone is not proof (its process may be
+   * dead, or may have lost the database mid-run): the source's advisory lock is. Stale rows found
+   * on the way are closed as abandoned.
+   */
+  private async runningElsewhere(sources: string[]): Promise<string[]> {
+    const marked = (await this.ledger.sourcesMarkedRunning()).filter((s) => sources.includes(s));
+    const busy: string[] = [];
+    for (const source of marked) {
+      const lock = await SourceLock.tryAcquire(this.dataSource, source);
+      if (!lock) {
+        busy.push(source);
+        continue;
+      }
+      try {
+        await this.ledger.abandonStaleSourceRuns(lock.queryRunner, source);
+      } finally {
+        await lock.release();
+      }
+    }
+    return busy;
   }
 
   private async recoverAbandonedRuns(): Promise<void> {

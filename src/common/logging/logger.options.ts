@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import type { Params } from 'nestjs-pino';
 import type { AppConfig } from '../../config/app-config.js';
 
@@ -16,6 +15,8 @@ export const REDACTED_PATHS = [
   '*.password',
   '*.authorization',
   '*.headers.authorization',
+  '*.headers.cookie',
+  '*.headers["x-api-key"]',
   '*.headers["x-cg-demo-api-key"]',
   '*.headers["x-cg-pro-api-key"]',
   '*.databaseUrl',
@@ -32,15 +33,16 @@ export function maskUrl(url: string): string {
   return `${url.slice(0, q)}?${params.toString()}`;
 }
 
-const QUIET_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
+/** Probes and scrapes every few seconds would drown the useful lines. */
+export const QUIET_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
 
 export function buildLoggerParams(config: AppConfig): Params {
   return {
     pinoHttp: {
       level: config.logLevel,
       redact: { paths: REDACTED_PATHS, censor: '[Redacted]' },
-      // Probes and scrapes every few seconds would drown the useful lines.
-      autoLogging: { ignore: (req: IncomingMessage) => QUIET_ROUTES.has((req.url ?? '').split('?')[0]) },
+      // Requests are logged by the Fastify onResponse hook (app.setup.ts).
+      autoLogging: false,
       serializers: {
         req: (req: { id: unknown; method: string; url: string; headers: Record<string, unknown> }) => ({
           id: req.id,

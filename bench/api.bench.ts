@@ -1,0 +1,129 @@
+import autocannon from 'autocannon';
+import { spawn, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { buildDataSourceOptions } from '../src/database/database-options.js';
+import { runMigrationsLocked } from '../src/database/migration-runner.js';
+import { benchServer, freshDatabase, median, serverVersion } from './bench-db.js';
+import { appendReport } from './report.js';
+
+const QUOTES = Number(process.env.BENCH_QUOTES ?? 1_000_000);
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
+
+/** 3,000 assets and QUOTES quotes from three sources, written set-based (the ingestion bench covers the ETL). */
+async function load(url: string): Promise<void> {
+  const ds = await new DataSource(buildDataSourceOptions(url)).initialize();
+  await runMigrationsLocked(ds, { log: () => undefined });
+  await ds.destroy();
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  // Asset ids are UUIDv5 in the service (the API validates them): give the md5 the v5 version/variant bits.
+  await c.query(`CREATE FUNCTION v5ish(h text) RETURNS uuid IMMUTABLE LANGUAGE sql AS $$ SELECT (substr(h, 1, 12) || '5' || substr(h, 14, 3) || '8' || substr(h, 18, 15))::uuid $$`);
+  await c.query(`INSERT INTO assets (id, asset_key, symbol, name, rank)
+    SELECT v5ish(md5('asset' || i)), 'bc' || i || ':bench-coin-' || i, 'BC' || i, 'Bench Coin ' || i, i FROM generate_series(1, 3000) i`);
+  await c.query(`INSERT INTO asset_source_ids (source, source_asset_id, asset_id, match_method, confidence, symbol, name)
+    SELECT 'csv', 'BC' || i, v5ish(md5('asset' || i)), 'new', 1, 'BC' || i, 'Bench Coin ' || i FROM generate_series(1, 3000) i`);
+  await c.query(`INSERT INTO market_quotes (asset_id, source, source_asset_id, observed_at, price_usd, market_cap_usd, volume_24h_usd, rank, content_hash)
+    SELECT v5ish(md5('asset' || (1 + g % 3000))), (ARRAY['csv','coingecko','coinpaprika'])[1 + (g / 3000) % 3], 'BC' || (1 + g % 3000),
+           timestamptz '2024-01-01' + ((g / 9000) * interval '1 hour'), (g % 100000) / 100.0 + 0.01, g * 10, g, 1 + g % 3000, md5(g::text)
+      FROM generate_series(0, $1 - 1) g`, [QUOTES]);
+  await c.query('VACUUM ANALYZE');
+  await c.end();
+}
+
+async function startProcess(script: string, port: number, env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env, PORT: String(port) }, stdio: 'ignore' });
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/data?limit=1`)).status < 500) return child;
+    } catch {
+      // starting
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill();
+  throw new Error(`${script} did not start`);
+}
+
+async function hammer(url: string): Promise<{ rps: number; p99: number; errors: number }> {
+  const r = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, pipelining: 1 });
+  return { rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.non2xx };
+}
+
+async function main(): Promise<void> {
+  const server = await benchServer();
+  try {
+    const url = await freshDatabase(server.adminUrl, 'kbench_api');
+    process.stdout.write(`API benchmark: loading ${QUOTES.toLocaleString('en-US')} quotes…\n`);
+    await load(url);
+    const c = new Client({ connectionString: url });
+    await c.connect();
+    const assetId = (await c.query(`SELECT id FROM assets ORDER BY rank LIMIT 1`)).rows[0].id as string;
+    // The row 10,000 deep in the default order: where a client paging by cursor would be.
+    const deep = (await c.query(`SELECT observed_at, id::text FROM market_quotes ORDER BY observed_at DESC, id DESC OFFSET 10000 LIMIT 1`)).rows[0] as { observed_at: Date; id: string };
+    const plans: string[] = [];
+    for (const [label, sql, args] of [
+      ['first page', `SELECT q.id FROM market_quotes q JOIN assets a ON a.id = q.asset_id ORDER BY q.observed_at DESC, q.id DESC LIMIT 51`, []],
+      ['deep page (cursor)', `SELECT q.id FROM market_quotes q JOIN assets a ON a.id = q.asset_id WHERE (q.observed_at, q.id) < ($1::timestamptz, $2::bigint) ORDER BY q.observed_at DESC, q.id DESC LIMIT 51`, [deep.observed_at, deep.id]],
+      ['by symbol', `SELECT q.id FROM market_quotes q JOIN assets a ON a.id = q.asset_id WHERE q.asset_id IN (SELECT id FROM assets WHERE symbol = upper($1)) ORDER BY q.observed_at DESC, q.id DESC LIMIT 51`, ['bc7']],
+    ] as Array<[string, string, unknown[]]>) {
+      const plan = (await c.query(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY ON) ${sql}`, args)).rows.map((r: { 'QUERY PLAN': string }) => r['QUERY PLAN']);
+      plans.push(`**${label}**\n\n\`\`\`\n${plan.join('\n')}\n\`\`\``);
+    }
+    await c.end();
+    const { encodeCursor } = await import('../src/common/http/keyset-cursor.js');
+    const cursor = encodeCursor('observed_at:desc', [deep.observed_at.toISOString(), deep.id]);
+    const targets: Array<[string, string, string]> = [
+      ['GET /data first page', '/data?limit=50', '/data?limit=50'],
+      ['GET /data 10,000 rows deep (cursor)', `/data?limit=50&cursor=${cursor}`, `/data?limit=50&after_at=${deep.observed_at.toISOString()}&after_id=${deep.id}`],
+      ['GET /data?symbol=BC7', '/data?limit=50&symbol=BC7', '/data?limit=50&symbol=BC7'],
+      ['GET /data time range', '/data?limit=50&from=2024-01-20T00:00:00Z&to=2024-01-21T00:00:00Z', '/data?limit=50&from=2024-01-20T00:00:00Z&to=2024-01-21T00:00:00Z'],
+      ['GET /assets/{id}', `/assets/${assetId}`, `/assets/${assetId}`],
+    ];
+    const env = { DATABASE_URL: url, ETL_SOURCES: '', ETL_SCHEDULER_ENABLED: 'false', ETL_RUN_ON_START: 'false', LOG_LEVEL: 'warn', API_THROTTLE_LIMIT: '100000000' };
+    const app = await startProcess(path.join(__dirname, '../src/main.js'), 18181, env);
+    const base = await startProcess(path.join(__dirname, 'api-baseline-server.js'), 18182, env);
+    const rows: string[][] = [];
+    try {
+      for (const [label, appPath, basePath] of targets) {
+        const a: Array<Awaited<ReturnType<typeof hammer>>> = [];
+        const b: Array<Awaited<ReturnType<typeof hammer>>> = [];
+        for (let i = 0; i < REPEAT; i++) {
+          a.push(await hammer(`http://127.0.0.1:18181${appPath}`));
+          b.push(await hammer(`http://127.0.0.1:18182${basePath}`));
+        }
+        const ar = median(a.map((x) => x.rps));
+        const br = median(b.map((x) => x.rps));
+        const row = [label, ar.toFixed(0), median(a.map((x) => x.p99)).toFixed(1), br.toFixed(0), median(b.map((x) => x.p99)).toFixed(1), `${((ar / br) * 100).toFixed(0)} %`, String(a.reduce((s, x) => s + x.errors, 0))];
+        rows.push(row);
+        process.stdout.write(`${row.join(' | ')}\n`);
+      }
+    } finally {
+      app.kill('SIGTERM');
+      base.kill('SIGTERM');
+    }
+    const first = Number(rows[0][1]);
+    const deepRps = Number(rows[1][1]);
+    await appendReport('API', {
+      method: `${QUOTES.toLocaleString('en-US')} quotes (3,000 assets x 3 sources), VACUUM ANALYZEd. autocannon, ${CONNECTIONS} connections, ${DURATION} s per target, ${REPEAT} run(s) each, medians. The service runs as \`node dist/src/main.js\` (Fastify, validation, envelope, metrics; LOG_LEVEL=warn, throttling raised); the baseline is a bare node:http server running the same SQL through pg (bench/api-baseline-server.ts). Both compute \`total\` (the service caches counts 5 s).`,
+      environment: `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, PostgreSQL ${await serverVersion(server.adminUrl)} (${server.label}); load generator on the same machine`,
+      header: ['target', 'service req/s', 'service p99 ms', 'baseline req/s', 'baseline p99 ms', 'ratio (target >= 60 %)', 'errors'],
+      rows,
+      notes: `Deep page vs first page: ${((deepRps / first) * 100).toFixed(0)} % of the first page's throughput (target: within 20 %).\n\nQuery plans:\n\n${plans.join('\n\n')}`,
+    });
+  } finally {
+    await server.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,72 @@
+import type { FixtureUpstream } from '../../src/dev/fixture-upstream/fixture-upstream.server.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { startFixtures } from '../support/fixture-env.js';
+import { startService, type ServiceProcess } from '../support/service-process.js';
+import { scale } from './scale.js';
+
+const SECONDS = scale(20, 600);
+const READERS = 8;
+
+function rssOf(metrics: string): number {
+  return Number(/^process_resident_memory_bytes (\d+)/m.exec(metrics)?.[1] ?? 0);
+}
+
+/** Steady concurrent API reads while the ETL runs every few seconds: no errors, bounded memory. */
+describe(`soak: ${SECONDS} s of reads during ETL runs every 3 s`, () => {
+  let db: TestDatabase;
+  let upstream: FixtureUpstream;
+  let service: ServiceProcess;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const f = await startFixtures(300);
+    upstream = f.upstream;
+    service = await startService({ ...f.env, DATABASE_URL: db.url, LOG_LEVEL: 'warn', ETL_RUN_ON_START: 'true', ETL_SCHEDULER_ENABLED: 'true', ETL_CRON: '*/3 * * * * *', API_THROTTLE_LIMIT: '10000000' });
+  });
+
+  afterAll(async () => {
+    await service?.stop();
+    await upstream?.stop();
+    await db?.drop();
+  });
+
+  it('should answer every request, keep memory bounded and report p99', async () => {
+    const paths = ['/data?limit=50', '/data?symbol=BTC', '/assets?limit=20', '/stats', '/news?limit=10', '/runs?limit=5', '/health/ready'];
+    const latencies: number[] = [];
+    const errors: string[] = [];
+    await new Promise((r) => setTimeout(r, 2000));
+    const rssStart = rssOf(await (await fetch(`${service.url}/metrics`)).text());
+    const end = Date.now() + SECONDS * 1000;
+    let advanced = 0;
+    const ticker = setInterval(() => {
+      upstream.advance(60_000);
+      advanced += 1;
+    }, 3000);
+    await Promise.all(Array.from({ length: READERS }, async (_, r) => {
+      let i = r;
+      while (Date.now() < end) {
+        const path = paths[i++ % paths.length];
+        const t = performance.now();
+        try {
+          const res = await fetch(`${service.url}${path}`, { signal: AbortSignal.timeout(5000) });
+          await res.arrayBuffer();
+          if (res.status !== 200) errors.push(`${path} ${res.status}`);
+        } catch (err) {
+          errors.push(`${path} ${(err as Error).message}`);
+        }
+        latencies.push(performance.now() - t);
+        await new Promise((res) => setTimeout(res, 20));
+      }
+    }));
+    clearInterval(ticker);
+    const rssEnd = rssOf(await (await fetch(`${service.url}/metrics`)).text());
+    const runs = ((await (await fetch(`${service.url}/runs?limit=1000`)).json()) as { data: Array<{ status: string }> }).data;
+    latencies.sort((a, b) => a - b);
+    const p99 = latencies[Math.floor(latencies.length * 0.99)];
+
+    expect(errors).toEqual([]);
+    expect(runs.filter((r) => r.status === 'succeeded').length).toBeGreaterThanOrEqual(Math.floor(SECONDS / 6));
+    expect(rssEnd - rssStart).toBeLessThan(150 * 1024 * 1024);
+    process.stdout.write(`[reliability] soak: ${latencies.length} requests, 0 errors, p99 ${p99.toFixed(1)} ms, ${runs.length} runs during it (${advanced} upstream updates), RSS ${(rssStart / 2 ** 20).toFixed(0)} -> ${(rssEnd / 2 ** 20).toFixed(0)} MB\n`);
+  });
+});
