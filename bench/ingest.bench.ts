@@ -54,7 +54,6 @@ async function project(url: string, dir: string): Promise<{ first: number; again
     t = performance.now();
     await runner.run({ trigger: 'cli' });
     const again = (performance.now() - t) / 1000;
-    if (process.env.BENCH_TRACE) console.log(JSON.stringify((globalThis as any).__T));
     return { first: firstSeconds, again, peakRssMb: peak / 1024 / 1024, inserted: first.sources.csv.totals.inserted, quarantined: first.sources.csv.totals.quarantined };
   } finally {
     clearInterval(sampler);

@@ -54,7 +54,7 @@ describe('database outage during a run', () => {
     expect(body.details.database.status).toBe('down');
 
     // Stay down until the run has had to write (its slow pages are done): it must fail, not stall.
-    await until(async () => upstream.requests.some((r) => r.route === 'coingecko'), 20_000);
+    await until(() => Promise.resolve(upstream.requests.some((r) => r.route === 'coingecko')), 20_000);
     await new Promise((r) => setTimeout(r, 3000));
     pg = new EmbeddedPostgresServer({ dir: dataDir, port });
     await pg.start();
