@@ -36,7 +36,7 @@ export class DataService {
     ]);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
-    const sortKey = (r: QuoteRow) => (sort.startsWith('price') ? r.price_usd : new Date(r.observed_at).toISOString());
+    const sortKey = (r: QuoteRow) => (sort.startsWith('price') ? r.price_usd : r.cursor_at);
     return {
       data: page.map(toDto),
       pagination: { limit, next_cursor: rows.length > limit && last ? encodeCursor(sort, [sortKey(last), last.id]) : null, total },

@@ -17,6 +17,7 @@ export interface QuoteFilters {
 
 export interface QuoteRow {
   id: string;
+  cursor_at: string;
   asset_id: string;
   symbol: string;
   name: string;
@@ -69,7 +70,7 @@ export class MarketDataRepository {
       const op = s.dir === 'DESC' ? '<' : '>';
       where.add(`(${s.column}, q.id) ${op} (?::${s.cast}, ?::bigint)`, after[0], after[1]);
     }
-    const sql = `SELECT q.id::text AS id, q.asset_id, a.symbol, a.name, q.source, q.source_asset_id, q.observed_at,
+    const sql = `SELECT q.id::text AS id, to_char(q.observed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at, q.asset_id, a.symbol, a.name, q.source, q.source_asset_id, q.observed_at,
               q.price_usd::text AS price_usd, q.market_cap_usd::text AS market_cap_usd, q.volume_24h_usd::text AS volume_24h_usd,
               q.change_24h_pct::text AS change_24h_pct, q.rank, q.circulating_supply::text AS circulating_supply,
               q.total_supply::text AS total_supply, q.max_supply::text AS max_supply, q.ingested_at

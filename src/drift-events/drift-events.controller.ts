@@ -50,7 +50,7 @@ class DriftEventPageDto {
   @ApiProperty({ type: PaginationDto }) pagination: PaginationDto;
 }
 
-interface Row { id: string; source: string; stream: string; kind: string; field: string; candidate: string; confidence: string | null; severity: string; action: string; occurrences: number; first_seen_at: Date; last_seen_at: Date; run_id: string | null }
+interface Row { id: string; cursor_at: string; source: string; stream: string; kind: string; field: string; candidate: string; confidence: string | null; severity: string; action: string; occurrences: number; first_seen_at: Date; last_seen_at: Date; run_id: string | null }
 
 @Injectable()
 export class DriftEventsRepository {
@@ -61,7 +61,7 @@ export class DriftEventsRepository {
     const countWhere = where.clone();
     if (after) where.add('(last_seen_at, id) < (?::timestamptz, ?::bigint)', after[0], after[1]);
     const rows = (await this.dataSource.query(
-      `SELECT id::text, source, stream, kind, field, candidate, confidence::float8::text AS confidence, severity, action, occurrences, first_seen_at, last_seen_at, run_id::text
+      `SELECT id::text, to_char(last_seen_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at, source, stream, kind, field, candidate, confidence::float8::text AS confidence, severity, action, occurrences, first_seen_at, last_seen_at, run_id::text
          FROM drift_events ${where.toSql()} ORDER BY last_seen_at DESC, id DESC LIMIT ${where.param(limit + 1)}`,
       where.params,
     )) as Row[];
@@ -81,7 +81,7 @@ export class DriftEventsController {
   async list(@Query() query: DriftEventsQueryDto): Promise<Page<DriftEventDto>> {
     const limit = parseLimit(query.limit);
     const { rows, total } = await this.repository.page(query, limit, timeCursor(query.cursor, 'drift'));
-    return toTimePage(rows, limit, 'drift', (r) => r.last_seen_at, (r) => ({
+    return toTimePage(rows, limit, 'drift', (r) => r.cursor_at, ({ cursor_at: _c, ...r }) => ({
       ...r, confidence: r.confidence === null ? null : Number(r.confidence),
       first_seen_at: r.first_seen_at.toISOString(), last_seen_at: r.last_seen_at.toISOString(),
     }), total);

@@ -63,7 +63,7 @@ class NewsPageDto {
   @ApiProperty({ type: PaginationDto }) pagination: PaginationDto;
 }
 
-interface Row { id: string; source: string; feed_url: string; title: string; link: string; summary: string | null; author: string | null; categories: string[]; published_at: Date; assets: LinkedAssetDto[] }
+interface Row { id: string; cursor_at: string; source: string; feed_url: string; title: string; link: string; summary: string | null; author: string | null; categories: string[]; published_at: Date; assets: LinkedAssetDto[] }
 
 @Injectable()
 export class NewsReadRepository {
@@ -80,7 +80,7 @@ export class NewsReadRepository {
     const countWhere = where.clone();
     if (after) where.add('(n.published_at, n.id) < (?::timestamptz, ?::bigint)', after[0], after[1]);
     const rows = (await this.dataSource.query(
-      `SELECT n.id::text, n.source, n.feed_url, n.title, n.link, n.summary, n.author, n.categories, n.published_at,
+      `SELECT n.id::text, to_char(n.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at, n.source, n.feed_url, n.title, n.link, n.summary, n.author, n.categories, n.published_at,
               coalesce((SELECT json_agg(json_build_object('id', a.id, 'symbol', a.symbol, 'name', a.name, 'confidence', m.confidence::float8, 'matched', m.matched) ORDER BY m.confidence DESC, a.symbol)
                           FROM news_asset_mentions m JOIN assets a ON a.id = m.asset_id WHERE m.news_id = n.id), '[]') AS assets
          FROM news_items n ${where.toSql()} ORDER BY n.published_at DESC, n.id DESC LIMIT ${where.param(limit + 1)}`,
@@ -105,6 +105,6 @@ export class NewsController {
     }
     const limit = parseLimit(query.limit);
     const { rows, total } = await this.repository.page(query, limit, timeCursor(query.cursor, 'news'));
-    return toTimePage(rows, limit, 'news', (r) => r.published_at, (r) => ({ ...r, published_at: new Date(r.published_at).toISOString() }), total);
+    return toTimePage(rows, limit, 'news', (r) => r.cursor_at, ({ cursor_at: _c, ...r }) => ({ ...r, published_at: new Date(r.published_at).toISOString() }), total);
   }
 }

@@ -40,7 +40,7 @@ class QuarantinePageDto {
   @ApiProperty({ type: PaginationDto }) pagination: PaginationDto;
 }
 
-interface Row { id: string; source: string; stream: string; natural_key: string | null; reason: string; payload: unknown; occurrences: number; first_seen_at: Date; last_seen_at: Date; run_id: string | null }
+interface Row { id: string; cursor_at: string; source: string; stream: string; natural_key: string | null; reason: string; payload: unknown; occurrences: number; first_seen_at: Date; last_seen_at: Date; run_id: string | null }
 
 @Injectable()
 export class QuarantineReadRepository {
@@ -51,7 +51,7 @@ export class QuarantineReadRepository {
     const countWhere = where.clone();
     if (after) where.add('(last_seen_at, id) < (?::timestamptz, ?::bigint)', after[0], after[1]);
     const rows = (await this.dataSource.query(
-      `SELECT id::text, source, stream, natural_key, reason, payload, occurrences, first_seen_at, last_seen_at, run_id::text
+      `SELECT id::text, to_char(last_seen_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at, source, stream, natural_key, reason, payload, occurrences, first_seen_at, last_seen_at, run_id::text
          FROM quarantined_records ${where.toSql()} ORDER BY last_seen_at DESC, id DESC LIMIT ${where.param(limit + 1)}`,
       where.params,
     )) as Row[];
@@ -72,6 +72,6 @@ export class QuarantineController {
   async list(@Query() query: QuarantineQueryDto): Promise<Page<QuarantinedRecordDto>> {
     const limit = parseLimit(query.limit);
     const { rows, total } = await this.repository.page(query, limit, timeCursor(query.cursor, 'quarantine'));
-    return toTimePage(rows, limit, 'quarantine', (r) => r.last_seen_at, (r) => ({ ...r, first_seen_at: r.first_seen_at.toISOString(), last_seen_at: r.last_seen_at.toISOString() }), total);
+    return toTimePage(rows, limit, 'quarantine', (r) => r.cursor_at, ({ cursor_at: _c, ...r }) => ({ ...r, first_seen_at: r.first_seen_at.toISOString(), last_seen_at: r.last_seen_at.toISOString() }), total);
   }
 }

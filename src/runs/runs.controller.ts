@@ -46,7 +46,7 @@ export class RunsController {
   async list(@Query() query: ListRunsQueryDto): Promise<Page<RunDto>> {
     const limit = parseLimit(query.limit);
     const { rows, total } = await this.runs.page(query, limit, timeCursor(query.cursor, 'runs'));
-    return toTimePage(rows, limit, 'runs', (r) => r.started_at, toRunDto, total);
+    return toTimePage(rows, limit, 'runs', (r) => r.cursor_at, toRunDto, total);
   }
 
   @Get('compare')

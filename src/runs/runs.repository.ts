@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import { WhereBuilder } from '../common/sql/where-builder.js';
 
 export interface RunRow {
-  id: string; trigger: string; status: string; sources: string[]; instance_id: string; started_at: Date; finished_at: Date | null; duration_ms: number | null;
+  id: string; cursor_at: string; trigger: string; status: string; sources: string[]; instance_id: string; started_at: Date; finished_at: Date | null; duration_ms: number | null;
   extracted: number; inserted: number; updated: number; unchanged: number; quarantined: number;
 }
 
@@ -14,7 +14,7 @@ export interface SourceRunRow {
   retries: number; rate_limit_wait_ms: number; cursor_before: unknown; cursor_after: unknown; error_class: string | null; error_message: string | null; schema_fingerprint: string | null;
 }
 
-const RUN_COLUMNS = `r.id::text, r.trigger, r.status, r.sources, r.instance_id, r.started_at, r.finished_at, r.duration_ms,
+const RUN_COLUMNS = `r.id::text, to_char(r.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at, r.trigger, r.status, r.sources, r.instance_id, r.started_at, r.finished_at, r.duration_ms,
   coalesce(sum(s.records_extracted), 0)::int AS extracted, coalesce(sum(s.records_inserted), 0)::int AS inserted,
   coalesce(sum(s.records_updated), 0)::int AS updated, coalesce(sum(s.records_unchanged), 0)::int AS unchanged,
   coalesce(sum(s.records_quarantined), 0)::int AS quarantined`;

@@ -207,6 +207,24 @@ describe('REST API (real PostgreSQL, data from a real ETL run against fixture up
       expect(compare.sources.find((s: any) => s.source === 'csv')).toEqual(expect.objectContaining({ base_status: 'succeeded' }));
     });
 
+    it('should page runs whose start times differ below the millisecond without skipping any', async () => {
+      const { Client } = await import('pg');
+      const c = new Client({ connectionString: db.url });
+      await c.connect();
+      await c.query(`INSERT INTO etl_runs (trigger, status, sources, instance_id, started_at)
+        SELECT 'cli', 'succeeded', '{csv}', 'µs-test', timestamptz '2020-01-01 00:00:00.000100' + g * interval '1 microsecond' FROM generate_series(1, 5) g`);
+      await c.end();
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: any = (await http().get(`/runs?trigger=cli&limit=2${cursor ? `&cursor=${cursor}` : ''}`).expect(200)).body;
+        seen.push(...page.data.map((r: any) => r.id));
+        cursor = page.pagination.next_cursor;
+      } while (cursor);
+      expect(new Set(seen).size).toBe(5);
+      expect(seen).toHaveLength(5);
+    });
+
     it('should answer 400 for bad ids and 404 for unknown runs', async () => {
       expect((await http().get('/runs/abc').expect(400)).body.errors[0].field).toBe('id');
       await http().get('/runs/999999').expect(404);

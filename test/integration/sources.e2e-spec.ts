@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { appendFileSync, chmodSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, chmodSync, copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -221,6 +221,24 @@ describe('built-in sources end to end', () => {
         const changed = await run(app, ['csv']);
         expect(changed.sources.csv.totals).toMatchObject({ extracted: 6, inserted: 1, unchanged: 5 });
       });
+    });
+
+    it('should keep file order and resume exactly when an unparseable line sits mid-file', async () => {
+      rmSync(path.join(dir, 'csv_quirky_market.csv'));
+      writeFileSync(path.join(dir, 'csv_canonical_market.csv'), [
+        'symbol,name,price_usd,last_updated',
+        'BTC,Bitcoin,1,2025-05-02', 'ETH,Ethereum,2,2025-05-02', 'SOL,Solana,3,2025-05-02',
+        'XRP,X"RP,4,2025-05-02',
+        'ADA,Cardano,5,2025-05-02', 'DOT,Polkadot,6,2025-05-02', 'LTC,Litecoin,7,2025-05-02',
+      ].join('\n') + '\n');
+      const db = await createTestDatabase();
+      dbs.push(db);
+      await withApp({ ETL_SOURCES: 'csv', CSV_SOURCE_DIR: dir, ETL_BATCH_SIZE: '2', ETL_FAILURE_INJECTION: 'csv:after=3' }, (app) => run(app, ['csv']), db);
+      await withApp({ ETL_SOURCES: 'csv', CSV_SOURCE_DIR: dir, ETL_BATCH_SIZE: '2' }, (app) => run(app, ['csv']), db);
+
+      const keys = (await sql<{ natural_key: string; symbol: string }>(db, `SELECT natural_key, payload->>'symbol' AS symbol FROM raw_records ORDER BY natural_key`)).map((r) => `${r.natural_key}=${r.symbol}`);
+      expect(keys).toEqual(['csv_canonical_market.csv#2=BTC', 'csv_canonical_market.csv#3=ETH', 'csv_canonical_market.csv#4=SOL', 'csv_canonical_market.csv#6=ADA', 'csv_canonical_market.csv#7=DOT', 'csv_canonical_market.csv#8=LTC']);
+      expect(await sql(db, `SELECT natural_key FROM quarantined_records`)).toEqual([{ natural_key: 'csv_canonical_market.csv#5' }]);
     });
 
     it('should resume a partly read file after a crash with no duplicate and no gap', async () => {

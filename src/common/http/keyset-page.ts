@@ -22,6 +22,7 @@ export function toTimePage<R extends { id: string }, T>(
   const last = page[page.length - 1];
   return {
     data: page.map(map),
-    pagination: { limit, next_cursor: rows.length > limit && last ? encodeCursor(name, [new Date(at(last)).toISOString(), last.id]) : null, total },
+    // A string key is used verbatim: PostgreSQL timestamps have microseconds, a Date only milliseconds.
+    pagination: { limit, next_cursor: rows.length > limit && last ? encodeCursor(name, [typeof at(last) === 'string' ? (at(last) as string) : (at(last) as Date).toISOString(), last.id]) : null, total },
   };
 }

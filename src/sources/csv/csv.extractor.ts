@@ -21,13 +21,14 @@ import { mapCsvRow } from './csv.mapper.js';
 
 interface FileState {
   sha256: string;
-  rows: number;
+  /** Last line of the file committed (csv-parse's line count: a quoted field may span lines). */
+  line: number;
   done: boolean;
 }
 type CsvCursor = StreamCursor & { files: Record<string, FileState> };
 
 /**
- * Every `*.csv` in CSV_SOURCE_DIR, streamed with csv-parse. Incremental by content hash and row
+ * Every `*.csv` in CSV_SOURCE_DIR, streamed with csv-parse. Incremental by content hash and line
  * number: an unchanged, fully read file is skipped; a partly read one resumes after its last
  * committed row; a changed one is read again from the top (upserts on natural keys keep it
  * idempotent). Rows that cannot even be parsed are rejected (quarantined) with the parser's reason.
@@ -72,29 +73,31 @@ export class CsvExtractor implements Extractor {
       const sha256 = await hashFile(fullPath);
       const before = previous[file];
       if (before?.sha256 === sha256 && before.done) continue;
-      const skip = before?.sha256 === sha256 ? before.rows : 0;
-      context.logger.log?.({ file, resumeAfterRow: skip }, before && skip === 0 ? 'csv: file changed, reading it again' : 'csv: reading file');
+      const skip = before?.sha256 === sha256 ? before.line ?? 0 : 0;
+      context.logger.log?.({ file, resumeAfterLine: skip }, before && skip === 0 ? 'csv: file changed, reading it again' : 'csv: reading file');
       let records: RawRecord[] = [];
       let rejects: NonNullable<ExtractedBatch['rejects']> = [];
-      let row = 0;
+      let line = skip;
       const flush = (done: boolean): ExtractedBatch => {
-        state[file] = { sha256, rows: row, done };
+        state[file] = { sha256, line, done };
         const batch: ExtractedBatch = { stream: 'quotes', records, rejects, cursor: { files: { ...state } } };
         records = [];
         rejects = [];
         return batch;
       };
+      // Positions are csv-parse's line numbers, not a counter: the parser reports unreadable lines
+      // (the 'skip' event) ahead of the records before them reaching this loop.
       const parser = createReadStream(fullPath).pipe(
-        parse({ columns: (header: string[]) => header.map(canonicalHeader), bom: true, skip_empty_lines: true, relax_column_count: true, skip_records_with_error: true }),
+        parse({ columns: (header: string[]) => header.map(canonicalHeader), bom: true, skip_empty_lines: true, relax_column_count: true, skip_records_with_error: true, info: true }),
       );
       parser.on('skip', (err: Error & { lines?: number; record?: unknown }) => {
-        row += 1;
-        if (row > skip) rejects.push({ naturalKey: `${file}#${row}`, payload: { _file: file, _row: row, raw: shown(err.record) }, reason: `unparseable CSV line ${err.lines ?? '?'}: ${err.message}` });
+        const at = err.lines ?? 0;
+        if (at > skip) rejects.push({ naturalKey: `${file}#${at}`, payload: { _file: file, _line: at, raw: shown(err.record) }, reason: `unparseable CSV line ${at}: ${err.message}` });
       });
-      for await (const parsed of parser as AsyncIterable<Record<string, string>>) {
-        row += 1;
-        if (row <= skip) continue;
-        records.push({ naturalKey: `${file}#${row}`, payload: { ...parsed, _file: file, _row: row } });
+      for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+        if (info.lines <= skip) continue;
+        line = info.lines;
+        records.push({ naturalKey: `${file}#${line}`, payload: { ...record, _file: file, _line: line } });
         if (records.length + rejects.length >= context.batchSize) {
           context.signal.throwIfAborted();
           yield flush(false);
