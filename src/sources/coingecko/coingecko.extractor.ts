@@ -10,6 +10,7 @@ import {
   type StreamDefinition,
 } from '../../etl/extractor/index.js';
 import { CoinGeckoConfig } from './coingecko.config.js';
+import { WatermarkFilter } from '../watermark-filter.js';
 import { mapCoinGeckoMarket } from './coingecko.mapper.js';
 
 const PER_PAGE = 250;
@@ -68,9 +69,7 @@ export class CoinGeckoExtractor implements Extractor {
   }
 
   async *extract(context: ExtractContext): AsyncIterable<ExtractedBatch> {
-    const watermark = context.cursor('markets')?.watermark;
-    const since = watermark ? Date.parse(watermark) - context.lookbackSeconds * 1000 : Number.NEGATIVE_INFINITY;
-    let maxSeen = watermark;
+    const watermark = new WatermarkFilter(context, 'markets');
     let previousIds = '';
     for (let page = 1; page <= this.config.maxPages; page++) {
       const items = await context.http.getJson<unknown>(`${this.config.baseUrl}/coins/markets`, {
@@ -85,21 +84,13 @@ export class CoinGeckoExtractor implements Extractor {
         break;
       }
       previousIds = ids;
-      const records: RawRecord[] = [];
-      for (const item of items as Array<Record<string, unknown>>) {
-        const updated = typeof item.last_updated === 'string' ? item.last_updated : '';
-        const at = Date.parse(updated);
-        if (!Number.isNaN(at) && at < since) continue;
-        if (!Number.isNaN(at) && (!maxSeen || at > Date.parse(maxSeen))) maxSeen = new Date(at).toISOString();
-        records.push({ naturalKey: `${String(item.id)}@${updated}`, payload: item });
-      }
-      // Pages are not ordered by last_updated: the watermark moves only after the last page.
+      const records = (items as Array<Record<string, unknown>>).map((item) => watermark.accept(item)).filter((r): r is RawRecord => r !== undefined);
       for (let i = 0; i < records.length; i += context.batchSize) {
-        yield { stream: 'markets', records: records.slice(i, i + context.batchSize), cursor: watermark ? { watermark } : {} };
+        yield { stream: 'markets', records: records.slice(i, i + context.batchSize), cursor: watermark.pending() };
       }
       if (items.length < PER_PAGE) break;
     }
-    yield { stream: 'markets', records: [], cursor: maxSeen ? { watermark: maxSeen } : {} };
+    yield { stream: 'markets', records: [], cursor: watermark.complete() };
   }
 
   map(record: RawRecord): MapResult {

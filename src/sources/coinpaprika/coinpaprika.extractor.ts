@@ -13,6 +13,7 @@ import {
   type StreamDefinition,
 } from '../../etl/extractor/index.js';
 import { CoinPaprikaConfig } from './coinpaprika.config.js';
+import { WatermarkFilter } from '../watermark-filter.js';
 import { mapCoinPaprikaTicker } from './coinpaprika.mapper.js';
 
 /**
@@ -55,9 +56,7 @@ export class CoinPaprikaExtractor implements Extractor {
   }
 
   async *extract(context: ExtractContext): AsyncIterable<ExtractedBatch> {
-    const watermark = context.cursor('tickers')?.watermark;
-    const since = watermark ? Date.parse(watermark) - context.lookbackSeconds * 1000 : Number.NEGATIVE_INFINITY;
-    let maxSeen = watermark;
+    const watermark = new WatermarkFilter(context, 'tickers');
     const body = await context.http.getStream(`${this.config.baseUrl}/tickers`, { headers: this.headers(), signal: context.signal });
     const array = streamArray();
     // pipeline() destroys `array` with the error if the body breaks off or is not JSON.
@@ -65,19 +64,14 @@ export class CoinPaprikaExtractor implements Extractor {
     const items = array as AsyncIterable<{ key: number; value: Record<string, unknown> }>;
     let records: RawRecord[] = [];
     for await (const { value } of items) {
-      const updated = typeof value.last_updated === 'string' ? value.last_updated : '';
-      const at = Date.parse(updated);
-      if (!Number.isNaN(at) && at < since) continue;
-      if (!Number.isNaN(at) && (!maxSeen || at > Date.parse(maxSeen))) maxSeen = new Date(at).toISOString();
-      records.push({ naturalKey: `${String(value.id)}@${updated}`, payload: value });
+      const record = watermark.accept(value);
+      if (record) records.push(record);
       if (records.length >= context.batchSize) {
-        // The payload is not ordered by last_updated: the watermark may only move once the whole
-        // response has been read, or a crash could skip older, unseen coins for good.
-        yield { stream: 'tickers', records, cursor: watermark ? { watermark } : {} };
+        yield { stream: 'tickers', records, cursor: watermark.pending() };
         records = [];
       }
     }
-    yield { stream: 'tickers', records, cursor: maxSeen ? { watermark: maxSeen } : {} };
+    yield { stream: 'tickers', records, cursor: watermark.complete() };
   }
 
   map(record: RawRecord): MapResult {
