@@ -79,5 +79,5 @@ describe(`crash consistency: kill -9 at random moments (${KILLS} kills, ${ROWS} 
     expect(byStatus.abandoned).toBeGreaterThan(0);
     expect(await query(chaos.url, `SELECT id FROM etl_runs WHERE status = 'running'`)).toEqual([]);
     process.stdout.write(`[reliability] crash: ${killed} kills, ledger ${JSON.stringify(byStatus)}, quotes ${actual.quotes.length}, raw ${actual.raw.length}, lost 0\n`);
-  });
+  }, scale(240_000, 1_800_000));
 });

@@ -77,5 +77,5 @@ describe('database outage during a run', () => {
     const interrupted = runs.find((r) => r.id !== runId)!;
     expect(['failed', 'abandoned']).toContain(interrupted.status);
     process.stdout.write(`[reliability] outage: runs ${runs.map((r) => r.status).join(',')}, quotes 600/600, lost 0\n`);
-  });
+  }, 180_000);
 });

@@ -68,5 +68,5 @@ describe(`soak: ${SECONDS} s of reads during ETL runs every 3 s`, () => {
     expect(runs.filter((r) => r.status === 'succeeded').length).toBeGreaterThanOrEqual(Math.floor(SECONDS / 6));
     expect(rssEnd - rssStart).toBeLessThan(150 * 1024 * 1024);
     process.stdout.write(`[reliability] soak: ${latencies.length} requests, 0 errors, p99 ${p99.toFixed(1)} ms, ${runs.length} runs during it (${advanced} upstream updates), RSS ${(rssStart / 2 ** 20).toFixed(0)} -> ${(rssEnd / 2 ** 20).toFixed(0)} MB\n`);
-  });
+  }, (SECONDS + 120) * 1000);
 });
