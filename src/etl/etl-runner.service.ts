@@ -131,6 +131,7 @@ export class EtlRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       }
     }));
     const summary: RunSummary = { runId, status: overallStatus(results.map(([, r]) => r.status)), sources: Object.fromEntries(results) };
+    await this.ledger.closeOrphanedRuns(this.instanceId).catch((err: unknown) => this.logger.warn({ err }, 'could not close orphaned runs'));
     await this.anomalies.evaluateRun(runId).catch((err: unknown) => this.logger.warn({ err, runId }, 'could not evaluate run anomalies'));
     if (results.some(([, r]) => r.totals.inserted + r.totals.updated > 0)) {
       await this.newsLinker.relinkRecent(this.dataSource).catch((err: unknown) => this.logger.warn({ err, runId }, 'could not re-link recent news'));
@@ -270,7 +271,7 @@ export class EtlRunner implements OnApplicationBootstrap, BeforeApplicationShutd
           await lock.release();
         }
       }
-      await this.ledger.closeOrphanedRuns();
+      await this.ledger.closeOrphanedRuns(this.instanceId);
     } catch (err) {
       this.logger.error({ err }, 'could not check for abandoned runs');
     }

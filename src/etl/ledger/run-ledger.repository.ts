@@ -109,12 +109,16 @@ export class RunLedgerRepository {
     return rows.map((r) => r.source);
   }
 
-  /** Closes runs whose every source run is finished but which are still marked running. */
-  async closeOrphanedRuns(): Promise<void> {
+  /**
+   * Closes other processes' runs still marked running with no source run in progress: killed
+   * between creating the run and starting its sources (a window of milliseconds, hence the age).
+   */
+  async closeOrphanedRuns(ownInstanceId: string): Promise<void> {
     await this.dataSource.query(
       `UPDATE etl_runs r SET status = 'abandoned', finished_at = now(), duration_ms = (extract(epoch FROM (now() - r.started_at)) * 1000)::int
-        WHERE r.status = 'running' AND r.started_at < now() - interval '1 minute'
+        WHERE r.status = 'running' AND r.instance_id <> $1 AND r.started_at < now() - interval '10 seconds'
           AND NOT EXISTS (SELECT 1 FROM etl_source_runs s WHERE s.run_id = r.id AND s.status = 'running')`,
+      [ownInstanceId],
     );
   }
 }

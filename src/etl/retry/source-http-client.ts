@@ -113,7 +113,14 @@ export class RetryingHttpClient implements SourceHttpClient {
       // exponential-backoff cannot cancel its sleep: on abort (shutdown) stop waiting for it at once;
       // its next attempt sees the aborted signal and ends the loop.
       retrying.catch(() => undefined);
-      return await (signal ? Promise.race([retrying, rejectOnAbort(signal)]) : retrying);
+      if (!signal) return await retrying;
+      const aborted = rejectOnAbort(signal);
+      try {
+        return await Promise.race([retrying, aborted.promise]);
+      } finally {
+        // The run's signal lives for the whole process: never leave a listener on it per request.
+        aborted.dispose();
+      }
     } catch (error) {
       if (error instanceof UpstreamError && error.details.retryable && lastError) {
         throw new RetryBudgetExhaustedError(
@@ -215,11 +222,15 @@ function anySignal(signals: Array<AbortSignal | undefined>): AbortSignal | undef
   return AbortSignal.any(present);
 }
 
-function rejectOnAbort(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    if (signal.aborted) reject(signal.reason as Error);
-    else signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
+function rejectOnAbort(signal: AbortSignal): { promise: Promise<never>; dispose: () => void } {
+  let onAbort: () => void = () => undefined;
+  const promise = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason as Error);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
   });
+  promise.catch(() => undefined);
+  return { promise, dispose: () => signal.removeEventListener('abort', onAbort) };
 }
 
 export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
