@@ -111,12 +111,13 @@ export class RunLedgerRepository {
 
   /**
    * Closes other processes' runs still marked running with no source run in progress: killed
-   * between creating the run and starting its sources (a window of milliseconds, hence the age).
+   * between creating the run and starting its sources (a window of milliseconds, hence the age). A
+   * live run wrongly caught here is corrected when it finishes (finishRun sets the final status).
    */
   async closeOrphanedRuns(ownInstanceId: string): Promise<void> {
     await this.dataSource.query(
       `UPDATE etl_runs r SET status = 'abandoned', finished_at = now(), duration_ms = (extract(epoch FROM (now() - r.started_at)) * 1000)::int
-        WHERE r.status = 'running' AND r.instance_id <> $1 AND r.started_at < now() - interval '10 seconds'
+        WHERE r.status = 'running' AND r.instance_id <> $1 AND r.started_at < now() - interval '2 seconds'
           AND NOT EXISTS (SELECT 1 FROM etl_source_runs s WHERE s.run_id = r.id AND s.status = 'running')`,
       [ownInstanceId],
     );
