@@ -34,3 +34,9 @@ export function shown(v: unknown): string {
   if (v === null || v === undefined) return '';
   return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
 }
+
+/** The cleaned decimal, or null when absent or unusable (for optional fields of trusted JSON APIs). */
+export function decimalOrNull(raw: unknown): string | null {
+  const r = cleanDecimal(raw);
+  return r.ok ? r.value : null;
+}

@@ -1,4 +1,4 @@
-import { cleanDecimal, cleanInteger } from '../../common/parsing/decimal.js';
+import { cleanDecimal, cleanInteger, decimalOrNull } from '../../common/parsing/decimal.js';
 import { parseTimestamp } from '../../common/parsing/timestamp.js';
 import { mapped, rejected, type MapResult } from '../../etl/extractor/index.js';
 
@@ -12,10 +12,6 @@ export function mapCoinGeckoMarket(p: Record<string, unknown>): MapResult {
   if (Number(price.value) < 0) return rejected(`${id}: negative price ${price.value}`);
   const observedAt = parseTimestamp(p.last_updated);
   if (!observedAt) return rejected(`${id}: last_updated "${String(p.last_updated)}" is not a timestamp`);
-  const dec = (v: unknown) => {
-    const r = cleanDecimal(v);
-    return r.ok ? r.value : null;
-  };
   const rank = cleanInteger(p.market_cap_rank);
   return mapped({
     kind: 'market_quote',
@@ -25,11 +21,11 @@ export function mapCoinGeckoMarket(p: Record<string, unknown>): MapResult {
     rank: rank.ok ? rank.value : null,
     observedAt,
     priceUsd: price.value,
-    marketCapUsd: dec(p.market_cap),
-    volume24hUsd: dec(p.total_volume),
-    change24hPct: dec(p.price_change_percentage_24h),
-    circulatingSupply: dec(p.circulating_supply),
-    totalSupply: dec(p.total_supply),
-    maxSupply: dec(p.max_supply),
+    marketCapUsd: decimalOrNull(p.market_cap),
+    volume24hUsd: decimalOrNull(p.total_volume),
+    change24hPct: decimalOrNull(p.price_change_percentage_24h),
+    circulatingSupply: decimalOrNull(p.circulating_supply),
+    totalSupply: decimalOrNull(p.total_supply),
+    maxSupply: decimalOrNull(p.max_supply),
   });
 }

@@ -1,4 +1,4 @@
-import { cleanDecimal, cleanInteger } from '../../common/parsing/decimal.js';
+import { cleanDecimal, cleanInteger, decimalOrNull } from '../../common/parsing/decimal.js';
 import { parseTimestamp } from '../../common/parsing/timestamp.js';
 import { mapped, rejected, type MapResult } from '../../etl/extractor/index.js';
 
@@ -14,12 +14,8 @@ export function mapCoinPaprikaTicker(p: Record<string, unknown>): MapResult {
   if (Number(price.value) < 0) return rejected(`${id}: negative price ${price.value}`);
   const observedAt = parseTimestamp(p.last_updated);
   if (!observedAt) return rejected(`${id}: last_updated "${String(p.last_updated)}" is not a timestamp`);
-  const dec = (v: unknown) => {
-    const r = cleanDecimal(v);
-    return r.ok ? r.value : null;
-  };
   const rank = cleanInteger(p.rank);
-  const maxSupply = dec(p.max_supply);
+  const maxSupply = decimalOrNull(p.max_supply);
   return mapped({
     kind: 'market_quote',
     sourceAssetId: id,
@@ -28,11 +24,11 @@ export function mapCoinPaprikaTicker(p: Record<string, unknown>): MapResult {
     rank: rank.ok && rank.value !== null && rank.value > 0 ? rank.value : null,
     observedAt,
     priceUsd: price.value,
-    marketCapUsd: dec(usd.market_cap),
-    volume24hUsd: dec(usd.volume_24h),
-    change24hPct: dec(usd.percent_change_24h),
-    circulatingSupply: dec(p.circulating_supply),
-    totalSupply: dec(p.total_supply),
+    marketCapUsd: decimalOrNull(usd.market_cap),
+    volume24hUsd: decimalOrNull(usd.volume_24h),
+    change24hPct: decimalOrNull(usd.percent_change_24h),
+    circulatingSupply: decimalOrNull(p.circulating_supply),
+    totalSupply: decimalOrNull(p.total_supply),
     maxSupply: maxSupply === '0' ? null : maxSupply,
   });
 }
