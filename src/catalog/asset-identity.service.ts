@@ -4,6 +4,7 @@ import { assetIdFor, assetKeyFor, crosswalkKey, isolatedAssetKey, isVariantName,
 import { bestMatch, type KnownAsset, type Match } from './asset-matching.js';
 import { AssetIdentityRepository, type NewAsset, type NewMapping } from './asset-identity.repository.js';
 import type { AssetOverride } from './asset-overrides.js';
+import type { ResolvedAssetCache } from './resolved-asset-cache.js';
 
 export interface AssetCandidate {
   source: string;
@@ -35,10 +36,23 @@ export class AssetIdentityService {
     @Optional() @Inject(ASSET_OVERRIDES) private readonly overrides: Map<string, AssetOverride> = new Map(),
   ) {}
 
-  async resolve(manager: EntityManager, candidates: AssetCandidate[]): Promise<Map<string, string>> {
+  /**
+   * Resolves every candidate to an asset id (keyed by `candidateKey`). With a `cache`, candidates
+   * resolved earlier in the run are answered from it, and confident results are staged into it.
+   */
+  async resolve(manager: EntityManager, candidates: AssetCandidate[], cache?: ResolvedAssetCache): Promise<Map<string, string>> {
+    const result = new Map<string, string>();
     const unique = new Map<string, AssetCandidate>();
     for (const c of candidates) unique.set(candidateKey(c.source, c.sourceAssetId), { ...c, symbol: normalizeSymbol(c.symbol), name: c.name?.trim() || null });
-    const result = new Map<string, string>();
+    if (cache) {
+      for (const [key, c] of unique) {
+        const cached = cache.lookup(key, c);
+        if (cached === undefined) continue;
+        result.set(key, cached);
+        unique.delete(key);
+      }
+      if (unique.size === 0) return result;
+    }
     const unresolved: AssetCandidate[] = [];
     const provisional = new Map<string, string>();
 
@@ -59,6 +73,7 @@ export class AssetIdentityService {
           continue;
         }
         result.set(candidateKey(source, c.sourceAssetId), m.asset_id);
+        if (!m.provisional) cache?.stage(candidateKey(source, c.sourceAssetId), c, m.asset_id);
         if (m.symbol !== c.symbol || m.name !== c.name || m.rank !== c.rank) refresh.push(c);
       }
       await this.repository.refreshMappings(manager, refresh);
@@ -117,7 +132,10 @@ export class AssetIdentityService {
     // Re-read: if a concurrent transaction mapped one of these ids first, its mapping stands.
     for (const [source, list] of groupBy(unresolved, (c) => c.source)) {
       for (const m of await this.repository.findMappings(manager, source, list.map((c) => c.sourceAssetId))) {
-        result.set(candidateKey(source, m.source_asset_id), m.asset_id);
+        const key = candidateKey(source, m.source_asset_id);
+        result.set(key, m.asset_id);
+        const c = unique.get(key);
+        if (c && !m.provisional) cache?.stage(key, c, m.asset_id);
       }
     }
     const flagged = [...newAssets.values()].filter((a) => a.needsReview);
@@ -189,7 +207,9 @@ function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
   const out = new Map<string, T[]>();
   for (const item of items) {
     const k = key(item);
-    out.set(k, [...(out.get(k) ?? []), item]);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
   }
   return out;
 }

@@ -3,10 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AssetIdentityService, candidateKey } from '../catalog/asset-identity.service.js';
 import { NewsLinker } from '../catalog/news-linker.service.js';
+import type { ResolvedAssetCache } from '../catalog/resolved-asset-cache.js';
 import { AppConfig } from '../config/app-config.js';
 import { CheckpointService } from './checkpoint/checkpoint.service.js';
 import { DriftRepository } from './drift/drift.repository.js';
-import { DriftService, type DriftFinding } from './drift/drift.service.js';
+import { DriftService, type DriftFinding, type DriftInspection } from './drift/drift.service.js';
 import type { CanonicalNews, CanonicalQuote } from './extractor/canonical.types.js';
 import type { ExtractedBatch, Extractor, RawRecord, StreamCursor, StreamDefinition } from './extractor/extractor.interface.js';
 import { contentHash } from './hashing.js';
@@ -15,7 +16,7 @@ import { RunLedgerRepository } from './ledger/run-ledger.repository.js';
 import { MarketQuotesRepository, type QuoteRow, type WriteCounts } from './load/market-quotes.repository.js';
 import { NewsItemsRepository, type NewsRow } from './load/news-items.repository.js';
 import { QuarantineRepository, type QuarantineRow } from './quarantine/quarantine.repository.js';
-import { RawRecordRepository } from './raw/raw-record.repository.js';
+import { RawRecordRepository, type RawRow } from './raw/raw-record.repository.js';
 
 export interface BatchContext {
   extractor: Extractor;
@@ -24,6 +25,27 @@ export interface BatchContext {
   sourceRunId: string;
   runStartedAt: Date;
   previousCursor: StreamCursor | undefined;
+  /** Assets resolved earlier in this source run (optional: without it every batch looks them up). */
+  resolvedAssets?: ResolvedAssetCache;
+}
+
+export interface PreparedQuote {
+  quote: CanonicalQuote;
+  contentHash: string;
+}
+
+/** A batch after the CPU half of processing, ready for its transaction. */
+export interface PreparedBatch {
+  batch: ExtractedBatch;
+  raw: RawRow[];
+  /** Records dropped because a later record of the batch had the same natural key. */
+  duplicates: number;
+  quotes: PreparedQuote[];
+  newsItems: CanonicalNews[];
+  quarantined: QuarantineRow[];
+  /** Rows quarantined before de-duplication by payload (what the ledger counts). */
+  quarantinedCount: number;
+  inspection: DriftInspection;
 }
 
 export interface BatchResult {
@@ -55,75 +77,109 @@ export class BatchProcessor {
     private readonly ledger: RunLedgerRepository,
   ) {}
 
+  /** Prepares then commits one batch (callers that pipeline batches use the two steps apart). */
   async process(ctx: BatchContext, batch: ExtractedBatch): Promise<BatchResult> {
-    const source = ctx.extractor.sourceId;
+    return this.commit(ctx, await this.prepare(ctx.extractor, ctx.stream, batch));
+  }
+
+  /**
+   * The CPU half, with no I/O: drift check, mapping, hashing. The runner prepares batch N+1 while
+   * batch N's transaction is in PostgreSQL, so parsing and database work overlap.
+   */
+  async prepare(extractor: Extractor, stream: StreamDefinition, batch: ExtractedBatch): Promise<PreparedBatch> {
+    const source = extractor.sourceId;
     const records = dedupeByNaturalKey(batch.records);
-    const inspection = this.drift.inspect(ctx.stream, records, {
+    const inspection = this.drift.inspect(stream, records, {
       policy: this.config.etl.driftPolicy,
       renameThreshold: this.config.etl.driftRenameThreshold,
     });
 
     const quarantined: QuarantineRow[] = [
-      ...(batch.rejects ?? []).map((r) => quarantineRow(source, ctx.stream.name, r.naturalKey ?? null, r.payload, r.reason)),
-      ...inspection.quarantined.map((q) => quarantineRow(source, ctx.stream.name, q.record.naturalKey, q.record.payload, q.reason)),
+      ...(batch.rejects ?? []).map((r) => quarantineRow(source, stream.name, r.naturalKey ?? null, r.payload, r.reason)),
+      ...inspection.quarantined.map((q) => quarantineRow(source, stream.name, q.record.naturalKey, q.record.payload, q.reason)),
     ];
-    const quotes: CanonicalQuote[] = [];
+    const quotes: PreparedQuote[] = [];
     const newsItems: CanonicalNews[] = [];
-    for (const record of inspection.accepted) {
-      const result = safeMap(ctx.extractor, record, ctx.stream.name);
+    for (const [i, record] of inspection.accepted.entries()) {
+      // Short slices: the transaction of the previous batch gets its replies handled promptly.
+      if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
+      const result = safeMap(extractor, record, stream.name);
       if (!result.ok) {
-        quarantined.push(quarantineRow(source, ctx.stream.name, record.naturalKey, record.payload, result.reason));
-      } else if (result.record.kind === 'market_quote' && ctx.stream.kind === 'market_quotes') {
-        quotes.push(result.record);
-      } else if (result.record.kind === 'news' && ctx.stream.kind === 'news') {
+        quarantined.push(quarantineRow(source, stream.name, record.naturalKey, record.payload, result.reason));
+      } else if (result.record.kind === 'market_quote' && stream.kind === 'market_quotes') {
+        quotes.push({ quote: result.record, contentHash: quoteHash(result.record) });
+      } else if (result.record.kind === 'news' && stream.kind === 'news') {
         newsItems.push(result.record);
       } else {
-        quarantined.push(quarantineRow(source, ctx.stream.name, record.naturalKey, record.payload, `mapper returned a ${result.record.kind} record for a ${ctx.stream.kind} stream`));
+        quarantined.push(quarantineRow(source, stream.name, record.naturalKey, record.payload, `mapper returned a ${result.record.kind} record for a ${stream.kind} stream`));
       }
     }
-
-    const cursor = this.checkpoints.advance(ctx.previousCursor, batch.cursor, ctx.runStartedAt);
     const fetchedAt = new Date();
-    const counts = await this.dataSource.transaction(async (manager) => {
-      await this.raw.upsertRaw(manager, ctx.runId, records.map((r) => ({
-        source, stream: ctx.stream.name, naturalKey: r.naturalKey, payload: r.payload, payloadHash: contentHash(r.payload), fetchedAt,
-      })));
+    const raw: RawRow[] = [];
+    for (const [i, r] of records.entries()) {
+      if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
+      const payloadJson = JSON.stringify(r.payload);
+      raw.push({ source, stream: stream.name, naturalKey: r.naturalKey, payloadJson, payloadHash: contentHash(payloadJson), fetchedAt });
+    }
+    return { batch, raw, duplicates: batch.records.length - records.length, quotes, newsItems, quarantined: dedupeQuarantine(quarantined), quarantinedCount: quarantined.length, inspection };
+  }
+
+  /** The database half: ONE transaction for everything the batch produced, its checkpoint and counts. */
+  async commit(ctx: BatchContext, prepared: PreparedBatch): Promise<BatchResult> {
+    const { batch, inspection } = prepared;
+    const cursor = this.checkpoints.advance(ctx.previousCursor, batch.cursor, ctx.runStartedAt);
+    let counts: BatchCounts;
+    try {
+      counts = await this.transaction(ctx, prepared, cursor);
+      ctx.resolvedAssets?.commit();
+    } catch (err) {
+      ctx.resolvedAssets?.discard();
+      throw err;
+    }
+    return { counts, cursor, fingerprint: inspection.fingerprint, findings: inspection.findings };
+  }
+
+  private transaction(ctx: BatchContext, prepared: PreparedBatch, cursor: StreamCursor): Promise<BatchCounts> {
+    const source = ctx.extractor.sourceId;
+    const { batch, quotes, newsItems, inspection } = prepared;
+    return this.dataSource.transaction(async (manager) => {
+      await this.raw.upsertRaw(manager, ctx.runId, prepared.raw);
       let written: WriteCounts = { inserted: 0, updated: 0, unchanged: 0 };
-      if (quotes.length > 0) written = await this.writeQuotes(manager, ctx.runId, source, quotes);
+      if (quotes.length > 0) written = await this.writeQuotes(manager, ctx, quotes);
       if (newsItems.length > 0) written = await this.writeNews(manager, ctx.runId, source, newsItems);
-      await this.quarantine.quarantine(manager, ctx.runId, dedupeQuarantine(quarantined));
+      await this.quarantine.quarantine(manager, ctx.runId, prepared.quarantined);
       await this.driftEvents.recordFindings(manager, ctx.runId, source, ctx.stream.name, inspection.findings);
       await this.checkpoints.commit(manager, source, ctx.stream.name, cursor, ctx.runId);
       const batchCounts: BatchCounts = {
         extracted: batch.records.length + (batch.rejects?.length ?? 0),
         ...written,
         // Duplicates inside the batch are counted as unchanged: they wrote nothing new.
-        unchanged: written.unchanged + (batch.records.length - records.length),
-        quarantined: quarantined.length,
+        unchanged: written.unchanged + prepared.duplicates,
+        quarantined: prepared.quarantinedCount,
       };
       await this.ledger.addBatchCounts(manager, ctx.sourceRunId, batchCounts);
       return batchCounts;
     });
-    return { counts, cursor, fingerprint: inspection.fingerprint, findings: inspection.findings };
   }
 
-  private async writeQuotes(manager: EntityManager, runId: string, source: string, quotes: CanonicalQuote[]): Promise<WriteCounts> {
-    const assetIds = await this.identity.resolve(manager, quotes.map((q) => ({
+  private async writeQuotes(manager: EntityManager, ctx: BatchContext, prepared: PreparedQuote[]): Promise<WriteCounts> {
+    const source = ctx.extractor.sourceId;
+    const runId = ctx.runId;
+    const assetIds = await this.identity.resolve(manager, prepared.map(({ quote: q }) => ({
       source, sourceAssetId: q.sourceAssetId, symbol: q.symbol, name: q.name, rank: q.rank,
-    })));
+    })), ctx.resolvedAssets);
     const rows = new Map<string, QuoteRow>();
-    for (const q of quotes) {
+    for (const { quote: q, contentHash: hash } of prepared) {
       const assetId = assetIds.get(candidateKey(source, q.sourceAssetId));
       if (!assetId) throw new Error(`identity resolution returned no asset for ${source}/${q.sourceAssetId}`);
-      const values = [q.priceUsd, q.marketCapUsd, q.volume24hUsd, q.change24hPct, q.rank, q.circulatingSupply, q.totalSupply, q.maxSupply, q.sourceAssetId];
       rows.set(`${assetId}|${q.observedAt.toISOString()}`, {
         assetId, source, sourceAssetId: q.sourceAssetId, observedAt: q.observedAt, priceUsd: q.priceUsd,
         marketCapUsd: q.marketCapUsd, volume24hUsd: q.volume24hUsd, change24hPct: q.change24hPct, rank: q.rank,
-        circulatingSupply: q.circulatingSupply, totalSupply: q.totalSupply, maxSupply: q.maxSupply, contentHash: contentHash(values),
+        circulatingSupply: q.circulatingSupply, totalSupply: q.totalSupply, maxSupply: q.maxSupply, contentHash: hash,
       });
     }
     const counts = await this.quotes.upsertQuotes(manager, runId, [...rows.values()]);
-    return { ...counts, unchanged: counts.unchanged + (quotes.length - rows.size) };
+    return { ...counts, unchanged: counts.unchanged + (prepared.length - rows.size) };
   }
 
   private async writeNews(manager: EntityManager, runId: string, source: string, items: CanonicalNews[]): Promise<WriteCounts> {
@@ -140,6 +196,17 @@ export class BatchProcessor {
     await this.newsLinker.link(manager, stored);
     return { ...counts, unchanged: counts.unchanged + (items.length - rows.size) };
   }
+}
+
+const YIELD_EVERY = 1000;
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** What makes a stored quote "changed" (its asset and key are not part of it). */
+function quoteHash(q: CanonicalQuote): string {
+  return contentHash([q.priceUsd, q.marketCapUsd, q.volume24hUsd, q.change24hPct, q.rank, q.circulatingSupply, q.totalSupply, q.maxSupply, q.sourceAssetId]);
 }
 
 function safeMap(extractor: Extractor, record: RawRecord, stream: string): ReturnType<Extractor['map']> {

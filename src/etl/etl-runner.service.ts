@@ -8,6 +8,7 @@ import { DomainError } from '../common/errors/domain-errors.js';
 import { maskUrl } from '../common/logging/logger.options.js';
 import { AppConfig } from '../config/app-config.js';
 import { NewsLinker } from '../catalog/news-linker.service.js';
+import { ResolvedAssetCache } from '../catalog/resolved-asset-cache.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { AnomalyService } from '../runs/anomaly.service.js';
 import { BatchProcessor } from './batch-processor.service.js';
@@ -18,6 +19,7 @@ import type { StreamCursor } from './extractor/extractor.interface.js';
 import { SourceRegistry } from './extractor/source-registry.service.js';
 import { FailureInjector, parseFailureInjection } from './failure-injection.js';
 import { RunLedgerRepository, type BatchCounts, type RunStatus, type RunTrigger } from './ledger/run-ledger.repository.js';
+import { readAhead } from './read-ahead.js';
 import { RetryService } from './retry/retry.service.js';
 import { SourceLock } from './source-lock.js';
 
@@ -171,6 +173,7 @@ export class EtlRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       sourceRunId = await this.ledger.createSourceRun(runId, source, this.instanceId, 'running', Object.fromEntries(cursors));
       this.events$.next({ type: 'source_started', runId, source });
       const runStartedAt = new Date();
+      const resolvedAssets = new ResolvedAssetCache();
       const streams = new Map(extractor.streams.map((s) => [s.name, s]));
       const batches = extractor.extract({
         cursor: (stream) => cursors.get(stream),
@@ -181,12 +184,16 @@ export class EtlRunner implements OnApplicationBootstrap, BeforeApplicationShutd
         batchSize: this.config.etl.batchSize,
         lookbackSeconds: this.config.etl.lookbackSeconds,
       });
-      for await (const batch of batches) {
-        this.shutdown.signal.throwIfAborted();
+      const prepared = readAhead(batches, async (batch) => {
         const stream = streams.get(batch.stream);
         if (!stream) throw new Error(`${source} yielded a batch for undeclared stream "${batch.stream}"`);
+        return { stream, prepared: await this.batches.prepare(extractor, stream, batch) };
+      });
+      for await (const { stream, prepared: next } of prepared) {
+        this.shutdown.signal.throwIfAborted();
+        const batch = next.batch;
         this.injector.check(source, totals.extracted, batch.records.length);
-        const result = await this.batches.process({ extractor, stream, runId, sourceRunId, runStartedAt, previousCursor: cursors.get(batch.stream) }, batch);
+        const result = await this.batches.commit({ extractor, stream, runId, sourceRunId, runStartedAt, previousCursor: cursors.get(batch.stream), resolvedAssets }, next);
         cursors.set(batch.stream, result.cursor);
         fingerprint = result.fingerprint;
         addInto(totals, result.counts);

@@ -3,6 +3,7 @@ import { AssetIdentityRepository } from '../../src/catalog/asset-identity.reposi
 import { AssetIdentityService, candidateKey, type AssetCandidate } from '../../src/catalog/asset-identity.service.js';
 import { assetIdFor } from '../../src/catalog/asset-naming.js';
 import type { AssetOverride } from '../../src/catalog/asset-overrides.js';
+import { ResolvedAssetCache } from '../../src/catalog/resolved-asset-cache.js';
 import { buildDataSourceOptions } from '../../src/database/database-options.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
@@ -94,9 +95,11 @@ describe('canonical identity resolution (table-driven, real PostgreSQL)', () => 
     await db?.drop();
   });
 
-  async function resolve(service: AssetIdentityService, batch: C[]): Promise<Map<string, string>> {
+  async function resolve(service: AssetIdentityService, batch: C[], cache?: ResolvedAssetCache): Promise<Map<string, string>> {
     const candidates: AssetCandidate[] = batch.map(([source, sourceAssetId, symbol, name, rank]) => ({ source, sourceAssetId, symbol, name, rank: rank ?? null }));
-    return dataSource.transaction((manager) => service.resolve(manager, candidates));
+    const result = await dataSource.transaction((manager) => service.resolve(manager, candidates, cache));
+    cache?.commit();
+    return result;
   }
 
   async function state(): Promise<Map<string, { assetId: string; needsReview: boolean; method: string }>> {
@@ -126,6 +129,37 @@ describe('canonical identity resolution (table-driven, real PostgreSQL)', () => 
       if ('confident' in e) expect({ id: e.confident, needsReview: s.get(e.confident)?.needsReview }).toEqual({ id: e.confident, needsReview: false });
       if ('method' in e) expect({ id: e.method[0], method: s.get(e.method[0])?.method }).toEqual({ id: e.method[0], method: e.method[1] });
     }
+  });
+
+  // The ETL keeps a per-run cache of resolved ids; each case, resolved twice within one "run" (the
+  // second pass mostly from the cache), must end exactly as without it.
+  it.each(CASES.map((c) => [c.name, c] as const))('with a run cache: %s', async (_name, c) => {
+    const overrides = new Map<string, AssetOverride>((c.overrides ?? []).map(([source, id, key]) => [candidateKey(source, id), { source, sourceAssetId: id, assetKey: key, note: '' }]));
+    const service = new AssetIdentityService(new AssetIdentityRepository(), overrides);
+    const outcome = async (cache?: ResolvedAssetCache) => {
+      await dataSource.query('TRUNCATE assets, asset_source_ids, market_quotes CASCADE');
+      const answers: Array<[string, string]> = [];
+      for (const batch of [...c.batches, ...c.batches]) answers.push(...(await resolve(service, batch, cache)));
+      return { answers: answers.sort(), state: [...(await state())].sort() };
+    };
+    const cache = new ResolvedAssetCache();
+    expect(await outcome(cache)).toEqual(await outcome());
+  });
+
+  it('should drop what a rolled-back transaction taught the run cache', async () => {
+    await dataSource.query('TRUNCATE assets, asset_source_ids CASCADE');
+    const service = new AssetIdentityService(new AssetIdentityRepository());
+    const cache = new ResolvedAssetCache();
+    await expect(dataSource.transaction(async (m) => {
+      await service.resolve(m, [{ source: 'coingecko', sourceAssetId: 'bitcoin', symbol: 'btc', name: 'Bitcoin', rank: 1 }], cache);
+      throw new Error('batch failed');
+    })).rejects.toThrow('batch failed');
+    cache.discard();
+    expect(cache.size).toBe(0);
+    // The next batch resolves from the database again and creates the mapping for real.
+    await resolve(service, [BTC_G], cache);
+    expect((await state()).get('coingecko/bitcoin')).toBeDefined();
+    expect(cache.size).toBe(1);
   });
 
   it('should group the same input identically in every order', async () => {

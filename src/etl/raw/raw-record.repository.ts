@@ -6,7 +6,8 @@ export interface RawRow {
   source: string;
   stream: string;
   naturalKey: string;
-  payload: Record<string, unknown>;
+  /** The payload serialised once as JSON (hashed and copied from the same string). */
+  payloadJson: string;
   payloadHash: string;
   fetchedAt: Date;
 }
@@ -22,7 +23,7 @@ export class RawRecordRepository {
     if (rows.length === 0) return;
     await manager.query(`CREATE TEMP TABLE raw_stage (source text, stream text, natural_key text, payload jsonb, payload_hash text, fetched_at timestamptz) ON COMMIT DROP`);
     await copyRows(manager, 'raw_stage', ['source', 'stream', 'natural_key', 'payload', 'payload_hash', 'fetched_at'],
-      rows.map((r) => [r.source, r.stream, r.naturalKey, JSON.stringify(r.payload), r.payloadHash, r.fetchedAt]));
+      rows.map((r) => [r.source, r.stream, r.naturalKey, r.payloadJson, r.payloadHash, r.fetchedAt]));
     await manager.query(
       `INSERT INTO raw_records AS r (source, stream, natural_key, payload, payload_hash, fetched_at, run_id)
        SELECT source, stream, natural_key, payload, payload_hash, fetched_at, $1::bigint FROM raw_stage
