@@ -55,10 +55,12 @@ export async function setupApp(app: NestFastifyApplication): Promise<INestApplic
   // One structured line per request (pino-http's middleware does not run under Fastify here).
   // Credentials are removed by the logger's redact paths; URLs have key-like parameters masked.
   const http = new NestLogger('HTTP');
+  // Success lines are info: below that level the entry is not even built (hot path under load).
+  const logSuccesses = ['trace', 'debug', 'info'].includes(config.logLevel);
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.apiRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
-    if (!QUIET_ROUTES.has(request.url.split('?')[0])) {
+    if ((logSuccesses || reply.statusCode >= 500) && !QUIET_ROUTES.has(request.url.split('?')[0])) {
       const entry = {
         http: {
           requestId: request.id, method: request.method, url: maskUrl(request.url), route, status: reply.statusCode,

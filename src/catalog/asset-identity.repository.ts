@@ -101,15 +101,20 @@ export class AssetIdentityRepository {
     );
   }
 
-  /** Race-safe: if another transaction mapped the same source id first, its mapping stands. */
-  async insertMappings(manager: EntityManager, mappings: NewMapping[]): Promise<void> {
-    if (mappings.length === 0) return;
-    await manager.query(
+  /**
+   * Race-safe: if another transaction mapped the same source id first, its mapping stands. Returns
+   * the (source, source id) pairs this call inserted, as `source\u0000sourceAssetId` keys.
+   */
+  async insertMappings(manager: EntityManager, mappings: NewMapping[]): Promise<Set<string>> {
+    if (mappings.length === 0) return new Set();
+    const rows = (await manager.query(
       `INSERT INTO asset_source_ids (source, source_asset_id, asset_id, match_method, confidence, symbol, name, rank)
        SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::numeric[], $6::text[], $7::text[], $8::int[])
-       ON CONFLICT (source, source_asset_id) DO NOTHING`,
+       ON CONFLICT (source, source_asset_id) DO NOTHING
+       RETURNING source, source_asset_id`,
       [mappings.map((m) => m.source), mappings.map((m) => m.sourceAssetId), mappings.map((m) => m.assetId), mappings.map((m) => m.matchMethod), mappings.map((m) => m.confidence), mappings.map((m) => m.symbol), mappings.map((m) => m.name), mappings.map((m) => m.rank)],
-    );
+    )) as Array<{ source: string; source_asset_id: string }>;
+    return new Set(rows.map((r) => `${r.source}\u0000${r.source_asset_id}`));
   }
 
   /** Renamed coins keep their asset: only the mapping's descriptive columns follow the source. */

@@ -102,6 +102,7 @@ export class AssetIdentityService {
     const overrideIds = await this.repository.findAssetIdsByKeys(manager, overrideKeys);
 
     const promotions: Array<Parameters<AssetIdentityRepository['promoteMapping']>[1]> = [];
+    const provisionalKeys = new Set<string>();
     for (const c of unresolved) {
       const decision = this.decide(c, pool, overrideIds);
       const previous = provisional.get(candidateKey(c.source, c.sourceAssetId));
@@ -121,16 +122,26 @@ export class AssetIdentityService {
       if (target && cross) target.crosswalkKeys.add(cross);
       if (target && c.name) target.names.add(c.name);
       mappings.push({ source: c.source, sourceAssetId: c.sourceAssetId, assetId: decision.assetId, matchMethod: decision.method, confidence: decision.confidence, symbol: c.symbol, name: c.name, rank: c.rank });
+      if (decision.method === 'new' && (decision.create?.needsReview ?? target?.needsReview)) provisionalKeys.add(candidateKey(c.source, c.sourceAssetId));
     }
 
     await this.repository.insertAssets(manager, [...newAssets.values()]);
-    await this.repository.insertMappings(manager, mappings);
+    const inserted = await this.repository.insertMappings(manager, mappings);
+    for (const m of mappings) {
+      const key = candidateKey(m.source, m.sourceAssetId);
+      if (!inserted.has(key)) continue;
+      result.set(key, m.assetId);
+      const c = unique.get(key);
+      if (c && !provisionalKeys.has(key)) cache?.stage(key, c, m.assetId);
+    }
     for (const p of promotions) {
       await this.repository.promoteMapping(manager, p);
+      result.set(candidateKey(p.source, p.sourceAssetId), p.toAssetId);
       this.logger.log({ source: p.source, sourceAssetId: p.sourceAssetId, method: p.matchMethod, confidence: p.confidence }, 'provisional asset mapping promoted to a confident match');
     }
-    // Re-read: if a concurrent transaction mapped one of these ids first, its mapping stands.
-    for (const [source, list] of groupBy(unresolved, (c) => c.source)) {
+    // A mapping another transaction wrote first stands: read back the ids whose insert conflicted.
+    const contested = unresolved.filter((c) => !result.has(candidateKey(c.source, c.sourceAssetId)));
+    for (const [source, list] of groupBy(contested, (c) => c.source)) {
       for (const m of await this.repository.findMappings(manager, source, list.map((c) => c.sourceAssetId))) {
         const key = candidateKey(source, m.source_asset_id);
         result.set(key, m.asset_id);
