@@ -1,15 +1,15 @@
 import { createServer } from 'node:http';
 import { Pool } from 'pg';
+import { ASSET_COLUMNS, CONSOLIDATED_SQL } from '../src/assets/assets.repository.js';
+import { QUOTE_COLUMNS } from '../src/data/market-data.repository.js';
 
 /**
  * Baseline for the API benchmark: a bare node:http server running the same SQL as GET /data and
- * GET /assets/{id} through pg, with no framework, validation, logging or envelope work.
+ * GET /assets/{id} through pg (the service's own SQL strings), with no framework, validation,
+ * logging or envelope work.
  */
 const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 20 });
 const counts = new Map<string, { value: Promise<number>; expires: number }>();
-const COLS = `q.id::text AS id, q.asset_id, a.symbol, a.name, q.source, q.source_asset_id, q.observed_at, q.price_usd::text AS price_usd,
-  q.market_cap_usd::text AS market_cap_usd, q.volume_24h_usd::text AS volume_24h_usd, q.change_24h_pct::text AS change_24h_pct, q.rank,
-  q.circulating_supply::text AS circulating_supply, q.total_supply::text AS total_supply, q.max_supply::text AS max_supply, q.ingested_at`;
 
 async function data(params: URLSearchParams): Promise<unknown> {
   const where: string[] = [];
@@ -23,7 +23,7 @@ async function data(params: URLSearchParams): Promise<unknown> {
   if (params.get('to')) add('q.observed_at < ?', params.get('to'));
   if (params.get('after_at')) add('(q.observed_at, q.id) < (?::timestamptz, ?::bigint)', params.get('after_at'), params.get('after_id'));
   const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  const rows = await pool.query(`SELECT ${COLS} FROM market_quotes q JOIN assets a ON a.id = q.asset_id ${w} ORDER BY q.observed_at DESC, q.id DESC LIMIT 51`, args);
+  const rows = await pool.query(`SELECT ${QUOTE_COLUMNS} FROM market_quotes q JOIN assets a ON a.id = q.asset_id ${w} ORDER BY q.observed_at DESC, q.id DESC LIMIT 51`, args);
   // Same count caching as the service (10 s per filter set), so both do the same database work.
   const key = JSON.stringify([params.get('symbol'), params.get('from'), params.get('to')]);
   let total = counts.get(key);
@@ -37,11 +37,11 @@ async function data(params: URLSearchParams): Promise<unknown> {
 }
 
 async function asset(id: string): Promise<unknown> {
-  const [a, latest] = await Promise.all([
-    pool.query(`SELECT a.*, (SELECT json_agg(m) FROM asset_source_ids m WHERE m.asset_id = a.id) AS source_ids FROM assets a WHERE a.id = $1`, [id]),
-    pool.query(`SELECT DISTINCT ON (source) source, price_usd::text, observed_at FROM market_quotes WHERE asset_id = $1 ORDER BY source, observed_at DESC`, [id]),
+  const [a, consolidated] = await Promise.all([
+    pool.query(`SELECT ${ASSET_COLUMNS} FROM assets a WHERE a.id = $1::uuid`, [id]),
+    pool.query(CONSOLIDATED_SQL, [id, 3600]),
   ]);
-  return { data: { ...a.rows[0], latest: latest.rows } };
+  return { data: { ...a.rows[0], latest: consolidated.rows } };
 }
 
 createServer((req, res) => {

@@ -1,8 +1,8 @@
-import helmet from '@fastify/helmet';
 import { Logger as NestLogger, type INestApplication } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import helmet from 'helmet';
 import type { IncomingMessage } from 'node:http';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter.js';
 import { EnvelopeInterceptor } from './common/http/envelope.interceptor.js';
@@ -32,14 +32,16 @@ export function createHttpAdapter(): FastifyAdapter {
  * Everything main.ts and the tests both need, so the tested app is the shipped app: logger, global
  * validation and error filter, security headers, CORS, Swagger, request metrics, shutdown hooks.
  */
-export async function setupApp(app: NestFastifyApplication): Promise<INestApplication> {
+export function setupApp(app: NestFastifyApplication): INestApplication {
   const config = app.get(AppConfig);
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalInterceptors(new EnvelopeInterceptor());
   app.enableCors({ origin: config.api.corsOrigins === '*' ? true : [...config.api.corsOrigins] });
-  await app.register(helmet as never, {
+  // Security headers: the helmet middleware is built once (the Fastify plugin rebuilds it on every
+  // request) and run as the first hook, so every response, errors included, carries them.
+  const securityHeaders = helmet({
     // Swagger UI needs inline scripts and styles.
     contentSecurityPolicy: {
       directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:', 'validator.swagger.io'] },
@@ -50,7 +52,7 @@ export async function setupApp(app: NestFastifyApplication): Promise<INestApplic
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
-    done();
+    securityHeaders(request.raw, reply.raw, (err) => done(err as Error | undefined));
   });
   // One structured line per request (pino-http's middleware does not run under Fastify here).
   // Credentials are removed by the logger's redact paths; URLs have key-like parameters masked.

@@ -13,7 +13,7 @@ async function bootstrap(): Promise<void> {
     bufferLogs: true,
   });
   try {
-    await setupApp(app);
+    setupApp(app);
     const { port } = app.get(AppConfig);
     await app.listen(port, '0.0.0.0');
   } catch (err) {

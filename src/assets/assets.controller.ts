@@ -51,13 +51,12 @@ export class AssetsController {
   @ApiBadRequestResponse({ description: 'id is not a UUID' })
   @ApiNotFoundResponse({ description: 'No such asset' })
   async get(@Param() params: AssetIdParamDto): Promise<Single<AssetDetailDto>> {
-    const asset = await this.assets.find(params.id);
+    const [asset, { latest, median, spread_pct }] = await Promise.all([
+      this.assets.find(params.id),
+      this.assets.consolidated(params.id, this.config.etl.freshnessBudgetSeconds),
+    ]);
     if (!asset) throw new NotFoundException(`Asset ${params.id} not found`);
-    const latest = await this.assets.latestPerSource(asset.id);
-    const freshest = latest.reduce<number | null>((m, l) => Math.max(m ?? 0, new Date(l.observed_at).getTime()), null);
-    const budgetMs = this.config.etl.freshnessBudgetSeconds * 1000;
-    const isFresh = (l: { observed_at: Date }) => freshest !== null && freshest - new Date(l.observed_at).getTime() <= budgetMs;
-    const { median, spread_pct } = await this.assets.consensus(latest.filter(isFresh).map((l) => l.price_usd));
+    const freshest = latest.reduce<number | null>((m, l) => Math.max(m ?? 0, Date.parse(l.observed_at)), null);
     // Survivorship: descriptive fields come from the highest-priority source that has them.
     const byPriority = [...asset.source_ids].sort((a, b) => (this.registry.get(b.source)?.priority ?? 0) - (this.registry.get(a.source)?.priority ?? 0));
     const nameFrom = byPriority.find((s) => s.name);
@@ -68,7 +67,7 @@ export class AssetsController {
         name: nameFrom?.name ?? asset.name,
         rank: rankFrom?.rank ?? asset.rank,
         consolidated: {
-          latest: latest.map((l) => ({ ...l, observed_at: new Date(l.observed_at).toISOString(), fresh: isFresh(l) })),
+          latest,
           consensus_price_usd: median,
           spread_pct,
           freshest_at: freshest === null ? null : new Date(freshest).toISOString(),

@@ -50,7 +50,7 @@ function toDto(r: QuoteRow): MarketQuoteDto {
     asset: { id: r.asset_id, symbol: r.symbol, name: r.name },
     source: r.source,
     source_asset_id: r.source_asset_id,
-    observed_at: new Date(r.observed_at).toISOString(),
+    observed_at: r.observed_at,
     price_usd: r.price_usd,
     market_cap_usd: r.market_cap_usd,
     volume_24h_usd: r.volume_24h_usd,
@@ -59,6 +59,6 @@ function toDto(r: QuoteRow): MarketQuoteDto {
     circulating_supply: r.circulating_supply,
     total_supply: r.total_supply,
     max_supply: r.max_supply,
-    ingested_at: new Date(r.ingested_at).toISOString(),
+    ingested_at: r.ingested_at,
   };
 }

@@ -23,7 +23,8 @@ export interface QuoteRow {
   name: string;
   source: string;
   source_asset_id: string;
-  observed_at: Date;
+  /** ISO-8601 UTC with milliseconds, formatted by PostgreSQL (no Date round trip per row). */
+  observed_at: string;
   price_usd: string;
   market_cap_usd: string | null;
   volume_24h_usd: string | null;
@@ -32,8 +33,18 @@ export interface QuoteRow {
   circulating_supply: string | null;
   total_supply: string | null;
   max_supply: string | null;
-  ingested_at: Date;
+  ingested_at: string;
 }
+
+/** The API's timestamp format (what Date#toISOString gives), produced in SQL for hot list queries. */
+const isoUtc = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/** The columns of a /data row (exported for the API benchmark's baseline: same SQL). */
+export const QUOTE_COLUMNS = `q.id::text AS id, to_char(q.observed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at,
+  q.asset_id, a.symbol, a.name, q.source, q.source_asset_id, ${isoUtc('q.observed_at')} AS observed_at,
+  q.price_usd::text AS price_usd, q.market_cap_usd::text AS market_cap_usd, q.volume_24h_usd::text AS volume_24h_usd,
+  q.change_24h_pct::text AS change_24h_pct, q.rank, q.circulating_supply::text AS circulating_supply,
+  q.total_supply::text AS total_supply, q.max_supply::text AS max_supply, ${isoUtc('q.ingested_at')} AS ingested_at`;
 
 const SORTS: Record<DataSort, { column: string; dir: 'ASC' | 'DESC'; cast: string }> = {
   'observed_at:desc': { column: 'q.observed_at', dir: 'DESC', cast: 'timestamptz' },
@@ -70,10 +81,7 @@ export class MarketDataRepository {
       const op = s.dir === 'DESC' ? '<' : '>';
       where.add(`(${s.column}, q.id) ${op} (?::${s.cast}, ?::bigint)`, after[0], after[1]);
     }
-    const sql = `SELECT q.id::text AS id, to_char(q.observed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at, q.asset_id, a.symbol, a.name, q.source, q.source_asset_id, q.observed_at,
-              q.price_usd::text AS price_usd, q.market_cap_usd::text AS market_cap_usd, q.volume_24h_usd::text AS volume_24h_usd,
-              q.change_24h_pct::text AS change_24h_pct, q.rank, q.circulating_supply::text AS circulating_supply,
-              q.total_supply::text AS total_supply, q.max_supply::text AS max_supply, q.ingested_at
+    const sql = `SELECT ${QUOTE_COLUMNS}
          FROM market_quotes q JOIN assets a ON a.id = q.asset_id
          ${where.toSql()}
         ORDER BY ${s.column} ${s.dir}, q.id ${s.dir}

@@ -32,6 +32,19 @@ describe('REST API (real PostgreSQL, data from a real ETL run against fixture up
     await db?.drop();
   });
 
+  it.each([
+    ['/data?limit=1', 200],
+    ['/data?limit=oops', 400],
+    ['/no-such-route', 404],
+  ])('should send the security headers on %s (%i)', async (path, status) => {
+    const res = await http().get(path).expect(status);
+    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(res.headers['strict-transport-security']).toMatch(/max-age=\d+/);
+    expect(res.headers['x-request-id']).toBeDefined();
+  });
+
   describe('GET /data', () => {
     it('should return the envelope with rows naming their asset and source', async () => {
       const res = await http().get('/data?limit=3').expect(200);
@@ -42,6 +55,11 @@ describe('REST API (real PostgreSQL, data from a real ETL run against fixture up
         id: expect.any(String), asset: { id: expect.any(String), symbol: expect.any(String), name: expect.any(String) },
         source: expect.any(String), observed_at: expect.any(String), price_usd: expect.stringMatching(/^\d+(\.\d+)?$/),
       }));
+      // Timestamps are formatted by PostgreSQL: they must look exactly like Date#toISOString().
+      for (const row of res.body.data) {
+        expect(new Date(row.observed_at).toISOString()).toBe(row.observed_at);
+        expect(new Date(row.ingested_at).toISOString()).toBe(row.ingested_at);
+      }
     });
 
     it('should show BTC from all three market sources under one asset', async () => {
