@@ -198,7 +198,9 @@ export class BatchProcessor {
   }
 }
 
-const YIELD_EVERY = 1000;
+// Records prepared per synchronous slice: short slices (~1-2 ms) let the replies of the previous
+// batch's transaction be handled promptly while this batch is prepared (measured: 250 beats 1000).
+const YIELD_EVERY = 250;
 
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
