@@ -14,6 +14,7 @@ const QUOTES = Number(process.env.BENCH_QUOTES ?? 1_000_000);
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
+const DEPTH = Math.min(10_000, Math.floor(QUOTES / 2));
 
 /** 3,000 assets and QUOTES quotes from three sources, written set-based (the ingestion bench covers the ETL). */
 async function load(url: string): Promise<void> {
@@ -65,8 +66,8 @@ async function main(): Promise<void> {
     const c = new Client({ connectionString: url });
     await c.connect();
     const assetId = (await c.query(`SELECT id FROM assets ORDER BY rank LIMIT 1`)).rows[0].id as string;
-    // The row 10,000 deep in the default order: where a client paging by cursor would be.
-    const deep = (await c.query(`SELECT observed_at, id::text FROM market_quotes ORDER BY observed_at DESC, id DESC OFFSET 10000 LIMIT 1`)).rows[0] as { observed_at: Date; id: string };
+    // The row DEPTH deep in the default order: where a client paging by cursor would be.
+    const deep = (await c.query(`SELECT observed_at, id::text FROM market_quotes ORDER BY observed_at DESC, id DESC OFFSET $1 LIMIT 1`, [DEPTH])).rows[0] as { observed_at: Date; id: string };
     const plans: string[] = [];
     for (const [label, sql, args] of [
       ['first page', `SELECT q.id FROM market_quotes q JOIN assets a ON a.id = q.asset_id ORDER BY q.observed_at DESC, q.id DESC LIMIT 51`, []],
@@ -81,7 +82,7 @@ async function main(): Promise<void> {
     const cursor = encodeCursor('observed_at:desc', [deep.observed_at.toISOString(), deep.id]);
     const targets: Array<[string, string, string]> = [
       ['GET /data first page', '/data?limit=50', '/data?limit=50'],
-      ['GET /data 10,000 rows deep (cursor)', `/data?limit=50&cursor=${cursor}`, `/data?limit=50&after_at=${deep.observed_at.toISOString()}&after_id=${deep.id}`],
+      [`GET /data ${DEPTH.toLocaleString('en-US')} rows deep (cursor)`, `/data?limit=50&cursor=${cursor}`, `/data?limit=50&after_at=${deep.observed_at.toISOString()}&after_id=${deep.id}`],
       ['GET /data?symbol=BC7', '/data?limit=50&symbol=BC7', '/data?limit=50&symbol=BC7'],
       ['GET /data time range (6 h, 54,000 rows)', '/data?limit=50&from=2024-01-03T00:00:00Z&to=2024-01-03T06:00:00Z', '/data?limit=50&from=2024-01-03T00:00:00Z&to=2024-01-03T06:00:00Z'],
       ['GET /assets/{id}', `/assets/${assetId}`, `/assets/${assetId}`],

@@ -17,7 +17,8 @@ export async function benchServer(): Promise<{ adminUrl: string; label: string; 
   return { adminUrl: url, label: 'embedded PostgreSQL', stop: () => server.stop() };
 }
 
-export async function freshDatabase(adminUrl: string, name: string): Promise<string> {
+export async function freshDatabase(adminUrl: string, baseName: string): Promise<string> {
+  const name = `${process.env.BENCH_DB_PREFIX ?? ''}${baseName}`;
   const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);

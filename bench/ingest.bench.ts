@@ -22,7 +22,8 @@ async function main(): Promise<void> {
   const server = await benchServer();
   try {
     process.stdout.write(`ingestion benchmark: ${ROWS.toLocaleString('en-US')} CSV rows and ${TICKERS.toLocaleString('en-US')} CoinPaprika tickers, ${REPEAT} run(s) each, on ${server.label}\n`);
-    const { file, quarantinable } = await generateCsv(DIR, ROWS);
+    // A directory of its own: the CSV source reads every file in it.
+    const { file, quarantinable } = await generateCsv(path.join(DIR, `${ROWS}-${process.pid}`), ROWS);
     const bare: number[] = [];
     const same: number[] = [];
     const first: ServiceRun[] = [];
@@ -84,7 +85,7 @@ async function main(): Promise<void> {
       rows,
     });
     for (const r of rows) process.stdout.write(`${r.filter(Boolean).join(' | ')}\n`);
-    if (!process.env.BENCH_KEEP_CSV) rmSync(file, { force: true });
+    if (!process.env.BENCH_KEEP_CSV) rmSync(path.dirname(file), { recursive: true, force: true });
   } finally {
     await server.stop();
   }

@@ -1,0 +1,50 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { Client } from 'pg';
+
+const DIST = path.join(__dirname, '../../dist/bench');
+const PREFIX = `smoke${process.pid}_`;
+
+function runBench(script: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(DIST, script)], {
+      env: { ...process.env, DATABASE_URL: process.env.TEST_DATABASE_ADMIN_URL!, BENCH_REPORT: 'off', BENCH_DB_PREFIX: PREFIX, BENCH_REPEAT: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    child.on('exit', (code) => resolve({ code, output }));
+  });
+}
+
+/** The benchmarks themselves are not part of npm test; this tiny run keeps them from rotting. */
+describe('benchmarks (smoke: tiny sizes, no report written)', () => {
+  afterAll(async () => {
+    const admin = new Client({ connectionString: process.env.TEST_DATABASE_ADMIN_URL });
+    await admin.connect();
+    const { rows } = await admin.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [`${PREFIX}%`]);
+    for (const r of rows) await admin.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`);
+    await admin.end();
+  });
+
+  it('should run the ingestion benchmark end to end and print every ratio', async () => {
+    const { code, output } = await runBench('ingest.bench.js', { BENCH_ROWS: '3000', BENCH_TICKERS: '200' });
+    expect({ code, output: code === 0 ? '' : output }).toEqual({ code: 0, output: '' });
+    expect(output).toMatch(/project: CSV source end to end .*\d+ % of the bare baseline/);
+    const [, inserted, quarantined, unfixable] = /rows inserted \/ quarantined \| (\d+) \/ (\d+) \| (\d+) unfixable/.exec(output) ?? [];
+    expect(Number(inserted) + Number(quarantined)).toBe(3000);
+    expect(Number(quarantined)).toBe(Number(unfixable));
+    expect(output).toMatch(/peak RSS of the ETL process \(VmHWM\) \| \d+ MB/);
+    expect(output).toMatch(/CoinPaprika: 200 tickers, first run/);
+  }, 180_000);
+
+  it('should run the API benchmark against the service and its baseline with no errors', async () => {
+    const { code, output } = await runBench('api.bench.js', { BENCH_QUOTES: '3000', BENCH_DURATION: '1', BENCH_CONNECTIONS: '4' });
+    expect({ code, output: code === 0 ? '' : output }).toEqual({ code: 0, output: '' });
+    const rows = output.split('\n').filter((l) => l.startsWith('GET '));
+    expect(rows).toHaveLength(5);
+    // Last column: errors (non-2xx or socket errors) during the run.
+    for (const row of rows) expect(row.split(' | ').at(-1)).toBe('0');
+  }, 180_000);
+});
