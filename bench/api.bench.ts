@@ -92,20 +92,24 @@ async function main(): Promise<void> {
     const base = await startProcess(path.join(__dirname, 'api-baseline-server.js'), 18182, env);
     const rows: string[][] = [];
     try {
-      for (const [label, appPath, basePath] of targets) {
-        const a: Array<Awaited<ReturnType<typeof hammer>>> = [];
-        const b: Array<Awaited<ReturnType<typeof hammer>>> = [];
-        for (let i = 0; i < REPEAT; i++) {
-          a.push(await hammer(`http://127.0.0.1:18181${appPath}`));
-          b.push(await hammer(`http://127.0.0.1:18182${basePath}`));
+      // Rounds interleave the targets (and the service with its baseline), so a slow stretch of
+      // this shared machine does not land on one target only.
+      const a = targets.map(() => [] as Array<Awaited<ReturnType<typeof hammer>>>);
+      const b = targets.map(() => [] as Array<Awaited<ReturnType<typeof hammer>>>);
+      for (let i = 0; i < REPEAT; i++) {
+        for (const [t, [, appPath, basePath]] of targets.entries()) {
+          a[t].push(await hammer(`http://127.0.0.1:18181${appPath}`));
+          b[t].push(await hammer(`http://127.0.0.1:18182${basePath}`));
         }
-        const ar = median(a.map((x) => x.rps));
-        const br = median(b.map((x) => x.rps));
+      }
+      for (const [t, [label, appPath]] of targets.entries()) {
+        const ar = median(a[t].map((x) => x.rps));
+        const br = median(b[t].map((x) => x.rps));
         // Latency when not saturated: an open-loop load at half the service's own maximum rate.
         const steady = await openLoop(`http://127.0.0.1:18181${appPath}`, Math.max(1, Math.round(ar / 2)), DURATION, CONNECTIONS);
-        const errors = a.reduce((s, x) => s + x.errors, 0) + steady.errors;
-        const row = [label, ar.toFixed(0), median(a.map((x) => x.p99)).toFixed(1), `${steady.p99.toFixed(1)} (at ${Math.round(ar / 2)} req/s)`,
-          br.toFixed(0), median(b.map((x) => x.p99)).toFixed(1), `${((ar / br) * 100).toFixed(0)} %`, String(errors)];
+        const errors = a[t].reduce((s, x) => s + x.errors, 0) + steady.errors;
+        const row = [label, ar.toFixed(0), median(a[t].map((x) => x.p99)).toFixed(1), `${steady.p99.toFixed(1)} (at ${Math.round(ar / 2)} req/s)`,
+          br.toFixed(0), median(b[t].map((x) => x.p99)).toFixed(1), `${((ar / br) * 100).toFixed(0)} %`, String(errors)];
         rows.push(row);
         process.stdout.write(`${row.join(' | ')}\n`);
       }
@@ -117,7 +121,7 @@ async function main(): Promise<void> {
     const deepRps = Number(rows[1][1]);
     const halfLoadP99 = rows.map((r) => Number(r[3].split(' ')[0]));
     await appendReport('API', {
-      method: `${QUOTES.toLocaleString('en-US')} quotes (3,000 assets x 3 sources), VACUUM ANALYZEd. autocannon, ${CONNECTIONS} connections, ${DURATION} s per target, ${REPEAT} run(s) each, medians. The service runs as \`node dist/src/main.js\` (Fastify, validation, envelope, metrics; LOG_LEVEL=warn, throttling raised); the baseline is a bare node:http server running the same SQL through pg (bench/api-baseline-server.ts). Both compute \`total\` (the service caches counts 5 s).`,
+      method: `${QUOTES.toLocaleString('en-US')} quotes (3,000 assets x 3 sources), VACUUM ANALYZEd. autocannon, ${CONNECTIONS} connections, ${DURATION} s per target, ${REPEAT} interleaved round(s) over all targets, medians. The service runs as \`node dist/src/main.js\` (Fastify, validation, throttling guard with its limit raised, security headers, CORS, envelope, metrics; LOG_LEVEL=warn); the baseline is a bare node:http server running the service's own SQL strings through pg (bench/api-baseline-server.ts). Both compute \`total\` with the same 10 s count cache. Saturated: closed loop, each connection sends its next request when the last one answers. Half load: an open-loop generator (bench/open-loop.ts) sending at a constant half of the service's measured maximum rate, latency measured from each request's scheduled start.`,
       environment: `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, PostgreSQL ${await serverVersion(server.adminUrl)} (${server.label}); load generator on the same machine`,
       header: ['target', 'service req/s', 'service p99 ms (saturated)', 'service p99 ms at half load', 'baseline req/s', 'baseline p99 ms (saturated)', 'ratio (target >= 60 %)', 'errors'],
       rows,
