@@ -6,6 +6,7 @@ import type { DataSource } from 'typeorm';
 import { PaginationDto, type Page } from '../common/http/envelope.js';
 import { timeCursor, toTimePage } from '../common/http/keyset-page.js';
 import { CursorParam, DateTimeParam, LimitParam, parseLimit, SourceParam } from '../common/http/query-params.js';
+import { newestFirstPage } from '../common/sql/newest-first-page.js';
 import { WhereBuilder } from '../common/sql/where-builder.js';
 
 const KINDS = ['added', 'missing', 'type_changed', 'renamed'] as const;
@@ -56,17 +57,9 @@ interface Row { id: string; cursor_at: string; source: string; stream: string; k
 export class DriftEventsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async page(q: DriftEventsQueryDto, limit: number, after?: [string, string]): Promise<{ rows: Row[]; total: number }> {
+  page(q: DriftEventsQueryDto, limit: number, after?: [string, string]): Promise<{ rows: Row[]; total: number }> {
     const where = new WhereBuilder().addIf(q.source, 'source = ?').addIf(q.kind, 'kind = ?').addIf(q.since ? new Date(q.since) : undefined, 'last_seen_at >= ?');
-    const countWhere = where.clone();
-    if (after) where.add('(last_seen_at, id) < (?::timestamptz, ?::bigint)', after[0], after[1]);
-    const rows = (await this.dataSource.query(
-      `SELECT id::text, to_char(last_seen_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at, source, stream, kind, field, candidate, confidence::float8::text AS confidence, severity, action, occurrences, first_seen_at, last_seen_at, run_id::text
-         FROM drift_events ${where.toSql()} ORDER BY last_seen_at DESC, id DESC LIMIT ${where.param(limit + 1)}`,
-      where.params,
-    )) as Row[];
-    const [{ n }] = (await this.dataSource.query(`SELECT count(*)::int AS n FROM drift_events ${countWhere.toSql()}`, countWhere.params)) as Array<{ n: number }>;
-    return { rows, total: n };
+    return newestFirstPage<Row>(this.dataSource, 'drift_events', 'source, stream, kind, field, candidate, confidence::float8::text AS confidence, severity, action, occurrences, first_seen_at, last_seen_at, run_id::text', where, limit, after);
   }
 }
 

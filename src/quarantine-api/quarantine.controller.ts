@@ -6,6 +6,7 @@ import { AdminOnly } from '../common/http/admin-key.guard.js';
 import { PaginationDto, type Page } from '../common/http/envelope.js';
 import { timeCursor, toTimePage } from '../common/http/keyset-page.js';
 import { CursorParam, DateTimeParam, LimitParam, parseLimit, SourceParam } from '../common/http/query-params.js';
+import { newestFirstPage } from '../common/sql/newest-first-page.js';
 import { WhereBuilder } from '../common/sql/where-builder.js';
 
 export class QuarantineQueryDto {
@@ -46,17 +47,9 @@ interface Row { id: string; cursor_at: string; source: string; stream: string; n
 export class QuarantineReadRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async page(q: QuarantineQueryDto, limit: number, after?: [string, string]): Promise<{ rows: Row[]; total: number }> {
+  page(q: QuarantineQueryDto, limit: number, after?: [string, string]): Promise<{ rows: Row[]; total: number }> {
     const where = new WhereBuilder().addIf(q.source, 'source = ?').addIf(q.since ? new Date(q.since) : undefined, 'last_seen_at >= ?');
-    const countWhere = where.clone();
-    if (after) where.add('(last_seen_at, id) < (?::timestamptz, ?::bigint)', after[0], after[1]);
-    const rows = (await this.dataSource.query(
-      `SELECT id::text, to_char(last_seen_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at, source, stream, natural_key, reason, payload, occurrences, first_seen_at, last_seen_at, run_id::text
-         FROM quarantined_records ${where.toSql()} ORDER BY last_seen_at DESC, id DESC LIMIT ${where.param(limit + 1)}`,
-      where.params,
-    )) as Row[];
-    const [{ n }] = (await this.dataSource.query(`SELECT count(*)::int AS n FROM quarantined_records ${countWhere.toSql()}`, countWhere.params)) as Array<{ n: number }>;
-    return { rows, total: n };
+    return newestFirstPage<Row>(this.dataSource, 'quarantined_records', 'source, stream, natural_key, reason, payload, occurrences, first_seen_at, last_seen_at, run_id::text', where, limit, after);
   }
 }
 
