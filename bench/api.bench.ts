@@ -9,6 +9,7 @@ import { runMigrationsLocked } from '../src/database/migration-runner.js';
 import { benchServer, freshDatabase, median, serverVersion } from './bench-db.js';
 import { openLoop } from './open-loop.js';
 import { appendReport } from './report.js';
+import { runMain } from './run-main.js';
 
 const QUOTES = Number(process.env.BENCH_QUOTES ?? 1_000_000);
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -133,10 +134,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runMain(main);

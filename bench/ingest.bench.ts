@@ -6,6 +6,7 @@ import { benchServer, freshDatabase, median, serverVersion } from './bench-db.js
 import { generateCsv } from './generate-csv.js';
 import { bareBaseline, sameWritesBaseline } from './ingest-baselines.js';
 import { appendReport } from './report.js';
+import { runMain } from './run-main.js';
 import { runSourceOnce, type ServiceRun } from './service-run.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
@@ -91,10 +92,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runMain(main);
