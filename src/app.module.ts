@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
+import { FixedWindowThrottlerStorage } from './common/throttling/fixed-window-throttler.storage.js';
 import { buildLoggerParams } from './common/logging/logger.options.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule, type Environment } from './config/config.module.js';
@@ -30,7 +31,11 @@ export class AppModule {
         LoggerModule.forRootAsync({ inject: [AppConfig], useFactory: buildLoggerParams }),
         ThrottlerModule.forRootAsync({
           inject: [AppConfig],
-          useFactory: (config: AppConfig) => [{ ttl: config.api.throttleTtlSeconds * 1000, limit: config.api.throttleLimit }],
+          useFactory: (config: AppConfig) => ({
+            throttlers: [{ ttl: config.api.throttleTtlSeconds * 1000, limit: config.api.throttleLimit }],
+            // O(1) per request at any limit (the default storage's cost grows with it).
+            storage: new FixedWindowThrottlerStorage(),
+          }),
         }),
         DatabaseModule,
         MetricsModule,

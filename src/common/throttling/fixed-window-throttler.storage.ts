@@ -1,0 +1,65 @@
+import type { OnModuleDestroy } from '@nestjs/common';
+import type { ThrottlerStorage } from '@nestjs/throttler';
+
+type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
+
+interface Window {
+  hits: number;
+  resetAt: number;
+  blockedUntil: number;
+}
+
+const seconds = (ms: number) => Math.max(0, Math.ceil(ms / 1000));
+
+/**
+ * In-memory throttler storage with one counter per client and window: O(1) per request.
+ *
+ * The library's default storage keeps one timestamp per hit and filters (and spreads) that list on
+ * every request, so its cost grows with the limit: at a raised limit (internal consumers, load
+ * tests) a busy client's list holds tens of thousands of entries and every request pays for them
+ * (measured: throughput falling by half within a minute of load at 1,000 req/s). A fixed window
+ * allows at most `limit` requests per `ttl`; over it, the client is blocked for `blockDuration`.
+ */
+export class FixedWindowThrottlerStorage implements ThrottlerStorage, OnModuleDestroy {
+  private readonly windows = new Map<string, Window>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(private readonly now: () => number = Date.now, sweepEveryMs = 60_000) {
+    this.sweeper = setInterval(() => this.sweep(), sweepEveryMs);
+    this.sweeper.unref();
+  }
+
+  increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
+    const now = this.now();
+    const id = `${throttlerName}:${key}`;
+    let w = this.windows.get(id);
+    if (w && w.blockedUntil > now) {
+      return Promise.resolve({ totalHits: w.hits, timeToExpire: seconds(w.resetAt - now), isBlocked: true, timeToBlockExpire: seconds(w.blockedUntil - now) });
+    }
+    if (!w || w.resetAt <= now) {
+      w = { hits: 0, resetAt: now + ttl, blockedUntil: 0 };
+      this.windows.set(id, w);
+    }
+    w.hits += 1;
+    if (w.hits > limit) {
+      // Blocked for blockDuration, but never past the window when no block duration is set.
+      w.blockedUntil = blockDuration > 0 ? now + blockDuration : 0;
+      return Promise.resolve({ totalHits: w.hits, timeToExpire: seconds(w.resetAt - now), isBlocked: true, timeToBlockExpire: seconds(Math.max(blockDuration, w.resetAt - now)) });
+    }
+    return Promise.resolve({ totalHits: w.hits, timeToExpire: seconds(w.resetAt - now), isBlocked: false, timeToBlockExpire: 0 });
+  }
+
+  /** Clients tracked right now (idle ones are dropped by the sweep). */
+  get size(): number {
+    return this.windows.size;
+  }
+
+  sweep(): void {
+    const now = this.now();
+    for (const [id, w] of this.windows) if (w.resetAt <= now && w.blockedUntil <= now) this.windows.delete(id);
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.sweeper);
+  }
+}
