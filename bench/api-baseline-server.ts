@@ -1,12 +1,13 @@
+import Fastify from 'fastify';
 import { createServer } from 'node:http';
 import { Pool } from 'pg';
 import { ASSET_COLUMNS, CONSOLIDATED_SQL } from '../src/assets/assets.repository.js';
 import { QUOTE_COLUMNS } from '../src/data/market-data.repository.js';
 
 /**
- * Baseline for the API benchmark: a bare node:http server running the same SQL as GET /data and
- * GET /assets/{id} through pg (the service's own SQL strings), with no framework, validation,
- * logging or envelope work.
+ * Baselines for the API benchmark: a bare node:http server (or, with BASELINE_HTTP=fastify, a bare
+ * Fastify app with no plugins) running the same SQL as GET /data and GET /assets/{id} through pg
+ * (the service's own SQL strings), with no validation, logging or envelope work.
  */
 const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 20 });
 const counts = new Map<string, { value: Promise<number>; expires: number }>();
@@ -44,17 +45,36 @@ async function asset(id: string): Promise<unknown> {
   return { data: { ...a.rows[0], latest: consolidated.rows } };
 }
 
-createServer((req, res) => {
-  const url = new URL(req.url ?? '/', 'http://x');
-  const work = url.pathname === '/data' ? data(url.searchParams) : url.pathname.startsWith('/assets/') ? asset(url.pathname.split('/')[2]) : Promise.resolve(null);
-  work.then(
-    (body) => {
-      res.writeHead(body ? 200 : 404, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
-    },
-    (err: unknown) => {
-      res.writeHead(500);
-      res.end(String(err));
-    },
-  );
-}).listen(Number(process.env.PORT), '127.0.0.1');
+/** The route table both variants serve: the same work, only the HTTP layer differs. */
+function handle(pathname: string, params: URLSearchParams): Promise<unknown> {
+  if (pathname === '/data') return data(params);
+  if (pathname.startsWith('/assets/')) return asset(pathname.split('/')[2]);
+  return Promise.resolve(null);
+}
+
+const port = Number(process.env.PORT);
+
+if (process.env.BASELINE_HTTP === 'fastify') {
+  // The issue's alternative baseline: bare Fastify (the framework the service runs on), no plugins.
+  const app = Fastify();
+  app.get('/*', async (req, reply) => {
+    const url = new URL(req.url, 'http://x');
+    const body = await handle(url.pathname, url.searchParams);
+    return body ? body : reply.code(404).send(null);
+  });
+  void app.listen({ port, host: '127.0.0.1' });
+} else {
+  createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    handle(url.pathname, url.searchParams).then(
+      (body) => {
+        res.writeHead(body ? 200 : 404, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      },
+      (err: unknown) => {
+        res.writeHead(500);
+        res.end(String(err));
+      },
+    );
+  }).listen(port, '127.0.0.1');
+}

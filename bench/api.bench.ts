@@ -91,40 +91,45 @@ async function main(): Promise<void> {
     const env = { DATABASE_URL: url, ETL_SOURCES: '', ETL_SCHEDULER_ENABLED: 'false', ETL_RUN_ON_START: 'false', LOG_LEVEL: 'warn', API_THROTTLE_LIMIT: '100000000' };
     const app = await startProcess(path.join(__dirname, '../src/main.js'), 18181, env);
     const base = await startProcess(path.join(__dirname, 'api-baseline-server.js'), 18182, env);
+    const bareFastify = await startProcess(path.join(__dirname, 'api-baseline-server.js'), 18183, { ...env, BASELINE_HTTP: 'fastify' });
     const rows: string[][] = [];
     try {
       // Rounds interleave the targets (and the service with its baseline), so a slow stretch of
       // this shared machine does not land on one target only.
       const a = targets.map(() => [] as Array<Awaited<ReturnType<typeof hammer>>>);
       const b = targets.map(() => [] as Array<Awaited<ReturnType<typeof hammer>>>);
+      const f = targets.map(() => [] as Array<Awaited<ReturnType<typeof hammer>>>);
       for (let i = 0; i < REPEAT; i++) {
         for (const [t, [, appPath, basePath]] of targets.entries()) {
           a[t].push(await hammer(`http://127.0.0.1:18181${appPath}`));
           b[t].push(await hammer(`http://127.0.0.1:18182${basePath}`));
+          f[t].push(await hammer(`http://127.0.0.1:18183${basePath}`));
         }
       }
       for (const [t, [label, appPath]] of targets.entries()) {
         const ar = median(a[t].map((x) => x.rps));
         const br = median(b[t].map((x) => x.rps));
+        const fr = median(f[t].map((x) => x.rps));
         // Latency when not saturated: an open-loop load at half the service's own maximum rate.
         const steady = await openLoop(`http://127.0.0.1:18181${appPath}`, Math.max(1, Math.round(ar / 2)), DURATION, CONNECTIONS);
         const errors = a[t].reduce((s, x) => s + x.errors, 0) + steady.errors;
         const row = [label, ar.toFixed(0), median(a[t].map((x) => x.p99)).toFixed(1), `${steady.p99.toFixed(1)} (at ${Math.round(ar / 2)} req/s)`,
-          br.toFixed(0), median(b[t].map((x) => x.p99)).toFixed(1), `${((ar / br) * 100).toFixed(0)} %`, String(errors)];
+          fr.toFixed(0), `**${((ar / fr) * 100).toFixed(0)} %**`, br.toFixed(0), median(b[t].map((x) => x.p99)).toFixed(1), `${((ar / br) * 100).toFixed(0)} %`, String(errors)];
         rows.push(row);
         process.stdout.write(`${row.join(' | ')}\n`);
       }
     } finally {
       app.kill('SIGTERM');
       base.kill('SIGTERM');
+      bareFastify.kill('SIGTERM');
     }
     const first = Number(rows[0][1]);
     const deepRps = Number(rows[1][1]);
     const halfLoadP99 = rows.map((r) => Number(r[3].split(' ')[0]));
     await appendReport('API', {
-      method: `${QUOTES.toLocaleString('en-US')} quotes (3,000 assets x 3 sources), VACUUM ANALYZEd. autocannon, ${CONNECTIONS} connections, ${DURATION} s per target, ${REPEAT} interleaved round(s) over all targets, medians. The service runs as \`node dist/src/main.js\` (Fastify, validation, throttling guard with its limit raised, security headers, CORS, envelope, metrics; LOG_LEVEL=warn); the baseline is a bare node:http server running the service's own SQL strings through pg (bench/api-baseline-server.ts). Both compute \`total\` with the same 10 s count cache. Saturated: closed loop, each connection sends its next request when the last one answers. Half load: an open-loop generator (bench/open-loop.ts) sending at a constant half of the service's measured maximum rate, latency measured from each request's scheduled start.`,
+      method: `${QUOTES.toLocaleString('en-US')} quotes (3,000 assets x 3 sources), VACUUM ANALYZEd. autocannon, ${CONNECTIONS} connections, ${DURATION} s per target, ${REPEAT} interleaved round(s) over all targets, medians. The service runs as \`node dist/src/main.js\` (Fastify, validation, throttling guard with its limit raised, security headers, CORS, envelope, metrics; LOG_LEVEL=warn); two baselines run the service's own SQL strings through pg with no validation, logging or envelope (bench/api-baseline-server.ts): a bare Fastify app with no plugins (the framework the service runs on; the issue's “or bare Fastify” baseline, which the target is judged against) and a bare node:http server (context: what Fastify itself costs). All three compute \`total\` with the same 10 s count cache. Saturated: closed loop, each connection sends its next request when the last one answers. Half load: an open-loop generator (bench/open-loop.ts) sending at a constant half of the service's measured maximum rate, latency measured from each request's scheduled start.`,
       environment: `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, PostgreSQL ${await serverVersion(server.adminUrl)} (${server.label}); load generator on the same machine`,
-      header: ['target', 'service req/s', 'service p99 ms (saturated)', 'service p99 ms at half load', 'baseline req/s', 'baseline p99 ms (saturated)', 'ratio (target >= 60 %)', 'errors'],
+      header: ['target', 'service req/s', 'service p99 ms (saturated)', 'service p99 ms at half load', 'bare Fastify req/s', 'ratio to bare Fastify (target >= 60 %)', 'bare node:http req/s', 'node:http p99 ms (saturated)', 'ratio to node:http', 'errors'],
       rows,
       notes: `Deep page vs first page: ${((deepRps / first) * 100).toFixed(0)} % of the first page's throughput (target: within 20 %). `
         + `p99 at half load: ${Math.min(...halfLoadP99).toFixed(0)}–${Math.max(...halfLoadP99).toFixed(0)} ms (target < 50 ms). Saturated p99 is queueing: ${CONNECTIONS} connections / throughput.\n\nQuery plans:\n\n${plans.join('\n\n')}`,
