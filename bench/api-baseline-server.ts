@@ -2,6 +2,7 @@ import Fastify from 'fastify';
 import { createServer } from 'node:http';
 import { Pool } from 'pg';
 import { ASSET_COLUMNS, CONSOLIDATED_SQL } from '../src/assets/assets.repository.js';
+import { CountCache } from '../src/common/sql/count-cache.js';
 import { QUOTE_COLUMNS } from '../src/data/market-data.repository.js';
 
 /**
@@ -10,7 +11,8 @@ import { QUOTE_COLUMNS } from '../src/data/market-data.repository.js';
  * (the service's own SQL strings), with no validation, logging or envelope work.
  */
 const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 20 });
-const counts = new Map<string, { value: Promise<number>; expires: number }>();
+// The service's own count cache (src/common/sql/count-cache.ts), so both do the same database work.
+const counts = new CountCache();
 
 async function data(params: URLSearchParams): Promise<unknown> {
   const where: string[] = [];
@@ -25,16 +27,11 @@ async function data(params: URLSearchParams): Promise<unknown> {
   if (params.get('after_at')) add('(q.observed_at, q.id) < (?::timestamptz, ?::bigint)', params.get('after_at'), params.get('after_id'));
   const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const rows = await pool.query(`SELECT ${QUOTE_COLUMNS} FROM market_quotes q JOIN assets a ON a.id = q.asset_id ${w} ORDER BY q.observed_at DESC, q.id DESC LIMIT 51`, args);
-  // Same count caching as the service (10 s per filter set), so both do the same database work.
   const key = JSON.stringify([params.get('symbol'), params.get('from'), params.get('to')]);
-  let total = counts.get(key);
-  if (!total || total.expires < Date.now()) {
-    const countArgs = args.slice(0, params.get('after_at') ? -2 : undefined);
-    const countWhere = where.filter((c) => !c.startsWith('(q.observed_at, q.id)'));
-    total = { value: pool.query(`SELECT count(*)::bigint AS n FROM market_quotes q ${countWhere.length ? `WHERE ${countWhere.join(' AND ')}` : ''}`, countArgs).then((r) => Number(r.rows[0].n)), expires: Date.now() + 10_000 };
-    counts.set(key, total);
-  }
-  return { data: rows.rows.slice(0, 50), total: await total.value };
+  const countArgs = args.slice(0, params.get('after_at') ? -2 : undefined);
+  const countWhere = where.filter((c) => !c.startsWith('(q.observed_at, q.id)'));
+  const total = counts.get(key, () => pool.query(`SELECT count(*)::bigint AS n FROM market_quotes q ${countWhere.length ? `WHERE ${countWhere.join(' AND ')}` : ''}`, countArgs).then((r) => Number(r.rows[0].n)));
+  return { data: rows.rows.slice(0, 50), total: await total };
 }
 
 async function asset(id: string): Promise<unknown> {
