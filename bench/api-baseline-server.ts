@@ -26,7 +26,9 @@ async function data(params: URLSearchParams): Promise<unknown> {
   if (params.get('to')) add('q.observed_at < ?', params.get('to'));
   if (params.get('after_at')) add('(q.observed_at, q.id) < (?::timestamptz, ?::bigint)', params.get('after_at'), params.get('after_id'));
   const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  const rows = await pool.query(`SELECT ${QUOTE_COLUMNS} FROM market_quotes q JOIN assets a ON a.id = q.asset_id ${w} ORDER BY q.observed_at DESC, q.id DESC LIMIT 51`, args);
+  // The limit is a bind parameter, as in the service (a parameterless query would take pg's cheaper
+  // simple-query path, which the service never does).
+  const rows = await pool.query(`SELECT ${QUOTE_COLUMNS} FROM market_quotes q JOIN assets a ON a.id = q.asset_id ${w} ORDER BY q.observed_at DESC, q.id DESC LIMIT $${args.length + 1}`, [...args, 51]);
   const key = JSON.stringify([params.get('symbol'), params.get('from'), params.get('to')]);
   const countArgs = args.slice(0, params.get('after_at') ? -2 : undefined);
   const countWhere = where.filter((c) => !c.startsWith('(q.observed_at, q.id)'));

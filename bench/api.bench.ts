@@ -10,6 +10,7 @@ import { benchServer, freshDatabase, median, serverVersion } from './bench-db.js
 import { openLoop } from './open-loop.js';
 import { appendReport } from './report.js';
 import { runMain } from './run-main.js';
+import { NODE_FLAGS } from './service-run.js';
 
 const QUOTES = Number(process.env.BENCH_QUOTES ?? 1_000_000);
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -39,7 +40,8 @@ async function load(url: string): Promise<void> {
 }
 
 async function startProcess(script: string, port: number, env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env, PORT: String(port) }, stdio: 'ignore' });
+  // Every server runs with the service's V8 settings (as `npm start` does), so only the code differs.
+  const child = spawn(process.execPath, [...NODE_FLAGS, script], { env: { ...process.env, ...env, PORT: String(port) }, stdio: 'ignore' });
   for (let i = 0; i < 300; i++) {
     try {
       if ((await fetch(`http://127.0.0.1:${port}/data?limit=1`)).status < 500) return child;
@@ -133,7 +135,7 @@ async function main(): Promise<void> {
     const deepRps = Number(rows[1][1]);
     const halfLoadP99 = rows.map((r) => Number(r[3].split(' ')[0]));
     await appendReport('API', {
-      method: `${QUOTES.toLocaleString('en-US')} quotes (3,000 assets x 3 sources), VACUUM ANALYZEd. autocannon, ${CONNECTIONS} connections, ${DURATION} s per target, ${REPEAT} interleaved round(s) over all targets, medians. The service runs as \`node dist/src/main.js\` (Fastify, validation, throttling guard with its limit raised, security headers, CORS, envelope, metrics; LOG_LEVEL=warn); two baselines run the service's own SQL strings through pg with no validation, logging or envelope (bench/api-baseline-server.ts): a bare Fastify app with no plugins (the framework the service runs on; the issue's “or bare Fastify” baseline, which the target is judged against) and a bare node:http server (context: what Fastify itself costs). All three compute \`total\` with the same count cache (src/common/sql/count-cache.ts: fresh for 10 s, then served stale while one recount runs). Saturated: closed loop, each connection sends its next request when the last one answers. Half load: an open-loop generator (bench/open-loop.ts) sending at a constant half of the service's measured maximum rate, latency measured from each request's scheduled start; ${REPEAT} interleaved runs per target, the median p99 reported with each run's p99.`,
+      method: `${QUOTES.toLocaleString('en-US')} quotes (3,000 assets x 3 sources), VACUUM ANALYZEd. autocannon, ${CONNECTIONS} connections, ${DURATION} s per target, ${REPEAT} interleaved round(s) over all targets, medians. The service runs as \`npm start\` does (\`node --max-old-space-size=256 --max-semi-space-size=32 dist/src/main.js\`, the baselines with the same flags; Fastify, validation, throttling guard with its limit raised, security headers, CORS, envelope, metrics; LOG_LEVEL=warn); two baselines run the service's own SQL strings through pg with no validation, logging or envelope (bench/api-baseline-server.ts): a bare Fastify app with no plugins (the framework the service runs on; the issue's “or bare Fastify” baseline, which the target is judged against) and a bare node:http server (context: what Fastify itself costs). All three compute \`total\` with the same count cache (src/common/sql/count-cache.ts: fresh for 10 s, then served stale while one recount runs). Saturated: closed loop, each connection sends its next request when the last one answers. Half load: an open-loop generator (bench/open-loop.ts) sending at a constant half of the service's measured maximum rate, latency measured from each request's scheduled start; ${REPEAT} interleaved runs per target, the median p99 reported with each run's p99.`,
       environment: `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, PostgreSQL ${await serverVersion(server.adminUrl)} (${server.label}); load generator on the same machine`,
       header: ['target', 'service req/s', 'service p99 ms (saturated)', 'service p99 ms at half load', 'bare Fastify req/s', 'ratio to bare Fastify (target >= 60 %)', 'bare node:http req/s', 'node:http p99 ms (saturated)', 'ratio to node:http', 'errors'],
       rows,

@@ -13,6 +13,9 @@ export interface ServiceRun {
 
 const CLI = path.join(__dirname, '../src/cli/etl-cli.js');
 
+/** The V8 settings the image and `npm start` / `npm run etl` use (docker/Dockerfile, package.json). */
+export const NODE_FLAGS = ['--max-old-space-size=256', '--max-semi-space-size=32'];
+
 function peakRssMb(pid: number): number | null {
   try {
     const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
@@ -28,8 +31,7 @@ function peakRssMb(pid: number): number | null {
  * sampled from /proc while it runs.
  */
 export async function runSourceOnce(source: string, env: Record<string, string>): Promise<ServiceRun> {
-  // The heap bound the image and `npm start` / `npm run etl` use (docker/Dockerfile, package.json).
-  const child = spawn(process.execPath, ['--max-old-space-size=256', CLI, 'run', '--source', source, '--json'], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, CLI, 'run', '--source', source, '--json'], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env, ETL_SOURCES: source },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
