@@ -112,8 +112,13 @@ async function main(): Promise<void> {
       // interleaved rounds too (one stall of this shared machine is 1 % of a 10 s run: a p99 alone).
       const halfRate = targets.map((_, t) => Math.max(1, Math.round(median(a[t].map((x) => x.rps)) / 2)));
       const steady = targets.map(() => [] as Array<Awaited<ReturnType<typeof openLoop>>>);
+      // The bare Fastify baseline at the same rate: what the machine alone does to the tail.
+      const steadyBase = targets.map(() => [] as Array<Awaited<ReturnType<typeof openLoop>>>);
       for (let i = 0; i < REPEAT; i++) {
-        for (const [t, [, appPath]] of targets.entries()) steady[t].push(await openLoop(`http://127.0.0.1:18181${appPath}`, halfRate[t], DURATION, CONNECTIONS));
+        for (const [t, [, appPath, basePath]] of targets.entries()) {
+          steady[t].push(await openLoop(`http://127.0.0.1:18181${appPath}`, halfRate[t], DURATION, CONNECTIONS));
+          steadyBase[t].push(await openLoop(`http://127.0.0.1:18183${basePath}`, halfRate[t], DURATION, CONNECTIONS));
+        }
       }
       for (const [t, [label]] of targets.entries()) {
         const ar = median(a[t].map((x) => x.rps));
@@ -122,6 +127,7 @@ async function main(): Promise<void> {
         const steadyP99 = steady[t].map((x) => x.p99);
         const errors = a[t].reduce((s, x) => s + x.errors, 0) + steady[t].reduce((s, x) => s + x.errors, 0);
         const row = [label, ar.toFixed(0), median(a[t].map((x) => x.p99)).toFixed(1), `${median(steadyP99).toFixed(1)} (at ${halfRate[t]} req/s; runs ${steadyP99.map((v) => v.toFixed(0)).join(', ')})`,
+          `${median(steadyBase[t].map((x) => x.p99)).toFixed(1)} (runs ${steadyBase[t].map((x) => x.p99.toFixed(0)).join(', ')})`,
           fr.toFixed(0), `**${((ar / fr) * 100).toFixed(0)} %**`, br.toFixed(0), median(b[t].map((x) => x.p99)).toFixed(1), `${((ar / br) * 100).toFixed(0)} %`, String(errors)];
         rows.push(row);
         process.stdout.write(`${row.join(' | ')}\n`);
@@ -135,9 +141,9 @@ async function main(): Promise<void> {
     const deepRps = Number(rows[1][1]);
     const halfLoadP99 = rows.map((r) => Number(r[3].split(' ')[0]));
     await appendReport('API', {
-      method: `${QUOTES.toLocaleString('en-US')} quotes (3,000 assets x 3 sources), VACUUM ANALYZEd. autocannon, ${CONNECTIONS} connections, ${DURATION} s per target, ${REPEAT} interleaved round(s) over all targets, medians. The service runs as \`npm start\` does (\`node --max-old-space-size=256 --max-semi-space-size=32 dist/src/main.js\`, the baselines with the same flags; Fastify, validation, throttling guard with its limit raised, security headers, CORS, envelope, metrics; LOG_LEVEL=warn); two baselines run the service's own SQL strings through pg with no validation, logging or envelope (bench/api-baseline-server.ts): a bare Fastify app with no plugins (the framework the service runs on; the issue's “or bare Fastify” baseline, which the target is judged against) and a bare node:http server (context: what Fastify itself costs). All three compute \`total\` with the same count cache (src/common/sql/count-cache.ts: fresh for 10 s, then served stale while one recount runs). Saturated: closed loop, each connection sends its next request when the last one answers. Half load: an open-loop generator (bench/open-loop.ts) sending at a constant half of the service's measured maximum rate, latency measured from each request's scheduled start; ${REPEAT} interleaved runs per target, the median p99 reported with each run's p99.`,
+      method: `${QUOTES.toLocaleString('en-US')} quotes (3,000 assets x 3 sources), VACUUM ANALYZEd. autocannon, ${CONNECTIONS} connections, ${DURATION} s per target, ${REPEAT} interleaved round(s) over all targets, medians. The service runs as \`npm start\` does (\`node --max-old-space-size=256 --max-semi-space-size=32 dist/src/main.js\`, the baselines with the same flags; Fastify, validation, throttling guard with its limit raised, security headers, CORS, envelope, metrics; LOG_LEVEL=warn); two baselines run the service's own SQL strings through pg with no validation, logging or envelope (bench/api-baseline-server.ts): a bare Fastify app with no plugins (the framework the service runs on; the issue's “or bare Fastify” baseline, which the target is judged against) and a bare node:http server (context: what Fastify itself costs). All three compute \`total\` with the same count cache (src/common/sql/count-cache.ts: fresh for 10 s, then served stale while one recount runs). Saturated: closed loop, each connection sends its next request when the last one answers. Half load: an open-loop generator (bench/open-loop.ts) sending at a constant half of the service's measured maximum rate, latency measured from each request's scheduled start; ${REPEAT} interleaved runs per target, the median p99 reported with each run's p99, and the bare Fastify baseline's at the same rate (what the machine alone does to the tail).`,
       environment: `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, PostgreSQL ${await serverVersion(server.adminUrl)} (${server.label}); load generator on the same machine`,
-      header: ['target', 'service req/s', 'service p99 ms (saturated)', 'service p99 ms at half load', 'bare Fastify req/s', 'ratio to bare Fastify (target >= 60 %)', 'bare node:http req/s', 'node:http p99 ms (saturated)', 'ratio to node:http', 'errors'],
+      header: ['target', 'service req/s', 'service p99 ms (saturated)', 'service p99 ms at half load', 'bare Fastify p99 ms at the same rate', 'bare Fastify req/s', 'ratio to bare Fastify (target >= 60 %)', 'bare node:http req/s', 'node:http p99 ms (saturated)', 'ratio to node:http', 'errors'],
       rows,
       notes: `Deep page vs first page: ${((deepRps / first) * 100).toFixed(0)} % of the first page's throughput (target: within 20 %). `
         + `p99 at half load: ${Math.min(...halfLoadP99).toFixed(0)}–${Math.max(...halfLoadP99).toFixed(0)} ms (target < 50 ms). Saturated p99 is queueing: ${CONNECTIONS} connections / throughput.\n\nQuery plans:\n\n${plans.join('\n\n')}`,
