@@ -8,7 +8,6 @@ describe('FixedWindowThrottlerStorage', () => {
     clock = 1_000_000;
     storage = new FixedWindowThrottlerStorage(() => clock);
   });
-  afterEach(() => storage.onModuleDestroy());
 
   it('should allow `limit` hits per window, then block with the time left', async () => {
     const results = [];
@@ -52,6 +51,16 @@ describe('FixedWindowThrottlerStorage', () => {
     await storage.increment('stays', 120_000, 5, 1_000, 'default');
     clock += 5_000;
     storage.sweep();
+    expect(storage.size).toBe(1);
+  });
+
+  it('should sweep by itself once the sweep interval has passed', async () => {
+    await storage.increment('gone', 1_000, 5, 1_000, 'default');
+    clock += 30_000;
+    await storage.increment('other', 1_000, 5, 1_000, 'default');
+    expect(storage.size).toBe(2);
+    clock += 31_000;
+    await storage.increment('other', 1_000, 5, 1_000, 'default');
     expect(storage.size).toBe(1);
   });
 });

@@ -1,4 +1,3 @@
-import type { OnModuleDestroy } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 
 type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
@@ -20,17 +19,18 @@ const seconds = (ms: number) => Math.max(0, Math.ceil(ms / 1000));
  * (measured: throughput falling by half within a minute of load at 1,000 req/s). A fixed window
  * allows at most `limit` requests per `ttl`; over it, the client is blocked for `blockDuration`.
  */
-export class FixedWindowThrottlerStorage implements ThrottlerStorage, OnModuleDestroy {
+export class FixedWindowThrottlerStorage implements ThrottlerStorage {
   private readonly windows = new Map<string, Window>();
-  private readonly sweeper: NodeJS.Timeout;
+  private lastSweep: number;
 
-  constructor(private readonly now: () => number = Date.now, sweepEveryMs = 60_000) {
-    this.sweeper = setInterval(() => this.sweep(), sweepEveryMs);
-    this.sweeper.unref();
+  constructor(private readonly now: () => number = Date.now, private readonly sweepEveryMs = 60_000) {
+    this.lastSweep = now();
   }
 
   increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
     const now = this.now();
+    // Idle clients are dropped lazily (no timer to keep alive or to stop).
+    if (now - this.lastSweep >= this.sweepEveryMs) this.sweep();
     const id = `${throttlerName}:${key}`;
     let w = this.windows.get(id);
     if (w && w.blockedUntil > now) {
@@ -56,10 +56,7 @@ export class FixedWindowThrottlerStorage implements ThrottlerStorage, OnModuleDe
 
   sweep(): void {
     const now = this.now();
+    this.lastSweep = now;
     for (const [id, w] of this.windows) if (w.resetAt <= now && w.blockedUntil <= now) this.windows.delete(id);
-  }
-
-  onModuleDestroy(): void {
-    clearInterval(this.sweeper);
   }
 }
