@@ -16,7 +16,8 @@ import { RunLedgerRepository } from './ledger/run-ledger.repository.js';
 import { MarketQuotesRepository, type QuoteRow, type WriteCounts } from './load/market-quotes.repository.js';
 import { NewsItemsRepository, type NewsRow } from './load/news-items.repository.js';
 import { QuarantineRepository, type QuarantineRow } from './quarantine/quarantine.repository.js';
-import { RawRecordRepository, type RawRow } from './raw/raw-record.repository.js';
+import { CopyFirstPolicy, type CopyText } from './load/copy-rows.js';
+import { RawRecordRepository, rawCopyText, type RawRow } from './raw/raw-record.repository.js';
 
 export interface BatchContext {
   extractor: Extractor;
@@ -27,6 +28,14 @@ export interface BatchContext {
   previousCursor: StreamCursor | undefined;
   /** Assets resolved earlier in this source run (optional: without it every batch looks them up). */
   resolvedAssets?: ResolvedAssetCache;
+  /** When to copy straight into the tables (optional: without it every batch goes through staging). */
+  copyFirst?: CopyFirstPolicies;
+}
+
+/** One COPY-first policy per table the batches write in bulk, kept for one source run. */
+export class CopyFirstPolicies {
+  readonly raw = new CopyFirstPolicy();
+  readonly quotes = new CopyFirstPolicy();
 }
 
 export interface PreparedQuote {
@@ -37,7 +46,8 @@ export interface PreparedQuote {
 /** A batch after the CPU half of processing, ready for its transaction. */
 export interface PreparedBatch {
   batch: ExtractedBatch;
-  raw: RawRow[];
+  /** The batch's raw payloads, already in COPY format. */
+  raw: CopyText;
   /** Records dropped because a later record of the batch had the same natural key. */
   duplicates: number;
   quotes: PreparedQuote[];
@@ -79,14 +89,14 @@ export class BatchProcessor {
 
   /** Prepares then commits one batch (callers that pipeline batches use the two steps apart). */
   async process(ctx: BatchContext, batch: ExtractedBatch): Promise<BatchResult> {
-    return this.commit(ctx, await this.prepare(ctx.extractor, ctx.stream, batch));
+    return this.commit(ctx, await this.prepare(ctx.extractor, ctx.stream, batch, ctx.runId));
   }
 
   /**
    * The CPU half, with no I/O: drift check, mapping, hashing. The runner prepares batch N+1 while
    * batch N's transaction is in PostgreSQL, so parsing and database work overlap.
    */
-  async prepare(extractor: Extractor, stream: StreamDefinition, batch: ExtractedBatch): Promise<PreparedBatch> {
+  async prepare(extractor: Extractor, stream: StreamDefinition, batch: ExtractedBatch, runId: string): Promise<PreparedBatch> {
     const source = extractor.sourceId;
     const records = dedupeByNaturalKey(batch.records);
     const inspection = this.drift.inspect(stream, records, {
@@ -121,7 +131,7 @@ export class BatchProcessor {
       const payloadJson = JSON.stringify(r.payload);
       raw.push({ source, stream: stream.name, naturalKey: r.naturalKey, payloadJson, payloadHash: contentHash(payloadJson), fetchedAt });
     }
-    return { batch, raw, duplicates: batch.records.length - records.length, quotes, newsItems, quarantined: dedupeQuarantine(quarantined), quarantinedCount: quarantined.length, inspection };
+    return { batch, raw: rawCopyText(raw, runId), duplicates: batch.records.length - records.length, quotes, newsItems, quarantined: dedupeQuarantine(quarantined), quarantinedCount: quarantined.length, inspection };
   }
 
   /** The database half: ONE transaction for everything the batch produced, its checkpoint and counts. */
@@ -143,7 +153,7 @@ export class BatchProcessor {
     const source = ctx.extractor.sourceId;
     const { batch, quotes, newsItems, inspection } = prepared;
     return this.dataSource.transaction(async (manager) => {
-      await this.raw.upsertRaw(manager, ctx.runId, prepared.raw);
+      await this.raw.upsertRaw(manager, prepared.raw, ctx.copyFirst?.raw);
       let written: WriteCounts = { inserted: 0, updated: 0, unchanged: 0 };
       if (quotes.length > 0) written = await this.writeQuotes(manager, ctx, quotes);
       if (newsItems.length > 0) written = await this.writeNews(manager, ctx.runId, source, newsItems);
@@ -178,7 +188,7 @@ export class BatchProcessor {
         circulatingSupply: q.circulatingSupply, totalSupply: q.totalSupply, maxSupply: q.maxSupply, contentHash: hash,
       });
     }
-    const counts = await this.quotes.upsertQuotes(manager, runId, [...rows.values()]);
+    const counts = await this.quotes.upsertQuotes(manager, runId, [...rows.values()], ctx.copyFirst?.quotes);
     return { ...counts, unchanged: counts.unchanged + (prepared.length - rows.size) };
   }
 

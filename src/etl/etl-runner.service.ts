@@ -11,7 +11,7 @@ import { NewsLinker } from '../catalog/news-linker.service.js';
 import { ResolvedAssetCache } from '../catalog/resolved-asset-cache.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { AnomalyService } from '../runs/anomaly.service.js';
-import { BatchProcessor } from './batch-processor.service.js';
+import { BatchProcessor, CopyFirstPolicies } from './batch-processor.service.js';
 import { CheckpointService } from './checkpoint/checkpoint.service.js';
 import { SourcesBusyError, UnknownSourceError } from './errors.js';
 import type { EtlEvent } from './etl-events.js';
@@ -174,6 +174,7 @@ export class EtlRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       this.events$.next({ type: 'source_started', runId, source });
       const runStartedAt = new Date();
       const resolvedAssets = new ResolvedAssetCache();
+      const copyFirst = new CopyFirstPolicies();
       const streams = new Map(extractor.streams.map((s) => [s.name, s]));
       const batches = extractor.extract({
         cursor: (stream) => cursors.get(stream),
@@ -187,13 +188,13 @@ export class EtlRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       const prepared = readAhead(batches, async (batch) => {
         const stream = streams.get(batch.stream);
         if (!stream) throw new Error(`${source} yielded a batch for undeclared stream "${batch.stream}"`);
-        return { stream, prepared: await this.batches.prepare(extractor, stream, batch) };
+        return { stream, prepared: await this.batches.prepare(extractor, stream, batch, runId) };
       });
       for await (const { stream, prepared: next } of prepared) {
         this.shutdown.signal.throwIfAborted();
         const batch = next.batch;
         this.injector.check(source, totals.extracted, batch.records.length);
-        const result = await this.batches.commit({ extractor, stream, runId, sourceRunId, runStartedAt, previousCursor: cursors.get(batch.stream), resolvedAssets }, next);
+        const result = await this.batches.commit({ extractor, stream, runId, sourceRunId, runStartedAt, previousCursor: cursors.get(batch.stream), resolvedAssets, copyFirst }, next);
         cursors.set(batch.stream, result.cursor);
         fingerprint = result.fingerprint;
         addInto(totals, result.counts);

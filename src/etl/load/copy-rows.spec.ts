@@ -1,4 +1,4 @@
-import { copyCell } from './copy-rows.js';
+import { CopyFirstPolicy, copyCell, copyLine, toCopyText } from './copy-rows.js';
 
 describe('copyCell (COPY text format)', () => {
   it.each([
@@ -17,5 +17,40 @@ describe('copyCell (COPY text format)', () => {
     ['\\N', '\\\\N'],
   ])('should encode %j as %j', (value, expected) => {
     expect(copyCell(value)).toBe(expected);
+  });
+});
+
+describe('copyLine / toCopyText', () => {
+  it('should join escaped cells with tabs, one line per row', () => {
+    expect(copyLine(['a\tb', null, 3])).toBe('a\\tb\t\\N\t3\n');
+    expect(toCopyText([['x'], [null]])).toEqual({ rows: 2, text: 'x\n\\N\n' });
+  });
+});
+
+describe('CopyFirstPolicy', () => {
+  it('should try every batch until one conflicts, then skip 1, 2, 4 … batches, and reset on success', () => {
+    const policy = new CopyFirstPolicy();
+    const pattern = (n: number) => Array.from({ length: n }, () => policy.shouldTry());
+    expect(pattern(3)).toEqual([true, true, true]);
+    policy.record(false);
+    expect(pattern(2)).toEqual([false, true]);
+    policy.record(false);
+    expect(pattern(3)).toEqual([false, false, true]);
+    policy.record(false);
+    expect(pattern(5)).toEqual([false, false, false, false, true]);
+    policy.record(true);
+    policy.record(false);
+    expect(pattern(2)).toEqual([false, true]);
+  });
+
+  it('should never skip more than 32 batches in a row', () => {
+    const policy = new CopyFirstPolicy();
+    for (let i = 0; i < 20; i++) {
+      while (!policy.shouldTry()) { /* skipped */ }
+      policy.record(false);
+    }
+    let skipped = 0;
+    while (!policy.shouldTry()) skipped += 1;
+    expect(skipped).toBe(32);
   });
 });

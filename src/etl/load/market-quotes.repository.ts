@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { copyRows } from './copy-rows.js';
+import { copyRows, toCopyText, tryCopyInto, type CopyFirstPolicy } from './copy-rows.js';
 
 const QUOTE_COLUMNS = ['asset_id', 'source', 'source_asset_id', 'observed_at', 'price_usd', 'market_cap_usd', 'volume_24h_usd',
-  'change_24h_pct', 'rank', 'circulating_supply', 'total_supply', 'max_supply', 'content_hash'];
+  'change_24h_pct', 'rank', 'circulating_supply', 'total_supply', 'max_supply', 'content_hash', 'run_id'];
 
 export interface QuoteRow {
   assetId: string;
@@ -30,24 +30,31 @@ export interface WriteCounts {
 @Injectable()
 export class MarketQuotesRepository {
   /**
-   * Upserts one batch on the natural key (asset, source, observed_at): COPY into a staging table,
-   * then one INSERT … SELECT … ON CONFLICT (the fastest path into PostgreSQL). A row whose
-   * content hash is unchanged is not rewritten; `xmax = 0` tells inserted rows from updated ones.
-   * Callers pass unique keys.
+   * Upserts one batch on the natural key (asset, source, observed_at). When the policy allows, the
+   * batch is first copied straight into the table (every row new: all inserted). Otherwise, or when
+   * a key already exists, COPY into a staging table, then one INSERT … SELECT … ON CONFLICT. A row
+   * whose content hash is unchanged is not rewritten; `xmax = 0` tells inserted rows from updated
+   * ones. Callers pass unique keys.
    */
-  async upsertQuotes(manager: EntityManager, runId: string, rows: QuoteRow[]): Promise<WriteCounts> {
+  async upsertQuotes(manager: EntityManager, runId: string, rows: QuoteRow[], policy?: CopyFirstPolicy): Promise<WriteCounts> {
     if (rows.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
+    const data = toCopyText(rows.map((r) => [
+      r.assetId, r.source, r.sourceAssetId, r.observedAt, r.priceUsd, r.marketCapUsd, r.volume24hUsd, r.change24hPct, r.rank,
+      r.circulatingSupply, r.totalSupply, r.maxSupply, r.contentHash, runId,
+    ]));
+    if (policy?.shouldTry()) {
+      const copied = await tryCopyInto(manager, 'market_quotes', QUOTE_COLUMNS, data);
+      policy.record(copied);
+      if (copied) return { inserted: rows.length, updated: 0, unchanged: 0 };
+    }
     await manager.query(`CREATE TEMP TABLE quote_stage (asset_id uuid, source text, source_asset_id text, observed_at timestamptz, price_usd numeric,
       market_cap_usd numeric, volume_24h_usd numeric, change_24h_pct numeric, rank int, circulating_supply numeric, total_supply numeric,
-      max_supply numeric, content_hash text) ON COMMIT DROP`);
-    await copyRows(manager, 'quote_stage', QUOTE_COLUMNS, rows.map((r) => [
-      r.assetId, r.source, r.sourceAssetId, r.observedAt, r.priceUsd, r.marketCapUsd, r.volume24hUsd, r.change24hPct, r.rank,
-      r.circulatingSupply, r.totalSupply, r.maxSupply, r.contentHash,
-    ]));
+      max_supply numeric, content_hash text, run_id bigint) ON COMMIT DROP`);
+    await copyRows(manager, 'quote_stage', QUOTE_COLUMNS, data);
     const [counts] = (await manager.query(
       `WITH written AS (
-         INSERT INTO market_quotes AS q (${QUOTE_COLUMNS.join(', ')}, run_id)
-         SELECT ${QUOTE_COLUMNS.join(', ')}, $1::bigint FROM quote_stage
+         INSERT INTO market_quotes AS q (${QUOTE_COLUMNS.join(', ')})
+         SELECT ${QUOTE_COLUMNS.join(', ')} FROM quote_stage
          ON CONFLICT (asset_id, source, observed_at) DO UPDATE
            SET source_asset_id = EXCLUDED.source_asset_id, price_usd = EXCLUDED.price_usd,
                market_cap_usd = EXCLUDED.market_cap_usd, volume_24h_usd = EXCLUDED.volume_24h_usd,
@@ -59,7 +66,6 @@ export class MarketQuotesRepository {
          RETURNING (xmax = 0) AS inserted
        )
        SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM written`,
-      [runId],
     )) as Array<{ inserted: number; updated: number }>;
     return { inserted: counts.inserted, updated: counts.updated, unchanged: rows.length - counts.inserted - counts.updated };
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { copyRows } from '../load/copy-rows.js';
+import { copyLine, copyRows, tryCopyInto, type CopyFirstPolicy, type CopyText } from '../load/copy-rows.js';
 
 export interface RawRow {
   source: string;
@@ -12,26 +12,40 @@ export interface RawRow {
   fetchedAt: Date;
 }
 
+const RAW_COLUMNS = ['source', 'stream', 'natural_key', 'payload', 'payload_hash', 'fetched_at', 'run_id'] as const;
+
+/** COPY text for raw rows (built while the previous batch's transaction runs, not inside this one's). */
+export function rawCopyText(rows: RawRow[], runId: string): CopyText {
+  let text = '';
+  for (const r of rows) text += copyLine([r.source, r.stream, r.naturalKey, r.payloadJson, r.payloadHash, r.fetchedAt, runId]);
+  return { rows: rows.length, text };
+}
+
 @Injectable()
 export class RawRecordRepository {
   /**
-   * Keeps the latest payload per natural key: COPY into a staging table, then one upsert. A row is rewritten
-   * only when its payload hash changed, so re-ingesting the same input writes nothing.
-   * Callers pass unique natural keys (ON CONFLICT cannot touch a row twice in one statement).
+   * Keeps the latest payload per natural key. New keys (the bulk of a first ingestion) are copied
+   * straight into the table when the policy allows; otherwise, or when a key already exists, the
+   * rows go through a staging table and one upsert that rewrites a row only when its payload hash
+   * changed, so re-ingesting the same input writes nothing. Callers pass unique natural keys (ON
+   * CONFLICT cannot touch a row twice in one statement).
    */
-  async upsertRaw(manager: EntityManager, runId: string, rows: RawRow[]): Promise<void> {
-    if (rows.length === 0) return;
-    await manager.query(`CREATE TEMP TABLE raw_stage (source text, stream text, natural_key text, payload jsonb, payload_hash text, fetched_at timestamptz) ON COMMIT DROP`);
-    await copyRows(manager, 'raw_stage', ['source', 'stream', 'natural_key', 'payload', 'payload_hash', 'fetched_at'],
-      rows.map((r) => [r.source, r.stream, r.naturalKey, r.payloadJson, r.payloadHash, r.fetchedAt]));
+  async upsertRaw(manager: EntityManager, data: CopyText, policy?: CopyFirstPolicy): Promise<void> {
+    if (data.rows === 0) return;
+    if (policy?.shouldTry()) {
+      const copied = await tryCopyInto(manager, 'raw_records', RAW_COLUMNS, data);
+      policy.record(copied);
+      if (copied) return;
+    }
+    await manager.query(`CREATE TEMP TABLE raw_stage (source text, stream text, natural_key text, payload jsonb, payload_hash text, fetched_at timestamptz, run_id bigint) ON COMMIT DROP`);
+    await copyRows(manager, 'raw_stage', RAW_COLUMNS, data);
     await manager.query(
-      `INSERT INTO raw_records AS r (source, stream, natural_key, payload, payload_hash, fetched_at, run_id)
-       SELECT source, stream, natural_key, payload, payload_hash, fetched_at, $1::bigint FROM raw_stage
+      `INSERT INTO raw_records AS r (${RAW_COLUMNS.join(', ')})
+       SELECT ${RAW_COLUMNS.join(', ')} FROM raw_stage
        ON CONFLICT (source, stream, natural_key) DO UPDATE
          SET payload = EXCLUDED.payload, payload_hash = EXCLUDED.payload_hash,
              fetched_at = EXCLUDED.fetched_at, run_id = EXCLUDED.run_id
          WHERE r.payload_hash <> EXCLUDED.payload_hash`,
-      [runId],
     );
   }
 }
