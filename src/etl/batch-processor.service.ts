@@ -13,7 +13,7 @@ import type { ExtractedBatch, Extractor, RawRecord, StreamCursor, StreamDefiniti
 import { contentHash } from './hashing.js';
 import type { BatchCounts } from './ledger/run-ledger.repository.js';
 import { RunLedgerRepository } from './ledger/run-ledger.repository.js';
-import { MarketQuotesRepository, type QuoteRow, type WriteCounts } from './load/market-quotes.repository.js';
+import { MarketQuotesRepository, quoteCopyLine, type WriteCounts } from './load/market-quotes.repository.js';
 import { NewsItemsRepository, type NewsRow } from './load/news-items.repository.js';
 import { QuarantineRepository, type QuarantineRow } from './quarantine/quarantine.repository.js';
 import { CopyFirstPolicy, type CopyText } from './load/copy-rows.js';
@@ -178,18 +178,15 @@ export class BatchProcessor {
     const assetIds = await this.identity.resolve(manager, prepared.map(({ quote: q }) => ({
       source, sourceAssetId: q.sourceAssetId, symbol: q.symbol, name: q.name, rank: q.rank,
     })), ctx.resolvedAssets);
-    const rows = new Map<string, QuoteRow>();
+    // Last quote wins per (asset, observed_at): two source ids may resolve to one asset.
+    const lines = new Map<string, string>();
     for (const { quote: q, contentHash: hash } of prepared) {
       const assetId = assetIds.get(candidateKey(source, q.sourceAssetId));
       if (!assetId) throw new Error(`identity resolution returned no asset for ${source}/${q.sourceAssetId}`);
-      rows.set(`${assetId}|${q.observedAt.toISOString()}`, {
-        assetId, source, sourceAssetId: q.sourceAssetId, observedAt: q.observedAt, priceUsd: q.priceUsd,
-        marketCapUsd: q.marketCapUsd, volume24hUsd: q.volume24hUsd, change24hPct: q.change24hPct, rank: q.rank,
-        circulatingSupply: q.circulatingSupply, totalSupply: q.totalSupply, maxSupply: q.maxSupply, contentHash: hash,
-      });
+      lines.set(`${assetId}|${q.observedAt.getTime()}`, quoteCopyLine(assetId, source, q, hash, runId));
     }
-    const counts = await this.quotes.upsertQuotes(manager, runId, [...rows.values()], ctx.copyFirst?.quotes);
-    return { ...counts, unchanged: counts.unchanged + (prepared.length - rows.size) };
+    const counts = await this.quotes.upsertQuotes(manager, { rows: lines.size, text: [...lines.values()].join('') }, ctx.copyFirst?.quotes);
+    return { ...counts, unchanged: counts.unchanged + (prepared.length - lines.size) };
   }
 
   private async writeNews(manager: EntityManager, runId: string, source: string, items: CanonicalNews[]): Promise<WriteCounts> {

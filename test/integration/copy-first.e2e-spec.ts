@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../../src/database/database-options.js';
 import { CopyFirstPolicy, toCopyText, tryCopyInto } from '../../src/etl/load/copy-rows.js';
-import { MarketQuotesRepository, type QuoteRow } from '../../src/etl/load/market-quotes.repository.js';
+import { MarketQuotesRepository, quoteCopyText, type QuoteRow } from '../../src/etl/load/market-quotes.repository.js';
 import { RawRecordRepository, rawCopyText, type RawRow } from '../../src/etl/raw/raw-record.repository.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
@@ -62,14 +62,14 @@ describe('COPY-first writes', () => {
 
     const fresh = await ds.transaction(async (m) => {
       await repoRaw.upsertRaw(m, rawCopyText([raw('a', { p: 1 }), raw('b', { p: 2 })], runId), policy.raw);
-      return repoQuotes.upsertQuotes(m, runId, [quote(0, '1'), quote(1, '2')], policy.quotes);
+      return repoQuotes.upsertQuotes(m, quoteCopyText([quote(0, '1'), quote(1, '2')], runId), policy.quotes);
     });
     expect(fresh).toEqual({ inserted: 2, updated: 0, unchanged: 0 });
 
     // Existing keys (one changed, one not) plus a new one: the COPY conflicts, the upsert merges.
     const mixed = await ds.transaction(async (m) => {
       await repoRaw.upsertRaw(m, rawCopyText([raw('a', { p: 1 }), raw('b', { p: 20 }), raw('c', { p: 3 })], runId), policy.raw);
-      return repoQuotes.upsertQuotes(m, runId, [quote(0, '1'), quote(1, '20'), quote(2, '3')], policy.quotes);
+      return repoQuotes.upsertQuotes(m, quoteCopyText([quote(0, '1'), quote(1, '20'), quote(2, '3')], runId), policy.quotes);
     });
     expect(mixed).toEqual({ inserted: 1, updated: 1, unchanged: 1 });
 

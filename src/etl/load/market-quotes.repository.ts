@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { copyRows, toCopyText, tryCopyInto, type CopyFirstPolicy } from './copy-rows.js';
+import { copyLine, copyRows, tryCopyInto, type CopyFirstPolicy, type CopyText } from './copy-rows.js';
 
 const QUOTE_COLUMNS = ['asset_id', 'source', 'source_asset_id', 'observed_at', 'price_usd', 'market_cap_usd', 'volume_24h_usd',
   'change_24h_pct', 'rank', 'circulating_supply', 'total_supply', 'max_supply', 'content_hash', 'run_id'];
 
-export interface QuoteRow {
-  assetId: string;
-  source: string;
+/** The values a quote stores (a canonical quote has them all). */
+export interface QuoteValues {
   sourceAssetId: string;
   observedAt: Date;
   priceUsd: string;
@@ -18,6 +17,11 @@ export interface QuoteRow {
   circulatingSupply: string | null;
   totalSupply: string | null;
   maxSupply: string | null;
+}
+
+export interface QuoteRow extends QuoteValues {
+  assetId: string;
+  source: string;
   contentHash: string;
 }
 
@@ -25,6 +29,18 @@ export interface WriteCounts {
   inserted: number;
   updated: number;
   unchanged: number;
+}
+
+/** One quote's COPY line, in QUOTE_COLUMNS order. */
+export function quoteCopyLine(assetId: string, source: string, q: QuoteValues, contentHash: string, runId: string): string {
+  return copyLine([assetId, source, q.sourceAssetId, q.observedAt, q.priceUsd, q.marketCapUsd, q.volume24hUsd, q.change24hPct, q.rank,
+    q.circulatingSupply, q.totalSupply, q.maxSupply, contentHash, runId]);
+}
+
+export function quoteCopyText(rows: QuoteRow[], runId: string): CopyText {
+  let text = '';
+  for (const r of rows) text += quoteCopyLine(r.assetId, r.source, r, r.contentHash, runId);
+  return { rows: rows.length, text };
 }
 
 @Injectable()
@@ -36,16 +52,12 @@ export class MarketQuotesRepository {
    * whose content hash is unchanged is not rewritten; `xmax = 0` tells inserted rows from updated
    * ones. Callers pass unique keys.
    */
-  async upsertQuotes(manager: EntityManager, runId: string, rows: QuoteRow[], policy?: CopyFirstPolicy): Promise<WriteCounts> {
-    if (rows.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
-    const data = toCopyText(rows.map((r) => [
-      r.assetId, r.source, r.sourceAssetId, r.observedAt, r.priceUsd, r.marketCapUsd, r.volume24hUsd, r.change24hPct, r.rank,
-      r.circulatingSupply, r.totalSupply, r.maxSupply, r.contentHash, runId,
-    ]));
+  async upsertQuotes(manager: EntityManager, data: CopyText, policy?: CopyFirstPolicy): Promise<WriteCounts> {
+    if (data.rows === 0) return { inserted: 0, updated: 0, unchanged: 0 };
     if (policy?.shouldTry()) {
       const copied = await tryCopyInto(manager, 'market_quotes', QUOTE_COLUMNS, data);
       policy.record(copied);
-      if (copied) return { inserted: rows.length, updated: 0, unchanged: 0 };
+      if (copied) return { inserted: data.rows, updated: 0, unchanged: 0 };
     }
     await manager.query(`CREATE TEMP TABLE quote_stage (asset_id uuid, source text, source_asset_id text, observed_at timestamptz, price_usd numeric,
       market_cap_usd numeric, volume_24h_usd numeric, change_24h_pct numeric, rank int, circulating_supply numeric, total_supply numeric,
@@ -67,6 +79,6 @@ export class MarketQuotesRepository {
        )
        SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM written`,
     )) as Array<{ inserted: number; updated: number }>;
-    return { inserted: counts.inserted, updated: counts.updated, unchanged: rows.length - counts.inserted - counts.updated };
+    return { inserted: counts.inserted, updated: counts.updated, unchanged: data.rows - counts.inserted - counts.updated };
   }
 }
