@@ -38,32 +38,34 @@ export function toCopyText(rows: Cell[][]): CopyText {
 /**
  * Streams COPY text into `table` on the transaction's own connection: the fastest way into
  * PostgreSQL (about 1.5x a multi-row INSERT). The batch is written in one piece: it is in memory
- * already, and nothing is left to write after a server-side error ends the COPY early.
+ * already, and nothing is left to write after a server-side error ends the COPY early. `before`
+ * is SQL without parameters sent in the same message, ahead of the COPY: one round trip fewer.
  */
-export async function copyRows(manager: EntityManager, table: string, columns: readonly string[], data: CopyText): Promise<void> {
+export async function copyRows(manager: EntityManager, table: string, columns: readonly string[], data: CopyText, before?: string): Promise<void> {
   const runner = manager.queryRunner;
   if (!runner) throw new Error('copyRows needs a transactional EntityManager');
   if (data.rows === 0) return;
   const client = (await runner.connect()) as { query: (q: unknown) => NodeJS.WritableStream };
-  await pipeline(Readable.from([data.text]), client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`)));
+  const copy = `COPY ${table} (${columns.join(', ')}) FROM STDIN`;
+  await pipeline(Readable.from([data.text]), client.query(copyFrom(before ? `${before}; ${copy}` : copy)));
 }
 
 /**
  * COPY straight into `table`, inside a savepoint: the cheapest write when every row is new (no
  * staging table, no second pass). When a row hits a unique key (`23505`) the savepoint is rolled
  * back, leaving the transaction exactly as it was, and `false` tells the caller to merge through
- * its staging upsert instead. Any other error propagates and fails the transaction.
+ * its staging upsert instead. Any other error propagates and fails the transaction. The savepoint
+ * is set in the COPY's own message and never released (it ends with the transaction): each batch
+ * waits on two round trips fewer, which the database otherwise spends idle.
  */
 export async function tryCopyInto(manager: EntityManager, table: string, columns: readonly string[], data: CopyText): Promise<boolean> {
-  await manager.query('SAVEPOINT copy_first');
   try {
-    await copyRows(manager, table, columns, data);
+    await copyRows(manager, table, columns, data, 'SAVEPOINT copy_first');
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
     await manager.query('ROLLBACK TO SAVEPOINT copy_first');
     return false;
   }
-  await manager.query('RELEASE SAVEPOINT copy_first');
   return true;
 }
 

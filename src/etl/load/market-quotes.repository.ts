@@ -43,6 +43,10 @@ export function quoteCopyText(rows: QuoteRow[], runId: string): CopyText {
   return { rows: rows.length, text };
 }
 
+const CREATE_QUOTE_STAGE = `CREATE TEMP TABLE quote_stage (asset_id uuid, source text, source_asset_id text, observed_at timestamptz, price_usd numeric,
+  market_cap_usd numeric, volume_24h_usd numeric, change_24h_pct numeric, rank int, circulating_supply numeric, total_supply numeric,
+  max_supply numeric, content_hash text, run_id bigint) ON COMMIT DROP`;
+
 @Injectable()
 export class MarketQuotesRepository {
   /**
@@ -59,10 +63,8 @@ export class MarketQuotesRepository {
       policy.record(copied);
       if (copied) return { inserted: data.rows, updated: 0, unchanged: 0 };
     }
-    await manager.query(`CREATE TEMP TABLE quote_stage (asset_id uuid, source text, source_asset_id text, observed_at timestamptz, price_usd numeric,
-      market_cap_usd numeric, volume_24h_usd numeric, change_24h_pct numeric, rank int, circulating_supply numeric, total_supply numeric,
-      max_supply numeric, content_hash text, run_id bigint) ON COMMIT DROP`);
-    await copyRows(manager, 'quote_stage', QUOTE_COLUMNS, data);
+    // The staging table is created in the COPY's own message (one round trip fewer).
+    await copyRows(manager, 'quote_stage', QUOTE_COLUMNS, data, CREATE_QUOTE_STAGE);
     const [counts] = (await manager.query(
       `WITH written AS (
          INSERT INTO market_quotes AS q (${QUOTE_COLUMNS.join(', ')})
