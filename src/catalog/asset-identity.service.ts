@@ -37,13 +37,22 @@ export class AssetIdentityService {
   ) {}
 
   /**
+   * The asset the run's cache holds for this candidate, if any: what `resolve` would answer without
+   * the database. The ETL asks while the previous batch's transaction runs, so that its own
+   * transaction only resolves the rest.
+   */
+  cachedAssetId(candidate: AssetCandidate, cache: ResolvedAssetCache): string | undefined {
+    return cache.lookup(candidateKey(candidate.source, candidate.sourceAssetId), normalizedCandidate(candidate));
+  }
+
+  /**
    * Resolves every candidate to an asset id (keyed by `candidateKey`). With a `cache`, candidates
    * resolved earlier in the run are answered from it, and confident results are staged into it.
    */
   async resolve(manager: EntityManager, candidates: AssetCandidate[], cache?: ResolvedAssetCache): Promise<Map<string, string>> {
     const result = new Map<string, string>();
     const unique = new Map<string, AssetCandidate>();
-    for (const c of candidates) unique.set(candidateKey(c.source, c.sourceAssetId), { ...c, symbol: normalizeSymbol(c.symbol), name: c.name?.trim() || null });
+    for (const c of candidates) unique.set(candidateKey(c.source, c.sourceAssetId), normalizedCandidate(c));
     if (cache) {
       for (const [key, c] of unique) {
         const cached = cache.lookup(key, c);
@@ -212,6 +221,10 @@ function addToPool(pool: Map<string, KnownAsset[]>, asset: KnownAsset): void {
   const list = pool.get(asset.symbol) ?? [];
   list.push(asset);
   pool.set(asset.symbol, list);
+}
+
+function normalizedCandidate(c: AssetCandidate): AssetCandidate {
+  return { source: c.source, sourceAssetId: c.sourceAssetId, symbol: normalizeSymbol(c.symbol), name: c.name?.trim() || null, rank: c.rank };
 }
 
 function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {

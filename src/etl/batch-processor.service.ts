@@ -38,9 +38,19 @@ export class CopyFirstPolicies {
   readonly quotes = new CopyFirstPolicy();
 }
 
+/** What preparing a batch needs to know of its run. */
+export interface PrepareContext {
+  extractor: Extractor;
+  stream: StreamDefinition;
+  runId: string;
+  resolvedAssets?: ResolvedAssetCache;
+}
+
 export interface PreparedQuote {
   quote: CanonicalQuote;
   contentHash: string;
+  /** Set when the run's cache knew the asset at preparation: the quote's COPY line is ready too. */
+  resolved?: { assetId: string; copyLine: string };
 }
 
 /** A batch after the CPU half of processing, ready for its transaction. */
@@ -89,14 +99,15 @@ export class BatchProcessor {
 
   /** Prepares then commits one batch (callers that pipeline batches use the two steps apart). */
   async process(ctx: BatchContext, batch: ExtractedBatch): Promise<BatchResult> {
-    return this.commit(ctx, await this.prepare(ctx.extractor, ctx.stream, batch, ctx.runId));
+    return this.commit(ctx, await this.prepare(ctx, batch));
   }
 
   /**
    * The CPU half, with no I/O: drift check, mapping, hashing. The runner prepares batch N+1 while
    * batch N's transaction is in PostgreSQL, so parsing and database work overlap.
    */
-  async prepare(extractor: Extractor, stream: StreamDefinition, batch: ExtractedBatch, runId: string): Promise<PreparedBatch> {
+  async prepare(run: PrepareContext, batch: ExtractedBatch): Promise<PreparedBatch> {
+    const { extractor, stream, runId } = run;
     const source = extractor.sourceId;
     const records = dedupeByNaturalKey(batch.records);
     const inspection = this.drift.inspect(stream, records, {
@@ -124,6 +135,7 @@ export class BatchProcessor {
         quarantined.push(quarantineRow(source, stream.name, record.naturalKey, record.payload, `mapper returned a ${result.record.kind} record for a ${stream.kind} stream`));
       }
     }
+    if (run.resolvedAssets) await this.resolveFromCache(source, runId, quotes, run.resolvedAssets);
     const fetchedAt = new Date();
     const raw: RawRow[] = [];
     for (const [i, r] of records.entries()) {
@@ -132,6 +144,19 @@ export class BatchProcessor {
       raw.push({ source, stream: stream.name, naturalKey: r.naturalKey, payloadJson, payloadHash: contentHash(payloadJson), fetchedAt });
     }
     return { batch, raw: rawCopyText(raw, runId), duplicates: batch.records.length - records.length, quotes, newsItems, quarantined: dedupeQuarantine(quarantined), quarantinedCount: quarantined.length, inspection };
+  }
+
+  /**
+   * Quotes whose asset the run has resolved before get their asset and COPY line now, so the
+   * transaction, which the database waits on, only handles the rest.
+   */
+  private async resolveFromCache(source: string, runId: string, quotes: PreparedQuote[], cache: ResolvedAssetCache): Promise<void> {
+    for (const [i, p] of quotes.entries()) {
+      if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
+      const q = p.quote;
+      const assetId = this.identity.cachedAssetId({ source, sourceAssetId: q.sourceAssetId, symbol: q.symbol, name: q.name, rank: q.rank }, cache);
+      if (assetId !== undefined) p.resolved = { assetId, copyLine: quoteCopyLine(assetId, source, q, p.contentHash, runId) };
+    }
   }
 
   /** The database half: ONE transaction for everything the batch produced, its checkpoint and counts. */
@@ -175,15 +200,16 @@ export class BatchProcessor {
   private async writeQuotes(manager: EntityManager, ctx: BatchContext, prepared: PreparedQuote[]): Promise<WriteCounts> {
     const source = ctx.extractor.sourceId;
     const runId = ctx.runId;
-    const assetIds = await this.identity.resolve(manager, prepared.map(({ quote: q }) => ({
+    const unresolved = prepared.filter((p) => !p.resolved);
+    const assetIds = unresolved.length === 0 ? new Map<string, string>() : await this.identity.resolve(manager, unresolved.map(({ quote: q }) => ({
       source, sourceAssetId: q.sourceAssetId, symbol: q.symbol, name: q.name, rank: q.rank,
     })), ctx.resolvedAssets);
     // Last quote wins per (asset, observed_at): two source ids may resolve to one asset.
     const lines = new Map<string, string>();
-    for (const { quote: q, contentHash: hash } of prepared) {
-      const assetId = assetIds.get(candidateKey(source, q.sourceAssetId));
+    for (const { quote: q, contentHash: hash, resolved } of prepared) {
+      const assetId = resolved?.assetId ?? assetIds.get(candidateKey(source, q.sourceAssetId));
       if (!assetId) throw new Error(`identity resolution returned no asset for ${source}/${q.sourceAssetId}`);
-      lines.set(`${assetId}|${q.observedAt.getTime()}`, quoteCopyLine(assetId, source, q, hash, runId));
+      lines.set(`${assetId}|${q.observedAt.getTime()}`, resolved?.copyLine ?? quoteCopyLine(assetId, source, q, hash, runId));
     }
     const counts = await this.quotes.upsertQuotes(manager, { rows: lines.size, text: [...lines.values()].join('') }, ctx.copyFirst?.quotes);
     return { ...counts, unchanged: counts.unchanged + (prepared.length - lines.size) };
