@@ -38,7 +38,7 @@ export class AssetsController {
   @ApiOkResponse({ type: AssetPageDto })
   async list(@Query() query: ListAssetsQueryDto): Promise<Page<AssetDto>> {
     const limit = parseLimit(query.limit);
-    const after = query.cursor ? (decodeCursor(query.cursor, 'assets', 1)[0] as string) : undefined;
+    const after = query.cursor ? decodeCursor(query.cursor, 'assets', ['text'])[0] : undefined;
     const { rows, total } = await this.assets.page({ q: query.q, symbol: query.symbol, needsReview: query.needs_review }, limit, after);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];

@@ -24,7 +24,7 @@ export class DataService {
 
     const sort = query.sort ?? 'observed_at:desc';
     const limit = parseLimit(query.limit);
-    const after = query.cursor ? (decodeCursor(query.cursor, sort, 2) as [string, string]) : undefined;
+    const after = query.cursor ? (decodeCursor(query.cursor, sort, [sort.startsWith('price') ? 'decimal' : 'timestamp', 'bigint']) as [string, string]) : undefined;
     const filters: QuoteFilters = {
       source: query.source, symbol: query.symbol, assetId: query.asset_id,
       from: query.from ? new Date(query.from) : undefined, to: query.to ? new Date(query.to) : undefined,

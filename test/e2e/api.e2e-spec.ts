@@ -133,6 +133,8 @@ describe('REST API (real PostgreSQL, data from a real ETL run against fixture up
       ['limit=1001', ['limit']],
       ['limit=abc', ['limit']],
       ['from=yesterday', ['from']],
+      ['from=-9879001', ['from']],
+      ['to=2025-123', ['to']],
       ['from=2025-05-02T00:00:00Z&to=2025-05-01T00:00:00Z', ['from', 'to']],
       ['sort=price', ['sort']],
       ['cursor=not-a-cursor', ['cursor']],
@@ -147,6 +149,22 @@ describe('REST API (real PostgreSQL, data from a real ETL run against fixture up
 
       expect(res.body.statusCode).toBe(400);
       expect([...new Set(res.body.errors.map((e: any) => e.field))].sort()).toEqual([...fields].sort());
+    });
+
+    it.each([
+      ['/data', 'observed_at:desc', ['yesterday', '1']],
+      ['/data', 'observed_at:desc', ['2025-05-02T00:00:00Z', 'not-an-id']],
+      ['/data?sort=price:asc', 'price:asc', ['cheap', '1']],
+      ['/drift-events', 'drift', ['-9879001', '1']],
+      ['/runs', 'runs', ['2025-05-02T00:00:00Z', 'x']],
+      ['/quarantine', 'quarantine', ['2025-13-45T00:00:00Z', '1']],
+            ['/news', 'news', ['2025-05-02T00:00:00Z', '1e99']],
+      ['/assets', 'assets', [42]],
+    ])('should answer 400 for a well-formed cursor holding values the list cannot use (%s, %j)', async (path, sort, keys) => {
+      const forged = Buffer.from(JSON.stringify({ v: 1, s: sort, k: keys })).toString('base64url');
+      // The admin key only matters to /quarantine (admin-only); the others ignore it.
+      const res = await http().get(`${path}${path.includes('?') ? '&' : '?'}cursor=${forged}`).set('x-api-key', ADMIN_KEY).expect(400);
+      expect(res.body.errors).toEqual([{ field: 'cursor', message: 'cursor is invalid or belongs to another sort order' }]);
     });
 
     it('should reject a cursor from another sort order', async () => {
@@ -257,6 +275,7 @@ describe('REST API (real PostgreSQL, data from a real ETL run against fixture up
     expect(res.data.length).toBeGreaterThan(0);
     expect(res.data.every((e: any) => e.source === 'coinpaprika')).toBe(true);
     expect((await http().get('/drift-events?kind=weird').expect(400)).body.errors[0].field).toBe('kind');
+    expect((await http().get('/drift-events?since=-9879001').expect(400)).body.errors[0].field).toBe('since');
   });
 
   it('GET /quarantine should be admin-only and list quarantined rows with their reason', async () => {

@@ -3,7 +3,7 @@ import { decodeCursor, encodeCursor } from './keyset-cursor.js';
 
 /** Newest-first lists keyed by (timestamp, id): decode the cursor into the SQL bound. */
 export function timeCursor(cursor: string | undefined, name: string): [string, string] | undefined {
-  return cursor ? (decodeCursor(cursor, name, 2) as [string, string]) : undefined;
+  return cursor ? (decodeCursor(cursor, name, ['timestamp', 'bigint']) as [string, string]) : undefined;
 }
 
 /**

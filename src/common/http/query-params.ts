@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsISO8601, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsISO8601, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateBy } from 'class-validator';
 
 /** `limit`: 1..1000, default 50. */
 export function LimitParam(): PropertyDecorator {
@@ -28,11 +28,24 @@ export function CursorParam(): PropertyDecorator {
 
 /** ISO-8601 date-time bound (`from` inclusive, `to` exclusive). */
 export function DateTimeParam(description: string, example: string): PropertyDecorator {
+  const message = '$property must be an ISO 8601 date-time between years 0001 and 9999, e.g. 2025-05-02T00:00:00Z';
   return applyDecorators(
     ApiPropertyOptional({ description, example, format: 'date-time' }),
     IsOptional(),
-    IsISO8601({ strict: true, strictSeparator: true }, { message: '$property must be an ISO 8601 date-time, e.g. 2025-05-02T00:00:00Z' }),
+    IsISO8601({ strict: true, strictSeparator: true }, { message }),
+    // ISO 8601 also allows forms a Date cannot read (ordinal dates, expanded years such as
+    // "-9879001"): they must be a 400 naming the field, not an Invalid Date reaching the database.
+    ValidateBy({ name: 'isReadableDateTime', validator: { validate: isReadableDateTime, defaultMessage: () => message } }),
   );
+}
+
+const EARLIEST = Date.parse('0001-01-01T00:00:00Z');
+const LATEST = Date.parse('9999-12-31T23:59:59.999Z');
+
+export function isReadableDateTime(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  const at = Date.parse(value);
+  return Number.isFinite(at) && at >= EARLIEST && at <= LATEST;
 }
 
 /** A source id such as `coingecko`. */
