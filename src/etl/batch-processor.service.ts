@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { AssetIdentityService, candidateKey } from '../catalog/asset-identity.service.js';
+import { AssetIdentityService, candidateKey, type AssetCandidate } from '../catalog/asset-identity.service.js';
 import { NewsLinker } from '../catalog/news-linker.service.js';
 import type { ResolvedAssetCache } from '../catalog/resolved-asset-cache.js';
 import { AppConfig } from '../config/app-config.js';
@@ -154,7 +154,7 @@ export class BatchProcessor {
     for (const [i, p] of quotes.entries()) {
       if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
       const q = p.quote;
-      const assetId = this.identity.cachedAssetId({ source, sourceAssetId: q.sourceAssetId, symbol: q.symbol, name: q.name, rank: q.rank }, cache);
+      const assetId = this.identity.cachedAssetId(candidateOf(source, q), cache);
       if (assetId !== undefined) p.resolved = { assetId, copyLine: quoteCopyLine(assetId, source, q, p.contentHash, runId) };
     }
   }
@@ -201,9 +201,9 @@ export class BatchProcessor {
     const source = ctx.extractor.sourceId;
     const runId = ctx.runId;
     const unresolved = prepared.filter((p) => !p.resolved);
-    const assetIds = unresolved.length === 0 ? new Map<string, string>() : await this.identity.resolve(manager, unresolved.map(({ quote: q }) => ({
-      source, sourceAssetId: q.sourceAssetId, symbol: q.symbol, name: q.name, rank: q.rank,
-    })), ctx.resolvedAssets);
+    const assetIds = unresolved.length === 0
+      ? new Map<string, string>()
+      : await this.identity.resolve(manager, unresolved.map(({ quote }) => candidateOf(source, quote)), ctx.resolvedAssets);
     // Last quote wins per (asset, observed_at): two source ids may resolve to one asset.
     const lines = new Map<string, string>();
     for (const { quote: q, contentHash: hash, resolved } of prepared) {
@@ -237,6 +237,10 @@ const YIELD_EVERY = 250;
 
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+function candidateOf(source: string, q: CanonicalQuote): AssetCandidate {
+  return { source, sourceAssetId: q.sourceAssetId, symbol: q.symbol, name: q.name, rank: q.rank };
 }
 
 /** What makes a stored quote "changed" (its asset and key are not part of it). */

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../../src/database/database-options.js';
-import { CopyFirstPolicy, toCopyText, tryCopyInto } from '../../src/etl/load/copy-rows.js';
-import { MarketQuotesRepository, quoteCopyText, type QuoteRow } from '../../src/etl/load/market-quotes.repository.js';
+import { CopyFirstPolicy, copyLine, tryCopyInto, type Cell, type CopyText } from '../../src/etl/load/copy-rows.js';
+import { MarketQuotesRepository, quoteCopyLine, type QuoteValues } from '../../src/etl/load/market-quotes.repository.js';
 import { RawRecordRepository, rawCopyText, type RawRow } from '../../src/etl/raw/raw-record.repository.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
@@ -28,9 +28,14 @@ describe('COPY-first writes', () => {
     const payloadJson = JSON.stringify(payload);
     return { source: 'cf', stream: 's', naturalKey: key, payloadJson, payloadHash: `h:${payloadJson}`, fetchedAt: new Date('2026-01-01T00:00:00Z') };
   };
-  const quote = (hour: number, price: string): QuoteRow => ({
-    assetId, source: 'cf', sourceAssetId: 'TST', observedAt: new Date(Date.UTC(2026, 0, 1, hour)), priceUsd: price, marketCapUsd: null,
-    volume24hUsd: null, change24hPct: null, rank: 1, circulatingSupply: null, totalSupply: null, maxSupply: null, contentHash: `c:${price}`,
+  const toCopyText = (rows: Cell[][]): CopyText => ({ rows: rows.length, text: rows.map(copyLine).join('') });
+  const quoteValues = (hour: number, price: string): QuoteValues => ({
+    sourceAssetId: 'TST', observedAt: new Date(Date.UTC(2026, 0, 1, hour)), priceUsd: price, marketCapUsd: null,
+    volume24hUsd: null, change24hPct: null, rank: 1, circulatingSupply: null, totalSupply: null, maxSupply: null,
+  });
+  const quotes = (runId: string, ...prices: string[]): CopyText => ({
+    rows: prices.length,
+    text: prices.map((price, hour) => quoteCopyLine(assetId, 'cf', quoteValues(hour, price), `c:${price}`, runId)).join(''),
   });
 
   it('should copy new rows straight in and report false, leaving the transaction usable, when a key exists', async () => {
@@ -62,14 +67,14 @@ describe('COPY-first writes', () => {
 
     const fresh = await ds.transaction(async (m) => {
       await repoRaw.upsertRaw(m, rawCopyText([raw('a', { p: 1 }), raw('b', { p: 2 })], runId), policy.raw);
-      return repoQuotes.upsertQuotes(m, quoteCopyText([quote(0, '1'), quote(1, '2')], runId), policy.quotes);
+      return repoQuotes.upsertQuotes(m, quotes(runId, '1', '2'), policy.quotes);
     });
     expect(fresh).toEqual({ inserted: 2, updated: 0, unchanged: 0 });
 
     // Existing keys (one changed, one not) plus a new one: the COPY conflicts, the upsert merges.
     const mixed = await ds.transaction(async (m) => {
       await repoRaw.upsertRaw(m, rawCopyText([raw('a', { p: 1 }), raw('b', { p: 20 }), raw('c', { p: 3 })], runId), policy.raw);
-      return repoQuotes.upsertQuotes(m, quoteCopyText([quote(0, '1'), quote(1, '20'), quote(2, '3')], runId), policy.quotes);
+      return repoQuotes.upsertQuotes(m, quotes(runId, '1', '20', '3'), policy.quotes);
     });
     expect(mixed).toEqual({ inserted: 1, updated: 1, unchanged: 1 });
 

@@ -29,12 +29,6 @@ export interface CopyText {
   text: string;
 }
 
-export function toCopyText(rows: Cell[][]): CopyText {
-  let text = '';
-  for (const row of rows) text += copyLine(row);
-  return { rows: rows.length, text };
-}
-
 /**
  * Streams COPY text into `table` on the transaction's own connection: the fastest way into
  * PostgreSQL (about 1.5x a multi-row INSERT). The batch is written in one piece: it is in memory

@@ -19,12 +19,6 @@ export interface QuoteValues {
   maxSupply: string | null;
 }
 
-export interface QuoteRow extends QuoteValues {
-  assetId: string;
-  source: string;
-  contentHash: string;
-}
-
 export interface WriteCounts {
   inserted: number;
   updated: number;
@@ -35,12 +29,6 @@ export interface WriteCounts {
 export function quoteCopyLine(assetId: string, source: string, q: QuoteValues, contentHash: string, runId: string): string {
   return copyLine([assetId, source, q.sourceAssetId, q.observedAt, q.priceUsd, q.marketCapUsd, q.volume24hUsd, q.change24hPct, q.rank,
     q.circulatingSupply, q.totalSupply, q.maxSupply, contentHash, runId]);
-}
-
-export function quoteCopyText(rows: QuoteRow[], runId: string): CopyText {
-  let text = '';
-  for (const r of rows) text += quoteCopyLine(r.assetId, r.source, r, r.contentHash, runId);
-  return { rows: rows.length, text };
 }
 
 const CREATE_QUOTE_STAGE = `CREATE TEMP TABLE quote_stage (asset_id uuid, source text, source_asset_id text, observed_at timestamptz, price_usd numeric,
