@@ -1,7 +1,8 @@
 import { MentionMatcherCache } from './mention-matcher-cache.js';
 import { MentionMatcher } from './mention-matcher.js';
 
-const matcherOf = (name: string) => new MentionMatcher([{ id: name, symbol: 'ZZZ', name, rank: 1, needsReview: false }]);
+const matcherOf = (name: string) =>
+  new MentionMatcher([{ id: name, symbol: 'ZZZ', name, rank: 1, needsReview: false }]);
 
 describe(MentionMatcherCache.name, () => {
   it('should return the matcher stored for a version and nothing for an unknown one', () => {

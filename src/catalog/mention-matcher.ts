@@ -84,7 +84,9 @@ export class MentionMatcher {
     for (const span of outermost(this.nameSpans(haystack.toLowerCase()))) {
       named.add(span.assetId);
       // Spans come in text order: the first one of an asset is the one reported.
-      if (!found.has(span.assetId)) found.set(span.assetId, { assetId: span.assetId, confidence: 0.95, matched: haystack.slice(span.start, span.end) });
+      if (found.has(span.assetId)) continue;
+      const matched = haystack.slice(span.start, span.end);
+      found.set(span.assetId, { assetId: span.assetId, confidence: 0.95, matched });
     }
     for (const m of this.tickerMentions(haystack, named)) add(found, m);
     return [...found.values()].sort((a, b) => a.assetId.localeCompare(b.assetId));
@@ -102,8 +104,11 @@ export class MentionMatcher {
 
   /** Every occurrence of every name, in text order; a name's occurrences never overlap each other. */
   private nameSpans(lower: string): NameSpan[] {
-    const words = [...lower.matchAll(NAME_WORD)].map((m) => ({ word: m[0], start: m.index, end: m.index + m[0].length }));
-    const joined = words.map((w, i) => i + 1 < words.length && NAME_SEPARATOR.test(lower.slice(w.end, words[i + 1].start)));
+    const words = [...lower.matchAll(NAME_WORD)]
+      .map((m) => ({ word: m[0], start: m.index, end: m.index + m[0].length }));
+    // joined[j]: word j and word j + 1 may belong to one name.
+    const joined = words.map((w, i) => i + 1 < words.length
+      && NAME_SEPARATOR.test(lower.slice(w.end, words[i + 1].start)));
     const spans: NameSpan[] = [];
     // A regular expression scanning for one name resumes after its previous match: same here.
     const resumeAt = new Map<NameNode, number>();

@@ -18,14 +18,15 @@ export interface NewsMentionRow extends Mention {
 // name, rank and review flag), so any writer (identity, admin merges and splits, a future migration)
 // changes it without having to remember to. An order-free sum of 64-bit hashes: one scan of the
 // assets table inside PostgreSQL, a few milliseconds at 10,000 assets, and no rows sent.
-const CATALOG_VERSION = `count(*)::text || ':' || coalesce(sum(hashtextextended(concat_ws(chr(31), id::text, symbol, name,
-  coalesce(rank::text, ''), needs_review::text), 0)), 0)::text`;
+const CATALOG_VERSION = `count(*)::text || ':' || coalesce(sum(hashtextextended(
+  concat_ws(chr(31), id::text, symbol, name, coalesce(rank::text, ''), needs_review::text), 0)), 0)::text`;
 
 @Injectable()
 export class NewsMentionsRepository {
   /** The fingerprint of the asset dictionary as this transaction sees it. */
   async catalogVersion(manager: EntityManager): Promise<string> {
-    const [row] = (await manager.query(`SELECT ${CATALOG_VERSION} AS version FROM assets`)) as Array<{ version: string }>;
+    const sql = `SELECT ${CATALOG_VERSION} AS version FROM assets`;
+    const [row] = (await manager.query(sql)) as Array<{ version: string }>;
     return row.version;
   }
 
@@ -56,7 +57,10 @@ export class NewsMentionsRepository {
     await manager.query(
       `INSERT INTO news_asset_mentions (news_id, asset_id, confidence, matched)
        SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::numeric[], $4::text[])`,
-      [rows.map((r) => r.newsId), rows.map((r) => r.assetId), rows.map((r) => r.confidence), rows.map((r) => r.matched)],
+      [
+        rows.map((r) => r.newsId), rows.map((r) => r.assetId),
+        rows.map((r) => r.confidence), rows.map((r) => r.matched),
+      ],
     );
   }
 }
