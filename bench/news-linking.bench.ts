@@ -144,8 +144,8 @@ async function main(): Promise<void> {
       + 'families sharing a base name ("Foo", "Foo Cash", "Wrapped Foo"), 3-5 letter tickers (some shared, some '
       + 'ordinary words), 3 % unranked, 2 % awaiting review; news of a ~10-word title and a ~50-word summary naming '
       + '1-4 coins by name, `$TICKER` or TICKER, plus categories. Old: the former matcher, one regular expression per '
-      + `name and per ticker built for every item (bench/news-linking-baseline.ts), on ${OLD_ITEMS} items per round. `
-      + `New: \`MentionMatcher\` built once for the catalog, on ${NEW_ITEMS} items per round. Both give identical `
+      + `name and per ticker built for every item (bench/news-linking-baseline.ts), on ${count(OLD_ITEMS)} items per round. `
+      + `New: \`MentionMatcher\` built once for the catalog, on ${count(NEW_ITEMS)} items per round. Both give identical `
       + `mentions (checked on the timed old items before timing). ${REPEAT} interleaved round(s), medians.`,
     environment,
     header: ['assets', 'old ms per item', 'new ms per item', 'speed-up',

@@ -44,7 +44,7 @@ describe('benchmarks (smoke: tiny sizes, no report written)', () => {
       BENCH_ASSETS: '300,600', BENCH_OLD_ITEMS: '5', BENCH_ITEMS: '50', BENCH_RELINK_ITEMS: '50',
     });
     expect({ code, output: code === 0 ? '' : output }).toEqual({ code: 0, output: '' });
-    expect(output.split('\n').filter((l) => /^\d+ \| [\d.]+ \| [\d.]+ \| \*\*\d+x\*\* \|/.test(l))).toHaveLength(2);
+    expect(output.split('\n').filter((l) => /^[\d,]+ \| [\d.]+ \| [\d.]+ \| \*\*\d+x\*\* \|/.test(l))).toHaveLength(2);
     expect(output).toMatch(/warm \*\*[\d.]+ ms per item\*\*.*Longest event-loop stall during a warm relink: [\d.]+ ms/);
   }, 180_000);
 
