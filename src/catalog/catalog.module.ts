@@ -4,6 +4,7 @@ import { AssetIdentityRepository } from './asset-identity.repository.js';
 import { AssetIdentityService, ASSET_OVERRIDES } from './asset-identity.service.js';
 import { loadAssetOverrides } from './asset-overrides.js';
 import { NewsLinker } from './news-linker.service.js';
+import { NewsMentionsRepository } from './news-mentions.repository.js';
 
 /** The canonical model: identity resolution across sources and news-to-asset links. */
 @Module({
@@ -11,6 +12,7 @@ import { NewsLinker } from './news-linker.service.js';
     AssetIdentityRepository,
     AssetIdentityService,
     NewsLinker,
+    NewsMentionsRepository,
     {
       provide: ASSET_OVERRIDES,
       inject: [ENVIRONMENT],

@@ -39,6 +39,15 @@ describe('benchmarks (smoke: tiny sizes, no report written)', () => {
     expect(output).toMatch(/CoinPaprika: 200 tickers, first run/);
   }, 180_000);
 
+  it('should run the news-linking benchmark: old and new agree, every figure printed', async () => {
+    const { code, output } = await runBench('news-linking.bench.js', {
+      BENCH_ASSETS: '300,600', BENCH_OLD_ITEMS: '5', BENCH_ITEMS: '50', BENCH_RELINK_ITEMS: '50',
+    });
+    expect({ code, output: code === 0 ? '' : output }).toEqual({ code: 0, output: '' });
+    expect(output.split('\n').filter((l) => /^[\d,]+ \| [\d.]+ \| [\d.]+ \| \*\*\d+x\*\* \|/.test(l))).toHaveLength(2);
+    expect(output).toMatch(/warm \*\*[\d.]+ ms per item\*\*.*Longest event-loop stall during a warm relink: [\d.]+ ms/);
+  }, 180_000);
+
   it('should run the API benchmark against the service and both baselines with no errors', async () => {
     const { code, output } = await runBench('api.bench.js', { BENCH_QUOTES: '3000', BENCH_DURATION: '1', BENCH_CONNECTIONS: '4' });
     expect({ code, output: code === 0 ? '' : output }).toEqual({ code: 0, output: '' });

@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { DictionaryAsset, Mention } from './mention-matcher.js';
+
+/** A stored news item, as much of it as mention matching reads. */
+export interface NewsToLink {
+  newsId: string;
+  title: string;
+  summary: string | null;
+  categories: string[];
+}
+
+export interface NewsMentionRow extends Mention {
+  newsId: string;
+}
+
+// The catalog version is a fingerprint of exactly what the matcher reads (every asset's id, symbol,
+// name, rank and review flag), so any writer (identity, admin merges and splits, a future migration)
+// changes it without having to remember to. An order-free sum of 64-bit hashes: one scan of the
+// assets table inside PostgreSQL, a few milliseconds at 10,000 assets, and no rows sent.
+const CATALOG_VERSION = `count(*)::text || ':' || coalesce(sum(hashtextextended(
+  concat_ws(chr(31), id::text, symbol, name, coalesce(rank::text, ''), needs_review::text), 0)), 0)::text`;
+
+@Injectable()
+export class NewsMentionsRepository {
+  /** The fingerprint of the asset dictionary as this transaction sees it. */
+  async catalogVersion(manager: EntityManager): Promise<string> {
+    const sql = `SELECT ${CATALOG_VERSION} AS version FROM assets`;
+    const [row] = (await manager.query(sql)) as Array<{ version: string }>;
+    return row.version;
+  }
+
+  /** The dictionary and its version, read by one statement so that both come from one snapshot. */
+  async loadDictionary(manager: EntityManager): Promise<{ version: string; assets: DictionaryAsset[] }> {
+    const [row] = (await manager.query(
+      `SELECT ${CATALOG_VERSION} AS version,
+              coalesce(json_agg(json_build_object('id', id, 'symbol', symbol, 'name', name, 'rank', rank,
+                'needsReview', needs_review)), '[]'::json) AS assets
+         FROM assets`,
+    )) as Array<{ version: string; assets: DictionaryAsset[] }>;
+    return row;
+  }
+
+  /** The news published in the last `days` days, oldest id first (at most `limit`). */
+  async listRecentNews(manager: EntityManager, params: { days: number; limit: number }): Promise<NewsToLink[]> {
+    return (await manager.query(
+      `SELECT id::text AS "newsId", title, summary, categories
+         FROM news_items WHERE published_at > now() - make_interval(days => $1) ORDER BY id LIMIT $2`,
+      [params.days, params.limit],
+    )) as NewsToLink[];
+  }
+
+  /** Replaces every mention of the given items by `rows` (set-based). */
+  async replaceMentions(manager: EntityManager, newsIds: string[], rows: NewsMentionRow[]): Promise<void> {
+    await manager.query(`DELETE FROM news_asset_mentions WHERE news_id = ANY($1::bigint[])`, [newsIds]);
+    if (rows.length === 0) return;
+    await manager.query(
+      `INSERT INTO news_asset_mentions (news_id, asset_id, confidence, matched)
+       SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::numeric[], $4::text[])`,
+      [
+        rows.map((r) => r.newsId), rows.map((r) => r.assetId),
+        rows.map((r) => r.confidence), rows.map((r) => r.matched),
+      ],
+    );
+  }
+}
