@@ -1,5 +1,6 @@
 import { JsonNumber, parseJson } from '../../etl/extractor/json-number.js';
 import { cleanDecimal, cleanInteger, decimalOrNull, shown } from './decimal.js';
+import { parseTimestamp } from './timestamp.js';
 
 describe('cleanDecimal of lossless JSON numbers', () => {
   it.each([
@@ -19,6 +20,14 @@ describe('cleanDecimal of lossless JSON numbers', () => {
     expect([cleanInteger(new JsonNumber('3')), cleanInteger(new JsonNumber('3.5'))]).toEqual([
       { ok: true, value: 3 },
       { ok: false, reason: 'not an integer: "3.5"' },
+    ]);
+  });
+});
+
+describe('parseTimestamp of lossless JSON numbers', () => {
+  it('should read a lossless epoch number as it reads a JS one', () => {
+    expect([parseTimestamp(new JsonNumber('1737567568')), parseTimestamp(new JsonNumber('1737567568000'))]).toEqual([
+      new Date('2025-01-22T17:39:28Z'), new Date('2025-01-22T17:39:28Z'),
     ]);
   });
 });

@@ -42,7 +42,19 @@ describe('json-number', () => {
       expect(stringifyJson(parseJson(text))).toBe(text);
     });
 
-    it('should give the same text as JSON.stringify for values without JsonNumbers', () => {
+    it('should write a top-level JsonNumber of a flat record as a number', () => {
+      expect(stringifyJson({ a: 'x', n: new JsonNumber('1.10'), m: 2 })).toBe('{"a":"x","n":1.10,"m":2}');
+    });
+
+    it.each([
+      [{ file: 'a.csv', line: 3, price: '1,5', empty: null, ok: true }],
+      [[1, 'two', null]],
+      ['text'],
+    ])('should give the same text as JSON.stringify for %p', (value) => {
+      expect(stringifyJson(value)).toBe(JSON.stringify(value));
+    });
+
+    it('should give the same text as JSON.stringify for nested values without JsonNumbers', () => {
       const value = { a: 'quote "x"\u0001', b: 1.5, c: [true, null, { d: -0.25 }], e: new Date('2025-01-01T00:00:00Z') };
 
       expect(stringifyJson(value)).toBe(JSON.stringify(value));
