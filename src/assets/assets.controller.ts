@@ -49,10 +49,10 @@ export class AssetsController {
   @Get(':id')
   @ApiOperation({
     summary: 'One asset with its source ids and the consolidated view (latest per source, consensus price, spread)',
-    description: 'Freshness is judged against the current time: a source is fresh when its latest quote is within '
-      + 'ETL_FRESHNESS_BUDGET_SECONDS of now (either side). When no source is fresh, `stale` is true with a `stale_reason`, '
-      + 'the consensus is null, and `latest` still lists each source\'s latest quote with its `age_seconds`. '
-      + 'Prices, consensus and spread are exact decimal strings (computed in PostgreSQL numeric).',
+    description: 'Freshness is judged against the current time: a source is fresh when its latest quote is '
+      + 'within ETL_FRESHNESS_BUDGET_SECONDS of now (either side). When no source is fresh, `stale` is true '
+      + "with a `stale_reason`, the consensus is null, and `latest` still lists each source's latest quote with "
+      + 'its `age_seconds`. Prices, consensus and spread are exact decimal strings (PostgreSQL numeric).',
   })
   @ApiOkResponse({ type: AssetDetailResponseDto })
   @ApiBadRequestResponse({ description: 'id is not a UUID' })
@@ -62,7 +62,9 @@ export class AssetsController {
     const budgetSeconds = this.config.etl.freshnessBudgetSeconds;
     const [asset, { latest, median, spread_pct, divergent }] = await Promise.all([
       this.assets.find(params.id),
-      this.assets.consolidated({ assetId: params.id, asOf, freshnessSeconds: budgetSeconds, divergencePct: this.config.etl.priceDivergencePct }),
+      this.assets.consolidated({
+        assetId: params.id, asOf, freshnessSeconds: budgetSeconds, divergencePct: this.config.etl.priceDivergencePct,
+      }),
     ]);
     if (!asset) throw new NotFoundException(`Asset ${params.id} not found`);
     // Years past 9999 (PostgreSQL allows them) do not parse: such a quote is not "the freshest".

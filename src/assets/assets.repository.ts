@@ -69,7 +69,8 @@ export const CONSOLIDATED_SQL = `WITH RECURSIVE sources AS (
      -- Judged against now, not against the newest quote: a quote dated in the future neither
      -- makes the real sources stale nor counts itself beyond one budget ahead (clock skew).
      SELECT l.*, extract(epoch FROM $3::timestamptz - l.observed_at) AS age,
-            l.observed_at BETWEEN $3::timestamptz - make_interval(secs => $2) AND $3::timestamptz + make_interval(secs => $2) AS fresh
+            l.observed_at BETWEEN $3::timestamptz - make_interval(secs => $2)
+                              AND $3::timestamptz + make_interval(secs => $2) AS fresh
        FROM latest l
    ), fresh_prices AS (
      SELECT array_agg(price_usd ORDER BY price_usd) AS p, count(*)::int AS n FROM marked WHERE fresh

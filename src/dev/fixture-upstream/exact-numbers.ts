@@ -13,14 +13,20 @@ const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
 export function checkExactNumbers(exact: ExactNumbers): ExactNumbers {
   for (const [symbol, fields] of Object.entries(exact)) {
     for (const [path, literal] of Object.entries(fields)) {
-      if (!JSON_NUMBER.test(literal)) throw new Error(`exact number ${symbol}.${path} is not a JSON number literal: "${literal}"`);
+      if (!JSON_NUMBER.test(literal)) {
+        throw new Error(`exact number ${symbol}.${path} is not a JSON number literal: "${literal}"`);
+      }
     }
   }
   return exact;
 }
 
 /** `item` with the exact numbers of its coin in place (a copy; nested objects copied on the way). */
-export function applyExactNumbers(item: Record<string, unknown>, symbol: string, exact: ExactNumbers | undefined): Record<string, unknown> {
+export function applyExactNumbers(
+  item: Record<string, unknown>,
+  symbol: string,
+  exact: ExactNumbers | undefined,
+): Record<string, unknown> {
   const fields = exact?.[symbol];
   if (!fields) return item;
   let out = item;
@@ -31,6 +37,7 @@ export function applyExactNumbers(item: Record<string, unknown>, symbol: string,
 function setPath(obj: Record<string, unknown>, [head, ...rest]: string[], value: unknown): Record<string, unknown> {
   if (rest.length === 0) return { ...obj, [head]: value };
   const child = obj[head];
-  const base = child !== null && typeof child === 'object' && !Array.isArray(child) ? (child as Record<string, unknown>) : {};
+  const isObject = child !== null && typeof child === 'object' && !Array.isArray(child);
+  const base = isObject ? (child as Record<string, unknown>) : {};
   return { ...obj, [head]: setPath(base, rest, value) };
 }

@@ -69,7 +69,9 @@ export class FaultBook {
 export function applyDrift(item: Record<string, unknown>, drift: Drift | undefined): Record<string, unknown> {
   if (!drift) return item;
   const out: Record<string, unknown> = { ...item };
-  for (const field of drift.stringify ?? []) if (typeof out[field] === 'number' || isJsonNumber(out[field])) out[field] = String(out[field]);
+  for (const field of drift.stringify ?? []) {
+    if (typeof out[field] === 'number' || isJsonNumber(out[field])) out[field] = String(out[field]);
+  }
   for (const [from, to] of Object.entries(drift.rename ?? {})) {
     if (from in out) {
       out[to] = out[from];

@@ -37,7 +37,8 @@ describe('json-number', () => {
 
   describe('stringifyJson', () => {
     it('should write every received digit back, numbers as numbers', () => {
-      const text = '{"price":12345678901.123456789012345,"supply":1234567890123456789012345,"name":"x","n":null,"l":[1.50,2E-8]}';
+      const text = '{"price":12345678901.123456789012345,"supply":1234567890123456789012345,'
+        + '"name":"x","n":null,"l":[1.50,2E-8]}';
 
       expect(stringifyJson(parseJson(text))).toBe(text);
     });
@@ -55,7 +56,7 @@ describe('json-number', () => {
     });
 
     it('should give the same text as JSON.stringify for nested values without JsonNumbers', () => {
-      const value = { a: 'quote "x"\u0001', b: 1.5, c: [true, null, { d: -0.25 }], e: new Date('2025-01-01T00:00:00Z') };
+      const value = { a: 'quote "x"\u0001', b: 1.5, c: [true, null, { d: -0.25 }], e: new Date(0) };
 
       expect(stringifyJson(value)).toBe(JSON.stringify(value));
     });

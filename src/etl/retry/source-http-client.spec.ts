@@ -69,12 +69,20 @@ describe(RetryingHttpClient.name, () => {
 
   it('should parse numbers losslessly, keeping every digit of the body', async () => {
     const text = '[{"id":"x","price":12345678901.123456789012345,"supply":1234567890123456789012345,"p":"1.5"}]';
-    server = await upstream([(_req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end(text); }]);
+    server = await upstream([
+      (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(text);
+      },
+    ]);
     const { sut } = client();
 
     const body = await sut.getJson<Array<Record<string, unknown>>>(server.url);
 
-    expect(body[0]).toEqual({ id: 'x', price: new JsonNumber('12345678901.123456789012345'), supply: new JsonNumber('1234567890123456789012345'), p: '1.5' });
+    expect(body[0]).toEqual({
+      id: 'x', price: new JsonNumber('12345678901.123456789012345'),
+      supply: new JsonNumber('1234567890123456789012345'), p: '1.5',
+    });
     expect(stringifyJson(body)).toBe(text);
   });
 

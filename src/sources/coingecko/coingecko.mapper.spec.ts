@@ -4,7 +4,8 @@ import { parseJson } from '../../etl/extractor/index.js';
 import { mapCoinGeckoMarket } from './coingecko.mapper.js';
 
 // Parsed as the extractor parses the wire: numbers stay JsonNumbers.
-const sample = parseJson(readFileSync(path.join(__dirname, '__fixtures__/coingecko_coins_markets.json'), 'utf8')) as Array<Record<string, unknown>>;
+const fixture = readFileSync(path.join(__dirname, '__fixtures__/coingecko_coins_markets.json'), 'utf8');
+const sample = parseJson(fixture) as Array<Record<string, unknown>>;
 
 describe('mapCoinGeckoMarket', () => {
   it('should map the real BTC sample exactly', () => {
@@ -41,7 +42,8 @@ describe('mapCoinGeckoMarket', () => {
   });
 
   it('should keep every received digit of prices and supplies', () => {
-    const row = parseJson(`{"id":"exact","symbol":"xe","name":"Exact","market_cap_rank":7,"last_updated":"2025-05-02T00:10:25.889Z",
+    const row = parseJson(`{"id":"exact","symbol":"xe","name":"Exact","market_cap_rank":7,
+      "last_updated":"2025-05-02T00:10:25.889Z",
       "current_price":12345678901.123456789012345,"market_cap":152415787532388367504953515625,"total_volume":1E+25,
       "price_change_percentage_24h":2.00000000000000000001,"circulating_supply":1234567890123456789012345,
       "total_supply":1234567890123456789012345.5,"max_supply":21000000.000000000000000001}`) as Record<string, unknown>;
