@@ -39,7 +39,7 @@ async function data(params: URLSearchParams): Promise<unknown> {
 async function asset(id: string): Promise<unknown> {
   const [a, consolidated] = await Promise.all([
     pool.query(`SELECT ${ASSET_COLUMNS} FROM assets a WHERE a.id = $1::uuid`, [id]),
-    pool.query(CONSOLIDATED_SQL, [id, 3600]),
+    pool.query(CONSOLIDATED_SQL, [id, 3600, new Date().toISOString(), '5']),
   ]);
   return { data: { ...a.rows[0], latest: consolidated.rows } };
 }

@@ -14,6 +14,7 @@ import {
   type AssetDetailDto, type AssetDto, type SourceIdDto,
 } from './assets.dto.js';
 import { AssetsRepository, type AssetRow } from './assets.repository.js';
+import { judgeFreshness } from './consolidated-view.js';
 
 function toAssetDto(r: AssetRow): AssetDto {
   return {
@@ -46,17 +47,31 @@ export class AssetsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One asset with its source ids and the consolidated view (latest per source, consensus price, spread)' })
+  @ApiOperation({
+    summary: 'One asset with its source ids and the consolidated view (latest per source, consensus price, spread)',
+    description: 'Freshness is judged against the current time: a source is fresh when its latest quote is '
+      + 'within ETL_FRESHNESS_BUDGET_SECONDS of now (either side). When no source is fresh, `stale` is true '
+      + "with a `stale_reason`, the consensus is null, and `latest` still lists each source's latest quote with "
+      + 'its `age_seconds`. Prices, consensus and spread are exact decimal strings (PostgreSQL numeric).',
+  })
   @ApiOkResponse({ type: AssetDetailResponseDto })
   @ApiBadRequestResponse({ description: 'id is not a UUID' })
   @ApiNotFoundResponse({ description: 'No such asset' })
   async get(@Param() params: AssetIdParamDto): Promise<Single<AssetDetailDto>> {
-    const [asset, { latest, median, spread_pct }] = await Promise.all([
+    const asOf = new Date();
+    const budgetSeconds = this.config.etl.freshnessBudgetSeconds;
+    const [asset, { latest, median, spread_pct, divergent }] = await Promise.all([
       this.assets.find(params.id),
-      this.assets.consolidated(params.id, this.config.etl.freshnessBudgetSeconds),
+      this.assets.consolidated({
+        assetId: params.id, asOf, freshnessSeconds: budgetSeconds, divergencePct: this.config.etl.priceDivergencePct,
+      }),
     ]);
     if (!asset) throw new NotFoundException(`Asset ${params.id} not found`);
-    const freshest = latest.reduce<number | null>((m, l) => Math.max(m ?? 0, Date.parse(l.observed_at)), null);
+    // Years past 9999 (PostgreSQL allows them) do not parse: such a quote is not "the freshest".
+    const freshest = latest.reduce<number | null>((m, l) => {
+      const at = Date.parse(l.observed_at);
+      return Number.isNaN(at) ? m : Math.max(m ?? Number.NEGATIVE_INFINITY, at);
+    }, null);
     // Survivorship: descriptive fields come from the highest-priority source that has them.
     const byPriority = [...asset.source_ids].sort((a, b) => (this.registry.get(b.source)?.priority ?? 0) - (this.registry.get(a.source)?.priority ?? 0));
     const nameFrom = byPriority.find((s) => s.name);
@@ -68,10 +83,11 @@ export class AssetsController {
         rank: rankFrom?.rank ?? asset.rank,
         consolidated: {
           latest,
+          ...judgeFreshness({ latest, asOf, budgetSeconds }),
           consensus_price_usd: median,
           spread_pct,
           freshest_at: freshest === null ? null : new Date(freshest).toISOString(),
-          divergent: spread_pct !== null && spread_pct > this.config.etl.priceDivergencePct,
+          divergent,
           field_sources: { name: nameFrom?.source ?? null, rank: rankFrom?.source ?? null },
         },
       },

@@ -77,20 +77,72 @@ export class AssetPageDto {
 
 export class LatestQuoteDto {
   @ApiProperty({ example: 'coingecko' }) source: string;
-  @ApiProperty({ example: '96518' }) price_usd: string;
+  @ApiProperty({ example: '96518', description: 'Exact decimal, every digit as received' }) price_usd: string;
   @ApiProperty({ type: String, nullable: true, example: '1916585996993' }) market_cap_usd: string | null;
   @ApiProperty({ type: String, nullable: true, example: '30334935517' }) volume_24h_usd: string | null;
   @ApiProperty({ example: '2025-05-02T00:10:25.889Z' }) observed_at: string;
-  @ApiProperty({ example: true, description: 'Within the freshness budget of the freshest quote' }) fresh: boolean;
+
+  @ApiProperty({
+    example: 120, description: 'Whole seconds from observed_at to as_of; negative when dated in the future',
+  })
+  age_seconds: number;
+
+  @ApiProperty({
+    example: true, description: 'Within ETL_FRESHNESS_BUDGET_SECONDS of as_of (either side): in the consensus',
+  })
+  fresh: boolean;
 }
 
 export class ConsolidatedDto {
-  @ApiProperty({ type: [LatestQuoteDto] }) latest: LatestQuoteDto[];
-  @ApiProperty({ type: String, nullable: true, example: '96511.25', description: 'Median of the fresh sources\' latest prices' }) consensus_price_usd: string | null;
-  @ApiProperty({ type: Number, nullable: true, example: 0.34, description: '(max - min) / median of fresh prices, in percent' }) spread_pct: number | null;
-  @ApiProperty({ type: String, nullable: true, example: '2025-05-02T00:10:25.889Z' }) freshest_at: string | null;
-  @ApiProperty({ example: false, description: 'spread_pct above ETL_PRICE_DIVERGENCE_PCT' }) divergent: boolean;
-  @ApiProperty({ example: { name: 'coingecko', rank: 'coingecko' }, description: 'Which source each descriptive field came from (survivorship)' }) field_sources: Record<string, string | null>;
+  @ApiProperty({ type: [LatestQuoteDto], description: "Each source's latest quote, fresh or not" })
+  latest: LatestQuoteDto[];
+
+  @ApiProperty({
+    example: '2025-05-02T00:12:25.889Z', description: 'The instant freshness is judged against (the request time)',
+  })
+  as_of: string;
+
+  @ApiProperty({ example: 43200, description: 'ETL_FRESHNESS_BUDGET_SECONDS' })
+  freshness_budget_seconds: number;
+
+  @ApiProperty({ example: 2, description: 'How many sources are fresh (counted in the consensus)' })
+  fresh_sources: number;
+
+  @ApiProperty({
+    example: false, description: 'True when no source is fresh: consensus_price_usd and spread_pct are null',
+  })
+  stale: boolean;
+
+  @ApiProperty({
+    type: String, nullable: true, example: null, description: 'Why the view is stale; null when it is not',
+  })
+  stale_reason: string | null;
+
+  @ApiProperty({
+    type: String, nullable: true, example: '96511.25', description: "Exact median of the fresh latest prices",
+  })
+  consensus_price_usd: string | null;
+
+  @ApiProperty({
+    type: String, nullable: true, example: '0.3400',
+    description: '(max - min) / median of the fresh prices, in percent, 4 decimals (decimal text)',
+  })
+  spread_pct: string | null;
+
+  @ApiProperty({
+    type: String, nullable: true, example: '2025-05-02T00:10:25.889Z', description: 'observed_at of the newest quote',
+  })
+  freshest_at: string | null;
+
+  @ApiProperty({
+    example: false, description: 'Spread of the fresh prices above ETL_PRICE_DIVERGENCE_PCT (compared exactly)',
+  })
+  divergent: boolean;
+
+  @ApiProperty({
+    example: { name: 'coingecko', rank: 'coingecko' }, description: 'Which source each descriptive field came from',
+  })
+  field_sources: Record<string, string | null>;
 }
 
 export class AssetDetailDto extends AssetDto {

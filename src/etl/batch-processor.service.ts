@@ -10,6 +10,7 @@ import { DriftRepository } from './drift/drift.repository.js';
 import { DriftService, type DriftFinding, type DriftInspection } from './drift/drift.service.js';
 import type { CanonicalNews, CanonicalQuote } from './extractor/canonical.types.js';
 import type { ExtractedBatch, Extractor, RawRecord, StreamCursor, StreamDefinition } from './extractor/extractor.interface.js';
+import { stringifyJson } from './extractor/json-number.js';
 import { contentHash } from './hashing.js';
 import type { BatchCounts } from './ledger/run-ledger.repository.js';
 import { RunLedgerRepository } from './ledger/run-ledger.repository.js';
@@ -140,7 +141,8 @@ export class BatchProcessor {
     const raw: RawRow[] = [];
     for (const [i, r] of records.entries()) {
       if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
-      const payloadJson = JSON.stringify(r.payload);
+      // Lossless: JsonNumbers are written as received, so the stored raw payload keeps every digit.
+      const payloadJson = stringifyJson(r.payload);
       raw.push({ source, stream: stream.name, naturalKey: r.naturalKey, payloadJson, payloadHash: contentHash(payloadJson), fetchedAt });
     }
     return { batch, raw: rawCopyText(raw, runId), duplicates: batch.records.length - records.length, quotes, newsItems, quarantined: dedupeQuarantine(quarantined), quarantinedCount: quarantined.length, inspection };

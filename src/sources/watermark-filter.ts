@@ -1,4 +1,4 @@
-import type { ExtractContext, RawRecord, StreamCursor } from '../etl/extractor/index.js';
+import { isJsonNumber, type ExtractContext, type RawRecord, type StreamCursor } from '../etl/extractor/index.js';
 
 /**
  * Incremental reading by `last_updated` for snapshot APIs (CoinGecko, CoinPaprika): records older
@@ -26,7 +26,8 @@ export class WatermarkFilter {
       if (at < this.since) return undefined;
       if (!this.maxSeen || at > Date.parse(this.maxSeen)) this.maxSeen = new Date(at).toISOString();
     }
-    const id = typeof item.id === 'string' || typeof item.id === 'number' ? String(item.id) : '';
+    const rawId = item.id;
+    const id = typeof rawId === 'string' || typeof rawId === 'number' || isJsonNumber(rawId) ? String(rawId) : '';
     return { naturalKey: `${id}@${updated}`, payload: item };
   }
 

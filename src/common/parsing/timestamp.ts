@@ -1,3 +1,5 @@
+import { isJsonNumber } from '../../etl/extractor/json-number.js';
+
 /**
  * Parses the timestamp formats seen in exports and feeds to a UTC Date: ISO-8601 with or without a
  * zone (no zone = UTC), `YYYY-MM-DD` (midnight UTC), `DD/MM/YYYY` (day first, as European exports
@@ -7,6 +9,8 @@
 export function parseTimestamp(raw: unknown): Date | null {
   if (raw instanceof Date) return Number.isNaN(raw.getTime()) ? null : raw;
   if (typeof raw === 'number') return fromEpoch(raw);
+  // An epoch number of a lossless JSON payload: milliseconds need no digits beyond a double's.
+  if (isJsonNumber(raw)) return fromEpoch(Number(raw.text));
   if (typeof raw !== 'string') return null;
   const s = raw.trim();
   if (s === '') return null;

@@ -1,3 +1,6 @@
+import { isJsonNumber } from '../../etl/extractor/json-number.js';
+import { checkExactNumbers, type ExactNumbers } from './exact-numbers.js';
+
 /** A scripted misbehaviour of one fixture route, applied to the next `times` requests (default 1). */
 export type Fault =
   | { type: 'status'; status: number; retryAfter?: number | 'http-date'; retryAfterSeconds?: number; times?: number }
@@ -21,6 +24,7 @@ export type RouteName = 'coinpaprika' | 'coingecko' | 'rss';
 export class FaultBook {
   private readonly queues = new Map<RouteName, Fault[]>();
   private readonly drifts = new Map<RouteName, Drift>();
+  private readonly exact = new Map<RouteName, ExactNumbers>();
 
   set(route: RouteName, faults: Fault[]): void {
     this.queues.set(route, faults.map((f) => ({ ...f, times: f.times ?? 1 })));
@@ -35,9 +39,20 @@ export class FaultBook {
     return this.drifts.get(route);
   }
 
+  /** Persistent exact-number fields of a market route, until cleared (see exact-numbers.ts). */
+  setExactNumbers(route: RouteName, exact: ExactNumbers | undefined): void {
+    if (exact) this.exact.set(route, checkExactNumbers(exact));
+    else this.exact.delete(route);
+  }
+
+  exactNumbers(route: RouteName): ExactNumbers | undefined {
+    return this.exact.get(route);
+  }
+
   clear(): void {
     this.queues.clear();
     this.drifts.clear();
+    this.exact.clear();
   }
 
   /** The fault for this request, if any (consumes one use of it). */
@@ -54,7 +69,9 @@ export class FaultBook {
 export function applyDrift(item: Record<string, unknown>, drift: Drift | undefined): Record<string, unknown> {
   if (!drift) return item;
   const out: Record<string, unknown> = { ...item };
-  for (const field of drift.stringify ?? []) if (typeof out[field] === 'number') out[field] = String(out[field]);
+  for (const field of drift.stringify ?? []) {
+    if (typeof out[field] === 'number' || isJsonNumber(out[field])) out[field] = String(out[field]);
+  }
   for (const [from, to] of Object.entries(drift.rename ?? {})) {
     if (from in out) {
       out[to] = out[from];

@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fixtureCoins, type FixtureCoin } from './coins.js';
+import { stringifyJson } from '../../etl/extractor/json-number.js';
+import { applyExactNumbers, type ExactNumbers } from './exact-numbers.js';
 import { applyDrift, FaultBook, type Drift, type Fault, type RouteName } from './faults.js';
 import { geckoMarket, paprikaTicker, rssFeed } from './payloads.js';
 
@@ -105,6 +107,7 @@ export class FixtureUpstream {
       return send(res, fault.status, 'application/json', JSON.stringify(body), headers);
     }
     const drift = this.faults.drift(route);
+    const exact = this.faults.exactNumbers(route);
     const at = this.snapshotAt.toISOString();
     if (route === 'rss') {
       const name = url.pathname.split('/').pop() ?? 'feed';
@@ -116,7 +119,7 @@ export class FixtureUpstream {
     let items: Array<Record<string, unknown>>;
     if (route === 'coinpaprika') {
       if (url.pathname.endsWith('/global')) return send(res, 200, 'application/json', JSON.stringify({ market_cap_usd: 1 }));
-      items = this.coins.map((c) => applyDrift(paprikaTicker(c, at), drift));
+      items = this.coins.map((c) => applyDrift(applyExactNumbers(paprikaTicker(c, at), c.symbol, exact), drift));
     } else {
       if (url.pathname.endsWith('/ping')) return send(res, 200, 'application/json', JSON.stringify({ gecko_says: '(V3) To the Moon!' }));
       if (url.searchParams.get('vs_currency') !== 'usd') return send(res, 400, 'application/json', JSON.stringify({ error: 'Missing parameter vs_currency' }));
@@ -124,16 +127,17 @@ export class FixtureUpstream {
       const page = Math.max(Number(url.searchParams.get('page') ?? 1), 1);
       let slice = this.coins.slice((page - 1) * perPage, page * perPage);
       if (fault?.type === 'repeat-page' && page > 1) slice = this.coins.slice((page - 2) * perPage, (page - 1) * perPage);
-      items = slice.map((c) => applyDrift(geckoMarket(c, at), drift));
+      items = slice.map((c) => applyDrift(applyExactNumbers(geckoMarket(c, at), c.symbol, exact), drift));
     }
-    let body = JSON.stringify(items);
+    // Exact numbers need the lossless writer; the plain one stays for the bulk (benchmarks).
+    let body = exact ? stringifyJson(items) : JSON.stringify(items);
     if (fault?.type === 'malformed') body = body.slice(0, Math.floor(body.length / 2));
     if (fault?.type === 'truncated') body = body.slice(0, body.length - 10);
     if (fault?.type === 'empty') body = '';
     send(res, 200, 'application/json', body);
   }
 
-  /** POST /__faults {route, faults?, drift?}; DELETE /__faults; GET /__requests; POST /__advance. */
+  /** POST /__faults {route, faults?, drift?, exactNumbers?}; DELETE /__faults; GET /__requests; POST /__advance. */
   private async control(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     if (url.pathname === '/__requests') return send(res, 200, 'application/json', JSON.stringify(this.requests.filter((r) => r.route !== 'control').map(({ route, path, at }) => ({ route, path, at }))));
     if (url.pathname === '/__faults' && req.method === 'DELETE') {
@@ -148,10 +152,13 @@ export class FixtureUpstream {
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
       try {
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { route: RouteName; faults?: Fault[]; drift?: Drift | null };
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+          route: RouteName; faults?: Fault[]; drift?: Drift | null; exactNumbers?: ExactNumbers | null;
+        };
         if (!['coinpaprika', 'coingecko', 'rss'].includes(body.route)) throw new Error('route must be coinpaprika, coingecko or rss');
         if (body.faults) this.faults.set(body.route, body.faults);
         if (body.drift !== undefined) this.faults.setDrift(body.route, body.drift ?? undefined);
+        if (body.exactNumbers !== undefined) this.faults.setExactNumbers(body.route, body.exactNumbers ?? undefined);
         return send(res, 200, 'application/json', JSON.stringify({ ok: true }));
       } catch (err) {
         return send(res, 400, 'application/json', JSON.stringify({ error: (err as Error).message }));

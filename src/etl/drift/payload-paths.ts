@@ -1,4 +1,5 @@
 import type { FieldSpec } from '../extractor/extractor.interface.js';
+import { isJsonNumber } from '../extractor/json-number.js';
 
 export type ObservedType = 'string' | 'number' | 'boolean' | 'object' | 'array' | 'null';
 
@@ -25,6 +26,8 @@ export function observePaths(payload: Record<string, unknown>, leafObjects: Read
 export function typeOf(v: unknown): ObservedType {
   if (v === null || v === undefined) return 'null';
   if (Array.isArray(v)) return 'array';
+  // A number of a lossless payload (its received text) is still a JSON number.
+  if (isJsonNumber(v)) return 'number';
   const t = typeof v;
   if (t === 'string' || t === 'number' || t === 'boolean') return t;
   return 'object';

@@ -145,7 +145,10 @@ export interface HttpRequestOptions {
  * message naming the source and the likely cause. Errors never contain API keys.
  */
 export interface SourceHttpClient {
-  /** GET and parse JSON. Malformed JSON is an UpstreamError (not retried). */
+  /**
+   * GET and parse JSON, losslessly: every number is a `JsonNumber` holding its decimal text as
+   * received (see json-number.ts). Malformed JSON is an UpstreamError (not retried).
+   */
   getJson<T = unknown>(url: string, options?: HttpRequestOptions): Promise<T>;
   /** GET the body as text (e.g. XML). */
   getText(url: string, options?: HttpRequestOptions): Promise<string>;

@@ -3,3 +3,4 @@ export * from './canonical.types.js';
 export * from './extractor.interface.js';
 export * from './source-plugin.decorator.js';
 export * from './source-config.js';
+export * from './json-number.js';

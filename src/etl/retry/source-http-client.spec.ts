@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { RetryBudgetExhaustedError, UpstreamError } from '../../common/errors/domain-errors.js';
 import type { MetricsService } from '../../metrics/metrics.service.js';
+import { JsonNumber, stringifyJson } from '../extractor/json-number.js';
 import { SourceRateLimiter } from './rate-limiter.js';
 import { RetryingHttpClient, type RetryPolicy } from './source-http-client.js';
 
@@ -64,6 +65,25 @@ describe(RetryingHttpClient.name, () => {
     expect(server.hits[0].headers['x-cg-demo-api-key']).toBe('k-123');
     expect(server.hits[0].url).toBe('/v1/things?page=2');
     expect(calls.requests).toEqual(['200']);
+  });
+
+  it('should parse numbers losslessly, keeping every digit of the body', async () => {
+    const text = '[{"id":"x","price":12345678901.123456789012345,"supply":1234567890123456789012345,"p":"1.5"}]';
+    server = await upstream([
+      (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(text);
+      },
+    ]);
+    const { sut } = client();
+
+    const body = await sut.getJson<Array<Record<string, unknown>>>(server.url);
+
+    expect(body[0]).toEqual({
+      id: 'x', price: new JsonNumber('12345678901.123456789012345'),
+      supply: new JsonNumber('1234567890123456789012345'), p: '1.5',
+    });
+    expect(stringifyJson(body)).toBe(text);
   });
 
   it('should retry 5xx with backoff and then succeed', async () => {
@@ -145,7 +165,7 @@ describe(RetryingHttpClient.name, () => {
     server = await upstream([(_q, res) => setTimeout(() => json(200, { late: true })(_q, res), 1000), json(200, { ok: 1 })]);
     const { sut, calls } = client({ timeoutMs: 200 });
 
-    await expect(sut.getJson(server.url)).resolves.toEqual({ ok: 1 });
+    await expect(sut.getJson(server.url)).resolves.toEqual({ ok: new JsonNumber('1') });
     expect(calls.retries).toEqual(['timeout']);
     expect(calls.requests[0]).toBe('timeout');
   });
@@ -154,7 +174,7 @@ describe(RetryingHttpClient.name, () => {
     server = await upstream([(req) => req.socket.destroy(), json(200, { ok: 1 })]);
     const { sut, calls } = client();
 
-    await expect(sut.getJson(server.url)).resolves.toEqual({ ok: 1 });
+    await expect(sut.getJson(server.url)).resolves.toEqual({ ok: new JsonNumber('1') });
     expect(calls.retries).toEqual(['network']);
   });
 

@@ -5,6 +5,7 @@ import { RetryBudgetExhaustedError, UpstreamError } from '../../common/errors/do
 import { maskUrl } from '../../common/logging/logger.options.js';
 import type { MetricsService } from '../../metrics/metrics.service.js';
 import type { HttpRequestOptions, SourceHttpClient } from '../extractor/extractor.interface.js';
+import { parseJson } from '../extractor/json-number.js';
 import type { SourceRateLimiter } from './rate-limiter.js';
 import { parseRetryAfter } from './retry-after.js';
 import { httpStatusError, malformedBodyError, transportError } from './upstream-failure.js';
@@ -48,7 +49,8 @@ export class RetryingHttpClient implements SourceHttpClient {
       const text = await readBody(response, this.source, safeUrl, attempt);
       if (text.trim() === '') throw malformedBodyError(this.source, safeUrl, attempt, 'empty body');
       try {
-        return JSON.parse(text) as T;
+        // Lossless: numbers arrive as JsonNumber (their decimal text), never rounded through a double.
+        return parseJson(text) as T;
       } catch (err) {
         throw malformedBodyError(this.source, safeUrl, attempt, `invalid JSON (${(err as Error).message})`, err);
       }

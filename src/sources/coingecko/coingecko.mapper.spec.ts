@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseJson } from '../../etl/extractor/index.js';
 import { mapCoinGeckoMarket } from './coingecko.mapper.js';
 
-const sample = JSON.parse(readFileSync(path.join(__dirname, '__fixtures__/coingecko_coins_markets.json'), 'utf8')) as Array<Record<string, unknown>>;
+// Parsed as the extractor parses the wire: numbers stay JsonNumbers.
+const fixture = readFileSync(path.join(__dirname, '__fixtures__/coingecko_coins_markets.json'), 'utf8');
+const sample = parseJson(fixture) as Array<Record<string, unknown>>;
 
 describe('mapCoinGeckoMarket', () => {
   it('should map the real BTC sample exactly', () => {
@@ -37,4 +40,21 @@ describe('mapCoinGeckoMarket', () => {
     const r = mapCoinGeckoMarket({ ...sample[0], current_price: '96518.5' });
     expect(r.ok && r.record.kind === 'market_quote' && r.record.priceUsd).toBe('96518.5');
   });
+
+  it('should keep every received digit of prices and supplies', () => {
+    const row = parseJson(`{"id":"exact","symbol":"xe","name":"Exact","market_cap_rank":7,
+      "last_updated":"2025-05-02T00:10:25.889Z",
+      "current_price":12345678901.123456789012345,"market_cap":152415787532388367504953515625,"total_volume":1E+25,
+      "price_change_percentage_24h":2.00000000000000000001,"circulating_supply":1234567890123456789012345,
+      "total_supply":1234567890123456789012345.5,"max_supply":21000000.000000000000000001}`) as Record<string, unknown>;
+
+    const r = mapCoinGeckoMarket(row);
+
+    expect(r.ok && r.record.kind === 'market_quote' && r.record).toMatchObject({
+      priceUsd: '12345678901.123456789012345', marketCapUsd: '152415787532388367504953515625', volume24hUsd: '1E+25',
+      change24hPct: '2.00000000000000000001', circulatingSupply: '1234567890123456789012345',
+      totalSupply: '1234567890123456789012345.5', maxSupply: '21000000.000000000000000001', rank: 7,
+    });
+  });
 });
+

@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseJson } from '../../etl/extractor/index.js';
 import { mapCoinPaprikaTicker } from './coinpaprika.mapper.js';
 
-const sample = JSON.parse(readFileSync(path.join(__dirname, '__fixtures__/coinpaprika_tickers.json'), 'utf8')) as Array<Record<string, unknown>>;
+// Parsed as the extractor parses the wire: numbers stay JsonNumbers.
+const fixture = readFileSync(path.join(__dirname, '__fixtures__/coinpaprika_tickers.json'), 'utf8');
+const sample = parseJson(fixture) as Array<Record<string, unknown>>;
 
 describe('mapCoinPaprikaTicker', () => {
   it('should map the real BTC sample, prices nested under quotes.USD', () => {
@@ -30,4 +33,22 @@ describe('mapCoinPaprikaTicker', () => {
     const r = mapCoinPaprikaTicker(row);
     expect(!r.ok && r.reason).toMatch(reason);
   });
+
+  it('should keep every received digit of prices and supplies, and read max_supply 0.0 as uncapped', () => {
+    const row = parseJson(`{"id":"x-exact","symbol":"xe","name":"Exact","rank":7,"last_updated":"2025-01-22T17:39:28Z",
+      "total_supply":1234567890123456789012345,"max_supply":0.0,"circulating_supply":9876543210987654321.000001,
+      "quotes":{"USD":{"price":12345678901.123456789012345,"market_cap":152415787532388367504953515625,
+      "volume_24h":0.000000000000000000012345678901234567890,"percent_change_24h":-1.10000000000000000001}}}`,
+    ) as Record<string, unknown>;
+
+    const r = mapCoinPaprikaTicker(row);
+
+    expect(r.ok && r.record.kind === 'market_quote' && r.record).toMatchObject({
+      priceUsd: '12345678901.123456789012345', marketCapUsd: '152415787532388367504953515625',
+      volume24hUsd: '0.000000000000000000012345678901234567890', change24hPct: '-1.10000000000000000001',
+      circulatingSupply: '9876543210987654321.000001', totalSupply: '1234567890123456789012345',
+      maxSupply: null, rank: 7,
+    });
+  });
 });
+

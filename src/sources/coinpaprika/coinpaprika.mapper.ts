@@ -29,6 +29,7 @@ export function mapCoinPaprikaTicker(p: Record<string, unknown>): MapResult {
     change24hPct: decimalOrNull(usd.percent_change_24h),
     circulatingSupply: decimalOrNull(p.circulating_supply),
     totalSupply: decimalOrNull(p.total_supply),
-    maxSupply: maxSupply === '0' ? null : maxSupply,
+    // Compared by value: the received text may be `0`, `0.0` or `0e0`.
+    maxSupply: maxSupply !== null && Number(maxSupply) === 0 ? null : maxSupply,
   });
 }
