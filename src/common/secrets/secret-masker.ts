@@ -109,7 +109,7 @@ export class SecretMasker {
     if (seen.has(value)) return '[Circular]';
     seen.add(value);
     if (Array.isArray(value)) return value.map((v) => this.walk(v, seen));
-    const source = value instanceof Error ? { name: value.name, message: value.message, stack: value.stack, ...value } : value;
+    const source = value instanceof Error ? { ...value, name: value.name, message: value.message, stack: value.stack } : value;
     return Object.fromEntries(Object.entries(source).map(([k, v]) => [this.mask(k), this.walk(v, seen)]));
   }
 
