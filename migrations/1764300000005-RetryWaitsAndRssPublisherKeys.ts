@@ -16,6 +16,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * code becomes later (today they equal src/sources/rss/rss-keys.ts, which a test checks).
  */
 export class RetryWaitsAndRssPublisherKeys1764300000005 implements MigrationInterface {
+  name = 'RetryWaitsAndRssPublisherKeys1764300000005';
+
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(
       `ALTER TABLE "etl_source_runs" ADD "backoff_wait_ms" integer NOT NULL DEFAULT '0', ADD "retry_after_wait_ms" integer NOT NULL DEFAULT '0'`,
