@@ -92,6 +92,7 @@ describe(SecretMasker.name, () => {
         RSS_FEED_URLS: 'https://feeds.example/rss',
         LOG_LEVEL: 'info-level-text',
         EMPTY_TOKEN: '  ',
+        SHORT_TOKEN: 'abc',
       });
 
       expect(sut.names).toEqual(['ADMIN_API_KEY', 'COINPAPRIKA_API_KEY', 'DATABASE_URL', 'OTHER_URL', 'WIDGET_SIGNATURE']);
@@ -99,6 +100,9 @@ describe(SecretMasker.name, () => {
         'pw [Redacted:DATABASE_URL] and [Redacted:OTHER_URL], [Redacted:WIDGET_SIGNATURE]',
       );
       expect(sut.mask('info-level-text https://feeds.example/rss')).toBe('info-level-text https://feeds.example/rss');
+      // Only a declared variable is worth a warning; a name that merely looks like one is skipped quietly.
+      expect(sut.tooShort).toEqual([]);
+      expect(SecretMasker.fromEnvironment({ WIDGET_SIGNATURE: 'abc', SHORT_TOKEN: 'abc' }).tooShort).toEqual(['WIDGET_SIGNATURE']);
     });
   });
 });

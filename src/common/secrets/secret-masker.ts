@@ -4,6 +4,8 @@ import { declaredSecretVariables, looksLikeSecretName } from './secret-variables
 export interface SecretEntry {
   name: string;
   value: string;
+  /** Declared with `@SecretEnv()`: reported when too short (a guessed name is skipped quietly). */
+  declared?: boolean;
 }
 
 /**
@@ -35,9 +37,9 @@ export class SecretMasker {
 
   constructor(secrets: readonly SecretEntry[]) {
     const tooShort = new Set<string>();
-    for (const { name, value } of secrets) {
+    for (const { name, value, declared = true } of secrets) {
       if (value.length < MIN_SECRET_LENGTH) {
-        if (value.length > 0) tooShort.add(name);
+        if (value.length > 0 && declared) tooShort.add(name);
         continue;
       }
       for (const form of textForms(value)) this.add(form, { name, base64: false });
@@ -63,9 +65,10 @@ export class SecretMasker {
     for (const [name, raw] of Object.entries(env)) {
       const value = raw?.trim();
       if (!value) continue;
-      if (declared.has(name) || looksLikeSecretName(name)) secrets.push({ name, value });
+      const isDeclared = declared.has(name);
+      if (isDeclared || looksLikeSecretName(name)) secrets.push({ name, value, declared: isDeclared });
       const password = urlPassword(value);
-      if (password) secrets.push({ name, value: password });
+      if (password) secrets.push({ name, value: password, declared: isDeclared });
     }
     return new SecretMasker(secrets);
   }
