@@ -20,7 +20,8 @@ export class RetryWaitsAndRssPublisherKeys1764300000005 implements MigrationInte
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(
-      `ALTER TABLE "etl_source_runs" ADD "backoff_wait_ms" integer NOT NULL DEFAULT '0', ADD "retry_after_wait_ms" integer NOT NULL DEFAULT '0'`,
+      `ALTER TABLE "etl_source_runs" ADD "backoff_wait_ms" integer NOT NULL DEFAULT '0',
+                                     ADD "retry_after_wait_ms" integer NOT NULL DEFAULT '0'`,
     );
     await rekeyRss(queryRunner, (row) => publisherKey(row));
   }
@@ -28,7 +29,8 @@ export class RetryWaitsAndRssPublisherKeys1764300000005 implements MigrationInte
   async down(queryRunner: QueryRunner): Promise<void> {
     // The old keys can collide (that was the bug): keep the most recently updated row of each.
     const rows = (await queryRunner.query(
-      `SELECT id::text AS id, guid, link, feed_url FROM news_items WHERE source = 'rss' ORDER BY updated_at DESC, id DESC`,
+      `SELECT id::text AS id, guid, link, feed_url FROM news_items
+        WHERE source = 'rss' ORDER BY updated_at DESC, id DESC`,
     )) as NewsKeyRow[];
     const seen = new Set<string>();
     const losers = rows.filter((row) => {
@@ -37,9 +39,13 @@ export class RetryWaitsAndRssPublisherKeys1764300000005 implements MigrationInte
       seen.add(key);
       return false;
     });
-    if (losers.length > 0) await queryRunner.query(`DELETE FROM news_items WHERE id = ANY($1::bigint[])`, [losers.map((r) => r.id)]);
+    if (losers.length > 0) {
+      await queryRunner.query(`DELETE FROM news_items WHERE id = ANY($1::bigint[])`, [losers.map((r) => r.id)]);
+    }
     await rekeyRss(queryRunner, oldKey);
-    await queryRunner.query(`ALTER TABLE "etl_source_runs" DROP COLUMN "retry_after_wait_ms", DROP COLUMN "backoff_wait_ms"`);
+    await queryRunner.query(
+      `ALTER TABLE "etl_source_runs" DROP COLUMN "retry_after_wait_ms", DROP COLUMN "backoff_wait_ms"`,
+    );
   }
 }
 
@@ -52,21 +58,27 @@ interface NewsKeyRow {
 
 /** Two passes (unique placeholders first), so no row ever takes a key another row still holds. */
 async function rekeyRss(queryRunner: QueryRunner, keyOf: (row: NewsKeyRow) => string): Promise<void> {
-  const rows = (await queryRunner.query(`SELECT id::text AS id, guid, link, feed_url FROM news_items WHERE source = 'rss' ORDER BY id`)) as NewsKeyRow[];
+  const rows = (await queryRunner.query(
+    `SELECT id::text AS id, guid, link, feed_url FROM news_items WHERE source = 'rss' ORDER BY id`,
+  )) as NewsKeyRow[];
   if (rows.length === 0) return;
   await queryRunner.query(`UPDATE news_items SET dedupe_key = 'rekey:' || id::text WHERE source = 'rss'`);
   const chunk = 5000;
   for (let i = 0; i < rows.length; i += chunk) {
     const part = rows.slice(i, i + chunk);
     await queryRunner.query(
-      `UPDATE news_items n SET dedupe_key = t.key FROM unnest($1::bigint[], $2::text[]) AS t(id, key) WHERE n.id = t.id`,
+      `UPDATE news_items n SET dedupe_key = t.key
+         FROM unnest($1::bigint[], $2::text[]) AS t(id, key) WHERE n.id = t.id`,
       [part.map((r) => r.id), part.map(keyOf)],
     );
   }
 }
 
-const TRACKING = new Set(['fbclid', 'gclid', 'dclid', 'gbraid', 'wbraid', 'msclkid', 'yclid', 'twclid', 'igshid', 'mc_cid', 'mc_eid',
-  'ref', 'ref_src', 'ref_url', '_ga', '_gl', '_hsenc', '_hsmi', 'mkt_tok', 'vero_id', 'oly_anon_id', 'oly_enc_id']);
+const TRACKING = new Set([
+  'fbclid', 'gclid', 'dclid', 'gbraid', 'wbraid', 'msclkid', 'yclid', 'twclid', 'igshid', 'mc_cid', 'mc_eid',
+  'ref', 'ref_src', 'ref_url', '_ga', '_gl', '_hsenc', '_hsmi', 'mkt_tok', 'vero_id', 'oly_anon_id', 'oly_enc_id',
+]);
+const isTracking = (name: string) => name.toLowerCase().startsWith('utm_') || TRACKING.has(name.toLowerCase());
 
 function publisherKey(row: NewsKeyRow): string {
   const link = row.link.trim();
@@ -83,7 +95,7 @@ function canonicalLink(link: string): string {
     return link.split('#')[0];
   }
   u.hash = '';
-  const kept = [...u.searchParams].filter(([name]) => !name.toLowerCase().startsWith('utm_') && !TRACKING.has(name.toLowerCase()));
+  const kept = [...u.searchParams].filter(([name]) => !isTracking(name));
   kept.sort(([a, av], [b, bv]) => (a === b ? (av < bv ? -1 : av > bv ? 1 : 0) : a < b ? -1 : 1));
   u.search = kept.length > 0 ? new URLSearchParams(kept).toString() : '';
   return u.toString();

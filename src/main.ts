@@ -27,6 +27,7 @@ async function bootstrap(): Promise<void> {
 bootstrap().catch((err: unknown) => {
   // The logger may not exist yet (e.g. invalid configuration): print plainly and fail.
   // A failed connection's message can quote the database URL: mask the configured secrets here too.
-  console.error(SecretMasker.fromEnvironment(process.env).mask(err instanceof Error ? `${err.name}: ${err.message}` : String(err)));
+  const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  console.error(SecretMasker.fromEnvironment(process.env).mask(message));
   process.exit(1);
 });

@@ -30,25 +30,39 @@ describe('secret masking at the storage sinks', () => {
     const skipped = await ledger.createSourceRun(runId, 'coingecko', 'test', 'failed', null, `could not start: ${KEY}`);
     const id = await ledger.createSourceRun(runId, 'coingecko', 'test', 'running', null);
     await ledger.finishSourceRun(id, {
-      status: 'failed', cursorAfter: null, errorClass: 'UpstreamError', errorMessage: `HTTP 401 (upstream says: ${encodeURIComponent(KEY)})`,
-      schemaFingerprint: null, retries: 0, waits: { rateLimitWaitMs: 1, backoffWaitMs: 2, retryAfterWaitMs: 3 },
+      status: 'failed',
+      cursorAfter: null,
+      errorClass: 'UpstreamError',
+      errorMessage: `HTTP 401 (upstream says: ${encodeURIComponent(KEY)})`,
+      schemaFingerprint: null,
+      retries: 0,
+      waits: { rateLimitWaitMs: 1, backoffWaitMs: 2, retryAfterWaitMs: 3 },
     });
 
     const rows = (await ds.query(
       `SELECT id::text, error_message, rate_limit_wait_ms, backoff_wait_ms, retry_after_wait_ms FROM etl_source_runs ORDER BY id`,
     )) as Array<Record<string, unknown>>;
     expect(rows).toEqual([
-      { id: skipped, error_message: 'could not start: [Redacted:COINGECKO_API_KEY]', rate_limit_wait_ms: 0, backoff_wait_ms: 0, retry_after_wait_ms: 0 },
-      { id, error_message: 'HTTP 401 (upstream says: [Redacted:COINGECKO_API_KEY])', rate_limit_wait_ms: 1, backoff_wait_ms: 2, retry_after_wait_ms: 3 },
+      {
+        id: skipped, error_message: 'could not start: [Redacted:COINGECKO_API_KEY]',
+        rate_limit_wait_ms: 0, backoff_wait_ms: 0, retry_after_wait_ms: 0,
+      },
+      {
+        id, error_message: 'HTTP 401 (upstream says: [Redacted:COINGECKO_API_KEY])',
+        rate_limit_wait_ms: 1, backoff_wait_ms: 2, retry_after_wait_ms: 3,
+      },
     ]);
   });
 
   it('should store quarantine reasons with configured secrets masked', async () => {
     const quarantine = new QuarantineRepository(masker);
 
-    await ds.transaction((manager) => quarantine.quarantine(manager, '1', [
-      { source: 'coingecko', stream: 'markets', naturalKey: 'k1', payload: { id: 'x' }, payloadHash: 'h1', reason: `database said: key ${KEY} rejected` },
-    ]));
+    const row = {
+      source: 'coingecko', stream: 'markets', naturalKey: 'k1', payload: { id: 'x' }, payloadHash: 'h1',
+      reason: `database said: key ${KEY} rejected`,
+    };
+
+    await ds.transaction((manager) => quarantine.quarantine(manager, '1', [row]));
 
     expect(await ds.query(`SELECT natural_key, reason FROM quarantined_records`)).toEqual([
       { natural_key: 'k1', reason: 'database said: key [Redacted:COINGECKO_API_KEY] rejected' },

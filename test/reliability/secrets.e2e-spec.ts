@@ -89,10 +89,14 @@ describe('secrets never leave through errors', () => {
         return { status: 401, type: 'text/plain', body: `invalid API key: ${sent} (admin ${others.admin}, db ${others.db})` };
       case 'json':
         return { status: 400, type: 'application/json', body: JSON.stringify({ error: 'rejected', key: sent, ...others }) };
-      case 'urlencoded':
-        return { status: 500, type: 'application/x-www-form-urlencoded', body: new URLSearchParams({ error: 'boom', api_key: sent, ...others }).toString() };
-      case 'basic':
-        return { status: 401, type: 'text/plain', body: `bad credentials Basic ${Buffer.from(`user:${sent}`).toString('base64')}; ${encodeURIComponent(others.db)}` };
+      case 'urlencoded': {
+        const body = new URLSearchParams({ error: 'boom', api_key: sent, ...others }).toString();
+        return { status: 500, type: 'application/x-www-form-urlencoded', body };
+      }
+      case 'basic': {
+        const basic = Buffer.from(`user:${sent}`).toString('base64');
+        return { status: 401, type: 'text/plain', body: `bad credentials Basic ${basic}; ${encodeURIComponent(others.db)}` };
+      }
     }
   }
 
@@ -125,7 +129,8 @@ describe('secrets never leave through errors', () => {
   /** Every form a text can carry a secret in. */
   function forms(value: string): string[] {
     const b64 = (s: string) => Buffer.from(s).toString('base64');
-    return [value, encodeURIComponent(value), new URLSearchParams({ v: value }).toString().slice(2), JSON.stringify(value).slice(1, -1), b64(`user:${value}`)];
+    const formEncoded = new URLSearchParams({ v: value }).toString().slice(2);
+    return [value, encodeURIComponent(value), formEncoded, JSON.stringify(value).slice(1, -1), b64(`user:${value}`)];
   }
 
   async function runAndRead(m: Mode): Promise<string> {
@@ -162,7 +167,8 @@ describe('secrets never leave through errors', () => {
     const list = await (await fetch(`${service.url}/runs?limit=50`)).text();
     const apiErrors = await Promise.all([
       fetch(`${service.url}/runs/${encodeURIComponent(KEYS.ADMIN_API_KEY)}`).then((r) => r.text()),
-      fetch(`${service.url}/data?symbol=${encodeURIComponent(KEYS.COINGECKO_API_KEY)}&limit=${encodeURIComponent(KEYS.COINPAPRIKA_API_KEY)}`).then((r) => r.text()),
+      fetch(`${service.url}/data?${new URLSearchParams({ symbol: KEYS.COINGECKO_API_KEY, limit: KEYS.COINPAPRIKA_API_KEY }).toString()}`)
+        .then((r) => r.text()),
     ]);
     const rows = await everyRow();
     await service.stop();
@@ -177,7 +183,8 @@ describe('secrets never leave through errors', () => {
     const places = { runs: runs.join('\n'), list, apiErrors: apiErrors.join('\n'), rows, logs };
     const secrets = { ...KEYS, DATABASE_PASSWORD: dbPassword };
     const leaks = Object.entries(secrets).flatMap(([name, value]) =>
-      forms(value).flatMap((form) => Object.entries(places).filter(([, text]) => text.includes(form)).map(([where]) => `${name} in ${where}`)),
+      forms(value).flatMap((form) =>
+        Object.entries(places).filter(([, text]) => text.includes(form)).map(([where]) => `${name} in ${where}`)),
     );
     expect(leaks).toEqual([]);
   });

@@ -19,7 +19,8 @@ function host() {
       sent.body = body;
     },
   };
-  const argumentsHost = { switchToHttp: () => ({ getResponse: () => reply, getRequest: () => ({ id: 'req-1' }) }) } as unknown as ArgumentsHost;
+  const http = { getResponse: () => reply, getRequest: () => ({ id: 'req-1' }) };
+  const argumentsHost = { switchToHttp: () => http } as unknown as ArgumentsHost;
   return { argumentsHost, sent };
 }
 
@@ -29,7 +30,13 @@ describe(AllExceptionsFilter.name, () => {
   it('should mask configured secrets in an HttpException body, however deep', () => {
     const { argumentsHost, sent } = host();
 
-    sut.catch(new BadRequestException({ statusCode: 400, message: [`symbol "${KEY}" is unknown`], errors: [{ field: 'symbol', message: `got ${encodeURIComponent(KEY)}` }] }), argumentsHost);
+    const exception = new BadRequestException({
+      statusCode: 400,
+      message: [`symbol "${KEY}" is unknown`],
+      errors: [{ field: 'symbol', message: `got ${encodeURIComponent(KEY)}` }],
+    });
+
+    sut.catch(exception, argumentsHost);
 
     expect(sent).toEqual({
       status: 400,
@@ -47,6 +54,11 @@ describe(AllExceptionsFilter.name, () => {
 
     sut.catch(Object.assign(new Error(`Unexpected token in JSON at "${KEY}"`), { statusCode: 400 }), argumentsHost);
 
-    expect(sent.body).toEqual({ statusCode: 400, error: 'Bad Request', message: 'Unexpected token in JSON at "[Redacted:ADMIN_API_KEY]"', request_id: 'req-1' });
+    expect(sent.body).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'Unexpected token in JSON at "[Redacted:ADMIN_API_KEY]"',
+      request_id: 'req-1',
+    });
   });
 });

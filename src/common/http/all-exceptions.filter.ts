@@ -32,7 +32,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     if (isBodyParserError(exception)) {
       const message = this.masker.mask(exception.message);
-      reply.status(exception.statusCode).send({ statusCode: exception.statusCode, error: 'Bad Request', message, request_id: requestId });
+      const status = exception.statusCode;
+      reply.status(status).send({ statusCode: status, error: 'Bad Request', message, request_id: requestId });
       return;
     }
     this.logger.error({ err: exception, requestId }, 'unhandled error');

@@ -60,7 +60,10 @@ export class SecretMasker {
    * The secrets of an environment: every variable declared with `@SecretEnv()`, every variable whose
    * name says it is a credential, and the password of every URL-valued variable.
    */
-  static fromEnvironment(env: Readonly<Record<string, string | undefined>>, declared = declaredSecretVariables()): SecretMasker {
+  static fromEnvironment(
+    env: Readonly<Record<string, string | undefined>>,
+    declared: ReadonlySet<string> = declaredSecretVariables(),
+  ): SecretMasker {
     const secrets: SecretEntry[] = [];
     for (const [name, raw] of Object.entries(env)) {
       const value = raw?.trim();
@@ -112,7 +115,9 @@ export class SecretMasker {
     if (seen.has(value)) return '[Circular]';
     seen.add(value);
     if (Array.isArray(value)) return value.map((v) => this.walk(v, seen));
-    const source = value instanceof Error ? { ...value, name: value.name, message: value.message, stack: value.stack } : value;
+    const source = value instanceof Error
+      ? { ...value, name: value.name, message: value.message, stack: value.stack }
+      : value;
     return Object.fromEntries(Object.entries(source).map(([k, v]) => [this.mask(k), this.walk(v, seen)]));
   }
 

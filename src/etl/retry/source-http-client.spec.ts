@@ -45,7 +45,11 @@ const policy: RetryPolicy = { timeoutMs: 300, maxRetries: 3, baseDelayMs: 5, max
 function client(overrides: Partial<RetryPolicy> = {}, rpm = 6000) {
   const { metrics, calls } = fakeMetrics();
   const sut = new RetryingHttpClient({
-    source: 'coingecko', limiter: new SourceRateLimiter('coingecko', rpm, 100), policy: { ...policy, ...overrides }, metrics, logger: quietLogger,
+    source: 'coingecko',
+    limiter: new SourceRateLimiter('coingecko', rpm, 100),
+    policy: { ...policy, ...overrides },
+    metrics,
+    logger: quietLogger,
   });
   return { sut, calls };
 }
@@ -175,7 +179,8 @@ describe(RetryingHttpClient.name, () => {
   it('should wait for the rate limit between requests', async () => {
     server = await upstream([json(200, {})]);
     const { metrics, calls } = fakeMetrics();
-    const sut = new RetryingHttpClient({ source: 'rss', limiter: new SourceRateLimiter('rss', 600, 1), policy, metrics, logger: quietLogger });
+    const limiter = new SourceRateLimiter('rss', 600, 1);
+    const sut = new RetryingHttpClient({ source: 'rss', limiter, policy, metrics, logger: quietLogger });
     const started = Date.now();
 
     for (let i = 0; i < 4; i++) await sut.getJson(server.url);
@@ -191,7 +196,9 @@ describe(RetryingHttpClient.name, () => {
     const controller = new AbortController();
     // Long backoff waits: without an abortable wait the call would hang for seconds.
     const sut = new RetryingHttpClient({
-      source: 'x', limiter: new SourceRateLimiter('x', 6000, 100), policy: { ...policy, baseDelayMs: 5000, maxWaitMs: 5000, maxRetries: 5 },
+      source: 'x',
+      limiter: new SourceRateLimiter('x', 6000, 100),
+      policy: { ...policy, baseDelayMs: 5000, maxWaitMs: 5000, maxRetries: 5 },
       metrics, logger: quietLogger, signal: controller.signal,
     });
     const started = Date.now();
@@ -205,7 +212,12 @@ describe(RetryingHttpClient.name, () => {
     function pinned(overrides: Partial<RetryPolicy> = {}, limiter = new SourceRateLimiter('coingecko', 6000, 100)) {
       const { metrics, calls } = fakeMetrics();
       const sut = new RetryingHttpClient({
-        source: 'coingecko', limiter, policy: { ...policy, baseDelayMs: 50, ...overrides }, metrics, logger: quietLogger, random: () => 1,
+        source: 'coingecko',
+        limiter,
+        policy: { ...policy, baseDelayMs: 50, ...overrides },
+        metrics,
+        logger: quietLogger,
+        random: () => 1,
       });
       return { sut, calls };
     }
@@ -224,7 +236,10 @@ describe(RetryingHttpClient.name, () => {
       expect(sut.usage.backoffWaitMs).toBeLessThanOrEqual(elapsed);
       expect(sut.usage.retryAfterWaitMs).toBe(0);
       const total = Math.round(sut.usage.backoffWaitMs + sut.usage.rateLimitWaitMs);
-      expect(error.message).toContain(`gave up after 4 attempt(s) and ${total} ms of waiting (backoff ${Math.round(sut.usage.backoffWaitMs)} ms, Retry-After 0 ms, rate limit`);
+      const backoff = Math.round(sut.usage.backoffWaitMs);
+      expect(error.message).toContain(
+        `gave up after 4 attempt(s) and ${total} ms of waiting (backoff ${backoff} ms, Retry-After 0 ms, rate limit`,
+      );
       expect(error.message).not.toContain(' 0 ms of waiting');
       // Backoff is not a rate limit: the rate-limit metric does not count it.
       expect(calls.waited).toBeLessThan(0.05);
@@ -268,7 +283,11 @@ describe(RetryingHttpClient.name, () => {
       expect(error.classification).toBe('rate_limited');
       expect(server.hits).toHaveLength(2);
       const left = Math.round(3000 - sut.usage.retryAfterWaitMs);
-      expect(error.message).toMatch(new RegExp(`gave up after 2 attempt\\(s\\) and \\d+ ms of waiting \\(backoff 0 ms, Retry-After 20\\d\\d ms, rate limit \\d+ ms\\); Retry-After asked for 2000 ms, over the ${left} ms left`));
+      const waits = String.raw`\(backoff 0 ms, Retry-After 20\d\d ms, rate limit \d+ ms\)`;
+      expect(error.message).toMatch(
+        new RegExp(String.raw`gave up after 2 attempt\(s\) and \d+ ms of waiting ${waits}; ` +
+          `Retry-After asked for 2000 ms, over the ${left} ms left`),
+      );
     });
 
     it('should mask configured secrets in the upstream body before cutting it to an excerpt', async () => {
@@ -276,7 +295,11 @@ describe(RetryingHttpClient.name, () => {
       server = await upstream([json(401, { error: `${'x'.repeat(170)} invalid key ${key}` })]);
       const { metrics } = fakeMetrics();
       const sut = new RetryingHttpClient({
-        source: 'coingecko', limiter: new SourceRateLimiter('coingecko', 6000, 100), policy, metrics, logger: quietLogger,
+        source: 'coingecko',
+        limiter: new SourceRateLimiter('coingecko', 6000, 100),
+        policy,
+        metrics,
+        logger: quietLogger,
         masker: new SecretMasker([{ name: 'COINGECKO_API_KEY', value: key }]),
       });
 

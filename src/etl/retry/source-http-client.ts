@@ -124,15 +124,19 @@ export class RetryingHttpClient implements SourceHttpClient {
       // The Retry-After budget counts only the waits upstreams asked for, not our own rate limit.
       const budgetLeft = this.policy.maxWaitMs - this.usage.retryAfterWaitMs;
       if (attempt > this.policy.maxRetries || retryAfterMs > budgetLeft) {
-        const why = retryAfterMs > budgetLeft ? `Retry-After asked for ${retryAfterMs} ms, over the ${Math.round(budgetLeft)} ms left of the wait budget` : undefined;
+        const why = retryAfterMs > budgetLeft
+          ? `Retry-After asked for ${retryAfterMs} ms, over the ${Math.round(budgetLeft)} ms left of the wait budget`
+          : undefined;
         throw this.gaveUp(error, attempt, waited, why);
       }
       this.usage.retries += 1;
-      const reason = error.details.status ? String(error.details.status) : /timed out/.test(error.message) ? 'timeout' : 'network';
+      const reason = retryReason(error);
       this.metrics.retry(this.source, reason);
-      this.logger.warn?.({ source: this.source, url: safeUrl, attempt, reason, retryAfterMs, error: error.message }, 'retrying upstream request');
+      const entry = { source: this.source, url: safeUrl, attempt, reason, retryAfterMs, error: error.message };
+      this.logger.warn?.(entry, 'retrying upstream request');
       // Retry-After is the minimum wait; the backoff only adds what goes beyond it.
-      const backoffMs = backoffDelay({ attempt, baseMs: this.policy.baseDelayMs, capMs: this.policy.maxWaitMs, random: this.random });
+      const { baseDelayMs: baseMs, maxWaitMs: capMs } = this.policy;
+      const backoffMs = backoffDelay({ attempt, baseMs, capMs, random: this.random });
       if (retryAfterMs > 0) await this.wait('retryAfterWaitMs', retryAfterMs, waited, signal);
       if (backoffMs > retryAfterMs) await this.wait('backoffWaitMs', backoffMs - retryAfterMs, waited, signal);
     }
@@ -208,6 +212,11 @@ export class RetryingHttpClient implements SourceHttpClient {
     // The metric keeps its meaning: time spent because of rate limits, ours or the upstream's.
     if (kind !== 'backoffWaitMs') this.metrics.rateLimitWaited(this.source, ms / 1000);
   }
+}
+
+function retryReason(error: UpstreamError): string {
+  if (error.details.status) return String(error.details.status);
+  return /timed out/.test(error.message) ? 'timeout' : 'network';
 }
 
 type Consume<T> = (response: Response, safeUrl: string, attempt: number) => Promise<T>;

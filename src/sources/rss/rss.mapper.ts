@@ -6,7 +6,10 @@ import { dedupeKeyOf } from './rss-keys.js';
 
 export { canonicalLink, dedupeKeyOf } from './rss-keys.js';
 
-/** RSS item -> news: publisher + guid, or the canonical link, as dedupe key (rss-keys.ts), pubDate to UTC, HTML stripped. */
+/**
+ * RSS item -> news: publisher + guid, or the canonical link, as dedupe key (rss-keys.ts), pubDate
+ * to UTC, HTML stripped.
+ */
 export function mapRssItem(p: Record<string, unknown>): MapResult {
   const title = typeof p.title === 'string' ? p.title.trim() : '';
   const link = typeof p.link === 'string' ? p.link.trim() : '';
