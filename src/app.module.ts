@@ -4,6 +4,7 @@ import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import { FixedWindowThrottlerStorage } from './common/throttling/fixed-window-throttler.storage.js';
 import { buildLoggerParams } from './common/logging/logger.options.js';
+import { SecretMasker } from './common/secrets/secret-masker.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule, type Environment } from './config/config.module.js';
 import { AssetsModule } from './assets/assets.module.js';
@@ -28,7 +29,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(env),
-        LoggerModule.forRootAsync({ inject: [AppConfig], useFactory: buildLoggerParams }),
+        LoggerModule.forRootAsync({ inject: [AppConfig, SecretMasker], useFactory: buildLoggerParams }),
         ThrottlerModule.forRootAsync({
           inject: [AppConfig],
           useFactory: (config: AppConfig) => ({

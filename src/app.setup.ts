@@ -9,6 +9,7 @@ import { EnvelopeInterceptor } from './common/http/envelope.interceptor.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './common/http/request-id.js';
 import { createValidationPipe } from './common/http/validation.js';
 import { maskUrl, QUIET_ROUTES } from './common/logging/logger.options.js';
+import { SecretMasker } from './common/secrets/secret-masker.js';
 import { AppConfig } from './config/app-config.js';
 import { MetricsService } from './metrics/metrics.service.js';
 
@@ -36,7 +37,7 @@ export function setupApp(app: NestFastifyApplication): INestApplication {
   const config = app.get(AppConfig);
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new AllExceptionsFilter());
+  app.useGlobalFilters(new AllExceptionsFilter(app.get(SecretMasker)));
   app.useGlobalInterceptors(new EnvelopeInterceptor());
   app.enableCors({ origin: config.api.corsOrigins === '*' ? true : [...config.api.corsOrigins] });
   // Security headers: the helmet middleware is built once (the Fastify plugin rebuilds it on every

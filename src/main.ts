@@ -4,6 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { existsSync } from 'node:fs';
 import { AppModule } from './app.module.js';
 import { createHttpAdapter, setupApp } from './app.setup.js';
+import { SecretMasker } from './common/secrets/secret-masker.js';
 import { AppConfig } from './config/app-config.js';
 
 async function bootstrap(): Promise<void> {
@@ -25,6 +26,8 @@ async function bootstrap(): Promise<void> {
 
 bootstrap().catch((err: unknown) => {
   // The logger may not exist yet (e.g. invalid configuration): print plainly and fail.
-  console.error(err instanceof Error ? `${err.name}: ${err.message}` : err);
+  // A failed connection's message can quote the database URL: mask the configured secrets here too.
+  const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  console.error(SecretMasker.fromEnvironment(process.env).mask(message));
   process.exit(1);
 });

@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import { existsSync } from 'node:fs';
 import type { DataSource } from 'typeorm';
 import { AppModule } from '../app.module.js';
+import { SecretMasker } from '../common/secrets/secret-masker.js';
 import { EtlRunner } from '../etl/etl-runner.service.js';
 import { SourceRegistry } from '../etl/extractor/source-registry.service.js';
 import { parseCliArgs, USAGE, type CliCommand } from './cli-args.js';
@@ -97,7 +98,9 @@ function sourcesCommand(registry: SourceRegistry, json: boolean): number {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    process.stderr.write(`${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}\n`);
+    // A failed connection's message can quote the database URL: mask the configured secrets.
+    const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    process.stderr.write(`${SecretMasker.fromEnvironment(process.env).mask(message)}\n`);
     process.exit(1);
   },
 );

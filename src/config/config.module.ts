@@ -1,4 +1,5 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { SecretMasker } from '../common/secrets/secret-masker.js';
 import { AppConfig, buildAppConfig } from './app-config.js';
 
 /**
@@ -8,7 +9,7 @@ import { AppConfig, buildAppConfig } from './app-config.js';
 export const ENVIRONMENT = Symbol('ENVIRONMENT');
 export type Environment = Readonly<Record<string, string | undefined>>;
 
-/** Provides the validated AppConfig and the raw environment everywhere. Tests pass their own env. */
+/** Provides the validated AppConfig, the raw environment and the SecretMasker everywhere. Tests pass their own env. */
 @Global()
 @Module({})
 export class ConfigModule {
@@ -19,8 +20,10 @@ export class ConfigModule {
       providers: [
         { provide: ENVIRONMENT, useValue: snapshot },
         { provide: AppConfig, useValue: buildAppConfig(snapshot) },
+        // Built at DI time: every schema (core and plugins) has declared its @SecretEnv() variables by then.
+        { provide: SecretMasker, useFactory: () => SecretMasker.fromEnvironment(snapshot) },
       ],
-      exports: [AppConfig, ENVIRONMENT],
+      exports: [AppConfig, ENVIRONMENT, SecretMasker],
     };
   }
 }

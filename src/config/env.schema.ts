@@ -1,4 +1,5 @@
 import { Transform } from 'class-transformer';
+import { SecretEnv } from '../common/secrets/secret-variables.js';
 import { IsBoolean, IsIn, IsNumber, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 
 const toBoolean = ({ value }: { value: unknown }): unknown => {
@@ -26,7 +27,7 @@ export class EnvSchema {
   @Transform(toInt) @IsInt() @Min(0) @Max(65535)
   PORT = 8000;
 
-  @Transform(emptyToUndefined) @IsOptional() @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' })
+  @SecretEnv() @Transform(emptyToUndefined) @IsOptional() @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' })
   DATABASE_URL?: string;
 
   @IsString() @MinLength(1)
@@ -38,7 +39,7 @@ export class EnvSchema {
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 
-  @Transform(emptyToUndefined) @IsOptional() @IsString() @MinLength(16, { message: 'ADMIN_API_KEY must be at least 16 characters' })
+  @SecretEnv() @Transform(emptyToUndefined) @IsOptional() @IsString() @MinLength(16, { message: 'ADMIN_API_KEY must be at least 16 characters' })
   ADMIN_API_KEY?: string;
 
   @IsIn(APP_ROLES)

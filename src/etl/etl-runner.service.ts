@@ -6,6 +6,7 @@ import { Subject } from 'rxjs';
 import type { DataSource } from 'typeorm';
 import { DomainError } from '../common/errors/domain-errors.js';
 import { maskUrl } from '../common/logging/logger.options.js';
+import { SecretMasker } from '../common/secrets/secret-masker.js';
 import { AppConfig } from '../config/app-config.js';
 import { NewsLinker } from '../catalog/news-linker.service.js';
 import { ResolvedAssetCache } from '../catalog/resolved-asset-cache.js';
@@ -21,6 +22,7 @@ import { FailureInjector, parseFailureInjection } from './failure-injection.js';
 import { RunLedgerRepository, type BatchCounts, type RunStatus, type RunTrigger } from './ledger/run-ledger.repository.js';
 import { readAhead } from './read-ahead.js';
 import { RetryService } from './retry/retry.service.js';
+import type { Waits } from './retry/waits.js';
 import { SourceLock } from './source-lock.js';
 
 export interface RunRequest {
@@ -42,6 +44,7 @@ export interface RunSummary {
   sources: Record<string, { status: RunStatus; totals: BatchCounts; error: string | null }>;
 }
 
+const NO_WAITS: Waits = { rateLimitWaitMs: 0, backoffWaitMs: 0, retryAfterWaitMs: 0 };
 const ZERO: BatchCounts = { extracted: 0, inserted: 0, updated: 0, unchanged: 0, quarantined: 0 };
 
 /**
@@ -72,6 +75,7 @@ export class EtlRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     private readonly metrics: MetricsService,
     private readonly newsLinker: NewsLinker,
     private readonly anomalies: AnomalyService,
+    private readonly masker: SecretMasker,
   ) {
     this.injector = new FailureInjector(parseFailureInjection(config.etl.failureInjection));
   }
@@ -206,13 +210,13 @@ export class EtlRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       error = err;
       status = err instanceof DomainError && err.classification === 'rate_limited' ? 'rate_limited' : 'failed';
     }
-    const message = error ? describeError(error, this.shutdown.signal.aborted) : null;
+    const message = error ? describeError(error, this.shutdown.signal.aborted, this.masker) : null;
     if (error) this.logger.error({ runId, source, status, error: message, errorClass: errorClass(error) }, 'source run ended with an error');
     try {
       if (sourceRunId) {
         await this.ledger.finishSourceRun(sourceRunId, {
           status, cursorAfter: Object.fromEntries(cursors), errorClass: error ? errorClass(error) : null, errorMessage: message,
-          schemaFingerprint: fingerprint, retries: http.usage.retries, rateLimitWaitMs: http.usage.waitMs,
+          schemaFingerprint: fingerprint, retries: http.usage.retries, waits: http.usage,
         });
       }
     } catch (err) {
@@ -227,10 +231,10 @@ export class EtlRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   }
 
   private async recordUnstartable(runId: string, source: string, err: unknown): Promise<RunSummary['sources'][string]> {
-    const message = describeError(err, false);
+    const message = describeError(err, false, this.masker);
     this.logger.error({ runId, source, error: message }, 'source could not start');
     const id = await this.ledger.createSourceRun(runId, source, this.instanceId, 'failed', null, message).catch(() => undefined);
-    if (id) await this.ledger.finishSourceRun(id, { status: 'failed', cursorAfter: null, errorClass: errorClass(err), errorMessage: message, schemaFingerprint: null, retries: 0, rateLimitWaitMs: 0 }).catch(() => undefined);
+    if (id) await this.ledger.finishSourceRun(id, { status: 'failed', cursorAfter: null, errorClass: errorClass(err), errorMessage: message, schemaFingerprint: null, retries: 0, waits: NO_WAITS }).catch(() => undefined);
     this.metrics.sourceRunFinished(source, 'failed', 0, new Date());
     return { status: 'failed', totals: { ...ZERO }, error: message };
   }
@@ -312,9 +316,9 @@ function errorClass(err: unknown): string {
   return err instanceof Error ? err.name : 'Error';
 }
 
-/** A one-line message for the ledger, with any credential-like URL parameter masked. */
-function describeError(err: unknown, shuttingDown: boolean): string {
+/** A one-line message for the ledger: credential-like URL parameters and configured secrets masked, then cut. */
+function describeError(err: unknown, shuttingDown: boolean, masker: SecretMasker): string {
   if (shuttingDown) return 'interrupted by shutdown; the next run resumes from the last committed checkpoint';
   const message = err instanceof Error ? err.message : String(err);
-  return message.replace(/https?:\/\/\S+/g, (url) => maskUrl(url)).slice(0, 2000);
+  return masker.mask(message).replace(/https?:\/\/\S+/g, (url) => maskUrl(url)).slice(0, 2000);
 }

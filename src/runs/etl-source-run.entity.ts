@@ -56,8 +56,17 @@ export class EtlSourceRunEntity {
   @Column('int', { default: 0 })
   retries: number;
 
+  /** Waiting for this process's own token bucket (`<SOURCE>_RATE_LIMIT_PER_MIN`). */
   @Column('int', { name: 'rate_limit_wait_ms', default: 0 })
   rateLimitWaitMs: number;
+
+  /** Exponential-backoff sleeps between failed attempts (beyond what Retry-After asked for). */
+  @Column('int', { name: 'backoff_wait_ms', default: 0 })
+  backoffWaitMs: number;
+
+  /** Waits an upstream asked for with Retry-After (capped in total by HTTP_RETRY_MAX_WAIT_MS). */
+  @Column('int', { name: 'retry_after_wait_ms', default: 0 })
+  retryAfterWaitMs: number;
 
   @Column('jsonb', { name: 'cursor_before', nullable: true })
   cursorBefore: unknown;

@@ -27,7 +27,8 @@ function counts(s: SourceRunRow | undefined): RunCountsDto {
 function toSourceRunDto(s: SourceRunRow): SourceRunDto {
   return {
     source: s.source, status: s.status, started_at: new Date(s.started_at).toISOString(), finished_at: iso(s.finished_at), duration_ms: s.duration_ms,
-    records: counts(s), retries: s.retries, rate_limit_wait_ms: s.rate_limit_wait_ms, cursor_before: s.cursor_before, cursor_after: s.cursor_after,
+    records: counts(s), retries: s.retries, rate_limit_wait_ms: s.rate_limit_wait_ms,
+    backoff_wait_ms: s.backoff_wait_ms, retry_after_wait_ms: s.retry_after_wait_ms, cursor_before: s.cursor_before, cursor_after: s.cursor_after,
     error_class: s.error_class, error_message: s.error_message, schema_fingerprint: s.schema_fingerprint,
   };
 }

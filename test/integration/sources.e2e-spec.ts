@@ -91,9 +91,9 @@ describe('built-in sources end to end', () => {
 
         expect(summary.sources.coingecko.status).toBe('succeeded');
         expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
-        const [ledger] = await sql<{ retries: number; rate_limit_wait_ms: number }>(db, `SELECT retries, rate_limit_wait_ms FROM etl_source_runs`);
+        const [ledger] = await sql<{ retries: number; retry_after_wait_ms: number }>(db, `SELECT retries, retry_after_wait_ms FROM etl_source_runs`);
         expect(ledger.retries).toBe(1);
-        expect(ledger.rate_limit_wait_ms).toBeGreaterThanOrEqual(2000);
+        expect(ledger.retry_after_wait_ms).toBeGreaterThanOrEqual(2000);
       });
     });
 

@@ -1,4 +1,5 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
+import { SecretMasker } from '../secrets/secret-masker.js';
 import { requestIdOf } from './request-id.js';
 
 interface ReplyLike {
@@ -9,11 +10,14 @@ interface ReplyLike {
 
 /**
  * Every error leaves as JSON with the request id. HttpExceptions keep their status and body; anything
- * else is a 500 whose details are logged, never sent (no stack traces to clients).
+ * else is a 500 whose details are logged, never sent (no stack traces to clients). Every body that
+ * leaves has configured secret values masked: a message may quote input or an upstream's answer.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger(AllExceptionsFilter.name);
+
+  constructor(private readonly masker: SecretMasker = SecretMasker.none()) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
@@ -23,11 +27,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
       const status = exception.getStatus();
       const response = exception.getResponse();
       const body = typeof response === 'string' ? { statusCode: status, message: response } : response;
-      reply.status(status).send({ ...(body as object), request_id: requestId });
+      reply.status(status).send(this.masker.maskDeep({ ...(body as object), request_id: requestId }));
       return;
     }
     if (isBodyParserError(exception)) {
-      reply.status(exception.statusCode).send({ statusCode: exception.statusCode, error: 'Bad Request', message: exception.message, request_id: requestId });
+      const message = this.masker.mask(exception.message);
+      const status = exception.statusCode;
+      reply.status(status).send({ statusCode: status, error: 'Bad Request', message, request_id: requestId });
       return;
     }
     this.logger.error({ err: exception, requestId }, 'unhandled error');

@@ -1,5 +1,7 @@
+import { Logger } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
 import type { AppConfig } from '../../config/app-config.js';
+import { MIN_SECRET_LENGTH, SecretMasker } from '../secrets/secret-masker.js';
 
 /** Headers and fields that may carry credentials: never written to logs. */
 export const REDACTED_PATHS = [
@@ -36,11 +38,21 @@ export function maskUrl(url: string): string {
 /** Probes and scrapes every few seconds would drown the useful lines. */
 export const QUIET_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
 
-export function buildLoggerParams(config: AppConfig): Params {
+export function buildLoggerParams(config: AppConfig, masker: SecretMasker = SecretMasker.none()): Params {
+  if (masker.tooShort.length > 0) {
+    // Through the Nest logger (buffered until pino is installed), naming the variables, never the values.
+    new Logger('SecretMasker').warn(
+      { variables: masker.tooShort },
+      `secrets shorter than ${MIN_SECRET_LENGTH} characters cannot be masked in logs and errors: use longer values`,
+    );
+  }
   return {
     pinoHttp: {
       level: config.logLevel,
       redact: { paths: REDACTED_PATHS, censor: '[Redacted]' },
+      // The last line of defence: redact only knows paths, but a secret can ride in any string (an
+      // upstream's error body echoing the key, an error's stack). The serialised line is masked whole.
+      hooks: { streamWrite: (line: string) => masker.mask(line) },
       // Requests are logged by the Fastify onResponse hook (app.setup.ts).
       autoLogging: false,
       serializers: {

@@ -30,7 +30,11 @@ export interface CanonicalNews {
   kind: 'news';
   /** The feed it came from. */
   feedUrl: string;
-  /** Unique per source: the guid when present, else the link without its query string. */
+  /**
+   * Unique per source, the same for the same article whichever feed carries it. A guid is unique
+   * only within its publisher, so RSS uses `<link host>|<guid>`, else the link without fragment and
+   * tracking parameters (`utm_*`, `fbclid`, ...), its other parameters kept (src/sources/rss/rss-keys.ts).
+   */
   dedupeKey: string;
   guid: string | null;
   title: string;

@@ -2,6 +2,7 @@ import { validateEnv } from '../../config/validate-env.js';
 import type { Environment } from '../../config/config.module.js';
 
 export { ENVIRONMENT } from '../../config/config.module.js';
+export { SecretEnv } from '../../common/secrets/secret-variables.js';
 export type { Environment } from '../../config/config.module.js';
 
 /**

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { SecretMasker } from '../../common/secrets/secret-masker.js';
 import type { StreamCursor } from '../extractor/extractor.interface.js';
+import type { Waits } from '../retry/waits.js';
 
 export type RunTrigger = 'schedule' | 'startup' | 'manual' | 'cli';
 export type RunStatus = 'running' | 'succeeded' | 'partial' | 'failed' | 'rate_limited' | 'abandoned' | 'skipped';
@@ -21,13 +23,18 @@ export interface SourceRunOutcome {
   errorMessage: string | null;
   schemaFingerprint: string | null;
   retries: number;
-  rateLimitWaitMs: number;
+  /** Time spent waiting, by cause (rate limit, backoff, Retry-After). */
+  waits: Waits;
 }
 
 /** Writes the run ledger: etl_runs (one per run) and etl_source_runs (one per source in it). */
 @Injectable()
 export class RunLedgerRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    /** Error messages are served unauthenticated by /runs: no configured secret is ever stored in one. */
+    private readonly masker: SecretMasker,
+  ) {}
 
   async createRun(trigger: RunTrigger, sources: string[], instanceId: string): Promise<string> {
     const [row] = (await this.dataSource.query(
@@ -42,7 +49,7 @@ export class RunLedgerRepository {
       `INSERT INTO etl_source_runs (run_id, source, status, instance_id, cursor_before, error_message, finished_at, duration_ms)
        VALUES ($1::bigint, $2, $3, $4, $5::jsonb, $6, CASE WHEN $3 = 'running' THEN NULL ELSE now() END, CASE WHEN $3 = 'running' THEN NULL ELSE 0 END)
        RETURNING id::text AS id`,
-      [runId, source, status, instanceId, cursorBefore ? JSON.stringify(cursorBefore) : null, errorMessage],
+      [runId, source, status, instanceId, cursorBefore ? JSON.stringify(cursorBefore) : null, errorMessage && this.masker.mask(errorMessage)],
     )) as Array<{ id: string }>;
     return row.id;
   }
@@ -63,9 +70,10 @@ export class RunLedgerRepository {
       `UPDATE etl_source_runs SET status = $2, finished_at = now(),
               duration_ms = (extract(epoch FROM (now() - started_at)) * 1000)::int,
               cursor_after = $3::jsonb, error_class = $4, error_message = $5, schema_fingerprint = $6,
-              retries = $7, rate_limit_wait_ms = $8
+              retries = $7, rate_limit_wait_ms = $8, backoff_wait_ms = $9, retry_after_wait_ms = $10
         WHERE id = $1::bigint`,
-      [sourceRunId, o.status, o.cursorAfter ? JSON.stringify(o.cursorAfter) : null, o.errorClass, o.errorMessage, o.schemaFingerprint, o.retries, Math.round(o.rateLimitWaitMs)],
+      [sourceRunId, o.status, o.cursorAfter ? JSON.stringify(o.cursorAfter) : null, o.errorClass, o.errorMessage && this.masker.mask(o.errorMessage), o.schemaFingerprint, o.retries,
+        Math.round(o.waits.rateLimitWaitMs), Math.round(o.waits.backoffWaitMs), Math.round(o.waits.retryAfterWaitMs)],
     );
   }
 

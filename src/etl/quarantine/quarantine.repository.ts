@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { SecretMasker } from '../../common/secrets/secret-masker.js';
 
 export interface QuarantineRow {
   source: string;
@@ -12,6 +13,9 @@ export interface QuarantineRow {
 
 @Injectable()
 export class QuarantineRepository {
+  /** Reasons quote upstream and database messages, which can carry a configured secret. */
+  constructor(private readonly masker: SecretMasker) {}
+
   /**
    * Stores rows that failed validation or mapping, once per distinct payload: seeing the same bad
    * payload again (a re-run) only refreshes last_seen_at and the run, and counts a new occurrence
@@ -33,7 +37,7 @@ export class QuarantineRepository {
         rows.map((r) => r.naturalKey),
         rows.map((r) => JSON.stringify(r.payload)),
         rows.map((r) => r.payloadHash),
-        rows.map((r) => r.reason),
+        rows.map((r) => this.masker.mask(r.reason)),
         runId,
       ],
     );

@@ -1,5 +1,6 @@
 import { Injectable, type LoggerService } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
+import { SecretMasker } from '../../common/secrets/secret-masker.js';
 import { MetricsService } from '../../metrics/metrics.service.js';
 import { SourceRateLimiter } from './rate-limiter.js';
 import { RetryingHttpClient } from './source-http-client.js';
@@ -15,6 +16,7 @@ export class RetryService {
   constructor(
     private readonly config: AppConfig,
     private readonly metrics: MetricsService,
+    private readonly masker: SecretMasker,
   ) {}
 
   registerSource(source: string, requestsPerMinute: number): void {
@@ -25,14 +27,15 @@ export class RetryService {
     const limiter = this.limiters.get(source);
     if (!limiter) throw new Error(`no rate limit registered for source ${source}`);
     const { timeoutMs, maxRetries, retryBaseMs, retryMaxWaitMs } = this.config.http;
-    return new RetryingHttpClient(
+    return new RetryingHttpClient({
       source,
       limiter,
-      { timeoutMs, maxRetries, baseDelayMs: retryBaseMs, maxWaitMs: retryMaxWaitMs },
-      this.metrics,
+      policy: { timeoutMs, maxRetries, baseDelayMs: retryBaseMs, maxWaitMs: retryMaxWaitMs },
+      metrics: this.metrics,
       logger,
       signal,
-    );
+      masker: this.masker,
+    });
   }
 
   /** The configured limit and current usage of every source (served by /observability/metrics/json). */

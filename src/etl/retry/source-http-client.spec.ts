@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { RetryBudgetExhaustedError, UpstreamError } from '../../common/errors/domain-errors.js';
 import type { MetricsService } from '../../metrics/metrics.service.js';
 import { JsonNumber, stringifyJson } from '../extractor/json-number.js';
+import { SecretMasker } from '../../common/secrets/secret-masker.js';
 import { SourceRateLimiter } from './rate-limiter.js';
 import { RetryingHttpClient, type RetryPolicy } from './source-http-client.js';
 
@@ -44,7 +45,13 @@ const policy: RetryPolicy = { timeoutMs: 300, maxRetries: 3, baseDelayMs: 5, max
 
 function client(overrides: Partial<RetryPolicy> = {}, rpm = 6000) {
   const { metrics, calls } = fakeMetrics();
-  const sut = new RetryingHttpClient('coingecko', new SourceRateLimiter('coingecko', rpm, 100), { ...policy, ...overrides }, metrics, quietLogger);
+  const sut = new RetryingHttpClient({
+    source: 'coingecko',
+    limiter: new SourceRateLimiter('coingecko', rpm, 100),
+    policy: { ...policy, ...overrides },
+    metrics,
+    logger: quietLogger,
+  });
   return { sut, calls };
 }
 
@@ -192,7 +199,8 @@ describe(RetryingHttpClient.name, () => {
   it('should wait for the rate limit between requests', async () => {
     server = await upstream([json(200, {})]);
     const { metrics, calls } = fakeMetrics();
-    const sut = new RetryingHttpClient('rss', new SourceRateLimiter('rss', 600, 1), policy, metrics, quietLogger);
+    const limiter = new SourceRateLimiter('rss', 600, 1);
+    const sut = new RetryingHttpClient({ source: 'rss', limiter, policy, metrics, logger: quietLogger });
     const started = Date.now();
 
     for (let i = 0; i < 4; i++) await sut.getJson(server.url);
@@ -207,11 +215,119 @@ describe(RetryingHttpClient.name, () => {
     const { metrics } = fakeMetrics();
     const controller = new AbortController();
     // Long backoff waits: without an abortable wait the call would hang for seconds.
-    const sut = new RetryingHttpClient('x', new SourceRateLimiter('x', 6000, 100), { ...policy, baseDelayMs: 5000, maxWaitMs: 5000, maxRetries: 5 }, metrics, quietLogger, controller.signal);
+    const sut = new RetryingHttpClient({
+      source: 'x',
+      limiter: new SourceRateLimiter('x', 6000, 100),
+      policy: { ...policy, baseDelayMs: 5000, maxWaitMs: 5000, maxRetries: 5 },
+      metrics, logger: quietLogger, signal: controller.signal,
+    });
     const started = Date.now();
     setTimeout(() => controller.abort(new Error('shutdown')), 100);
 
     await expect(sut.getJson(server.url)).rejects.toThrow('shutdown');
     expect(Date.now() - started).toBeLessThan(1000);
+  });
+  describe('wait accounting', () => {
+    /** Jitter pinned to its ceiling, so the backoff waits are 50, 100, 200 ms (base 50, doubling). */
+    function pinned(overrides: Partial<RetryPolicy> = {}, limiter = new SourceRateLimiter('coingecko', 6000, 100)) {
+      const { metrics, calls } = fakeMetrics();
+      const sut = new RetryingHttpClient({
+        source: 'coingecko',
+        limiter,
+        policy: { ...policy, baseDelayMs: 50, ...overrides },
+        metrics,
+        logger: quietLogger,
+        random: () => 1,
+      });
+      return { sut, calls };
+    }
+
+    it('should count backoff sleeps and report the real waited time when giving up', async () => {
+      server = await upstream([json(503, { error: 'down' })]);
+      const { sut, calls } = pinned();
+      const started = Date.now();
+
+      const error = (await sut.getJson(server.url).catch((e: unknown) => e)) as Error;
+
+      const elapsed = Date.now() - started;
+      expect(error).toBeInstanceOf(RetryBudgetExhaustedError);
+      expect(server.hits).toHaveLength(4);
+      expect(sut.usage.backoffWaitMs).toBeGreaterThanOrEqual(349);
+      expect(sut.usage.backoffWaitMs).toBeLessThanOrEqual(elapsed);
+      expect(sut.usage.retryAfterWaitMs).toBe(0);
+      const total = Math.round(sut.usage.backoffWaitMs + sut.usage.rateLimitWaitMs);
+      const backoff = Math.round(sut.usage.backoffWaitMs);
+      expect(error.message).toContain(
+        `gave up after 4 attempt(s) and ${total} ms of waiting (backoff ${backoff} ms, Retry-After 0 ms, rate limit`,
+      );
+      expect(error.message).not.toContain(' 0 ms of waiting');
+      // Backoff is not a rate limit: the rate-limit metric does not count it.
+      expect(calls.waited).toBeLessThan(0.05);
+    });
+
+    it('should count Retry-After apart from backoff, the backoff adding only what goes beyond it', async () => {
+      server = await upstream([json(429, {}, { 'retry-after': '1' }), json(200, { ok: 1 })]);
+      const { sut, calls } = pinned({ baseDelayMs: 1500 });
+
+      await expect(sut.getJson(server.url)).resolves.toEqual({ ok: 1 });
+
+      expect(sut.usage.retryAfterWaitMs).toBeGreaterThanOrEqual(999);
+      expect(sut.usage.retryAfterWaitMs).toBeLessThan(1200);
+      // Pinned backoff of 1500 ms: 1000 ms were already waited for Retry-After, 500 ms remain.
+      expect(sut.usage.backoffWaitMs).toBeGreaterThanOrEqual(499);
+      expect(sut.usage.backoffWaitMs).toBeLessThan(700);
+      expect(calls.waited).toBeGreaterThanOrEqual(0.999);
+    });
+
+    it('should not charge rate-limiter waits to the Retry-After budget', async () => {
+      // 600/min with a bucket of 1: each request after the first waits ~100 ms for a token.
+      server = await upstream([json(200, {})]);
+      const { sut } = pinned({ maxWaitMs: 400 }, new SourceRateLimiter('coingecko', 600, 1));
+      for (let i = 0; i < 6; i++) await sut.getJson(server.url);
+      expect(sut.usage.rateLimitWaitMs).toBeGreaterThan(400);
+      await server.close();
+      server = await upstream([json(429, {}, { 'retry-after': '0' }), json(200, { ok: 1 })]);
+
+      // Under the old shared budget the rate-limit waits above had already spent it: this gave up.
+      await expect(sut.getJson(server.url)).resolves.toEqual({ ok: 1 });
+      expect(sut.usage.retries).toBe(1);
+    });
+
+    it('should give up naming the Retry-After asked for and the budget left', async () => {
+      server = await upstream([json(429, {}, { 'retry-after': '2' }), json(429, {}, { 'retry-after': '2' })]);
+      const { sut } = pinned({ maxWaitMs: 3000, baseDelayMs: 1 });
+
+      const error = (await sut.getJson(server.url).catch((e: unknown) => e)) as RetryBudgetExhaustedError;
+
+      expect(error).toBeInstanceOf(RetryBudgetExhaustedError);
+      expect(error.classification).toBe('rate_limited');
+      expect(server.hits).toHaveLength(2);
+      const left = Math.round(3000 - sut.usage.retryAfterWaitMs);
+      const waits = String.raw`\(backoff 0 ms, Retry-After 20\d\d ms, rate limit \d+ ms\)`;
+      expect(error.message).toMatch(
+        new RegExp(String.raw`gave up after 2 attempt\(s\) and \d+ ms of waiting ${waits}; ` +
+          `Retry-After asked for 2000 ms, over the ${left} ms left`),
+      );
+    });
+
+    it('should mask configured secrets in the upstream body before cutting it to an excerpt', async () => {
+      const key = 'cg-SECRET-9z8y7x';
+      server = await upstream([json(401, { error: `${'x'.repeat(170)} invalid key ${key}` })]);
+      const { metrics } = fakeMetrics();
+      const sut = new RetryingHttpClient({
+        source: 'coingecko',
+        limiter: new SourceRateLimiter('coingecko', 6000, 100),
+        policy,
+        metrics,
+        logger: quietLogger,
+        masker: new SecretMasker([{ name: 'COINGECKO_API_KEY', value: key }]),
+      });
+
+      const error = (await sut.getJson(server.url).catch((e: unknown) => e)) as Error;
+
+      // The key starts at character 193 of the body, the excerpt stops at 200: masked first, then cut.
+      expect(error.message).toContain('invalid key [Redact');
+      expect(error.message).not.toContain('cg-SE');
+    });
   });
 });

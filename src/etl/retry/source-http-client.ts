@@ -1,14 +1,15 @@
 import type { LoggerService } from '@nestjs/common';
-import { backOff } from 'exponential-backoff';
 import { Readable } from 'node:stream';
 import { RetryBudgetExhaustedError, UpstreamError } from '../../common/errors/domain-errors.js';
 import { maskUrl } from '../../common/logging/logger.options.js';
+import { SecretMasker } from '../../common/secrets/secret-masker.js';
 import type { MetricsService } from '../../metrics/metrics.service.js';
 import type { HttpRequestOptions, SourceHttpClient } from '../extractor/extractor.interface.js';
 import { parseJson } from '../extractor/json-number.js';
 import type { SourceRateLimiter } from './rate-limiter.js';
 import { parseRetryAfter } from './retry-after.js';
 import { httpStatusError, malformedBodyError, transportError } from './upstream-failure.js';
+import { backoffDelay, describeWaits, totalWait, type WaitKind, type Waits } from './waits.js';
 
 export interface RetryPolicy {
   timeoutMs: number;
@@ -19,30 +20,59 @@ export interface RetryPolicy {
   maxWaitMs: number;
 }
 
-/** Counters of one source run, read by the engine for the run ledger. */
-export interface HttpUsage {
+/**
+ * Counters of one source run, read by the engine for the run ledger. The three waits are apart:
+ * our own rate limit, the backoff sleeps between attempts, and the waits an upstream asked for.
+ */
+export interface HttpUsage extends Waits {
   requests: number;
   retries: number;
-  waitMs: number;
+}
+
+export interface RetryingHttpClientOptions {
+  source: string;
+  limiter: SourceRateLimiter;
+  policy: RetryPolicy;
+  metrics: MetricsService;
+  logger: LoggerService;
+  /** Aborts every request of this client (shutdown, run cancelled). */
+  signal?: AbortSignal;
+  /** Masks configured secrets in an upstream's error body before it is cut to an excerpt. */
+  masker?: SecretMasker;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** The jitter's source, in [0, 1). */
+  random?: () => number;
 }
 
 /**
  * The SourceHttpClient handed to an extractor for one run: rate limit, timeout, retries with
- * exponential backoff and full jitter (exponential-backoff), Retry-After as the minimum wait, fail
- * fast on 400/401/402/403/404, and a budget after which the source ends as `rate_limited`.
+ * exponential backoff and full jitter, Retry-After as the minimum wait, fail fast on
+ * 400/401/402/403/404, and a budget after which the source ends as `rate_limited`. Every wait is
+ * measured and counted by kind, in `usage` and in the message of a request that gave up.
  */
 export class RetryingHttpClient implements SourceHttpClient {
-  readonly usage: HttpUsage = { requests: 0, retries: 0, waitMs: 0 };
+  readonly usage: HttpUsage = { requests: 0, retries: 0, rateLimitWaitMs: 0, backoffWaitMs: 0, retryAfterWaitMs: 0 };
+  private readonly source: string;
+  private readonly limiter: SourceRateLimiter;
+  private readonly policy: RetryPolicy;
+  private readonly metrics: MetricsService;
+  private readonly logger: LoggerService;
+  private readonly runSignal: AbortSignal | undefined;
+  private readonly masker: SecretMasker;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly random: () => number;
 
-  constructor(
-    private readonly source: string,
-    private readonly limiter: SourceRateLimiter,
-    private readonly policy: RetryPolicy,
-    private readonly metrics: MetricsService,
-    private readonly logger: LoggerService,
-    private readonly runSignal?: AbortSignal,
-    private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void> = abortableSleep,
-  ) {}
+  constructor(options: RetryingHttpClientOptions) {
+    this.source = options.source;
+    this.limiter = options.limiter;
+    this.policy = options.policy;
+    this.metrics = options.metrics;
+    this.logger = options.logger;
+    this.runSignal = options.signal;
+    this.masker = options.masker ?? SecretMasker.none();
+    this.sleep = options.sleep ?? abortableSleep;
+    this.random = options.random ?? Math.random;
+  }
 
   getJson<T = unknown>(url: string, options: HttpRequestOptions = {}): Promise<T> {
     return this.request(url, options, async (response, safeUrl, attempt) => {
@@ -75,97 +105,72 @@ export class RetryingHttpClient implements SourceHttpClient {
   private async request<T>(
     url: string,
     options: HttpRequestOptions,
-    consume: (response: Response, safeUrl: string, attempt: number) => Promise<T>,
+    consume: Consume<T>,
   ): Promise<T> {
     const fullUrl = withQuery(url, options.query);
     const safeUrl = maskUrl(fullUrl);
     const signal = anySignal([this.runSignal, options.signal]);
-    let lastError: UpstreamError | undefined;
-    let attempt = 0;
-    try {
-      const retrying = backOff(
-        async () => {
-          signal?.throwIfAborted();
-          attempt += 1;
-          return await this.attemptOnce(fullUrl, safeUrl, options, signal, attempt, consume);
-        },
-        {
-          numOfAttempts: this.policy.maxRetries + 1,
-          startingDelay: this.policy.baseDelayMs,
-          timeMultiple: 2,
-          maxDelay: this.policy.maxWaitMs,
-          jitter: 'full',
-          retry: async (error: unknown, attemptNumber: number) => {
-            if (signal?.aborted || !(error instanceof UpstreamError) || !error.details.retryable) return false;
-            lastError = error;
-            if (attemptNumber > this.policy.maxRetries) return false;
-            const retryAfterMs = (error as UpstreamError & { retryAfterMs?: number }).retryAfterMs;
-            if (retryAfterMs !== undefined) {
-              if (this.usage.waitMs + retryAfterMs > this.policy.maxWaitMs) return false;
-              await this.wait(retryAfterMs, signal);
-            }
-            this.usage.retries += 1;
-            const reason = error.details.status ? String(error.details.status) : /timed out/.test(error.message) ? 'timeout' : 'network';
-            this.metrics.retry(this.source, reason);
-            this.logger.warn?.({ source: this.source, url: safeUrl, attempt: attemptNumber, reason, retryAfterMs, error: error.message }, 'retrying upstream request');
-            return true;
-          },
-        },
-      );
-      // exponential-backoff cannot cancel its sleep: on abort (shutdown) stop waiting for it at once;
-      // its next attempt sees the aborted signal and ends the loop.
-      retrying.catch(() => undefined);
-      if (!signal) return await retrying;
-      const aborted = rejectOnAbort(signal);
+    // This request's own waits, for the message if it gives up (usage sums every request's).
+    const waited: Waits = { rateLimitWaitMs: 0, backoffWaitMs: 0, retryAfterWaitMs: 0 };
+    for (let attempt = 1; ; attempt++) {
+      signal?.throwIfAborted();
+      let error: unknown;
       try {
-        return await Promise.race([retrying, aborted.promise]);
-      } finally {
-        // The run's signal lives for the whole process: never leave a listener on it per request.
-        aborted.dispose();
+        return await this.attemptOnce({ url: fullUrl, safeUrl, options, signal, attempt, waited }, consume);
+      } catch (err) {
+        error = err;
       }
-    } catch (error) {
-      if (error instanceof UpstreamError && error.details.retryable && lastError) {
-        throw new RetryBudgetExhaustedError(
-          `${this.source}: gave up after ${attempt} attempt(s) and ${Math.round(this.usage.waitMs)} ms of waiting: ${error.message}`,
-          { cause: error },
-        ).withRateLimited(error.details.rateLimited === true);
+      signal?.throwIfAborted();
+      if (!(error instanceof UpstreamError) || !error.details.retryable) throw error;
+      const retryAfterMs = (error as UpstreamError & { retryAfterMs?: number }).retryAfterMs ?? 0;
+      // The Retry-After budget counts only the waits upstreams asked for, not our own rate limit.
+      const budgetLeft = this.policy.maxWaitMs - this.usage.retryAfterWaitMs;
+      if (attempt > this.policy.maxRetries || retryAfterMs > budgetLeft) {
+        const why = retryAfterMs > budgetLeft
+          ? `Retry-After asked for ${retryAfterMs} ms, over the ${Math.round(budgetLeft)} ms left of the wait budget`
+          : undefined;
+        throw this.gaveUp(error, attempt, waited, why);
       }
-      throw error;
+      this.usage.retries += 1;
+      const reason = retryReason(error);
+      this.metrics.retry(this.source, reason);
+      const entry = { source: this.source, url: safeUrl, attempt, reason, retryAfterMs, error: error.message };
+      this.logger.warn?.(entry, 'retrying upstream request');
+      // Retry-After is the minimum wait; the backoff only adds what goes beyond it.
+      const { baseDelayMs: baseMs, maxWaitMs: capMs } = this.policy;
+      const backoffMs = backoffDelay({ attempt, baseMs, capMs, random: this.random });
+      if (retryAfterMs > 0) await this.wait('retryAfterWaitMs', retryAfterMs, waited, signal);
+      if (backoffMs > retryAfterMs) await this.wait('backoffWaitMs', backoffMs - retryAfterMs, waited, signal);
     }
   }
 
-  private async attemptOnce<T>(
-    url: string,
-    safeUrl: string,
-    options: HttpRequestOptions,
-    signal: AbortSignal | undefined,
-    attempt: number,
-    consume: (response: Response, safeUrl: string, attempt: number) => Promise<T>,
-  ): Promise<T> {
-    const waited = await this.limiter.take(signal);
-    if (waited > 0) this.recordWait(waited);
+  private gaveUp(error: UpstreamError, attempts: number, waited: Waits, why?: string): RetryBudgetExhaustedError {
+    const message =
+      `${this.source}: gave up after ${attempts} attempt(s) and ${Math.round(totalWait(waited))} ms of waiting ` +
+      `(${describeWaits(waited)})${why ? `; ${why}` : ''}: ${error.message}`;
+    return new RetryBudgetExhaustedError(message, { cause: error }).withRateLimited(error.details.rateLimited === true);
+  }
+
+  private async attemptOnce<T>(attempt: Attempt, consume: Consume<T>): Promise<T> {
+    const waitedForToken = await this.limiter.take(attempt.signal);
+    if (waitedForToken > 0) this.record('rateLimitWaitMs', waitedForToken, attempt.waited);
     // The timeout covers the headers and, for getJson/getText, the body; a stream handed to the
     // extractor is not cut off while the extractor is busy writing batches (backpressure).
     const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(new DOMException('upstream request timed out', 'TimeoutError')), options.timeoutMs ?? this.policy.timeoutMs);
-    const requestSignal = anySignal([signal, timeout.signal])!;
+    const timer = setTimeout(
+      () => timeout.abort(new DOMException('upstream request timed out', 'TimeoutError')),
+      attempt.options.timeoutMs ?? this.policy.timeoutMs,
+    );
     try {
-      return await this.send(url, safeUrl, options, signal, requestSignal, timeout.signal, attempt, consume);
+      return await this.send(attempt, timeout.signal, consume);
     } finally {
       clearTimeout(timer);
     }
   }
 
-  private async send<T>(
-    url: string,
-    safeUrl: string,
-    options: HttpRequestOptions,
-    signal: AbortSignal | undefined,
-    requestSignal: AbortSignal,
-    timeout: AbortSignal,
-    attempt: number,
-    consume: (response: Response, safeUrl: string, attempt: number) => Promise<T>,
-  ): Promise<T> {
+  private async send<T>(attempt: Attempt, timeout: AbortSignal, consume: Consume<T>): Promise<T> {
+    const { url, safeUrl, options, signal } = attempt;
+    const requestSignal = anySignal([signal, timeout])!;
     this.usage.requests += 1;
     let response: Response;
     try {
@@ -173,34 +178,59 @@ export class RetryingHttpClient implements SourceHttpClient {
     } catch (err) {
       signal?.throwIfAborted();
       this.metrics.upstreamRequest(this.source, timeout.aborted ? 'timeout' : 'network');
-      throw transportError(this.source, safeUrl, attempt, err, timeout.aborted);
+      throw transportError(this.source, safeUrl, attempt.attempt, err, timeout.aborted);
     }
     this.metrics.upstreamRequest(this.source, String(response.status));
     if (!response.ok) {
-      const body = await response.text().catch(() => '');
-      const error = httpStatusError(this.source, response.status, safeUrl, attempt, body);
+      // Masked before the excerpt is cut: a cut through a secret would leave a piece of it.
+      const body = this.masker.mask(await response.text().catch(() => ''));
+      const error = httpStatusError(this.source, response.status, safeUrl, attempt.attempt, body);
       const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
-      if (retryAfterMs !== undefined) Object.assign(error, { retryAfterMs: Math.min(retryAfterMs, this.policy.maxWaitMs + 1) });
+      if (retryAfterMs !== undefined) Object.assign(error, { retryAfterMs });
       throw error;
     }
     try {
-      return await consume(response, safeUrl, attempt);
+      return await consume(response, safeUrl, attempt.attempt);
     } catch (err) {
       signal?.throwIfAborted();
       if (err instanceof UpstreamError) throw err;
-      throw transportError(this.source, safeUrl, attempt, err, timeout.aborted);
+      throw transportError(this.source, safeUrl, attempt.attempt, err, timeout.aborted);
     }
   }
 
-  private async wait(ms: number, signal?: AbortSignal): Promise<void> {
-    await this.sleep(ms, signal);
-    this.recordWait(ms);
+  /** Sleeps and counts the time actually slept (also when the sleep is cut short by an abort). */
+  private async wait(kind: WaitKind, ms: number, waited: Waits, signal?: AbortSignal): Promise<void> {
+    const started = performance.now();
+    try {
+      await this.sleep(ms, signal);
+    } finally {
+      this.record(kind, performance.now() - started, waited);
+    }
   }
 
-  private recordWait(ms: number): void {
-    this.usage.waitMs += ms;
-    this.metrics.rateLimitWaited(this.source, ms / 1000);
+  private record(kind: WaitKind, ms: number, waited: Waits): void {
+    this.usage[kind] += ms;
+    waited[kind] += ms;
+    // The metric keeps its meaning: time spent because of rate limits, ours or the upstream's.
+    if (kind !== 'backoffWaitMs') this.metrics.rateLimitWaited(this.source, ms / 1000);
   }
+}
+
+function retryReason(error: UpstreamError): string {
+  if (error.details.status) return String(error.details.status);
+  return /timed out/.test(error.message) ? 'timeout' : 'network';
+}
+
+type Consume<T> = (response: Response, safeUrl: string, attempt: number) => Promise<T>;
+
+/** One attempt of one request. */
+interface Attempt {
+  url: string;
+  safeUrl: string;
+  options: HttpRequestOptions;
+  signal: AbortSignal | undefined;
+  attempt: number;
+  waited: Waits;
 }
 
 async function readBody(response: Response, source: string, safeUrl: string, attempt: number): Promise<string> {
@@ -222,17 +252,6 @@ function anySignal(signals: Array<AbortSignal | undefined>): AbortSignal | undef
   const present = signals.filter((s): s is AbortSignal => s !== undefined);
   if (present.length <= 1) return present[0];
   return AbortSignal.any(present);
-}
-
-function rejectOnAbort(signal: AbortSignal): { promise: Promise<never>; dispose: () => void } {
-  let onAbort: () => void = () => undefined;
-  const promise = new Promise<never>((_, reject) => {
-    onAbort = () => reject(signal.reason as Error);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-  });
-  promise.catch(() => undefined);
-  return { promise, dispose: () => signal.removeEventListener('abort', onAbort) };
 }
 
 export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -75,7 +75,12 @@ export class SourceRunDto {
   @ApiProperty({ type: Number, nullable: true, example: 1830 }) duration_ms: number | null;
   @ApiProperty({ type: RunCountsDto }) records: RunCountsDto;
   @ApiProperty({ example: 2 }) retries: number;
-  @ApiProperty({ example: 1500 }) rate_limit_wait_ms: number;
+  @ApiProperty({ example: 1500, description: "Milliseconds waited for this service's own rate limit (token bucket)." })
+  rate_limit_wait_ms: number;
+  @ApiProperty({ example: 240, description: 'Milliseconds of exponential-backoff sleeps between failed attempts.' })
+  backoff_wait_ms: number;
+  @ApiProperty({ example: 2000, description: 'Milliseconds waited because upstreams answered with Retry-After.' })
+  retry_after_wait_ms: number;
   @ApiProperty({ example: { markets: { watermark: '2025-05-01T00:00:00.000Z' } }, nullable: true }) cursor_before: unknown;
   @ApiProperty({ example: { markets: { watermark: '2025-05-02T00:00:00.000Z' } }, nullable: true }) cursor_after: unknown;
   @ApiProperty({ type: String, nullable: true, example: null }) error_class: string | null;

@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { SecretEnv } from '../../etl/extractor/index.js';
 
 export const COINGECKO_PUBLIC_URL = 'https://api.coingecko.com/api/v3';
 export const COINGECKO_PRO_URL = 'https://pro-api.coingecko.com/api/v3';
@@ -8,7 +9,7 @@ export class CoinGeckoEnv {
   @IsOptional() @Matches(/^https?:\/\/\S+$/, { message: 'COINGECKO_BASE_URL must be an http(s) URL' })
   COINGECKO_BASE_URL?: string;
 
-  @IsOptional() @IsString()
+  @SecretEnv() @IsOptional() @IsString()
   COINGECKO_API_KEY?: string;
 
   @IsIn(['demo', 'pro'])

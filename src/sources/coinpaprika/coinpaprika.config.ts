@@ -1,4 +1,5 @@
 import { IsOptional, IsString, Matches } from 'class-validator';
+import { SecretEnv } from '../../etl/extractor/index.js';
 
 export const COINPAPRIKA_FREE_URL = 'https://api.coinpaprika.com/v1';
 export const COINPAPRIKA_PRO_URL = 'https://api-pro.coinpaprika.com/v1';
@@ -7,7 +8,7 @@ export class CoinPaprikaEnv {
   @IsOptional() @Matches(/^https?:\/\/\S+$/, { message: 'COINPAPRIKA_BASE_URL must be an http(s) URL' })
   COINPAPRIKA_BASE_URL?: string;
 
-  @IsOptional() @IsString()
+  @SecretEnv() @IsOptional() @IsString()
   COINPAPRIKA_API_KEY?: string;
 }
 

@@ -2,26 +2,14 @@ import { convert } from 'html-to-text';
 import { shown } from '../../common/parsing/decimal.js';
 import { parseTimestamp } from '../../common/parsing/timestamp.js';
 import { mapped, rejected, type MapResult } from '../../etl/extractor/index.js';
+import { dedupeKeyOf } from './rss-keys.js';
 
-/** The link without its query string and fragment (tracking parameters differ between fetches). */
-export function canonicalLink(link: string): string {
-  try {
-    const u = new URL(link);
-    u.search = '';
-    u.hash = '';
-    return u.toString();
-  } catch {
-    return link.split(/[?#]/)[0];
-  }
-}
+export { canonicalLink, dedupeKeyOf } from './rss-keys.js';
 
-export function dedupeKeyOf(p: { guid?: unknown; link?: unknown }): string | null {
-  if (typeof p.guid === 'string' && p.guid.trim()) return p.guid.trim();
-  if (typeof p.link === 'string' && p.link.trim()) return canonicalLink(p.link.trim());
-  return null;
-}
-
-/** RSS item -> news: guid or canonical link as dedupe key, pubDate to UTC, HTML stripped. */
+/**
+ * RSS item -> news: publisher + guid, or the canonical link, as dedupe key (rss-keys.ts), pubDate
+ * to UTC, HTML stripped.
+ */
 export function mapRssItem(p: Record<string, unknown>): MapResult {
   const title = typeof p.title === 'string' ? p.title.trim() : '';
   const link = typeof p.link === 'string' ? p.link.trim() : '';
