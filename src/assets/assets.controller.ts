@@ -1,5 +1,5 @@
-import { Body, Controller, Get, NotFoundException, Param, Put, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, NotFoundException, Param, Put, Query, UseFilters } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AssetIdentityRepository } from '../catalog/asset-identity.repository.js';
@@ -13,7 +13,10 @@ import {
   AssetDetailResponseDto, AssetIdParamDto, AssetPageDto, ListAssetsQueryDto, MappingParamDto, RepointMappingDto,
   type AssetDetailDto, type AssetDto, type SourceIdDto,
 } from './assets.dto.js';
+import { AssetAdminService } from './asset-admin.service.js';
+import { AssetMovedException, AssetMovedFilter } from './asset-moved.filter.js';
 import { AssetsRepository, type AssetRow } from './assets.repository.js';
+import { toHistoryEntry } from './dto/asset-history.js';
 
 function toAssetDto(r: AssetRow): AssetDto {
   return {
@@ -31,6 +34,7 @@ export class AssetsController {
     private readonly registry: SourceRegistry,
     private readonly config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly admin: AssetAdminService,
   ) {}
 
   @Get()
@@ -50,12 +54,19 @@ export class AssetsController {
   @ApiOkResponse({ type: AssetDetailResponseDto })
   @ApiBadRequestResponse({ description: 'id is not a UUID' })
   @ApiNotFoundResponse({ description: 'No such asset' })
+  @ApiResponse({ status: 308, description: 'The id was absorbed by a merge: Location is the survivor', headers: { Location: { schema: { type: 'string' } } } })
+  @UseFilters(AssetMovedFilter)
   async get(@Param() params: AssetIdParamDto): Promise<Single<AssetDetailDto>> {
-    const [asset, { latest, median, spread_pct }] = await Promise.all([
+    const [asset, { latest, median, spread_pct }, history] = await Promise.all([
       this.assets.find(params.id),
       this.assets.consolidated(params.id, this.config.etl.freshnessBudgetSeconds),
+      this.admin.history(params.id),
     ]);
-    if (!asset) throw new NotFoundException(`Asset ${params.id} not found`);
+    if (!asset) {
+      const survivor = await this.admin.survivorOf(params.id);
+      if (survivor) throw new AssetMovedException(params.id, survivor);
+      throw new NotFoundException(`Asset ${params.id} not found`);
+    }
     const freshest = latest.reduce<number | null>((m, l) => Math.max(m ?? 0, Date.parse(l.observed_at)), null);
     // Survivorship: descriptive fields come from the highest-priority source that has them.
     const byPriority = [...asset.source_ids].sort((a, b) => (this.registry.get(b.source)?.priority ?? 0) - (this.registry.get(a.source)?.priority ?? 0));
@@ -74,6 +85,7 @@ export class AssetsController {
           divergent: spread_pct !== null && spread_pct > this.config.etl.priceDivergencePct,
           field_sources: { name: nameFrom?.source ?? null, rank: rankFrom?.source ?? null },
         },
+        history: history.map(toHistoryEntry),
       },
     };
   }
