@@ -48,11 +48,11 @@ export class AssetAdminService {
   ) {}
 
   /** `from` is absorbed into `survivorId`: source ids, quotes and news links move; its id redirects. */
-  merge(cmd: MergeCommand, ctx: AdminContext): Promise<MergeResultDto> {
+  async merge(cmd: MergeCommand, ctx: AdminContext): Promise<MergeResultDto> {
     if (cmd.survivorId.toLowerCase() === cmd.fromId.toLowerCase()) {
       throw new IdentityConflictError('An asset cannot be merged into itself', { asset_id: cmd.survivorId });
     }
-    return this.repository.transaction((m) => this.mergeIn(m, cmd, ctx));
+    return await this.repository.transaction((m) => this.mergeIn(m, cmd, ctx));
   }
 
   split(cmd: SplitCommand, ctx: AdminContext): Promise<SplitResultDto> {
