@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import fc from 'fast-check';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -191,6 +192,30 @@ describe('operator identity corrections (POST /assets/{id}/merge|split|review), 
     ])('should answer 400 naming the field: %s, %s %s', async (action, field, _why, body) => {
       const res = await admin('post', `/assets/${pol}/${action}`).send(body).expect(400);
       expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+    });
+
+    it('should answer any body with 200, 400, 404 or 409, never 500, and record nothing but real operations', async () => {
+      const hostile = fc.oneof(
+        fc.string({ maxLength: 40 }), fc.integer(), fc.boolean(), fc.constant(null), fc.uuid(),
+        fc.constantFrom(pol, btc, "' OR 1=1 --", 'merge_into', 'confirm', 'coinpaprika', 'ü'.repeat(300), '9'.repeat(400)),
+        fc.array(fc.string({ maxLength: 5 }), { maxLength: 3 }),
+      );
+      // Merging BTC into POL is refused (both hold a CoinGecko id), so no generated body can change anything.
+      const mappings = await sql(`SELECT source, source_asset_id, asset_id FROM asset_source_ids ORDER BY 1, 2`);
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom('merge', 'split', 'review'),
+          fc.dictionary(fc.constantFrom('from', 'source', 'source_asset_id', 'decision', 'asset_id', 'reason', 'unexpected'), hostile, { maxKeys: 3 }),
+          async (action, body) => {
+            const res = await admin('post', `/assets/${pol}/${action}`).send(body);
+            // 200 only for confirming POL, which never needed review (nothing to change or record).
+            expect([200, 400, 404, 409]).toContain(res.status);
+          },
+        ),
+        { numRuns: 60 },
+      );
+      expect(await sql(`SELECT source, source_asset_id, asset_id FROM asset_source_ids ORDER BY 1, 2`)).toEqual(mappings);
+      expect(await auditCount()).toBe(0);
     });
 
     it('should answer 400 for a path id that is not a UUID, and 404 naming the field for unknown assets', async () => {
