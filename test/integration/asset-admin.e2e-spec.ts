@@ -450,6 +450,18 @@ describe('operator identity corrections (POST /assets/{id}/merge|split|review), 
     });
   });
 
+  describe('concurrency', () => {
+    it('should serialise two identical merges sent at once: one acts, the other replays it', async () => {
+      const audits = await auditCount();
+      const answers = await Promise.all([0, 1].map(() => admin('post', `/assets/${bttTorrent}/merge`).send({ from: bttTube }).expect(200)));
+      const data = answers.map((r) => r.body.data as Record<string, unknown>);
+      expect(data.map((d) => d.replayed).sort()).toEqual([false, true]);
+      expect({ ...data[0], replayed: null }).toEqual({ ...data[1], replayed: null });
+      expect(await auditCount()).toBe(audits + 1);
+      expect(await ownerOf('coinpaprika', 'btt-bittube')).toBe(bttTorrent);
+    });
+  });
+
   it('should describe the operations in Swagger with operation ids, bodies and error responses', async () => {
     const doc = (await http().get('/docs-json').expect(200)).body;
     for (const [p, op, body] of [['merge', 'mergeAssets', 'MergeAssetsDto'], ['split', 'splitAsset', 'SplitAssetDto'], ['review', 'reviewAsset', 'ReviewAssetDto']]) {
