@@ -80,8 +80,9 @@ export interface MoveSourceId {
 const SOURCE_LOCK_NAMESPACE = 'kasparro-etl:source';
 
 const ADMIN_ASSET_SQL = `SELECT a.id, a.asset_key, a.symbol, a.name, a.rank, a.needs_review, a.review_reason,
-    coalesce((SELECT json_agg(json_build_object('source', m.source, 'source_asset_id', m.source_asset_id, 'match_method', m.match_method,
-              'confidence', m.confidence::float8, 'symbol', m.symbol, 'name', m.name, 'rank', m.rank) ORDER BY m.source, m.source_asset_id)
+    coalesce((SELECT json_agg(json_build_object('source', m.source, 'source_asset_id', m.source_asset_id,
+              'match_method', m.match_method, 'confidence', m.confidence::float8, 'symbol', m.symbol, 'name', m.name,
+              'rank', m.rank) ORDER BY m.source, m.source_asset_id)
        FROM asset_source_ids m WHERE m.asset_id = a.id), '[]') AS source_ids,
     (SELECT count(*)::int FROM market_quotes q WHERE q.asset_id = a.id) AS quotes,
     (SELECT count(*)::int FROM news_asset_mentions n WHERE n.asset_id = a.id) AS news_links
@@ -103,7 +104,10 @@ export class AssetAdminRepository {
 
   /** Symbols of the assets that exist among `ids` (to take the identity locks before the row locks). */
   async symbolsOf(manager: EntityManager, ids: string[]): Promise<string[]> {
-    const rows = (await manager.query(`SELECT DISTINCT symbol FROM assets WHERE id = ANY($1::uuid[])`, [ids])) as Array<{ symbol: string }>;
+    const rows = (await manager.query(
+      `SELECT DISTINCT symbol FROM assets WHERE id = ANY($1::uuid[])`,
+      [ids],
+    )) as Array<{ symbol: string }>;
     return rows.map((r) => r.symbol);
   }
 
@@ -132,7 +136,10 @@ export class AssetAdminRepository {
 
   /** The survivor an absorbed asset id redirects to, if any. */
   async survivorOf(id: string, manager: EntityManager = this.dataSource.manager): Promise<string | undefined> {
-    const rows = (await manager.query(`SELECT to_asset_id FROM asset_redirects WHERE from_asset_id = $1::uuid`, [id])) as Array<{ to_asset_id: string }>;
+    const rows = (await manager.query(
+      `SELECT to_asset_id FROM asset_redirects WHERE from_asset_id = $1::uuid`,
+      [id],
+    )) as Array<{ to_asset_id: string }>;
     return rows[0]?.to_asset_id;
   }
 
@@ -151,7 +158,8 @@ export class AssetAdminRepository {
       `SELECT id::text, action, asset_id, other_asset_id, actor, request_id, request, result,
               to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at
          FROM asset_identity_audit
-        WHERE action = $1 AND asset_id = $2::uuid AND ($3::uuid IS NULL OR other_asset_id = $3::uuid) AND request @> $4::jsonb
+        WHERE action = $1 AND asset_id = $2::uuid AND ($3::uuid IS NULL OR other_asset_id = $3::uuid)
+          AND request @> $4::jsonb
         ORDER BY id DESC LIMIT 1`,
       [q.action, q.assetId, q.otherAssetId ?? null, JSON.stringify(q.requestContains ?? {})],
     )) as AuditEntryRow[];
@@ -160,9 +168,13 @@ export class AssetAdminRepository {
 
   async insertAudit(manager: EntityManager, e: NewAuditEntry): Promise<string> {
     const [row] = (await manager.query(
-      `INSERT INTO asset_identity_audit (action, asset_id, other_asset_id, actor, request_id, request, before, after, result)
+      `INSERT INTO asset_identity_audit
+              (action, asset_id, other_asset_id, actor, request_id, request, before, after, result)
        VALUES ($1, $2::uuid, $3::uuid, $4, $5, $6::jsonb, $7::jsonb, $8::jsonb, $9::jsonb) RETURNING id::text AS id`,
-      [e.action, e.assetId, e.otherAssetId, e.actor, e.requestId, JSON.stringify(e.request), JSON.stringify(e.before), JSON.stringify(e.after), JSON.stringify(e.result)],
+      [
+        e.action, e.assetId, e.otherAssetId, e.actor, e.requestId,
+        JSON.stringify(e.request), JSON.stringify(e.before), JSON.stringify(e.after), JSON.stringify(e.result),
+      ],
     )) as Array<{ id: string }>;
     return row.id;
   }
@@ -173,7 +185,8 @@ export class AssetAdminRepository {
    */
   async moveAllSourceIds(manager: EntityManager, fromId: string, toId: string): Promise<number> {
     const [, count] = (await manager.query(
-      `UPDATE asset_source_ids SET asset_id = $2::uuid, match_method = 'manual', confidence = 1, updated_at = now() WHERE asset_id = $1::uuid`,
+      `UPDATE asset_source_ids SET asset_id = $2::uuid, match_method = 'manual', confidence = 1, updated_at = now()
+        WHERE asset_id = $1::uuid`,
       [fromId, toId],
     )) as [unknown, number];
     return count;
@@ -183,16 +196,22 @@ export class AssetAdminRepository {
    * Deletes and returns the quotes of `from` at an instant `to` already has from the same source
    * (the unique key asset/source/observed_at): the survivor's quote is kept, deterministically.
    */
-  async takeCollidingQuotes(manager: EntityManager, fromId: string, toId: string): Promise<Array<Record<string, unknown>>> {
+  async takeCollidingQuotes(
+    manager: EntityManager, fromId: string, toId: string,
+  ): Promise<Array<Record<string, unknown>>> {
     const [rows] = (await manager.query(
       `DELETE FROM market_quotes q
         WHERE q.asset_id = $1::uuid
-          AND EXISTS (SELECT 1 FROM market_quotes s WHERE s.asset_id = $2::uuid AND s.source = q.source AND s.observed_at = q.observed_at)
-        RETURNING q.id::text, q.source, q.source_asset_id, q.observed_at, q.price_usd::text, q.market_cap_usd::text, q.volume_24h_usd::text,
-                  q.change_24h_pct::text, q.rank, q.circulating_supply::text, q.total_supply::text, q.max_supply::text, q.content_hash, q.run_id::text`,
+          AND EXISTS (SELECT 1 FROM market_quotes s
+                       WHERE s.asset_id = $2::uuid AND s.source = q.source AND s.observed_at = q.observed_at)
+        RETURNING q.id::text, q.source, q.source_asset_id, q.observed_at, q.price_usd::text, q.market_cap_usd::text,
+                  q.volume_24h_usd::text, q.change_24h_pct::text, q.rank, q.circulating_supply::text,
+                  q.total_supply::text, q.max_supply::text, q.content_hash, q.run_id::text`,
       [fromId, toId],
     )) as [Array<Record<string, unknown>>, number];
-    return [...rows].sort((a, b) => String(a.source).localeCompare(String(b.source)) || String(a.observed_at).localeCompare(String(b.observed_at)));
+    // Deterministic order for the audit entry: by source, then instant.
+    const key = (q: Record<string, unknown>) => `${String(q.source)}\u0000${(q.observed_at as Date).toISOString()}`;
+    return [...rows].sort((a, b) => key(a).localeCompare(key(b)));
   }
 
   async moveAllQuotes(manager: EntityManager, fromId: string, toId: string): Promise<number> {
@@ -207,19 +226,26 @@ export class AssetAdminRepository {
    * News links of `from` move to `to`. An item linked to both keeps one link (the higher
    * confidence, its matched text with it): `merged` counts those.
    */
-  async moveNewsLinks(manager: EntityManager, fromId: string, toId: string): Promise<{ moved: number; merged: number }> {
+  async moveNewsLinks(
+    manager: EntityManager, fromId: string, toId: string,
+  ): Promise<{ moved: number; merged: number }> {
     await manager.query(
       `UPDATE news_asset_mentions s SET confidence = f.confidence, matched = f.matched
          FROM news_asset_mentions f
-        WHERE f.asset_id = $1::uuid AND s.asset_id = $2::uuid AND s.news_id = f.news_id AND f.confidence > s.confidence`,
+        WHERE f.asset_id = $1::uuid AND s.asset_id = $2::uuid AND s.news_id = f.news_id
+          AND f.confidence > s.confidence`,
       [fromId, toId],
     );
     const [, both] = (await manager.query(
       `DELETE FROM news_asset_mentions f
-        WHERE f.asset_id = $1::uuid AND EXISTS (SELECT 1 FROM news_asset_mentions s WHERE s.asset_id = $2::uuid AND s.news_id = f.news_id)`,
+        WHERE f.asset_id = $1::uuid
+          AND EXISTS (SELECT 1 FROM news_asset_mentions s WHERE s.asset_id = $2::uuid AND s.news_id = f.news_id)`,
       [fromId, toId],
     )) as [unknown, number];
-    const [, moved] = (await manager.query(`UPDATE news_asset_mentions SET asset_id = $2::uuid WHERE asset_id = $1::uuid`, [fromId, toId])) as [unknown, number];
+    const [, moved] = (await manager.query(
+      `UPDATE news_asset_mentions SET asset_id = $2::uuid WHERE asset_id = $1::uuid`,
+      [fromId, toId],
+    )) as [unknown, number];
     return { moved: moved + both, merged: both };
   }
 
@@ -234,12 +260,18 @@ export class AssetAdminRepository {
 
   /** A live asset answers for itself: a redirect from its id (left by an older merge) goes. */
   async deleteRedirectFrom(manager: EntityManager, id: string): Promise<number> {
-    const [, count] = (await manager.query(`DELETE FROM asset_redirects WHERE from_asset_id = $1::uuid`, [id])) as [unknown, number];
+    const [, count] = (await manager.query(
+      `DELETE FROM asset_redirects WHERE from_asset_id = $1::uuid`,
+      [id],
+    )) as [unknown, number];
     return count;
   }
 
   async insertRedirect(manager: EntityManager, fromId: string, toId: string, auditId: string): Promise<void> {
-    await manager.query(`INSERT INTO asset_redirects (from_asset_id, to_asset_id, audit_id) VALUES ($1::uuid, $2::uuid, $3::bigint)`, [fromId, toId, auditId]);
+    await manager.query(
+      `INSERT INTO asset_redirects (from_asset_id, to_asset_id, audit_id) VALUES ($1::uuid, $2::uuid, $3::bigint)`,
+      [fromId, toId, auditId],
+    );
   }
 
   /** Called once nothing references the asset any more (its ids, quotes and links moved first). */
@@ -248,7 +280,9 @@ export class AssetAdminRepository {
   }
 
   /** Which of these ids or keys an asset already has (a split needs a free one). */
-  async existingAssets(manager: EntityManager, ids: string[], keys: string[]): Promise<Array<{ id: string; asset_key: string }>> {
+  async existingAssets(
+    manager: EntityManager, ids: string[], keys: string[],
+  ): Promise<Array<{ id: string; asset_key: string }>> {
     return (await manager.query(
       `SELECT id, asset_key FROM assets WHERE id = ANY($1::uuid[]) OR asset_key = ANY($2::text[])`,
       [ids, keys],
@@ -258,7 +292,8 @@ export class AssetAdminRepository {
   /** A split's new asset: an operator decision, so not awaiting review. */
   async insertAsset(manager: EntityManager, a: SplitAsset): Promise<void> {
     await manager.query(
-      `INSERT INTO assets (id, asset_key, symbol, name, rank, needs_review, review_reason) VALUES ($1::uuid, $2, $3, $4, $5, false, null)`,
+      `INSERT INTO assets (id, asset_key, symbol, name, rank, needs_review, review_reason)
+       VALUES ($1::uuid, $2, $3, $4, $5, false, null)`,
       [a.id, a.assetKey, a.symbol, a.name, a.rank],
     );
   }
@@ -271,14 +306,18 @@ export class AssetAdminRepository {
       [m.source, m.sourceAssetId, m.fromAssetId, m.toAssetId],
     );
     const [, quotes] = (await manager.query(
-      `UPDATE market_quotes SET asset_id = $4::uuid, updated_at = now() WHERE asset_id = $3::uuid AND source = $1 AND source_asset_id = $2`,
+      `UPDATE market_quotes SET asset_id = $4::uuid, updated_at = now()
+        WHERE asset_id = $3::uuid AND source = $1 AND source_asset_id = $2`,
       [m.source, m.sourceAssetId, m.fromAssetId, m.toAssetId],
     )) as [unknown, number];
     return { quotes };
   }
 
   async clearReview(manager: EntityManager, id: string): Promise<void> {
-    await manager.query(`UPDATE assets SET needs_review = false, review_reason = null, updated_at = now() WHERE id = $1::uuid`, [id]);
+    await manager.query(
+      `UPDATE assets SET needs_review = false, review_reason = null, updated_at = now() WHERE id = $1::uuid`,
+      [id],
+    );
   }
 
   /**

@@ -22,7 +22,10 @@ interface ReplyLike {
  */
 export function survivorLocation(url: string, fromId: string, toId: string): string {
   const [path, ...query] = url.split('?');
-  const moved = path.split('/').map((segment) => (segment.toLowerCase() === fromId.toLowerCase() ? toId : segment)).join('/');
+  const moved = path
+    .split('/')
+    .map((segment) => (segment.toLowerCase() === fromId.toLowerCase() ? toId : segment))
+    .join('/');
   return query.length > 0 ? `${moved}?${query.join('?')}` : moved;
 }
 

@@ -1,5 +1,7 @@
 import { Body, Controller, Get, NotFoundException, Param, Put, Query, UseFilters } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags,
+} from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AssetIdentityRepository } from '../catalog/asset-identity.repository.js';
@@ -54,7 +56,11 @@ export class AssetsController {
   @ApiOkResponse({ type: AssetDetailResponseDto })
   @ApiBadRequestResponse({ description: 'id is not a UUID' })
   @ApiNotFoundResponse({ description: 'No such asset' })
-  @ApiResponse({ status: 308, description: 'The id was absorbed by a merge: Location is the survivor', headers: { Location: { schema: { type: 'string' } } } })
+  @ApiResponse({
+    status: 308,
+    description: 'The id was absorbed by a merge: Location is the survivor',
+    headers: { Location: { schema: { type: 'string' } } },
+  })
   @UseFilters(AssetMovedFilter)
   async get(@Param() params: AssetIdParamDto): Promise<Single<AssetDetailDto>> {
     const [asset, { latest, median, spread_pct }, history] = await Promise.all([

@@ -96,7 +96,10 @@ export class ConsolidatedDto {
 
 export class AssetDetailDto extends AssetDto {
   @ApiProperty({ type: ConsolidatedDto }) consolidated: ConsolidatedDto;
-  @ApiProperty({ type: [AssetHistoryEntryDto], description: 'Identity corrections touching this asset (merge, split, confirm), newest first' })
+  @ApiProperty({
+    type: [AssetHistoryEntryDto],
+    description: 'Identity corrections touching this asset (merge, split, confirm), newest first',
+  })
   history: AssetHistoryEntryDto[];
 }
 
