@@ -1,5 +1,7 @@
-import { Body, Controller, Get, NotFoundException, Param, Put, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, NotFoundException, Param, Put, Query, UseFilters } from '@nestjs/common';
+import {
+  ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags,
+} from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AssetIdentityRepository } from '../catalog/asset-identity.repository.js';
@@ -13,8 +15,11 @@ import {
   AssetDetailResponseDto, AssetIdParamDto, AssetPageDto, ListAssetsQueryDto, MappingParamDto, RepointMappingDto,
   type AssetDetailDto, type AssetDto, type SourceIdDto,
 } from './assets.dto.js';
+import { AssetAdminService } from './asset-admin.service.js';
+import { AssetMovedException, AssetMovedFilter } from './asset-moved.filter.js';
 import { AssetsRepository, type AssetRow } from './assets.repository.js';
 import { judgeFreshness } from './consolidated-view.js';
+import { toHistoryEntry } from './dto/asset-history.js';
 
 function toAssetDto(r: AssetRow): AssetDto {
   return {
@@ -32,6 +37,7 @@ export class AssetsController {
     private readonly registry: SourceRegistry,
     private readonly config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly admin: AssetAdminService,
   ) {}
 
   @Get()
@@ -57,16 +63,27 @@ export class AssetsController {
   @ApiOkResponse({ type: AssetDetailResponseDto })
   @ApiBadRequestResponse({ description: 'id is not a UUID' })
   @ApiNotFoundResponse({ description: 'No such asset' })
+  @ApiResponse({
+    status: 308,
+    description: 'The id was absorbed by a merge: Location is the survivor',
+    headers: { Location: { schema: { type: 'string' } } },
+  })
+  @UseFilters(AssetMovedFilter)
   async get(@Param() params: AssetIdParamDto): Promise<Single<AssetDetailDto>> {
     const asOf = new Date();
     const budgetSeconds = this.config.etl.freshnessBudgetSeconds;
-    const [asset, { latest, median, spread_pct, divergent }] = await Promise.all([
+    const [asset, { latest, median, spread_pct, divergent }, history] = await Promise.all([
       this.assets.find(params.id),
       this.assets.consolidated({
         assetId: params.id, asOf, freshnessSeconds: budgetSeconds, divergencePct: this.config.etl.priceDivergencePct,
       }),
+      this.admin.history(params.id),
     ]);
-    if (!asset) throw new NotFoundException(`Asset ${params.id} not found`);
+    if (!asset) {
+      const survivor = await this.admin.survivorOf(params.id);
+      if (survivor) throw new AssetMovedException(params.id, survivor);
+      throw new NotFoundException(`Asset ${params.id} not found`);
+    }
     // Years past 9999 (PostgreSQL allows them) do not parse: such a quote is not "the freshest".
     const freshest = latest.reduce<number | null>((m, l) => {
       const at = Date.parse(l.observed_at);
@@ -90,6 +107,7 @@ export class AssetsController {
           divergent,
           field_sources: { name: nameFrom?.source ?? null, rank: rankFrom?.source ?? null },
         },
+        history: history.map(toHistoryEntry),
       },
     };
   }

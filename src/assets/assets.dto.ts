@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
 import { PaginationDto } from '../common/http/envelope.js';
 import { CursorParam, LimitParam } from '../common/http/query-params.js';
+import { AssetHistoryEntryDto } from './dto/asset-admin.dto.js';
 
 export class ListAssetsQueryDto {
   @ApiPropertyOptional({ example: 'bit', description: 'Symbol (exact, case-insensitive) or name (contains, case-insensitive)' })
@@ -147,6 +148,11 @@ export class ConsolidatedDto {
 
 export class AssetDetailDto extends AssetDto {
   @ApiProperty({ type: ConsolidatedDto }) consolidated: ConsolidatedDto;
+  @ApiProperty({
+    type: [AssetHistoryEntryDto],
+    description: 'Identity corrections touching this asset (merge, split, confirm), newest first',
+  })
+  history: AssetHistoryEntryDto[];
 }
 
 export class AssetDetailResponseDto {

@@ -1,8 +1,15 @@
 import { Module } from '@nestjs/common';
 import { CatalogModule } from '../catalog/catalog.module.js';
 import { EtlModule } from '../etl/etl.module.js';
+import { AssetAdminController } from './asset-admin.controller.js';
+import { AssetAdminRepository } from './asset-admin.repository.js';
+import { AssetAdminService } from './asset-admin.service.js';
 import { AssetsController } from './assets.controller.js';
 import { AssetsRepository } from './assets.repository.js';
 
-@Module({ imports: [CatalogModule, EtlModule], controllers: [AssetsController], providers: [AssetsRepository] })
+@Module({
+  imports: [CatalogModule, EtlModule],
+  controllers: [AssetsController, AssetAdminController],
+  providers: [AssetsRepository, AssetAdminRepository, AssetAdminService],
+})
 export class AssetsModule {}

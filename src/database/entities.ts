@@ -1,3 +1,5 @@
+import { AssetIdentityAuditEntity } from '../assets/entities/asset-identity-audit.entity.js';
+import { AssetRedirectEntity } from '../assets/entities/asset-redirect.entity.js';
 import { AssetSourceIdEntity } from '../catalog/entities/asset-source-id.entity.js';
 import { AssetEntity } from '../catalog/entities/asset.entity.js';
 import { MarketQuoteEntity } from '../catalog/entities/market-quote.entity.js';
@@ -23,4 +25,6 @@ export const ENTITIES = [
   QuarantinedRecordEntity,
   EtlRunEntity,
   EtlSourceRunEntity,
+  AssetIdentityAuditEntity,
+  AssetRedirectEntity,
 ];
