@@ -26,7 +26,7 @@ export interface DriftFinding {
   details?: Record<string, unknown>;
 }
 
-export interface DriftInspection {
+export interface BatchJudgement {
   findings: DriftFinding[];
   /** Stable hash of the observed field paths and types of the batch. */
   fingerprint: string;
@@ -94,7 +94,7 @@ export function observeBatch(stream: StreamDefinition, records: RawRecord[]): Ba
  * Applied renames rewrite the payloads handed to the mapper; a required field without an applied
  * rename quarantines the rows lacking it. Pure: the store's values come in through `options`.
  */
-export function judgeBatch(obs: BatchObservation, options: JudgeOptions): DriftInspection {
+export function judgeBatch(obs: BatchObservation, options: JudgeOptions): BatchJudgement {
   const spec = obs.stream.expectedSchema ?? [];
   const { records, perRecord, observed, fingerprint } = obs;
   if (spec.length === 0 || records.length === 0) return { findings: [], fingerprint, accepted: records, quarantined: [] };
@@ -122,7 +122,7 @@ export function judgeBatch(obs: BatchObservation, options: JudgeOptions): DriftI
   }
 
   const accepted: RawRecord[] = [];
-  const quarantined: DriftInspection['quarantined'] = [];
+  const quarantined: BatchJudgement['quarantined'] = [];
   records.forEach((record, i) => {
     const reason = rowProblem(spec, perRecord[i], renames, blocked, options.policy);
     if (reason) {

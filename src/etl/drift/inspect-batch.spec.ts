@@ -1,5 +1,5 @@
 import type { RawRecord, StreamDefinition } from '../extractor/extractor.interface.js';
-import { DriftService } from './drift.service.js';
+import { judgeBatch, observeBatch, renameKey, type JudgeOptions } from './inspect-batch.js';
 
 const stream: StreamDefinition = {
   name: 'markets',
@@ -15,8 +15,13 @@ const stream: StreamDefinition = {
 
 const rec = (payload: Record<string, unknown>, key = String(payload.id)): RawRecord => ({ naturalKey: key, payload });
 
-describe(DriftService.name, () => {
-  const sut = new DriftService();
+const base: JudgeOptions = {
+  policy: 'evolve', renameThreshold: 0.8, optionalRenameThreshold: 0.9, valueFactor: 10,
+  rejected: new Set<string>(), previousValue: () => undefined, assetOf: (r) => String(r.payload.id),
+};
+const sut = { inspect: (s: StreamDefinition, records: RawRecord[], o: Partial<JudgeOptions>) => judgeBatch(observeBatch(s, records), { ...base, ...o }) };
+
+describe(judgeBatch.name, () => {
   const evolve = { policy: 'evolve' as const, renameThreshold: 0.8 };
 
   it('should report nothing when payloads match the schema', () => {
@@ -30,7 +35,8 @@ describe(DriftService.name, () => {
   it('should apply a confident rename under evolve and rewrite the payload to the expected name', () => {
     const result = sut.inspect(stream, [rec({ id: 'bitcoin', symbol: 'btc', price_current: 96518, market_cap: 1, roi: null })], evolve);
 
-    expect(result.findings).toEqual([{ kind: 'renamed', field: 'current_price', candidate: 'price_current', confidence: 1, severity: 'warning', action: 'applied' }]);
+    expect(result.findings).toEqual([expect.objectContaining({ kind: 'renamed', field: 'current_price', candidate: 'price_current', confidence: 1, severity: 'warning', action: 'applied', status: 'applied' })]);
+    expect(result.findings[0].evidence).toMatchObject({ same_name: true, qualifiers: { match: true }, type: { match: true }, threshold: 0.8 });
     expect(result.accepted[0].payload.current_price).toBe(96518);
     expect(result.quarantined).toEqual([]);
   });
@@ -106,12 +112,46 @@ describe(DriftService.name, () => {
     expect(c).not.toBe(a);
   });
 
-  it('should handle nested paths (dotted) for renames', () => {
+  it('should handle nested paths (dotted) for renames: case only is the same name, a plural is not', () => {
     const nested: StreamDefinition = { name: 't', kind: 'market_quotes', expectedSchema: [{ path: 'quotes.USD.price', type: 'number', required: true }] };
 
-    const result = sut.inspect(nested, [rec({ id: 'x', quotes: { USD: { Prices: 3 } } })], evolve);
+    const same = sut.inspect(nested, [rec({ id: 'x', quotes: { USD: { Price: 3 } } })], evolve);
+    const plural = sut.inspect(nested, [rec({ id: 'x', quotes: { USD: { Prices: 3 } } })], evolve);
+    const pluralWithHistory = sut.inspect(nested, [rec({ id: 'x', quotes: { USD: { Prices: 3 } } })], { ...evolve, previousValue: () => 2.9 });
 
-    expect(result.findings.find((f) => f.kind === 'renamed')).toMatchObject({ field: 'quotes.USD.price', candidate: 'quotes.USD.Prices', action: 'applied' });
-    expect((result.accepted[0].payload.quotes as { USD: { price: number } }).USD.price).toBe(3);
+    expect(same.findings.find((f) => f.kind === 'renamed')).toMatchObject({ field: 'quotes.USD.price', candidate: 'quotes.USD.Price', action: 'applied', status: 'applied' });
+    expect((same.accepted[0].payload.quotes as { USD: { price: number } }).USD.price).toBe(3);
+    expect(plural.findings.find((f) => f.kind === 'renamed')).toMatchObject({ candidate: 'quotes.USD.Prices', action: 'quarantined', status: 'proposed' });
+    expect(plural.quarantined[0].reason).toMatch(/rename to "quotes.USD.Prices" not applied: names differ/);
+    expect(pluralWithHistory.findings.find((f) => f.kind === 'renamed')).toMatchObject({ status: 'applied', evidence: { values: { checked: true, compared: 1, plausible: true } } });
+  });
+
+  it('should skip a rename an admin rejected and treat the field as missing', () => {
+    const result = sut.inspect(stream, [rec({ id: 'bitcoin', symbol: 'btc', price_current: 1 })], { rejected: new Set([renameKey('current_price', 'price_current')]) });
+
+    expect(result.accepted).toEqual([]);
+    expect(result.quarantined[0].reason).toBe('required field "current_price" missing (rename to "price_current" rejected by an admin)');
+    expect(result.findings).toContainEqual(expect.objectContaining({ kind: 'missing', field: 'current_price', details: { rejected_renames: ['price_current'] } }));
+    expect(result.findings).toContainEqual(expect.objectContaining({ kind: 'added', field: 'price_current' }));
+  });
+
+  it('should pass over a better-scored refused candidate to a usable one, recording both', () => {
+    const payload = { id: 'bitcoin', symbol: 'btc', current_price_btc: 0.00001, curr_price: 96000 };
+
+    const result = sut.inspect(stream, [rec(payload)], { renameThreshold: 0.7, previousValue: (field) => (field === 'current_price' ? 95000 : undefined) });
+
+    expect(result.findings.filter((f) => f.kind === 'renamed').map((f) => [f.candidate, f.confidence, f.status, f.action])).toEqual([
+      ['current_price_btc', 0.8, 'rejected', 'logged'],
+      ['curr_price', 0.75, 'applied', 'applied'],
+    ]);
+    expect(result.accepted[0].payload.current_price).toBe(96000);
+  });
+
+  it('should never map the price onto the price in another currency, even when nothing else is offered', () => {
+    const result = sut.inspect(stream, [rec({ id: 'bitcoin', symbol: 'btc', current_price_btc: 0.00001 })], {});
+
+    expect(result.accepted).toEqual([]);
+    expect(result.quarantined[0].reason).toMatch(/candidate "current_price_btc" rejected: qualifiers differ \(currency\)/);
+    expect(result.findings.find((f) => f.kind === 'renamed')).toMatchObject({ status: 'rejected', action: 'quarantined', confidence: 0.8 });
   });
 });
