@@ -102,7 +102,8 @@ export function qualifiersOf(tokens: readonly string[]): Qualifiers {
     set.add(v);
     out.set(c, set);
   };
-  for (const t of tokens) {
+  for (const [i, t] of tokens.entries()) {
+    if (t === 'all' && tokens[i + 1] === 'time') add('window', 'alltime');
     const window = windowOf(t);
     if (window) add('window', window);
     if (CURRENCIES.has(t) || t in CURRENCY_WORDS) add('currency', CURRENCY_WORDS[t] ?? t);
