@@ -70,7 +70,7 @@ export type JudgeOptions = RenameRuleOptions & JudgeContext;
 const CANDIDATE_FLOOR = 0.5;
 /** Candidates judged per missing field, best first (each may map a sample of records). */
 const MAX_CANDIDATES = 5;
-/** Records whose candidate value is compared with the store, per candidate. */
+/** Assets whose candidate value is compared with the store, per candidate. */
 const MAX_VALUE_PAIRS = 500;
 
 export function renameKey(field: string, candidate: string): string {
@@ -198,22 +198,23 @@ function renameFinding(field: FieldSpec, candidate: string, evidence: RenameEvid
 }
 
 /**
- * The candidate's numeric values next to the field's last accepted values of the same assets. The
- * asset comes from the mapper, reading the record as if the rename were applied.
+ * The candidate's numeric values next to the field's last accepted values of the same assets (the
+ * batch's first record of each asset). The asset comes from the mapper, reading the record as if
+ * the rename were applied.
  */
 function valuePairs(field: FieldSpec, candidate: string, records: RawRecord[], options: JudgeOptions): ValuePair[] {
-  const pairs: ValuePair[] = [];
+  const pairs = new Map<string, ValuePair>();
   for (const record of records) {
-    if (pairs.length >= MAX_VALUE_PAIRS) break;
+    if (pairs.size >= MAX_VALUE_PAIRS) break;
     const raw = getPath(record.payload, candidate);
     const value = numericValue(raw);
     if (value === undefined) continue;
     const asset = options.assetOf({ ...record, payload: withPath(record.payload, field.path, raw) });
-    if (asset === undefined) continue;
+    if (asset === undefined || pairs.has(asset)) continue;
     const previous = options.previousValue(field.path, asset);
-    if (previous !== undefined) pairs.push({ asset, previous, candidate: value });
+    if (previous !== undefined) pairs.set(asset, { asset, previous, candidate: value });
   }
-  return pairs;
+  return [...pairs.values()];
 }
 
 function aggregate(perRecord: Array<Map<string, ObservedType>>): Map<string, FieldObservation> {

@@ -15,7 +15,8 @@ export function numericValue(v: unknown): number | undefined {
     return Number.isFinite(n) ? n : undefined;
   }
   if (v !== null && typeof v === 'object' && typeOf(v) === 'number') {
-    const n = Number(String(v));
+    // Lossless numbers (e.g. lossless-json's LosslessNumber) print their decimal text.
+    const n = Number((v as { toString(): string }).toString());
     return Number.isFinite(n) ? n : undefined;
   }
   return undefined;
