@@ -75,7 +75,7 @@ export class EnvSchema {
   ETL_DRIFT_RENAME_VALUE_FACTOR = 10;
 
   @Transform(toInt) @IsInt() @Min(0) @Max(1000000)
-  ETL_DRIFT_BASELINE_ASSETS = 5000;
+  ETL_DRIFT_BASELINE_ASSETS = 1000;
 
   @Transform(toNumber) @IsNumber() @Min(0)
   ETL_PRICE_DIVERGENCE_PCT = 5;
