@@ -147,6 +147,21 @@ describe(judgeBatch.name, () => {
     expect(result.accepted[0].payload.current_price).toBe(96000);
   });
 
+  it('should run the mapper for value pairs only for candidates that pass the similarity', () => {
+    let mapped = 0;
+    const assetOf = (r: RawRecord) => {
+      mapped += 1;
+      return String(r.payload.id);
+    };
+
+    sut.inspect(stream, [rec({ id: 'a', symbol: 'a', last_px: 5 }), rec({ id: 'b', symbol: 'b', last_px: 6 })], { assetOf, previousValue: () => 5 });
+    const below = mapped;
+    sut.inspect(stream, [rec({ id: 'a', symbol: 'a', price_current: 5 }), rec({ id: 'b', symbol: 'b', price_current: 6 })], { assetOf, previousValue: () => 5 });
+
+    expect(below).toBe(0);
+    expect(mapped).toBe(2);
+  });
+
   it('should never map the price onto the price in another currency, even when nothing else is offered', () => {
     const result = sut.inspect(stream, [rec({ id: 'bitcoin', symbol: 'btc', current_price_btc: 0.00001 })], {});
 

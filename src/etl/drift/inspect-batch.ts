@@ -160,7 +160,7 @@ function judgeMissing(field: FieldSpec, obs: BatchObservation, options: JudgeOpt
   for (const c of ranked) {
     const evidence = judgeRename({
       field, candidate: c.path, similarity: c.similarity, observedTypes: obs.observed.get(c.path)!.types,
-      values: valuePairs(field, c.path, obs.records, options),
+      values: () => valuePairs(field, c.path, obs.records, options),
     }, options);
     if (evidence.status === 'rejected') {
       refused.push({ path: c.path, evidence });

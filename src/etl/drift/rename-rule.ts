@@ -23,8 +23,11 @@ export interface RenameCandidate {
   similarity: number;
   /** Types the candidate's values had in the batch. */
   observedTypes: ReadonlySet<ObservedType>;
-  /** The candidate's values next to the field's last accepted values of the same assets. */
-  values: readonly ValuePair[];
+  /**
+   * The candidate's values next to the field's last accepted values of the same assets; a function
+   * is called only when the similarity passes (collecting them maps records).
+   */
+  values: readonly ValuePair[] | (() => readonly ValuePair[]);
 }
 
 /** What `/drift-events` shows for a rename: every check and its outcome. */
@@ -59,7 +62,10 @@ export function judgeRename(c: RenameCandidate, options: RenameRuleOptions): Ren
   const qualifiers = compareQualifiers(qualifiersOf(nameTokens(c.field.path)), qualifiersOf(nameTokens(c.candidate)));
   const observed = [...c.observedTypes].filter((t) => t !== 'null').sort();
   const typeMatch = observed.length === 0 ? null : observed.every((t) => t === c.field.type);
-  const values = judgeValues(c.values, options.valueFactor);
+  const similar = c.similarity >= threshold;
+  const values = similar || typeof c.values !== 'function'
+    ? judgeValues(typeof c.values === 'function' ? c.values() : c.values, options.valueFactor)
+    : { ...judgeValues([], options.valueFactor), reason: 'not compared: similarity below the threshold' };
   const [status, reason] = decide({ similarity: c.similarity, threshold, optional, same, qualifiers, typeMatch, observed, values, field: c.field });
   const frozen = options.policy === 'freeze' && status !== 'rejected';
   return {
