@@ -1,4 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Client } from 'pg';
 import request from 'supertest';
 import { FixtureUpstream } from '../../src/dev/fixture-upstream/fixture-upstream.server.js';
@@ -40,7 +43,7 @@ describe('drift: the rename rule end to end', () => {
     return { app, db };
   }
 
-  const run = (app: NestFastifyApplication): Promise<RunSummary> => app.get(EtlRunner).run({ trigger: 'manual', sources: ['coingecko'] });
+  const run = (app: NestFastifyApplication, source = 'coingecko'): Promise<RunSummary> => app.get(EtlRunner).run({ trigger: 'manual', sources: [source] });
 
   async function sql<T = Record<string, unknown>>(db: TestDatabase, text: string, params: unknown[] = []): Promise<T[]> {
     const c = new Client({ connectionString: db.url });
@@ -155,6 +158,39 @@ describe('drift: the rename rule end to end', () => {
       const rejected = (await http().get('/drift-events?status=rejected').expect(200)).body.data as Array<Record<string, any>>;
       expect(rejected.find((e) => e.candidate === 'current_price_now')).toMatchObject({ status: 'rejected', rejected_at: expect.any(String) });
     });
+  });
+
+  it('should take a plausible renamed CSV column but never the 12 h volume for the 24 h one (CSV drop folder)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kasparro-drift-'));
+    chmodSync(dir, 0o755);
+    try {
+      writeFileSync(path.join(dir, '2025-05-01.csv'), [
+        'symbol,name,price_usd,volume_24h_usd,last_updated',
+        'BTC,Bitcoin,96000.5,30000000000,2025-05-01T00:00:00Z', 'ETH,Ethereum,3500.25,15000000000,2025-05-01T00:00:00Z',
+      ].join('\n') + '\n');
+      const { app, db } = await boot({ ETL_SOURCES: 'csv', CSV_SOURCE_DIR: dir });
+      expect((await run(app, 'csv')).sources.csv.totals).toMatchObject({ inserted: 2, quarantined: 0 });
+
+      writeFileSync(path.join(dir, '2025-05-02.csv'), [
+        'symbol,name,prices_usd,volume_12h_usd,last_updated',
+        'BTC,Bitcoin,97000.5,14000000000,2025-05-02T00:00:00Z', 'ETH,Ethereum,3550.25,7000000000,2025-05-02T00:00:00Z',
+      ].join('\n') + '\n');
+      const second = await run(app, 'csv');
+
+      expect(second.sources.csv.totals).toMatchObject({ inserted: 2, quarantined: 0 });
+      const stored = await sql(db, `SELECT source_asset_id, price_usd::text, volume_24h_usd::text FROM market_quotes WHERE observed_at = '2025-05-02T00:00:00Z' ORDER BY 1`);
+      expect(stored).toEqual([
+        { source_asset_id: 'BTC', price_usd: '97000.5', volume_24h_usd: null },
+        { source_asset_id: 'ETH', price_usd: '3550.25', volume_24h_usd: null },
+      ]);
+      const renames = await sql(db, `SELECT field, candidate, status, evidence->'qualifiers'->'differing' AS differing FROM drift_events WHERE kind = 'renamed' ORDER BY field`);
+      expect(renames).toEqual([
+        { field: 'price_usd', candidate: 'prices_usd', status: 'applied', differing: [] },
+        { field: 'volume_24h_usd', candidate: 'volume_12h_usd', status: 'rejected', differing: ['window'] },
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('should answer 403 on reject when the service has no admin key', async () => {
