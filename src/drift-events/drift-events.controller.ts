@@ -1,8 +1,12 @@
 import { ConflictException, Controller, Get, HttpCode, NotFoundException, Param, Post, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags,
+} from '@nestjs/swagger';
 import { AdminOnly } from '../common/http/admin-key.guard.js';
 import type { Page, Single } from '../common/http/envelope.js';
-import { DriftEventIdParamDto, DriftEventPageDto, DriftEventResponseDto, DriftEventsQueryDto, type DriftEventDto } from './drift-events.dto.js';
+import {
+  DriftEventIdParamDto, DriftEventPageDto, DriftEventResponseDto, DriftEventsQueryDto, type DriftEventDto,
+} from './drift-events.dto.js';
 import { DriftEventsService } from './drift-events.service.js';
 
 @ApiTags('drift')
@@ -11,7 +15,9 @@ export class DriftEventsController {
   constructor(private readonly service: DriftEventsService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Schema drift detected in upstream payloads (newest first); renames carry their status and evidence' })
+  @ApiOperation({
+    summary: 'Schema drift detected in upstream payloads (newest first); renames carry their status and evidence',
+  })
   @ApiOkResponse({ type: DriftEventPageDto })
   @ApiBadRequestResponse({ description: 'Invalid filter (field named in `errors`)' })
   list(@Query() query: DriftEventsQueryDto): Promise<Page<DriftEventDto>> {
@@ -21,8 +27,10 @@ export class DriftEventsController {
   @Post(':id/reject')
   @HttpCode(200)
   @AdminOnly()
-  @ApiOperation({ summary: 'Reject a rename (admin): it is never applied again; the old field then counts as missing. Idempotent.' })
-  @ApiOkResponse({ type: DriftEventResponseDto, description: 'The rename event, now status rejected with rejected_at set' })
+  @ApiOperation({
+    summary: 'Reject a rename (admin): it is never applied again; the old field then counts as missing. Idempotent.',
+  })
+  @ApiOkResponse({ type: DriftEventResponseDto, description: 'The rename event, now rejected, with rejected_at' })
   @ApiBadRequestResponse({ description: 'id is not a positive integer (field `id`)' })
   @ApiNotFoundResponse({ description: 'No drift event with this id' })
   @ApiConflictResponse({ description: 'The drift event is not a rename (kind added, missing or type_changed)' })
@@ -30,7 +38,8 @@ export class DriftEventsController {
     const result = await this.service.reject(params.id);
     if (result.outcome === 'not_found') throw new NotFoundException(`Drift event ${params.id} not found`);
     if (result.outcome === 'not_a_rename') {
-      throw new ConflictException(`Drift event ${params.id} is a ${result.kind} event, not a rename: only renames can be rejected`);
+      const message = `Drift event ${params.id} is a ${result.kind} event, not a rename: only renames can be rejected`;
+      throw new ConflictException(message);
     }
     return { data: result.event };
   }

@@ -37,10 +37,14 @@ export class DriftEventIdParamDto {
 }
 
 const EVIDENCE_EXAMPLE = {
-  status: 'rejected', reason: 'qualifiers differ (currency): [] vs [currency:btc]', similarity: 0.8, threshold: 0.8, threshold_kind: 'required',
+  status: 'rejected', reason: 'qualifiers differ (currency): [] vs [currency:btc]',
+  similarity: 0.8, threshold: 0.8, threshold_kind: 'required',
   same_name: false, qualifiers: { match: false, differing: ['currency'], field: [], candidate: ['currency:btc'] },
   type: { expected: 'number', observed: ['number'], match: true },
-  values: { checked: true, plausible: false, compared: 250, median_ratio: 0.01, min_ratio: 0.01, max_ratio: 0.01, factor: 10, samples: [{ asset: 'bitcoin', previous: 96000, candidate: 960, ratio: 0.01 }] },
+  values: {
+    checked: true, plausible: false, compared: 250, median_ratio: 0.01, min_ratio: 0.01, max_ratio: 0.01, factor: 10,
+    samples: [{ asset: 'bitcoin', previous: 96000, candidate: 960, ratio: 0.01 }],
+  },
   policy: 'evolve',
 };
 
@@ -50,15 +54,27 @@ export class DriftEventDto {
   @ApiProperty({ example: 'markets' }) stream: string;
   @ApiProperty({ enum: DRIFT_KINDS, example: 'renamed' }) kind: string;
   @ApiProperty({ example: 'current_price' }) field: string;
-  @ApiProperty({ example: 'price_current', description: "For renames: the observed field believed to replace `field`; '' otherwise" }) candidate: string;
-  @ApiProperty({ type: Number, nullable: true, example: 1, description: 'For renames: the name similarity' }) confidence: number | null;
+  @ApiProperty({ example: 'price_current', description: "Renames: the observed field believed to replace `field`; '' otherwise" })
+  candidate: string;
+  @ApiProperty({ type: Number, nullable: true, example: 1, description: 'For renames: the name similarity' })
+  confidence: number | null;
   @ApiProperty({ enum: ['info', 'warning', 'critical'], example: 'warning' }) severity: string;
-  @ApiProperty({ enum: ['applied', 'quarantined', 'logged'], example: 'applied', description: 'What happened to the rows of the last sighting' }) action: string;
-  @ApiProperty({ enum: RENAME_STATUSES, nullable: true, example: 'applied', description: 'Renames only: applied, proposed (for review, not applied) or rejected (by the rename rule or an admin)' })
+  @ApiProperty({ enum: ['applied', 'quarantined', 'logged'], example: 'applied', description: 'What the last sighting did to the rows' })
+  action: string;
+  @ApiProperty({
+    enum: RENAME_STATUSES, nullable: true, example: 'applied',
+    description: 'Renames only: applied, proposed (for review, not applied), rejected (by the rename rule or an admin)',
+  })
   status: string | null;
-  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, example: EVIDENCE_EXAMPLE, description: 'Renames only: every check of the rename rule (docs/ETL.md "The rename rule")' })
+  @ApiProperty({
+    type: 'object', additionalProperties: true, nullable: true, example: EVIDENCE_EXAMPLE,
+    description: 'Renames only: every check of the rename rule (docs/ETL.md "The rename rule")',
+  })
   evidence: Record<string, unknown> | null;
-  @ApiProperty({ type: String, nullable: true, example: null, description: 'When an admin rejected this rename (never applied again); null otherwise' })
+  @ApiProperty({
+    type: String, nullable: true, example: null,
+    description: 'When an admin rejected this rename (never applied again); null otherwise',
+  })
   rejected_at: string | null;
   @ApiProperty({ example: 3 }) occurrences: number;
   @ApiProperty({ example: '2025-05-02T00:00:00.000Z' }) first_seen_at: string;

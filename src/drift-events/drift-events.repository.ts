@@ -24,17 +24,20 @@ export interface DriftEventRow {
   run_id: string | null;
 }
 
+type PageRow = DriftEventRow & { cursor_at: string };
+
 const REJECTED_AT = `(SELECT r.rejected_at FROM drift_rejected_renames r
    WHERE r.source = drift_events.source AND r.stream = drift_events.stream AND r.field = drift_events.field
      AND r.candidate = drift_events.candidate AND drift_events.kind = 'renamed') AS rejected_at`;
-const COLUMNS = `source, stream, kind, field, candidate, confidence::float8::text AS confidence, severity, action, status, evidence,
+const COLUMNS = `source, stream, kind, field, candidate, confidence::float8::text AS confidence, severity, action,
+  status, evidence,
   ${REJECTED_AT}, occurrences, first_seen_at, last_seen_at, run_id::text`;
 
 @Injectable()
 export class DriftEventsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  page(q: DriftEventsQueryDto, limit: number, after?: [string, string]): Promise<{ rows: Array<DriftEventRow & { cursor_at: string }>; total: number }> {
+  page(q: DriftEventsQueryDto, limit: number, after?: [string, string]): Promise<{ rows: PageRow[]; total: number }> {
     const where = new WhereBuilder()
       .addIf(q.source, 'source = ?')
       .addIf(q.kind, 'kind = ?')
@@ -44,7 +47,8 @@ export class DriftEventsRepository {
   }
 
   async findEvent(id: string): Promise<DriftEventRow | undefined> {
-    const rows = (await this.dataSource.query(`SELECT id::text, ${COLUMNS} FROM drift_events WHERE id = $1::bigint`, [id])) as DriftEventRow[];
+    const sql = `SELECT id::text, ${COLUMNS} FROM drift_events WHERE id = $1::bigint`;
+    const rows = (await this.dataSource.query(sql, [id])) as DriftEventRow[];
     return rows[0];
   }
 
@@ -55,11 +59,15 @@ export class DriftEventsRepository {
   async rejectRename(event: DriftEventRow): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       await manager.query(
-        `INSERT INTO drift_rejected_renames (source, stream, field, candidate, drift_event_id) VALUES ($1, $2, $3, $4, $5::bigint)
+        `INSERT INTO drift_rejected_renames (source, stream, field, candidate, drift_event_id)
+         VALUES ($1, $2, $3, $4, $5::bigint)
          ON CONFLICT (source, stream, field, candidate) DO NOTHING`,
         [event.source, event.stream, event.field, event.candidate, event.id],
       );
-      await manager.query(`UPDATE drift_events SET status = 'rejected' WHERE id = $1::bigint AND status IS DISTINCT FROM 'rejected'`, [event.id]);
+      await manager.query(
+        `UPDATE drift_events SET status = 'rejected' WHERE id = $1::bigint AND status IS DISTINCT FROM 'rejected'`,
+        [event.id],
+      );
     });
   }
 }

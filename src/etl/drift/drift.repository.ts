@@ -19,7 +19,7 @@ export class DriftRepository {
 
   /** Findings and baseline values of one batch, inside the batch's transaction. */
   async recordBatch(manager: EntityManager, write: DriftWrite): Promise<void> {
-    await this.recordFindings(manager, write.runId, write.source, write.stream, write.findings);
+    await this.recordFindings(manager, write);
     await this.upsertBaselines(manager, write);
   }
 
@@ -29,12 +29,16 @@ export class DriftRepository {
    * admin rejected keeps its row as the admin left it (the drift service no longer proposes it; the
    * guard covers a run that loaded its rejections before the admin acted).
    */
-  async recordFindings(manager: EntityManager, runId: string, source: string, stream: string, findings: DriftFinding[]): Promise<void> {
+  async recordFindings(manager: EntityManager, write: Omit<DriftWrite, 'baselines'>): Promise<void> {
+    const { runId, source, stream, findings } = write;
     if (findings.length === 0) return;
     await manager.query(
-      `INSERT INTO drift_events AS d (source, stream, kind, field, candidate, confidence, severity, action, details, status, evidence, run_id)
-       SELECT $1, $2, t.kind, t.field, t.candidate, t.confidence, t.severity, t.action, t.details, t.status, t.evidence, $12::bigint
-         FROM unnest($3::text[], $4::text[], $5::text[], $6::numeric[], $7::text[], $8::text[], $9::jsonb[], $10::text[], $11::jsonb[])
+      `INSERT INTO drift_events AS d
+              (source, stream, kind, field, candidate, confidence, severity, action, details, status, evidence, run_id)
+       SELECT $1, $2, t.kind, t.field, t.candidate, t.confidence, t.severity, t.action, t.details, t.status, t.evidence,
+              $12::bigint
+         FROM unnest($3::text[], $4::text[], $5::text[], $6::numeric[], $7::text[], $8::text[], $9::jsonb[],
+                     $10::text[], $11::jsonb[])
            AS t(kind, field, candidate, confidence, severity, action, details, status, evidence)
        ON CONFLICT (source, stream, kind, field, candidate) DO UPDATE
          SET confidence = EXCLUDED.confidence, severity = EXCLUDED.severity, action = EXCLUDED.action,
@@ -42,8 +46,8 @@ export class DriftRepository {
              last_seen_at = now(), run_id = EXCLUDED.run_id,
              occurrences = d.occurrences + (d.run_id IS DISTINCT FROM EXCLUDED.run_id)::int
          WHERE NOT EXISTS (SELECT 1 FROM drift_rejected_renames r
-                            WHERE r.source = d.source AND r.stream = d.stream AND r.field = d.field AND r.candidate = d.candidate
-                              AND d.kind = 'renamed')`,
+                            WHERE r.source = d.source AND r.stream = d.stream AND r.field = d.field
+                              AND r.candidate = d.candidate AND d.kind = 'renamed')`,
       [
         source,
         stream,
@@ -70,14 +74,22 @@ export class DriftRepository {
          FROM unnest($3::text[], $4::text[], $5::float8[]) AS t(field, asset_key, value)
        ON CONFLICT (source, stream, field, asset_key) DO UPDATE
          SET value = EXCLUDED.value, run_id = EXCLUDED.run_id, updated_at = now()`,
-      [write.source, write.stream, write.baselines.map((b) => b.field), write.baselines.map((b) => b.assetKey), write.baselines.map((b) => b.value), write.runId],
+      [
+        write.source,
+        write.stream,
+        write.baselines.map((b) => b.field),
+        write.baselines.map((b) => b.assetKey),
+        write.baselines.map((b) => b.value),
+        write.runId,
+      ],
     );
   }
 
   /** The stored values of some fields of a stream, per field and asset (read when a rename is judged). */
   async findBaselines(source: string, stream: string, fields: string[]): Promise<Map<string, Map<string, number>>> {
     const rows = (await this.dataSource.query(
-      `SELECT field, asset_key, value FROM drift_field_baselines WHERE source = $1 AND stream = $2 AND field = ANY($3::text[])`,
+      `SELECT field, asset_key, value FROM drift_field_baselines
+        WHERE source = $1 AND stream = $2 AND field = ANY($3::text[])`,
       [source, stream, fields],
     )) as Array<{ field: string; asset_key: string; value: number }>;
     const out = new Map<string, Map<string, number>>(fields.map((f) => [f, new Map<string, number>()]));

@@ -55,13 +55,15 @@ export class DriftService {
       previousValue: (field, asset) => memory.previousValue(field, asset),
       assetOf: (record) => assetOf(extractor, stream, record),
     });
-    return { ...judged, baseline: new BaselineCollector(stream, this.config.etl.driftBaselineAssets > 0 ? memory : undefined) };
+    const keep = this.config.etl.driftBaselineAssets > 0 ? memory : undefined;
+    return { ...judged, baseline: new BaselineCollector(stream, keep) };
   }
 
   /** Writes a batch's findings and baseline values in the batch's transaction. */
   async record(manager: EntityManager, params: RecordParams): Promise<void> {
     const { runId, source, stream, inspection } = params;
-    await this.repository.recordBatch(manager, { runId, source, stream, findings: inspection.findings, baselines: inspection.baseline.take() });
+    const { findings, baseline } = inspection;
+    await this.repository.recordBatch(manager, { runId, source, stream, findings, baselines: baseline.take() });
   }
 
   private ruleOptions(): RenameRuleOptions {

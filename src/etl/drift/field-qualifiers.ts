@@ -5,18 +5,21 @@
  * `percent_change_24h` / `change_24h` are different quantities, however similar they look.
  */
 
-export type QualifierClass = 'currency' | 'window' | 'relative' | 'delta' | 'extremum' | 'statistic' | 'scale' | 'side' | 'inverse';
+export type QualifierClass =
+  | 'currency' | 'window' | 'relative' | 'delta' | 'extremum' | 'statistic' | 'scale' | 'side' | 'inverse';
 
 /** Qualifier class -> canonical values found in a name (`window` -> {'24h'}). */
 export type Qualifiers = ReadonlyMap<QualifierClass, ReadonlySet<string>>;
 
+/** Time unit words after a number: the unit, and its length in hours where hours are the measure. */
 const TIME_UNITS: Record<string, { unit: string; hours?: number }> = {
-  m: { unit: 'm' }, min: { unit: 'min' }, mins: { unit: 'min' }, minute: { unit: 'min' }, minutes: { unit: 'min' },
-  h: { unit: 'h', hours: 1 }, hr: { unit: 'h', hours: 1 }, hrs: { unit: 'h', hours: 1 }, hour: { unit: 'h', hours: 1 }, hours: { unit: 'h', hours: 1 },
-  d: { unit: 'h', hours: 24 }, day: { unit: 'h', hours: 24 }, days: { unit: 'h', hours: 24 },
-  w: { unit: 'h', hours: 168 }, wk: { unit: 'h', hours: 168 }, week: { unit: 'h', hours: 168 }, weeks: { unit: 'h', hours: 168 },
-  mo: { unit: 'mo' }, mon: { unit: 'mo' }, month: { unit: 'mo' }, months: { unit: 'mo' },
-  y: { unit: 'y' }, yr: { unit: 'y' }, yrs: { unit: 'y' }, year: { unit: 'y' }, years: { unit: 'y' },
+  ...units(['m'], { unit: 'm' }),
+  ...units(['min', 'mins', 'minute', 'minutes'], { unit: 'min' }),
+  ...units(['h', 'hr', 'hrs', 'hour', 'hours'], { unit: 'h', hours: 1 }),
+  ...units(['d', 'day', 'days'], { unit: 'h', hours: 24 }),
+  ...units(['w', 'wk', 'week', 'weeks'], { unit: 'h', hours: 168 }),
+  ...units(['mo', 'mon', 'month', 'months'], { unit: 'mo' }),
+  ...units(['y', 'yr', 'yrs', 'year', 'years'], { unit: 'y' }),
 };
 
 /** Window words without a number. */
@@ -29,19 +32,18 @@ const WINDOW_WORDS: Record<string, string> = {
  * ISO 4217 codes, minus the few that are ordinary words in field names (all, top, cup, mop, std),
  * plus crypto units. `sat`/`wei`/`gwei` are their own units (a factor away from btc/eth).
  */
-const CURRENCIES = new Set([
-  'aed', 'afn', 'amd', 'ang', 'aoa', 'ars', 'aud', 'awg', 'azn', 'bam', 'bbd', 'bdt', 'bgn', 'bhd', 'bif', 'bmd', 'bnd', 'bob',
-  'brl', 'bsd', 'btn', 'bwp', 'byn', 'bzd', 'cad', 'cdf', 'chf', 'clp', 'cny', 'cnh', 'cop', 'crc', 'cuc', 'cve', 'czk', 'djf',
-  'dkk', 'dop', 'dzd', 'egp', 'ern', 'etb', 'eur', 'fjd', 'fkp', 'gbp', 'gel', 'ghs', 'gip', 'gmd', 'gnf', 'gtq', 'gyd', 'hkd',
-  'hnl', 'hrk', 'htg', 'huf', 'idr', 'ils', 'inr', 'iqd', 'irr', 'isk', 'jmd', 'jod', 'jpy', 'kes', 'kgs', 'khr', 'kmf', 'kpw',
-  'krw', 'kwd', 'kyd', 'kzt', 'lak', 'lbp', 'lkr', 'lrd', 'lsl', 'lyd', 'mad', 'mdl', 'mga', 'mkd', 'mmk', 'mnt', 'mru', 'mur',
-  'mvr', 'mwk', 'mxn', 'myr', 'mzn', 'nad', 'ngn', 'nio', 'nok', 'npr', 'nzd', 'omr', 'pab', 'pen', 'pgk', 'php', 'pkr', 'pln',
-  'pyg', 'qar', 'ron', 'rsd', 'rub', 'rwf', 'sar', 'sbd', 'scr', 'sdg', 'sek', 'sgd', 'shp', 'sle', 'sll', 'sos', 'srd', 'ssp',
-  'stn', 'svc', 'syp', 'szl', 'thb', 'tjs', 'tmt', 'tnd', 'try', 'ttd', 'twd', 'tzs', 'uah', 'ugx', 'usd', 'uyu', 'uzs', 'ves',
-  'vnd', 'vuv', 'wst', 'xaf', 'xag', 'xau', 'xcd', 'xof', 'xpf', 'yer', 'zar', 'zmw', 'zwl',
-  'btc', 'xbt', 'eth', 'bnb', 'sol', 'xrp', 'ada', 'doge', 'ltc', 'trx', 'bch', 'xlm', 'xmr', 'avax', 'matic', 'shib',
-  'usdt', 'usdc', 'busd', 'tusd', 'dai', 'eurc', 'sat', 'sats', 'satoshi', 'satoshis', 'wei', 'gwei',
-]);
+const CURRENCIES = new Set(
+  [
+    'aed afn amd ang aoa ars aud awg azn bam bbd bdt bgn bhd bif bmd bnd bob brl bsd btn bwp byn bzd cad',
+    'cdf chf clp cny cnh cop crc cuc cve czk djf dkk dop dzd egp ern etb eur fjd fkp gbp gel ghs gip gmd',
+    'gnf gtq gyd hkd hnl hrk htg huf idr ils inr iqd irr isk jmd jod jpy kes kgs khr kmf kpw krw kwd kyd',
+    'kzt lak lbp lkr lrd lsl lyd mad mdl mga mkd mmk mnt mru mur mvr mwk mxn myr mzn nad ngn nio nok npr',
+    'nzd omr pab pen pgk php pkr pln pyg qar ron rsd rub rwf sar sbd scr sdg sek sgd shp sle sll sos srd',
+    'ssp stn svc syp szl thb tjs tmt tnd try ttd twd tzs uah ugx usd uyu uzs ves vnd vuv wst xaf xag xau',
+    'xcd xof xpf yer zar zmw zwl btc xbt eth bnb sol xrp ada doge ltc trx bch xlm xmr avax matic shib',
+    'usdt usdc busd tusd dai eurc sat sats satoshi satoshis wei gwei',
+  ].join(' ').split(' '),
+);
 
 const CURRENCY_WORDS: Record<string, string> = {
   dollar: 'usd', dollars: 'usd', euro: 'eur', euros: 'eur', yen: 'jpy', bitcoin: 'btc', ether: 'eth', ethereum: 'eth',
@@ -50,19 +52,20 @@ const CURRENCY_WORDS: Record<string, string> = {
 
 /** Single-token qualifiers: token -> [class, canonical value]. */
 const WORD_QUALIFIERS: Record<string, [QualifierClass, string]> = {
-  pct: ['relative', 'percent'], percent: ['relative', 'percent'], percentage: ['relative', 'percent'], perc: ['relative', 'percent'],
-  ratio: ['relative', 'ratio'], fraction: ['relative', 'ratio'], rel: ['relative', 'rel'], relative: ['relative', 'rel'],
-  bps: ['relative', 'bps'], bp: ['relative', 'bps'],
-  change: ['delta', 'change'], chg: ['delta', 'change'], delta: ['delta', 'change'], diff: ['delta', 'change'], difference: ['delta', 'change'],
-  high: ['extremum', 'max'], max: ['extremum', 'max'], maximum: ['extremum', 'max'], peak: ['extremum', 'max'],
-  low: ['extremum', 'min'], min: ['extremum', 'min'], minimum: ['extremum', 'min'],
-  ath: ['extremum', 'max'], atl: ['extremum', 'min'],
-  avg: ['statistic', 'mean'], average: ['statistic', 'mean'], mean: ['statistic', 'mean'], median: ['statistic', 'median'],
-  vwap: ['statistic', 'vwap'], twap: ['statistic', 'twap'], open: ['statistic', 'open'], close: ['statistic', 'close'], sum: ['statistic', 'sum'],
-  k: ['scale', '1e3'], thousand: ['scale', '1e3'], thousands: ['scale', '1e3'], mn: ['scale', '1e6'], mm: ['scale', '1e6'],
-  million: ['scale', '1e6'], millions: ['scale', '1e6'], bn: ['scale', '1e9'], billion: ['scale', '1e9'], billions: ['scale', '1e9'],
-  bid: ['side', 'bid'], ask: ['side', 'ask'], buy: ['side', 'buy'], sell: ['side', 'sell'],
-  inverse: ['inverse', 'inverse'], inv: ['inverse', 'inverse'], inverted: ['inverse', 'inverse'],
+  pct: ['relative', 'percent'], percent: ['relative', 'percent'], percentage: ['relative', 'percent'],
+  perc: ['relative', 'percent'], ratio: ['relative', 'ratio'], fraction: ['relative', 'ratio'],
+  rel: ['relative', 'rel'], relative: ['relative', 'rel'], bps: ['relative', 'bps'], bp: ['relative', 'bps'],
+  change: ['delta', 'change'], chg: ['delta', 'change'], delta: ['delta', 'change'], diff: ['delta', 'change'],
+  difference: ['delta', 'change'], high: ['extremum', 'max'], max: ['extremum', 'max'], maximum: ['extremum', 'max'],
+  peak: ['extremum', 'max'], low: ['extremum', 'min'], min: ['extremum', 'min'], minimum: ['extremum', 'min'],
+  ath: ['extremum', 'max'], atl: ['extremum', 'min'], avg: ['statistic', 'mean'], average: ['statistic', 'mean'],
+  mean: ['statistic', 'mean'], median: ['statistic', 'median'], vwap: ['statistic', 'vwap'],
+  twap: ['statistic', 'twap'], open: ['statistic', 'open'], close: ['statistic', 'close'], sum: ['statistic', 'sum'],
+  k: ['scale', '1e3'], thousand: ['scale', '1e3'], thousands: ['scale', '1e3'], mn: ['scale', '1e6'],
+  mm: ['scale', '1e6'], million: ['scale', '1e6'], millions: ['scale', '1e6'], bn: ['scale', '1e9'],
+  billion: ['scale', '1e9'], billions: ['scale', '1e9'], bid: ['side', 'bid'], ask: ['side', 'ask'],
+  buy: ['side', 'buy'], sell: ['side', 'sell'], inverse: ['inverse', 'inverse'], inv: ['inverse', 'inverse'],
+  inverted: ['inverse', 'inverse'],
 };
 
 /** `ath`/`atl` are all-time extremes: also a window. */
@@ -158,4 +161,10 @@ function sameSet(a: ReadonlySet<string> | undefined, b: ReadonlySet<string> | un
 
 function describe(q: Qualifiers): string[] {
   return [...q.entries()].flatMap(([c, values]) => [...values].map((v) => `${c}:${v}`)).sort();
+}
+
+type TimeUnit = { unit: string; hours?: number };
+
+function units(words: string[], unit: TimeUnit): Record<string, TimeUnit> {
+  return Object.fromEntries(words.map((w) => [w, unit]));
 }

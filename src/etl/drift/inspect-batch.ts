@@ -97,7 +97,9 @@ export function observeBatch(stream: StreamDefinition, records: RawRecord[]): Ba
 export function judgeBatch(obs: BatchObservation, options: JudgeOptions): BatchJudgement {
   const spec = obs.stream.expectedSchema ?? [];
   const { records, perRecord, observed, fingerprint } = obs;
-  if (spec.length === 0 || records.length === 0) return { findings: [], fingerprint, accepted: records, quarantined: [] };
+  if (spec.length === 0 || records.length === 0) {
+    return { findings: [], fingerprint, accepted: records, quarantined: [] };
+  }
 
   const findings: DriftFinding[] = [];
   const renames = new Map<string, string>();
@@ -114,11 +116,15 @@ export function judgeBatch(obs: BatchObservation, options: JudgeOptions): BatchJ
     const wrong = nonNull.filter((t) => t !== field.type);
     if (wrong.length > 0) {
       const action: DriftAction = options.policy === 'freeze' ? 'quarantined' : 'logged';
-      findings.push({ kind: 'type_changed', field: field.path, candidate: '', confidence: null, severity: field.required ? 'critical' : 'warning', action, details: { expected: field.type, observed: nonNull } });
+      findings.push({
+        kind: 'type_changed', field: field.path, candidate: '', confidence: null,
+        severity: field.required ? 'critical' : 'warning', action, details: { expected: field.type, observed: nonNull },
+      });
     }
   }
   for (const path of obs.unexpected) {
-    if (!used.has(path)) findings.push({ kind: 'added', field: path, candidate: '', confidence: null, severity: 'info', action: 'logged' });
+    if (used.has(path)) continue;
+    findings.push({ kind: 'added', field: path, candidate: '', confidence: null, severity: 'info', action: 'logged' });
   }
 
   const accepted: RawRecord[] = [];
@@ -130,7 +136,9 @@ export function judgeBatch(obs: BatchObservation, options: JudgeOptions): BatchJ
       return;
     }
     let payload = record.payload;
-    for (const [expected, candidate] of renames) payload = withPath(payload, expected, getPath(record.payload, candidate));
+    for (const [expected, candidate] of renames) {
+      payload = withPath(payload, expected, getPath(record.payload, candidate));
+    }
     accepted.push(payload === record.payload ? record : { ...record, payload });
   });
   return { findings, fingerprint, accepted, quarantined };
@@ -173,7 +181,8 @@ function judgeMissing(field: FieldSpec, obs: BatchObservation, options: JudgeOpt
       out.findings.push(renameFinding(field, c.path, evidence, 'warning', 'applied'));
     } else {
       out.findings.push(renameFinding(field, c.path, evidence, severity, rowAction));
-      if (field.required) out.blocked.set(field.path, `required field "${field.path}" missing (rename to "${c.path}" not applied: ${evidence.reason})`);
+      const why = `rename to "${c.path}" not applied: ${evidence.reason}`;
+      if (field.required) out.blocked.set(field.path, `required field "${field.path}" missing (${why})`);
     }
     return;
   }
@@ -193,8 +202,15 @@ function judgeMissing(field: FieldSpec, obs: BatchObservation, options: JudgeOpt
   }
 }
 
-function renameFinding(field: FieldSpec, candidate: string, evidence: RenameEvidence, severity: DriftSeverity, action: DriftAction): DriftFinding {
-  return { kind: 'renamed', field: field.path, candidate, confidence: evidence.similarity, severity, action, status: evidence.status, evidence };
+function renameFinding(
+  field: FieldSpec,
+  candidate: string,
+  evidence: RenameEvidence,
+  severity: DriftSeverity,
+  action: DriftAction,
+): DriftFinding {
+  const { similarity: confidence, status } = evidence;
+  return { kind: 'renamed', field: field.path, candidate, confidence, severity, action, status, evidence };
 }
 
 /**

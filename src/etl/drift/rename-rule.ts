@@ -57,16 +57,22 @@ export interface RenameEvidence {
  */
 export function judgeRename(c: RenameCandidate, options: RenameRuleOptions): RenameEvidence {
   const optional = !c.field.required;
-  const threshold = optional ? Math.max(options.renameThreshold, options.optionalRenameThreshold) : options.renameThreshold;
+  const { renameThreshold, optionalRenameThreshold } = options;
+  const threshold = optional ? Math.max(renameThreshold, optionalRenameThreshold) : renameThreshold;
   const same = sameName(c.field.path, c.candidate);
-  const qualifiers = compareQualifiers(qualifiersOf(nameTokens(c.field.path)), qualifiersOf(nameTokens(c.candidate)));
+  const qualifiers = compareQualifiers(
+    qualifiersOf(nameTokens(c.field.path)),
+    qualifiersOf(nameTokens(c.candidate)),
+  );
   const observed = [...c.observedTypes].filter((t) => t !== 'null').sort();
   const typeMatch = observed.length === 0 ? null : observed.every((t) => t === c.field.type);
   const similar = c.similarity >= threshold;
   const values = similar || typeof c.values !== 'function'
     ? judgeValues(typeof c.values === 'function' ? c.values() : c.values, options.valueFactor)
     : { ...judgeValues([], options.valueFactor), reason: 'not compared: similarity below the threshold' };
-  const [status, reason] = decide({ similarity: c.similarity, threshold, optional, same, qualifiers, typeMatch, observed, values, field: c.field });
+  const [status, reason] = decide({
+    similarity: c.similarity, threshold, optional, same, qualifiers, typeMatch, observed, values, field: c.field,
+  });
   const frozen = options.policy === 'freeze' && status !== 'rejected';
   return {
     status: frozen ? 'proposed' : status,
@@ -90,14 +96,24 @@ interface Checks {
 
 function decide(k: Checks): [RenameStatus, string] {
   if (k.similarity < k.threshold) {
-    return ['rejected', `similarity ${k.similarity} below the ${k.optional ? 'optional-field ' : ''}threshold ${k.threshold}`];
+    const which = k.optional ? 'optional-field ' : '';
+    return ['rejected', `similarity ${k.similarity} below the ${which}threshold ${k.threshold}`];
   }
   if (!k.qualifiers.match) {
-    return ['rejected', `qualifiers differ (${k.qualifiers.differing.join(', ')}): [${k.qualifiers.field.join(', ')}] vs [${k.qualifiers.candidate.join(', ')}]`];
+    const { differing, field, candidate } = k.qualifiers;
+    const sides = `[${field.join(', ')}] vs [${candidate.join(', ')}]`;
+    return ['rejected', `qualifiers differ (${differing.join(', ')}): ${sides}`];
   }
-  if (k.typeMatch === false) return ['rejected', `type differs: expected ${k.field.type}, observed ${k.observed.join('|')}`];
+  if (k.typeMatch === false) {
+    return ['rejected', `type differs: expected ${k.field.type}, observed ${k.observed.join('|')}`];
+  }
   if (k.values.checked && !k.values.plausible) return ['rejected', `values implausible: ${k.values.reason}`];
-  if (k.values.checked) return ['applied', `values plausible: median ratio ${k.values.median_ratio} over ${k.values.compared} assets`];
+  if (k.values.checked) {
+    return ['applied', `values plausible: median ratio ${k.values.median_ratio} over ${k.values.compared} assets`];
+  }
   if (k.same) return ['applied', 'same name (case, separators or word order only)'];
-  return ['proposed', `names differ and there are no accepted values of "${k.field.path}" for the same assets to compare with`];
+  return [
+    'proposed',
+    `names differ and there are no accepted values of "${k.field.path}" for the same assets to compare with`,
+  ];
 }
