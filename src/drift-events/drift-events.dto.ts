@@ -54,12 +54,12 @@ export class DriftEventDto {
   @ApiProperty({ example: 'markets' }) stream: string;
   @ApiProperty({ enum: DRIFT_KINDS, example: 'renamed' }) kind: string;
   @ApiProperty({ example: 'current_price' }) field: string;
-  @ApiProperty({ example: 'price_current', description: "Renames: the observed field believed to replace `field`; '' otherwise" })
+  @ApiProperty({ example: 'price_current', description: "Renames: the field that may replace `field`; else ''" })
   candidate: string;
   @ApiProperty({ type: Number, nullable: true, example: 1, description: 'For renames: the name similarity' })
   confidence: number | null;
   @ApiProperty({ enum: ['info', 'warning', 'critical'], example: 'warning' }) severity: string;
-  @ApiProperty({ enum: ['applied', 'quarantined', 'logged'], example: 'applied', description: 'What the last sighting did to the rows' })
+  @ApiProperty({ enum: ['applied', 'quarantined', 'logged'], example: 'applied', description: 'Effect on the rows' })
   action: string;
   @ApiProperty({
     enum: RENAME_STATUSES, nullable: true, example: 'applied',
