@@ -4,7 +4,9 @@ import type { ObservedType } from './payload-paths.js';
 import { judgeRename, type RenameRuleOptions, type RenameStatus } from './rename-rule.js';
 import type { ValuePair } from './value-plausibility.js';
 
-const DEFAULTS: RenameRuleOptions = { policy: 'evolve', renameThreshold: 0.8, optionalRenameThreshold: 0.9, valueFactor: 10 };
+const DEFAULTS: RenameRuleOptions = {
+  policy: 'evolve', renameThreshold: 0.8, optionalRenameThreshold: 0.9, valueFactor: 10,
+};
 
 interface Case {
   field: string;
@@ -20,9 +22,12 @@ interface Case {
 function judge(c: Case) {
   const field: FieldSpec = { path: c.field, type: c.type ?? 'number', required: c.required ?? true };
   const types = new Set<ObservedType>(c.observed ?? [field.type as ObservedType]);
-  const values: ValuePair[] = (c.ratios ?? []).map((r, i) => ({ asset: `asset${i}`, previous: 100 * (i + 1), candidate: 100 * (i + 1) * r }));
+  const values: ValuePair[] = (c.ratios ?? []).map((r, i) => ({
+    asset: `asset${i}`, previous: 100 * (i + 1), candidate: 100 * (i + 1) * r,
+  }));
   const similarity = renameConfidence(field, { path: c.candidate, types });
-  return judgeRename({ field, candidate: c.candidate, similarity, observedTypes: types, values }, { ...DEFAULTS, ...c.options });
+  const options = { ...DEFAULTS, ...c.options };
+  return judgeRename({ field, candidate: c.candidate, similarity, observedTypes: types, values }, options);
 }
 
 const PLAUSIBLE = [1.01, 0.99, 1.02];
@@ -87,38 +92,65 @@ describe(judgeRename.name, () => {
 
   describe('outcomes', () => {
     // [case, expected status, what the reason says]
-    it.each<[string, Case, RenameStatus, RegExp]>([
-      ['same name, word order, first run', { field: 'volume_24h_usd', candidate: 'volume_usd_24h' }, 'applied', /same name/],
-      ['same name, camelCase, first run', { field: 'market_cap', candidate: 'marketCap' }, 'applied', /same name/],
-      ['same name, camelCase the other way', { field: 'marketCap', candidate: 'market_cap' }, 'applied', /same name/],
-      ['same name, snake to camel', { field: 'current_price', candidate: 'currentPrice' }, 'applied', /same name/],
-      ['same name, qualifier moved', { field: 'price_usd', candidate: 'usd_price' }, 'applied', /same name/],
-      ['same name, separator dropped (optional)', { field: 'market_cap', candidate: 'marketcap', required: false }, 'applied', /same name/],
-      ['same name, kebab and dots', { field: 'quotes.USD.percent_change_24h', candidate: 'quotes.USD.percent-change-24h' }, 'applied', /same name/],
-      ['same name, values present and plausible', { field: 'current_price', candidate: 'price_current', ratios: PLAUSIBLE }, 'applied', /values plausible/],
-      ['same name, values 100x off', { field: 'current_price', candidate: 'price_current', ratios: [100, 100, 100] }, 'rejected', /values implausible/],
-      ['same name, all values null', { field: 'current_price', candidate: 'currentPrice', observed: ['null'] }, 'applied', /same name/],
-      ['other name, no history', { field: 'price', candidate: 'last_price', options: { renameThreshold: 0.5 } }, 'proposed', /no accepted values/],
-      ['other name, plausible history', { field: 'price', candidate: 'last_price', ratios: PLAUSIBLE, options: { renameThreshold: 0.5 } }, 'applied', /median ratio 1\.01 over 3 assets/],
-      ['other name, 5x is within the factor', { field: 'price', candidate: 'last_price', ratios: [5, 5, 5], options: { renameThreshold: 0.5 } }, 'applied', /values plausible/],
-      ['other name, 100x', { field: 'price', candidate: 'last_price', ratios: [100, 101, 99], options: { renameThreshold: 0.5 } }, 'rejected', /outside \[0\.1, 10\]/],
-      ['other name, 1/20', { field: 'price', candidate: 'last_price', ratios: [0.05, 0.05], options: { renameThreshold: 0.5 } }, 'rejected', /values implausible/],
-      ['other name, one odd asset of five', { field: 'price', candidate: 'last_price', ratios: [1, 1, 1, 1, 500], options: { renameThreshold: 0.5 } }, 'applied', /median ratio 1 /],
-      ['other name, stricter factor', { field: 'price', candidate: 'last_price', ratios: [3, 3], options: { renameThreshold: 0.5, valueFactor: 2 } }, 'rejected', /outside \[0\.5, 2\]/],
-      ['plural, required, no history', { field: 'price', candidate: 'prices' }, 'proposed', /names differ/],
-      ['CSV numeric text, plausible', { field: 'price_usd', candidate: 'prices_usd', type: 'string', ratios: PLAUSIBLE }, 'applied', /values plausible/],
-      ['optional field between the thresholds', { field: 'circulating_supply', candidate: 'circulating_supp', required: false, ratios: PLAUSIBLE }, 'rejected', /below the optional-field threshold 0\.9/],
-      ['the same rename of a required field', { field: 'circulating_supply', candidate: 'circulating_supp', ratios: PLAUSIBLE }, 'applied', /values plausible/],
-      ['optional field above the stricter threshold', { field: 'market_cap', candidate: 'market_caps', required: false, ratios: PLAUSIBLE }, 'applied', /values plausible/],
-      ['optional threshold never below the main one', { field: 'circulating_supply', candidate: 'circulating_supp', required: false, ratios: PLAUSIBLE, options: { optionalRenameThreshold: 0.1, renameThreshold: 0.95 } }, 'rejected', /threshold 0\.95/],
-      ['below the threshold', { field: 'current_price', candidate: 'last_px' }, 'rejected', /similarity .* below the threshold 0\.8/],
-      ['type differs', { field: 'market_cap', candidate: 'marketCap', observed: ['string'] }, 'rejected', /type differs: expected number, observed string/],
-      ['type partly differs', { field: 'market_cap', candidate: 'marketCap', observed: ['number', 'boolean'], options: { renameThreshold: 0 } }, 'rejected', /type differs/],
-      ['currency wins over a same-looking name', { field: 'current_price', candidate: 'current_price_btc' }, 'rejected', /qualifiers differ \(currency\)/],
-      ['window wins over a high similarity', { field: 'volume_24h_usd', candidate: 'volume_12h_usd' }, 'rejected', /qualifiers differ \(window\)/],
-      ['freeze: nothing is applied', { field: 'current_price', candidate: 'price_current', options: { policy: 'freeze' } }, 'proposed', /freeze/],
-      ['freeze: a refusal stays a refusal', { field: 'current_price', candidate: 'current_price_btc', options: { policy: 'freeze' } }, 'rejected', /currency/],
-    ])('%s', (_name, c, status, reason) => {
+    it.each<[string, RenameStatus, RegExp, Case]>([
+      ['same name, word order, first run', 'applied', /same name/,
+        { field: 'volume_24h_usd', candidate: 'volume_usd_24h' }],
+      ['same name, camelCase, first run', 'applied', /same name/, { field: 'market_cap', candidate: 'marketCap' }],
+      ['same name, camelCase the other way', 'applied', /same name/, { field: 'marketCap', candidate: 'market_cap' }],
+      ['same name, snake to camel', 'applied', /same name/, { field: 'current_price', candidate: 'currentPrice' }],
+      ['same name, qualifier moved', 'applied', /same name/, { field: 'price_usd', candidate: 'usd_price' }],
+      ['same name, separator dropped (optional)', 'applied', /same name/,
+        { field: 'market_cap', candidate: 'marketcap', required: false }],
+      ['same name, kebab and dots', 'applied', /same name/,
+        { field: 'quotes.USD.percent_change_24h', candidate: 'quotes.USD.percent-change-24h' }],
+      ['same name, values present and plausible', 'applied', /values plausible/,
+        { field: 'current_price', candidate: 'price_current', ratios: PLAUSIBLE }],
+      ['same name, values 100x off', 'rejected', /values implausible/,
+        { field: 'current_price', candidate: 'price_current', ratios: [100, 100, 100] }],
+      ['same name, all values null', 'applied', /same name/,
+        { field: 'current_price', candidate: 'currentPrice', observed: ['null'] }],
+      ['other name, no history', 'proposed', /no accepted values/,
+        { field: 'price', candidate: 'last_price', options: { renameThreshold: 0.5 } }],
+      ['other name, plausible history', 'applied', /median ratio 1\.01 over 3 assets/,
+        { field: 'price', candidate: 'last_price', ratios: PLAUSIBLE, options: { renameThreshold: 0.5 } }],
+      ['other name, 5x is within the factor', 'applied', /values plausible/,
+        { field: 'price', candidate: 'last_price', ratios: [5, 5, 5], options: { renameThreshold: 0.5 } }],
+      ['other name, 100x', 'rejected', /outside \[0\.1, 10\]/,
+        { field: 'price', candidate: 'last_price', ratios: [100, 101, 99], options: { renameThreshold: 0.5 } }],
+      ['other name, 1/20', 'rejected', /values implausible/,
+        { field: 'price', candidate: 'last_price', ratios: [0.05, 0.05], options: { renameThreshold: 0.5 } }],
+      ['other name, one odd asset of five', 'applied', /median ratio 1 /,
+        { field: 'price', candidate: 'last_price', ratios: [1, 1, 1, 1, 500], options: { renameThreshold: 0.5 } }],
+      ['other name, stricter factor', 'rejected', /outside \[0\.5, 2\]/,
+        { field: 'price', candidate: 'last_price', ratios: [3, 3], options: { renameThreshold: 0.5, valueFactor: 2 } }],
+      ['plural, required, no history', 'proposed', /names differ/, { field: 'price', candidate: 'prices' }],
+      ['CSV numeric text, plausible', 'applied', /values plausible/,
+        { field: 'price_usd', candidate: 'prices_usd', type: 'string', ratios: PLAUSIBLE }],
+      ['optional field between the thresholds', 'rejected', /below the optional-field threshold 0\.9/,
+        { field: 'circulating_supply', candidate: 'circulating_supp', required: false, ratios: PLAUSIBLE }],
+      ['the same rename of a required field', 'applied', /values plausible/,
+        { field: 'circulating_supply', candidate: 'circulating_supp', ratios: PLAUSIBLE }],
+      ['optional field above the stricter threshold', 'applied', /values plausible/,
+        { field: 'market_cap', candidate: 'market_caps', required: false, ratios: PLAUSIBLE }],
+      ['optional threshold never below the main one', 'rejected', /threshold 0\.95/,
+        { field: 'circulating_supply', candidate: 'circulating_supp', required: false, ratios: PLAUSIBLE,
+          options: { optionalRenameThreshold: 0.1, renameThreshold: 0.95 } }],
+      ['below the threshold', 'rejected', /similarity .* below the threshold 0\.8/,
+        { field: 'current_price', candidate: 'last_px' }],
+      ['type differs', 'rejected', /type differs: expected number, observed string/,
+        { field: 'market_cap', candidate: 'marketCap', observed: ['string'] }],
+      ['type partly differs', 'rejected', /type differs/,
+        { field: 'market_cap', candidate: 'marketCap', observed: ['number', 'boolean'],
+          options: { renameThreshold: 0 } }],
+      ['currency wins over a same-looking name', 'rejected', /qualifiers differ \(currency\)/,
+        { field: 'current_price', candidate: 'current_price_btc' }],
+      ['window wins over a high similarity', 'rejected', /qualifiers differ \(window\)/,
+        { field: 'volume_24h_usd', candidate: 'volume_12h_usd' }],
+      ['freeze: nothing is applied', 'proposed', /freeze/,
+        { field: 'current_price', candidate: 'price_current', options: { policy: 'freeze' } }],
+      ['freeze: a refusal stays a refusal', 'rejected', /currency/,
+        { field: 'current_price', candidate: 'current_price_btc', options: { policy: 'freeze' } }],
+    ])('%s', (_name, status, reason, c) => {
       const evidence = judge(c);
 
       expect(evidence.status).toBe(status);
@@ -127,7 +159,9 @@ describe(judgeRename.name, () => {
   });
 
   it('should show every check in the evidence', () => {
-    const evidence = judge({ field: 'price', candidate: 'last_price', ratios: [1.01, 0.99, 1.02], options: { renameThreshold: 0.5 } });
+    const evidence = judge({
+      field: 'price', candidate: 'last_price', ratios: [1.01, 0.99, 1.02], options: { renameThreshold: 0.5 },
+    });
 
     expect(evidence).toEqual({
       status: 'applied',
