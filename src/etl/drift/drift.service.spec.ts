@@ -19,8 +19,10 @@ const extractor = {
   streams: [stream],
   extract: () => { throw new Error('not used'); },
   map: (r: RawRecord) => mapped({
-    kind: 'market_quote', sourceAssetId: String(r.payload.id), symbol: 'X', name: 'X', rank: null, observedAt: new Date(0), priceUsd: String(r.payload.price),
-    marketCapUsd: null, volume24hUsd: null, change24hPct: null, circulatingSupply: null, totalSupply: null, maxSupply: null,
+    kind: 'market_quote', sourceAssetId: String(r.payload.id), symbol: 'X', name: 'X', rank: null,
+    observedAt: new Date(0), priceUsd: String(r.payload.price),
+    marketCapUsd: null, volume24hUsd: null, change24hPct: null,
+    circulatingSupply: null, totalSupply: null, maxSupply: null,
   }),
 } as Extractor;
 
@@ -28,7 +30,10 @@ const extractor = {
 class FakeDriftRepository {
   readonly reads: string[] = [];
   readonly writes: DriftWrite[] = [];
-  constructor(private readonly baselines: Record<string, Record<string, number>> = {}, private readonly rejected: Array<[string, string]> = []) {}
+  constructor(
+    private readonly baselines: Record<string, Record<string, number>> = {},
+    private readonly rejected: Array<[string, string]> = [],
+  ) {}
   findRejectedRenames(source: string, s: string): Promise<Array<[string, string]>> {
     this.reads.push(`rejected ${source}/${s}`);
     return Promise.resolve(this.rejected);
@@ -44,7 +49,9 @@ class FakeDriftRepository {
 }
 
 const records = (field: string, n: number, price = (i: number) => 100 + i): RawRecord[] =>
-  Array.from({ length: n }, (_, i) => ({ naturalKey: `c${i}@t`, payload: { id: `c${i}`, [field]: price(i), volume: 5 } }));
+  Array.from({ length: n }, (_, i) => ({
+    naturalKey: `c${i}@t`, payload: { id: `c${i}`, [field]: price(i), volume: 5 },
+  }));
 
 function setup(repo = new FakeDriftRepository(), env: Record<string, string> = {}) {
   const sut = new DriftService(buildAppConfig(env), repo as unknown as DriftRepository);
@@ -69,7 +76,9 @@ describe(DriftService.name, () => {
       await sut.inspect({ extractor, stream, records: records('prices', 2), runId: '1' });
       await sut.inspect({ extractor, stream, records: records('prices', 2), runId: '2' });
 
-      expect(repo.reads).toEqual(['rejected fake/quotes', 'baselines fake/quotes price', 'rejected fake/quotes', 'baselines fake/quotes price']);
+      expect(repo.reads).toEqual([
+        'rejected fake/quotes', 'baselines fake/quotes price', 'rejected fake/quotes', 'baselines fake/quotes price',
+      ]);
       expect(a.findings.find((f) => f.kind === 'renamed')).toMatchObject({ candidate: 'prices', status: 'applied' });
       expect(a.accepted.map((r) => r.payload.price)).toEqual([100, 101]);
     });
@@ -88,9 +97,12 @@ describe(DriftService.name, () => {
       const first = await sut.inspect({ extractor, stream, records: records('price', 2), runId: '1' });
       for (const r of first.accepted) first.baseline.observe(r, String(r.payload.id));
 
-      const renamed = await sut.inspect({ extractor, stream, records: records('prices', 2, (i) => 10_000 * (i + 1)), runId: '1' });
+      const far = records('prices', 2, (i) => 10_000 * (i + 1));
+      const renamed = await sut.inspect({ extractor, stream, records: far, runId: '1' });
 
-      expect(renamed.findings.find((f) => f.kind === 'renamed')).toMatchObject({ status: 'rejected', evidence: { values: { compared: 2, plausible: false } } });
+      expect(renamed.findings.find((f) => f.kind === 'renamed')).toMatchObject({
+        status: 'rejected', evidence: { values: { compared: 2, plausible: false } },
+      });
     });
   });
 

@@ -113,34 +113,49 @@ describe(judgeBatch.name, () => {
   });
 
   it('should handle nested paths (dotted) for renames: case only is the same name, a plural is not', () => {
-    const nested: StreamDefinition = { name: 't', kind: 'market_quotes', expectedSchema: [{ path: 'quotes.USD.price', type: 'number', required: true }] };
+    const nested: StreamDefinition = {
+      name: 't', kind: 'market_quotes', expectedSchema: [{ path: 'quotes.USD.price', type: 'number', required: true }],
+    };
 
     const same = sut.inspect(nested, [rec({ id: 'x', quotes: { USD: { Price: 3 } } })], evolve);
     const plural = sut.inspect(nested, [rec({ id: 'x', quotes: { USD: { Prices: 3 } } })], evolve);
-    const pluralWithHistory = sut.inspect(nested, [rec({ id: 'x', quotes: { USD: { Prices: 3 } } })], { ...evolve, previousValue: () => 2.9 });
+    const withHistory = { ...evolve, previousValue: () => 2.9 };
+    const pluralWithHistory = sut.inspect(nested, [rec({ id: 'x', quotes: { USD: { Prices: 3 } } })], withHistory);
 
-    expect(same.findings.find((f) => f.kind === 'renamed')).toMatchObject({ field: 'quotes.USD.price', candidate: 'quotes.USD.Price', action: 'applied', status: 'applied' });
+    const renamed = (r: typeof same) => r.findings.find((f) => f.kind === 'renamed');
+    expect(renamed(same)).toMatchObject({
+      field: 'quotes.USD.price', candidate: 'quotes.USD.Price', action: 'applied', status: 'applied',
+    });
     expect((same.accepted[0].payload.quotes as { USD: { price: number } }).USD.price).toBe(3);
-    expect(plural.findings.find((f) => f.kind === 'renamed')).toMatchObject({ candidate: 'quotes.USD.Prices', action: 'quarantined', status: 'proposed' });
+    expect(renamed(plural)).toMatchObject({ candidate: 'quotes.USD.Prices', status: 'proposed' });
     expect(plural.quarantined[0].reason).toMatch(/rename to "quotes.USD.Prices" not applied: names differ/);
-    expect(pluralWithHistory.findings.find((f) => f.kind === 'renamed')).toMatchObject({ status: 'applied', evidence: { values: { checked: true, compared: 1, plausible: true } } });
+    expect(renamed(pluralWithHistory)).toMatchObject({
+      status: 'applied', evidence: { values: { checked: true, compared: 1, plausible: true } },
+    });
   });
 
   it('should skip a rename an admin rejected and treat the field as missing', () => {
-    const result = sut.inspect(stream, [rec({ id: 'bitcoin', symbol: 'btc', price_current: 1 })], { rejected: new Set([renameKey('current_price', 'price_current')]) });
+    const rejected = new Set([renameKey('current_price', 'price_current')]);
+    const result = sut.inspect(stream, [rec({ id: 'bitcoin', symbol: 'btc', price_current: 1 })], { rejected });
 
     expect(result.accepted).toEqual([]);
-    expect(result.quarantined[0].reason).toBe('required field "current_price" missing (rename to "price_current" rejected by an admin)');
-    expect(result.findings).toContainEqual(expect.objectContaining({ kind: 'missing', field: 'current_price', details: { rejected_renames: ['price_current'] } }));
+    expect(result.quarantined[0].reason).toBe(
+      'required field "current_price" missing (rename to "price_current" rejected by an admin)',
+    );
+    expect(result.findings).toContainEqual(expect.objectContaining({
+      kind: 'missing', field: 'current_price', details: { rejected_renames: ['price_current'] },
+    }));
     expect(result.findings).toContainEqual(expect.objectContaining({ kind: 'added', field: 'price_current' }));
   });
 
   it('should pass over a better-scored refused candidate to a usable one, recording both', () => {
     const payload = { id: 'bitcoin', symbol: 'btc', current_price_btc: 0.00001, curr_price: 96000 };
 
-    const result = sut.inspect(stream, [rec(payload)], { renameThreshold: 0.7, previousValue: (field) => (field === 'current_price' ? 95000 : undefined) });
+    const previousValue = (field: string) => (field === 'current_price' ? 95000 : undefined);
+    const result = sut.inspect(stream, [rec(payload)], { renameThreshold: 0.7, previousValue });
 
-    expect(result.findings.filter((f) => f.kind === 'renamed').map((f) => [f.candidate, f.confidence, f.status, f.action])).toEqual([
+    const renames = result.findings.filter((f) => f.kind === 'renamed');
+    expect(renames.map((f) => [f.candidate, f.confidence, f.status, f.action])).toEqual([
       ['current_price_btc', 0.8, 'rejected', 'logged'],
       ['curr_price', 0.75, 'applied', 'applied'],
     ]);
@@ -154,9 +169,12 @@ describe(judgeBatch.name, () => {
       return String(r.payload.id);
     };
 
-    sut.inspect(stream, [rec({ id: 'a', symbol: 'a', last_px: 5 }), rec({ id: 'b', symbol: 'b', last_px: 6 })], { assetOf, previousValue: () => 5 });
+    const options = { assetOf, previousValue: () => 5 };
+    const dissimilar = [rec({ id: 'a', symbol: 'a', last_px: 5 }), rec({ id: 'b', symbol: 'b', last_px: 6 })];
+    sut.inspect(stream, dissimilar, options);
     const below = mapped;
-    sut.inspect(stream, [rec({ id: 'a', symbol: 'a', price_current: 5 }), rec({ id: 'b', symbol: 'b', price_current: 6 })], { assetOf, previousValue: () => 5 });
+    const renamed = [rec({ id: 'a', symbol: 'a', price_current: 5 }), rec({ id: 'b', symbol: 'b', price_current: 6 })];
+    sut.inspect(stream, renamed, options);
 
     expect(below).toBe(0);
     expect(mapped).toBe(2);
@@ -166,7 +184,8 @@ describe(judgeBatch.name, () => {
     const result = sut.inspect(stream, [rec({ id: 'bitcoin', symbol: 'btc', current_price_btc: 0.00001 })], {});
 
     expect(result.accepted).toEqual([]);
-    expect(result.quarantined[0].reason).toMatch(/candidate "current_price_btc" rejected: qualifiers differ \(currency\)/);
-    expect(result.findings.find((f) => f.kind === 'renamed')).toMatchObject({ status: 'rejected', action: 'quarantined', confidence: 0.8 });
+    expect(result.quarantined[0].reason).toMatch(/"current_price_btc" rejected: qualifiers differ \(currency\)/);
+    const rename = result.findings.find((f) => f.kind === 'renamed');
+    expect(rename).toMatchObject({ status: 'rejected', action: 'quarantined', confidence: 0.8 });
   });
 });
