@@ -67,6 +67,13 @@ describe('buildAppConfig', () => {
     expect(() => buildAppConfig({ ETL_CRON: 'every day' })).toThrow(/ETL_CRON/);
   });
 
+  it('should default and validate the rename rule variables', () => {
+    expect(buildAppConfig({}).etl).toMatchObject({ driftRenameThreshold: 0.8, driftOptionalRenameThreshold: 0.9, driftRenameValueFactor: 10, driftBaselineAssets: 1000 });
+    expect(() => buildAppConfig({ ETL_DRIFT_OPTIONAL_RENAME_THRESHOLD: '1.5' })).toThrow(/ETL_DRIFT_OPTIONAL_RENAME_THRESHOLD=1.5: .*greater than 1/);
+    expect(() => buildAppConfig({ ETL_DRIFT_RENAME_VALUE_FACTOR: '0.5' })).toThrow(/ETL_DRIFT_RENAME_VALUE_FACTOR=0.5: .*less than 1/);
+    expect(() => buildAppConfig({ ETL_DRIFT_BASELINE_ASSETS: 'many' })).toThrow(/ETL_DRIFT_BASELINE_ASSETS="many"/);
+  });
+
   it('should return a frozen object', () => {
     const config = buildAppConfig({});
 

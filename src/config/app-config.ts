@@ -18,6 +18,9 @@ export abstract class AppConfig {
     readonly failureInjection: string | undefined;
     readonly driftPolicy: 'evolve' | 'freeze';
     readonly driftRenameThreshold: number;
+    readonly driftOptionalRenameThreshold: number;
+    readonly driftRenameValueFactor: number;
+    readonly driftBaselineAssets: number;
     readonly priceDivergencePct: number;
     readonly lookbackSeconds: number;
     readonly freshnessBudgetSeconds: number;
@@ -54,6 +57,9 @@ export function buildAppConfig(env: Readonly<Record<string, string | undefined>>
       failureInjection: e.ETL_FAILURE_INJECTION,
       driftPolicy: e.ETL_DRIFT_POLICY,
       driftRenameThreshold: e.ETL_DRIFT_RENAME_THRESHOLD,
+      driftOptionalRenameThreshold: e.ETL_DRIFT_OPTIONAL_RENAME_THRESHOLD,
+      driftRenameValueFactor: e.ETL_DRIFT_RENAME_VALUE_FACTOR,
+      driftBaselineAssets: e.ETL_DRIFT_BASELINE_ASSETS,
       priceDivergencePct: e.ETL_PRICE_DIVERGENCE_PCT,
       lookbackSeconds: e.ETL_LOOKBACK_SECONDS,
       freshnessBudgetSeconds: e.ETL_FRESHNESS_BUDGET_SECONDS,

@@ -69,6 +69,15 @@ export class EnvSchema {
   @Transform(toNumber) @IsNumber() @Min(0) @Max(1)
   ETL_DRIFT_RENAME_THRESHOLD = 0.8;
 
+  @Transform(toNumber) @IsNumber() @Min(0) @Max(1)
+  ETL_DRIFT_OPTIONAL_RENAME_THRESHOLD = 0.9;
+
+  @Transform(toNumber) @IsNumber() @Min(1)
+  ETL_DRIFT_RENAME_VALUE_FACTOR = 10;
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(1000000)
+  ETL_DRIFT_BASELINE_ASSETS = 1000;
+
   @Transform(toNumber) @IsNumber() @Min(0)
   ETL_PRICE_DIVERGENCE_PCT = 5;
 

@@ -7,6 +7,8 @@ import { NewsAssetMentionEntity } from '../catalog/entities/news-asset-mention.e
 import { NewsItemEntity } from '../catalog/entities/news-item.entity.js';
 import { CheckpointEntity } from '../etl/checkpoint/checkpoint.entity.js';
 import { DriftEventEntity } from '../etl/drift/drift-event.entity.js';
+import { DriftFieldBaselineEntity } from '../etl/drift/drift-field-baseline.entity.js';
+import { DriftRejectedRenameEntity } from '../etl/drift/drift-rejected-rename.entity.js';
 import { QuarantinedRecordEntity } from '../etl/quarantine/quarantined-record.entity.js';
 import { RawRecordEntity } from '../etl/raw/raw-record.entity.js';
 import { EtlRunEntity } from '../runs/etl-run.entity.js';
@@ -22,6 +24,8 @@ export const ENTITIES = [
   RawRecordEntity,
   CheckpointEntity,
   DriftEventEntity,
+  DriftRejectedRenameEntity,
+  DriftFieldBaselineEntity,
   QuarantinedRecordEntity,
   EtlRunEntity,
   EtlSourceRunEntity,

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
-import { DriftEventsController, DriftEventsRepository } from './drift-events.controller.js';
+import { DriftEventsController } from './drift-events.controller.js';
+import { DriftEventsRepository } from './drift-events.repository.js';
+import { DriftEventsService } from './drift-events.service.js';
 
-@Module({ controllers: [DriftEventsController], providers: [DriftEventsRepository] })
+@Module({ controllers: [DriftEventsController], providers: [DriftEventsService, DriftEventsRepository] })
 export class DriftEventsModule {}

@@ -6,7 +6,6 @@ import { NewsLinker } from '../catalog/news-linker.service.js';
 import type { ResolvedAssetCache } from '../catalog/resolved-asset-cache.js';
 import { AppConfig } from '../config/app-config.js';
 import { CheckpointService } from './checkpoint/checkpoint.service.js';
-import { DriftRepository } from './drift/drift.repository.js';
 import { DriftService, type DriftFinding, type DriftInspection } from './drift/drift.service.js';
 import type { CanonicalNews, CanonicalQuote } from './extractor/canonical.types.js';
 import type { ExtractedBatch, Extractor, RawRecord, StreamCursor, StreamDefinition } from './extractor/extractor.interface.js';
@@ -94,7 +93,6 @@ export class BatchProcessor {
     private readonly quotes: MarketQuotesRepository,
     private readonly news: NewsItemsRepository,
     private readonly quarantine: QuarantineRepository,
-    private readonly driftEvents: DriftRepository,
     private readonly ledger: RunLedgerRepository,
   ) {}
 
@@ -111,10 +109,7 @@ export class BatchProcessor {
     const { extractor, stream, runId } = run;
     const source = extractor.sourceId;
     const records = dedupeByNaturalKey(batch.records);
-    const inspection = this.drift.inspect(stream, records, {
-      policy: this.config.etl.driftPolicy,
-      renameThreshold: this.config.etl.driftRenameThreshold,
-    });
+    const inspection = await this.drift.inspect({ extractor, stream, records, runId });
 
     const quarantined: QuarantineRow[] = [
       ...(batch.rejects ?? []).map((r) => quarantineRow(source, stream.name, r.naturalKey ?? null, r.payload, r.reason)),
@@ -130,6 +125,7 @@ export class BatchProcessor {
         quarantined.push(quarantineRow(source, stream.name, record.naturalKey, record.payload, result.reason));
       } else if (result.record.kind === 'market_quote' && stream.kind === 'market_quotes') {
         quotes.push({ quote: result.record, contentHash: quoteHash(result.record) });
+        inspection.baseline.observe(record, result.record.sourceAssetId);
       } else if (result.record.kind === 'news' && stream.kind === 'news') {
         newsItems.push(result.record);
       } else {
@@ -185,7 +181,7 @@ export class BatchProcessor {
       if (quotes.length > 0) written = await this.writeQuotes(manager, ctx, quotes);
       if (newsItems.length > 0) written = await this.writeNews(manager, ctx.runId, source, newsItems);
       await this.quarantine.quarantine(manager, ctx.runId, prepared.quarantined);
-      await this.driftEvents.recordFindings(manager, ctx.runId, source, ctx.stream.name, inspection.findings);
+      await this.drift.record(manager, { runId: ctx.runId, source, stream: ctx.stream.name, inspection });
       await this.checkpoints.commit(manager, source, ctx.stream.name, cursor, ctx.runId);
       const batchCounts: BatchCounts = {
         extracted: batch.records.length + (batch.rejects?.length ?? 0),

@@ -141,15 +141,25 @@ describe('ETL engine with a test-only source plugin (real PostgreSQL)', () => {
     expect(ledger[0].committed).toBe((await sql<{ n: number }>(clean, `SELECT count(*)::int AS n FROM market_quotes`))[0].n);
   });
 
-  it('should apply a confident field rename and record the drift event with its confidence', async () => {
+  it('should propose, not apply, a rename to another name on a first run, and apply it once accepted values agree', async () => {
     const db = await newDb();
     TestQuotesExtractor.dataset = { assets: 3, points: 2, priceField: 'prices' };
 
-    const summary = await withApp(db, (app) => app.get(EtlRunner).run({ trigger: 'manual' }));
+    const first = await withApp(db, (app) => app.get(EtlRunner).run({ trigger: 'manual' }));
 
-    expect(summary.sources[TEST_SOURCE_ID].totals).toMatchObject({ inserted: 6, quarantined: 0 });
-    const events = await sql(db, `SELECT kind, field, candidate, confidence, action, severity FROM drift_events WHERE kind = 'renamed'`);
-    expect(events).toEqual([{ kind: 'renamed', field: 'price', candidate: 'prices', confidence: '0.833', action: 'applied', severity: 'warning' }]);
+    expect(first.sources[TEST_SOURCE_ID].totals).toMatchObject({ inserted: 0, quarantined: 6 });
+    const proposed = await sql(db, `SELECT kind, field, candidate, confidence, action, severity, status FROM drift_events WHERE kind = 'renamed'`);
+    expect(proposed).toEqual([{ kind: 'renamed', field: 'price', candidate: 'prices', confidence: '0.833', action: 'quarantined', severity: 'critical', status: 'proposed' }]);
+
+    const history = await newDb();
+    TestQuotesExtractor.dataset = { assets: 3, points: 2 };
+    await withApp(history, (app) => app.get(EtlRunner).run({ trigger: 'manual' }));
+    TestQuotesExtractor.dataset = { assets: 3, points: 4, priceField: 'prices' };
+    const second = await withApp(history, (app) => app.get(EtlRunner).run({ trigger: 'manual' }));
+
+    expect(second.sources[TEST_SOURCE_ID].totals).toMatchObject({ inserted: 6, quarantined: 0 });
+    const applied = await sql<{ status: string; evidence: { values: { compared: number; plausible: boolean } } }>(history, `SELECT status, evidence FROM drift_events WHERE kind = 'renamed'`);
+    expect(applied).toEqual([expect.objectContaining({ status: 'applied', evidence: expect.objectContaining({ values: expect.objectContaining({ compared: 3, plausible: true }) }) })]);
   });
 
   it('should quarantine rows when a required field is missing and no confident rename exists', async () => {

@@ -16,7 +16,7 @@ const ENDPOINTS: Array<{ path: string; params: string[] }> = [
   { path: '/news', params: ['asset_id', 'source', 'from', 'to', 'q', 'limit', 'cursor'] },
   { path: '/assets', params: ['q', 'symbol', 'needs_review', 'limit', 'cursor'] },
   { path: '/runs', params: ['status', 'trigger', 'source', 'limit', 'cursor'] },
-  { path: '/drift-events', params: ['source', 'kind', 'since', 'limit', 'cursor'] },
+  { path: '/drift-events', params: ['source', 'kind', 'status', 'since', 'limit', 'cursor'] },
   { path: '/runs/compare', params: ['base', 'target'] },
 ];
 

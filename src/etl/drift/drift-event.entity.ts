@@ -39,6 +39,14 @@ export class DriftEventEntity {
   @Column('jsonb', { nullable: true })
   details: unknown;
 
+  /** Renames only: applied | proposed | rejected (by the rename rule or an admin). */
+  @Column('text', { nullable: true })
+  status: string | null;
+
+  /** Renames only: the rename rule's checks and their outcome (rename-rule.ts RenameEvidence). */
+  @Column('jsonb', { nullable: true })
+  evidence: unknown;
+
   @Column('int', { default: 1 })
   occurrences: number;
 

@@ -1,117 +1,134 @@
-import type { RawRecord, StreamDefinition } from '../extractor/extractor.interface.js';
+import type { EntityManager } from 'typeorm';
+import { buildAppConfig } from '../../config/app-config.js';
+import { mapped, type Extractor, type RawRecord, type StreamDefinition } from '../extractor/index.js';
+import type { DriftRepository, DriftWrite } from './drift.repository.js';
 import { DriftService } from './drift.service.js';
 
 const stream: StreamDefinition = {
-  name: 'markets',
+  name: 'quotes',
   kind: 'market_quotes',
   expectedSchema: [
     { path: 'id', type: 'string', required: true },
-    { path: 'symbol', type: 'string', required: true },
-    { path: 'current_price', type: 'number', required: true },
-    { path: 'market_cap', type: 'number', nullable: true },
-    { path: 'roi', type: 'object', nullable: true },
+    { path: 'price', type: 'number', required: true },
+    { path: 'volume', type: 'number', nullable: true },
   ],
 };
 
-const rec = (payload: Record<string, unknown>, key = String(payload.id)): RawRecord => ({ naturalKey: key, payload });
+const extractor = {
+  sourceId: 'fake',
+  streams: [stream],
+  extract: () => { throw new Error('not used'); },
+  map: (r: RawRecord) => mapped({
+    kind: 'market_quote', sourceAssetId: String(r.payload.id), symbol: 'X', name: 'X', rank: null,
+    observedAt: new Date(0), priceUsd: String(r.payload.price),
+    marketCapUsd: null, volume24hUsd: null, change24hPct: null,
+    circulatingSupply: null, totalSupply: null, maxSupply: null,
+  }),
+} as Extractor;
+
+/** A strict fake: records each read; writes are collected. */
+class FakeDriftRepository {
+  readonly reads: string[] = [];
+  readonly writes: DriftWrite[] = [];
+  constructor(
+    private readonly baselines: Record<string, Record<string, number>> = {},
+    private readonly rejected: Array<[string, string]> = [],
+  ) {}
+  findRejectedRenames(source: string, s: string): Promise<Array<[string, string]>> {
+    this.reads.push(`rejected ${source}/${s}`);
+    return Promise.resolve(this.rejected);
+  }
+  findBaselines(source: string, s: string, fields: string[]): Promise<Map<string, Map<string, number>>> {
+    this.reads.push(`baselines ${source}/${s} ${fields.join(',')}`);
+    return Promise.resolve(new Map(fields.map((f) => [f, new Map(Object.entries(this.baselines[f] ?? {}))])));
+  }
+  recordBatch(_m: EntityManager, write: DriftWrite): Promise<void> {
+    this.writes.push(write);
+    return Promise.resolve();
+  }
+}
+
+const records = (field: string, n: number, price = (i: number) => 100 + i): RawRecord[] =>
+  Array.from({ length: n }, (_, i) => ({
+    naturalKey: `c${i}@t`, payload: { id: `c${i}`, [field]: price(i), volume: 5 },
+  }));
+
+function setup(repo = new FakeDriftRepository(), env: Record<string, string> = {}) {
+  const sut = new DriftService(buildAppConfig(env), repo as unknown as DriftRepository);
+  return { sut, repo };
+}
 
 describe(DriftService.name, () => {
-  const sut = new DriftService();
-  const evolve = { policy: 'evolve' as const, renameThreshold: 0.8 };
+  describe('inspect', () => {
+    it('should read nothing from the database when the batch has no rename to judge', async () => {
+      const { sut, repo } = setup();
 
-  it('should report nothing when payloads match the schema', () => {
-    const result = sut.inspect(stream, [rec({ id: 'bitcoin', symbol: 'btc', current_price: 1, market_cap: null, roi: { times: 1 } })], evolve);
+      const inspection = await sut.inspect({ extractor, stream, records: records('price', 3), runId: '1' });
 
-    expect(result.findings).toEqual([]);
-    expect(result.accepted).toHaveLength(1);
-    expect(result.quarantined).toEqual([]);
+      expect(inspection.accepted).toHaveLength(3);
+      expect(repo.reads).toEqual([]);
+    });
+
+    it('should load rejections and the missing field\'s values once per run, and again for the next run', async () => {
+      const { sut, repo } = setup(new FakeDriftRepository({ price: { c0: 100, c1: 101 } }));
+
+      const a = await sut.inspect({ extractor, stream, records: records('prices', 2), runId: '1' });
+      await sut.inspect({ extractor, stream, records: records('prices', 2), runId: '1' });
+      await sut.inspect({ extractor, stream, records: records('prices', 2), runId: '2' });
+
+      expect(repo.reads).toEqual([
+        'rejected fake/quotes', 'baselines fake/quotes price', 'rejected fake/quotes', 'baselines fake/quotes price',
+      ]);
+      expect(a.findings.find((f) => f.kind === 'renamed')).toMatchObject({ candidate: 'prices', status: 'applied' });
+      expect(a.accepted.map((r) => r.payload.price)).toEqual([100, 101]);
+    });
+
+    it('should not apply a rename an admin rejected', async () => {
+      const { sut } = setup(new FakeDriftRepository({ price: { c0: 100 } }, [['price', 'prices']]));
+
+      const inspection = await sut.inspect({ extractor, stream, records: records('prices', 1), runId: '1' });
+
+      expect(inspection.accepted).toEqual([]);
+      expect(inspection.quarantined[0].reason).toMatch(/rejected by an admin/);
+    });
+
+    it('should compare with the values this run accepted before, across batches', async () => {
+      const { sut } = setup();
+      const first = await sut.inspect({ extractor, stream, records: records('price', 2), runId: '1' });
+      for (const r of first.accepted) first.baseline.observe(r, String(r.payload.id));
+
+      const far = records('prices', 2, (i) => 10_000 * (i + 1));
+      const renamed = await sut.inspect({ extractor, stream, records: far, runId: '1' });
+
+      expect(renamed.findings.find((f) => f.kind === 'renamed')).toMatchObject({
+        status: 'rejected', evidence: { values: { compared: 2, plausible: false } },
+      });
+    });
   });
 
-  it('should apply a confident rename under evolve and rewrite the payload to the expected name', () => {
-    const result = sut.inspect(stream, [rec({ id: 'bitcoin', symbol: 'btc', price_current: 96518, market_cap: 1, roi: null })], evolve);
+  describe('record', () => {
+    it('should write the first accepted numeric values of each asset once per run, up to the asset cap', async () => {
+      const { sut, repo } = setup(undefined, { ETL_DRIFT_BASELINE_ASSETS: '2' });
+      const batch = await sut.inspect({ extractor, stream, records: records('price', 3), runId: '7' });
+      for (const r of batch.accepted) batch.baseline.observe(r, String(r.payload.id));
+      for (const r of batch.accepted) batch.baseline.observe(r, String(r.payload.id));
 
-    expect(result.findings).toEqual([{ kind: 'renamed', field: 'current_price', candidate: 'price_current', confidence: 1, severity: 'warning', action: 'applied' }]);
-    expect(result.accepted[0].payload.current_price).toBe(96518);
-    expect(result.quarantined).toEqual([]);
-  });
+      await sut.record({} as EntityManager, { runId: '7', source: 'fake', stream: 'quotes', inspection: batch });
 
-  it('should score a camelCase rename with a confidence between 0 and 1', () => {
-    const result = sut.inspect(stream, [rec({ id: 'x', symbol: 'x', currentPrice: 5 })], evolve);
+      expect(repo.writes[0].baselines).toEqual([
+        { field: 'price', assetKey: 'c0', value: 100 }, { field: 'volume', assetKey: 'c0', value: 5 },
+        { field: 'price', assetKey: 'c1', value: 101 }, { field: 'volume', assetKey: 'c1', value: 5 },
+      ]);
+    });
 
-    const rename = result.findings.find((f) => f.kind === 'renamed')!;
-    expect(rename.candidate).toBe('currentPrice');
-    expect(rename.confidence).toBeGreaterThanOrEqual(0.8);
-    expect(rename.confidence).toBeLessThanOrEqual(1);
-    expect(rename.action).toBe('applied');
-  });
+    it('should keep nothing when the cap is 0', async () => {
+      const { sut, repo } = setup(undefined, { ETL_DRIFT_BASELINE_ASSETS: '0' });
+      const batch = await sut.inspect({ extractor, stream, records: records('price', 3), runId: '7' });
+      for (const r of batch.accepted) batch.baseline.observe(r, String(r.payload.id));
 
-  it('should quarantine rows when the rename confidence is below the threshold', () => {
-    const result = sut.inspect(stream, [rec({ id: 'x', symbol: 'x', last_px: 5 })], evolve);
+      await sut.record({} as EntityManager, { runId: '7', source: 'fake', stream: 'quotes', inspection: batch });
 
-    expect(result.accepted).toEqual([]);
-    expect(result.quarantined).toHaveLength(1);
-    expect(result.quarantined[0].reason).toMatch(/required field "current_price" missing/);
-    expect(result.findings.some((f) => f.action === 'quarantined')).toBe(true);
-  });
-
-  it('should not apply renames under freeze: affected rows are quarantined', () => {
-    const result = sut.inspect(stream, [rec({ id: 'bitcoin', symbol: 'btc', price_current: 1 })], { policy: 'freeze', renameThreshold: 0.8 });
-
-    expect(result.accepted).toEqual([]);
-    expect(result.quarantined[0].reason).toMatch(/price_current.*freeze/);
-    expect(result.findings[0]).toMatchObject({ kind: 'renamed', action: 'quarantined', candidate: 'price_current' });
-  });
-
-  it('should report a missing required field as critical and quarantine only the rows lacking it', () => {
-    const result = sut.inspect(stream, [rec({ id: 'a', symbol: 'a', current_price: 1 }), rec({ id: 'b', current_price: 2 })], evolve);
-
-    expect(result.accepted.map((r) => r.naturalKey)).toEqual(['a']);
-    expect(result.quarantined.map((q) => [q.record.naturalKey, q.reason])).toEqual([['b', 'required field "symbol" missing']]);
-  });
-
-  it('should report a missing optional field as a warning and keep the rows', () => {
-    const result = sut.inspect(stream, [rec({ id: 'a', symbol: 'a', current_price: 1 })], evolve);
-
-    expect(result.findings).toEqual([
-      { kind: 'missing', field: 'market_cap', candidate: '', confidence: null, severity: 'warning', action: 'logged' },
-      { kind: 'missing', field: 'roi', candidate: '', confidence: null, severity: 'warning', action: 'logged' },
-    ]);
-    expect(result.accepted).toHaveLength(1);
-  });
-
-  it('should report added fields as info, ignoring extractor metadata fields and the inside of object leaves', () => {
-    const result = sut.inspect(stream, [rec({ id: 'a', symbol: 'a', current_price: 1, market_cap: 2, roi: { times: 3 }, ath: 9, _row: 4 })], evolve);
-
-    expect(result.findings).toEqual([{ kind: 'added', field: 'ath', candidate: '', confidence: null, severity: 'info', action: 'logged' }]);
-  });
-
-  it('should report a type change; under evolve the row goes on to the mapper, under freeze it is quarantined', () => {
-    const rows = [rec({ id: 'a', symbol: 'a', current_price: '1.5', market_cap: 2, roi: null })];
-
-    const evolved = sut.inspect(stream, rows, evolve);
-    const frozen = sut.inspect(stream, rows, { policy: 'freeze', renameThreshold: 0.8 });
-
-    expect(evolved.findings).toEqual([{ kind: 'type_changed', field: 'current_price', candidate: '', confidence: null, severity: 'critical', action: 'logged', details: { expected: 'number', observed: ['string'] } }]);
-    expect(evolved.accepted).toHaveLength(1);
-    expect(frozen.accepted).toHaveLength(0);
-    expect(frozen.quarantined[0].reason).toMatch(/changed type from number to string/);
-  });
-
-  it('should give the same fingerprint to batches with the same fields in any order, and a new one when fields change', () => {
-    const a = sut.inspect(stream, [rec({ id: 'a', symbol: 'a', current_price: 1 })], evolve).fingerprint;
-    const b = sut.inspect(stream, [rec({ current_price: 7, symbol: 'z', id: 'z' })], evolve).fingerprint;
-    const c = sut.inspect(stream, [rec({ id: 'a', symbol: 'a', price_current: 1 })], evolve).fingerprint;
-
-    expect(a).toBe(b);
-    expect(c).not.toBe(a);
-  });
-
-  it('should handle nested paths (dotted) for renames', () => {
-    const nested: StreamDefinition = { name: 't', kind: 'market_quotes', expectedSchema: [{ path: 'quotes.USD.price', type: 'number', required: true }] };
-
-    const result = sut.inspect(nested, [rec({ id: 'x', quotes: { USD: { Prices: 3 } } })], evolve);
-
-    expect(result.findings.find((f) => f.kind === 'renamed')).toMatchObject({ field: 'quotes.USD.price', candidate: 'quotes.USD.Prices', action: 'applied' });
-    expect((result.accepted[0].payload.quotes as { USD: { price: number } }).USD.price).toBe(3);
+      expect(repo.writes[0].baselines).toEqual([]);
+    });
   });
 });

@@ -1,180 +1,112 @@
 import { Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
-import type { FieldSpec, RawRecord, StreamDefinition } from '../extractor/extractor.interface.js';
-import { renameConfidence } from './field-similarity.js';
-import { getPath, leafObjectPaths, observePaths, withPath, type ObservedType } from './payload-paths.js';
+import type { EntityManager } from 'typeorm';
+import { AppConfig } from '../../config/app-config.js';
+import type { Extractor, RawRecord, StreamDefinition } from '../extractor/extractor.interface.js';
+import { DriftRepository } from './drift.repository.js';
+import { BaselineCollector, StreamRunMemory } from './field-baseline.js';
+import { judgeBatch, observeBatch, renameKey, type BatchObservation, type BatchJudgement } from './inspect-batch.js';
+import type { RenameRuleOptions } from './rename-rule.js';
 
-export type DriftKind = 'added' | 'missing' | 'type_changed' | 'renamed';
-export type DriftSeverity = 'info' | 'warning' | 'critical';
-export type DriftAction = 'applied' | 'quarantined' | 'logged';
-export type DriftPolicy = 'evolve' | 'freeze';
+export type { DriftAction, DriftFinding, DriftKind, DriftPolicy, DriftSeverity } from './inspect-batch.js';
 
-export interface DriftFinding {
-  kind: DriftKind;
-  /** The expected field (or, for `added`, the new field). */
-  field: string;
-  /** For renames: the observed field believed to replace `field`; '' otherwise. */
-  candidate: string;
-  confidence: number | null;
-  severity: DriftSeverity;
-  action: DriftAction;
-  details?: Record<string, unknown>;
+export interface DriftInspection extends BatchJudgement {
+  /** Collects the accepted values of mapped records for the store (BatchProcessor calls `observe`). */
+  baseline: BaselineCollector;
 }
 
-export interface DriftInspection {
-  findings: DriftFinding[];
-  /** Stable hash of the observed field paths and types of the batch. */
-  fingerprint: string;
-  /** Records to map, with confident renames applied (raw payloads are stored unchanged). */
-  accepted: RawRecord[];
-  /** Records that cannot be used, with the reason. */
-  quarantined: Array<{ record: RawRecord; reason: string }>;
+export interface InspectParams {
+  extractor: Extractor;
+  stream: StreamDefinition;
+  records: RawRecord[];
+  runId: string;
 }
 
-export interface DriftOptions {
-  policy: DriftPolicy;
-  /** Minimum confidence to apply a rename under `evolve`. */
-  renameThreshold: number;
-}
-
-interface FieldObservation {
-  types: Set<ObservedType>;
-  present: number;
+export interface RecordParams {
+  runId: string;
+  source: string;
+  stream: string;
+  inspection: DriftInspection;
 }
 
 /**
- * Compares each batch's observed fields with the stream's declared schema: added (info), missing
- * (warning, critical if required), type changed, and renamed — found by fuzzy matching of field
- * names with a confidence. Under `evolve`, a rename at or above the threshold is applied so ingestion
- * keeps working; below it, or under `freeze`, the affected rows are quarantined. Pure: no I/O.
+ * Schema drift of each batch against its stream's declared schema (inspect-batch.ts), with renames
+ * judged by the rename rule (rename-rule.ts). Holds, per stream, what the current source run knows
+ * for that rule: renames an admin rejected and the last accepted values per (field, asset), loaded
+ * from the database only when a batch has a rename to judge.
  */
 @Injectable()
 export class DriftService {
-  inspect(stream: StreamDefinition, records: RawRecord[], options: DriftOptions): DriftInspection {
-    const spec = stream.expectedSchema ?? [];
-    const leaves = leafObjectPaths(spec);
-    const perRecord = records.map((r) => observePaths(r.payload, leaves));
-    const observed = aggregate(perRecord);
-    const fingerprint = fingerprintOf(observed);
-    if (spec.length === 0 || records.length === 0) {
-      return { findings: [], fingerprint, accepted: records, quarantined: [] };
-    }
+  private readonly memories = new Map<string, StreamRunMemory>();
 
-    const expectedPaths = new Set(spec.map((f) => f.path));
-    const unexpected = [...observed.keys()].filter((p) => !expectedPaths.has(p) && !isUnderExpectedLeaf(p, leaves));
-    const findings: DriftFinding[] = [];
-    const renames = new Map<string, string>();
-    const blocked = new Map<string, string>();
-    const usedCandidates = new Set<string>();
+  constructor(
+    private readonly config: AppConfig,
+    private readonly repository: DriftRepository,
+  ) {}
 
-    for (const field of spec) {
-      const seen = observed.get(field.path);
-      if (!seen) {
-        const best = bestCandidate(field, unexpected.filter((c) => !usedCandidates.has(c)), observed);
-        if (best && best.confidence >= options.renameThreshold && options.policy === 'evolve') {
-          renames.set(field.path, best.path);
-          usedCandidates.add(best.path);
-          findings.push({ kind: 'renamed', field: field.path, candidate: best.path, confidence: best.confidence, severity: 'warning', action: 'applied' });
-          continue;
-        }
-        if (best && best.confidence >= 0.5) {
-          usedCandidates.add(best.path);
-          findings.push({
-            kind: 'renamed', field: field.path, candidate: best.path, confidence: best.confidence, severity: field.required ? 'critical' : 'warning',
-            action: field.required ? 'quarantined' : 'logged',
-            details: { reason: options.policy === 'freeze' ? 'policy freeze' : `confidence below ${options.renameThreshold}` },
-          });
-        } else {
-          findings.push({ kind: 'missing', field: field.path, candidate: '', confidence: null, severity: field.required ? 'critical' : 'warning', action: field.required ? 'quarantined' : 'logged' });
-        }
-        if (field.required) {
-          blocked.set(field.path, best && best.confidence >= 0.5
-            ? `required field "${field.path}" missing (possible rename to "${best.path}", confidence ${best.confidence}${options.policy === 'freeze' ? ', drift policy freeze' : ` below ${options.renameThreshold}`})`
-            : `required field "${field.path}" missing`);
-        }
-        continue;
-      }
-      const nonNull = [...seen.types].filter((t) => t !== 'null');
-      const wrong = nonNull.filter((t) => t !== field.type);
-      if (wrong.length > 0) {
-        const action: DriftAction = options.policy === 'freeze' ? 'quarantined' : 'logged';
-        findings.push({ kind: 'type_changed', field: field.path, candidate: '', confidence: null, severity: field.required ? 'critical' : 'warning', action, details: { expected: field.type, observed: nonNull } });
-      }
-    }
-    for (const path of unexpected) {
-      if (!usedCandidates.has(path)) findings.push({ kind: 'added', field: path, candidate: '', confidence: null, severity: 'info', action: 'logged' });
-    }
-
-    const accepted: RawRecord[] = [];
-    const quarantined: DriftInspection['quarantined'] = [];
-    records.forEach((record, i) => {
-      const reason = rowProblem(spec, perRecord[i], renames, blocked, options.policy);
-      if (reason) {
-        quarantined.push({ record, reason });
-        return;
-      }
-      let payload = record.payload;
-      for (const [expected, candidate] of renames) payload = withPath(payload, expected, getPath(record.payload, candidate));
-      accepted.push(payload === record.payload ? record : { ...record, payload });
+  async inspect(params: InspectParams): Promise<DriftInspection> {
+    const { extractor, stream, runId } = params;
+    const source = extractor.sourceId;
+    const memory = this.memoryFor(runId, source, stream.name);
+    const observation = observeBatch(stream, params.records);
+    if (observation.renameFields.length > 0) await this.load(memory, source, observation);
+    const judged = judgeBatch(observation, {
+      ...this.ruleOptions(),
+      rejected: memory.rejected ?? new Set<string>(),
+      previousValue: (field, asset) => memory.previousValue(field, asset),
+      assetOf: (record) => assetOf(extractor, stream, record),
     });
-    return { findings, fingerprint, accepted, quarantined };
+    const keep = this.config.etl.driftBaselineAssets > 0 ? memory : undefined;
+    return { ...judged, baseline: new BaselineCollector(stream, keep) };
   }
-}
 
-function aggregate(perRecord: Array<Map<string, ObservedType>>): Map<string, FieldObservation> {
-  const out = new Map<string, FieldObservation>();
-  for (const paths of perRecord) {
-    for (const [path, type] of paths) {
-      const o = out.get(path) ?? { types: new Set<ObservedType>(), present: 0 };
-      o.types.add(type);
-      o.present += 1;
-      out.set(path, o);
+  /** Writes a batch's findings and baseline values in the batch's transaction. */
+  async record(manager: EntityManager, params: RecordParams): Promise<void> {
+    const { runId, source, stream, inspection } = params;
+    const { findings, baseline } = inspection;
+    await this.repository.recordBatch(manager, { runId, source, stream, findings, baselines: baseline.take() });
+  }
+
+  private ruleOptions(): RenameRuleOptions {
+    const etl = this.config.etl;
+    return {
+      policy: etl.driftPolicy,
+      renameThreshold: etl.driftRenameThreshold,
+      optionalRenameThreshold: etl.driftOptionalRenameThreshold,
+      valueFactor: etl.driftRenameValueFactor,
+    };
+  }
+
+  /** One memory per stream, for its current run only. */
+  private memoryFor(runId: string, source: string, stream: string): StreamRunMemory {
+    const key = `${source}\u0000${stream}`;
+    let memory = this.memories.get(key);
+    if (!memory || memory.runId !== runId) {
+      memory = new StreamRunMemory(runId, this.config.etl.driftBaselineAssets);
+      this.memories.set(key, memory);
     }
+    return memory;
   }
-  return out;
-}
 
-function bestCandidate(field: FieldSpec, candidates: string[], observed: Map<string, FieldObservation>): { path: string; confidence: number } | undefined {
-  let best: { path: string; confidence: number } | undefined;
-  for (const path of [...candidates].sort()) {
-    const confidence = renameConfidence(field, { path, types: observed.get(path)!.types });
-    if (!best || confidence > best.confidence) best = { path, confidence };
-  }
-  return best;
-}
-
-/** Why one row cannot be used, or undefined. */
-function rowProblem(
-  spec: readonly FieldSpec[],
-  paths: Map<string, ObservedType>,
-  renames: Map<string, string>,
-  blocked: Map<string, string>,
-  policy: DriftPolicy,
-): string | undefined {
-  for (const field of spec) {
-    if (blocked.has(field.path)) return blocked.get(field.path);
-    const source = renames.get(field.path) ?? field.path;
-    const type = paths.get(source);
-    if (field.required && (type === undefined || (type === 'null' && !field.nullable))) {
-      return `required field "${field.path}" missing`;
+  private async load(memory: StreamRunMemory, source: string, observation: BatchObservation): Promise<void> {
+    const stream = observation.stream.name;
+    if (!memory.rejected) {
+      const pairs = await this.repository.findRejectedRenames(source, stream);
+      memory.rejected = new Set(pairs.map(([field, candidate]) => renameKey(field, candidate)));
     }
-    if (policy === 'freeze' && type !== undefined && type !== 'null' && type !== field.type) {
-      return `field "${field.path}" changed type from ${field.type} to ${type} (drift policy freeze)`;
-    }
+    const fields = memory.missingFields(observation.renameFields);
+    if (fields.length === 0) return;
+    const stored = await this.repository.findBaselines(source, stream, fields);
+    for (const [field, values] of stored) memory.setStored(field, values);
   }
-  return undefined;
 }
 
-function isUnderExpectedLeaf(path: string, leaves: ReadonlySet<string>): boolean {
-  for (const leaf of leaves) if (path.startsWith(`${leaf}.`)) return true;
-  return false;
+/** The asset of a market-quote record per the source's mapper (pure), or undefined. */
+function assetOf(extractor: Extractor, stream: StreamDefinition, record: RawRecord): string | undefined {
+  if (stream.kind !== 'market_quotes') return undefined;
+  try {
+    const result = extractor.map(record, stream.name);
+    return result.ok && result.record.kind === 'market_quote' ? result.record.sourceAssetId : undefined;
+  } catch {
+    return undefined;
+  }
 }
-
-function fingerprintOf(observed: Map<string, FieldObservation>): string {
-  const canonical = [...observed.entries()]
-    .map(([path, o]) => `${path}:${[...o.types].filter((t) => t !== 'null').sort().join('|') || 'null'}`)
-    .sort()
-    .join('\n');
-  return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
-}
-

@@ -1,0 +1,30 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/**
+ * The last accepted value of one numeric field for one asset of a stream: what the rename rule
+ * compares a candidate's values with. Float8: the value is only compared by ratio.
+ */
+@Entity('drift_field_baselines')
+export class DriftFieldBaselineEntity {
+  @PrimaryColumn('text')
+  source: string;
+
+  @PrimaryColumn('text')
+  stream: string;
+
+  @PrimaryColumn('text')
+  field: string;
+
+  /** The mapper's source asset id. */
+  @PrimaryColumn('text', { name: 'asset_key' })
+  assetKey: string;
+
+  @Column('double precision')
+  value: number;
+
+  @Column('bigint', { name: 'run_id', nullable: true })
+  runId: string | null;
+
+  @Column('timestamptz', { name: 'updated_at', default: () => 'now()' })
+  updatedAt: Date;
+}
