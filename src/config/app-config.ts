@@ -20,6 +20,7 @@ export abstract class AppConfig {
     readonly driftRenameThreshold: number;
     readonly priceDivergencePct: number;
     readonly lookbackSeconds: number;
+    readonly maxFutureSkewSeconds: number;
     readonly freshnessBudgetSeconds: number;
   };
   abstract readonly http: {
@@ -56,6 +57,7 @@ export function buildAppConfig(env: Readonly<Record<string, string | undefined>>
       driftRenameThreshold: e.ETL_DRIFT_RENAME_THRESHOLD,
       priceDivergencePct: e.ETL_PRICE_DIVERGENCE_PCT,
       lookbackSeconds: e.ETL_LOOKBACK_SECONDS,
+      maxFutureSkewSeconds: e.ETL_MAX_FUTURE_SKEW_SECONDS,
       freshnessBudgetSeconds: e.ETL_FRESHNESS_BUDGET_SECONDS,
     },
     http: {

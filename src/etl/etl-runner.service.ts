@@ -42,7 +42,7 @@ export interface RunSummary {
   sources: Record<string, { status: RunStatus; totals: BatchCounts; error: string | null }>;
 }
 
-const ZERO: BatchCounts = { extracted: 0, inserted: 0, updated: 0, unchanged: 0, quarantined: 0 };
+const ZERO: BatchCounts = { extracted: 0, inserted: 0, updated: 0, unchanged: 0, duplicate: 0, quarantined: 0 };
 
 /**
  * Runs sources: on schedule, at start-up, on demand (API, CLI). Sources of a run execute
@@ -188,7 +188,7 @@ export class EtlRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       const prepared = readAhead(batches, async (batch) => {
         const stream = streams.get(batch.stream);
         if (!stream) throw new Error(`${source} yielded a batch for undeclared stream "${batch.stream}"`);
-        return { stream, prepared: await this.batches.prepare({ extractor, stream, runId, resolvedAssets }, batch) };
+        return { stream, prepared: await this.batches.prepare({ extractor, stream, runId, runStartedAt, resolvedAssets }, batch) };
       });
       for await (const { stream, prepared: next } of prepared) {
         this.shutdown.signal.throwIfAborted();
@@ -305,6 +305,7 @@ function addInto(totals: BatchCounts, c: BatchCounts): void {
   totals.inserted += c.inserted;
   totals.updated += c.updated;
   totals.unchanged += c.unchanged;
+  totals.duplicate += c.duplicate;
   totals.quarantined += c.quarantined;
 }
 
