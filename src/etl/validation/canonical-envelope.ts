@@ -43,6 +43,7 @@ const SHORT_DECIMAL = /^-?\d{1,20}(\.\d{1,20})?$/;
 const DECIMAL = /^[+-]?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 // NUL: PostgreSQL text and jsonb cannot hold it. A lone UTF-16 surrogate has no UTF-8 form: the
 // driver would silently turn it into U+FFFD. Both make a value that cannot be stored as received.
+// eslint-disable-next-line no-control-regex -- NUL is exactly what PostgreSQL cannot store
 const SUSPECT_CHAR = /[\u0000\ud800-\udfff]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 

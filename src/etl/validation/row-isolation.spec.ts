@@ -1,7 +1,7 @@
 import { isolateFailingUnits, type SavepointSteps } from './row-isolation.js';
 
 /** A fake transaction: written units become visible only when their savepoint is released. */
-function fakeTransaction(bad: Set<number>, error: () => unknown = () => Object.assign(new Error('value overflows numeric format'), { code: '22003' })) {
+function fakeTransaction(bad: Set<number>, error: () => Error = () => Object.assign(new Error('value overflows numeric format'), { code: '22003' })) {
   const committed: number[] = [];
   let pending: number[] = [];
   const log: string[] = [];

@@ -1,6 +1,7 @@
 import type { RawRecord } from '../extractor/extractor.interface.js';
 import { stringViolation, type EnvelopeViolation } from './canonical-envelope.js';
 
+// eslint-disable-next-line no-control-regex -- NUL is exactly what PostgreSQL cannot store
 const SUSPECT_CHAR = /[\u0000\ud800-\udfff]/;
 
 /**
