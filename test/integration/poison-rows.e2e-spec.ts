@@ -52,7 +52,12 @@ const HOSTILE: Array<[string, Row, RegExp]> = [
 ];
 
 const GOOD_FIRST: Row[] = Array.from({ length: 8 }, (_, i) => ({ symbol: `GA${i}`, price: `${100 + i}.25`, rank: String(i + 1) }));
-const GOOD_SECOND: Row[] = Array.from({ length: 4 }, (_, i) => ({ symbol: `GB${i}`, price: `${200 + i}.5`, rank: String(i + 20) }));
+// The last two sit on the envelope's edges (40 integer digits; 40 digits after the point): stored, and served.
+const GOOD_SECOND: Row[] = [
+  ...Array.from({ length: 4 }, (_, i) => ({ symbol: `GB${i}`, price: `${200 + i}.5`, rank: String(i + 20) })),
+  { symbol: 'GMAX', price: '9'.repeat(40), cap: '1e39', rank: '2147483647', supply: `${'1'.repeat(20)}.${'2'.repeat(20)}` },
+  { symbol: 'GMIN', price: '1e-40', volume: `0.${'0'.repeat(30)}1234567891`, change: '-99.99', rank: '0', at: '2009-01-03T00:00:00Z' },
+];
 
 describe('poison rows never stall a source (CSV drop folder, real PostgreSQL)', () => {
   let db: TestDatabase;
@@ -117,6 +122,8 @@ describe('poison rows never stall a source (CSV drop folder, real PostgreSQL)', 
     // The later duplicate won, and the values are the ones in the file.
     expect(stored.find((s) => s.symbol === 'GA0')?.price).toBe('999.75');
     expect(stored.find((s) => s.symbol === 'GB3')?.price).toBe('203.5');
+    expect(stored.find((s) => s.symbol === 'GMAX')?.price).toBe('9'.repeat(40));
+    expect(stored.find((s) => s.symbol === 'GMIN')?.price).toBe(`0.${'0'.repeat(39)}1`);
   });
 
   it.each(HOSTILE.map(([what, row, reason], i) => [what, row.symbol, reason, 4 + i * 2] as const))(
@@ -156,12 +163,15 @@ describe('poison rows never stall a source (CSV drop folder, real PostgreSQL)', 
   });
 
   it('should count updates, unchanged rows and duplicates when a file changes', async () => {
+    // GB1 changes; GB2 is repeated on the next line (same batch: a duplicate of a row this run saw).
     const rows = GOOD_SECOND.map((r, i) => (i === 1 ? { ...r, price: '555.5' } : r));
-    writeFileSync(path.join(dir, 'b-good.csv'), `${[HEADER, ...rows.map(line), line(rows[2])].join('\n')}\n`);
+    writeFileSync(path.join(dir, 'b-good.csv'), `${[HEADER, ...rows.slice(0, 3).map(line), line(rows[2]), ...rows.slice(3).map(line)].join('\n')}\n`);
 
     const changed = await run();
 
-    expect(changed.sources.csv.totals).toEqual({ extracted: 5, inserted: 0, updated: 1, unchanged: 3, duplicate: 1, quarantined: 0 });
+    expect(changed.sources.csv.totals).toEqual({
+      extracted: GOOD_SECOND.length + 1, inserted: 0, updated: 1, unchanged: GOOD_SECOND.length - 1, duplicate: 1, quarantined: 0,
+    });
   });
 
   it('should keep extracted = inserted + updated + unchanged + duplicate + quarantined for every source run, in the ledger and /runs', async () => {
@@ -188,6 +198,18 @@ describe('poison rows never stall a source (CSV drop folder, real PostgreSQL)', 
       await http().get(p).expect(200);
     }
     for (const r of runs) await http().get(`/runs/${r.runId}`).expect(200);
+    // Every stored price can be paged past: each next_cursor is accepted.
+    for (const sort of ['price:desc', 'price:asc', 'observed_at:desc']) {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { data: Array<{ id: string }>; pagination: { next_cursor: string | null } } =
+          (await http().get(`/data?sort=${sort}&limit=3${cursor ? `&cursor=${cursor}` : ''}`).expect(200)).body;
+        seen.push(...page.data.map((r) => r.id));
+        cursor = page.pagination.next_cursor;
+      } while (cursor);
+      expect(seen).toHaveLength(GOOD_FIRST.length + GOOD_SECOND.length);
+    }
     const stats = (await http().get('/stats').expect(200)).body.data;
     expect(stats.sources.find((s: { source: string }) => s.source === 'csv').last_run_records).toEqual(runs[2].sources.csv.totals);
     const compare = (await http().get(`/runs/compare?base=${runs[0].runId}&target=${runs[2].runId}`).expect(200)).body.data;

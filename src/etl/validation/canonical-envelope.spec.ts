@@ -28,6 +28,7 @@ describe('decimalViolation', () => {
     ['1e-999999', /price_usd: decimal too small/],
     ['1e40', /decimal magnitude out of range/],
     ['1e-41', /decimal too small/],
+    ['1.000e-38', /decimal too small/],
     ['1'.repeat(41), /41 significant digits \(at most 40\)/],
     ['9'.repeat(400), /400 significant digits/],
     [`1.${'0'.repeat(40)}1`, /42 significant digits/],

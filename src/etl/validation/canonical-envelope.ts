@@ -13,7 +13,10 @@ export const ENVELOPE = {
   maxSignificantDigits: 40,
   /** Digits before the decimal point (|value| < 1e40). */
   maxIntegerDigits: 40,
-  /** Digits after the decimal point (non-zero |value| >= 1e-40; `rank` and the like are integers). */
+  /**
+   * Digits after the decimal point, as stored (non-zero |value| >= 1e-40). Both bounds are also what
+   * `/data`'s price cursor accepts, so every stored price can be paged past.
+   */
   maxFractionDigits: 40,
   /** PostgreSQL `integer` (int4). */
   minInt: -2_147_483_648,
@@ -70,7 +73,8 @@ export function decimalViolation(field: string, value: string | null, options: {
   if (pointAt > ENVELOPE.maxIntegerDigits) {
     return `${field}: decimal magnitude out of range "${clip(value)}" (|value| < 1e${ENVELOPE.maxIntegerDigits})`;
   }
-  if (digits.replace(/0+$/, '').length - pointAt > ENVELOPE.maxFractionDigits) {
+  // Digits after the point as PostgreSQL keeps them (written trailing zeros included: `1.000e-38` has 41).
+  if (digits.length - pointAt > ENVELOPE.maxFractionDigits) {
     return `${field}: decimal too small "${clip(value)}" (at most ${ENVELOPE.maxFractionDigits} digits after the point)`;
   }
   return negative ? `${field}: negative decimal "${clip(value)}"` : null;

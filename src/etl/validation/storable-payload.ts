@@ -8,11 +8,23 @@ const SUSPECT_CHAR = /[\u0000\ud800-\udfff]/;
  * Why a raw record cannot be stored as received (raw payloads are jsonb, natural keys text), or
  * null. jsonb refuses NUL (`\u0000`) and unpaired surrogates; stripping or replacing them would
  * store something the source never sent, so such a record is quarantined whole (the quarantine keeps
- * its payload as text). Walks every key and string of the payload; the common, clean string costs
- * one regex test.
+ * its payload as text). Walks every key and string of the payload; a clean one costs one regex test
+ * per key and string, and the field's path is only worked out for a record that has one.
  */
 export function unstorableRecord(record: RawRecord): EnvelopeViolation {
+  if (!SUSPECT_CHAR.test(record.naturalKey) && !hasSuspectChar(record.payload)) return null;
   return stringViolation('natural key', record.naturalKey) ?? unstorableValue(record.payload, 'payload');
+}
+
+/** The hot path: no path strings built, one regex test per key and string. */
+function hasSuspectChar(value: unknown): boolean {
+  if (typeof value === 'string') return SUSPECT_CHAR.test(value);
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) return value.some(hasSuspectChar);
+  for (const key of Object.keys(value)) {
+    if (SUSPECT_CHAR.test(key) || hasSuspectChar((value as Record<string, unknown>)[key])) return true;
+  }
+  return false;
 }
 
 function unstorableValue(value: unknown, path: string): EnvelopeViolation {
@@ -25,8 +37,7 @@ function unstorableValue(value: unknown, path: string): EnvelopeViolation {
     }
     return null;
   }
-  for (const key in value) {
-    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+  for (const key of Object.keys(value)) {
     const child = `${path}.${key}`;
     const found = (SUSPECT_CHAR.test(key) ? stringViolation(`${path} key "${key}"`, key) : null)
       ?? unstorableValue((value as Record<string, unknown>)[key], child);
