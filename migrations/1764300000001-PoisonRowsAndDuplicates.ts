@@ -12,7 +12,8 @@ export class PoisonRowsAndDuplicates1764300000001 implements MigrationInterface 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE "quarantined_records" ALTER COLUMN "payload" DROP NOT NULL`);
     await queryRunner.query(`ALTER TABLE "quarantined_records" ADD "payload_text" text`);
-    await queryRunner.query(`ALTER TABLE "quarantined_records" ADD CONSTRAINT "ck_quarantined_records_payload" CHECK ("payload" IS NOT NULL OR "payload_text" IS NOT NULL)`);
+    await queryRunner.query(`ALTER TABLE "quarantined_records" ADD CONSTRAINT "ck_quarantined_records_payload"
+      CHECK ("payload" IS NOT NULL OR "payload_text" IS NOT NULL)`);
     await queryRunner.query(`ALTER TABLE "etl_source_runs" ADD "records_duplicate" integer NOT NULL DEFAULT '0'`);
   }
 

@@ -12,6 +12,14 @@ export interface QuarantineRow {
   occurrences: number; first_seen_at: Date; last_seen_at: Date; run_id: string | null;
 }
 
+export interface QuarantinePage {
+  rows: QuarantineRow[];
+  total: number;
+}
+
+const QUARANTINE_COLUMNS = 'source, stream, natural_key, reason, payload, payload_text, occurrences, first_seen_at, last_seen_at, '
+  + 'run_id::text';
+
 export interface QuarantineFilter {
   source?: string;
   since?: Date;
@@ -21,9 +29,9 @@ export interface QuarantineFilter {
 export class QuarantineReadRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  page(f: QuarantineFilter, limit: number, after?: [string, string]): Promise<{ rows: QuarantineRow[]; total: number }> {
+  page(f: QuarantineFilter, limit: number, after?: [string, string]): Promise<QuarantinePage> {
     const where = new WhereBuilder().addIf(f.source, 'source = ?').addIf(f.since, 'last_seen_at >= ?');
     return newestFirstPage<QuarantineRow>(this.dataSource, 'quarantined_records',
-      'source, stream, natural_key, reason, payload, payload_text, occurrences, first_seen_at, last_seen_at, run_id::text', where, limit, after);
+      QUARANTINE_COLUMNS, where, limit, after);
   }
 }

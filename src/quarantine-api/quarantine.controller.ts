@@ -26,10 +26,12 @@ export class QuarantinedRecordDto {
   @ApiProperty({ example: 'quotes' }) stream: string;
   @ApiProperty({ type: String, nullable: true, example: 'exchange-export-quirky.csv#8' }) natural_key: string | null;
   @ApiProperty({ example: 'price_usd: not a number: "not-a-price"' }) reason: string;
-  @ApiProperty({ example: { symbol: 'BNB', price_usd: 'not-a-price' }, description: 'The raw payload as received' }) payload: unknown;
+  @ApiProperty({ example: { symbol: 'BNB', price_usd: 'not-a-price' }, description: 'The raw payload as received' })
+  payload: unknown;
   @ApiProperty({
     enum: ['jsonb', 'text'], example: 'jsonb',
-    description: 'How the payload is stored: `text` when PostgreSQL jsonb refuses it (a NUL or an unpaired surrogate in a string); it is served the same way',
+    description: 'How the payload is stored: `text` when PostgreSQL jsonb refuses it (a NUL or an unpaired surrogate '
+      + 'in a string); it is served the same way',
   })
   payload_storage: 'jsonb' | 'text';
   @ApiProperty({ example: 1 }) occurrences: number;
@@ -64,7 +66,9 @@ function toDto({ cursor_at: _c, payload, payload_text: text, ...r }: QuarantineR
   // A text payload is the JSON.stringify of what was received: parsed back, it is served like any other.
   const storedAsText = payload === null && text !== null;
   return {
-    ...r, payload: storedAsText ? (JSON.parse(text) as unknown) : payload, payload_storage: storedAsText ? 'text' : 'jsonb',
+    ...r,
+    payload: storedAsText ? (JSON.parse(text) as unknown) : payload,
+    payload_storage: storedAsText ? 'text' : 'jsonb',
     first_seen_at: r.first_seen_at.toISOString(), last_seen_at: r.last_seen_at.toISOString(),
   };
 }

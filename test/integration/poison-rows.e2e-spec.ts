@@ -1,6 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -214,6 +216,56 @@ describe('poison rows never stall a source (CSV drop folder, real PostgreSQL)', 
     expect(stats.sources.find((s: { source: string }) => s.source === 'csv').last_run_records).toEqual(runs[2].sources.csv.totals);
     const compare = (await http().get(`/runs/compare?base=${runs[0].runId}&target=${runs[2].runId}`).expect(200)).body.data;
     expect(compare.sources[0].records_delta.duplicate).toBe(1 - runs[0].sources.csv.totals.duplicate);
+  });
+});
+
+/** RSS items, one per hostile value, between good ones; the same article in two feeds of the source. */
+describe('poison news items never stall a source (RSS from a loopback feed, real PostgreSQL)', () => {
+  let db: TestDatabase;
+  let app: NestFastifyApplication;
+  let server: Server;
+  const rfc822 = (iso: string) => new Date(iso).toUTCString().replace('GMT', '+0000');
+  const item = (guid: string, title: string, pubDate: string) => `<item><title><![CDATA[${title}]]></title>
+    <link>https://news.example/${guid}</link><guid isPermaLink="false">${guid}</guid><pubDate>${pubDate}</pubDate>
+    <description><![CDATA[<p>${title}</p>]]></description></item>`;
+  const feed = (items: string[]) => `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>t</title>
+    <link>https://news.example</link><description>d</description>${items.join('')}</channel></rss>`;
+  const HOSTILE_NEWS: Array<[string, string, RegExp]> = [
+    ['far-future', rfc822('2100-01-01T00:00:00Z'), /^out of envelope: published_at: timestamp 2100-01-01T00:00:00.000Z is more than 86400 s after the run started/],
+    ['year-1900', rfc822('1900-06-01T00:00:00Z'), /^out of envelope: published_at: timestamp 1900-06-01T00:00:00.000Z is before 2009-01-03/],
+    ['epoch-zero', rfc822('1970-01-01T00:00:00Z'), /^out of envelope: published_at: timestamp 1970-01-01T00:00:00.000Z is before/],
+  ];
+  const goodAt = rfc822(new Date(Date.now() - 3_600_000).toISOString());
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const first = feed([item('good-1', 'Bitcoin steady', goodAt), ...HOSTILE_NEWS.flatMap(([guid, at]) => [item(guid, `Hostile ${guid}`, at), item(`good-${guid}`, 'Ether steady', goodAt)])]);
+    const second = feed([item('good-1', 'Bitcoin steady', goodAt), item('good-2', 'Solana steady', goodAt)]);
+    server = createServer((req, res) => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(req.url === '/one' ? first : second));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    app = await createTestApp({ ETL_SOURCES: 'rss', RSS_FEED_URLS: `${base}/one,${base}/two`, RSS_RATE_LIMIT_PER_MIN: '6000', ADMIN_API_KEY: ADMIN_KEY, DATABASE_URL: db.url });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await new Promise((resolve) => server?.close(resolve));
+    await db?.drop();
+  });
+
+  it('should store the good items, quarantine the implausible ones and count the repeated article as a duplicate', async () => {
+    const summary = await app.get(EtlRunner).run({ trigger: 'manual', sources: ['rss'] });
+
+    const extracted = 1 + HOSTILE_NEWS.length * 2 + 2;
+    expect(summary.sources.rss).toEqual({
+      status: 'succeeded', error: null,
+      totals: { extracted, inserted: 2 + HOSTILE_NEWS.length, updated: 0, unchanged: 0, duplicate: 1, quarantined: HOSTILE_NEWS.length },
+    });
+    const quarantine = (await request(app.getHttpServer()).get('/quarantine?source=rss').set('x-api-key', ADMIN_KEY).expect(200)).body.data as Array<{ reason: string; payload: { guid: string } }>;
+    for (const [guid, , reason] of HOSTILE_NEWS) expect(quarantine.find((q) => q.payload.guid === guid)?.reason).toMatch(reason);
+    await request(app.getHttpServer()).get('/news').expect(200);
+    const again = await app.get(EtlRunner).run({ trigger: 'manual', sources: ['rss'] });
+    expect(again.sources.rss.status).toBe('succeeded');
   });
 });
 

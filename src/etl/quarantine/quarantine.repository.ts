@@ -24,7 +24,8 @@ export class QuarantineRepository {
     const json = rows.map((r) => JSON.stringify(r.payload));
     const storable = json.map(isJsonbStorable);
     await manager.query(
-      `INSERT INTO quarantined_records AS q (source, stream, natural_key, payload, payload_text, payload_hash, reason, run_id)
+      `INSERT INTO quarantined_records AS q
+              (source, stream, natural_key, payload, payload_text, payload_hash, reason, run_id)
        SELECT t.source, t.stream, t.natural_key, t.payload, t.payload_text, t.payload_hash, t.reason, $8::bigint
          FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::text[], $6::text[], $7::text[])
            AS t(source, stream, natural_key, payload, payload_text, payload_hash, reason)

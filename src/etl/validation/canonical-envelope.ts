@@ -51,7 +51,11 @@ const SUSPECT_CHAR = /[\u0000\ud800-\udfff]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** A decimal string checked against the envelope: null when inside. */
-export function decimalViolation(field: string, value: string | null, options: { nonNegative?: boolean } = {}): EnvelopeViolation {
+export function decimalViolation(
+  field: string,
+  value: string | null,
+  options: { nonNegative?: boolean } = {},
+): EnvelopeViolation {
   if (value === null) return null;
   const negative = options.nonNegative === true && value.startsWith('-') && /[1-9]/.test(value);
   if (SHORT_DECIMAL.test(value)) return negative ? `${field}: negative decimal "${value}"` : null;
@@ -63,7 +67,8 @@ export function decimalViolation(field: string, value: string | null, options: {
   if (digits === '') {
     // Zero: PostgreSQL still refuses it when the exponent or the written scale is out of its range.
     const scale = (m[2] ?? '').length - exponent;
-    return scale > ENVELOPE.maxFractionDigits || exponent > ENVELOPE.maxIntegerDigits ? `${field}: zero written with an out-of-range exponent "${clip(value)}"` : null;
+    const inRange = scale <= ENVELOPE.maxFractionDigits && exponent <= ENVELOPE.maxIntegerDigits;
+    return inRange ? null : `${field}: zero written with an out-of-range exponent "${clip(value)}"`;
   }
   if (digits.length > ENVELOPE.maxSignificantDigits) {
     return `${field}: decimal with ${digits.length} significant digits (at most ${ENVELOPE.maxSignificantDigits})`;
@@ -75,7 +80,8 @@ export function decimalViolation(field: string, value: string | null, options: {
   }
   // Digits after the point as PostgreSQL keeps them (written trailing zeros included: `1.000e-38` has 41).
   if (digits.length - pointAt > ENVELOPE.maxFractionDigits) {
-    return `${field}: decimal too small "${clip(value)}" (at most ${ENVELOPE.maxFractionDigits} digits after the point)`;
+    const most = ENVELOPE.maxFractionDigits;
+    return `${field}: decimal too small "${clip(value)}" (at most ${most} digits after the point)`;
   }
   return negative ? `${field}: negative decimal "${clip(value)}"` : null;
 }
@@ -91,7 +97,9 @@ function exponentOf(text: string | undefined): number {
 export function integerViolation(field: string, value: number | null): EnvelopeViolation {
   if (value === null) return null;
   if (!Number.isInteger(value)) return `${field}: not an integer (${String(value)})`;
-  if (value < ENVELOPE.minInt || value > ENVELOPE.maxInt) return `${field}: integer ${value} out of range for integer (int4)`;
+  if (value < ENVELOPE.minInt || value > ENVELOPE.maxInt) {
+    return `${field}: integer ${value} out of range for integer (int4)`;
+  }
   return null;
 }
 
@@ -106,9 +114,12 @@ export function stringViolation(field: string, value: string | null): EnvelopeVi
 export function timestampViolation(field: string, value: Date, window: TimeWindow): EnvelopeViolation {
   const t = value instanceof Date ? value.getTime() : NaN;
   if (Number.isNaN(t)) return `${field}: not a valid timestamp`;
-  if (t < ENVELOPE.earliest.getTime()) return `${field}: timestamp ${value.toISOString()} is before ${ENVELOPE.earliest.toISOString()} (implausibly old)`;
+  if (t < ENVELOPE.earliest.getTime()) {
+    return `${field}: timestamp ${value.toISOString()} is before ${ENVELOPE.earliest.toISOString()} (implausibly old)`;
+  }
   if (t > window.latest.getTime()) {
-    return `${field}: timestamp ${value.toISOString()} is more than ${window.maxFutureSkewSeconds} s after the run started `
+    const skew = window.maxFutureSkewSeconds;
+    return `${field}: timestamp ${value.toISOString()} is more than ${skew} s after the run started `
       + `(${window.runStartedAt.toISOString()}; ETL_MAX_FUTURE_SKEW_SECONDS)`;
   }
   return null;

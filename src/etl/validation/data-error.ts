@@ -23,5 +23,6 @@ export function describeDataError(err: unknown): string {
   const message = e instanceof Error ? e.message : String(e);
   const detail = (e as { detail?: unknown }).detail;
   const state = sqlStateOf(err);
-  return `${message}${typeof detail === 'string' && detail ? ` (${detail})` : ''}${state ? ` [SQLSTATE ${state}]` : ''}`;
+  const details = typeof detail === 'string' && detail ? ` (${detail})` : '';
+  return `${message}${details}${state ? ` [SQLSTATE ${state}]` : ''}`;
 }
