@@ -130,15 +130,18 @@ export class BatchProcessor {
     const source = extractor.sourceId;
     const window = timeWindow(run.runStartedAt, this.config.etl.maxFutureSkewSeconds);
     const unique = dedupeByNaturalKey(batch.records);
-    const quarantined: QuarantineRow[] = (batch.rejects ?? []).map((r) => quarantineRow(source, stream.name, r.naturalKey ?? null, r.payload, r.reason));
-    const records = await this.storableRecords(unique, (record, why) => {
-      quarantined.push(quarantineRow(source, stream.name, record.naturalKey, record.payload, `cannot be stored as received: ${why}`));
+    const quarantined: QuarantineRow[] = [];
+    const reject = (naturalKey: string | null, payload: Record<string, unknown>, reason: string) =>
+      quarantined.push(quarantineRow(source, stream.name, naturalKey, payload, reason));
+    for (const r of batch.rejects ?? []) reject(r.naturalKey ?? null, r.payload, r.reason);
+    const records = await this.storableRecords(unique, (r, why) => {
+      reject(r.naturalKey, r.payload, `cannot be stored as received: ${why}`);
     });
     const inspection = this.drift.inspect(stream, records, {
       policy: this.config.etl.driftPolicy,
       renameThreshold: this.config.etl.driftRenameThreshold,
     });
-    quarantined.push(...inspection.quarantined.map((q) => quarantineRow(source, stream.name, q.record.naturalKey, q.record.payload, q.reason)));
+    for (const q of inspection.quarantined) reject(q.record.naturalKey, q.record.payload, q.reason);
     const quotes: PreparedQuote[] = [];
     const newsItems: PreparedNews[] = [];
     for (const [i, record] of inspection.accepted.entries()) {
@@ -147,7 +150,7 @@ export class BatchProcessor {
       const result = safeMap(extractor, record, stream.name);
       const reason = result.ok ? envelopeViolation(result.record, stream, window) : result.reason;
       if (reason !== null) {
-        quarantined.push(quarantineRow(source, stream.name, record.naturalKey, record.payload, reason));
+        reject(record.naturalKey, record.payload, reason);
       } else if (result.ok && result.record.kind === 'market_quote') {
         quotes.push({ record, quote: result.record, contentHash: quoteHash(result.record) });
       } else if (result.ok && result.record.kind === 'news') {
@@ -163,13 +166,16 @@ export class BatchProcessor {
       raw.push({ source, stream: stream.name, naturalKey: r.naturalKey, payloadJson, payloadHash: contentHash(payloadJson), fetchedAt });
     }
     return {
-      batch, raw: rawCopyText(raw, runId), rawRows: raw, duplicates: batch.records.length - unique.length, quotes, newsItems,
-      quarantined: dedupeQuarantine(quarantined), quarantinedCount: quarantined.length, inspection,
+      batch, raw: rawCopyText(raw, runId), rawRows: raw, duplicates: batch.records.length - unique.length, quotes,
+      newsItems, quarantined: dedupeQuarantine(quarantined), quarantinedCount: quarantined.length, inspection,
     };
   }
 
   /** The records whose key and payload PostgreSQL can store as received; the others go to `reject`. */
-  private async storableRecords(records: RawRecord[], reject: (record: RawRecord, why: string) => void): Promise<RawRecord[]> {
+  private async storableRecords(
+    records: RawRecord[],
+    reject: (r: RawRecord, why: string) => void,
+  ): Promise<RawRecord[]> {
     const storable: RawRecord[] = [];
     for (const [i, record] of records.entries()) {
       if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
@@ -209,7 +215,8 @@ export class BatchProcessor {
     } catch (err) {
       ctx.resolvedAssets?.discard();
       if (!isDataError(err)) throw err;
-      this.logger.warn({ source: ctx.extractor.sourceId, stream: ctx.stream.name, error: describeDataError(err) }, 'batch refused by the database: isolating its rows');
+      const where = { source: ctx.extractor.sourceId, stream: ctx.stream.name };
+      this.logger.warn({ ...where, error: describeDataError(err) }, 'batch refused by the database: isolating rows');
       counts = await this.isolatingTransaction(ctx, prepared, cursor);
     }
     return { counts, cursor, fingerprint: inspection.fingerprint, findings: inspection.findings };
@@ -247,15 +254,22 @@ export class BatchProcessor {
       const source = ctx.extractor.sourceId;
       const isolated = failed.flatMap(({ unit, error }) => {
         const record = unit.quotes[0]?.record ?? unit.news[0]?.record;
-        return record ? [quarantineRow(source, ctx.stream.name, record.naturalKey, record.payload, `database refused the row: ${describeDataError(error)}`)] : [];
+        const reason = `database refused the row: ${describeDataError(error)}`;
+        return record ? [quarantineRow(source, ctx.stream.name, record.naturalKey, record.payload, reason)] : [];
       });
-      this.logger.warn({ source, stream: ctx.stream.name, quarantined: failed.map((f) => f.unit.naturalKey) }, 'rows refused by the database quarantined');
+      const keys = failed.map((f) => f.unit.naturalKey);
+      this.logger.warn({ source, stream: ctx.stream.name, quarantined: keys }, 'rows the database refused quarantined');
       return this.finishBatch(manager, ctx, prepared, { written, cursor, isolated });
     });
   }
 
   /** Raw payloads then canonical rows (quotes or news). */
-  private async writeRows(manager: EntityManager, ctx: BatchContext, rows: BatchRows, options: WriteOptions): Promise<WriteCounts> {
+  private async writeRows(
+    manager: EntityManager,
+    ctx: BatchContext,
+    rows: BatchRows,
+    options: WriteOptions,
+  ): Promise<WriteCounts> {
     await this.raw.upsertRaw(manager, rows.raw, options.copyFirst?.raw);
     let written: WriteCounts = ZERO_WRITES;
     if (rows.quotes.length > 0) written = await this.writeQuotes(manager, ctx, rows.quotes, options);
@@ -264,10 +278,17 @@ export class BatchProcessor {
   }
 
   /** What every batch ends with, in its transaction: quarantine, drift events, checkpoint, ledger counts. */
-  private async finishBatch(manager: EntityManager, ctx: BatchContext, prepared: PreparedBatch, end: BatchEnd): Promise<BatchCounts> {
+  private async finishBatch(
+    manager: EntityManager,
+    ctx: BatchContext,
+    prepared: PreparedBatch,
+    end: BatchEnd,
+  ): Promise<BatchCounts> {
     const source = ctx.extractor.sourceId;
     const { batch, inspection } = prepared;
-    const quarantined = end.isolated.length === 0 ? prepared.quarantined : dedupeQuarantine([...prepared.quarantined, ...end.isolated]);
+    const quarantined = end.isolated.length === 0
+      ? prepared.quarantined
+      : dedupeQuarantine([...prepared.quarantined, ...end.isolated]);
     await this.quarantine.quarantine(manager, ctx.runId, quarantined);
     await this.driftEvents.recordFindings(manager, ctx.runId, source, ctx.stream.name, inspection.findings);
     await this.checkpoints.commit(manager, source, ctx.stream.name, end.cursor, ctx.runId);
@@ -284,7 +305,12 @@ export class BatchProcessor {
     return batchCounts;
   }
 
-  private async writeQuotes(manager: EntityManager, ctx: BatchContext, prepared: PreparedQuote[], options: WriteOptions): Promise<WriteCounts> {
+  private async writeQuotes(
+    manager: EntityManager,
+    ctx: BatchContext,
+    prepared: PreparedQuote[],
+    options: WriteOptions,
+  ): Promise<WriteCounts> {
     const source = ctx.extractor.sourceId;
     const runId = ctx.runId;
     const unresolved = prepared.filter((p) => !p.resolved);
@@ -298,12 +324,18 @@ export class BatchProcessor {
       if (!assetId) throw new Error(`identity resolution returned no asset for ${source}/${q.sourceAssetId}`);
       lines.set(`${assetId}|${q.observedAt.getTime()}`, resolved?.copyLine ?? quoteCopyLine(assetId, source, q, hash, runId));
     }
-    const counts = await this.quotes.upsertQuotes(manager, { rows: lines.size, text: [...lines.values()].join('') }, options.copyFirst?.quotes);
+    const text = [...lines.values()].join('');
+    const counts = await this.quotes.upsertQuotes(manager, { rows: lines.size, text }, options.copyFirst?.quotes);
     // Quotes of one asset at one instant beyond the first are duplicates (the last one was written).
     return { ...counts, duplicate: counts.duplicate + (prepared.length - lines.size) };
   }
 
-  private async writeNews(manager: EntityManager, runId: string, source: string, items: PreparedNews[]): Promise<WriteCounts> {
+  private async writeNews(
+    manager: EntityManager,
+    runId: string,
+    source: string,
+    items: PreparedNews[],
+  ): Promise<WriteCounts> {
     const rows = new Map<string, NewsRow>();
     for (const { news: n } of items) {
       rows.set(n.dedupeKey, {
@@ -353,7 +385,10 @@ interface RowUnit {
 const ZERO_WRITES: WriteCounts = { inserted: 0, updated: 0, unchanged: 0, duplicate: 0 };
 
 function addWriteCounts(a: WriteCounts, b: WriteCounts): WriteCounts {
-  return { inserted: a.inserted + b.inserted, updated: a.updated + b.updated, unchanged: a.unchanged + b.unchanged, duplicate: a.duplicate + b.duplicate };
+  return {
+    inserted: a.inserted + b.inserted, updated: a.updated + b.updated,
+    unchanged: a.unchanged + b.unchanged, duplicate: a.duplicate + b.duplicate,
+  };
 }
 
 /** The batch as units, one per stored record, in the batch's order. */
@@ -372,7 +407,9 @@ function unitsOf(prepared: PreparedBatch): RowUnit[] {
 
 /** The first envelope violation of a mapped record, or why it does not fit the stream; null when it fits. */
 function envelopeViolation(record: CanonicalRecord, stream: StreamDefinition, window: TimeWindow): string | null {
-  if (record.kind === 'market_quote' && stream.kind === 'market_quotes') return outOfEnvelope(quoteViolation(record, window));
+  if (record.kind === 'market_quote' && stream.kind === 'market_quotes') {
+    return outOfEnvelope(quoteViolation(record, window));
+  }
   if (record.kind === 'news' && stream.kind === 'news') return outOfEnvelope(newsViolation(record, window));
   return `mapper returned a ${record.kind} record for a ${stream.kind} stream`;
 }

@@ -188,7 +188,8 @@ export class EtlRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       const prepared = readAhead(batches, async (batch) => {
         const stream = streams.get(batch.stream);
         if (!stream) throw new Error(`${source} yielded a batch for undeclared stream "${batch.stream}"`);
-        return { stream, prepared: await this.batches.prepare({ extractor, stream, runId, runStartedAt, resolvedAssets }, batch) };
+        const prepareContext = { extractor, stream, runId, runStartedAt, resolvedAssets };
+        return { stream, prepared: await this.batches.prepare(prepareContext, batch) };
       });
       for await (const { stream, prepared: next } of prepared) {
         this.shutdown.signal.throwIfAborted();

@@ -10,8 +10,8 @@ export interface RunRow {
 
 export interface SourceRunRow {
   id: string; run_id: string; source: string; status: string; started_at: Date; finished_at: Date | null; duration_ms: number | null;
-  records_extracted: number; records_inserted: number; records_updated: number; records_unchanged: number; records_duplicate: number;
-  records_quarantined: number;
+  records_extracted: number; records_inserted: number; records_updated: number; records_unchanged: number;
+  records_duplicate: number; records_quarantined: number;
   retries: number; rate_limit_wait_ms: number; cursor_before: unknown; cursor_after: unknown; error_class: string | null; error_message: string | null; schema_fingerprint: string | null;
 }
 
@@ -45,7 +45,8 @@ export class RunsRepository {
   async findSourceRuns(runId: string): Promise<SourceRunRow[]> {
     return (await this.dataSource.query(
       `SELECT id::text, run_id::text, source, status, started_at, finished_at, duration_ms, records_extracted, records_inserted, records_updated,
-              records_unchanged, records_duplicate, records_quarantined, retries, rate_limit_wait_ms, cursor_before, cursor_after, error_class, error_message, schema_fingerprint
+              records_unchanged, records_duplicate, records_quarantined, retries, rate_limit_wait_ms, cursor_before,
+              cursor_after, error_class, error_message, schema_fingerprint
          FROM etl_source_runs WHERE run_id = $1::bigint ORDER BY source`,
       [runId],
     )) as SourceRunRow[];

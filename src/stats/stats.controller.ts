@@ -13,7 +13,9 @@ export class SourceStatsDto {
   @ApiProperty({ type: String, nullable: true, example: '2025-05-02T00:00:00.000Z' }) last_run_started_at: string | null;
   @ApiProperty({ type: Number, nullable: true, example: 1830 }) last_run_duration_ms: number | null;
   @ApiProperty({ example: { extracted: 1000, inserted: 10, updated: 5, unchanged: 983, duplicate: 2, quarantined: 0 } })
-  last_run_records: { extracted: number; inserted: number; updated: number; unchanged: number; duplicate: number; quarantined: number } | null;
+  last_run_records: {
+    extracted: number; inserted: number; updated: number; unchanged: number; duplicate: number; quarantined: number;
+  } | null;
   @ApiProperty({ type: String, nullable: true, example: '2025-05-02T00:00:02.000Z' }) last_success_at: string | null;
   @ApiProperty({ type: String, nullable: true, example: null }) last_failure_at: string | null;
   @ApiProperty({ type: String, nullable: true, example: null }) last_error: string | null;
@@ -41,8 +43,8 @@ class StatsResponseDto {
 
 interface SourceRow {
   source: string; records_total: string; status: string | null; started_at: Date | null; duration_ms: number | null;
-  extracted: number | null; inserted: number | null; updated: number | null; unchanged: number | null; duplicate: number | null;
-  quarantined: number | null;
+  extracted: number | null; inserted: number | null; updated: number | null; unchanged: number | null;
+  duplicate: number | null; quarantined: number | null;
   last_success_at: Date | null; last_failure_at: Date | null; error_message: string | null; cursor: Record<string, unknown> | null;
 }
 
@@ -101,8 +103,8 @@ export class StatsController {
           last_run_started_at: iso(r.started_at),
           last_run_duration_ms: r.duration_ms,
           last_run_records: r.status === null ? null : {
-            extracted: r.extracted ?? 0, inserted: r.inserted ?? 0, updated: r.updated ?? 0, unchanged: r.unchanged ?? 0,
-            duplicate: r.duplicate ?? 0, quarantined: r.quarantined ?? 0,
+            extracted: r.extracted ?? 0, inserted: r.inserted ?? 0, updated: r.updated ?? 0,
+            unchanged: r.unchanged ?? 0, duplicate: r.duplicate ?? 0, quarantined: r.quarantined ?? 0,
           },
           last_success_at: iso(r.last_success_at),
           last_failure_at: iso(r.last_failure_at),

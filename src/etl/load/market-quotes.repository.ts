@@ -61,7 +61,8 @@ export class MarketQuotesRepository {
     const [counts] = (await manager.query(
       `WITH seen AS (
          SELECT s.asset_id, s.source, s.observed_at FROM quote_stage s
-           JOIN market_quotes q ON q.asset_id = s.asset_id AND q.source = s.source AND q.observed_at = s.observed_at AND q.run_id = s.run_id
+           JOIN market_quotes q ON q.asset_id = s.asset_id AND q.source = s.source AND q.observed_at = s.observed_at
+                               AND q.run_id = s.run_id
        ), written AS (
          INSERT INTO market_quotes AS q (${QUOTE_COLUMNS.join(', ')})
          SELECT ${QUOTE_COLUMNS.join(', ')} FROM quote_stage

@@ -49,9 +49,10 @@ export class NewsItemsRepository {
     // `seen` reads the table as it was before this statement (one snapshot for every part of a WITH).
     const [counts] = (await manager.query(
       `WITH input AS (
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                              $9::jsonb[], $10::timestamptz[], $11::text[])
-           AS t(source, feed_url, dedupe_key, guid, title, link, summary, author, categories, published_at, content_hash)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                              $8::text[], $9::jsonb[], $10::timestamptz[], $11::text[])
+           AS t(source, feed_url, dedupe_key, guid, title, link, summary, author, categories, published_at,
+                content_hash)
        ), seen AS (
          SELECT i.dedupe_key FROM input i
            JOIN news_items n ON n.source = i.source AND n.dedupe_key = i.dedupe_key AND n.run_id = $12::bigint
@@ -80,6 +81,7 @@ export class NewsItemsRepository {
       [rows[0].source, rows.map((r) => r.dedupeKey)],
     )) as StoredNews[];
     const { inserted, updated, duplicate } = counts;
-    return { counts: { inserted, updated, duplicate, unchanged: rows.length - inserted - updated - duplicate }, items: stored };
+    const unchanged = rows.length - inserted - updated - duplicate;
+    return { counts: { inserted, updated, duplicate, unchanged }, items: stored };
   }
 }

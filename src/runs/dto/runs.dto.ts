@@ -49,7 +49,11 @@ export class RunCountsDto {
   @ApiProperty({ example: 10 }) inserted: number;
   @ApiProperty({ example: 5 }) updated: number;
   @ApiProperty({ example: 983 }) unchanged: number;
-  @ApiProperty({ example: 2, description: 'Rows whose key the run had already seen (same natural key, or same asset, source and instant): the later one was kept' })
+  @ApiProperty({
+    example: 2,
+    description: 'Rows whose key the run had already seen (same natural key, or same asset, source and instant): '
+      + 'the later one was kept',
+  })
   duplicate: number;
   @ApiProperty({ example: 0 }) quarantined: number;
 }
