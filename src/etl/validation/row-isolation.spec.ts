@@ -1,7 +1,9 @@
 import { isolateFailingUnits, type SavepointSteps } from './row-isolation.js';
 
 /** A fake transaction: written units become visible only when their savepoint is released. */
-function fakeTransaction(bad: Set<number>, error: () => Error = () => Object.assign(new Error('value overflows numeric format'), { code: '22003' })) {
+const overflow = () => Object.assign(new Error('value overflows numeric format'), { code: '22003' });
+
+function fakeTransaction(bad: Set<number>, error: () => Error = overflow) {
   const committed: number[] = [];
   let pending: number[] = [];
   const log: string[] = [];
@@ -41,12 +43,15 @@ describe(isolateFailingUnits.name, () => {
 
   it('should cost O(k log n) attempts for k bad units', async () => {
     const tx = fakeTransaction(new Set([500]));
-    await isolateFailingUnits({ units: Array.from({ length: 1024 }, (_, i) => i), write: tx.write, savepoints: tx.savepoints });
+    const units = Array.from({ length: 1024 }, (_, i) => i);
+    await isolateFailingUnits({ units, write: tx.write, savepoints: tx.savepoints });
     expect(tx.log.filter((l) => l === 'savepoint').length).toBe(21);
   });
 
   it('should propagate an error that is not a data error, without isolating', async () => {
-    const tx = fakeTransaction(new Set([3]), () => Object.assign(new Error('connection terminated'), { code: '57P01' }));
-    await expect(isolateFailingUnits({ units: [1, 2, 3, 4], write: tx.write, savepoints: tx.savepoints })).rejects.toThrow('connection terminated');
+    const terminated = () => Object.assign(new Error('connection terminated'), { code: '57P01' });
+    const tx = fakeTransaction(new Set([3]), terminated);
+    const isolation = isolateFailingUnits({ units: [1, 2, 3, 4], write: tx.write, savepoints: tx.savepoints });
+    await expect(isolation).rejects.toThrow('connection terminated');
   });
 });
