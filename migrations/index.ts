@@ -1,4 +1,5 @@
 import { InitialSchema1764201600000 } from './1764201600000-InitialSchema.js';
+import { PoisonRowsAndDuplicates1764300000001 } from './1764300000001-PoisonRowsAndDuplicates.js';
 import { DriftRenameEvidence1764300000004 } from './1764300000004-DriftRenameEvidence.js';
 import { RetryWaitsAndRssPublisherKeys1764300000005 } from './1764300000005-RetryWaitsAndRssPublisherKeys.js';
 import { AssetIdentityAudit1764300000008 } from './1764300000008-AssetIdentityAudit.js';
@@ -7,6 +8,7 @@ import { AssetIdentityAudit1764300000008 } from './1764300000008-AssetIdentityAu
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const MIGRATIONS: Function[] = [
   InitialSchema1764201600000,
+  PoisonRowsAndDuplicates1764300000001,
   DriftRenameEvidence1764300000004,
   RetryWaitsAndRssPublisherKeys1764300000005,
   AssetIdentityAudit1764300000008,

@@ -63,7 +63,7 @@ async function runCommand(runner: EtlRunner, sources: string[], json: boolean): 
     process.stdout.write(`\nrun ${summary.runId}: ${summary.status}\n`);
     for (const [source, r] of Object.entries(summary.sources)) {
       const t = r.totals;
-      process.stdout.write(`  ${source.padEnd(12)} ${r.status.padEnd(12)} extracted ${t.extracted}, inserted ${t.inserted}, updated ${t.updated}, unchanged ${t.unchanged}, quarantined ${t.quarantined}${r.error ? `\n               ${r.error}` : ''}\n`);
+      process.stdout.write(`  ${source.padEnd(12)} ${r.status.padEnd(12)} extracted ${t.extracted}, inserted ${t.inserted}, updated ${t.updated}, unchanged ${t.unchanged}, duplicate ${t.duplicate}, quarantined ${t.quarantined}${r.error ? `\n               ${r.error}` : ''}\n`);
     }
   }
   return Object.values(summary.sources).some((r) => FAILED.has(r.status)) ? 1 : 0;

@@ -63,6 +63,15 @@ describe('buildAppConfig', () => {
     expect(() => buildAppConfig({ ADMIN_API_KEY: 'short' })).not.toThrow(/short/);
   });
 
+  it('should default ETL_MAX_FUTURE_SKEW_SECONDS to one day and fail fast on a bad value, naming it', () => {
+    expect(buildAppConfig({}).etl.maxFutureSkewSeconds).toBe(86400);
+    expect(buildAppConfig({ ETL_MAX_FUTURE_SKEW_SECONDS: '0' }).etl.maxFutureSkewSeconds).toBe(0);
+    for (const bad of ['-1', 'soon', '1.5', '31536001']) {
+      expect(() => buildAppConfig({ ETL_MAX_FUTURE_SKEW_SECONDS: bad }))
+        .toThrow(/ETL_MAX_FUTURE_SKEW_SECONDS=[^:]+: ETL_MAX_FUTURE_SKEW_SECONDS must/);
+    }
+  });
+
   it('should reject a malformed cron expression', () => {
     expect(() => buildAppConfig({ ETL_CRON: 'every day' })).toThrow(/ETL_CRON/);
   });

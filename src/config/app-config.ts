@@ -23,6 +23,7 @@ export abstract class AppConfig {
     readonly driftBaselineAssets: number;
     readonly priceDivergencePct: number;
     readonly lookbackSeconds: number;
+    readonly maxFutureSkewSeconds: number;
     readonly freshnessBudgetSeconds: number;
   };
   abstract readonly http: {
@@ -62,6 +63,7 @@ export function buildAppConfig(env: Readonly<Record<string, string | undefined>>
       driftBaselineAssets: e.ETL_DRIFT_BASELINE_ASSETS,
       priceDivergencePct: e.ETL_PRICE_DIVERGENCE_PCT,
       lookbackSeconds: e.ETL_LOOKBACK_SECONDS,
+      maxFutureSkewSeconds: e.ETL_MAX_FUTURE_SKEW_SECONDS,
       freshnessBudgetSeconds: e.ETL_FRESHNESS_BUDGET_SECONDS,
     },
     http: {

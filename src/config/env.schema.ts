@@ -84,6 +84,10 @@ export class EnvSchema {
   @Transform(toInt) @IsInt() @Min(0)
   ETL_LOOKBACK_SECONDS = 0;
 
+  /** Observations stamped more than this many seconds after the run's start are quarantined. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(31_536_000)
+  ETL_MAX_FUTURE_SKEW_SECONDS = 86400;
+
   @Transform(toInt) @IsInt() @Min(1)
   ETL_FRESHNESS_BUDGET_SECONDS = 43200;
 

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AssetIdentityService, candidateKey, type AssetCandidate } from '../catalog/asset-identity.service.js';
@@ -7,7 +7,7 @@ import type { ResolvedAssetCache } from '../catalog/resolved-asset-cache.js';
 import { AppConfig } from '../config/app-config.js';
 import { CheckpointService } from './checkpoint/checkpoint.service.js';
 import { DriftService, type DriftFinding, type DriftInspection } from './drift/drift.service.js';
-import type { CanonicalNews, CanonicalQuote } from './extractor/canonical.types.js';
+import type { CanonicalNews, CanonicalQuote, CanonicalRecord } from './extractor/canonical.types.js';
 import type { ExtractedBatch, Extractor, RawRecord, StreamCursor, StreamDefinition } from './extractor/extractor.interface.js';
 import { stringifyJson } from './extractor/json-number.js';
 import { contentHash } from './hashing.js';
@@ -18,6 +18,11 @@ import { NewsItemsRepository, type NewsRow } from './load/news-items.repository.
 import { QuarantineRepository, type QuarantineRow } from './quarantine/quarantine.repository.js';
 import { CopyFirstPolicy, type CopyText } from './load/copy-rows.js';
 import { RawRecordRepository, rawCopyText, type RawRow } from './raw/raw-record.repository.js';
+import { newsViolation, quoteViolation, timeWindow, type TimeWindow } from './validation/canonical-envelope.js';
+import { describeDataError, isDataError } from './validation/data-error.js';
+import { isolateFailingUnits } from './validation/row-isolation.js';
+import { RowIsolationRepository } from './validation/row-isolation.repository.js';
+import { unstorableRecord } from './validation/storable-payload.js';
 
 export interface BatchContext {
   extractor: Extractor;
@@ -43,14 +48,23 @@ export interface PrepareContext {
   extractor: Extractor;
   stream: StreamDefinition;
   runId: string;
+  /** The plausibility window of timestamps is measured from it (ETL_MAX_FUTURE_SKEW_SECONDS). */
+  runStartedAt: Date;
   resolvedAssets?: ResolvedAssetCache;
 }
 
 export interface PreparedQuote {
+  /** The record it was mapped from (quarantined in its place if the database refuses the quote). */
+  record: RawRecord;
   quote: CanonicalQuote;
   contentHash: string;
   /** Set when the run's cache knew the asset at preparation: the quote's COPY line is ready too. */
   resolved?: { assetId: string; copyLine: string };
+}
+
+export interface PreparedNews {
+  record: RawRecord;
+  news: CanonicalNews;
 }
 
 /** A batch after the CPU half of processing, ready for its transaction. */
@@ -58,10 +72,12 @@ export interface PreparedBatch {
   batch: ExtractedBatch;
   /** The batch's raw payloads, already in COPY format. */
   raw: CopyText;
+  /** The same raw rows one by one, for row isolation (see `commit`). */
+  rawRows: RawRow[];
   /** Records dropped because a later record of the batch had the same natural key. */
   duplicates: number;
   quotes: PreparedQuote[];
-  newsItems: CanonicalNews[];
+  newsItems: PreparedNews[];
   quarantined: QuarantineRow[];
   /** Rows quarantined before de-duplication by payload (what the ledger counts). */
   quarantinedCount: number;
@@ -82,6 +98,8 @@ export interface BatchResult {
  */
 @Injectable()
 export class BatchProcessor {
+  private readonly logger = new Logger(BatchProcessor.name);
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: AppConfig,
@@ -94,6 +112,7 @@ export class BatchProcessor {
     private readonly news: NewsItemsRepository,
     private readonly quarantine: QuarantineRepository,
     private readonly ledger: RunLedgerRepository,
+    private readonly isolation: RowIsolationRepository,
   ) {}
 
   /** Prepares then commits one batch (callers that pipeline batches use the two steps apart). */
@@ -102,34 +121,37 @@ export class BatchProcessor {
   }
 
   /**
-   * The CPU half, with no I/O: drift check, mapping, hashing. The runner prepares batch N+1 while
-   * batch N's transaction is in PostgreSQL, so parsing and database work overlap.
+   * The CPU half, with no I/O: drift check, mapping, the value envelope, hashing. The runner prepares
+   * batch N+1 while batch N's transaction is in PostgreSQL, so parsing and database work overlap.
    */
   async prepare(run: PrepareContext, batch: ExtractedBatch): Promise<PreparedBatch> {
     const { extractor, stream, runId } = run;
     const source = extractor.sourceId;
-    const records = dedupeByNaturalKey(batch.records);
+    const window = timeWindow(run.runStartedAt, this.config.etl.maxFutureSkewSeconds);
+    const unique = dedupeByNaturalKey(batch.records);
+    const quarantined: QuarantineRow[] = [];
+    const reject = (naturalKey: string | null, payload: Record<string, unknown>, reason: string) =>
+      quarantined.push(quarantineRow(source, stream.name, naturalKey, payload, reason));
+    for (const r of batch.rejects ?? []) reject(r.naturalKey ?? null, r.payload, r.reason);
+    const records = await this.storableRecords(unique, (r, why) => {
+      reject(r.naturalKey, r.payload, `cannot be stored as received: ${why}`);
+    });
     const inspection = await this.drift.inspect({ extractor, stream, records, runId });
-
-    const quarantined: QuarantineRow[] = [
-      ...(batch.rejects ?? []).map((r) => quarantineRow(source, stream.name, r.naturalKey ?? null, r.payload, r.reason)),
-      ...inspection.quarantined.map((q) => quarantineRow(source, stream.name, q.record.naturalKey, q.record.payload, q.reason)),
-    ];
+    for (const q of inspection.quarantined) reject(q.record.naturalKey, q.record.payload, q.reason);
     const quotes: PreparedQuote[] = [];
-    const newsItems: CanonicalNews[] = [];
+    const newsItems: PreparedNews[] = [];
     for (const [i, record] of inspection.accepted.entries()) {
       // Short slices: the transaction of the previous batch gets its replies handled promptly.
       if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
       const result = safeMap(extractor, record, stream.name);
-      if (!result.ok) {
-        quarantined.push(quarantineRow(source, stream.name, record.naturalKey, record.payload, result.reason));
-      } else if (result.record.kind === 'market_quote' && stream.kind === 'market_quotes') {
-        quotes.push({ quote: result.record, contentHash: quoteHash(result.record) });
+      const reason = result.ok ? envelopeViolation(result.record, stream, window) : result.reason;
+      if (reason !== null) {
+        reject(record.naturalKey, record.payload, reason);
+      } else if (result.ok && result.record.kind === 'market_quote') {
+        quotes.push({ record, quote: result.record, contentHash: quoteHash(result.record) });
         inspection.baseline.observe(record, result.record.sourceAssetId);
-      } else if (result.record.kind === 'news' && stream.kind === 'news') {
-        newsItems.push(result.record);
-      } else {
-        quarantined.push(quarantineRow(source, stream.name, record.naturalKey, record.payload, `mapper returned a ${result.record.kind} record for a ${stream.kind} stream`));
+      } else if (result.ok && result.record.kind === 'news') {
+        newsItems.push({ record, news: result.record });
       }
     }
     if (run.resolvedAssets) await this.resolveFromCache(source, runId, quotes, run.resolvedAssets);
@@ -141,7 +163,25 @@ export class BatchProcessor {
       const payloadJson = stringifyJson(r.payload);
       raw.push({ source, stream: stream.name, naturalKey: r.naturalKey, payloadJson, payloadHash: contentHash(payloadJson), fetchedAt });
     }
-    return { batch, raw: rawCopyText(raw, runId), duplicates: batch.records.length - records.length, quotes, newsItems, quarantined: dedupeQuarantine(quarantined), quarantinedCount: quarantined.length, inspection };
+    return {
+      batch, raw: rawCopyText(raw, runId), rawRows: raw, duplicates: batch.records.length - unique.length, quotes,
+      newsItems, quarantined: dedupeQuarantine(quarantined), quarantinedCount: quarantined.length, inspection,
+    };
+  }
+
+  /** The records whose key and payload PostgreSQL can store as received; the others go to `reject`. */
+  private async storableRecords(
+    records: RawRecord[],
+    reject: (r: RawRecord, why: string) => void,
+  ): Promise<RawRecord[]> {
+    const storable: RawRecord[] = [];
+    for (const [i, record] of records.entries()) {
+      if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
+      const why = unstorableRecord(record);
+      if (why === null) storable.push(record);
+      else reject(record, why);
+    }
+    return storable.length === records.length ? records : storable;
   }
 
   /**
@@ -157,7 +197,12 @@ export class BatchProcessor {
     }
   }
 
-  /** The database half: ONE transaction for everything the batch produced, its checkpoint and counts. */
+  /**
+   * The database half: ONE transaction for everything the batch produced, its checkpoint and counts.
+   * When it fails with a data error (a value the envelope let through and PostgreSQL refuses), the
+   * batch is written again with its rows isolated: the rows that fail alone are quarantined with the
+   * database's message, the rest commits with the checkpoint, so no row can stall its source.
+   */
   async commit(ctx: BatchContext, prepared: PreparedBatch): Promise<BatchResult> {
     const { batch, inspection } = prepared;
     const cursor = this.checkpoints.advance(ctx.previousCursor, batch.cursor, ctx.runStartedAt);
@@ -167,41 +212,109 @@ export class BatchProcessor {
       ctx.resolvedAssets?.commit();
     } catch (err) {
       ctx.resolvedAssets?.discard();
-      throw err;
+      if (!isDataError(err)) throw err;
+      const where = { source: ctx.extractor.sourceId, stream: ctx.stream.name };
+      this.logger.warn({ ...where, error: describeDataError(err) }, 'batch refused by the database: isolating rows');
+      counts = await this.isolatingTransaction(ctx, prepared, cursor);
     }
     return { counts, cursor, fingerprint: inspection.fingerprint, findings: inspection.findings };
   }
 
   private transaction(ctx: BatchContext, prepared: PreparedBatch, cursor: StreamCursor): Promise<BatchCounts> {
-    const source = ctx.extractor.sourceId;
-    const { batch, quotes, newsItems, inspection } = prepared;
     return this.dataSource.transaction(async (manager) => {
-      await this.raw.upsertRaw(manager, prepared.raw, ctx.copyFirst?.raw);
-      let written: WriteCounts = { inserted: 0, updated: 0, unchanged: 0 };
-      if (quotes.length > 0) written = await this.writeQuotes(manager, ctx, quotes);
-      if (newsItems.length > 0) written = await this.writeNews(manager, ctx.runId, source, newsItems);
-      await this.quarantine.quarantine(manager, ctx.runId, prepared.quarantined);
-      await this.drift.record(manager, { runId: ctx.runId, source, stream: ctx.stream.name, inspection });
-      await this.checkpoints.commit(manager, source, ctx.stream.name, cursor, ctx.runId);
-      const batchCounts: BatchCounts = {
-        extracted: batch.records.length + (batch.rejects?.length ?? 0),
-        ...written,
-        // Duplicates inside the batch are counted as unchanged: they wrote nothing new.
-        unchanged: written.unchanged + prepared.duplicates,
-        quarantined: prepared.quarantinedCount,
-      };
-      await this.ledger.addBatchCounts(manager, ctx.sourceRunId, batchCounts);
-      return batchCounts;
+      const rows: BatchRows = { raw: prepared.raw, quotes: prepared.quotes, news: prepared.newsItems };
+      const written = await this.writeRows(manager, ctx, rows, { cache: ctx.resolvedAssets, copyFirst: ctx.copyFirst });
+      return this.finishBatch(manager, ctx, prepared, { written, cursor, isolated: [] });
     });
   }
 
-  private async writeQuotes(manager: EntityManager, ctx: BatchContext, prepared: PreparedQuote[]): Promise<WriteCounts> {
+  /**
+   * The batch again, one record per unit (its raw payload and its canonical row), bisected inside
+   * savepoints until the units the database refuses are found. Without the run's asset cache (a
+   * rolled-back subset must not leave entries in it) and without COPY-first (always staged).
+   */
+  private isolatingTransaction(ctx: BatchContext, prepared: PreparedBatch, cursor: StreamCursor): Promise<BatchCounts> {
+    return this.dataSource.transaction(async (manager) => {
+      const { results, failed } = await isolateFailingUnits({
+        units: unitsOf(prepared),
+        savepoints: this.isolation.savepointsOf(manager),
+        write: async (units: RowUnit[]) => {
+          const written = await this.writeRows(manager, ctx, {
+            raw: rawCopyText(units.flatMap((u) => (u.raw ? [u.raw] : [])), ctx.runId),
+            quotes: units.flatMap((u) => u.quotes),
+            news: units.flatMap((u) => u.news),
+          }, {});
+          await this.isolation.dropStagingTables(manager);
+          return written;
+        },
+      });
+      const written = results.reduce(addWriteCounts, ZERO_WRITES);
+      const source = ctx.extractor.sourceId;
+      const isolated = failed.flatMap(({ unit, error }) => {
+        const record = unit.quotes[0]?.record ?? unit.news[0]?.record;
+        const reason = `database refused the row: ${describeDataError(error)}`;
+        return record ? [quarantineRow(source, ctx.stream.name, record.naturalKey, record.payload, reason)] : [];
+      });
+      const keys = failed.map((f) => f.unit.naturalKey);
+      this.logger.warn({ source, stream: ctx.stream.name, quarantined: keys }, 'rows the database refused quarantined');
+      return this.finishBatch(manager, ctx, prepared, { written, cursor, isolated });
+    });
+  }
+
+  /** Raw payloads then canonical rows (quotes or news). */
+  private async writeRows(
+    manager: EntityManager,
+    ctx: BatchContext,
+    rows: BatchRows,
+    options: WriteOptions,
+  ): Promise<WriteCounts> {
+    await this.raw.upsertRaw(manager, rows.raw, options.copyFirst?.raw);
+    let written: WriteCounts = ZERO_WRITES;
+    if (rows.quotes.length > 0) written = await this.writeQuotes(manager, ctx, rows.quotes, options);
+    if (rows.news.length > 0) written = await this.writeNews(manager, ctx.runId, ctx.extractor.sourceId, rows.news);
+    return written;
+  }
+
+  /** What every batch ends with, in its transaction: quarantine, drift events, checkpoint, ledger counts. */
+  private async finishBatch(
+    manager: EntityManager,
+    ctx: BatchContext,
+    prepared: PreparedBatch,
+    end: BatchEnd,
+  ): Promise<BatchCounts> {
+    const source = ctx.extractor.sourceId;
+    const { batch, inspection } = prepared;
+    const quarantined = end.isolated.length === 0
+      ? prepared.quarantined
+      : dedupeQuarantine([...prepared.quarantined, ...end.isolated]);
+    await this.quarantine.quarantine(manager, ctx.runId, quarantined);
+    await this.drift.record(manager, { runId: ctx.runId, source, stream: ctx.stream.name, inspection });
+    await this.checkpoints.commit(manager, source, ctx.stream.name, end.cursor, ctx.runId);
+    const batchCounts: BatchCounts = {
+      extracted: batch.records.length + (batch.rejects?.length ?? 0),
+      inserted: end.written.inserted,
+      updated: end.written.updated,
+      unchanged: end.written.unchanged,
+      // Records whose natural key a later record of the batch repeated: the later one was kept.
+      duplicate: end.written.duplicate + prepared.duplicates,
+      quarantined: prepared.quarantinedCount + end.isolated.length,
+    };
+    await this.ledger.addBatchCounts(manager, ctx.sourceRunId, batchCounts);
+    return batchCounts;
+  }
+
+  private async writeQuotes(
+    manager: EntityManager,
+    ctx: BatchContext,
+    prepared: PreparedQuote[],
+    options: WriteOptions,
+  ): Promise<WriteCounts> {
     const source = ctx.extractor.sourceId;
     const runId = ctx.runId;
     const unresolved = prepared.filter((p) => !p.resolved);
     const assetIds = unresolved.length === 0
       ? new Map<string, string>()
-      : await this.identity.resolve(manager, unresolved.map(({ quote }) => candidateOf(source, quote)), ctx.resolvedAssets);
+      : await this.identity.resolve(manager, unresolved.map(({ quote }) => candidateOf(source, quote)), options.cache);
     // Last quote wins per (asset, observed_at): two source ids may resolve to one asset.
     const lines = new Map<string, string>();
     for (const { quote: q, contentHash: hash, resolved } of prepared) {
@@ -209,13 +322,20 @@ export class BatchProcessor {
       if (!assetId) throw new Error(`identity resolution returned no asset for ${source}/${q.sourceAssetId}`);
       lines.set(`${assetId}|${q.observedAt.getTime()}`, resolved?.copyLine ?? quoteCopyLine(assetId, source, q, hash, runId));
     }
-    const counts = await this.quotes.upsertQuotes(manager, { rows: lines.size, text: [...lines.values()].join('') }, ctx.copyFirst?.quotes);
-    return { ...counts, unchanged: counts.unchanged + (prepared.length - lines.size) };
+    const text = [...lines.values()].join('');
+    const counts = await this.quotes.upsertQuotes(manager, { rows: lines.size, text }, options.copyFirst?.quotes);
+    // Quotes of one asset at one instant beyond the first are duplicates (the last one was written).
+    return { ...counts, duplicate: counts.duplicate + (prepared.length - lines.size) };
   }
 
-  private async writeNews(manager: EntityManager, runId: string, source: string, items: CanonicalNews[]): Promise<WriteCounts> {
+  private async writeNews(
+    manager: EntityManager,
+    runId: string,
+    source: string,
+    items: PreparedNews[],
+  ): Promise<WriteCounts> {
     const rows = new Map<string, NewsRow>();
-    for (const n of items) {
+    for (const { news: n } of items) {
       rows.set(n.dedupeKey, {
         source, feedUrl: n.feedUrl, dedupeKey: n.dedupeKey, guid: n.guid, title: n.title, link: n.link, summary: n.summary,
         author: n.author, categories: n.categories, publishedAt: n.publishedAt,
@@ -225,8 +345,75 @@ export class BatchProcessor {
     const { counts, items: stored } = await this.news.upsertNews(manager, runId, [...rows.values()]);
     // Every item of the batch is (re)linked: assets that appeared since it was first stored count too.
     await this.newsLinker.link(manager, stored);
-    return { ...counts, unchanged: counts.unchanged + (items.length - rows.size) };
+    return { ...counts, duplicate: counts.duplicate + (items.length - rows.size) };
   }
+}
+
+/** The rows one write puts into the tables. */
+interface BatchRows {
+  raw: CopyText;
+  quotes: PreparedQuote[];
+  news: PreparedNews[];
+}
+
+interface WriteOptions {
+  /** The run's asset cache: answered from and staged into (left out where a write may be rolled back). */
+  cache?: ResolvedAssetCache;
+  copyFirst?: CopyFirstPolicies;
+}
+
+interface BatchEnd {
+  written: WriteCounts;
+  cursor: StreamCursor;
+  /**
+   * Records the database refused alone, as quarantine rows. Only those with a canonical row: one
+   * without was quarantined already (its mapper's reason is kept, and it is counted once).
+   */
+  isolated: QuarantineRow[];
+}
+
+/** One record of a batch in the database: its raw payload and the canonical rows mapped from it. */
+interface RowUnit {
+  naturalKey: string;
+  raw?: RawRow;
+  quotes: PreparedQuote[];
+  news: PreparedNews[];
+}
+
+const ZERO_WRITES: WriteCounts = { inserted: 0, updated: 0, unchanged: 0, duplicate: 0 };
+
+function addWriteCounts(a: WriteCounts, b: WriteCounts): WriteCounts {
+  return {
+    inserted: a.inserted + b.inserted, updated: a.updated + b.updated,
+    unchanged: a.unchanged + b.unchanged, duplicate: a.duplicate + b.duplicate,
+  };
+}
+
+/** The batch as units, one per stored record, in the batch's order. */
+function unitsOf(prepared: PreparedBatch): RowUnit[] {
+  const units = new Map<string, RowUnit>();
+  const unit = (naturalKey: string): RowUnit => {
+    let u = units.get(naturalKey);
+    if (!u) units.set(naturalKey, (u = { naturalKey, quotes: [], news: [] }));
+    return u;
+  };
+  for (const r of prepared.rawRows) unit(r.naturalKey).raw = r;
+  for (const q of prepared.quotes) unit(q.record.naturalKey).quotes.push(q);
+  for (const n of prepared.newsItems) unit(n.record.naturalKey).news.push(n);
+  return [...units.values()];
+}
+
+/** The first envelope violation of a mapped record, or why it does not fit the stream; null when it fits. */
+function envelopeViolation(record: CanonicalRecord, stream: StreamDefinition, window: TimeWindow): string | null {
+  if (record.kind === 'market_quote' && stream.kind === 'market_quotes') {
+    return outOfEnvelope(quoteViolation(record, window));
+  }
+  if (record.kind === 'news' && stream.kind === 'news') return outOfEnvelope(newsViolation(record, window));
+  return `mapper returned a ${record.kind} record for a ${stream.kind} stream`;
+}
+
+function outOfEnvelope(violation: string | null): string | null {
+  return violation === null ? null : `out of envelope: ${violation}`;
 }
 
 // Records prepared per synchronous slice: short slices (~1-2 ms) let the replies of the previous

@@ -45,7 +45,7 @@ export interface RunSummary {
 }
 
 const NO_WAITS: Waits = { rateLimitWaitMs: 0, backoffWaitMs: 0, retryAfterWaitMs: 0 };
-const ZERO: BatchCounts = { extracted: 0, inserted: 0, updated: 0, unchanged: 0, quarantined: 0 };
+const ZERO: BatchCounts = { extracted: 0, inserted: 0, updated: 0, unchanged: 0, duplicate: 0, quarantined: 0 };
 
 /**
  * Runs sources: on schedule, at start-up, on demand (API, CLI). Sources of a run execute
@@ -192,7 +192,8 @@ export class EtlRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       const prepared = readAhead(batches, async (batch) => {
         const stream = streams.get(batch.stream);
         if (!stream) throw new Error(`${source} yielded a batch for undeclared stream "${batch.stream}"`);
-        return { stream, prepared: await this.batches.prepare({ extractor, stream, runId, resolvedAssets }, batch) };
+        const prepareContext = { extractor, stream, runId, runStartedAt, resolvedAssets };
+        return { stream, prepared: await this.batches.prepare(prepareContext, batch) };
       });
       for await (const { stream, prepared: next } of prepared) {
         this.shutdown.signal.throwIfAborted();
@@ -309,6 +310,7 @@ function addInto(totals: BatchCounts, c: BatchCounts): void {
   totals.inserted += c.inserted;
   totals.updated += c.updated;
   totals.unchanged += c.unchanged;
+  totals.duplicate += c.duplicate;
   totals.quarantined += c.quarantined;
 }
 

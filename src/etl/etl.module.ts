@@ -18,6 +18,7 @@ import { NewsItemsRepository } from './load/news-items.repository.js';
 import { QuarantineRepository } from './quarantine/quarantine.repository.js';
 import { RawRecordRepository } from './raw/raw-record.repository.js';
 import { RetryService } from './retry/retry.service.js';
+import { RowIsolationRepository } from './validation/row-isolation.repository.js';
 
 /**
  * The ETL engine. It never imports a source: plugins are discovered (SourceRegistry) from whatever
@@ -38,6 +39,7 @@ import { RetryService } from './retry/retry.service.js';
     MarketQuotesRepository,
     NewsItemsRepository,
     RunLedgerRepository,
+    RowIsolationRepository,
     BatchProcessor,
     EtlRunner,
     EtlScheduler,

@@ -20,7 +20,7 @@ export const METRIC = {
 export const METRIC_PROVIDERS = [
   makeCounterProvider({
     name: METRIC.records,
-    help: 'Records processed by the ETL, by outcome (inserted|updated|unchanged|quarantined)',
+    help: 'Records processed by the ETL, by outcome (inserted|updated|unchanged|duplicate|quarantined)',
     labelNames: ['source', 'stream', 'outcome'],
   }),
   makeHistogramProvider({

@@ -3,7 +3,7 @@ import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter, Gauge, Histogram } from 'prom-client';
 import { METRIC } from './etl.metrics.js';
 
-export type RecordOutcome = 'inserted' | 'updated' | 'unchanged' | 'quarantined';
+export type RecordOutcome = 'inserted' | 'updated' | 'unchanged' | 'duplicate' | 'quarantined';
 
 /** The only way services touch metrics: intent-named methods over the metrics of etl.metrics.ts. */
 @Injectable()

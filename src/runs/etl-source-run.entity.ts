@@ -53,6 +53,10 @@ export class EtlSourceRunEntity {
   @Column('int', { name: 'records_quarantined', default: 0 })
   recordsQuarantined: number;
 
+  /** Rows whose key (asset, source, instant; natural key; news key) the run had already seen. */
+  @Column('int', { name: 'records_duplicate', default: 0 })
+  recordsDuplicate: number;
+
   @Column('int', { default: 0 })
   retries: number;
 

@@ -16,12 +16,19 @@ function toRunDto(r: RunRow): RunDto {
   return {
     id: r.id, trigger: r.trigger, status: r.status, sources: r.sources, started_at: new Date(r.started_at).toISOString(),
     finished_at: iso(r.finished_at), duration_ms: r.duration_ms,
-    records: { extracted: r.extracted, inserted: r.inserted, updated: r.updated, unchanged: r.unchanged, quarantined: r.quarantined },
+    records: {
+      extracted: r.extracted, inserted: r.inserted, updated: r.updated, unchanged: r.unchanged, duplicate: r.duplicate,
+      quarantined: r.quarantined,
+    },
   };
 }
 
 function counts(s: SourceRunRow | undefined): RunCountsDto {
-  return { extracted: s?.records_extracted ?? 0, inserted: s?.records_inserted ?? 0, updated: s?.records_updated ?? 0, unchanged: s?.records_unchanged ?? 0, quarantined: s?.records_quarantined ?? 0 };
+  return {
+    extracted: s?.records_extracted ?? 0, inserted: s?.records_inserted ?? 0, updated: s?.records_updated ?? 0,
+    unchanged: s?.records_unchanged ?? 0, duplicate: s?.records_duplicate ?? 0,
+    quarantined: s?.records_quarantined ?? 0,
+  };
 }
 
 function toSourceRunDto(s: SourceRunRow): SourceRunDto {
@@ -75,7 +82,11 @@ export class RunsController {
             base_status: b?.status ?? null,
             target_status: t?.status ?? null,
             status_changed: (b?.status ?? null) !== (t?.status ?? null),
-            records_delta: { extracted: ct.extracted - cb.extracted, inserted: ct.inserted - cb.inserted, updated: ct.updated - cb.updated, unchanged: ct.unchanged - cb.unchanged, quarantined: ct.quarantined - cb.quarantined },
+            records_delta: {
+              extracted: ct.extracted - cb.extracted, inserted: ct.inserted - cb.inserted,
+              updated: ct.updated - cb.updated, unchanged: ct.unchanged - cb.unchanged,
+              duplicate: ct.duplicate - cb.duplicate, quarantined: ct.quarantined - cb.quarantined,
+            },
             duration_delta_ms: typeof b?.duration_ms === 'number' && typeof t?.duration_ms === 'number' ? t.duration_ms - b.duration_ms : null,
           };
         }),

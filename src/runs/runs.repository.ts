@@ -5,19 +5,22 @@ import { WhereBuilder } from '../common/sql/where-builder.js';
 
 export interface RunRow {
   id: string; cursor_at: string; trigger: string; status: string; sources: string[]; instance_id: string; started_at: Date; finished_at: Date | null; duration_ms: number | null;
-  extracted: number; inserted: number; updated: number; unchanged: number; quarantined: number;
+  extracted: number; inserted: number; updated: number; unchanged: number; duplicate: number; quarantined: number;
 }
 
 export interface SourceRunRow {
   id: string; run_id: string; source: string; status: string; started_at: Date; finished_at: Date | null; duration_ms: number | null;
-  records_extracted: number; records_inserted: number; records_updated: number; records_unchanged: number; records_quarantined: number;
-  retries: number; rate_limit_wait_ms: number; backoff_wait_ms: number; retry_after_wait_ms: number; cursor_before: unknown; cursor_after: unknown; error_class: string | null; error_message: string | null; schema_fingerprint: string | null;
+  records_extracted: number; records_inserted: number; records_updated: number; records_unchanged: number;
+  records_duplicate: number; records_quarantined: number;
+  retries: number; rate_limit_wait_ms: number; backoff_wait_ms: number; retry_after_wait_ms: number;
+  cursor_before: unknown; cursor_after: unknown; error_class: string | null; error_message: string | null;
+  schema_fingerprint: string | null;
 }
 
 const RUN_COLUMNS = `r.id::text, to_char(r.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at, r.trigger, r.status, r.sources, r.instance_id, r.started_at, r.finished_at, r.duration_ms,
   coalesce(sum(s.records_extracted), 0)::int AS extracted, coalesce(sum(s.records_inserted), 0)::int AS inserted,
   coalesce(sum(s.records_updated), 0)::int AS updated, coalesce(sum(s.records_unchanged), 0)::int AS unchanged,
-  coalesce(sum(s.records_quarantined), 0)::int AS quarantined`;
+  coalesce(sum(s.records_duplicate), 0)::int AS duplicate, coalesce(sum(s.records_quarantined), 0)::int AS quarantined`;
 
 @Injectable()
 export class RunsRepository {
@@ -44,7 +47,9 @@ export class RunsRepository {
   async findSourceRuns(runId: string): Promise<SourceRunRow[]> {
     return (await this.dataSource.query(
       `SELECT id::text, run_id::text, source, status, started_at, finished_at, duration_ms, records_extracted, records_inserted, records_updated,
-              records_unchanged, records_quarantined, retries, rate_limit_wait_ms, backoff_wait_ms, retry_after_wait_ms, cursor_before, cursor_after, error_class, error_message, schema_fingerprint
+              records_unchanged, records_duplicate, records_quarantined, retries, rate_limit_wait_ms,
+              backoff_wait_ms, retry_after_wait_ms, cursor_before, cursor_after, error_class, error_message,
+              schema_fingerprint
          FROM etl_source_runs WHERE run_id = $1::bigint ORDER BY source`,
       [runId],
     )) as SourceRunRow[];

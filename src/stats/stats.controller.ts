@@ -12,8 +12,10 @@ export class SourceStatsDto {
   @ApiProperty({ type: String, nullable: true, example: 'succeeded' }) last_run_status: string | null;
   @ApiProperty({ type: String, nullable: true, example: '2025-05-02T00:00:00.000Z' }) last_run_started_at: string | null;
   @ApiProperty({ type: Number, nullable: true, example: 1830 }) last_run_duration_ms: number | null;
-  @ApiProperty({ example: { extracted: 1000, inserted: 10, updated: 5, unchanged: 985, quarantined: 0 } })
-  last_run_records: { extracted: number; inserted: number; updated: number; unchanged: number; quarantined: number } | null;
+  @ApiProperty({ example: { extracted: 1000, inserted: 10, updated: 5, unchanged: 983, duplicate: 2, quarantined: 0 } })
+  last_run_records: {
+    extracted: number; inserted: number; updated: number; unchanged: number; duplicate: number; quarantined: number;
+  } | null;
   @ApiProperty({ type: String, nullable: true, example: '2025-05-02T00:00:02.000Z' }) last_success_at: string | null;
   @ApiProperty({ type: String, nullable: true, example: null }) last_failure_at: string | null;
   @ApiProperty({ type: String, nullable: true, example: null }) last_error: string | null;
@@ -41,7 +43,8 @@ class StatsResponseDto {
 
 interface SourceRow {
   source: string; records_total: string; status: string | null; started_at: Date | null; duration_ms: number | null;
-  extracted: number | null; inserted: number | null; updated: number | null; unchanged: number | null; quarantined: number | null;
+  extracted: number | null; inserted: number | null; updated: number | null; unchanged: number | null;
+  duplicate: number | null; quarantined: number | null;
   last_success_at: Date | null; last_failure_at: Date | null; error_message: string | null; cursor: Record<string, unknown> | null;
 }
 
@@ -56,7 +59,8 @@ export class StatsRepository {
        SELECT s.source,
               ((SELECT count(*) FROM market_quotes q WHERE q.source = s.source) + (SELECT count(*) FROM news_items n WHERE n.source = s.source))::text AS records_total,
               l.status, l.started_at, l.duration_ms, l.records_extracted AS extracted, l.records_inserted AS inserted,
-              l.records_updated AS updated, l.records_unchanged AS unchanged, l.records_quarantined AS quarantined, l.error_message,
+              l.records_updated AS updated, l.records_unchanged AS unchanged, l.records_duplicate AS duplicate,
+              l.records_quarantined AS quarantined, l.error_message,
               (SELECT max(finished_at) FROM etl_source_runs r WHERE r.source = s.source AND r.status = 'succeeded') AS last_success_at,
               (SELECT max(finished_at) FROM etl_source_runs r WHERE r.source = s.source AND r.status IN ('failed', 'rate_limited', 'abandoned')) AS last_failure_at,
               (SELECT jsonb_object_agg(c.stream, c.cursor) FROM etl_checkpoints c WHERE c.source = s.source) AS cursor
@@ -98,7 +102,10 @@ export class StatsController {
           last_run_status: r.status,
           last_run_started_at: iso(r.started_at),
           last_run_duration_ms: r.duration_ms,
-          last_run_records: r.status === null ? null : { extracted: r.extracted ?? 0, inserted: r.inserted ?? 0, updated: r.updated ?? 0, unchanged: r.unchanged ?? 0, quarantined: r.quarantined ?? 0 },
+          last_run_records: r.status === null ? null : {
+            extracted: r.extracted ?? 0, inserted: r.inserted ?? 0, updated: r.updated ?? 0,
+            unchanged: r.unchanged ?? 0, duplicate: r.duplicate ?? 0, quarantined: r.quarantined ?? 0,
+          },
           last_success_at: iso(r.last_success_at),
           last_failure_at: iso(r.last_failure_at),
           last_error: r.error_message,

@@ -69,22 +69,32 @@ describe('COPY-first writes', () => {
       await repoRaw.upsertRaw(m, rawCopyText([raw('a', { p: 1 }), raw('b', { p: 2 })], runId), policy.raw);
       return repoQuotes.upsertQuotes(m, quotes(runId, '1', '2'), policy.quotes);
     });
-    expect(fresh).toEqual({ inserted: 2, updated: 0, unchanged: 0 });
+    expect(fresh).toEqual({ inserted: 2, updated: 0, unchanged: 0, duplicate: 0 });
 
-    // Existing keys (one changed, one not) plus a new one: the COPY conflicts, the upsert merges.
+    // A later run: existing keys (one changed, one not) plus a new one: the COPY conflicts, the upsert merges.
     const mixed = await ds.transaction(async (m) => {
-      await repoRaw.upsertRaw(m, rawCopyText([raw('a', { p: 1 }), raw('b', { p: 20 }), raw('c', { p: 3 })], runId), policy.raw);
-      return repoQuotes.upsertQuotes(m, quotes(runId, '1', '20', '3'), policy.quotes);
+      await repoRaw.upsertRaw(m, rawCopyText([raw('a', { p: 1 }), raw('b', { p: 20 }), raw('c', { p: 3 })], '8'), policy.raw);
+      return repoQuotes.upsertQuotes(m, quotes('8', '1', '20', '3'), policy.quotes);
     });
-    expect(mixed).toEqual({ inserted: 1, updated: 1, unchanged: 1 });
+    expect(mixed).toEqual({ inserted: 1, updated: 1, unchanged: 1, duplicate: 0 });
 
     expect(await ds.query(`SELECT natural_key, payload, run_id FROM raw_records WHERE source = 'cf' AND stream = 's' ORDER BY natural_key`)).toEqual([
       { natural_key: 'a', payload: { p: 1 }, run_id: '7' },
-      { natural_key: 'b', payload: { p: 20 }, run_id: '7' },
-      { natural_key: 'c', payload: { p: 3 }, run_id: '7' },
+      { natural_key: 'b', payload: { p: 20 }, run_id: '8' },
+      { natural_key: 'c', payload: { p: 3 }, run_id: '8' },
     ]);
     expect(await ds.query(`SELECT price_usd, run_id FROM market_quotes WHERE source = 'cf' ORDER BY observed_at`)).toEqual([
-      { price_usd: '1', run_id: '7' }, { price_usd: '20', run_id: '7' }, { price_usd: '3', run_id: '7' },
+      { price_usd: '1', run_id: '7' }, { price_usd: '20', run_id: '8' }, { price_usd: '3', run_id: '8' },
+    ]);
+  });
+
+  it('should count a key the same run already wrote as a duplicate, changed or not, and keep the later row', async () => {
+    // Run 8 wrote hours 1 and 2 above; hour 0 was last written by run 7.
+    const again = await ds.transaction((m) => new MarketQuotesRepository().upsertQuotes(m, quotes('8', '1', '21', '3', '4')));
+
+    expect(again).toEqual({ inserted: 1, updated: 0, unchanged: 1, duplicate: 2 });
+    expect(await ds.query(`SELECT price_usd, run_id FROM market_quotes WHERE source = 'cf' ORDER BY observed_at`)).toEqual([
+      { price_usd: '1', run_id: '7' }, { price_usd: '21', run_id: '8' }, { price_usd: '3', run_id: '8' }, { price_usd: '4', run_id: '8' },
     ]);
   });
 });

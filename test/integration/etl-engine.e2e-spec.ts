@@ -54,7 +54,7 @@ describe('ETL engine with a test-only source plugin (real PostgreSQL)', () => {
     const summary = await withApp(db, (app) => app.get(EtlRunner).run({ trigger: 'manual' }));
 
     expect(summary.status).toBe('succeeded');
-    expect(summary.sources[TEST_SOURCE_ID].totals).toEqual({ extracted: 200, inserted: 200, updated: 0, unchanged: 0, quarantined: 0 });
+    expect(summary.sources[TEST_SOURCE_ID].totals).toEqual({ extracted: 200, inserted: 200, updated: 0, unchanged: 0, duplicate: 0, quarantined: 0 });
     const [ledger] = await sql(db, `SELECT s.status, r.trigger, s.records_extracted, s.records_inserted, s.cursor_after FROM etl_source_runs s JOIN etl_runs r ON r.id = s.run_id`);
     expect(ledger).toMatchObject({ status: 'succeeded', trigger: 'manual', records_extracted: 200, records_inserted: 200, cursor_after: { quotes: { offset: 200 } } });
     expect(await sql(db, `SELECT count(*)::int AS n FROM market_quotes`)).toEqual([{ n: 200 }]);
@@ -71,7 +71,7 @@ describe('ETL engine with a test-only source plugin (real PostgreSQL)', () => {
     await sql(db, `DELETE FROM etl_checkpoints`);
     const again = await withApp(db, (app) => app.get(EtlRunner).run({ trigger: 'manual' }));
 
-    expect(again.sources[TEST_SOURCE_ID].totals).toEqual({ extracted: 200, inserted: 0, updated: 0, unchanged: 200, quarantined: 0 });
+    expect(again.sources[TEST_SOURCE_ID].totals).toEqual({ extracted: 200, inserted: 0, updated: 0, unchanged: 200, duplicate: 0, quarantined: 0 });
     expect(await snapshotTables(db.url)).toEqual(before);
   });
 

@@ -8,11 +8,14 @@ import type { Waits } from '../retry/waits.js';
 export type RunTrigger = 'schedule' | 'startup' | 'manual' | 'cli';
 export type RunStatus = 'running' | 'succeeded' | 'partial' | 'failed' | 'rate_limited' | 'abandoned' | 'skipped';
 
+/** A batch's (or a source run's) counts: extracted = inserted + updated + unchanged + duplicate + quarantined. */
 export interface BatchCounts {
   extracted: number;
   inserted: number;
   updated: number;
   unchanged: number;
+  /** Rows whose key (natural key; asset, source and instant; news key) the run had already seen: the later one won. */
+  duplicate: number;
   quarantined: number;
 }
 
@@ -59,9 +62,10 @@ export class RunLedgerRepository {
     await manager.query(
       `UPDATE etl_source_runs SET records_extracted = records_extracted + $2, records_inserted = records_inserted + $3,
               records_updated = records_updated + $4, records_unchanged = records_unchanged + $5,
-              records_quarantined = records_quarantined + $6, heartbeat_at = now()
+              records_quarantined = records_quarantined + $6, records_duplicate = records_duplicate + $7,
+              heartbeat_at = now()
         WHERE id = $1::bigint`,
-      [sourceRunId, c.extracted, c.inserted, c.updated, c.unchanged, c.quarantined],
+      [sourceRunId, c.extracted, c.inserted, c.updated, c.unchanged, c.quarantined, c.duplicate],
     );
   }
 

@@ -23,6 +23,8 @@ export interface WriteCounts {
   inserted: number;
   updated: number;
   unchanged: number;
+  /** Rows whose key this run had already written (an earlier batch or row): the later one wins. */
+  duplicate: number;
 }
 
 /** One quote's COPY line, in QUOTE_COLUMNS order. */
@@ -42,19 +44,26 @@ export class MarketQuotesRepository {
    * batch is first copied straight into the table (every row new: all inserted). Otherwise, or when
    * a key already exists, COPY into a staging table, then one INSERT … SELECT … ON CONFLICT. A row
    * whose content hash is unchanged is not rewritten; `xmax = 0` tells inserted rows from updated
-   * ones. Callers pass unique keys.
+   * ones. A row whose key an earlier batch of the same run wrote (`run_id` is this run's) is a
+   * `duplicate`: it still wins (last occurrence, as within a batch), but is counted apart, since the
+   * earlier row's values are gone. Callers pass unique keys.
    */
   async upsertQuotes(manager: EntityManager, data: CopyText, policy?: CopyFirstPolicy): Promise<WriteCounts> {
-    if (data.rows === 0) return { inserted: 0, updated: 0, unchanged: 0 };
+    if (data.rows === 0) return { inserted: 0, updated: 0, unchanged: 0, duplicate: 0 };
     if (policy?.shouldTry()) {
       const copied = await tryCopyInto(manager, 'market_quotes', QUOTE_COLUMNS, data);
       policy.record(copied);
-      if (copied) return { inserted: data.rows, updated: 0, unchanged: 0 };
+      if (copied) return { inserted: data.rows, updated: 0, unchanged: 0, duplicate: 0 };
     }
     // The staging table is created in the COPY's own message (one round trip fewer).
     await copyRows(manager, 'quote_stage', QUOTE_COLUMNS, data, CREATE_QUOTE_STAGE);
+    // `seen` reads the table as it was before this statement (one snapshot for every part of a WITH).
     const [counts] = (await manager.query(
-      `WITH written AS (
+      `WITH seen AS (
+         SELECT s.asset_id, s.source, s.observed_at FROM quote_stage s
+           JOIN market_quotes q ON q.asset_id = s.asset_id AND q.source = s.source AND q.observed_at = s.observed_at
+                               AND q.run_id = s.run_id
+       ), written AS (
          INSERT INTO market_quotes AS q (${QUOTE_COLUMNS.join(', ')})
          SELECT ${QUOTE_COLUMNS.join(', ')} FROM quote_stage
          ON CONFLICT (asset_id, source, observed_at) DO UPDATE
@@ -65,10 +74,14 @@ export class MarketQuotesRepository {
                max_supply = EXCLUDED.max_supply, content_hash = EXCLUDED.content_hash,
                run_id = EXCLUDED.run_id, updated_at = now()
            WHERE q.content_hash <> EXCLUDED.content_hash
-         RETURNING (xmax = 0) AS inserted
+         RETURNING asset_id, source, observed_at, (xmax = 0) AS inserted
        )
-       SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM written`,
-    )) as Array<{ inserted: number; updated: number }>;
-    return { inserted: counts.inserted, updated: counts.updated, unchanged: data.rows - counts.inserted - counts.updated };
+       SELECT count(*) FILTER (WHERE w.inserted)::int AS inserted,
+              count(*) FILTER (WHERE NOT w.inserted AND d.asset_id IS NULL)::int AS updated,
+              (SELECT count(*) FROM seen)::int AS duplicate
+         FROM written w LEFT JOIN seen d USING (asset_id, source, observed_at)`,
+    )) as Array<{ inserted: number; updated: number; duplicate: number }>;
+    const { inserted, updated, duplicate } = counts;
+    return { inserted, updated, duplicate, unchanged: data.rows - inserted - updated - duplicate };
   }
 }

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { SecretMasker } from '../../common/secrets/secret-masker.js';
+import { stringifyJson } from '../extractor/json-number.js';
+import { isJsonbStorable } from '../validation/storable-payload.js';
 
 export interface QuarantineRow {
   source: string;
@@ -19,27 +21,43 @@ export class QuarantineRepository {
   /**
    * Stores rows that failed validation or mapping, once per distinct payload: seeing the same bad
    * payload again (a re-run) only refreshes last_seen_at and the run, and counts a new occurrence
-   * when it comes from another run.
+   * when it comes from another run. Accepts any payload: one jsonb refuses (NUL, an unpaired
+   * surrogate) is kept as its JSON text in `payload_text`, so a poison row can always be set aside.
    */
   async quarantine(manager: EntityManager, runId: string, rows: QuarantineRow[]): Promise<void> {
     if (rows.length === 0) return;
+    // Lossless: a quarantined number keeps the digits it arrived with (and stays a number).
+    const json = rows.map((r) => stringifyJson(r.payload));
+    const storable = json.map(isJsonbStorable);
     await manager.query(
-      `INSERT INTO quarantined_records AS q (source, stream, natural_key, payload, payload_hash, reason, run_id)
-       SELECT t.source, t.stream, t.natural_key, t.payload, t.payload_hash, t.reason, $7::bigint
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::text[], $6::text[])
-           AS t(source, stream, natural_key, payload, payload_hash, reason)
+      `INSERT INTO quarantined_records AS q
+              (source, stream, natural_key, payload, payload_text, payload_hash, reason, run_id)
+       SELECT t.source, t.stream, t.natural_key, t.payload, t.payload_text, t.payload_hash, t.reason, $8::bigint
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::text[], $6::text[], $7::text[])
+           AS t(source, stream, natural_key, payload, payload_text, payload_hash, reason)
        ON CONFLICT (source, stream, payload_hash) DO UPDATE
          SET reason = EXCLUDED.reason, last_seen_at = now(), run_id = EXCLUDED.run_id,
              occurrences = q.occurrences + (q.run_id IS DISTINCT FROM EXCLUDED.run_id)::int`,
       [
         rows.map((r) => r.source),
         rows.map((r) => r.stream),
-        rows.map((r) => r.naturalKey),
-        rows.map((r) => JSON.stringify(r.payload)),
+        rows.map((r) => (r.naturalKey === null ? null : storableText(r.naturalKey))),
+        json.map((j, i) => (storable[i] ? j : null)),
+        json.map((j, i) => (storable[i] ? null : j)),
         rows.map((r) => r.payloadHash),
-        rows.map((r) => this.masker.mask(r.reason)),
+        rows.map((r) => storableText(this.masker.mask(r.reason))),
         runId,
       ],
     );
   }
+}
+
+/**
+ * Text PostgreSQL can hold: NUL and unpaired surrogates shown as escapes. Only for what the
+ * quarantine says about a row (its key, the reason quoting a bad value); the payload is kept whole.
+ */
+export function storableText(value: string): string {
+  // eslint-disable-next-line no-control-regex -- NUL is exactly what PostgreSQL cannot store
+  return value.replace(/\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

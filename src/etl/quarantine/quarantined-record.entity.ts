@@ -1,9 +1,10 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
 
 /** A row that could not be validated or mapped, kept with its payload and the reason. */
 @Entity('quarantined_records')
 @Unique('uq_quarantined_records_payload', ['source', 'stream', 'payloadHash'])
 @Index('ix_quarantined_records_last_seen', ['lastSeenAt'])
+@Check('ck_quarantined_records_payload', `"payload" IS NOT NULL OR "payload_text" IS NOT NULL`)
 export class QuarantinedRecordEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;
@@ -17,8 +18,13 @@ export class QuarantinedRecordEntity {
   @Column('text', { name: 'natural_key', nullable: true })
   naturalKey: string | null;
 
-  @Column('jsonb')
+  /** The payload as received; null when jsonb cannot hold it (see payloadText). */
+  @Column('jsonb', { nullable: true })
   payload: unknown;
+
+  /** The payload's JSON text, when jsonb refuses it (a NUL `\u0000` or an unpaired surrogate in a string). */
+  @Column('text', { name: 'payload_text', nullable: true })
+  payloadText: string | null;
 
   @Column('text', { name: 'payload_hash' })
   payloadHash: string;

@@ -43,11 +43,18 @@ export class CompareRunsQueryDto {
   target: string;
 }
 
+/** extracted = inserted + updated + unchanged + duplicate + quarantined, for every source run. */
 export class RunCountsDto {
   @ApiProperty({ example: 1000 }) extracted: number;
   @ApiProperty({ example: 10 }) inserted: number;
   @ApiProperty({ example: 5 }) updated: number;
-  @ApiProperty({ example: 985 }) unchanged: number;
+  @ApiProperty({ example: 983 }) unchanged: number;
+  @ApiProperty({
+    example: 2,
+    description: 'Rows whose key the run had already seen (same natural key, or same asset, source and instant): '
+      + 'the later one was kept',
+  })
+  duplicate: number;
   @ApiProperty({ example: 0 }) quarantined: number;
 }
 

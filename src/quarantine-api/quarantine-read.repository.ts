@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { newestFirstPage } from '../common/sql/newest-first-page.js';
+import { WhereBuilder } from '../common/sql/where-builder.js';
+
+export interface QuarantineRow {
+  id: string; cursor_at: string; source: string; stream: string; natural_key: string | null; reason: string;
+  /** jsonb, or null when the payload is kept as text (payload_text). */
+  payload: unknown;
+  payload_text: string | null;
+  occurrences: number; first_seen_at: Date; last_seen_at: Date; run_id: string | null;
+}
+
+export interface QuarantinePage {
+  rows: QuarantineRow[];
+  total: number;
+}
+
+const QUARANTINE_COLUMNS = 'source, stream, natural_key, reason, payload, payload_text, occurrences, first_seen_at, last_seen_at, '
+  + 'run_id::text';
+
+export interface QuarantineFilter {
+  source?: string;
+  since?: Date;
+}
+
+@Injectable()
+export class QuarantineReadRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  page(f: QuarantineFilter, limit: number, after?: [string, string]): Promise<QuarantinePage> {
+    const where = new WhereBuilder().addIf(f.source, 'source = ?').addIf(f.since, 'last_seen_at >= ?');
+    return newestFirstPage<QuarantineRow>(this.dataSource, 'quarantined_records',
+      QUARANTINE_COLUMNS, where, limit, after);
+  }
+}
