@@ -81,23 +81,35 @@ export class RunsRepository {
 
   /**
    * Assets whose latest quotes from different sources disagree by more than `thresholdPct`. Only
-   * fresh quotes count: within `freshSeconds` of the asset's freshest quote (an old CSV snapshot is
-   * history, not a disagreement). Uses the unique (asset_id, source, observed_at) index.
+   * fresh quotes count: within `freshSeconds` of now on either side (an old CSV snapshot is history,
+   * not a disagreement, and a quote dated far ahead is not "the newest"). All in `numeric`: the
+   * median is the exact middle (mean of the two middle prices as `(a + b) * 0.5`), and the test
+   * compares `range * 100 > threshold * median` without dividing, as the consolidated view does.
    */
-  async divergentAssets(thresholdPct: number, freshSeconds: number, limit = 20): Promise<Array<{ asset_id: string; symbol: string; spread_pct: number; sources: number }>> {
+  async divergentAssets(
+    thresholdPct: number,
+    freshSeconds: number,
+    limit = 20,
+  ): Promise<Array<{ asset_id: string; symbol: string; spread_pct: number; sources: number }>> {
     return (await this.dataSource.query(
       `WITH latest AS (
-         SELECT DISTINCT ON (asset_id, source) asset_id, source, price_usd, observed_at FROM market_quotes ORDER BY asset_id, source, observed_at DESC),
+         SELECT DISTINCT ON (asset_id, source) asset_id, source, price_usd, observed_at
+           FROM market_quotes ORDER BY asset_id, source, observed_at DESC),
        fresh AS (
-         SELECT l.* FROM latest l JOIN (SELECT asset_id, max(observed_at) AS newest FROM latest GROUP BY asset_id) n USING (asset_id)
-          WHERE l.observed_at >= n.newest - make_interval(secs => $2)),
+         SELECT asset_id, price_usd FROM latest
+          WHERE observed_at BETWEEN now() - make_interval(secs => $2) AND now() + make_interval(secs => $2)),
+       ranked AS (
+         SELECT asset_id, price_usd, row_number() OVER w AS rn, count(*) OVER (PARTITION BY asset_id) AS n
+           FROM fresh WINDOW w AS (PARTITION BY asset_id ORDER BY price_usd)),
        spread AS (
-         SELECT asset_id, count(*)::int AS sources,
-                ((max(price_usd) - min(price_usd)) / nullif(percentile_cont(0.5) WITHIN GROUP (ORDER BY price_usd)::numeric, 0) * 100)::float8 AS spread_pct
-           FROM fresh GROUP BY asset_id HAVING count(*) > 1)
-       SELECT s.asset_id, a.symbol, round(s.spread_pct::numeric, 4)::float8 AS spread_pct, s.sources
+         SELECT asset_id, n::int AS sources, max(price_usd) - min(price_usd) AS price_range,
+                (min(price_usd) FILTER (WHERE rn = (n + 1) / 2) + min(price_usd) FILTER (WHERE rn = (n + 2) / 2)) * 0.5
+                  AS median
+           FROM ranked GROUP BY asset_id, n HAVING n > 1)
+       SELECT s.asset_id, a.symbol, round(s.price_range * 100 / s.median, 4)::float8 AS spread_pct, s.sources
          FROM spread s JOIN assets a ON a.id = s.asset_id
-        WHERE s.spread_pct > $1 ORDER BY s.spread_pct DESC LIMIT $3`,
+        WHERE s.median > 0 AND s.price_range * 100 > $1::numeric * s.median
+        ORDER BY s.price_range / s.median DESC LIMIT $3`,
       [thresholdPct, freshSeconds, limit],
     )) as Array<{ asset_id: string; symbol: string; spread_pct: number; sources: number }>;
   }

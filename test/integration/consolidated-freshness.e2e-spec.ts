@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import request from 'supertest';
 import type { FixtureUpstream } from '../../src/dev/fixture-upstream/fixture-upstream.server.js';
 import { EtlRunner } from '../../src/etl/etl-runner.service.js';
+import { RunsRepository } from '../../src/runs/runs.repository.js';
 import { createTestApp } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { startFixtures } from '../support/fixture-env.js';
@@ -155,5 +156,37 @@ describe('consolidated view freshness and exact consensus', () => {
     expect(v).toMatchObject({
       latest: [], stale: true, stale_reason: 'no quotes for this asset', consensus_price_usd: null, fresh_sources: 0,
     });
+  });
+  it('should judge run-level price divergence the same way: exact, fresh against now, far-future quotes ignored', async () => {
+    const runs = app.get(RunsRepository);
+    const cases = [
+      { symbol: 'RDA', prices: ['39', '41.000000000000000000001'], divergent: true },
+      { symbol: 'RDB', prices: ['39', '41'], divergent: false },
+      { symbol: 'RDC', prices: ['100', '105', '105.2'], divergent: false }, // 5.2 % of the mean, 4.95 % of the median
+    ];
+    const ids = new Map<string, string>();
+    for (const c of cases) {
+      const assetId = randomUUID();
+      ids.set(c.symbol, assetId);
+      await insertAsset({ assetId, key: `rd:${assetId}`, symbol: c.symbol });
+      for (const [i, price] of c.prices.entries()) {
+        await insertQuote({ assetId, source: `s${i}`, observedAt: new Date(Date.now() - 1000), price });
+      }
+    }
+    // A quote a year ahead must neither count as fresh nor hide the real ones; a stale one is history.
+    const future = randomUUID();
+    ids.set('RDF', future);
+    await insertAsset({ assetId: future, key: `rd:${future}`, symbol: 'RDF' });
+    await insertQuote({ assetId: future, source: 'a', observedAt: new Date(Date.now() - 1000), price: '10' });
+    await insertQuote({ assetId: future, source: 'b', observedAt: new Date(Date.now() - 1000), price: '10.1' });
+    await insertQuote({ assetId: future, source: 'c', observedAt: new Date(Date.now() + 365 * DAY_MS), price: '99' });
+    await insertQuote({ assetId: future, source: 'd', observedAt: new Date(Date.now() - 3 * DAY_MS), price: '1' });
+
+    const found = await runs.divergentAssets(5, BUDGET_SECONDS, 1000);
+    const mine = new Set(ids.values());
+    const divergentSymbols = found.filter((d) => mine.has(d.asset_id)).map((d) => d.symbol).sort();
+
+    expect(divergentSymbols).toEqual(['RDA']);
+    expect(found.find((d) => d.symbol === 'RDA')).toMatchObject({ sources: 2, spread_pct: 5 });
   });
 });
