@@ -162,7 +162,7 @@ describe('consolidated view freshness and exact consensus', () => {
     const cases = [
       { symbol: 'RDA', prices: ['39', '41.000000000000000000001'], divergent: true },
       { symbol: 'RDB', prices: ['39', '41'], divergent: false },
-      { symbol: 'RDC', prices: ['100', '105', '105.2'], divergent: false }, // 5.2 % of the mean, 4.95 % of the median
+      { symbol: 'RDC', prices: ['100', '105', '105.2'], divergent: false }, // 5.03 % of the mean, 4.95 % of the median
     ];
     const ids = new Map<string, string>();
     for (const c of cases) {
