@@ -16,6 +16,8 @@ import {
 import { shown } from '../../common/parsing/decimal.js';
 import { canonicalHeader } from './csv-headers.js';
 import { CsvSourceConfig } from './csv.config.js';
+import { DELIMITER_NAME, declarationFor, type CsvDelimiter } from './csv-dialect.js';
+import { readFileDialect, type FileDialect } from './csv-file-dialect.js';
 import { CsvRowBuilder, LineNumberedCsvParser, type CsvRow } from './csv-rows.js';
 import { mapCsvRow } from './csv.mapper.js';
 
@@ -31,7 +33,11 @@ type CsvCursor = StreamCursor & { files: Record<string, FileState> };
  * Every `*.csv` in CSV_SOURCE_DIR, streamed with csv-parse. Incremental by content hash and line
  * number: an unchanged, fully read file is skipped; a partly read one resumes after its last
  * committed row; a changed one is read again from the top (upserts on natural keys keep it
- * idempotent). Rows that cannot even be parsed are rejected (quarantined) with the parser's reason.
+ * idempotent). Each file is read twice: a cheap first pass settles its dialect (delimiter, decimal
+ * mark, day/month order: declared in CSV_DIALECTS or detected, see csv-file-dialect.ts), the second
+ * parses it into batches. Rows that cannot be parsed, or whose field count differs from the
+ * header's, are rejected (quarantined) with the reason; a file whose header cannot be read is
+ * reported as one rejected entry naming why.
  */
 @SourcePlugin({ id: 'csv' })
 @Injectable()
@@ -85,26 +91,40 @@ export class CsvExtractor implements Extractor {
         rejects = [];
         return batch;
       };
+      // First pass: delimiter, decimal mark and day/month order, from the declaration or the file itself.
+      const read = await readFileDialect(fullPath, declarationFor(file, this.config.dialects));
+      if (!read.ok) {
+        context.logger.warn({ file, reason: read.reason }, 'csv: file not read');
+        const reason = `${file}: ${read.reason}; its ${read.linesAfter} other line(s) were not read`;
+        rejects.push({ naturalKey: `${file}#header`, payload: { _file: file, _line: 1, header: read.header.slice(0, 1000) }, reason });
+        yield flush(true);
+        continue;
+      }
+      const { dialect } = read;
+      context.logger.log?.({ file, delimiter: DELIMITER_NAME[dialect.delimiter], decimal: dialect.decimal, dates: dialect.dates, evidence: dialect.evidence }, 'csv: file dialect');
       // Positions are csv-parse's line numbers, not a counter: the parser reports unreadable lines
       // (the 'skip' event) ahead of the records before them reaching this loop.
       // 16 KiB reads keep each synchronous parse slice short, so the ETL's pipelined database work
       // is not kept waiting behind a 64 KiB parse (measured: ~10 % faster end to end).
       const parser = createReadStream(fullPath, { highWaterMark: 16 * 1024 }).pipe(
-        new LineNumberedCsvParser({ bom: true, skip_empty_lines: true, relax_column_count: true, skip_records_with_error: true }),
+        new LineNumberedCsvParser({ bom: true, delimiter: dialect.delimiter, skip_empty_lines: true, relax_column_count: true, skip_records_with_error: true }),
       );
       parser.on('skip', (err: Error & { lines?: number; record?: unknown }) => {
         const at = err.lines ?? 0;
         if (at > skip) rejects.push({ naturalKey: `${file}#${at}`, payload: { _file: file, _line: at, raw: shown(err.record) }, reason: `unparseable CSV line ${at}: ${err.message}` });
       });
       let rows: CsvRowBuilder | undefined;
+      let width = 0;
       for await (const { fields, line: at } of parser as AsyncIterable<CsvRow>) {
         if (!rows) {
-          rows = new CsvRowBuilder(fields.map(canonicalHeader));
+          rows = new CsvRowBuilder(fields.map(canonicalHeader), formatFields(dialect));
+          width = fields.length;
           continue;
         }
         if (at <= skip) continue;
         line = at;
-        records.push({ naturalKey: `${file}#${line}`, payload: rows.build(fields, file, line) });
+        if (fields.length === width) records.push({ naturalKey: `${file}#${line}`, payload: rows.build(fields, file, line) });
+        else rejects.push(widthReject({ file, line, fields, width, delimiter: dialect.delimiter }));
         if (records.length + rejects.length >= context.batchSize) {
           context.signal.throwIfAborted();
           yield flush(false);
@@ -117,6 +137,30 @@ export class CsvExtractor implements Extractor {
   map(record: RawRecord): MapResult {
     return mapCsvRow(record.payload);
   }
+}
+
+/** The format fields each row of the file carries for the mapper (see FileDialect). */
+function formatFields(dialect: FileDialect): Record<string, string> | undefined {
+  if (!dialect.decimal && !dialect.dates) return undefined;
+  return { ...(dialect.decimal ? { _decimal: dialect.decimal } : {}), ...(dialect.dates ? { _dates: dialect.dates } : {}) };
+}
+
+interface WidthMismatch {
+  file: string;
+  line: number;
+  fields: string[];
+  width: number;
+  delimiter: CsvDelimiter;
+}
+
+/** A row with more or fewer fields than the header: its columns cannot be matched, so none is guessed. */
+function widthReject({ file, line, fields, width, delimiter }: WidthMismatch): NonNullable<ExtractedBatch['rejects']>[number] {
+  const hint = fields.length > width ? ` (a value holding a ${DELIMITER_NAME[delimiter]} must be quoted)` : '';
+  return {
+    naturalKey: `${file}#${line}`,
+    payload: { _file: file, _line: line, fields },
+    reason: `line ${line} has ${fields.length} fields, the header has ${width}: its values cannot be matched to columns${hint}`,
+  };
 }
 
 function hashFile(file: string): Promise<string> {
