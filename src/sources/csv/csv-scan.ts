@@ -103,8 +103,8 @@ export class CsvEvidenceScanner {
           }
           this.inQuotes = false;
           this.quoteEnd = i;
-        } else if (c === LF) {
-          this.line++;
+        } else if (c === LF || c === CR) {
+          this.line++; // as csv-parse counts lines inside quotes: CR and LF each (its natural keys)
         }
       } else if (c === delimiter) {
         this.endField(i);
