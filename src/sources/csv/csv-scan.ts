@@ -35,7 +35,7 @@ const MAX_CARRY = 64 * 1024;
  */
 export class CsvEvidenceScanner {
   readonly evidence: FileEvidence = { decimal: { firstLine: {}, ambiguous: 0 }, dates: { firstLine: {}, ambiguous: 0 } };
-  private readonly delimiter: number;
+  private readonly delimiter: string;
   private readonly columns: Column[];
   private text = '';
   private i = 0;
@@ -58,7 +58,7 @@ export class CsvEvidenceScanner {
 
   /** `header`: the canonical column names, in file order; the scanner skips the header record itself. */
   constructor(delimiter: string, private readonly header: readonly string[]) {
-    this.delimiter = delimiter.charCodeAt(0);
+    this.delimiter = delimiter;
     this.columns = header.map((name) => (NUMBER_COLUMNS.has(name) ? Column.Number : name === DATE_COLUMN ? Column.Date : Column.Other));
   }
 
@@ -90,45 +90,60 @@ export class CsvEvidenceScanner {
   private scan(final: boolean): void {
     const text = this.text;
     const length = text.length;
-    const delimiter = this.delimiter;
     let i = this.i;
+    // The next line break at or after i (length + 1: none in this text), found once per line.
+    let nextLf = -1;
     while (i < length) {
-      const c = text.charCodeAt(i);
       if (this.inQuotes) {
+        // Inside quotes, character by character (quoted fields are the rare case).
+        const c = text.charCodeAt(i++);
         if (c === QUOTE) {
-          if (i + 1 >= length && !final) break; // a doubled quote may continue in the next chunk
-          if (text.charCodeAt(i + 1) === QUOTE) {
-            i += 2;
-            continue;
+          if (i >= length && !final) {
+            i--; // a doubled quote may continue in the next chunk
+            break;
           }
-          this.inQuotes = false;
-          this.quoteEnd = i;
+          if (text.charCodeAt(i) === QUOTE) i++;
+          else {
+            this.inQuotes = false;
+            this.quoteEnd = i - 1;
+          }
         } else if (c === LF || c === CR) {
           this.line++; // as csv-parse counts lines inside quotes: CR and LF each (its natural keys)
         }
-      } else if (c === delimiter) {
-        this.endField(i);
-        this.field++;
-        this.fieldStart = i + 1;
-        this.atFieldStart = true;
-        i++;
         continue;
-      } else if (c === LF) {
-        if (!this.lineIsEmpty(i)) this.endRecord(i);
-        this.line++;
-        this.fieldStart = i + 1;
-        this.atFieldStart = true;
-        i++;
-        continue;
-      } else if (c === QUOTE && this.atFieldStart) {
-        this.quoted = true;
-        this.inQuotes = true;
       }
-      this.atFieldStart = false;
-      i++;
+      if (this.atFieldStart) {
+        this.atFieldStart = false;
+        if (text.charCodeAt(i) === QUOTE) {
+          this.quoted = true;
+          this.inQuotes = true;
+          i++;
+          continue;
+        }
+      }
+      // Unquoted (or past its closing quote) a field holds no delimiter or line break: jump to the
+      // next one with indexOf (native) rather than a loop over its characters.
+      if (nextLf < i) {
+        nextLf = text.indexOf('\n', i);
+        if (nextLf < 0) nextLf = length + 1;
+      }
+      const d = text.indexOf(this.delimiter, i);
+      if (d >= 0 && d < nextLf) {
+        this.endField(d);
+        this.field++;
+        this.fieldStart = i = d + 1;
+        this.atFieldStart = true;
+      } else if (nextLf < length) {
+        if (!this.lineIsEmpty(nextLf)) this.endRecord(nextLf);
+        this.line++;
+        this.fieldStart = i = nextLf + 1;
+        this.atFieldStart = true;
+      } else {
+        i = length; // the field goes on in the next chunk (or ends with the input)
+      }
     }
-    // At the end of the input (`final`) a dangling doubled quote is simply a closing one.
-    if (final && this.inQuotes && i < length) this.inQuotes = false;
+    // At the end of the input a dangling quote is simply a closing one.
+    if (final) this.inQuotes = false;
     this.i = i;
   }
 
