@@ -113,7 +113,7 @@ export function readCsvNumber(raw: unknown, fileMark?: FileDecimalMark): Decimal
       if (mark === '.') return cleanDecimal(raw);
       if (mark === ',') return asDecimalComma(raw);
       return { ok: false, reason: ambiguity(raw, fileMark) };
-    default:
+    case 'other':
       return { ok: false, reason: `not a number: "${raw}"` };
   }
 }
