@@ -25,7 +25,7 @@ describe(readFileDialect.name, () => {
   type Expected = Pick<FileDialect, 'delimiter' | 'decimal' | 'dates'>;
   const lines = (...rows: string[]) => rows.join('\n') + '\n';
   it.each<[string, string, string | undefined, Expected]>([
-    ['a comma file with decimal points', lines(HEADER, 'BTC,Bitcoin,96518.00,1916585996993,2025-05-02'), undefined, { delimiter: ',', decimal: undefined, dates: undefined }],
+    ['a comma file with decimal points', lines(HEADER, 'BTC,Bitcoin,96518.00,1916585996993,2025-05-02'), undefined, { delimiter: ',', decimal: '.', dates: undefined }],
     ['a semicolon file with decimal commas', lines('symbol;name;price_usd;market_cap_usd;last_updated', 'BTC;Bitcoin;96518,50;1.916.585;2025-05-02', 'ETH;Ethereum;1.234;1;2025-05-02'), undefined, { delimiter: ';', decimal: ',', dates: undefined }],
     ['a tab file', lines('ticker\tprice\tdate', 'BTC\t1,234\t2025-05-02', 'ETH\t3,138.31\t2025-05-02'), undefined, { delimiter: '\t', decimal: '.', dates: undefined }],
     ['quoted decimal commas in a comma file', lines(HEADER, 'BTC,Bitcoin,"2,75",1,2025-05-02', 'ETH,Ethereum,"1,234",2,2025-05-02'), undefined, { delimiter: ',', decimal: ',', dates: undefined }],
@@ -38,7 +38,7 @@ describe(readFileDialect.name, () => {
     ['dates in both orders', lines(HEADER, 'BTC,Bitcoin,1,1,03/04/2025', 'ETH,Ethereum,1,1,04/13/2025', 'SOL,Solana,1,1,13/04/2025'), undefined, { delimiter: ',', decimal: undefined, dates: 'mixed' }],
     ['no date settling an ambiguous one', lines(HEADER, 'BTC,Bitcoin,1,1,03/04/2025', 'ETH,Ethereum,1,1,2025-04-13', 'SOL,Solana,1,1,05/05/2025'), undefined, { delimiter: ',', decimal: undefined, dates: undefined }],
     ['declared parts, always carried', lines(HEADER, 'BTC,Bitcoin,1.5,1,2025-05-02'), 'decimal=comma,dates=mdy', { delimiter: ',', decimal: ',', dates: 'mdy' }],
-    ['a declared delimiter', lines('symbol;price_usd;last_updated', 'BTC;"2,75";03/04/2025'), 'delimiter=semicolon,dates=dmy', { delimiter: ';', decimal: undefined, dates: 'dmy' }],
+    ['a declared delimiter', lines('symbol;price_usd;last_updated', 'BTC;"2,75";03/04/2025'), 'delimiter=semicolon,dates=dmy', { delimiter: ';', decimal: ',', dates: 'dmy' }],
     ['a BOM, CRLF and blank lines before the header', '\uFEFF\r\n\r\nsymbol;price_usd;last_updated\r\nBTC;"2,5";2025-05-02\r\nETH;1,234;2025-05-02\r\n', undefined, { delimiter: ';', decimal: ',', dates: undefined }],
     ['a quoted field holding delimiters, quotes and line breaks', lines(HEADER, 'BTC,"Bit ""coin"",\n2,75",1.5,1,2025-05-02', 'ETH,Ethereum,"1,234",2,2025-05-02'), undefined, { delimiter: ',', decimal: '.', dates: undefined }],
     ['a row of the wrong width giving no evidence', lines(HEADER, 'BTC,Bitcoin,2,75,1,2025-05-02', 'ETH,Ethereum,"1,234",2,2025-05-02', 'SOL,Solana,0.5,3,2025-05-02'), undefined, { delimiter: ',', decimal: '.', dates: undefined }],

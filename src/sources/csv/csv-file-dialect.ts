@@ -9,9 +9,8 @@ import { CsvEvidenceScanner, type FileEvidence, type FormatEvidence } from './cs
 export interface FileDialect {
   delimiter: CsvDelimiter;
   /**
-   * Set (and attached to each row as `_decimal` / `_dates`) when the file's format decides how some
-   * value reads: it is declared, or the file holds values with two readings. Unset, every value is
-   * read by its own shape, which for such a file gives the same result.
+   * The file's decimal mark and day/month order: declared, or detected (the one reading all its
+   * unambiguous values agree on; `mixed` when they disagree; unset when none settles it).
    */
   decimal?: FileDecimalMark;
   dates?: FileDateOrder;
@@ -122,13 +121,9 @@ function splitFields(line: string, delimiter: string): string[] {
   return fields;
 }
 
-/**
- * The format a file's rows carry: the declared one; else, when some value has two readings, the
- * one all unambiguous values agree on (`mixed` when they disagree, undefined when there are none).
- */
+/** The declared format, else the one all unambiguous values agree on (`mixed` when they disagree). */
 function decide<K extends string>(declared: K | undefined, evidence: FormatEvidence<K>): K | 'mixed' | undefined {
   if (declared) return declared;
-  if (evidence.ambiguous === 0) return undefined;
   const seen = Object.keys(evidence.firstLine) as K[];
   return seen.length === 1 ? seen[0] : seen.length > 1 ? 'mixed' : undefined;
 }

@@ -35,25 +35,19 @@ export class LineNumberedCsvParser extends Parser {
  */
 export class CsvRowBuilder {
   private readonly names: string[];
-  private readonly formatNames: string[];
-  private readonly formatValues: string[];
 
-  /** `format`: fields every row of the file carries after `_file`, `_line` (its `_decimal`, `_dates`). */
-  constructor(header: string[], format: Record<string, string> = {}) {
+  constructor(header: string[]) {
     // Assigning "__proto__" would set the prototype instead of a field: keep it as a plain field name.
     this.names = header.map((name) => (name === '__proto__' ? '_proto_' : name));
-    this.formatNames = Object.keys(format);
-    this.formatValues = Object.values(format);
   }
 
-  /** The row's payload: its fields by name, then where it came from (`_file`, `_line`) and the file's format. */
+  /** The row's payload: its fields by name, then where it came from (`_file`, `_line`). */
   build(fields: string[], file: string, line: number): Record<string, unknown> {
     const row: Record<string, unknown> = {};
     const n = Math.min(fields.length, this.names.length);
     for (let i = 0; i < n; i++) row[this.names[i]] = fields[i];
     row._file = file;
     row._line = line;
-    for (let i = 0; i < this.formatNames.length; i++) row[this.formatNames[i]] = this.formatValues[i];
     return row;
   }
 }

@@ -17,9 +17,9 @@ import { shown } from '../../common/parsing/decimal.js';
 import { canonicalHeader } from './csv-headers.js';
 import { CsvSourceConfig } from './csv.config.js';
 import { DELIMITER_NAME, declarationFor, type CsvDelimiter } from './csv-dialect.js';
-import { readFileDialect, type FileDialect } from './csv-file-dialect.js';
+import { readFileDialect } from './csv-file-dialect.js';
 import { CsvRowBuilder, LineNumberedCsvParser, type CsvRow } from './csv-rows.js';
-import { mapCsvRow } from './csv.mapper.js';
+import { mapCsvRow, type CsvFileFormat } from './csv.mapper.js';
 
 interface FileState {
   sha256: string;
@@ -61,6 +61,14 @@ export class CsvExtractor implements Extractor {
     },
   ];
 
+  /**
+   * Each file's number format and date order, set by its first pass before any of its rows is
+   * yielded, read by `map()`. Kept here rather than copied into every raw payload (that would add
+   * bytes to each stored row); runs of one source never overlap (the source lock), so the entry a
+   * row is mapped with is its file's, for the content the row came from.
+   */
+  private readonly formats = new Map<string, CsvFileFormat>();
+
   constructor(@Inject(CsvSourceConfig) private readonly config: CsvSourceConfig) {}
 
   async *extract(context: ExtractContext): AsyncIterable<ExtractedBatch> {
@@ -71,6 +79,7 @@ export class CsvExtractor implements Extractor {
       .filter((e) => e.isFile() && e.name.toLowerCase().endsWith('.csv') && !this.config.ignore.has(e.name.toLowerCase()))
       .map((e) => e.name)
       .sort();
+    for (const known of this.formats.keys()) if (!files.includes(known)) this.formats.delete(known);
     const previous = (context.cursor('quotes') as CsvCursor | undefined)?.files ?? {};
     const state: Record<string, FileState> = { ...previous };
     for (const file of files) {
@@ -101,6 +110,7 @@ export class CsvExtractor implements Extractor {
         continue;
       }
       const { dialect } = read;
+      this.formats.set(file, { decimal: dialect.decimal, dates: dialect.dates });
       context.logger.log?.({ file, delimiter: DELIMITER_NAME[dialect.delimiter], decimal: dialect.decimal, dates: dialect.dates, evidence: dialect.evidence }, 'csv: file dialect');
       // Positions are csv-parse's line numbers, not a counter: the parser reports unreadable lines
       // (the 'skip' event) ahead of the records before them reaching this loop.
@@ -117,7 +127,7 @@ export class CsvExtractor implements Extractor {
       let width = 0;
       for await (const { fields, line: at } of parser as AsyncIterable<CsvRow>) {
         if (!rows) {
-          rows = new CsvRowBuilder(fields.map(canonicalHeader), formatFields(dialect));
+          rows = new CsvRowBuilder(fields.map(canonicalHeader));
           width = fields.length;
           continue;
         }
@@ -135,14 +145,8 @@ export class CsvExtractor implements Extractor {
   }
 
   map(record: RawRecord): MapResult {
-    return mapCsvRow(record.payload);
+    return mapCsvRow(record.payload, this.formats.get(record.payload._file as string));
   }
-}
-
-/** The format fields each row of the file carries for the mapper (see FileDialect). */
-function formatFields(dialect: FileDialect): Record<string, string> | undefined {
-  if (!dialect.decimal && !dialect.dates) return undefined;
-  return { ...(dialect.decimal ? { _decimal: dialect.decimal } : {}), ...(dialect.dates ? { _dates: dialect.dates } : {}) };
 }
 
 interface WidthMismatch {

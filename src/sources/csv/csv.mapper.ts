@@ -4,23 +4,28 @@ import { readCsvDate, type FileDateOrder } from './csv-dates.js';
 import { csvAssetKey } from './csv-identity.js';
 import { readCsvNumber, type FileDecimalMark } from './csv-numbers.js';
 
+/** A file's number format and date order, as its first pass settled them (undefined: unknown). */
+export interface CsvFileFormat {
+  decimal?: FileDecimalMark;
+  dates?: FileDateOrder;
+}
+
 /**
  * Maps one CSV row (canonical header names, original string values) to a quote. Cleans messy
- * values; numbers and `NN/NN/YYYY` dates are read under the file's format the extractor attached
- * (`_decimal`, `_dates`: see csv-file-dialect.ts), and a value with two readings the file does not
- * settle is rejected. A row without a usable symbol, price or timestamp is rejected with the field
- * and value.
+ * values; numbers and `NN/NN/YYYY` dates are read under the file's format (see
+ * csv-file-dialect.ts), and a value with two readings the file does not settle is rejected. A row
+ * without a usable symbol, price or timestamp is rejected with the field and value.
  */
-export function mapCsvRow(row: Record<string, unknown>): MapResult {
+export function mapCsvRow(row: Record<string, unknown>, format: CsvFileFormat = {}): MapResult {
   const symbol = symbolOf(row);
   if (!symbol) return rejected(`symbol missing (no symbol/ticker column value${row.source_id ? ` and id "${shown(row.source_id)}" has no symbol prefix` : ''})`);
-  const mark = row._decimal as FileDecimalMark | undefined;
+  const mark = format.decimal;
   const number = (raw: unknown): DecimalResult => readCsvNumber(raw, mark);
   const price = number(row.price_usd);
   if (!price.ok) return rejected(`price_usd: ${price.reason}`);
   if (price.value === null) return rejected(`price_usd missing for ${symbol}`);
   if (Number(price.value) < 0) return rejected(`price_usd must not be negative: "${String(row.price_usd)}"`);
-  const observedAt = readCsvDate(row.observed_at, row._dates as FileDateOrder | undefined);
+  const observedAt = readCsvDate(row.observed_at, format.dates);
   if (!observedAt.ok) return rejected(`observed_at: ${observedAt.reason}`);
   const fields: Record<string, DecimalResult> = {
     market_cap_usd: number(row.market_cap_usd),
