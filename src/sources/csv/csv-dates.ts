@@ -87,7 +87,9 @@ export function readCsvDate(raw: unknown, fileOrder?: FileDateOrder): DateResult
   const order: DateOrder | undefined = fileOrder === 'dmy' || fileOrder === 'mdy' ? fileOrder : undefined;
   let dayFirst: boolean;
   if (shape === 'dmy' || shape === 'mdy') {
-    if (order && order !== shape) return { ok: false, reason: `not a date in this file's day/month order (${ORDER_NAME[order]}): "${text}"` };
+    if (order && order !== shape) {
+      return { ok: false, reason: `not a date in this file's day/month order (${ORDER_NAME[order]}): "${text}"` };
+    }
     dayFirst = shape === 'dmy';
   } else if (shape === 'either') {
     dayFirst = true;
@@ -109,6 +111,7 @@ function utcDate(year: number, month: number, day: number): Date | null {
 function ambiguity(text: string, fileOrder: FileDateOrder | undefined): string {
   const why = fileOrder === 'mixed'
     ? 'this file has dates in both orders'
-    : "this file's date order is neither declared (CSV_DIALECTS dates=dmy|mdy) nor settled by a date with a day above 12";
+    : "this file's date order is neither declared (CSV_DIALECTS dates=dmy|mdy) "
+      + 'nor settled by a date with a day above 12';
   return `ambiguous date "${text}": day and month may be either way round, and ${why}`;
 }

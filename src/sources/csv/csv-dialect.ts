@@ -41,7 +41,8 @@ export function parseCsvDialects(text: string): CsvDialectDeclaration[] {
       }
       const allowed = VALUES[key as Key] as Record<string, string>;
       if (value === undefined || !Object.hasOwn(allowed, value)) {
-        throw new Error(`entry "${entry}": ${key} must be one of ${Object.keys(allowed).join('|')}, not "${value ?? ''}"`);
+        const names = Object.keys(allowed).join('|');
+        throw new Error(`entry "${entry}": ${key} must be one of ${names}, not "${value ?? ''}"`);
       }
       (declaration as unknown as Record<string, string>)[key] = allowed[value];
     }
@@ -51,12 +52,16 @@ export function parseCsvDialects(text: string): CsvDialectDeclaration[] {
 }
 
 /** The first declaration whose glob matches the file name, if any. */
-export function declarationFor(file: string, declarations: readonly CsvDialectDeclaration[]): CsvDialectDeclaration | undefined {
+export function declarationFor(
+  file: string,
+  declarations: readonly CsvDialectDeclaration[],
+): CsvDialectDeclaration | undefined {
   return declarations.find((d) => d.matches(file));
 }
 
 function globMatcher(pattern: string): (file: string) => boolean {
-  const source = pattern.split('').map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[\\^$.+()[\]{}|]/g, '\\$&'))).join('');
+  const literal = (ch: string) => ch.replace(/[\\^$.+()[\]{}|]/g, '\\$&');
+  const source = pattern.split('').map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : literal(ch))).join('');
   const regex = new RegExp(`^${source}$`, 'i');
   return (file) => regex.test(file);
 }

@@ -18,7 +18,9 @@ export interface FileDialect {
   evidence: FileEvidence;
 }
 
-export type FileDialectResult = { ok: true; dialect: FileDialect } | { ok: false; reason: string; header: string; linesAfter: number };
+export type FileDialectResult =
+  | { ok: true; dialect: FileDialect }
+  | { ok: false; reason: string; header: string; linesAfter: number };
 
 /** A header line longer than this is not a header. */
 const MAX_HEADER = 64 * 1024;
@@ -49,7 +51,8 @@ export async function readFileDialect(file: string, declared?: CsvDialectDeclara
     scanner = new CsvEvidenceScanner(delimiter, reading.names);
     scanner.feed(text);
   };
-  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 256 * 1024 }) as AsyncIterable<string>) {
+  const chunks = createReadStream(file, { encoding: 'utf8', highWaterMark: 256 * 1024 }) as AsyncIterable<string>;
+  for await (const chunk of chunks) {
     if (scanner) scanner.feed(chunk);
     else if (failure) linesAfter += countLines(chunk);
     else {
@@ -58,14 +61,21 @@ export async function readFileDialect(file: string, declared?: CsvDialectDeclara
     }
   }
   if (!scanner && !failure) {
-    if (head.trim() === '') return { ok: true, dialect: { delimiter, evidence: new CsvEvidenceScanner(delimiter, []).end() } };
+    if (head.trim() === '') {
+      return { ok: true, dialect: { delimiter, evidence: new CsvEvidenceScanner(delimiter, []).end() } };
+    }
     start(head, true);
   }
   if (failure) return { ok: false, ...failure, linesAfter: Math.max(0, linesAfter) };
   const evidence = scanner!.end();
   return {
     ok: true,
-    dialect: { delimiter, decimal: decide(declared?.decimal, evidence.decimal), dates: decide(declared?.dates, evidence.dates), evidence },
+    dialect: {
+      delimiter,
+      decimal: decide(declared?.decimal, evidence.decimal),
+      dates: decide(declared?.dates, evidence.dates),
+      evidence,
+    },
   };
 }
 
@@ -92,10 +102,18 @@ function readHeader(line: string, declared: CsvDelimiter | undefined): HeaderRea
   const shown = line.length > 200 ? `${line.slice(0, 200)}…` : line;
   if (readings.length > 1) {
     const names = readings.map((r) => DELIMITER_NAME[r.delimiter]).join(' and ');
-    return { reason: `header cannot be read: ${names} both split "${shown}" into known column names; declare its delimiter in CSV_DIALECTS` };
+    return {
+      reason: `header cannot be read: ${names} both split "${shown}" into known column names; `
+        + 'declare its delimiter in CSV_DIALECTS',
+    };
   }
-  const tried = declared ? `the delimiter declared in CSV_DIALECTS (${DELIMITER_NAME[declared]})` : 'no delimiter (comma, semicolon, tab)';
-  return { reason: `header cannot be read: ${tried} splits "${shown}" into at least ${MIN_KNOWN_COLUMNS} known column names (symbol, name, price_usd, observed_at, …)` };
+  const tried = declared
+    ? `the delimiter declared in CSV_DIALECTS (${DELIMITER_NAME[declared]})`
+    : 'no delimiter (comma, semicolon, tab)';
+  return {
+    reason: `header cannot be read: ${tried} splits "${shown}" into at least ${MIN_KNOWN_COLUMNS} known column names `
+      + '(symbol, name, price_usd, observed_at, …)',
+  };
 }
 
 /** One line's fields, quotes honoured (`"a;b"` is one field, `""` an escaped quote). */

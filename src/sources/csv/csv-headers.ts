@@ -25,6 +25,7 @@ export const KNOWN_COLUMNS: ReadonlySet<string> = new Set(Object.values(ALIASES)
 
 /** Canonical columns holding numbers (their decimal mark is detected per file) and the timestamp column. */
 export const NUMBER_COLUMNS: ReadonlySet<string> = new Set([
-  'price_usd', 'market_cap_usd', 'volume_24h_usd', 'change_24h_pct', 'rank', 'circulating_supply', 'total_supply', 'max_supply',
+  'price_usd', 'market_cap_usd', 'volume_24h_usd', 'change_24h_pct', 'rank',
+  'circulating_supply', 'total_supply', 'max_supply',
 ]);
 export const DATE_COLUMN = 'observed_at';

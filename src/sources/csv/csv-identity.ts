@@ -33,7 +33,8 @@ const MAX_SLUGS = 50_000;
 export function nameSlug(name: string): string {
   let slug = SLUGS.get(name);
   if (slug === undefined) {
-    slug = name.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '');
+    const folded = name.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
+    slug = folded.replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '');
     if (SLUGS.size >= MAX_SLUGS) SLUGS.clear();
     SLUGS.set(name, slug);
   }

@@ -34,7 +34,10 @@ const MAX_CARRY = 64 * 1024;
  * the parser of the second pass.
  */
 export class CsvEvidenceScanner {
-  readonly evidence: FileEvidence = { decimal: { firstLine: {}, ambiguous: 0 }, dates: { firstLine: {}, ambiguous: 0 } };
+  readonly evidence: FileEvidence = {
+    decimal: { firstLine: {}, ambiguous: 0 },
+    dates: { firstLine: {}, ambiguous: 0 },
+  };
   private readonly delimiter: string;
   private readonly columns: Column[];
   private text = '';
@@ -59,7 +62,10 @@ export class CsvEvidenceScanner {
   /** `header`: the canonical column names, in file order; the scanner skips the header record itself. */
   constructor(delimiter: string, private readonly header: readonly string[]) {
     this.delimiter = delimiter;
-    this.columns = header.map((name) => (NUMBER_COLUMNS.has(name) ? Column.Number : name === DATE_COLUMN ? Column.Date : Column.Other));
+    this.columns = header.map((name) => {
+      if (NUMBER_COLUMNS.has(name)) return Column.Number;
+      return name === DATE_COLUMN ? Column.Date : Column.Other;
+    });
   }
 
   feed(chunk: string): void {

@@ -1,4 +1,11 @@
-import { IsString, MinLength, Validate, ValidatorConstraint, type ValidationArguments, type ValidatorConstraintInterface } from 'class-validator';
+import {
+  IsString,
+  MinLength,
+  Validate,
+  ValidatorConstraint,
+  type ValidationArguments,
+  type ValidatorConstraintInterface,
+} from 'class-validator';
 import { parseCsvDialects, type CsvDialectDeclaration } from './csv-dialect.js';
 
 @ValidatorConstraint({ name: 'csvDialects' })
@@ -8,7 +15,8 @@ class CsvDialectsSyntax implements ValidatorConstraintInterface {
   }
 
   defaultMessage(args?: ValidationArguments): string {
-    return `${problemOf(String(args?.value)) ?? 'not a string'} (syntax: <glob>:delimiter=comma|semicolon|tab,decimal=point|comma,dates=dmy|mdy;…)`;
+    const syntax = '<glob>:delimiter=comma|semicolon|tab,decimal=point|comma,dates=dmy|mdy;…';
+    return `${problemOf(String(args?.value)) ?? 'not a string'} (syntax: ${syntax})`;
   }
 }
 
@@ -31,7 +39,8 @@ export class CsvSourceEnv {
   CSV_SOURCE_IGNORE = 'asset-overrides.csv';
 
   /**
-   * Per file pattern, the dialect parts that are not to be detected: `eu-*.csv:delimiter=semicolon,decimal=comma,dates=dmy;us.csv:dates=mdy`.
+   * Per file pattern, the dialect parts that are not to be detected:
+   * `eu-*.csv:delimiter=semicolon,decimal=comma,dates=dmy;us.csv:dates=mdy`.
    * Empty: every file's delimiter, decimal mark and day/month order are detected (docs/SOURCES.md "CSV dialects").
    */
   @IsString() @Validate(CsvDialectsSyntax)

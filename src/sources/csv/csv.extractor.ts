@@ -105,19 +105,25 @@ export class CsvExtractor implements Extractor {
       if (!read.ok) {
         context.logger.warn({ file, reason: read.reason }, 'csv: file not read');
         const reason = `${file}: ${read.reason}; its ${read.linesAfter} other line(s) were not read`;
-        rejects.push({ naturalKey: `${file}#header`, payload: { _file: file, _line: 1, header: read.header.slice(0, 1000) }, reason });
+        const payload = { _file: file, _line: 1, header: read.header.slice(0, 1000) };
+        rejects.push({ naturalKey: `${file}#header`, payload, reason });
         yield flush(true);
         continue;
       }
       const { dialect } = read;
       this.formats.set(file, { decimal: dialect.decimal, dates: dialect.dates });
-      context.logger.log?.({ file, delimiter: DELIMITER_NAME[dialect.delimiter], decimal: dialect.decimal, dates: dialect.dates, evidence: dialect.evidence }, 'csv: file dialect');
+      const { decimal, dates, evidence } = dialect;
+      const delimiter = DELIMITER_NAME[dialect.delimiter];
+      context.logger.log?.({ file, delimiter, decimal, dates, evidence }, 'csv: file dialect');
       // Positions are csv-parse's line numbers, not a counter: the parser reports unreadable lines
       // (the 'skip' event) ahead of the records before them reaching this loop.
       // 16 KiB reads keep each synchronous parse slice short, so the ETL's pipelined database work
       // is not kept waiting behind a 64 KiB parse (measured: ~10 % faster end to end).
       const parser = createReadStream(fullPath, { highWaterMark: 16 * 1024 }).pipe(
-        new LineNumberedCsvParser({ bom: true, delimiter: dialect.delimiter, skip_empty_lines: true, relax_column_count: true, skip_records_with_error: true }),
+        new LineNumberedCsvParser({
+          bom: true, delimiter: dialect.delimiter, skip_empty_lines: true,
+          relax_column_count: true, skip_records_with_error: true,
+        }),
       );
       parser.on('skip', (err: Error & { lines?: number; record?: unknown }) => {
         const at = err.lines ?? 0;
@@ -133,8 +139,9 @@ export class CsvExtractor implements Extractor {
         }
         if (at <= skip) continue;
         line = at;
-        if (fields.length === width) records.push({ naturalKey: `${file}#${line}`, payload: rows.build(fields, file, line) });
-        else rejects.push(widthReject({ file, line, fields, width, delimiter: dialect.delimiter }));
+        // A row of another width than the header's cannot be matched to columns: rejected, never shifted.
+        if (fields.length !== width) rejects.push(widthReject({ file, line, fields, width, delimiter: dialect.delimiter }));
+        else records.push({ naturalKey: `${file}#${line}`, payload: rows.build(fields, file, line) });
         if (records.length + rejects.length >= context.batchSize) {
           context.signal.throwIfAborted();
           yield flush(false);
@@ -158,12 +165,15 @@ interface WidthMismatch {
 }
 
 /** A row with more or fewer fields than the header: its columns cannot be matched, so none is guessed. */
-function widthReject({ file, line, fields, width, delimiter }: WidthMismatch): NonNullable<ExtractedBatch['rejects']>[number] {
+type Reject = NonNullable<ExtractedBatch['rejects']>[number];
+
+function widthReject({ file, line, fields, width, delimiter }: WidthMismatch): Reject {
   const hint = fields.length > width ? ` (a value holding a ${DELIMITER_NAME[delimiter]} must be quoted)` : '';
   return {
     naturalKey: `${file}#${line}`,
     payload: { _file: file, _line: line, fields },
-    reason: `line ${line} has ${fields.length} fields, the header has ${width}: its values cannot be matched to columns${hint}`,
+    reason: `line ${line} has ${fields.length} fields, the header has ${width}: `
+      + `its values cannot be matched to columns${hint}`,
   };
 }
 
