@@ -24,19 +24,28 @@ export function csvAssetKey({ id, symbol, name }: CsvAssetKeyInput): string {
   return slug === '' ? symbol : `${symbol}:${slug}`;
 }
 
-// Files repeat a few thousand names over many rows: remember their slugs (bounded) instead of
-// normalising every row again.
-const SLUGS = new Map<string, string>();
-const MAX_SLUGS = 50_000;
-
 /** `Wrapped Bitcoin` -> `wrapped-bitcoin`, `Tézos` -> `tezos`, `Pepe 2.0` -> `pepe-2-0`. */
 export function nameSlug(name: string): string {
-  let slug = SLUGS.get(name);
-  if (slug === undefined) {
-    const folded = name.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
-    slug = folded.replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '');
-    if (SLUGS.size >= MAX_SLUGS) SLUGS.clear();
-    SLUGS.set(name, slug);
+  // Most names are ASCII words and single spaces: a character check and two native calls do
+  // (this runs per row; the regular expressions are for the rest).
+  if (isPlainName(name)) return name.toLowerCase().replaceAll(' ', '-');
+  const folded = name.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
+  return folded.replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '');
+}
+
+/** ASCII letters and digits in words separated by single spaces, none at either end. */
+function isPlainName(name: string): boolean {
+  let afterSpace = true;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c === 32) {
+      if (afterSpace) return false;
+      afterSpace = true;
+    } else if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57)) {
+      afterSpace = false;
+    } else {
+      return false;
+    }
   }
-  return slug;
+  return !afterSpace;
 }

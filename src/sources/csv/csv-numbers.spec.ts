@@ -35,7 +35,7 @@ describe('readCsvNumber', () => {
     // A value the file's mark forbids.
     ['2,75', '.', /^not a number in this file's decimal point format: "2,75"$/], ['1.234,50', '.', /decimal point format/],
     ['0.5', ',', /^not a number in this file's decimal comma format: "0.5"$/], ['1,234.50', ',', /decimal comma format/],
-    ['1,2,3.4,5', undefined, /^not a number: "1,2,3.4,5"$/], ['abc', ',', /^not a number: "abc"$/],
+    ['1,2,3.4,5', undefined, /^not a number: "1,2,3.4,5"$/], ['1.234.567', '.', /^not a number: "1.234.567"$/], ['abc', ',', /^not a number: "abc"$/],
   ])('should read %p in a file of mark %p as %p', (raw, mark, expected) => {
     const result = readCsvNumber(raw, mark);
     if (expected instanceof RegExp) expect(result).toEqual({ ok: false, reason: expect.stringMatching(expected) });

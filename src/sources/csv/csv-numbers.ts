@@ -97,10 +97,11 @@ const FORMAT_NAME: Record<DecimalMark, string> = { '.': 'decimal point', ',': 'd
  */
 export function readCsvNumber(raw: unknown, fileMark?: FileDecimalMark): DecimalResult {
   if (typeof raw !== 'string') return cleanDecimal(raw);
-  // Fast path, most cells of most files: no separator, nothing to decide.
-  if (raw.indexOf(',') < 0 && raw.indexOf('.') < 0) return cleanDecimal(withoutApostrophes(raw));
-  const shape = numberShape(raw);
   const mark = fileMark === '.' || fileMark === ',' ? fileMark : undefined;
+  // Fast path, most cells of most files: no comma, and no dot or a decimal-point file: nothing to
+  // decide (a repeated dot is left to cleanDecimal, which refuses it).
+  if (raw.indexOf(',') < 0 && (mark === '.' || raw.indexOf('.') < 0)) return cleanDecimal(withoutApostrophes(raw));
+  const shape = numberShape(raw);
   switch (shape) {
     case 'plain':
     case 'point':

@@ -1,6 +1,7 @@
 import { canonicalHeader } from './csv-headers.js';
 import type { FileDateOrder } from './csv-dates.js';
 import type { FileDecimalMark } from './csv-numbers.js';
+import { nameSlug } from './csv-identity.js';
 import { mapCsvRow } from './csv.mapper.js';
 
 const row = (o: Record<string, string>) => o;
@@ -84,6 +85,14 @@ describe('CSV headers and mapping', () => {
   ])('should key a row with %s by what identifies it', (_name, values, key) => {
     const r = map({ price_usd: '1', observed_at: '2025-05-02', ...values });
     expect(r.ok && r.record.kind === 'market_quote' && r.record.sourceAssetId).toBe(key);
+  });
+
+  it.each([
+    'Bitcoin', 'Wrapped Bitcoin', 'USD Coin', 'Pepe 2.0', 'Tézos', '  Spaced  Out ', 'ÆTHER', 'Gas DAO', 'a', '0x Protocol',
+    'Coin-With-Dashes', 'Über Coin', 'BTC 2 X', 'x  y', ' lead', 'trail ', '',
+  ])('should slug %p the same by the fast path and the general one', (name) => {
+    const general = name.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '');
+    expect(nameSlug(name)).toBe(general);
   });
 
   it('should keep symbol and name as before when the key changes', () => {
