@@ -167,3 +167,37 @@ describe('CSV dialects end to end (real drop folder, real ETL, real PostgreSQL, 
     expect(newest && [newest.source_asset_id, newest.asset.id]).toEqual(['UNI:unicorn-token', (before['UNI/UNI:unicorn-token'].asset as { id: string }).id]);
   });
 });
+
+describe('CSV dialects across a crash (the first pass runs again on resume)', () => {
+  it('should resume a file settled only by its last row with the same reading, no gap and no duplicate', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kasparro-csv-resume-'));
+    // Rows 2-9: `1.23N` and 01/02/2025 have two readings each; only the last row (0,5 and 31/12/2025)
+    // settles the file: decimal comma (1.230 is 1230) and day first (2025-02-01).
+    const rows = Array.from({ length: 8 }, (_, i) => `C${i};Coin ${i};1.23${i};01/02/2025`);
+    writeFileSync(path.join(dir, 'eu.csv'), ['symbol;name;price_usd;last_updated', ...rows, 'LAST;Last;0,5;31/12/2025'].join('\n') + '\n');
+    const db = await createTestDatabase();
+    const env = { DATABASE_URL: db.url, ETL_SOURCES: 'csv', CSV_SOURCE_DIR: dir, ETL_BATCH_SIZE: '2' };
+    const runs: RunSummary[] = [];
+    try {
+      for (const extra of [{ ETL_FAILURE_INJECTION: 'csv:after=3' }, {}, {}]) {
+        const app = await createTestApp({ ...env, ...extra });
+        try {
+          runs.push(await app.get(EtlRunner).run({ trigger: 'manual', sources: ['csv'] }));
+          if (runs.length === 3) {
+            const { data } = (await request(app.getHttpServer()).get('/data?source=csv&limit=100').expect(200)).body as { data: Array<Record<string, any>> };
+            const seen = data.map((r) => `${r.asset.symbol}=${r.price_usd}@${String(r.observed_at).slice(0, 10)}`).sort();
+            const expected = [...rows.map((_, i) => `C${i}=123${i}@2025-02-01`), 'LAST=0.5@2025-12-31'].sort();
+            expect(seen).toEqual(expected);
+          }
+        } finally {
+          await app.close();
+        }
+      }
+      expect(runs.map((r) => r.sources.csv.status)).toEqual(['failed', 'succeeded', 'succeeded']);
+      expect(runs.map((r) => r.sources.csv.totals.extracted)).toEqual([2, 7, 0]);
+    } finally {
+      await db.drop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
