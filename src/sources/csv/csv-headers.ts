@@ -11,7 +11,7 @@ const ALIASES: Record<string, string> = {
   percent_change_24h: 'change_24h_pct', change_24h: 'change_24h_pct', price_change_24h: 'change_24h_pct', change_24h_pct: 'change_24h_pct',
   rank: 'rank', market_cap_rank: 'rank',
   last_updated: 'observed_at', date: 'observed_at', timestamp: 'observed_at', source_updated_at: 'observed_at', observed_at: 'observed_at', time: 'observed_at',
-  id: 'source_id',
+  id: 'source_id', asset_id: 'source_id', coin_id: 'source_id',
   circulating_supply: 'circulating_supply', total_supply: 'total_supply', max_supply: 'max_supply',
 };
 
@@ -19,3 +19,13 @@ export function canonicalHeader(header: string): string {
   const key = header.trim().toLowerCase().replace(/[\s-]+/g, '_');
   return ALIASES[key] ?? key;
 }
+
+/** Every canonical column name: a header is readable when its fields include some of them. */
+export const KNOWN_COLUMNS: ReadonlySet<string> = new Set(Object.values(ALIASES));
+
+/** Canonical columns holding numbers (their decimal mark is detected per file) and the timestamp column. */
+export const NUMBER_COLUMNS: ReadonlySet<string> = new Set([
+  'price_usd', 'market_cap_usd', 'volume_24h_usd', 'change_24h_pct', 'rank',
+  'circulating_supply', 'total_supply', 'max_supply',
+]);
+export const DATE_COLUMN = 'observed_at';
