@@ -4,6 +4,7 @@ import { MarketQuoteEntity } from '../catalog/entities/market-quote.entity.js';
 import { NewsAssetMentionEntity } from '../catalog/entities/news-asset-mention.entity.js';
 import { NewsItemEntity } from '../catalog/entities/news-item.entity.js';
 import { CheckpointEntity } from '../etl/checkpoint/checkpoint.entity.js';
+import { SourceLeaseEntity } from '../etl/checkpoint/source-lease.entity.js';
 import { DriftEventEntity } from '../etl/drift/drift-event.entity.js';
 import { QuarantinedRecordEntity } from '../etl/quarantine/quarantined-record.entity.js';
 import { RawRecordEntity } from '../etl/raw/raw-record.entity.js';
@@ -19,6 +20,7 @@ export const ENTITIES = [
   NewsAssetMentionEntity,
   RawRecordEntity,
   CheckpointEntity,
+  SourceLeaseEntity,
   DriftEventEntity,
   QuarantinedRecordEntity,
   EtlRunEntity,

@@ -6,6 +6,7 @@ import { NewsLinker } from '../catalog/news-linker.service.js';
 import type { ResolvedAssetCache } from '../catalog/resolved-asset-cache.js';
 import { AppConfig } from '../config/app-config.js';
 import { CheckpointService } from './checkpoint/checkpoint.service.js';
+import type { SourceFence } from './checkpoint/source-lease.repository.js';
 import { DriftRepository } from './drift/drift.repository.js';
 import { DriftService, type DriftFinding, type DriftInspection } from './drift/drift.service.js';
 import type { CanonicalNews, CanonicalQuote } from './extractor/canonical.types.js';
@@ -27,6 +28,8 @@ export interface BatchContext {
   sourceRunId: string;
   runStartedAt: Date;
   previousCursor: StreamCursor | undefined;
+  /** The run's fencing token for its source: the batch commits only while it is current. */
+  fence: SourceFence;
   /** Assets resolved earlier in this source run (optional: without it every batch looks them up). */
   resolvedAssets?: ResolvedAssetCache;
   /** When to copy straight into the tables (optional: without it every batch goes through staging). */
@@ -186,7 +189,7 @@ export class BatchProcessor {
       if (newsItems.length > 0) written = await this.writeNews(manager, ctx.runId, source, newsItems);
       await this.quarantine.quarantine(manager, ctx.runId, prepared.quarantined);
       await this.driftEvents.recordFindings(manager, ctx.runId, source, ctx.stream.name, inspection.findings);
-      await this.checkpoints.commit(manager, source, ctx.stream.name, cursor, ctx.runId);
+      await this.checkpoints.commit(manager, { source, stream: ctx.stream.name, cursor, runId: ctx.runId, fence: ctx.fence });
       const batchCounts: BatchCounts = {
         extracted: batch.records.length + (batch.rejects?.length ?? 0),
         ...written,
