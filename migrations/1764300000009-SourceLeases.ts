@@ -8,7 +8,10 @@ export class SourceLeases1764300000009 implements MigrationInterface {
   name = 'SourceLeases1764300000009';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`CREATE TABLE "source_leases" ("source" text NOT NULL, "token" bigint NOT NULL, "owner_source_run_id" bigint, "owner_instance" text NOT NULL, "acquired_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "pk_source_leases" PRIMARY KEY ("source"))`);
+    await queryRunner.query(`CREATE TABLE "source_leases" ("source" text NOT NULL, "token" bigint NOT NULL,
+      "owner_source_run_id" bigint, "owner_instance" text NOT NULL,
+      "acquired_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
+      CONSTRAINT "pk_source_leases" PRIMARY KEY ("source"))`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -10,7 +10,8 @@ export function cronExpressionProblem(expression: string): string | undefined {
   const fields = expression.trim().split(/\s+/).length;
   if (fields < 5 || fields > 6) return `must have 5 or 6 fields (e.g. "0 */6 * * *"), got ${fields}`;
   const result = validateCronExpression(expression.trim());
-  return result.valid ? undefined : `is not a valid cron expression: ${result.error?.message ?? 'rejected by the cron parser'}`;
+  if (result.valid) return undefined;
+  return `is not a valid cron expression: ${result.error?.message ?? 'rejected by the cron parser'}`;
 }
 
 /** class-validator decorator: the property is a cron expression the scheduler accepts. */

@@ -37,7 +37,8 @@ describe('readSourceCrons', () => {
   });
 
   it('should list every bad variable at once', () => {
-    expect(() => readSourceCrons(['csv', 'rss'], { CSV_CRON: '61 * * * *', RSS_CRON: '* 25 * * *' })).toThrow(/CSV_CRON=[\s\S]*RSS_CRON=/);
+    const env = { CSV_CRON: '61 * * * *', RSS_CRON: '* 25 * * *' };
+    expect(() => readSourceCrons(['csv', 'rss'], env)).toThrow(/CSV_CRON=[\s\S]*RSS_CRON=/);
   });
 
   it('should refuse two sources that map to the same variable', () => {
@@ -47,7 +48,8 @@ describe('readSourceCrons', () => {
 
 describe('buildAppConfig (schedules)', () => {
   it('should validate ETL_CRON with the cron parser, naming the variable', () => {
-    expect(() => buildAppConfig({ ETL_CRON: '61 * * * *' })).toThrow(/ETL_CRON="61 \* \* \* \*": ETL_CRON is not a valid cron expression/);
+    expect(() => buildAppConfig({ ETL_CRON: '61 * * * *' }))
+      .toThrow(/ETL_CRON="61 \* \* \* \*": ETL_CRON is not a valid cron expression/);
     expect(() => buildAppConfig({ ETL_CRON: '* * 32 * *' })).toThrow(/ETL_CRON=/);
   });
 
@@ -58,11 +60,13 @@ describe('buildAppConfig (schedules)', () => {
 
   it('should expose the per-source overrides of the enabled sources (none by default)', () => {
     expect(buildAppConfig({}).etl.sourceCrons).toEqual({});
-    expect(buildAppConfig({ ETL_SOURCES: 'csv,coingecko', COINGECKO_CRON: '* * * * * *' }).etl.sourceCrons).toEqual({ coingecko: '* * * * * *' });
+    const config = buildAppConfig({ ETL_SOURCES: 'csv,coingecko', COINGECKO_CRON: '* * * * * *' });
+    expect(config.etl.sourceCrons).toEqual({ coingecko: '* * * * * *' });
   });
 
   it('should fail boot on a bad per-source override, naming it', () => {
-    expect(() => buildAppConfig({ ETL_SOURCES: 'csv,coingecko', COINGECKO_CRON: '61 * * * *' })).toThrow(/COINGECKO_CRON="61/);
+    expect(() => buildAppConfig({ ETL_SOURCES: 'csv,coingecko', COINGECKO_CRON: '61 * * * *' }))
+      .toThrow(/COINGECKO_CRON="61/);
   });
 });
 
@@ -75,7 +79,9 @@ describe('scheduleGroups', () => {
   });
 
   it('should keep one shared job when nothing is overridden, and none when everything is', () => {
-    expect(scheduleGroups(['csv', 'rss'], '0 * * * *', {})).toEqual([{ job: 'etl-run', cron: '0 * * * *', sources: ['csv', 'rss'] }]);
-    expect(scheduleGroups(['csv'], '0 * * * *', { csv: '5 * * * *' })).toEqual([{ job: 'etl-run:csv', cron: '5 * * * *', sources: ['csv'] }]);
+    expect(scheduleGroups(['csv', 'rss'], '0 * * * *', {}))
+      .toEqual([{ job: 'etl-run', cron: '0 * * * *', sources: ['csv', 'rss'] }]);
+    expect(scheduleGroups(['csv'], '0 * * * *', { csv: '5 * * * *' }))
+      .toEqual([{ job: 'etl-run:csv', cron: '5 * * * *', sources: ['csv'] }]);
   });
 });

@@ -14,14 +14,19 @@ export function sourceCronVariable(sourceId: string): string {
  * The per-source schedules set for `sourceIds`, validated like ETL_CRON: any bad one fails boot
  * naming its variable. Sources without a variable (or with an empty one) follow ETL_CRON.
  */
-export function readSourceCrons(sourceIds: readonly string[], env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+export function readSourceCrons(
+  sourceIds: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): Record<string, string> {
   const crons: Record<string, string> = {};
   const problems: string[] = [];
   const owners = new Map<string, string>();
   for (const id of sourceIds) {
     const name = sourceCronVariable(id);
     const other = owners.get(name);
-    if (other !== undefined && other !== id) problems.push(`${name}: sources "${other}" and "${id}" map to the same variable`);
+    if (other !== undefined && other !== id) {
+      problems.push(`${name}: sources "${other}" and "${id}" map to the same variable`);
+    }
     owners.set(name, id);
     const value = env[name]?.trim();
     if (!value) continue;

@@ -189,7 +189,8 @@ export class BatchProcessor {
       if (newsItems.length > 0) written = await this.writeNews(manager, ctx.runId, source, newsItems);
       await this.quarantine.quarantine(manager, ctx.runId, prepared.quarantined);
       await this.driftEvents.recordFindings(manager, ctx.runId, source, ctx.stream.name, inspection.findings);
-      await this.checkpoints.commit(manager, { source, stream: ctx.stream.name, cursor, runId: ctx.runId, fence: ctx.fence });
+      const checkpoint = { source, stream: ctx.stream.name, cursor, runId: ctx.runId, fence: ctx.fence };
+      await this.checkpoints.commit(manager, checkpoint);
       const batchCounts: BatchCounts = {
         extracted: batch.records.length + (batch.rejects?.length ?? 0),
         ...written,

@@ -199,7 +199,11 @@ export class EtlRunner implements OnApplicationBootstrap, BeforeApplicationShutd
         this.shutdown.signal.throwIfAborted();
         const batch = next.batch;
         this.injector.check(source, totals.extracted, batch.records.length);
-        const result = await this.batches.commit({ extractor, stream, runId, sourceRunId, runStartedAt, previousCursor: cursors.get(batch.stream), fence, resolvedAssets, copyFirst }, next);
+        const previousCursor = cursors.get(batch.stream);
+        const ctx = {
+          extractor, stream, runId, sourceRunId, runStartedAt, previousCursor, fence, resolvedAssets, copyFirst,
+        };
+        const result = await this.batches.commit(ctx, next);
         cursors.set(batch.stream, result.cursor);
         fingerprint = result.fingerprint;
         addInto(totals, result.counts);

@@ -23,7 +23,11 @@ export interface ScheduledGroup {
  * Which job runs which enabled source: every source with a `<SOURCE>_CRON` gets a job of its own,
  * the others share the ETL_CRON job (one run for all of them, as before).
  */
-export function scheduleGroups(enabled: readonly string[], defaultCron: string, overrides: Readonly<Record<string, string>>): ScheduledGroup[] {
+export function scheduleGroups(
+  enabled: readonly string[],
+  defaultCron: string,
+  overrides: Readonly<Record<string, string>>,
+): ScheduledGroup[] {
   const shared = enabled.filter((s) => overrides[s] === undefined);
   const groups: ScheduledGroup[] = shared.length > 0 ? [{ job: ETL_CRON_JOB, cron: defaultCron, sources: shared }] : [];
   for (const s of enabled) {
@@ -55,12 +59,14 @@ export class EtlScheduler implements OnApplicationBootstrap {
       return;
     }
     if (this.config.etl.schedulerEnabled) {
-      for (const group of scheduleGroups(this.registry.enabledIds(), this.config.etl.cron, this.config.etl.sourceCrons)) {
+      const { cron, sourceCrons } = this.config.etl;
+      for (const group of scheduleGroups(this.registry.enabledIds(), cron, sourceCrons)) {
         const job = CronJob.from({
           cronTime: group.cron, onTick: () => this.tick('schedule', group.sources), start: true, timeZone: 'UTC',
         });
         this.scheduler.addCronJob(group.job, job);
-        this.logger.log({ job: group.job, cron: group.cron, sources: group.sources, next: job.nextDate().toISO() }, 'ETL scheduled');
+        const next = job.nextDate().toISO();
+        this.logger.log({ job: group.job, cron: group.cron, sources: group.sources, next }, 'ETL scheduled');
       }
     }
     if (this.config.etl.runOnStart) void this.tick('startup');

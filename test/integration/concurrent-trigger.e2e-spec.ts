@@ -20,7 +20,9 @@ describe('POST /etl/runs raced', () => {
     const fixtures = await startFixtures(60);
     upstream = fixtures.upstream;
     db = await createTestDatabase();
-    app = await createTestApp({ ...fixtures.env, DATABASE_URL: db.url, ADMIN_API_KEY: ADMIN_KEY, ETL_SOURCES: 'csv,coinpaprika' });
+    app = await createTestApp({
+      ...fixtures.env, DATABASE_URL: db.url, ADMIN_API_KEY: ADMIN_KEY, ETL_SOURCES: 'csv,coinpaprika',
+    });
   });
 
   afterAll(async () => {

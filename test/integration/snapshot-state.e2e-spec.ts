@@ -39,8 +39,12 @@ describe('snapshot stream state (CoinGecko, CoinPaprika)', () => {
     return db;
   }
 
-  async function runOnce(db: TestDatabase, source: string, env: Record<string, string> = {}): Promise<RunSummary['sources'][string]> {
-    const app: NestFastifyApplication = await createTestApp({ ...fixtureEnv, DATABASE_URL: db.url, ETL_SOURCES: source, ...env });
+  type SourceResult = RunSummary['sources'][string];
+
+  async function runOnce(db: TestDatabase, source: string, env: Record<string, string> = {}): Promise<SourceResult> {
+    const app: NestFastifyApplication = await createTestApp({
+      ...fixtureEnv, DATABASE_URL: db.url, ETL_SOURCES: source, ...env,
+    });
     try {
       return (await app.get(EtlRunner).run({ trigger: 'manual', sources: [source] })).sources[source];
     } finally {
@@ -48,7 +52,9 @@ describe('snapshot stream state (CoinGecko, CoinPaprika)', () => {
     }
   }
 
-  async function sql<T = Record<string, unknown>>(db: TestDatabase, text: string, params: unknown[] = []): Promise<T[]> {
+  async function sql<T = Record<string, unknown>>(
+    db: TestDatabase, text: string, params: unknown[] = [],
+  ): Promise<T[]> {
     const c = new Client({ connectionString: db.url });
     await c.connect();
     try {
@@ -61,12 +67,15 @@ describe('snapshot stream state (CoinGecko, CoinPaprika)', () => {
   const quoteCount = async (db: TestDatabase, source: string): Promise<number> =>
     (await sql<{ n: number }>(db, `SELECT count(*)::int AS n FROM market_quotes WHERE source = $1`, [source]))[0].n;
 
+  type CheckpointRow = { cursor: { snapshot: Record<string, unknown> } };
   const snapshotCursor = async (db: TestDatabase, source: string): Promise<Record<string, unknown>> =>
-    (await sql<{ cursor: { snapshot: Record<string, unknown> } }>(db, `SELECT cursor FROM etl_checkpoints WHERE source = $1`, [source]))[0].cursor.snapshot;
+    (await sql<CheckpointRow>(db, `SELECT cursor FROM etl_checkpoints WHERE source = $1`, [source]))[0].cursor.snapshot;
 
   /** Symbols of the coins ranked `from`..`to` (1-based), as the fixture serves them. */
   const symbols = (from: number, to: number): string[] =>
-    Array.from({ length: to - from + 1 }, (_, i) => from + i).map((rank) => (rank <= 42 ? undefined : `SYN${rank}`)).filter((s): s is string => !!s);
+    Array.from({ length: to - from + 1 }, (_, i) => from + i)
+      .map((rank) => (rank <= 42 ? undefined : `SYN${rank}`))
+      .filter((s): s is string => !!s);
 
   describe.each(['coinpaprika', 'coingecko'])('%s', (source) => {
     it('should load a coin that first appears with a last_updated older than every stored one', async () => {
@@ -80,7 +89,8 @@ describe('snapshot stream state (CoinGecko, CoinPaprika)', () => {
       const second = await runOnce(db, source);
 
       expect(second.totals).toMatchObject({ extracted: COINS, inserted: 5, updated: 0, unchanged: COINS - 5 });
-      const late = await sql<{ n: number }>(db, `SELECT count(*)::int AS n FROM market_quotes WHERE source = $1 AND observed_at = $2`, [source, older]);
+      const late = await sql<{ n: number }>(db,
+        `SELECT count(*)::int AS n FROM market_quotes WHERE source = $1 AND observed_at = $2`, [source, older]);
       expect(late).toEqual([{ n: 5 }]);
     });
 
@@ -108,7 +118,9 @@ describe('snapshot stream state (CoinGecko, CoinPaprika)', () => {
       expect(second.totals).toMatchObject({ extracted: COINS, inserted: 0, updated: 3, unchanged: COINS - 3 });
       expect(await quoteCount(db, source)).toBe(COINS);
       const btcId = source === 'coingecko' ? 'bitcoin' : 'btc-bitcoin';
-      const [btc] = await sql<{ price: string }>(db, `SELECT price_usd::text AS price FROM market_quotes WHERE source = $1 AND source_asset_id = $2`, [source, btcId]);
+      const [btc] = await sql<{ price: string }>(db,
+        `SELECT price_usd::text AS price FROM market_quotes WHERE source = $1 AND source_asset_id = $2`,
+        [source, btcId]);
       const expected = (96518 * (source === 'coingecko' ? 0.9987 : 1.0021)) * 1.5;
       expect(Number(btc.price)).toBeCloseTo(expected, 2);
     });
@@ -156,7 +168,8 @@ describe('snapshot stream state (CoinGecko, CoinPaprika)', () => {
       upstream.faults.set('coingecko', [{ type: 'delay', ms: 0 }, { type: 'repeat-page' }]);
       const first = await runOnce(db, source);
       expect(first).toMatchObject({ status: 'succeeded', totals: { inserted: 250 } });
-      expect(await snapshotCursor(db, source)).toMatchObject({ complete: false, pages_read: 1, stopped_early: 'page 2 repeated page 1' });
+      expect(await snapshotCursor(db, source))
+        .toMatchObject({ complete: false, pages_read: 1, stopped_early: 'page 2 repeated page 1' });
 
       const second = await runOnce(db, source);
 
@@ -185,7 +198,8 @@ describe('snapshot stream state (CoinGecko, CoinPaprika)', () => {
       olderPastPageOne();
       const first = await runOnce(db, source, { COINGECKO_MAX_PAGES: '1' });
       expect(first.totals).toMatchObject({ inserted: 250 });
-      expect(await snapshotCursor(db, source)).toMatchObject({ complete: false, stopped_early: 'COINGECKO_MAX_PAGES (1) reached' });
+      expect(await snapshotCursor(db, source))
+        .toMatchObject({ complete: false, stopped_early: 'COINGECKO_MAX_PAGES (1) reached' });
 
       const second = await runOnce(db, source, { COINGECKO_MAX_PAGES: '3' });
 

@@ -21,7 +21,9 @@ describe('source lease fencing', () => {
   beforeAll(async () => {
     ({ upstream, env: fixtureEnv } = await startFixtures(600));
     db = await createTestDatabase();
-    const env = { ...fixtureEnv, DATABASE_URL: db.url, ETL_SOURCES: 'coingecko', ETL_BATCH_SIZE: '50', HTTP_TIMEOUT_MS: '20000' };
+    const env = {
+      ...fixtureEnv, DATABASE_URL: db.url, ETL_SOURCES: 'coingecko', ETL_BATCH_SIZE: '50', HTTP_TIMEOUT_MS: '20000',
+    };
     workerA = await createTestApp(env);
     workerB = await createTestApp(env);
   });
@@ -51,7 +53,8 @@ describe('source lease fencing', () => {
     const runA = await a.start({ trigger: 'manual', sources: ['coingecko'] });
     await aCommitted;
     const [lockHolder] = await sql<{ pid: number }>(
-      `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+      `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted
+          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
     );
     expect(lockHolder).toBeDefined();
 
@@ -59,7 +62,8 @@ describe('source lease fencing', () => {
     // timeout makes PostgreSQL wait until the backend is gone (and its lock released).
     expect(await sql(`SELECT pg_terminate_backend($1, 5000) AS ok`, [lockHolder.pid])).toEqual([{ ok: true }]);
     const summaryB = await workerB.get(EtlRunner).run({ trigger: 'manual', sources: ['coingecko'] });
-    const checkpointAfterB = await sql(`SELECT cursor, run_id::text AS run_id FROM etl_checkpoints WHERE source = 'coingecko'`);
+    const checkpoint = `SELECT cursor, run_id::text AS run_id FROM etl_checkpoints WHERE source = 'coingecko'`;
+    const checkpointAfterB = await sql(checkpoint);
     const summaryA = await runA.done;
 
     expect(summaryB.sources.coingecko).toMatchObject({ status: 'succeeded', totals: { extracted: 600 } });
@@ -67,12 +71,16 @@ describe('source lease fencing', () => {
     expect(summaryA.sources.coingecko.status).toBe('abandoned');
     expect(summaryA.sources.coingecko.error).toMatch(/lost the source \(fencing token 1 is no longer current\)/);
     // No duplicate: every quote and raw payload once.
-    expect(await sql(`SELECT count(*)::int AS n, count(DISTINCT (asset_id, observed_at))::int AS keys FROM market_quotes`)).toEqual([{ n: 600, keys: 600 }]);
+    const quoteKeys = `SELECT count(*)::int AS n, count(DISTINCT (asset_id, observed_at))::int AS keys
+                         FROM market_quotes`;
+    expect(await sql(quoteKeys))
+      .toEqual([{ n: 600, keys: 600 }]);
     expect(await sql(`SELECT count(*)::int AS n FROM raw_records`)).toEqual([{ n: 600 }]);
     // The checkpoint is B's complete one, untouched by A after B finished.
-    const after = await sql(`SELECT cursor, run_id::text AS run_id FROM etl_checkpoints WHERE source = 'coingecko'`);
+    const after = await sql(checkpoint);
     expect(after).toEqual(checkpointAfterB);
-    expect(after[0]).toEqual({ run_id: summaryB.runId, cursor: { snapshot: expect.objectContaining({ complete: true, pages_read: 3 }) } });
+    const complete = { snapshot: expect.objectContaining({ complete: true, pages_read: 3 }) };
+    expect(after[0]).toEqual({ run_id: summaryB.runId, cursor: complete });
     // The ledger tells the story: A abandoned with the fencing error, B succeeded; the lease is B's.
     const ledger = await sql(`SELECT run_id::text AS run_id, status, error_class FROM etl_source_runs ORDER BY id`);
     expect(ledger).toEqual([
@@ -80,7 +88,8 @@ describe('source lease fencing', () => {
       { run_id: summaryB.runId, status: 'succeeded', error_class: null },
     ]);
     const [lease] = await sql<{ token: string; owner: string }>(
-      `SELECT l.token::text AS token, r.run_id::text AS owner FROM source_leases l JOIN etl_source_runs r ON r.id = l.owner_source_run_id`,
+      `SELECT l.token::text AS token, r.run_id::text AS owner
+         FROM source_leases l JOIN etl_source_runs r ON r.id = l.owner_source_run_id`,
     );
     expect(lease).toEqual({ token: '2', owner: summaryB.runId });
   });

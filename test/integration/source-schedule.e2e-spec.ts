@@ -26,7 +26,8 @@ describe('per-source schedules', () => {
     const c = new Client({ connectionString: db.url });
     await c.connect();
     try {
-      return (await c.query(`SELECT sources FROM etl_runs WHERE trigger = 'schedule' ORDER BY id`)).rows as Array<{ sources: string[] }>;
+      const res = await c.query(`SELECT sources FROM etl_runs WHERE trigger = 'schedule' ORDER BY id`);
+      return res.rows as Array<{ sources: string[] }>;
     } finally {
       await c.end();
     }
@@ -53,9 +54,11 @@ describe('per-source schedules', () => {
   });
 
   it.each([
-    [{ COINGECKO_CRON: '61 * * * *' }, /COINGECKO_CRON="61 \* \* \* \*": COINGECKO_CRON is not a valid cron expression/],
+    [{ COINGECKO_CRON: '61 * * * *' },
+      /COINGECKO_CRON="61 \* \* \* \*": COINGECKO_CRON is not a valid cron expression/],
     [{ ETL_CRON: '61 * * * *' }, /ETL_CRON="61 \* \* \* \*": ETL_CRON is not a valid cron expression/],
   ])('should fail boot naming the variable for %j', async (env, message) => {
-    await expect(createTestApp({ ...fixtureEnv, DATABASE_URL: db.url, ETL_SOURCES: 'coingecko', ...env })).rejects.toThrow(message);
+    await expect(createTestApp({ ...fixtureEnv, DATABASE_URL: db.url, ETL_SOURCES: 'coingecko', ...env }))
+      .rejects.toThrow(message);
   });
 });

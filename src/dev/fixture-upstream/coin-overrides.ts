@@ -32,7 +32,9 @@ export class CoinOverrides {
     const out: Record<string, unknown> = { ...item };
     if (o.lastUpdated) out.last_updated = o.lastUpdated.toISOString();
     if (o.priceFactor !== undefined) {
-      if (route === 'coingecko' && typeof out.current_price === 'number') out.current_price = out.current_price * o.priceFactor;
+      if (route === 'coingecko' && typeof out.current_price === 'number') {
+        out.current_price = out.current_price * o.priceFactor;
+      }
       if (route === 'coinpaprika') {
         const quotes = out.quotes as { USD: Record<string, unknown> };
         const usd = quotes.USD;

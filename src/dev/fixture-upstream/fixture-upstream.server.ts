@@ -127,7 +127,10 @@ export class FixtureUpstream {
     let items: Array<Record<string, unknown>>;
     if (route === 'coinpaprika') {
       if (url.pathname.endsWith('/global')) return send(res, 200, 'application/json', JSON.stringify({ market_cap_usd: 1 }));
-      items = this.coins.map((c) => applyDrift(applyExactNumbers(this.overrides.apply(route, c, paprikaTicker(c, at)), c.symbol, exact), drift));
+      items = this.coins.map((c) => {
+        const item = this.overrides.apply(route, c, paprikaTicker(c, at));
+        return applyDrift(applyExactNumbers(item, c.symbol, exact), drift);
+      });
     } else {
       if (url.pathname.endsWith('/ping')) return send(res, 200, 'application/json', JSON.stringify({ gecko_says: '(V3) To the Moon!' }));
       if (url.searchParams.get('vs_currency') !== 'usd') return send(res, 400, 'application/json', JSON.stringify({ error: 'Missing parameter vs_currency' }));
@@ -135,7 +138,10 @@ export class FixtureUpstream {
       const page = Math.max(Number(url.searchParams.get('page') ?? 1), 1);
       let slice = this.coins.slice((page - 1) * perPage, page * perPage);
       if (fault?.type === 'repeat-page' && page > 1) slice = this.coins.slice((page - 2) * perPage, (page - 1) * perPage);
-      items = slice.map((c) => applyDrift(applyExactNumbers(this.overrides.apply(route, c, geckoMarket(c, at)), c.symbol, exact), drift));
+      items = slice.map((c) => {
+        const item = this.overrides.apply(route, c, geckoMarket(c, at));
+        return applyDrift(applyExactNumbers(item, c.symbol, exact), drift);
+      });
     }
     // Exact numbers need the lossless writer; the plain one stays for the bulk (benchmarks).
     let body = exact ? stringifyJson(items) : JSON.stringify(items);

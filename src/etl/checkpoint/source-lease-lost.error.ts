@@ -8,6 +8,7 @@ export class SourceLeaseLostError extends DomainError {
   readonly classification: ErrorClassification = 'internal';
 
   constructor(readonly source: string, readonly token: string) {
-    super(`${source}: this run lost the source (fencing token ${token} is no longer current); its batch was rolled back`);
+    super(`${source}: this run lost the source (fencing token ${token} is no longer current); `
+      + 'its batch was rolled back');
   }
 }

@@ -7,6 +7,13 @@ export interface SourceFence {
   token: string;
 }
 
+export interface LeaseRequest {
+  source: string;
+  sourceRunId: string | null;
+  /** The process taking the lease (EtlRunner.instanceId). */
+  instance: string;
+}
+
 /**
  * SQL of the source leases. Not injectable on purpose: the lock (a plain object holding its own
  * connection) takes the lease, and the checkpoint repository checks it inside the batch transaction.
@@ -16,7 +23,7 @@ export class SourceLeaseRepository {
    * Takes the lease right after the advisory lock: the token grows by one, so any batch of the
    * previous owner still in flight can no longer commit.
    */
-  async acquire(runner: QueryRunner, o: { source: string; sourceRunId: string | null; instance: string }): Promise<SourceFence> {
+  async acquire(runner: QueryRunner, o: LeaseRequest): Promise<SourceFence> {
     const [row] = (await runner.query(
       `INSERT INTO source_leases AS l (source, token, owner_source_run_id, owner_instance, acquired_at)
        VALUES ($1, 1, $2::bigint, $3, now())
@@ -30,8 +37,10 @@ export class SourceLeaseRepository {
   }
 
   async recordOwner(runner: QueryRunner, fence: SourceFence, sourceRunId: string): Promise<void> {
-    await runner.query(`UPDATE source_leases SET owner_source_run_id = $3::bigint WHERE source = $1 AND token = $2::bigint`,
-      [fence.source, fence.token, sourceRunId]);
+    await runner.query(
+      `UPDATE source_leases SET owner_source_run_id = $3::bigint WHERE source = $1 AND token = $2::bigint`,
+      [fence.source, fence.token, sourceRunId],
+    );
   }
 
   /**

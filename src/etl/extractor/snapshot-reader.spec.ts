@@ -22,7 +22,8 @@ describe(SnapshotReader.name, () => {
 
   it('should key numeric ids (lossless JsonNumber too) by their text', () => {
     const sut = new SnapshotReader(runStart);
-    const [item] = parseJson('[{"id": 12345678901234567890, "last_updated": "2025-05-02T00:00:00Z"}]') as Array<Record<string, unknown>>;
+    const text = '[{"id": 12345678901234567890, "last_updated": "2025-05-02T00:00:00Z"}]';
+    const [item] = parseJson(text) as Array<Record<string, unknown>>;
 
     expect(sut.record(item).naturalKey).toBe('12345678901234567890@2025-05-02T00:00:00Z');
   });
@@ -33,7 +34,8 @@ describe(SnapshotReader.name, () => {
     sut.pageRead();
 
     expect(sut.reading().snapshot).toMatchObject({ complete: false, pages_read: 1 });
-    expect(sut.finished('page 2 repeated page 1').snapshot).toMatchObject({ complete: false, stopped_early: 'page 2 repeated page 1' });
+    expect(sut.finished('page 2 repeated page 1').snapshot)
+      .toMatchObject({ complete: false, stopped_early: 'page 2 repeated page 1' });
   });
 
   it('should carry no watermark, so the engine never filters a snapshot by time', () => {

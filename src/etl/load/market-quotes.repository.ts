@@ -41,7 +41,8 @@ export class MarketQuotesRepository {
    * Upserts one batch on the natural key (asset, source, observed_at). When the policy allows, the
    * batch is first copied straight into the table (every row new: all inserted). Otherwise, or when
    * a key already exists, COPY into a staging table, then one INSERT … SELECT … ON CONFLICT. A row
-   * whose content hash is unchanged is filtered out before the insert (no new version, no row lock); `xmax = 0` tells inserted rows from updated
+   * whose content hash is unchanged is filtered out before the insert (no new version, no row lock);
+   * `xmax = 0` tells inserted rows from updated
    * ones. Callers pass unique keys.
    */
   async upsertQuotes(manager: EntityManager, data: CopyText, policy?: CopyFirstPolicy): Promise<WriteCounts> {
