@@ -183,6 +183,8 @@ export class BatchProcessor {
     const source = ctx.extractor.sourceId;
     const { batch, quotes, newsItems, inspection } = prepared;
     return this.dataSource.transaction(async (manager) => {
+      // Fencing first: a run that lost its source writes nothing (checked again with the checkpoint).
+      await this.checkpoints.assertOwner(manager, ctx.fence);
       await this.raw.upsertRaw(manager, prepared.raw, ctx.copyFirst?.raw);
       let written: WriteCounts = { inserted: 0, updated: 0, unchanged: 0 };
       if (quotes.length > 0) written = await this.writeQuotes(manager, ctx, quotes);

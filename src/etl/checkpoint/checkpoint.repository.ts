@@ -24,6 +24,11 @@ export class CheckpointRepository {
     return new Map(rows.map((r) => [r.stream, r.cursor]));
   }
 
+  /** The fencing check alone (see CheckpointService.assertOwner). */
+  assertLease(manager: EntityManager, fence: SourceFence): Promise<void> {
+    return this.leases.assertCurrent(manager, fence);
+  }
+
   /**
    * Written inside the batch's transaction: the cursor moves if and only if the batch commits, and
    * only while the run still owns the source (fencing token checked in the same transaction).

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { StreamCursor } from '../extractor/extractor.interface.js';
 import { CheckpointRepository, type CheckpointWrite } from './checkpoint.repository.js';
+import type { SourceFence } from './source-lease.repository.js';
 
 /**
  * Cursor bookkeeping with exactly-once effect: a batch's rows and its cursor commit in one
@@ -26,6 +27,15 @@ export class CheckpointService {
     const previousAt = previous?.watermark ? Date.parse(previous.watermark) : Number.NaN;
     if (!Number.isNaN(previousAt)) at = Math.max(at, previousAt);
     return { ...proposed, watermark: new Date(at).toISOString() };
+  }
+
+  /**
+   * First statement of a batch's transaction: fails it (SourceLeaseLostError) before it writes
+   * anything when the run no longer owns the source, and otherwise holds the lease row so a new
+   * owner waits for this batch instead of racing it (no lock-order deadlock on the rows either).
+   */
+  assertOwner(manager: EntityManager, fence: SourceFence): Promise<void> {
+    return this.repository.assertLease(manager, fence);
   }
 
   /** Inside the batch's transaction; throws SourceLeaseLostError when the run no longer owns the source. */
