@@ -37,8 +37,10 @@ export class CheckpointRepository {
     if (w.fence.source !== w.source) throw new Error(`fence of ${w.fence.source} used for a checkpoint of ${w.source}`);
     await this.leases.assertCurrent(manager, w.fence);
     await manager.query(
-      `INSERT INTO etl_checkpoints (source, stream, cursor, run_id, updated_at) VALUES ($1, $2, $3::jsonb, $4::bigint, now())
-       ON CONFLICT (source, stream) DO UPDATE SET cursor = EXCLUDED.cursor, run_id = EXCLUDED.run_id, updated_at = now()`,
+      `INSERT INTO etl_checkpoints (source, stream, cursor, run_id, updated_at)
+       VALUES ($1, $2, $3::jsonb, $4::bigint, now())
+       ON CONFLICT (source, stream) DO UPDATE
+         SET cursor = EXCLUDED.cursor, run_id = EXCLUDED.run_id, updated_at = now()`,
       [w.source, w.stream, JSON.stringify(w.cursor), w.runId],
     );
   }
