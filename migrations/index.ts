@@ -3,6 +3,7 @@ import { PoisonRowsAndDuplicates1764300000001 } from './1764300000001-PoisonRows
 import { DriftRenameEvidence1764300000004 } from './1764300000004-DriftRenameEvidence.js';
 import { RetryWaitsAndRssPublisherKeys1764300000005 } from './1764300000005-RetryWaitsAndRssPublisherKeys.js';
 import { AssetIdentityAudit1764300000008 } from './1764300000008-AssetIdentityAudit.js';
+import { SourceLeases1764300000009 } from './1764300000009-SourceLeases.js';
 
 /** Every migration, in order. Listed explicitly so src/ (ts-jest) and dist/ (node) load the same classes. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -12,4 +13,5 @@ export const MIGRATIONS: Function[] = [
   DriftRenameEvidence1764300000004,
   RetryWaitsAndRssPublisherKeys1764300000005,
   AssetIdentityAudit1764300000008,
+  SourceLeases1764300000009,
 ];

@@ -1,4 +1,5 @@
 import { EnvSchema } from './env.schema.js';
+import { readSourceCrons } from './source-cron.js';
 import { validateEnv } from './validate-env.js';
 
 /** Typed, frozen application configuration, built once from the environment at boot. DI token. */
@@ -12,6 +13,8 @@ export abstract class AppConfig {
   abstract readonly etl: {
     readonly sources: readonly string[];
     readonly cron: string;
+    /** `<SOURCE>_CRON` overrides of `cron`, by source id (only sources that set one). */
+    readonly sourceCrons: Readonly<Record<string, string>>;
     readonly schedulerEnabled: boolean;
     readonly runOnStart: boolean;
     readonly batchSize: number;
@@ -42,6 +45,7 @@ export abstract class AppConfig {
 export function buildAppConfig(env: Readonly<Record<string, string | undefined>> = process.env): AppConfig {
   const e = validateEnv(EnvSchema, env);
   const list = (s: string): string[] => s.split(',').map((x) => x.trim()).filter(Boolean);
+  const sources = list(e.ETL_SOURCES);
   return deepFreeze({
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
@@ -50,8 +54,9 @@ export function buildAppConfig(env: Readonly<Record<string, string | undefined>>
     adminApiKey: e.ADMIN_API_KEY,
     appRole: e.APP_ROLE,
     etl: {
-      sources: list(e.ETL_SOURCES),
+      sources,
       cron: e.ETL_CRON.trim(),
+      sourceCrons: readSourceCrons(sources, env),
       schedulerEnabled: e.ETL_SCHEDULER_ENABLED,
       runOnStart: e.ETL_RUN_ON_START,
       batchSize: e.ETL_BATCH_SIZE,

@@ -6,6 +6,7 @@ import { MarketQuoteEntity } from '../catalog/entities/market-quote.entity.js';
 import { NewsAssetMentionEntity } from '../catalog/entities/news-asset-mention.entity.js';
 import { NewsItemEntity } from '../catalog/entities/news-item.entity.js';
 import { CheckpointEntity } from '../etl/checkpoint/checkpoint.entity.js';
+import { SourceLeaseEntity } from '../etl/checkpoint/source-lease.entity.js';
 import { DriftEventEntity } from '../etl/drift/drift-event.entity.js';
 import { DriftFieldBaselineEntity } from '../etl/drift/drift-field-baseline.entity.js';
 import { DriftRejectedRenameEntity } from '../etl/drift/drift-rejected-rename.entity.js';
@@ -23,6 +24,7 @@ export const ENTITIES = [
   NewsAssetMentionEntity,
   RawRecordEntity,
   CheckpointEntity,
+  SourceLeaseEntity,
   DriftEventEntity,
   DriftRejectedRenameEntity,
   DriftFieldBaselineEntity,

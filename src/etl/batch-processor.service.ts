@@ -6,6 +6,7 @@ import { NewsLinker } from '../catalog/news-linker.service.js';
 import type { ResolvedAssetCache } from '../catalog/resolved-asset-cache.js';
 import { AppConfig } from '../config/app-config.js';
 import { CheckpointService } from './checkpoint/checkpoint.service.js';
+import type { SourceFence } from './checkpoint/source-lease.repository.js';
 import { DriftService, type DriftFinding, type DriftInspection } from './drift/drift.service.js';
 import type { CanonicalNews, CanonicalQuote, CanonicalRecord } from './extractor/canonical.types.js';
 import type { ExtractedBatch, Extractor, RawRecord, StreamCursor, StreamDefinition } from './extractor/extractor.interface.js';
@@ -31,6 +32,8 @@ export interface BatchContext {
   sourceRunId: string;
   runStartedAt: Date;
   previousCursor: StreamCursor | undefined;
+  /** The run's fencing token for its source: the batch commits only while it is current. */
+  fence: SourceFence;
   /** Assets resolved earlier in this source run (optional: without it every batch looks them up). */
   resolvedAssets?: ResolvedAssetCache;
   /** When to copy straight into the tables (optional: without it every batch goes through staging). */
@@ -222,6 +225,8 @@ export class BatchProcessor {
 
   private transaction(ctx: BatchContext, prepared: PreparedBatch, cursor: StreamCursor): Promise<BatchCounts> {
     return this.dataSource.transaction(async (manager) => {
+      // Fencing first: a run that lost its source writes nothing (checked again with the checkpoint).
+      await this.checkpoints.assertOwner(manager, ctx.fence);
       const rows: BatchRows = { raw: prepared.raw, quotes: prepared.quotes, news: prepared.newsItems };
       const written = await this.writeRows(manager, ctx, rows, { cache: ctx.resolvedAssets, copyFirst: ctx.copyFirst });
       return this.finishBatch(manager, ctx, prepared, { written, cursor, isolated: [] });
@@ -235,6 +240,7 @@ export class BatchProcessor {
    */
   private isolatingTransaction(ctx: BatchContext, prepared: PreparedBatch, cursor: StreamCursor): Promise<BatchCounts> {
     return this.dataSource.transaction(async (manager) => {
+      await this.checkpoints.assertOwner(manager, ctx.fence);
       const { results, failed } = await isolateFailingUnits({
         units: unitsOf(prepared),
         savepoints: this.isolation.savepointsOf(manager),
@@ -289,7 +295,9 @@ export class BatchProcessor {
       : dedupeQuarantine([...prepared.quarantined, ...end.isolated]);
     await this.quarantine.quarantine(manager, ctx.runId, quarantined);
     await this.drift.record(manager, { runId: ctx.runId, source, stream: ctx.stream.name, inspection });
-    await this.checkpoints.commit(manager, source, ctx.stream.name, end.cursor, ctx.runId);
+    await this.checkpoints.commit(manager, {
+      source, stream: ctx.stream.name, cursor: end.cursor, runId: ctx.runId, fence: ctx.fence,
+    });
     const batchCounts: BatchCounts = {
       extracted: batch.records.length + (batch.rejects?.length ?? 0),
       inserted: end.written.inserted,

@@ -14,6 +14,7 @@ import { MetricsService } from '../metrics/metrics.service.js';
 import { AnomalyService } from '../runs/anomaly.service.js';
 import { BatchProcessor, CopyFirstPolicies } from './batch-processor.service.js';
 import { CheckpointService } from './checkpoint/checkpoint.service.js';
+import { SourceLeaseLostError } from './checkpoint/source-lease-lost.error.js';
 import { SourcesBusyError, UnknownSourceError } from './errors.js';
 import type { EtlEvent } from './etl-events.js';
 import type { StreamCursor } from './extractor/extractor.interface.js';
@@ -94,13 +95,14 @@ export class EtlRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   async start(request: RunRequest): Promise<RunHandle> {
     const sources = this.validateSources(request.sources);
     const busy = sources.filter((s) => this.isRunning(s));
-    const elsewhere = request.trigger === 'manual' ? await this.runningElsewhere(sources.filter((s) => !busy.includes(s))) : [];
-    const busyAnywhere = [...new Set([...busy, ...elsewhere])];
-    if (request.trigger === 'manual' && busyAnywhere.length > 0) throw new SourcesBusyError(busyAnywhere);
-    // Reserved before the first await below, so a second trigger right after this one sees it.
+    if (request.trigger === 'manual' && busy.length > 0) throw new SourcesBusyError(busy);
+    // Reserved synchronously, before any await: of two triggers arriving together, the second one
+    // sees the first one's reservation (another process is kept out by the source's advisory lock).
     for (const s of sources) this.runningHere.set(s, (this.runningHere.get(s) ?? 0) + 1);
     let runId: string;
     try {
+      const elsewhere = request.trigger === 'manual' ? await this.runningElsewhere(sources) : [];
+      if (elsewhere.length > 0) throw new SourcesBusyError(elsewhere);
       runId = await this.ledger.createRun(request.trigger, sources, this.instanceId);
     } catch (err) {
       for (const s of sources) this.release(s);
@@ -173,8 +175,11 @@ export class EtlRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     try {
       const abandoned = await this.ledger.abandonStaleSourceRuns(lock.queryRunner, source);
       if (abandoned > 0) this.logger.warn({ source, abandoned }, 'marked runs left by a dead process as abandoned');
+      // The lease before the checkpoints: a previous owner's batch still in flight commits first or not at all.
+      const fence = await lock.takeLease(this.instanceId);
       cursors = await this.checkpoints.load(source);
       sourceRunId = await this.ledger.createSourceRun(runId, source, this.instanceId, 'running', Object.fromEntries(cursors));
+      await lock.recordLeaseOwner(fence, sourceRunId);
       this.events$.next({ type: 'source_started', runId, source });
       const runStartedAt = new Date();
       const resolvedAssets = new ResolvedAssetCache();
@@ -199,7 +204,11 @@ export class EtlRunner implements OnApplicationBootstrap, BeforeApplicationShutd
         this.shutdown.signal.throwIfAborted();
         const batch = next.batch;
         this.injector.check(source, totals.extracted, batch.records.length);
-        const result = await this.batches.commit({ extractor, stream, runId, sourceRunId, runStartedAt, previousCursor: cursors.get(batch.stream), resolvedAssets, copyFirst }, next);
+        const previousCursor = cursors.get(batch.stream);
+        const ctx = {
+          extractor, stream, runId, sourceRunId, runStartedAt, previousCursor, fence, resolvedAssets, copyFirst,
+        };
+        const result = await this.batches.commit(ctx, next);
         cursors.set(batch.stream, result.cursor);
         fingerprint = result.fingerprint;
         addInto(totals, result.counts);
@@ -209,7 +218,8 @@ export class EtlRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       }
     } catch (err) {
       error = err;
-      status = err instanceof DomainError && err.classification === 'rate_limited' ? 'rate_limited' : 'failed';
+      status = err instanceof SourceLeaseLostError ? 'abandoned'
+        : err instanceof DomainError && err.classification === 'rate_limited' ? 'rate_limited' : 'failed';
     }
     const message = error ? describeError(error, this.shutdown.signal.aborted, this.masker) : null;
     if (error) this.logger.error({ runId, source, status, error: message, errorClass: errorClass(error) }, 'source run ended with an error');
@@ -301,6 +311,7 @@ function overallStatus(statuses: RunStatus[]): RunStatus {
   if (active.length === 0) return 'skipped';
   if (active.every((s) => s === 'succeeded')) return 'succeeded';
   if (active.every((s) => s === 'failed')) return 'failed';
+  if (active.every((s) => s === 'abandoned')) return 'abandoned';
   if (active.every((s) => s === 'succeeded' || s === 'rate_limited')) return 'rate_limited';
   return 'partial';
 }

@@ -19,7 +19,11 @@ export class SourceStatsDto {
   @ApiProperty({ type: String, nullable: true, example: '2025-05-02T00:00:02.000Z' }) last_success_at: string | null;
   @ApiProperty({ type: String, nullable: true, example: null }) last_failure_at: string | null;
   @ApiProperty({ type: String, nullable: true, example: null }) last_error: string | null;
-  @ApiProperty({ example: { markets: { watermark: '2025-05-02T00:10:25.000Z' } }, description: 'Committed cursor per stream' }) cursor: Record<string, unknown>;
+  @ApiProperty({
+    example: { markets: { snapshot: { read_at: '2025-05-02T00:10:00.000Z', pages_read: 3, records_read: 600,
+      max_last_updated: '2025-05-02T00:09:58.000Z', complete: true } } },
+    description: 'Committed cursor per stream (snapshot streams: what the last run read; nothing is skipped by it)',
+  }) cursor: Record<string, unknown>;
 }
 
 export class StatsTotalsDto {

@@ -232,7 +232,13 @@ describe('REST API (real PostgreSQL, data from a real ETL run against fixture up
     const names = stats.sources.map((s: any) => s.source);
     expect(names).toEqual(expect.arrayContaining(['csv', 'coinpaprika', 'coingecko', 'rss']));
     const gecko = stats.sources.find((s: any) => s.source === 'coingecko');
-    expect(gecko).toEqual(expect.objectContaining({ enabled: true, last_run_status: 'succeeded', records_total: expect.any(Number), last_success_at: expect.any(String), cursor: { markets: { watermark: expect.any(String) } } }));
+    expect(gecko).toEqual(expect.objectContaining({
+      enabled: true, last_run_status: 'succeeded', records_total: expect.any(Number),
+      last_success_at: expect.any(String),
+      cursor: {
+        markets: { snapshot: expect.objectContaining({ complete: true, max_last_updated: expect.any(String) }) },
+      },
+    }));
     expect(stats.totals.market_quotes).toBeGreaterThan(0);
   });
 

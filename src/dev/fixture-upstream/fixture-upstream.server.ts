@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CoinOverrides } from './coin-overrides.js';
 import { fixtureCoins, type FixtureCoin } from './coins.js';
 import { stringifyJson } from '../../etl/extractor/json-number.js';
 import { applyExactNumbers, type ExactNumbers } from './exact-numbers.js';
@@ -28,6 +29,8 @@ export interface RecordedRequest {
  */
 export class FixtureUpstream {
   readonly faults = new FaultBook();
+  /** Per-coin `last_updated` and price deviations from the snapshot (see coin-overrides.ts). */
+  readonly overrides = new CoinOverrides();
   readonly requests: RecordedRequest[] = [];
   private server: Server | undefined;
   private coins: FixtureCoin[];
@@ -52,7 +55,12 @@ export class FixtureUpstream {
     };
   }
 
-  /** Moves the snapshot time forward: every quote becomes a new observation. */
+  /** The `last_updated` every coin carries now (unless overridden). */
+  get snapshotTime(): Date {
+    return this.snapshotAt;
+  }
+
+  /** Moves the snapshot time forward (or back, with a negative `ms`): every quote becomes a new observation. */
   advance(ms = 60_000): void {
     this.snapshotAt = new Date(this.snapshotAt.getTime() + ms);
   }
@@ -119,7 +127,10 @@ export class FixtureUpstream {
     let items: Array<Record<string, unknown>>;
     if (route === 'coinpaprika') {
       if (url.pathname.endsWith('/global')) return send(res, 200, 'application/json', JSON.stringify({ market_cap_usd: 1 }));
-      items = this.coins.map((c) => applyDrift(applyExactNumbers(paprikaTicker(c, at), c.symbol, exact), drift));
+      items = this.coins.map((c) => {
+        const item = this.overrides.apply(route, c, paprikaTicker(c, at));
+        return applyDrift(applyExactNumbers(item, c.symbol, exact), drift);
+      });
     } else {
       if (url.pathname.endsWith('/ping')) return send(res, 200, 'application/json', JSON.stringify({ gecko_says: '(V3) To the Moon!' }));
       if (url.searchParams.get('vs_currency') !== 'usd') return send(res, 400, 'application/json', JSON.stringify({ error: 'Missing parameter vs_currency' }));
@@ -127,7 +138,10 @@ export class FixtureUpstream {
       const page = Math.max(Number(url.searchParams.get('page') ?? 1), 1);
       let slice = this.coins.slice((page - 1) * perPage, page * perPage);
       if (fault?.type === 'repeat-page' && page > 1) slice = this.coins.slice((page - 2) * perPage, (page - 1) * perPage);
-      items = slice.map((c) => applyDrift(applyExactNumbers(geckoMarket(c, at), c.symbol, exact), drift));
+      items = slice.map((c) => {
+        const item = this.overrides.apply(route, c, geckoMarket(c, at));
+        return applyDrift(applyExactNumbers(item, c.symbol, exact), drift);
+      });
     }
     // Exact numbers need the lossless writer; the plain one stays for the bulk (benchmarks).
     let body = exact ? stringifyJson(items) : JSON.stringify(items);

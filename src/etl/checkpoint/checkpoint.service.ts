@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { StreamCursor } from '../extractor/extractor.interface.js';
-import { CheckpointRepository } from './checkpoint.repository.js';
+import { CheckpointRepository, type CheckpointWrite } from './checkpoint.repository.js';
+import type { SourceFence } from './source-lease.repository.js';
 
 /**
  * Cursor bookkeeping with exactly-once effect: a batch's rows and its cursor commit in one
  * transaction (the caller's), so the stored cursor never runs ahead of the data. A cursor's
- * `watermark` never moves backwards and never past the start of the run that wrote it.
+ * `watermark` never moves backwards and never past the start of the run that wrote it, and a run
+ * that lost its source (fencing token no longer current) cannot write one at all.
  */
 @Injectable()
 export class CheckpointService {
@@ -27,7 +29,17 @@ export class CheckpointService {
     return { ...proposed, watermark: new Date(at).toISOString() };
   }
 
-  commit(manager: EntityManager, source: string, stream: string, cursor: StreamCursor, runId: string): Promise<void> {
-    return this.repository.saveCheckpoint(manager, source, stream, cursor, runId);
+  /**
+   * First statement of a batch's transaction: fails it (SourceLeaseLostError) before it writes
+   * anything when the run no longer owns the source, and otherwise holds the lease row so a new
+   * owner waits for this batch instead of racing it (no lock-order deadlock on the rows either).
+   */
+  assertOwner(manager: EntityManager, fence: SourceFence): Promise<void> {
+    return this.repository.assertLease(manager, fence);
+  }
+
+  /** Inside the batch's transaction; throws SourceLeaseLostError when the run no longer owns the source. */
+  commit(manager: EntityManager, write: CheckpointWrite): Promise<void> {
+    return this.repository.saveCheckpoint(manager, write);
   }
 }

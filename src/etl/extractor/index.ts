@@ -4,3 +4,4 @@ export * from './extractor.interface.js';
 export * from './source-plugin.decorator.js';
 export * from './source-config.js';
 export * from './json-number.js';
+export * from './snapshot-reader.js';

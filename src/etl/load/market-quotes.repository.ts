@@ -43,10 +43,10 @@ export class MarketQuotesRepository {
    * Upserts one batch on the natural key (asset, source, observed_at). When the policy allows, the
    * batch is first copied straight into the table (every row new: all inserted). Otherwise, or when
    * a key already exists, COPY into a staging table, then one INSERT … SELECT … ON CONFLICT. A row
-   * whose content hash is unchanged is not rewritten; `xmax = 0` tells inserted rows from updated
-   * ones. A row whose key an earlier batch of the same run wrote (`run_id` is this run's) is a
-   * `duplicate`: it still wins (last occurrence, as within a batch), but is counted apart, since the
-   * earlier row's values are gone. Callers pass unique keys.
+   * whose content hash is unchanged is filtered out before the insert (no new version, no row lock);
+   * `xmax = 0` tells inserted rows from updated ones. A row whose key an earlier batch of the same run
+   * wrote (`run_id` is this run's) is a `duplicate`: it still wins (last occurrence, as within a
+   * batch), but is counted apart, since the earlier row's values are gone. Callers pass unique keys.
    */
   async upsertQuotes(manager: EntityManager, data: CopyText, policy?: CopyFirstPolicy): Promise<WriteCounts> {
     if (data.rows === 0) return { inserted: 0, updated: 0, unchanged: 0, duplicate: 0 };
@@ -65,7 +65,11 @@ export class MarketQuotesRepository {
                                AND q.run_id = s.run_id
        ), written AS (
          INSERT INTO market_quotes AS q (${QUOTE_COLUMNS.join(', ')})
-         SELECT ${QUOTE_COLUMNS.join(', ')} FROM quote_stage
+         SELECT ${QUOTE_COLUMNS.map((c) => `s.${c}`).join(', ')} FROM quote_stage s
+         -- A stored row with the same key and content is not touched at all (not even row-locked
+         -- by ON CONFLICT): re-reading an unchanged snapshot writes nothing.
+         WHERE NOT EXISTS (SELECT 1 FROM market_quotes o WHERE o.asset_id = s.asset_id AND o.source = s.source
+                             AND o.observed_at = s.observed_at AND o.content_hash = s.content_hash)
          ON CONFLICT (asset_id, source, observed_at) DO UPDATE
            SET source_asset_id = EXCLUDED.source_asset_id, price_usd = EXCLUDED.price_usd,
                market_cap_usd = EXCLUDED.market_cap_usd, volume_24h_usd = EXCLUDED.volume_24h_usd,

@@ -43,7 +43,10 @@ export class RawRecordRepository {
     await copyRows(manager, 'raw_stage', RAW_COLUMNS, data, CREATE_RAW_STAGE);
     await manager.query(
       `INSERT INTO raw_records AS r (${RAW_COLUMNS.join(', ')})
-       SELECT ${RAW_COLUMNS.join(', ')} FROM raw_stage
+       SELECT ${RAW_COLUMNS.map((c) => `s.${c}`).join(', ')} FROM raw_stage s
+       -- Unchanged payloads are left alone entirely (no new version, no row lock).
+       WHERE NOT EXISTS (SELECT 1 FROM raw_records o WHERE o.source = s.source AND o.stream = s.stream
+                           AND o.natural_key = s.natural_key AND o.payload_hash = s.payload_hash)
        ON CONFLICT (source, stream, natural_key) DO UPDATE
          SET payload = EXCLUDED.payload, payload_hash = EXCLUDED.payload_hash,
              fetched_at = EXCLUDED.fetched_at, run_id = EXCLUDED.run_id

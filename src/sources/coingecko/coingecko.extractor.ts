@@ -8,9 +8,9 @@ import {
   type ProbeContext,
   type RawRecord,
   type StreamDefinition,
+  SnapshotReader,
 } from '../../etl/extractor/index.js';
 import { CoinGeckoConfig } from './coingecko.config.js';
-import { WatermarkFilter } from '../watermark-filter.js';
 import { mapCoinGeckoMarket } from './coingecko.mapper.js';
 
 const PER_PAGE = 250;
@@ -18,7 +18,8 @@ const PER_PAGE = 250;
 /**
  * CoinGecko `GET /coins/markets` (USD, by market cap), up to COINGECKO_MAX_PAGES pages of 250. Stops
  * on a short or empty page, and on a page that repeats the previous one (a known upstream cache
- * glitch) instead of looping or duplicating.
+ * glitch) instead of looping or duplicating. Every run reads every page and skips nothing (see
+ * SnapshotReader): a run that stopped early leaves nothing unread for good, the next one reads all.
  */
 @SourcePlugin({ id: 'coingecko' })
 @Injectable()
@@ -69,8 +70,9 @@ export class CoinGeckoExtractor implements Extractor {
   }
 
   async *extract(context: ExtractContext): AsyncIterable<ExtractedBatch> {
-    const watermark = new WatermarkFilter(context, 'markets');
+    const snapshot = new SnapshotReader(context.runStartedAt);
     let previousIds = '';
+    let stoppedEarly: string | undefined = `COINGECKO_MAX_PAGES (${this.config.maxPages}) reached`;
     for (let page = 1; page <= this.config.maxPages; page++) {
       const items = await context.http.getJson<unknown>(`${this.config.baseUrl}/coins/markets`, {
         headers: this.headers(),
@@ -81,16 +83,21 @@ export class CoinGeckoExtractor implements Extractor {
       const ids = items.map((i) => String((i as { id?: unknown }).id)).join(',');
       if (page > 1 && ids === previousIds && ids !== '') {
         context.logger.warn?.({ page }, 'coingecko: page repeats the previous page; stopping pagination');
+        stoppedEarly = `page ${page} repeated page ${page - 1}`;
         break;
       }
       previousIds = ids;
-      const records = (items as Array<Record<string, unknown>>).map((item) => watermark.accept(item)).filter((r): r is RawRecord => r !== undefined);
+      snapshot.pageRead();
+      const records: RawRecord[] = (items as Array<Record<string, unknown>>).map((item) => snapshot.record(item));
       for (let i = 0; i < records.length; i += context.batchSize) {
-        yield { stream: 'markets', records: records.slice(i, i + context.batchSize), cursor: watermark.pending() };
+        yield { stream: 'markets', records: records.slice(i, i + context.batchSize), cursor: snapshot.reading() };
       }
-      if (items.length < PER_PAGE) break;
+      if (items.length < PER_PAGE) {
+        stoppedEarly = undefined;
+        break;
+      }
     }
-    yield { stream: 'markets', records: [], cursor: watermark.complete() };
+    yield { stream: 'markets', records: [], cursor: snapshot.finished(stoppedEarly) };
   }
 
   map(record: RawRecord): MapResult {

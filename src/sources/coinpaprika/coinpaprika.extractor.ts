@@ -9,16 +9,17 @@ import {
   type ProbeContext,
   type RawRecord,
   type StreamDefinition,
+  SnapshotReader,
 } from '../../etl/extractor/index.js';
 import { CoinPaprikaConfig } from './coinpaprika.config.js';
-import { WatermarkFilter } from '../watermark-filter.js';
 import { mapCoinPaprikaTicker } from './coinpaprika.mapper.js';
 import { losslessArrayStream } from './lossless-array-stream.js';
 
 /**
  * CoinPaprika `GET /tickers`: every active coin in one response of several MB, parsed as a stream
  * (stream-json) so it is never held twice in memory, numbers kept as their received text
- * (JsonNumber). Incremental by a `last_updated` watermark.
+ * (JsonNumber). Every run reads the whole snapshot; unchanged quotes are skipped by the loaders on
+ * their content hash, not by a watermark (see SnapshotReader).
  */
 @SourcePlugin({ id: 'coinpaprika' })
 @Injectable()
@@ -56,19 +57,19 @@ export class CoinPaprikaExtractor implements Extractor {
   }
 
   async *extract(context: ExtractContext): AsyncIterable<ExtractedBatch> {
-    const watermark = new WatermarkFilter(context, 'tickers');
+    const snapshot = new SnapshotReader(context.runStartedAt);
     const body = await context.http.getStream(`${this.config.baseUrl}/tickers`, { headers: this.headers(), signal: context.signal });
     const items = losslessArrayStream(body as Readable);
     let records: RawRecord[] = [];
     for await (const { value } of items) {
-      const record = watermark.accept(value);
-      if (record) records.push(record);
+      records.push(snapshot.record(value));
       if (records.length >= context.batchSize) {
-        yield { stream: 'tickers', records, cursor: watermark.pending() };
+        yield { stream: 'tickers', records, cursor: snapshot.reading() };
         records = [];
       }
     }
-    yield { stream: 'tickers', records, cursor: watermark.complete() };
+    snapshot.pageRead();
+    yield { stream: 'tickers', records, cursor: snapshot.finished() };
   }
 
   map(record: RawRecord): MapResult {
