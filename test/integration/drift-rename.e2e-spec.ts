@@ -203,8 +203,8 @@ describe('drift: the rename rule end to end', () => {
         SELECT source_asset_id, price_usd::text, volume_24h_usd::text FROM market_quotes
          WHERE observed_at = '2025-05-02T00:00:00Z' ORDER BY 1`);
       expect(stored).toEqual([
-        { source_asset_id: 'BTC', price_usd: '97000.5', volume_24h_usd: null },
-        { source_asset_id: 'ETH', price_usd: '3550.25', volume_24h_usd: null },
+        { source_asset_id: 'BTC:bitcoin', price_usd: '97000.5', volume_24h_usd: null },
+        { source_asset_id: 'ETH:ethereum', price_usd: '3550.25', volume_24h_usd: null },
       ]);
       const renames = await sql(db, `
         SELECT field, candidate, status, evidence->'qualifiers'->'differing' AS differing

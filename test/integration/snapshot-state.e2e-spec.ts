@@ -146,7 +146,7 @@ describe('snapshot stream state (CoinGecko, CoinPaprika)', () => {
 
       const second = await runOnce(db, source);
 
-      expect(second.totals).toEqual({ extracted: COINS, inserted: 0, updated: 0, unchanged: COINS, quarantined: 0 });
+      expect(second.totals).toEqual({ extracted: COINS, inserted: 0, updated: 0, unchanged: COINS, duplicate: 0, quarantined: 0 });
       expect(await sql(db, versions)).toEqual(before);
       expect(before).toHaveLength(2 * COINS);
       expect(await snapshotCursor(db, source)).toMatchObject({ complete: true, records_read: COINS });
