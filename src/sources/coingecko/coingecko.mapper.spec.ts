@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { mapCoinGeckoMarket } from './coingecko.mapper.js';
+import { geckoCrosswalkKey, mapCoinGeckoMarket } from './coingecko.mapper.js';
 
 const sample = JSON.parse(readFileSync(path.join(__dirname, '__fixtures__/coingecko_coins_markets.json'), 'utf8')) as Array<Record<string, unknown>>;
 
@@ -9,7 +9,7 @@ describe('mapCoinGeckoMarket', () => {
     expect(mapCoinGeckoMarket(sample[0])).toEqual({
       ok: true,
       record: {
-        kind: 'market_quote', sourceAssetId: 'bitcoin', symbol: 'BTC', name: 'Bitcoin', rank: 1, observedAt: new Date('2025-05-02T00:10:25.889Z'),
+        kind: 'market_quote', sourceAssetId: 'bitcoin', symbol: 'BTC', name: 'Bitcoin', rank: 1, crosswalkKey: 'btc:bitcoin', observedAt: new Date('2025-05-02T00:10:25.889Z'),
         priceUsd: '96518', marketCapUsd: '1916585996993', volume24hUsd: '30334935517', change24hPct: '2.3665',
         circulatingSupply: '19858746', totalSupply: '19858746', maxSupply: '21000000',
       },
@@ -36,5 +36,17 @@ describe('mapCoinGeckoMarket', () => {
   it('should accept a price served as a numeric string (type drift)', () => {
     const r = mapCoinGeckoMarket({ ...sample[0], current_price: '96518.5' });
     expect(r.ok && r.record.kind === 'market_quote' && r.record.priceUsd).toBe('96518.5');
+  });
+});
+
+describe('geckoCrosswalkKey', () => {
+  it.each([
+    ['binancecoin', 'BNB', 'bnb:binancecoin'],
+    ['shiba-inu', 'SHIB', 'shib:shibainu'],
+    ['avalanche-2', 'AVAX', undefined],
+    ['gas-2', 'GAS', undefined],
+    ['chain-2', 'XCN', undefined],
+  ])('should key %s (%s) as %s, never stripping a numeric suffix', (id, symbol, key) => {
+    expect(geckoCrosswalkKey(id, symbol)).toBe(key);
   });
 });
