@@ -1,8 +1,16 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { AssetEntity } from './asset.entity.js';
 
-/** Maps a source's own id for a coin to the canonical asset, with how and how surely it was matched. */
+/**
+ * Maps a source's own id for a coin to the canonical asset, with how and how surely it was matched.
+ * An asset holds at most one automatically matched id per source (only an operator's `override` or
+ * `manual` mapping may add a second).
+ */
 @Entity('asset_source_ids')
+@Index('uq_asset_source_ids_asset_source', ['assetId', 'source'], {
+  unique: true,
+  where: `match_method IN ('new', 'crosswalk', 'symbol_name', 'symbol_name_rank', 'symbol_name_market', 'symbol_market')`,
+})
 export class AssetSourceIdEntity {
   @PrimaryColumn('text')
   source: string;
@@ -18,7 +26,7 @@ export class AssetSourceIdEntity {
   @JoinColumn({ name: 'asset_id', foreignKeyConstraintName: 'fk_asset_source_ids_asset' })
   asset?: AssetEntity;
 
-  /** existing | crosswalk | symbol_name | symbol_name_rank | override | manual | new */
+  /** new | crosswalk | symbol_name | symbol_name_market | symbol_market | override | manual (symbol_name_rank: older rows) */
   @Column('text', { name: 'match_method' })
   matchMethod: string;
 
@@ -33,6 +41,15 @@ export class AssetSourceIdEntity {
 
   @Column('int', { nullable: true })
   rank: number | null;
+
+  /** The symbol block the id is decided in: its symbol as first seen (or its override key's symbol). */
+  @Index('ix_asset_source_ids_match_symbol')
+  @Column('text', { name: 'match_symbol' })
+  matchSymbol: string;
+
+  /** What the source said when the id was first seen (name, rank, price, cap, time, crosswalk key). */
+  @Column('jsonb', { default: () => "'{}'" })
+  evidence: Record<string, unknown>;
 
   @Column('timestamptz', { name: 'created_at', default: () => 'now()' })
   createdAt: Date;
