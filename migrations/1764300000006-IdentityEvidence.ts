@@ -16,11 +16,12 @@ export class IdentityEvidence1764300000006 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE "asset_source_ids" ADD "match_symbol" text`);
     await queryRunner.query(`ALTER TABLE "asset_source_ids" ADD "evidence" jsonb NOT NULL DEFAULT '{}'`);
-    // Existing rows: their current descriptive columns are the best evidence there is. The crosswalk
+    // Existing rows: their current descriptive columns are the best evidence there is, and their
+    // asset's symbol (the symbol the asset was created under) is their block. The crosswalk
     // keys the old catalog derived from the two providers' ids are written down once, here, so
     // existing crosswalk merges survive a re-decision (new rows get them from the plugins).
     await queryRunner.query(
-      `UPDATE "asset_source_ids" SET "match_symbol" = "symbol", "evidence" = jsonb_strip_nulls(jsonb_build_object(
+      `UPDATE "asset_source_ids" m SET "match_symbol" = (SELECT a."symbol" FROM "assets" a WHERE a."id" = m."asset_id"), "evidence" = jsonb_strip_nulls(jsonb_build_object(
          'name', "name", 'rank', "rank",
          'crosswalkKey', CASE
            WHEN "source" = 'coingecko' AND "source_asset_id" !~ '-[0-9]+$'

@@ -82,6 +82,15 @@ export function clusterBlock(blockSymbol: string, input: BlockMember[]): Planned
       else if (verdict.kind !== 'none') edges.push({ i, j, verdict });
     }
   }
+  // An override names the asset by key: it joins the ids whose own name gives that key.
+  members.forEach((m, i) => {
+    if (!m.overrideKey) return;
+    members.forEach((o, j) => {
+      if (o.overrideKey || o.frozen || o.name === null || assetKeyFor(blockSymbol, o.name) !== m.overrideKey) return;
+      if (find(i) !== find(j) && compatible(groups.get(find(i))!, groups.get(find(j))!)) union(i, j);
+    });
+  });
+
   const score = (e: Edge) => (e.verdict.kind === 'match' || e.verdict.kind === 'review' ? e.verdict.score : 0);
   const matches = edges.filter((e) => e.verdict.kind === 'match').sort((a, b) => score(b) - score(a) || a.i - b.i || a.j - b.j);
   const blocked: Edge[] = [];

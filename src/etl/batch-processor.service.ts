@@ -200,13 +200,20 @@ export class BatchProcessor {
   private async writeQuotes(manager: EntityManager, ctx: BatchContext, prepared: PreparedQuote[]): Promise<WriteCounts> {
     const source = ctx.extractor.sourceId;
     const runId = ctx.runId;
+    const cache = ctx.resolvedAssets;
     const unresolved = prepared.filter((p) => !p.resolved);
-    const assetIds = unresolved.length === 0
+    let assetIds = unresolved.length === 0
       ? new Map<string, string>()
-      : await this.identity.resolve(manager, unresolved.map(({ quote }) => candidateOf(source, quote)), ctx.resolvedAssets);
+      : await this.identity.resolve(manager, unresolved.map(({ quote }) => candidateOf(source, quote)), cache);
+    let cached = prepared;
+    if (cache && !(await this.identity.cacheStillValid(manager, cache))) {
+      // A re-decision moved source ids since the cache was filled: answer the whole batch afresh.
+      assetIds = await this.identity.resolve(manager, prepared.map(({ quote }) => candidateOf(source, quote)), cache);
+      cached = prepared.map((p) => ({ ...p, resolved: undefined }));
+    }
     // Last quote wins per (asset, observed_at): two source ids may resolve to one asset.
     const lines = new Map<string, string>();
-    for (const { quote: q, contentHash: hash, resolved } of prepared) {
+    for (const { quote: q, contentHash: hash, resolved } of cached) {
       const assetId = resolved?.assetId ?? assetIds.get(candidateKey(source, q.sourceAssetId));
       if (!assetId) throw new Error(`identity resolution returned no asset for ${source}/${q.sourceAssetId}`);
       lines.set(`${assetId}|${q.observedAt.getTime()}`, resolved?.copyLine ?? quoteCopyLine(assetId, source, q, hash, runId));
@@ -240,7 +247,10 @@ function yieldToEventLoop(): Promise<void> {
 }
 
 function candidateOf(source: string, q: CanonicalQuote): AssetCandidate {
-  return { source, sourceAssetId: q.sourceAssetId, symbol: q.symbol, name: q.name, rank: q.rank };
+  return {
+    source, sourceAssetId: q.sourceAssetId, symbol: q.symbol, name: q.name, rank: q.rank,
+    priceUsd: q.priceUsd, marketCapUsd: q.marketCapUsd, observedAt: q.observedAt, crosswalkKey: q.crosswalkKey ?? null,
+  };
 }
 
 /** What makes a stored quote "changed" (its asset and key are not part of it). */

@@ -5,9 +5,13 @@ import { assetIdFor } from '../../src/catalog/asset-naming.js';
 import type { AssetOverride } from '../../src/catalog/asset-overrides.js';
 import { ResolvedAssetCache } from '../../src/catalog/resolved-asset-cache.js';
 import { buildDataSourceOptions } from '../../src/database/database-options.js';
+import { geckoCrosswalkKey } from '../../src/sources/coingecko/coingecko.mapper.js';
+import { paprikaCrosswalkKey } from '../../src/sources/coinpaprika/coinpaprika.mapper.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
-type C = [source: string, id: string, symbol: string, name: string | null, rank?: number | null];
+/** A candidate: source, id, symbol, name, rank, then market data (price, cap) observed at AT. */
+type C = [source: string, id: string, symbol: string, name: string | null, rank?: number | null, price?: number | null, cap?: number | null];
+const AT = new Date('2026-11-30T12:00:00Z');
 type Expect =
   | { same: [string, string] }
   | { different: [string, string] }
@@ -22,9 +26,18 @@ interface Case {
   overrides?: Array<[string, string, string]>;
 }
 
-const gecko = (id: string, sym: string, name: string, rank: number | null = null): C => ['coingecko', id, sym.toLowerCase(), name, rank];
-const paprika = (id: string, sym: string, name: string, rank: number | null = null): C => ['coinpaprika', id, sym, name, rank];
-const csv = (sym: string, name: string | null = null, rank: number | null = null): C => ['csv', sym, sym, name, rank];
+const gecko = (id: string, sym: string, name: string, rank: number | null = null, price: number | null = null, cap: number | null = null): C => ['coingecko', id, sym.toLowerCase(), name, rank, price, cap];
+const paprika = (id: string, sym: string, name: string, rank: number | null = null, price: number | null = null, cap: number | null = null): C => ['coinpaprika', id, sym, name, rank, price, cap];
+const csv = (sym: string, name: string | null = null, rank: number | null = null, price: number | null = null, cap: number | null = null): C => ['csv', sym, sym, name, rank, price, cap];
+
+/** What the ETL hands identity for a row: the plugins' mappers set the crosswalk key. */
+function candidateOf([source, sourceAssetId, symbol, name, rank, price, cap]: C): AssetCandidate {
+  const crosswalkKey = source === 'coingecko' ? geckoCrosswalkKey(sourceAssetId, symbol.toUpperCase()) : source === 'coinpaprika' ? paprikaCrosswalkKey(sourceAssetId, symbol.toUpperCase()) : undefined;
+  return {
+    source, sourceAssetId, symbol, name, rank: rank ?? null, observedAt: AT, crosswalkKey: crosswalkKey ?? null,
+    priceUsd: price === null || price === undefined ? null : String(price), marketCapUsd: cap === null || cap === undefined ? null : String(cap),
+  };
+}
 const k = (c: C) => `${c[0]}/${c[1]}`;
 
 const BTC_G = gecko('bitcoin', 'btc', 'Bitcoin', 1);
@@ -40,14 +53,15 @@ const CASES: Case[] = [
   { name: 'ETH across two sources is one asset', batches: [[ETH_G], [ETH_P]], expect: [{ same: ['coingecko/ethereum', 'coinpaprika/eth-ethereum'] }] },
   { name: 'BNB: "BNB" and "Binance Coin" match by the id crosswalk', batches: [[gecko('binancecoin', 'bnb', 'BNB', 5)], [paprika('bnb-binance-coin', 'BNB', 'Binance Coin', 5)]], expect: [{ same: ['coingecko/binancecoin', 'coinpaprika/bnb-binance-coin'] }, { method: ['coinpaprika/bnb-binance-coin', 'crosswalk'] }] },
   { name: 'AVAX: a CoinGecko id with a numeric suffix crosswalks', batches: [[paprika('avax-avalanche', 'AVAX', 'Avalanche', 14)], [gecko('avalanche-2', 'avax', 'Avalanche', 14)]], expect: [{ same: ['coingecko/avalanche-2', 'coinpaprika/avax-avalanche'] }] },
-  { name: 'ATOM: "Cosmos Hub" and "Cosmos" are one asset', batches: [[gecko('cosmos', 'atom', 'Cosmos Hub', 35)], [paprika('atom-cosmos', 'ATOM', 'Cosmos', 35)]], expect: [{ same: ['coingecko/cosmos', 'coinpaprika/atom-cosmos'] }] },
+  { name: 'ATOM: "Cosmos Hub" and "Cosmos" (one name inside the other) are one asset when the market data agrees', batches: [[gecko('cosmos', 'atom', 'Cosmos Hub', 35, 4.31, 1.7e9)], [paprika('atom-cosmos', 'ATOM', 'Cosmos', 36, 4.312, 1.69e9)]], expect: [{ same: ['coingecko/cosmos', 'coinpaprika/atom-cosmos'] }, { method: ['coinpaprika/atom-cosmos', 'crosswalk'] }] },
   { name: 'USDC: "USDC" and "USD Coin" are one asset', batches: [[gecko('usd-coin', 'usdc', 'USDC', 7)], [paprika('usdc-usd-coin', 'USDC', 'USD Coin', 7)]], expect: [{ same: ['coingecko/usd-coin', 'coinpaprika/usdc-usd-coin'] }] },
   { name: 'WETH: "WETH" and "Wrapped Ether" are one asset (crosswalk beats names)', batches: [[gecko('weth', 'weth', 'WETH', 23)], [paprika('weth-weth', 'WETH', 'Wrapped Ether', 23)]], expect: [{ same: ['coingecko/weth', 'coinpaprika/weth-weth'] }] },
   { name: 'case and punctuation do not matter', batches: [[gecko('shiba-inu', 'shib', 'Shiba Inu')], [csv('SHIB', 'SHIBA-INU')]], expect: [{ same: ['coingecko/shiba-inu', 'csv/SHIB'] }] },
   { name: 'extra whitespace does not matter', batches: [[BTC_G], [csv('BTC', '  Bitcoin  ')]], expect: [{ same: ['coingecko/bitcoin', 'csv/BTC'] }] },
   { name: 'accents do not matter', batches: [[gecko('tezos', 'xtz', 'Tezos')], [csv('XTZ', 'Tézos')]], expect: [{ same: ['coingecko/tezos', 'csv/XTZ'] }] },
   { name: 'the CSV ticker "BNB" named "BNB" joins the BNB known as "Binance Coin"', batches: [[paprika('bnb-binance-coin', 'BNB', 'Binance Coin', 5)], [gecko('binancecoin', 'bnb', 'BNB', 5)], [csv('BNB', 'BNB', 5)]], expect: [{ same: ['coinpaprika/bnb-binance-coin', 'csv/BNB'] }] },
-  { name: 'an old name with a close rank merges ("ChainLink Token")', batches: [[gecko('chainlink', 'link', 'Chainlink', 13)], [csv('LINK', 'ChainLink Token', 13)]], expect: [{ same: ['coingecko/chainlink', 'csv/LINK'] }, { method: ['csv/LINK', 'symbol_name_rank'] }] },
+  { name: 'an old name with agreeing prices and caps merges ("ChainLink Token")', batches: [[gecko('chainlink', 'link', 'Chainlink', 13, 14.52, 9.1e9)], [csv('LINK', 'ChainLink Token', 13, 14.55, 9.2e9)]], expect: [{ same: ['coingecko/chainlink', 'csv/LINK'] }, { method: ['csv/LINK', 'symbol_name_market'] }] },
+  { name: 'an old name with only a close rank is not merged but flagged (containment is never enough on its own)', batches: [[gecko('chainlink', 'link', 'Chainlink', 13)], [csv('LINK', 'ChainLink Token', 13)]], expect: [{ different: ['coingecko/chainlink', 'csv/LINK'] }, { review: 'csv/LINK' }] },
   { name: 'a renamed coin (same source id, new name) keeps its asset', batches: [[paprika('matic-polygon', 'MATIC', 'Polygon', 20)], [paprika('matic-polygon', 'MATIC', 'Polygon Ecosystem', 20)]], expect: [{ confident: 'coinpaprika/matic-polygon' }] },
   { name: 'a renamed ticker (same source id, new symbol) keeps its asset', batches: [[gecko('polygon', 'matic', 'Polygon', 20)], [gecko('polygon', 'pol', 'POL (ex-MATIC)', 20)]], expect: [{ confident: 'coingecko/polygon' }] },
   { name: 'a bare ticker first, then the same CSV ticker with a name: promoted to the named asset', batches: [[BTC_G], [csv('BTC')], [BTC_C]], expect: [{ same: ['coingecko/bitcoin', 'csv/BTC'] }, { confident: 'csv/BTC' }] },
@@ -96,8 +110,12 @@ describe('canonical identity resolution (table-driven, real PostgreSQL)', () => 
   });
 
   async function resolve(service: AssetIdentityService, batch: C[], cache?: ResolvedAssetCache): Promise<Map<string, string>> {
-    const candidates: AssetCandidate[] = batch.map(([source, sourceAssetId, symbol, name, rank]) => ({ source, sourceAssetId, symbol, name, rank: rank ?? null }));
-    const result = await dataSource.transaction((manager) => service.resolve(manager, candidates, cache));
+    const candidates: AssetCandidate[] = batch.map(candidateOf);
+    // As the ETL does: answers from the run cache stand only while no re-decision moved ids.
+    const result = await dataSource.transaction(async (manager) => {
+      const answers = await service.resolve(manager, candidates, cache);
+      return cache && !(await service.cacheStillValid(manager, cache)) ? service.resolve(manager, candidates, cache) : answers;
+    });
     cache?.commit();
     return result;
   }
@@ -190,10 +208,10 @@ describe('canonical identity resolution (table-driven, real PostgreSQL)', () => 
     const service = new AssetIdentityService(new AssetIdentityRepository());
     await Promise.all([
         dataSource.transaction(async (m) => {
-          await service.resolve(m, [{ source: 'coingecko', sourceAssetId: 'binancecoin', symbol: 'bnb', name: 'BNB', rank: 5 }]);
+          await service.resolve(m, [candidateOf(gecko('binancecoin', 'bnb', 'BNB', 5))]);
           await new Promise((r) => setTimeout(r, 300));
         }),
-        new Promise((r) => setTimeout(r, 50)).then(() => dataSource.transaction((m) => service.resolve(m, [{ source: 'coinpaprika', sourceAssetId: 'bnb-binance-coin', symbol: 'BNB', name: 'Binance Coin', rank: 5 }]))),
+        new Promise((r) => setTimeout(r, 50)).then(() => dataSource.transaction((m) => service.resolve(m, [candidateOf(paprika('bnb-binance-coin', 'BNB', 'Binance Coin', 5))]))),
     ]);
     const s = await state();
     expect(s.get('coingecko/binancecoin')?.assetId).toBe(s.get('coinpaprika/bnb-binance-coin')?.assetId);
