@@ -129,7 +129,8 @@ export function pairVerdict(a: MatchRecord, b: MatchRecord): PairVerdict {
   const crosswalk = a.crosswalkKey !== null && a.crosswalkKey === b.crosswalkKey;
   if (!crosswalk && isVariantName(a.name) !== isVariantName(b.name)) return { kind: 'never', reason: 'a variant is not its underlying' };
   const bonus = MARKET_BONUS[market.level];
-  if (crosswalk) return { kind: 'match', method: 'crosswalk', score: round3(0.98 + bonus) };
+  // Agreeing ids rank above agreeing names alone (a copy of a token usually keeps the name).
+  if (crosswalk) return { kind: 'match', method: 'crosswalk', score: round3(Math.max(0.98, names?.similarity ?? 0) + 0.03 + bonus) };
   if (!names) return { kind: 'none' };
   const { similarity, contained } = names;
   if (!contained && similarity >= MERGE_THRESHOLD) {

@@ -92,6 +92,25 @@ const CASES: Case[] = [
   { name: 'a bare ticker shared by two assets is not merged with either', batches: [[gecko('uniswap', 'uni', 'Uniswap', 25), gecko('unicorn', 'uni', 'Unicorn Token', 2000)], [csv('UNI')]], expect: [{ different: ['csv/UNI', 'coingecko/uniswap'] }, { different: ['csv/UNI', 'coingecko/unicorn'] }, { review: 'csv/UNI' }] },
   { name: 'the same name with a different ticker is a different coin', batches: [[gecko('ethereum', 'eth', 'Ethereum')], [csv('ETHW', 'Ethereum')]], expect: [{ different: ['coingecko/ethereum', 'csv/ETHW'] }] },
   { name: 'an old name without rank evidence is not merged but flagged', batches: [[gecko('chainlink', 'link', 'Chainlink')], [csv('LINK', 'ChainLink Token')]], expect: [{ different: ['coingecko/chainlink', 'csv/LINK'] }, { review: 'csv/LINK' }] },
+  // --- provider id suffixes: `foo-2` is a different coin than `foo` ---------------------------
+  { name: 'CoinGecko "pepe-2" ("Pepe 2.0") does not crosswalk to CoinPaprika "pepe-pepe"', batches: [[paprika('pepe-pepe', 'PEPE', 'Pepe', 27)], [gecko('pepe-2', 'pepe', 'Pepe 2.0', 27)]], expect: [{ different: ['coinpaprika/pepe-pepe', 'coingecko/pepe-2'] }] },
+  { name: 'a suffixed id with the same name but contradicting prices is not merged', batches: [[paprika('avax-avalanche', 'AVAX', 'Avalanche', 14, 21.07, 8.7e9)], [gecko('avalanche-2', 'avax', 'Avalanche', 14, 0.0021, 2e5)]], expect: [{ different: ['coinpaprika/avax-avalanche', 'coingecko/avalanche-2'] }, { review: 'coinpaprika/avax-avalanche' }] },
+  { name: 'with "foo" and "foo-2" both listed, CoinPaprika "foo-foo" joins "foo" only', batches: [[gecko('foo-2', 'foo', 'Foo', 900, 0.5, 1e6)], [paprika('foo-foo', 'FOO', 'Foo', 120, 3.2, 4e8)], [gecko('foo', 'foo', 'Foo', 121, 3.21, 4.1e8)]], expect: [{ same: ['coingecko/foo', 'coinpaprika/foo-foo'] }, { different: ['coingecko/foo-2', 'coinpaprika/foo-foo'] }] },
+  { name: 'a suffixed CoinPaprika id never crosswalks ("bar-bar-2" vs "bar")', batches: [[gecko('bar', 'bar', 'Bar Finance', 300)], [paprika('bar-bar-2', 'BAR', 'Bar Protocol', 5000)]], expect: [{ different: ['coingecko/bar', 'coinpaprika/bar-bar-2'] }] },
+  // --- an asset holds at most one id per source ------------------------------------------
+  { name: 'two CoinGecko ids with one symbol and one name (a token and its copy) are two assets', batches: [[gecko('qux', 'qux', 'Qux'), gecko('qux-bsc', 'qux', 'Qux')]], expect: [{ different: ['coingecko/qux', 'coingecko/qux-bsc'] }] },
+  { name: 'two CoinPaprika ids with one symbol and one name are two assets, arriving apart', batches: [[paprika('zap-zap', 'ZAP', 'Zap')], [paprika('zap-zap-token', 'ZAP', 'Zap')]], expect: [{ different: ['coinpaprika/zap-zap', 'coinpaprika/zap-zap-token'] }] },
+  { name: 'a third source does not join two ids of one source through itself', batches: [[gecko('qux', 'qux', 'Qux', 50, 2, 1e8)], [paprika('qux-qux', 'QUX', 'Qux', 51, 2.001, 1.01e8)], [gecko('qux-bsc', 'qux', 'Qux', 51, 2.002, 1.02e8)]], expect: [{ same: ['coingecko/qux', 'coinpaprika/qux-qux'] }, { different: ['coingecko/qux-bsc', 'coinpaprika/qux-qux'] }, { review: 'coingecko/qux-bsc' }] },
+  { name: 'the copy arriving first does not keep the partner: the better evidence wins', batches: [[gecko('qux-bsc', 'qux', 'Qux', 700, 2.0, 3e5)], [paprika('qux-qux', 'QUX', 'Qux', 51, 2.001, 1.01e8)], [gecko('qux', 'qux', 'Qux', 50, 2.002, 1e8)]], expect: [{ same: ['coingecko/qux', 'coinpaprika/qux-qux'] }, { different: ['coingecko/qux-bsc', 'coinpaprika/qux-qux'] }] },
+  // --- name containment is never a match on its own, whatever the ranks ----------------------
+  { name: '"Gas DAO" is not "Gas" even with adjacent ranks', batches: [[gecko('gas', 'gas', 'Gas', 40)], [paprika('gas-gas-dao', 'GAS', 'Gas DAO', 41)]], expect: [{ different: ['coingecko/gas', 'coinpaprika/gas-gas-dao'] }] },
+  { name: '"Pepe 2.0" is not "Pepe" even with the same rank', batches: [[csv('PEPE', 'Pepe', 27)], [paprika('pepe-pepe-20', 'PEPE', 'Pepe 2.0', 27)]], expect: [{ different: ['csv/PEPE', 'coinpaprika/pepe-pepe-20'] }] },
+  { name: '"Bitcoin Cash" mislabelled BTC is not Bitcoin even with the same rank', batches: [[BTC_G], [csv('BTC', 'Bitcoin Cash', 1)]], expect: [{ different: ['coingecko/bitcoin', 'csv/BTC'] }] },
+  { name: '"Solana Inu" is not "Solana" with close ranks and no market data', batches: [[paprika('sol-solana', 'SOL', 'Solana', 6)], [gecko('solana-inu', 'sol', 'Solana Inu', 7)]], expect: [{ different: ['coinpaprika/sol-solana', 'coingecko/solana-inu'] }] },
+  { name: 'one name inside the other with agreeing prices and caps is one coin ("Hedera" / "Hedera Hashgraph")', batches: [[gecko('hedera', 'hbar', 'Hedera', 21, 0.1903, 7.3e9)], [paprika('hbar-hh', 'HBAR', 'Hedera Hashgraph', 21, 0.1905, 7.2e9)]], expect: [{ same: ['coingecko/hedera', 'coinpaprika/hbar-hh'] }, { method: ['coinpaprika/hbar-hh', 'symbol_name_market'] }] },
+  { name: 'dissimilar names merge only when prices, caps and ranks all agree ("JOE" / "LFJ")', batches: [[gecko('joe', 'joe', 'JOE', 400, 0.2311, 9.1e7)], [paprika('joe-trader-joe', 'JOE', 'LFJ', 402, 0.2315, 9.0e7)]], expect: [{ same: ['coingecko/joe', 'coinpaprika/joe-trader-joe'] }, { method: ['coinpaprika/joe-trader-joe', 'symbol_market'] }] },
+  { name: 'dissimilar names with agreeing prices but far ranks stay apart', batches: [[gecko('joe', 'joe', 'JOE', 400, 0.2311, 9.1e7)], [paprika('joe-joe-coin', 'JOE', 'LFJ', 4000, 0.2315, 9.0e5)]], expect: [{ different: ['coingecko/joe', 'coinpaprika/joe-joe-coin'] }] },
+  { name: 'an empty normalised name (non-Latin) is no name: never merged on it', batches: [[gecko('kanji-a', 'kj', '漢字')], [paprika('kj-kanji-b', 'KJ', '漢字')]], expect: [{ different: ['coingecko/kanji-a', 'coinpaprika/kj-kanji-b'] }] },
   { name: 'ranks far apart do not rescue dissimilar names', batches: [[gecko('near', 'near', 'NEAR Protocol', 28)], [paprika('near-near-vault', 'NEAR', 'Near Vault Token', 4000)]], expect: [{ different: ['coingecko/near', 'coinpaprika/near-near-vault'] }] },
 ];
 
@@ -194,6 +213,20 @@ describe('canonical identity resolution (table-driven, real PostgreSQL)', () => 
     }
     expect(new Set(groupings).size).toBe(1);
     expect(JSON.parse(groupings[0])).toHaveLength(4);
+  });
+
+  it('should refuse, in the database, a second automatically matched id of one source on one asset', async () => {
+    await dataSource.query('TRUNCATE assets, asset_source_ids CASCADE');
+    await resolve(new AssetIdentityService(new AssetIdentityRepository()), [BTC_G]);
+    const [{ asset_id: assetId }] = (await dataSource.query(`SELECT asset_id FROM asset_source_ids`)) as Array<{ asset_id: string }>;
+    const insert = (method: string) => dataSource.query(
+      `INSERT INTO asset_source_ids (source, source_asset_id, asset_id, match_method, confidence, symbol, match_symbol) VALUES ('coingecko', $1, $2, $3, 1, 'BTC', 'BTC')`,
+      [`bitcoin-copy-${method}`, assetId, method],
+    );
+
+    await expect(insert('symbol_name')).rejects.toThrow(/uq_asset_source_ids_asset_source/);
+    // An operator may still put a listing twice on one asset on purpose (override file, admin endpoint).
+    await expect(insert('override')).resolves.toBeDefined();
   });
 
   it('should give an asset the same id in any database (UUIDv5 of its key)', async () => {
