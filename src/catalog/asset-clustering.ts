@@ -186,7 +186,7 @@ function disambiguateKeys(planned: PlannedAsset[], groups: BlockMember[][]): voi
 function flagForReview(planned: PlannedAsset[], clusters: number[][], edges: Edge[], find: (i: number) => number, members: BlockMember[]): void {
   const clusterOf = new Map<number, number>();
   clusters.forEach((g, c) => clusterOf.set(find(g[0]), c));
-  const best = new Map<number, { score: number; other: number }>();
+  const best = new Map<number, { score: number; other: number; blocked: boolean }>();
   for (const e of edges) {
     const [a, b] = [clusterOf.get(find(e.i))!, clusterOf.get(find(e.j))!];
     if (a === b) continue;
@@ -195,12 +195,17 @@ function flagForReview(planned: PlannedAsset[], clusters: number[][], edges: Edg
     if (planned[weaker].frozenId) continue;
     const s = e.verdict.kind === 'review' ? e.verdict.score : Math.min(MERGE_THRESHOLD, (e.verdict as { score: number }).score);
     const prev = best.get(weaker);
-    if (!prev || s > prev.score || (s === prev.score && cmp(planned[other].key, planned[prev.other].key) < 0)) best.set(weaker, { score: s, other });
+    if (!prev || s > prev.score || (s === prev.score && cmp(planned[other].key, planned[prev.other].key) < 0)) {
+      best.set(weaker, { score: s, other, blocked: e.verdict.kind === 'match' });
+    }
   }
-  for (const [c, { score, other }] of best) {
+  for (const [c, { score, other, blocked }] of best) {
     if (planned[c].needsReview) continue;
+    const near = `asset ${planned[other].key} ("${planned[other].name}")`;
     planned[c].needsReview = true;
-    planned[c].reviewReason = `symbol ${planned[c].symbol} shared with asset ${planned[other].key} ("${planned[other].name}"), match score ${score} not enough to merge`;
+    planned[c].reviewReason = blocked
+      ? `symbol ${planned[c].symbol}: matches ${near}, which already holds an id of the same source or a conflicting one`
+      : `symbol ${planned[c].symbol} shared with ${near}, match score ${score} not enough to merge`;
     for (const m of planned[c].members) if (m.method === 'new') m.confidence = Math.min(score, 0.999);
   }
 }
