@@ -31,8 +31,8 @@ export class IdentityEvidence1764300000006 implements MigrationInterface {
              THEN lower("symbol") || ':' || regexp_replace(substr(lower("source_asset_id"), length("symbol") + 2), '[^a-z0-9]', '', 'g')
          END))`,
     );
-    await queryRunner.query(`ALTER TABLE "asset_source_ids" ALTER COLUMN "match_symbol" SET NOT NULL`);
-    await queryRunner.query(`CREATE INDEX "ix_asset_source_ids_match_symbol" ON "asset_source_ids" ("match_symbol")`);
+    // A row written without it (tooling, older code) is in its symbol's block: hence the expression.
+    await queryRunner.query(`CREATE INDEX "ix_asset_source_ids_block" ON "asset_source_ids" ((coalesce("match_symbol", "symbol")))`);
     await this.splitSecondIdsOfOneSource(queryRunner);
     await queryRunner.query(
       `CREATE UNIQUE INDEX "uq_asset_source_ids_asset_source" ON "asset_source_ids" ("asset_id", "source") WHERE match_method IN ${AUTOMATIC}`,
@@ -68,7 +68,7 @@ export class IdentityEvidence1764300000006 implements MigrationInterface {
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DROP TABLE "identity_epoch"`);
     await queryRunner.query(`DROP INDEX "public"."uq_asset_source_ids_asset_source"`);
-    await queryRunner.query(`DROP INDEX "public"."ix_asset_source_ids_match_symbol"`);
+    await queryRunner.query(`DROP INDEX "public"."ix_asset_source_ids_block"`);
     await queryRunner.query(`ALTER TABLE "asset_source_ids" DROP COLUMN "evidence"`);
     await queryRunner.query(`ALTER TABLE "asset_source_ids" DROP COLUMN "match_symbol"`);
   }

@@ -124,11 +124,11 @@ export class AssetIdentityRepository {
     if (symbols.length === 0) return [];
     return (await manager.query(
       `SELECT m.source, m.source_asset_id, m.asset_id, a.asset_key, a.needs_review, a.review_reason, m.match_method,
-              m.confidence, m.match_symbol, m.evidence,
+              m.confidence, coalesce(m.match_symbol, m.symbol) AS match_symbol, m.evidence,
               EXISTS (SELECT 1 FROM asset_source_ids x WHERE x.asset_id = m.asset_id
                         AND x.match_method <> 'override' AND NOT (x.match_method = ANY($2::text[]))) AS frozen
          FROM asset_source_ids m JOIN assets a ON a.id = m.asset_id
-        WHERE m.match_symbol = ANY($1::text[])`,
+        WHERE coalesce(m.match_symbol, m.symbol) = ANY($1::text[])`,
       [symbols, AUTOMATIC_METHODS],
     )) as BlockRow[];
   }

@@ -7,6 +7,7 @@ import { AssetEntity } from './asset.entity.js';
  * `manual` mapping may add a second).
  */
 @Entity('asset_source_ids')
+@Index('ix_asset_source_ids_block', { synchronize: false })
 @Index('uq_asset_source_ids_asset_source', ['assetId', 'source'], {
   unique: true,
   where: `match_method IN ('new', 'crosswalk', 'symbol_name', 'symbol_name_rank', 'symbol_name_market', 'symbol_market')`,
@@ -42,10 +43,12 @@ export class AssetSourceIdEntity {
   @Column('int', { nullable: true })
   rank: number | null;
 
-  /** The symbol block the id is decided in: its symbol as first seen (or its override key's symbol). */
-  @Index('ix_asset_source_ids_match_symbol')
-  @Column('text', { name: 'match_symbol' })
-  matchSymbol: string;
+  /**
+   * The symbol block the id is decided in: its symbol as first seen (or its override key's symbol);
+   * null means `symbol`. Indexed as `coalesce(match_symbol, symbol)` (migration IdentityEvidence).
+   */
+  @Column('text', { name: 'match_symbol', nullable: true })
+  matchSymbol: string | null;
 
   /** What the source said when the id was first seen (name, rank, price, cap, time, crosswalk key). */
   @Column('jsonb', { default: () => "'{}'" })
