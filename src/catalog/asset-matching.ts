@@ -56,14 +56,40 @@ export function nameContained(a: string, b: string): boolean {
   return compareNames(a, b).contained;
 }
 
+interface NameForm {
+  normalized: string;
+  tokens: Set<string>;
+  variant: boolean;
+}
+
+// A block of n ids compares n² pairs: each name is normalised once (bounded memo, cleared when full).
+const forms = new Map<string, NameForm>();
+
+function formOf(name: string): NameForm {
+  let f = forms.get(name);
+  if (!f) {
+    if (forms.size >= 50_000) forms.clear();
+    const normalized = normalizeName(name);
+    f = { normalized, tokens: new Set(normalized.split(' ')), variant: isVariantName(name) };
+    forms.set(name, f);
+  }
+  return f;
+}
+
+function isVariant(name: string | null): boolean {
+  return name !== null && formOf(name).variant;
+}
+
 function compareNames(a: string, b: string): { similarity: number; contained: boolean } {
-  const na = normalizeName(a);
-  const nb = normalizeName(b);
+  const fa = formOf(a);
+  const fb = formOf(b);
+  const na = fa.normalized;
+  const nb = fb.normalized;
   if (na === nb) return { similarity: na === '' ? 0 : 1, contained: false };
   const longest = Math.max(na.length, nb.length);
   const edit = longest === 0 ? 0 : 1 - distance(na, nb) / longest;
-  const ta = new Set(na.split(' '));
-  const tb = new Set(nb.split(' '));
+  const ta = fa.tokens;
+  const tb = fb.tokens;
   let inter = 0;
   for (const t of ta) if (tb.has(t)) inter++;
   const jaccard = inter / (ta.size + tb.size - inter);
@@ -127,7 +153,7 @@ export function pairVerdict(a: MatchRecord, b: MatchRecord): PairVerdict {
     return names && names.similarity >= MERGE_THRESHOLD ? { kind: 'review', score: REVIEW_THRESHOLD } : { kind: 'never', reason: 'prices disagree' };
   }
   const crosswalk = a.crosswalkKey !== null && a.crosswalkKey === b.crosswalkKey;
-  if (!crosswalk && isVariantName(a.name) !== isVariantName(b.name)) return { kind: 'never', reason: 'a variant is not its underlying' };
+  if (!crosswalk && isVariant(a.name) !== isVariant(b.name)) return { kind: 'never', reason: 'a variant is not its underlying' };
   const bonus = MARKET_BONUS[market.level];
   // Agreeing ids rank above agreeing names alone (a copy of a token usually keeps the name).
   if (crosswalk) return { kind: 'match', method: 'crosswalk', score: round3(Math.max(0.98, names?.similarity ?? 0) + 0.03 + bonus) };
