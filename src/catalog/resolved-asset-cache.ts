@@ -21,6 +21,8 @@ export class ResolvedAssetCache {
   private staged: Array<[string, Entry]> = [];
   /** The identity epoch the entries are valid for (unset until first checked). */
   epoch: string | undefined;
+  /** Counts resets: answers taken from the cache before a reset (a pipelined batch) are stale. */
+  generation = 0;
 
   constructor(private readonly maxEntries = 200_000) {}
 
@@ -51,6 +53,7 @@ export class ResolvedAssetCache {
     this.entries.clear();
     this.staged = [];
     this.epoch = epoch;
+    this.generation++;
   }
 
   discard(): void {

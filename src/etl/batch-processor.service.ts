@@ -66,6 +66,8 @@ export interface PreparedBatch {
   /** Rows quarantined before de-duplication by payload (what the ledger counts). */
   quarantinedCount: number;
   inspection: DriftInspection;
+  /** The run cache's generation when quotes were answered from it (a later reset makes them stale). */
+  cacheGeneration?: number;
 }
 
 export interface BatchResult {
@@ -135,6 +137,7 @@ export class BatchProcessor {
         quarantined.push(quarantineRow(source, stream.name, record.naturalKey, record.payload, `mapper returned a ${result.record.kind} record for a ${stream.kind} stream`));
       }
     }
+    const cacheGeneration = run.resolvedAssets?.generation;
     if (run.resolvedAssets) await this.resolveFromCache(source, runId, quotes, run.resolvedAssets);
     const fetchedAt = new Date();
     const raw: RawRow[] = [];
@@ -143,7 +146,7 @@ export class BatchProcessor {
       const payloadJson = JSON.stringify(r.payload);
       raw.push({ source, stream: stream.name, naturalKey: r.naturalKey, payloadJson, payloadHash: contentHash(payloadJson), fetchedAt });
     }
-    return { batch, raw: rawCopyText(raw, runId), duplicates: batch.records.length - records.length, quotes, newsItems, quarantined: dedupeQuarantine(quarantined), quarantinedCount: quarantined.length, inspection };
+    return { batch, raw: rawCopyText(raw, runId), duplicates: batch.records.length - records.length, quotes, newsItems, quarantined: dedupeQuarantine(quarantined), quarantinedCount: quarantined.length, inspection, cacheGeneration };
   }
 
   /**
@@ -180,7 +183,7 @@ export class BatchProcessor {
     return this.dataSource.transaction(async (manager) => {
       await this.raw.upsertRaw(manager, prepared.raw, ctx.copyFirst?.raw);
       let written: WriteCounts = { inserted: 0, updated: 0, unchanged: 0 };
-      if (quotes.length > 0) written = await this.writeQuotes(manager, ctx, quotes);
+      if (quotes.length > 0) written = await this.writeQuotes(manager, ctx, quotes, prepared.cacheGeneration);
       if (newsItems.length > 0) written = await this.writeNews(manager, ctx.runId, source, newsItems);
       await this.quarantine.quarantine(manager, ctx.runId, prepared.quarantined);
       await this.driftEvents.recordFindings(manager, ctx.runId, source, ctx.stream.name, inspection.findings);
@@ -197,7 +200,7 @@ export class BatchProcessor {
     });
   }
 
-  private async writeQuotes(manager: EntityManager, ctx: BatchContext, prepared: PreparedQuote[]): Promise<WriteCounts> {
+  private async writeQuotes(manager: EntityManager, ctx: BatchContext, prepared: PreparedQuote[], cacheGeneration?: number): Promise<WriteCounts> {
     const source = ctx.extractor.sourceId;
     const runId = ctx.runId;
     const cache = ctx.resolvedAssets;
@@ -206,8 +209,10 @@ export class BatchProcessor {
       ? new Map<string, string>()
       : await this.identity.resolve(manager, unresolved.map(({ quote }) => candidateOf(source, quote)), cache);
     let cached = prepared;
-    if (cache && !(await this.identity.cacheStillValid(manager, cache))) {
-      // A re-decision moved source ids since the cache was filled: answer the whole batch afresh.
+    const valid = cache ? await this.identity.cacheStillValid(manager, cache) : true;
+    if (cache && (!valid || cacheGeneration !== cache.generation)) {
+      // A re-decision moved source ids since the cache answered (this batch, or the one prepared
+      // while the previous batch reset the cache): answer the whole batch afresh.
       assetIds = await this.identity.resolve(manager, prepared.map(({ quote }) => candidateOf(source, quote)), cache);
       cached = prepared.map((p) => ({ ...p, resolved: undefined }));
     }

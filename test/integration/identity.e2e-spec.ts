@@ -215,6 +215,29 @@ describe('canonical identity resolution (table-driven, real PostgreSQL)', () => 
     expect(JSON.parse(groupings[0])).toHaveLength(4);
   });
 
+  it('should make a run cache drop answers that another source\'s re-decision moved (identity epoch)', async () => {
+    await dataSource.query('TRUNCATE assets, asset_source_ids, market_quotes CASCADE');
+    const service = new AssetIdentityService(new AssetIdentityRepository());
+    const geckoRun = new ResolvedAssetCache();
+    const bnb = gecko('binancecoin', 'bnb', 'BNB', 5);
+    await resolve(service, [bnb], geckoRun);
+    const before = (await state()).get('coingecko/binancecoin')!.assetId;
+
+    // CoinPaprika's "Binance Coin" joins: the asset's key becomes bnb:binance-coin, so its id moves.
+    await resolve(service, [paprika('bnb-binance-coin', 'BNB', 'Binance Coin', 5)]);
+    const after = (await state()).get('coingecko/binancecoin')!.assetId;
+    expect(after).not.toBe(before);
+    expect(geckoRun.lookup(candidateKey('coingecko', 'binancecoin'), { ...candidateOf(bnb), symbol: 'BNB' })).toBe(before);
+
+    const answered = await dataSource.transaction(async (m) => {
+      const stale = await service.resolve(m, [candidateOf(bnb)], geckoRun);
+      return { stale: stale.get(candidateKey('coingecko', 'binancecoin')), valid: await service.cacheStillValid(m, geckoRun) };
+    });
+    expect(answered).toEqual({ stale: before, valid: false });
+    expect((await resolve(service, [bnb], geckoRun)).get(candidateKey('coingecko', 'binancecoin'))).toBe(after);
+    expect(await dataSource.query(`SELECT 1 FROM assets WHERE id = $1`, [before])).toEqual([]);
+  });
+
   it('should refuse, in the database, a second automatically matched id of one source on one asset', async () => {
     await dataSource.query('TRUNCATE assets, asset_source_ids CASCADE');
     await resolve(new AssetIdentityService(new AssetIdentityRepository()), [BTC_G]);
