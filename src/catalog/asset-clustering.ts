@@ -35,6 +35,16 @@ interface Edge {
   verdict: PairVerdict;
 }
 
+/** A decided block, for the passes that name and flag its assets. */
+interface BlockState {
+  planned: PlannedAsset[];
+  /** Member indexes per planned asset, ascending. */
+  clusters: number[][];
+  edges: Edge[];
+  find: (i: number) => number;
+  members: BlockMember[];
+}
+
 /**
  * Partitions one symbol block (every source id whose evidence carries that symbol) into assets.
  * The result is a function of the SET of members: members are put in a canonical order, every
@@ -65,7 +75,12 @@ export function clusterBlock(blockSymbol: string, input: BlockMember[]): Planned
   // Operator decisions first: an asset fixed by hand, and the override file's keys.
   const pinned = new Map<string, number>();
   members.forEach((m, i) => {
-    for (const pin of [m.frozen ? `asset:${m.frozen.assetId}` : null, m.overrideKey ? `key:${m.overrideKey}` : null, m.frozen ? `key:${m.frozen.assetKey}` : null]) {
+    const pins = [
+      m.frozen ? `asset:${m.frozen.assetId}` : null,
+      m.overrideKey ? `key:${m.overrideKey}` : null,
+      m.frozen ? `key:${m.frozen.assetKey}` : null,
+    ];
+    for (const pin of pins) {
       if (pin === null) continue;
       const first = pinned.get(pin);
       if (first === undefined) pinned.set(pin, i);
@@ -92,7 +107,9 @@ export function clusterBlock(blockSymbol: string, input: BlockMember[]): Planned
   });
 
   const score = (e: Edge) => (e.verdict.kind === 'match' || e.verdict.kind === 'review' ? e.verdict.score : 0);
-  const matches = edges.filter((e) => e.verdict.kind === 'match').sort((a, b) => score(b) - score(a) || a.i - b.i || a.j - b.j);
+  const matches = edges
+    .filter((e) => e.verdict.kind === 'match')
+    .sort((a, b) => score(b) - score(a) || a.i - b.i || a.j - b.j);
   const blocked: Edge[] = [];
   for (const e of matches) {
     const [ra, rb] = [find(e.i), find(e.j)];
@@ -122,12 +139,15 @@ export function clusterBlock(blockSymbol: string, input: BlockMember[]): Planned
   const clusters = [...groups.values()].map((g) => g.sort((a, b) => a - b));
   const planned = clusters.map((g) => planAsset(blockSymbol, g.map((i) => members[i])));
   disambiguateKeys(planned, clusters.map((g) => g.map((i) => members[i])));
-  flagForReview(planned, clusters, [...edges.filter((e) => e.verdict.kind === 'review'), ...blocked], find, members);
-  assignMethods(planned, clusters, edges, find, members);
+  const reviews = [...edges.filter((e) => e.verdict.kind === 'review'), ...blocked];
+  flagForReview({ planned, clusters, edges: reviews, find, members });
+  assignMethods({ planned, clusters, edges, find, members });
   return planned;
 }
 
-function compareMembers(a: { source: string; sourceAssetId: string }, b: { source: string; sourceAssetId: string }): number {
+type MemberId = { source: string; sourceAssetId: string };
+
+function compareMembers(a: MemberId, b: MemberId): number {
   return cmp(a.source, b.source) || cmp(a.sourceAssetId, b.sourceAssetId);
 }
 
@@ -145,7 +165,8 @@ function planAsset(blockSymbol: string, group: BlockMember[]): PlannedAsset {
     .map((m) => ({ m, key: assetKeyFor(blockSymbol, m.name!) }))
     .sort((a, b) => cmp(a.key, b.key) || compareMembers(a.m, b.m));
   const face = named[0]?.m ?? group[0];
-  const key = frozen?.assetKey ?? override ?? named[0]?.key ?? isolatedAssetKey(blockSymbol, group[0].source, group[0].sourceAssetId);
+  const isolated = isolatedAssetKey(blockSymbol, group[0].source, group[0].sourceAssetId);
+  const key = frozen?.assetKey ?? override ?? named[0]?.key ?? isolated;
   const nameless = !frozen && !override && named.length === 0;
   return {
     frozenId: frozen?.assetId ?? null,
@@ -154,8 +175,12 @@ function planAsset(blockSymbol: string, group: BlockMember[]): PlannedAsset {
     name: face.name ?? normalizeSymbol(blockSymbol),
     rank: face.rank,
     needsReview: frozen ? frozen.needsReview : nameless,
-    reviewReason: frozen ? frozen.reviewReason : nameless ? `${group[0].source} gives symbol ${normalizeSymbol(blockSymbol)} without a name` : null,
-    members: group.map((m) => ({ source: m.source, sourceAssetId: m.sourceAssetId, method: m.frozen ? null : 'new', confidence: 1 })),
+    reviewReason: frozen
+      ? frozen.reviewReason
+      : nameless ? `${group[0].source} gives symbol ${normalizeSymbol(blockSymbol)} without a name` : null,
+    members: group.map((m) => ({
+      source: m.source, sourceAssetId: m.sourceAssetId, method: m.frozen ? null : 'new', confidence: 1,
+    })),
   };
 }
 
@@ -183,17 +208,20 @@ function disambiguateKeys(planned: PlannedAsset[], groups: BlockMember[][]): voi
  * A plausible but unproven match (a review verdict, or a match an asset could not take) flags the
  * weaker of the two assets: fewer ids, then worse rank, then larger smallest member.
  */
-function flagForReview(planned: PlannedAsset[], clusters: number[][], edges: Edge[], find: (i: number) => number, members: BlockMember[]): void {
+function flagForReview(block: BlockState): void {
+  const { planned, clusters, edges, find, members } = block;
   const clusterOf = new Map<number, number>();
   clusters.forEach((g, c) => clusterOf.set(find(g[0]), c));
   const best = new Map<number, { score: number; other: number; blocked: boolean }>();
   for (const e of edges) {
     const [a, b] = [clusterOf.get(find(e.i))!, clusterOf.get(find(e.j))!];
     if (a === b) continue;
-    const weaker = compareStrength({ plan: planned[a], group: clusters[a] }, { plan: planned[b], group: clusters[b] }, members) < 0 ? a : b;
+    const sideA = { plan: planned[a], group: clusters[a] };
+    const weaker = compareStrength(sideA, { plan: planned[b], group: clusters[b] }, members) < 0 ? a : b;
     const other = weaker === a ? b : a;
     if (planned[weaker].frozenId) continue;
-    const s = e.verdict.kind === 'review' ? e.verdict.score : Math.min(MERGE_THRESHOLD, (e.verdict as { score: number }).score);
+    const raw = (e.verdict as { score: number }).score;
+    const s = e.verdict.kind === 'review' ? raw : Math.min(MERGE_THRESHOLD, raw);
     const prev = best.get(weaker);
     if (!prev || s > prev.score || (s === prev.score && cmp(planned[other].key, planned[prev.other].key) < 0)) {
       best.set(weaker, { score: s, other, blocked: e.verdict.kind === 'match' });
@@ -204,21 +232,27 @@ function flagForReview(planned: PlannedAsset[], clusters: number[][], edges: Edg
     const near = `asset ${planned[other].key} ("${planned[other].name}")`;
     planned[c].needsReview = true;
     planned[c].reviewReason = blocked
-      ? `symbol ${planned[c].symbol}: matches ${near}, which already holds an id of the same source or a conflicting one`
+      ? `symbol ${planned[c].symbol}: matches ${near}, which holds an id of the same source or a conflicting one`
       : `symbol ${planned[c].symbol} shared with ${near}, match score ${score} not enough to merge`;
     for (const m of planned[c].members) if (m.method === 'new') m.confidence = Math.min(score, 0.999);
   }
 }
 
 /** Negative when `a` is the weaker: not operator-fixed, fewer ids, worse best rank, larger smallest member. */
-function compareStrength(a: { plan: PlannedAsset; group: number[] }, b: { plan: PlannedAsset; group: number[] }, members: BlockMember[]): number {
-  const pinned = (x: { plan: PlannedAsset; group: number[] }) => (x.plan.frozenId || x.group.some((i) => members[i].overrideKey) ? 1 : 0);
-  const bestRank = (x: { group: number[] }) => Math.min(...x.group.map((i) => members[i].rank ?? Number.MAX_SAFE_INTEGER));
-  return pinned(a) - pinned(b) || a.group.length - b.group.length || bestRank(b) - bestRank(a) || b.group[0] - a.group[0];
+type Side = { plan: PlannedAsset; group: number[] };
+
+function compareStrength(a: Side, b: Side, members: BlockMember[]): number {
+  const pinned = (x: Side) => (x.plan.frozenId || x.group.some((i) => members[i].overrideKey) ? 1 : 0);
+  const bestRank = (x: Side) => Math.min(...x.group.map((i) => members[i].rank ?? Number.MAX_SAFE_INTEGER));
+  return pinned(a) - pinned(b)
+    || a.group.length - b.group.length
+    || bestRank(b) - bestRank(a)
+    || b.group[0] - a.group[0];
 }
 
 /** Each id's method and confidence: its strongest pair inside its asset; alone: `new`. */
-function assignMethods(planned: PlannedAsset[], clusters: number[][], edges: Edge[], find: (i: number) => number, members: BlockMember[]): void {
+function assignMethods(block: BlockState): void {
+  const { planned, clusters, edges, find, members } = block;
   const bestEdge = new Map<number, { method: string; score: number }>();
   for (const e of edges) {
     if (e.verdict.kind !== 'match' || find(e.i) !== find(e.j)) continue;

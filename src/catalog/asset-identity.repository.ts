@@ -87,7 +87,9 @@ export interface BlockPlan {
 }
 
 /** Methods the matcher owns; any other (`manual`, admin operations) freezes the asset. */
-export const AUTOMATIC_METHODS = ['new', 'crosswalk', 'symbol_name', 'symbol_name_rank', 'symbol_name_market', 'symbol_market'];
+export const AUTOMATIC_METHODS = [
+  'new', 'crosswalk', 'symbol_name', 'symbol_name_rank', 'symbol_name_market', 'symbol_market',
+];
 
 /** Set-based SQL of identity resolution: a handful of statements per batch, never one per row. */
 @Injectable()

@@ -74,7 +74,11 @@ export class AssetIdentityService {
    * Resolves every candidate to an asset id (keyed by `candidateKey`). With a `cache`, candidates
    * resolved earlier in the run are answered from it, and results are staged into it.
    */
-  async resolve(manager: EntityManager, candidates: AssetCandidate[], cache?: ResolvedAssetCache): Promise<Map<string, string>> {
+  async resolve(
+    manager: EntityManager,
+    candidates: AssetCandidate[],
+    cache?: ResolvedAssetCache,
+  ): Promise<Map<string, string>> {
     const result = new Map<string, string>();
     const unique = new Map<string, AssetCandidate>();
     for (const c of candidates) unique.set(candidateKey(c.source, c.sourceAssetId), normalizedCandidate(c));
@@ -113,14 +117,25 @@ export class AssetIdentityService {
       cache?.stage(key, c, assetId);
     }
     const flagged = plan.write.assets.filter((a) => a.needsReview);
-    if (flagged.length > 0) this.logger.warn({ count: flagged.length, examples: flagged.slice(0, 5).map((a) => a.reviewReason) }, 'assets flagged for review (not merged: match unproven)');
+    if (flagged.length > 0) {
+      const examples = flagged.slice(0, 5).map((a) => a.reviewReason);
+      this.logger.warn({ count: flagged.length, examples }, 'assets flagged for review (not merged: match unproven)');
+    }
     const moved = plan.write.changed.filter((m) => m.fromAssetId !== m.assetId).length;
-    if (moved > 0) this.logger.log({ moved, vacated: plan.write.vacated.length }, 'identity re-decided: source ids moved to their order-independent assets');
+    if (moved > 0) {
+      const vacated = plan.write.vacated.length;
+      this.logger.log({ moved, vacated }, 'identity re-decided: source ids moved to other assets');
+    }
     return result;
   }
 
   /** Answers ids already mapped; returns the candidates that need a decision. */
-  private async answerKnown(manager: EntityManager, list: AssetCandidate[], result: Map<string, string>, cache?: ResolvedAssetCache): Promise<AssetCandidate[]> {
+  private async answerKnown(
+    manager: EntityManager,
+    list: AssetCandidate[],
+    result: Map<string, string>,
+    cache?: ResolvedAssetCache,
+  ): Promise<AssetCandidate[]> {
     const pending: AssetCandidate[] = [];
     for (const [source, group] of groupBy(list, (c) => c.source)) {
       const existing = await this.repository.findMappings(manager, source, group.map((c) => c.sourceAssetId));
@@ -151,14 +166,20 @@ export class AssetIdentityService {
   }
 
   /** Decides the blocks again from their stored members and the new candidates; returns what to write. */
-  private planBlocks(blocks: string[], rows: BlockRow[], decide: AssetCandidate[]): { write: BlockPlan; assetOf: Map<string, string> } {
+  private planBlocks(
+    blocks: string[],
+    rows: BlockRow[],
+    decide: AssetCandidate[],
+  ): { write: BlockPlan; assetOf: Map<string, string> } {
     const members = new Map<string, BlockMember>();
     for (const r of rows) members.set(candidateKey(r.source, r.source_asset_id), this.memberOfRow(r));
     const fresh = new Map<string, AssetCandidate>();
     for (const c of decide) {
       const key = candidateKey(c.source, c.sourceAssetId);
       fresh.set(key, c);
-      members.set(key, { ...recordOf(c), symbol: this.blockOf(c), overrideKey: this.overrides.get(key)?.assetKey ?? null, frozen: members.get(key)?.frozen ?? null });
+      const overrideKey = this.overrides.get(key)?.assetKey ?? null;
+      const frozen = members.get(key)?.frozen ?? null;
+      members.set(key, { ...recordOf(c), symbol: this.blockOf(c), overrideKey, frozen });
     }
     const byBlock = groupBy([...members.values()], (m) => m.symbol);
     const rowOf = new Map(rows.map((r) => [candidateKey(r.source, r.source_asset_id), r]));
@@ -175,15 +196,25 @@ export class AssetIdentityService {
           const row = rowOf.get(key);
           const c = fresh.get(key);
           if (!row) {
-            write.inserted.push({ source: m.source, sourceAssetId: m.sourceAssetId, assetId: id, matchMethod: m.method ?? 'new', confidence: m.confidence, symbol: c!.symbol, name: c!.name, rank: c!.rank, matchSymbol: block, evidence: evidenceOf(c!) });
+            write.inserted.push({
+              source: m.source, sourceAssetId: m.sourceAssetId, assetId: id, matchMethod: m.method ?? 'new',
+              confidence: m.confidence, symbol: c!.symbol, name: c!.name, rank: c!.rank, matchSymbol: block,
+              evidence: evidenceOf(c!),
+            });
             continue;
           }
-          if (c) write.evidence.push({ source: m.source, sourceAssetId: m.sourceAssetId, matchSymbol: block, evidence: evidenceOf(c) });
+          if (c) {
+            const evidence = evidenceOf(c);
+            write.evidence.push({ source: m.source, sourceAssetId: m.sourceAssetId, matchSymbol: block, evidence });
+          }
           if (!destinations.has(row.asset_id)) destinations.set(row.asset_id, new Set());
           destinations.get(row.asset_id)!.add(id);
           if (m.method === null) continue;
           if (row.asset_id !== id || row.match_method !== m.method || Number(row.confidence) !== m.confidence) {
-            write.changed.push({ source: m.source, sourceAssetId: m.sourceAssetId, fromAssetId: row.asset_id, assetId: id, matchMethod: m.method, confidence: m.confidence });
+            write.changed.push({
+              source: m.source, sourceAssetId: m.sourceAssetId, fromAssetId: row.asset_id, assetId: id,
+              matchMethod: m.method, confidence: m.confidence,
+            });
           }
         }
       }
@@ -199,7 +230,9 @@ export class AssetIdentityService {
 
   private memberOfRow(r: BlockRow): BlockMember {
     const e = r.evidence ?? {};
-    const frozen = r.frozen ? { assetId: r.asset_id, assetKey: r.asset_key, needsReview: r.needs_review, reviewReason: r.review_reason } : null;
+    const frozen = r.frozen
+      ? { assetId: r.asset_id, assetKey: r.asset_key, needsReview: r.needs_review, reviewReason: r.review_reason }
+      : null;
     return {
       source: r.source,
       sourceAssetId: r.source_asset_id,
@@ -221,7 +254,10 @@ function isProvisional(row: BlockRow): boolean {
 }
 
 function newAssetOf(id: string, a: PlannedAsset) {
-  return { id, assetKey: a.key, symbol: a.symbol, name: a.name, rank: a.rank, needsReview: a.needsReview, reviewReason: a.reviewReason };
+  return {
+    id, assetKey: a.key, symbol: a.symbol, name: a.name, rank: a.rank,
+    needsReview: a.needsReview, reviewReason: a.reviewReason,
+  };
 }
 
 function amount(v: string | null | undefined): number | null {
@@ -233,13 +269,16 @@ function amount(v: string | null | undefined): number | null {
 function recordOf(c: AssetCandidate): Omit<BlockMember, 'overrideKey' | 'frozen'> {
   return {
     source: c.source, sourceAssetId: c.sourceAssetId, symbol: c.symbol, name: c.name, rank: c.rank,
-    priceUsd: amount(c.priceUsd), marketCapUsd: amount(c.marketCapUsd), observedAt: c.observedAt?.getTime() ?? null, crosswalkKey: c.crosswalkKey ?? null,
+    priceUsd: amount(c.priceUsd), marketCapUsd: amount(c.marketCapUsd), observedAt: c.observedAt?.getTime() ?? null,
+    crosswalkKey: c.crosswalkKey ?? null,
   };
 }
 
 function evidenceOf(c: AssetCandidate): MatchEvidence {
   const r = recordOf(c);
-  return { name: r.name, rank: r.rank, price: r.priceUsd, cap: r.marketCapUsd, at: r.observedAt, crosswalkKey: r.crosswalkKey };
+  return {
+    name: r.name, rank: r.rank, price: r.priceUsd, cap: r.marketCapUsd, at: r.observedAt, crosswalkKey: r.crosswalkKey,
+  };
 }
 
 function normalizedCandidate(c: AssetCandidate): AssetCandidate {

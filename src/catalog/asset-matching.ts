@@ -103,7 +103,8 @@ function sameTimeDistance(a: MatchRecord, b: MatchRecord, pick: (r: MatchRecord)
   const x = pick(a);
   const y = pick(b);
   if (x === null || y === null || !(x > 0) || !(y > 0)) return null;
-  if (a.observedAt === null || b.observedAt === null || Math.abs(a.observedAt - b.observedAt) > SAME_TIME_MS) return null;
+  if (a.observedAt === null || b.observedAt === null) return null;
+  if (Math.abs(a.observedAt - b.observedAt) > SAME_TIME_MS) return null;
   return Math.abs(Math.log(x / y));
 }
 
@@ -131,7 +132,9 @@ function marketEvidence(a: MatchRecord, b: MatchRecord): { level: MarketEvidence
   return { level: capAgrees && rank ? 'weak' : 'unknown', all: false };
 }
 
-const MARKET_BONUS: Record<MarketEvidence, number> = { strong: 0.1, weak: 0.05, unknown: 0, loose: -0.1, contradicts: 0 };
+const MARKET_BONUS: Record<MarketEvidence, number> = {
+  strong: 0.1, weak: 0.05, unknown: 0, loose: -0.1, contradicts: 0,
+};
 
 /**
  * Decides whether two records of DIFFERENT sources with the same symbol are one coin. Symmetric:
@@ -150,21 +153,33 @@ export function pairVerdict(a: MatchRecord, b: MatchRecord): PairVerdict {
   const market = marketEvidence(a, b);
   const names = a.name !== null && b.name !== null ? compareNames(a.name, b.name) : null;
   if (market.level === 'contradicts') {
-    return names && names.similarity >= MERGE_THRESHOLD ? { kind: 'review', score: REVIEW_THRESHOLD } : { kind: 'never', reason: 'prices disagree' };
+    return names && names.similarity >= MERGE_THRESHOLD
+      ? { kind: 'review', score: REVIEW_THRESHOLD }
+      : { kind: 'never', reason: 'prices disagree' };
   }
   const crosswalk = a.crosswalkKey !== null && a.crosswalkKey === b.crosswalkKey;
-  if (!crosswalk && isVariant(a.name) !== isVariant(b.name)) return { kind: 'never', reason: 'a variant is not its underlying' };
+  if (!crosswalk && isVariant(a.name) !== isVariant(b.name)) {
+    return { kind: 'never', reason: 'a variant is not its underlying' };
+  }
   const bonus = MARKET_BONUS[market.level];
   // Agreeing ids rank above agreeing names alone (a copy of a token usually keeps the name).
-  if (crosswalk) return { kind: 'match', method: 'crosswalk', score: round3(Math.max(0.98, names?.similarity ?? 0) + 0.03 + bonus) };
+  if (crosswalk) {
+    return { kind: 'match', method: 'crosswalk', score: round3(Math.max(0.98, names?.similarity ?? 0) + 0.03 + bonus) };
+  }
   if (!names) return { kind: 'none' };
   const { similarity, contained } = names;
   if (!contained && similarity >= MERGE_THRESHOLD) {
     const score = round3(similarity + bonus);
-    return score >= MERGE_THRESHOLD ? { kind: 'match', method: 'symbol_name', score } : { kind: 'review', score: Math.max(REVIEW_THRESHOLD, score) };
+    return score >= MERGE_THRESHOLD
+      ? { kind: 'match', method: 'symbol_name', score }
+      : { kind: 'review', score: Math.max(REVIEW_THRESHOLD, score) };
   }
-  if (market.level === 'strong' && (contained || similarity >= 0.3)) return { kind: 'match', method: 'symbol_name_market', score: round3(0.9 + similarity / 10) };
-  if (market.level === 'strong' && market.all) return { kind: 'match', method: 'symbol_market', score: round3(0.86 + similarity / 10) };
+  if (market.level === 'strong' && (contained || similarity >= 0.3)) {
+    return { kind: 'match', method: 'symbol_name_market', score: round3(0.9 + similarity / 10) };
+  }
+  if (market.level === 'strong' && market.all) {
+    return { kind: 'match', method: 'symbol_market', score: round3(0.86 + similarity / 10) };
+  }
   return similarity >= REVIEW_THRESHOLD ? { kind: 'review', score: similarity } : { kind: 'none' };
 }
 

@@ -200,7 +200,12 @@ export class BatchProcessor {
     });
   }
 
-  private async writeQuotes(manager: EntityManager, ctx: BatchContext, prepared: PreparedQuote[], cacheGeneration?: number): Promise<WriteCounts> {
+  private async writeQuotes(
+    manager: EntityManager,
+    ctx: BatchContext,
+    prepared: PreparedQuote[],
+    cacheGeneration?: number,
+  ): Promise<WriteCounts> {
     const source = ctx.extractor.sourceId;
     const runId = ctx.runId;
     const cache = ctx.resolvedAssets;
