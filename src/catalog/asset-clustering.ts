@@ -107,10 +107,11 @@ export function clusterBlock(blockSymbol: string, input: BlockMember[]): Planned
   });
 
   const score = (e: Edge) => (e.verdict.kind === 'match' || e.verdict.kind === 'review' ? e.verdict.score : 0);
+  const ambiguous = ambiguousEdges(edges, members);
   const matches = edges
-    .filter((e) => e.verdict.kind === 'match')
+    .filter((e) => e.verdict.kind === 'match' && !ambiguous.has(e))
     .sort((a, b) => score(b) - score(a) || a.i - b.i || a.j - b.j);
-  const blocked: Edge[] = [];
+  const blocked: Edge[] = [...ambiguous];
   for (const e of matches) {
     const [ra, rb] = [find(e.i), find(e.j)];
     if (ra === rb) continue;
@@ -143,6 +144,35 @@ export function clusterBlock(blockSymbol: string, input: BlockMember[]): Planned
   flagForReview({ planned, clusters, edges: reviews, find, members });
   assignMethods({ planned, clusters, edges, find, members });
   return planned;
+}
+
+/** Two candidates of one source this close in score cannot be told apart: neither is a match. */
+const AMBIGUITY_MARGIN = 0.04;
+
+/**
+ * Matches that evidence cannot single out: an id whose best candidate of some source has a runner-up
+ * of that source within AMBIGUITY_MARGIN (a coin and its pre-migration listing, same name, no market
+ * data). Those edges go to review instead; a function of the edge set, so order-independent.
+ */
+function ambiguousEdges(edges: Edge[], members: BlockMember[]): Set<Edge> {
+  const bySide = new Map<string, Edge[]>();
+  for (const e of edges) {
+    if (e.verdict.kind !== 'match') continue;
+    for (const [self, other] of [[e.i, e.j], [e.j, e.i]]) {
+      const side = `${self}\u0000${members[other].source}`;
+      bySide.set(side, [...(bySide.get(side) ?? []), e]);
+    }
+  }
+  const out = new Set<Edge>();
+  const scoreOf = (e: Edge) => (e.verdict as { score: number }).score;
+  for (const list of bySide.values()) {
+    if (list.length < 2) continue;
+    const sorted = [...list].sort((a, b) => scoreOf(b) - scoreOf(a));
+    if (scoreOf(sorted[0]) - scoreOf(sorted[1]) >= AMBIGUITY_MARGIN) continue;
+    const top = scoreOf(sorted[0]);
+    for (const e of sorted) if (top - scoreOf(e) < AMBIGUITY_MARGIN) out.add(e);
+  }
+  return out;
 }
 
 type MemberId = { source: string; sourceAssetId: string };

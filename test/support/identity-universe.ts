@@ -72,7 +72,8 @@ export function identityUniverse(coins: number, seed = 7): { records: AssetCandi
       case 'copy':
         out.push(
           candidate('coingecko', slug, sym, name, m),
-          candidate('coingecko', `${slug}-bsc`, sym, name, { ...market(7000 + i), price: m.price }),
+          // The copy tracks the price; its cap is a sliver of the original's.
+          candidate('coingecko', `${slug}-bsc`, sym, name, { rank: 7000 + i, price: m.price, cap: Math.round(m.cap / 1000) }),
           candidate('coinpaprika', `${sym.toLowerCase()}-${slug}-token`, sym, name, near(m)),
         );
         break;
