@@ -2,6 +2,7 @@ import { InitialSchema1764201600000 } from './1764201600000-InitialSchema.js';
 import { PoisonRowsAndDuplicates1764300000001 } from './1764300000001-PoisonRowsAndDuplicates.js';
 import { DriftRenameEvidence1764300000004 } from './1764300000004-DriftRenameEvidence.js';
 import { RetryWaitsAndRssPublisherKeys1764300000005 } from './1764300000005-RetryWaitsAndRssPublisherKeys.js';
+import { IdentityEvidence1764300000006 } from './1764300000006-IdentityEvidence.js';
 import { AssetIdentityAudit1764300000008 } from './1764300000008-AssetIdentityAudit.js';
 import { SourceLeases1764300000009 } from './1764300000009-SourceLeases.js';
 
@@ -12,6 +13,7 @@ export const MIGRATIONS: Function[] = [
   PoisonRowsAndDuplicates1764300000001,
   DriftRenameEvidence1764300000004,
   RetryWaitsAndRssPublisherKeys1764300000005,
+  IdentityEvidence1764300000006,
   AssetIdentityAudit1764300000008,
   SourceLeases1764300000009,
 ];

@@ -9,18 +9,35 @@ export interface MappingRow {
   name: string | null;
   rank: number | null;
   match_method: string;
-  /** The mapped asset awaits review: a provisional mapping that better evidence may replace. */
+  /** First seen without a name (a bare ticker): decided again once the source names the coin. */
   provisional: boolean;
 }
 
-export interface AssetRow {
-  id: string;
+/** A mapping of a symbol block, with its asset and the evidence it was first seen with. */
+export interface BlockRow {
+  source: string;
+  source_asset_id: string;
+  asset_id: string;
   asset_key: string;
-  symbol: string;
-  name: string;
-  rank: number | null;
   needs_review: boolean;
-  mappings: Array<{ source: string; source_asset_id: string; name: string | null }>;
+  review_reason: string | null;
+  match_method: string;
+  confidence: string;
+  match_symbol: string;
+  evidence: MatchEvidence;
+  /** The asset holds a mapping an operator made (`manual` or any method the matcher does not own). */
+  frozen: boolean;
+}
+
+/** `asset_source_ids.evidence`: what the source said when the id was first seen. */
+export interface MatchEvidence {
+  name?: string | null;
+  rank?: number | null;
+  price?: number | null;
+  cap?: number | null;
+  /** Epoch ms of the observation. */
+  at?: number | null;
+  crosswalkKey?: string | null;
 }
 
 export interface NewAsset {
@@ -42,7 +59,37 @@ export interface NewMapping {
   symbol: string;
   name: string | null;
   rank: number | null;
+  matchSymbol: string;
+  evidence: MatchEvidence;
 }
+
+/** A mapping whose asset, method or confidence a re-decision changed (`fromAssetId` is where it was). */
+export interface ChangedMapping {
+  source: string;
+  sourceAssetId: string;
+  fromAssetId: string;
+  assetId: string;
+  matchMethod: string;
+  confidence: number;
+}
+
+/** What re-deciding some symbol blocks changes: written by `applyBlockPlan` in a fixed order. */
+export interface BlockPlan {
+  assets: NewAsset[];
+  inserted: NewMapping[];
+  changed: ChangedMapping[];
+  /** Assets no mapping may point to any more (deleted if none does). */
+  vacated: string[];
+  /** Old asset -> new asset when all of an asset's ids moved together (a new key): its news links follow. */
+  rekeyed: Array<{ from: string; to: string }>;
+  /** Evidence upgrades: ids first seen without a name, now named. */
+  evidence: Array<{ source: string; sourceAssetId: string; matchSymbol: string; evidence: MatchEvidence }>;
+}
+
+/** Methods the matcher owns; any other (`manual`, admin operations) freezes the asset. */
+export const AUTOMATIC_METHODS = [
+  'new', 'crosswalk', 'symbol_name', 'symbol_name_rank', 'symbol_name_market', 'symbol_market',
+];
 
 /** Set-based SQL of identity resolution: a handful of statements per batch, never one per row. */
 @Injectable()
@@ -64,57 +111,124 @@ export class AssetIdentityRepository {
     if (ids.length === 0) return [];
     return (await manager.query(
       `SELECT m.source, m.source_asset_id, m.asset_id, m.symbol, m.name, m.rank, m.match_method,
-              (m.match_method = 'new' AND a.needs_review) AS provisional
-         FROM asset_source_ids m JOIN assets a ON a.id = m.asset_id
+              (m.evidence->>'name' IS NULL AND m.match_method = ANY($3::text[])) AS provisional
+         FROM asset_source_ids m
         WHERE m.source = $1 AND m.source_asset_id = ANY($2::text[])`,
-      [source, ids],
+      [source, ids, AUTOMATIC_METHODS],
     )) as MappingRow[];
   }
 
-  /** Assets with any of these symbols, with the source ids mapped to them (for the crosswalk). */
-  async findAssetsBySymbols(manager: EntityManager, symbols: string[]): Promise<AssetRow[]> {
+  /**
+   * Every mapping of these symbol blocks (ids whose evidence carries the symbol), with its asset.
+   * Called under the blocks' advisory locks, so the set cannot change until the transaction ends.
+   */
+  async findBlockMembers(manager: EntityManager, symbols: string[]): Promise<BlockRow[]> {
     if (symbols.length === 0) return [];
     return (await manager.query(
-      `SELECT a.id, a.asset_key, a.symbol, a.name, a.rank, a.needs_review,
-              coalesce(json_agg(json_build_object('source', m.source, 'source_asset_id', m.source_asset_id, 'name', m.name)) FILTER (WHERE m.source IS NOT NULL), '[]') AS mappings
-         FROM assets a LEFT JOIN asset_source_ids m ON m.asset_id = a.id
-        WHERE a.symbol = ANY($1::text[])
-        GROUP BY a.id`,
-      [symbols],
-    )) as AssetRow[];
-  }
-
-  async findAssetIdsByKeys(manager: EntityManager, keys: string[]): Promise<Map<string, string>> {
-    if (keys.length === 0) return new Map();
-    const rows = (await manager.query(`SELECT asset_key, id FROM assets WHERE asset_key = ANY($1::text[])`, [keys])) as Array<{ asset_key: string; id: string }>;
-    return new Map(rows.map((r) => [r.asset_key, r.id]));
-  }
-
-  /** Race-safe: a concurrent batch creating the same key wins silently (ids are derived from keys). */
-  async insertAssets(manager: EntityManager, assets: NewAsset[]): Promise<void> {
-    if (assets.length === 0) return;
-    await manager.query(
-      `INSERT INTO assets (id, asset_key, symbol, name, rank, needs_review, review_reason)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[], $6::boolean[], $7::text[])
-       ON CONFLICT (asset_key) DO NOTHING`,
-      [assets.map((a) => a.id), assets.map((a) => a.assetKey), assets.map((a) => a.symbol), assets.map((a) => a.name), assets.map((a) => a.rank), assets.map((a) => a.needsReview), assets.map((a) => a.reviewReason)],
-    );
+      `SELECT m.source, m.source_asset_id, m.asset_id, a.asset_key, a.needs_review, a.review_reason, m.match_method,
+              m.confidence, coalesce(m.match_symbol, m.symbol) AS match_symbol, m.evidence,
+              EXISTS (SELECT 1 FROM asset_source_ids x WHERE x.asset_id = m.asset_id
+                        AND x.match_method <> 'override' AND NOT (x.match_method = ANY($2::text[]))) AS frozen
+         FROM asset_source_ids m JOIN assets a ON a.id = m.asset_id
+        WHERE coalesce(m.match_symbol, m.symbol) = ANY($1::text[])`,
+      [symbols, AUTOMATIC_METHODS],
+    )) as BlockRow[];
   }
 
   /**
-   * Race-safe: if another transaction mapped the same source id first, its mapping stands. Returns
-   * the (source, source id) pairs this call inserted, as `source\u0000sourceAssetId` keys.
+   * Writes a re-decision of symbol blocks. When ids move, the identity epoch is bumped FIRST: that
+   * waits for every transaction that validated a run cache against the old epoch (they hold it
+   * FOR SHARE), so their quotes are committed and move too; later ones see the new epoch.
+   * Moves go through a non-automatic interim method so the one-id-per-source index never sees a
+   * transient double; quotes follow their source id; emptied assets are deleted.
    */
-  async insertMappings(manager: EntityManager, mappings: NewMapping[]): Promise<Set<string>> {
-    if (mappings.length === 0) return new Set();
-    const rows = (await manager.query(
-      `INSERT INTO asset_source_ids (source, source_asset_id, asset_id, match_method, confidence, symbol, name, rank)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::numeric[], $6::text[], $7::text[], $8::int[])
-       ON CONFLICT (source, source_asset_id) DO NOTHING
-       RETURNING source, source_asset_id`,
-      [mappings.map((m) => m.source), mappings.map((m) => m.sourceAssetId), mappings.map((m) => m.assetId), mappings.map((m) => m.matchMethod), mappings.map((m) => m.confidence), mappings.map((m) => m.symbol), mappings.map((m) => m.name), mappings.map((m) => m.rank)],
-    )) as Array<{ source: string; source_asset_id: string }>;
-    return new Set(rows.map((r) => `${r.source}\u0000${r.source_asset_id}`));
+  async applyBlockPlan(manager: EntityManager, plan: BlockPlan): Promise<void> {
+    const moved = plan.changed.filter((c) => c.fromAssetId !== c.assetId);
+    if (moved.length > 0 || plan.vacated.length > 0) {
+      await manager.query(`UPDATE identity_epoch SET value = value + 1 WHERE id = 1`);
+    }
+    if (plan.assets.length > 0) {
+      const a = plan.assets;
+      await manager.query(
+        `INSERT INTO assets (id, asset_key, symbol, name, rank, needs_review, review_reason)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[], $6::boolean[], $7::text[])
+         ON CONFLICT (asset_key) DO UPDATE SET symbol = excluded.symbol, name = excluded.name, rank = excluded.rank,
+           needs_review = excluded.needs_review, review_reason = excluded.review_reason, updated_at = now()
+         WHERE (assets.symbol, assets.name, assets.rank, assets.needs_review, assets.review_reason)
+               IS DISTINCT FROM (excluded.symbol, excluded.name, excluded.rank, excluded.needs_review, excluded.review_reason)`,
+        [a.map((x) => x.id), a.map((x) => x.assetKey), a.map((x) => x.symbol), a.map((x) => x.name), a.map((x) => x.rank), a.map((x) => x.needsReview), a.map((x) => x.reviewReason)],
+      );
+    }
+    if (plan.evidence.length > 0) {
+      const e = plan.evidence;
+      await manager.query(
+        `UPDATE asset_source_ids m SET match_symbol = t.match_symbol, evidence = t.evidence, updated_at = now()
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[]) AS t(source, source_asset_id, match_symbol, evidence)
+          WHERE m.source = t.source AND m.source_asset_id = t.source_asset_id`,
+        [e.map((x) => x.source), e.map((x) => x.sourceAssetId), e.map((x) => x.matchSymbol), e.map((x) => JSON.stringify(x.evidence))],
+      );
+    }
+    if (moved.length > 0) {
+      await manager.query(
+        `UPDATE asset_source_ids m SET match_method = 'moving'
+           FROM unnest($1::text[], $2::text[]) AS t(source, source_asset_id)
+          WHERE m.source = t.source AND m.source_asset_id = t.source_asset_id`,
+        [moved.map((c) => c.source), moved.map((c) => c.sourceAssetId)],
+      );
+    }
+    if (plan.changed.length > 0) {
+      const c = plan.changed;
+      await manager.query(
+        `UPDATE asset_source_ids m SET asset_id = t.asset_id, match_method = t.match_method, confidence = t.confidence, updated_at = now()
+           FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::numeric[]) AS t(source, source_asset_id, asset_id, match_method, confidence)
+          WHERE m.source = t.source AND m.source_asset_id = t.source_asset_id`,
+        [c.map((x) => x.source), c.map((x) => x.sourceAssetId), c.map((x) => x.assetId), c.map((x) => x.matchMethod), c.map((x) => x.confidence)],
+      );
+    }
+    if (plan.inserted.length > 0) {
+      const m = plan.inserted;
+      await manager.query(
+        `INSERT INTO asset_source_ids (source, source_asset_id, asset_id, match_method, confidence, symbol, name, rank, match_symbol, evidence)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::numeric[], $6::text[], $7::text[], $8::int[], $9::text[], $10::jsonb[])`,
+        [m.map((x) => x.source), m.map((x) => x.sourceAssetId), m.map((x) => x.assetId), m.map((x) => x.matchMethod), m.map((x) => x.confidence),
+          m.map((x) => x.symbol), m.map((x) => x.name), m.map((x) => x.rank), m.map((x) => x.matchSymbol), m.map((x) => JSON.stringify(x.evidence))],
+      );
+    }
+    if (moved.length > 0) await this.moveQuotes(manager, moved);
+    if (plan.rekeyed.length > 0) {
+      await manager.query(
+        `UPDATE news_asset_mentions n SET asset_id = t.to_id
+           FROM unnest($1::uuid[], $2::uuid[]) AS t(from_id, to_id)
+          WHERE n.asset_id = t.from_id
+            AND NOT EXISTS (SELECT 1 FROM news_asset_mentions x WHERE x.news_id = n.news_id AND x.asset_id = t.to_id)`,
+        [plan.rekeyed.map((r) => r.from), plan.rekeyed.map((r) => r.to)],
+      );
+    }
+    if (plan.vacated.length > 0) {
+      await manager.query(`DELETE FROM assets a WHERE a.id = ANY($1::uuid[]) AND NOT EXISTS (SELECT 1 FROM asset_source_ids m WHERE m.asset_id = a.id)`, [plan.vacated]);
+    }
+  }
+
+  /** Quotes follow their source id. Two passes: a swap of two ids frees the slot the other needs. */
+  private async moveQuotes(manager: EntityManager, moved: ChangedMapping[]): Promise<void> {
+    for (let pass = 0; pass < 2; pass++) {
+      await manager.query(
+        `UPDATE market_quotes q SET asset_id = t.to_id, updated_at = now()
+           FROM unnest($1::text[], $2::text[], $3::uuid[], $4::uuid[]) AS t(source, source_asset_id, from_id, to_id)
+          WHERE q.source = t.source AND q.source_asset_id = t.source_asset_id AND q.asset_id = t.from_id
+            AND NOT EXISTS (SELECT 1 FROM market_quotes x WHERE x.asset_id = t.to_id AND x.source = q.source AND x.observed_at = q.observed_at)`,
+        [moved.map((c) => c.source), moved.map((c) => c.sourceAssetId), moved.map((c) => c.fromAssetId), moved.map((c) => c.assetId)],
+      );
+    }
+  }
+
+  /**
+   * The identity epoch, share-locked until the transaction ends: a re-decision that moves ids waits
+   * for this transaction, so quotes written from a cache validated here are never left behind.
+   */
+  async readEpochShared(manager: EntityManager): Promise<string> {
+    const rows = (await manager.query(`SELECT value FROM identity_epoch WHERE id = 1 FOR SHARE`)) as Array<{ value: string }>;
+    return rows[0]?.value ?? '0';
   }
 
   /** Renamed coins keep their asset: only the mapping's descriptive columns follow the source. */
@@ -127,26 +241,6 @@ export class AssetIdentityRepository {
           AND (m.symbol, m.name, m.rank) IS DISTINCT FROM (t.symbol, t.name, t.rank)`,
       [rows.map((r) => r.source), rows.map((r) => r.sourceAssetId), rows.map((r) => r.symbol), rows.map((r) => r.name), rows.map((r) => r.rank)],
     );
-  }
-
-  /**
-   * Moves a provisional mapping (and the quotes already stored under it) to a better asset, then
-   * drops the provisional asset if nothing maps to it any more. Rare: only when a source that first
-   * gave a bare symbol later gives enough to identify the coin.
-   */
-  async promoteMapping(manager: EntityManager, m: { source: string; sourceAssetId: string; fromAssetId: string; toAssetId: string; matchMethod: string; confidence: number }): Promise<void> {
-    await manager.query(
-      `UPDATE asset_source_ids SET asset_id = $3, match_method = $4, confidence = $5, updated_at = now() WHERE source = $1 AND source_asset_id = $2`,
-      [m.source, m.sourceAssetId, m.toAssetId, m.matchMethod, m.confidence],
-    );
-    await manager.query(
-      `UPDATE market_quotes q SET asset_id = $3, updated_at = now()
-        WHERE q.source = $1 AND q.source_asset_id = $2 AND q.asset_id = $4
-          AND NOT EXISTS (SELECT 1 FROM market_quotes x WHERE x.asset_id = $3 AND x.source = q.source AND x.observed_at = q.observed_at)`,
-      [m.source, m.sourceAssetId, m.toAssetId, m.fromAssetId],
-    );
-    await manager.query(`DELETE FROM market_quotes WHERE source = $1 AND source_asset_id = $2 AND asset_id = $3`, [m.source, m.sourceAssetId, m.fromAssetId]);
-    await manager.query(`DELETE FROM assets a WHERE a.id = $1 AND NOT EXISTS (SELECT 1 FROM asset_source_ids m WHERE m.asset_id = a.id)`, [m.fromAssetId]);
   }
 
   async repointMapping(manager: EntityManager, source: string, sourceAssetId: string, assetId: string): Promise<boolean> {

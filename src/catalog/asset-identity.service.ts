@@ -1,8 +1,14 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { assetIdFor, assetKeyFor, crosswalkKey, isolatedAssetKey, isVariantName, normalizeSymbol } from './asset-naming.js';
-import { bestMatch, type KnownAsset, type Match } from './asset-matching.js';
-import { AssetIdentityRepository, type NewAsset, type NewMapping } from './asset-identity.repository.js';
+import { clusterBlock, type BlockMember, type PlannedAsset } from './asset-clustering.js';
+import { assetIdFor, normalizeSymbol, symbolOfKey } from './asset-naming.js';
+import {
+  AssetIdentityRepository,
+  type BlockPlan,
+  type BlockRow,
+  type MatchEvidence,
+  type MappingRow,
+} from './asset-identity.repository.js';
 import type { AssetOverride } from './asset-overrides.js';
 import type { ResolvedAssetCache } from './resolved-asset-cache.js';
 
@@ -12,6 +18,12 @@ export interface AssetCandidate {
   symbol: string;
   name: string | null;
   rank: number | null;
+  /** Market data of the observation (decimal strings, as on the canonical quote): evidence for matching. */
+  priceUsd?: string | null;
+  marketCapUsd?: string | null;
+  observedAt?: Date | null;
+  /** The plugin's provider-independent key (CanonicalQuote.crosswalkKey). */
+  crosswalkKey?: string | null;
 }
 
 /** Map key of a resolved candidate. */
@@ -22,10 +34,10 @@ export function candidateKey(source: string, sourceAssetId: string): string {
 export const ASSET_OVERRIDES = Symbol('ASSET_OVERRIDES');
 
 /**
- * One canonical asset per real-world coin across sources. Order of resolution: an existing mapping
- * wins (renamed coins keep their asset); then a manual override; then the exact id crosswalk;
- * then symbol + name similarity with market-cap rank as tie-breaker; else a new asset — flagged
- * `needs_review` when a plausible but unproven match exists. See docs/IDENTITY.md.
+ * One canonical asset per real-world coin across sources. An id seen before keeps its asset until
+ * its symbol block is decided again; a new id (or one first seen without a name, now named) makes
+ * its symbol block be decided again from ALL the block's ids and the evidence each was first seen
+ * with (`clusterBlock`), so the outcome does not depend on arrival order. See docs/IDENTITY.md.
  */
 @Injectable()
 export class AssetIdentityService {
@@ -46,10 +58,27 @@ export class AssetIdentityService {
   }
 
   /**
-   * Resolves every candidate to an asset id (keyed by `candidateKey`). With a `cache`, candidates
-   * resolved earlier in the run are answered from it, and confident results are staged into it.
+   * Whether answers the run's cache gave this transaction still hold: false when a re-decision moved
+   * source ids since the cache was filled (or the cache has not been checked yet). The cache is then
+   * emptied and the caller resolves its batch again. Call it AFTER `resolve` in the transaction:
+   * it share-locks the identity epoch until commit (see `AssetIdentityRepository.applyBlockPlan`).
    */
-  async resolve(manager: EntityManager, candidates: AssetCandidate[], cache?: ResolvedAssetCache): Promise<Map<string, string>> {
+  async cacheStillValid(manager: EntityManager, cache: ResolvedAssetCache): Promise<boolean> {
+    const epoch = await this.repository.readEpochShared(manager);
+    if (cache.epoch === epoch) return true;
+    cache.reset(epoch);
+    return false;
+  }
+
+  /**
+   * Resolves every candidate to an asset id (keyed by `candidateKey`). With a `cache`, candidates
+   * resolved earlier in the run are answered from it, and results are staged into it.
+   */
+  async resolve(
+    manager: EntityManager,
+    candidates: AssetCandidate[],
+    cache?: ResolvedAssetCache,
+  ): Promise<Map<string, string>> {
     const result = new Map<string, string>();
     const unique = new Map<string, AssetCandidate>();
     for (const c of candidates) unique.set(candidateKey(c.source, c.sourceAssetId), normalizedCandidate(c));
@@ -62,169 +91,198 @@ export class AssetIdentityService {
       }
       if (unique.size === 0) return result;
     }
-    const unresolved: AssetCandidate[] = [];
-    const provisional = new Map<string, string>();
+    const pending = await this.answerKnown(manager, [...unique.values()], result, cache);
+    if (pending.length === 0) return result;
 
-    for (const [source, list] of groupBy([...unique.values()], (c) => c.source)) {
-      const existing = await this.repository.findMappings(manager, source, list.map((c) => c.sourceAssetId));
-      const bySourceId = new Map(existing.map((m) => [m.source_asset_id, m]));
-      const refresh: Array<{ source: string; sourceAssetId: string; symbol: string; name: string | null; rank: number | null }> = [];
-      for (const c of list) {
+    // Deciding: serialise per symbol block, then read the blocks (and look again: another
+    // transaction may have mapped some of these ids while we waited for the locks).
+    const blocks = [...new Set(pending.map((c) => this.blockOf(c)))].sort();
+    await this.repository.lockSymbols(manager, blocks);
+    const rows = await this.repository.findBlockMembers(manager, blocks);
+    const known = new Map(rows.map((r) => [candidateKey(r.source, r.source_asset_id), r]));
+    const decide = pending.filter((c) => {
+      const row = known.get(candidateKey(c.source, c.sourceAssetId));
+      if (!row || (isProvisional(row) && c.name !== null)) return true;
+      result.set(candidateKey(c.source, c.sourceAssetId), row.asset_id);
+      return false;
+    });
+    if (decide.length === 0) return result;
+
+    const plan = this.planBlocks(blocks, rows, decide);
+    await this.repository.applyBlockPlan(manager, plan.write);
+    for (const c of decide) {
+      const key = candidateKey(c.source, c.sourceAssetId);
+      const assetId = plan.assetOf.get(key)!;
+      result.set(key, assetId);
+      cache?.stage(key, c, assetId);
+    }
+    const flagged = plan.write.assets.filter((a) => a.needsReview);
+    if (flagged.length > 0) {
+      const examples = flagged.slice(0, 5).map((a) => a.reviewReason);
+      this.logger.warn({ count: flagged.length, examples }, 'assets flagged for review (not merged: match unproven)');
+    }
+    const moved = plan.write.changed.filter((m) => m.fromAssetId !== m.assetId).length;
+    if (moved > 0) {
+      const vacated = plan.write.vacated.length;
+      this.logger.log({ moved, vacated }, 'identity re-decided: source ids moved to other assets');
+    }
+    return result;
+  }
+
+  /** Answers ids already mapped; returns the candidates that need a decision. */
+  private async answerKnown(
+    manager: EntityManager,
+    list: AssetCandidate[],
+    result: Map<string, string>,
+    cache?: ResolvedAssetCache,
+  ): Promise<AssetCandidate[]> {
+    const pending: AssetCandidate[] = [];
+    for (const [source, group] of groupBy(list, (c) => c.source)) {
+      const existing = await this.repository.findMappings(manager, source, group.map((c) => c.sourceAssetId));
+      const bySourceId = new Map<string, MappingRow>(existing.map((m) => [m.source_asset_id, m]));
+      const refresh: AssetCandidate[] = [];
+      for (const c of group) {
         const m = bySourceId.get(c.sourceAssetId);
-        if (!m) {
-          unresolved.push(c);
+        // Unknown, or first seen as a bare ticker and now named: decide its block again.
+        if (!m || (m.provisional && c.name !== null)) {
+          pending.push(c);
           continue;
         }
-        if (m.provisional && c.name !== null) {
-          // First seen as a bare symbol; now named: decide again, and move it if the match is confident.
-          provisional.set(candidateKey(source, c.sourceAssetId), m.asset_id);
-          unresolved.push(c);
-          continue;
-        }
-        result.set(candidateKey(source, c.sourceAssetId), m.asset_id);
-        if (!m.provisional) cache?.stage(candidateKey(source, c.sourceAssetId), c, m.asset_id);
+        const key = candidateKey(source, c.sourceAssetId);
+        result.set(key, m.asset_id);
+        cache?.stage(key, c, m.asset_id);
+        // Renamed coins keep their asset: only the descriptive columns follow the source.
         if (m.symbol !== c.symbol || m.name !== c.name || m.rank !== c.rank) refresh.push(c);
       }
       await this.repository.refreshMappings(manager, refresh);
     }
-    if (unresolved.length === 0) return result;
-    // Creating assets: serialise per symbol, then look again (another transaction may just have
-    // mapped some of these ids while we waited for the lock).
-    await this.repository.lockSymbols(manager, [...new Set(unresolved.map((c) => c.symbol))]);
-    for (const [source, list] of groupBy(unresolved.filter((c) => !provisional.has(candidateKey(c.source, c.sourceAssetId))), (c) => c.source)) {
-      for (const m of await this.repository.findMappings(manager, source, list.map((c) => c.sourceAssetId))) {
-        result.set(candidateKey(source, m.source_asset_id), m.asset_id);
-      }
-    }
-    for (let i = unresolved.length - 1; i >= 0; i--) {
-      const c = unresolved[i];
-      if (!provisional.has(candidateKey(c.source, c.sourceAssetId)) && result.has(candidateKey(c.source, c.sourceAssetId))) unresolved.splice(i, 1);
-    }
-    if (unresolved.length === 0) return result;
-
-    // Deterministic order: named candidates first, best rank first, then by id.
-    unresolved.sort((a, b) => Number(b.name !== null) - Number(a.name !== null) || (a.rank ?? 1e9) - (b.rank ?? 1e9) || a.source.localeCompare(b.source) || a.sourceAssetId.localeCompare(b.sourceAssetId));
-    const pool = await this.loadPool(manager, unresolved);
-    const newAssets = new Map<string, NewAsset>();
-    const mappings: NewMapping[] = [];
-    const overrideKeys = unresolved.map((c) => this.overrides.get(candidateKey(c.source, c.sourceAssetId))?.assetKey).filter((k): k is string => !!k);
-    const overrideIds = await this.repository.findAssetIdsByKeys(manager, overrideKeys);
-
-    const promotions: Array<Parameters<AssetIdentityRepository['promoteMapping']>[1]> = [];
-    const provisionalKeys = new Set<string>();
-    for (const c of unresolved) {
-      const decision = this.decide(c, pool, overrideIds);
-      const previous = provisional.get(candidateKey(c.source, c.sourceAssetId));
-      if (previous !== undefined) {
-        if (decision.create?.needsReview || decision.assetId === previous || decision.confidence < 0.85) {
-          result.set(candidateKey(c.source, c.sourceAssetId), previous);
-          continue;
-        }
-        promotions.push({ source: c.source, sourceAssetId: c.sourceAssetId, fromAssetId: previous, toAssetId: decision.assetId, matchMethod: decision.method, confidence: decision.confidence });
-      }
-      if (decision.create) {
-        newAssets.set(decision.create.assetKey, decision.create);
-        addToPool(pool, { id: decision.create.id, assetKey: decision.create.assetKey, symbol: decision.create.symbol, name: decision.create.name, rank: decision.create.rank, needsReview: decision.create.needsReview, names: new Set(c.name ? [c.name] : []), crosswalkKeys: new Set() });
-      }
-      const target = pool.get(c.symbol)?.find((a) => a.id === decision.assetId);
-      const cross = crosswalkKey(c.source, c.sourceAssetId, c.symbol);
-      if (target && cross) target.crosswalkKeys.add(cross);
-      if (target && c.name) target.names.add(c.name);
-      mappings.push({ source: c.source, sourceAssetId: c.sourceAssetId, assetId: decision.assetId, matchMethod: decision.method, confidence: decision.confidence, symbol: c.symbol, name: c.name, rank: c.rank });
-      if (decision.method === 'new' && (decision.create?.needsReview ?? target?.needsReview)) provisionalKeys.add(candidateKey(c.source, c.sourceAssetId));
-    }
-
-    await this.repository.insertAssets(manager, [...newAssets.values()]);
-    const inserted = await this.repository.insertMappings(manager, mappings);
-    for (const m of mappings) {
-      const key = candidateKey(m.source, m.sourceAssetId);
-      if (!inserted.has(key)) continue;
-      result.set(key, m.assetId);
-      const c = unique.get(key);
-      if (c && !provisionalKeys.has(key)) cache?.stage(key, c, m.assetId);
-    }
-    for (const p of promotions) {
-      await this.repository.promoteMapping(manager, p);
-      result.set(candidateKey(p.source, p.sourceAssetId), p.toAssetId);
-      this.logger.log({ source: p.source, sourceAssetId: p.sourceAssetId, method: p.matchMethod, confidence: p.confidence }, 'provisional asset mapping promoted to a confident match');
-    }
-    // A mapping another transaction wrote first stands: read back the ids whose insert conflicted.
-    const contested = unresolved.filter((c) => !result.has(candidateKey(c.source, c.sourceAssetId)));
-    for (const [source, list] of groupBy(contested, (c) => c.source)) {
-      for (const m of await this.repository.findMappings(manager, source, list.map((c) => c.sourceAssetId))) {
-        const key = candidateKey(source, m.source_asset_id);
-        result.set(key, m.asset_id);
-        const c = unique.get(key);
-        if (c && !m.provisional) cache?.stage(key, c, m.asset_id);
-      }
-    }
-    const flagged = [...newAssets.values()].filter((a) => a.needsReview);
-    if (flagged.length > 0) this.logger.warn({ count: flagged.length, examples: flagged.slice(0, 5).map((a) => a.reviewReason) }, 'assets created for review (not merged: low confidence)');
-    return result;
+    return pending;
   }
 
-  private decide(c: AssetCandidate, pool: Map<string, KnownAsset[]>, overrideIds: Map<string, string>): { assetId: string; method: string; confidence: number; create?: NewAsset } {
+  /** The symbol block an id is decided in: its symbol, or its override key's. */
+  private blockOf(c: { source: string; sourceAssetId: string; symbol: string }): string {
     const override = this.overrides.get(candidateKey(c.source, c.sourceAssetId));
-    if (override) {
-      const id = overrideIds.get(override.assetKey) ?? pool.get(c.symbol)?.find((a) => a.assetKey === override.assetKey)?.id;
-      if (id) return { assetId: id, method: 'override', confidence: 1 };
-      return { assetId: assetIdFor(override.assetKey), method: 'override', confidence: 1, create: newAsset(override.assetKey, c, false, null) };
-    }
-    const sameSymbol = pool.get(c.symbol) ?? [];
-    if (c.name !== null) {
-      const key = assetKeyFor(c.symbol, c.name);
-      const exact = sameSymbol.find((a) => a.assetKey === key && !a.needsReview);
-      if (exact) return { assetId: exact.id, method: 'symbol_name', confidence: 1 };
-    }
-    const { match, nearest } = bestMatch(c, sameSymbol);
-    if (match) return fromMatch(match);
-    if (c.name === null) {
-      const known = sameSymbol.filter((a) => !isVariantName(a.name) && !a.needsReview);
-      const reason = known.length > 0
-        ? `${c.source} gives symbol ${c.symbol} without a name: not merged with ${known.map((a) => a.assetKey).join(', ')} (confidence too low)`
-        : `${c.source} gives symbol ${c.symbol} without a name`;
-      const key = isolatedAssetKey(c.symbol, c.source, c.sourceAssetId);
-      return { assetId: assetIdFor(key), method: 'new', confidence: 0.5, create: newAsset(key, c, true, reason) };
-    }
-    if (nearest) {
-      const key = isolatedAssetKey(c.symbol, c.source, c.sourceAssetId);
-      const reason = `symbol ${c.symbol} shared with asset ${nearest.asset.assetKey} ("${nearest.asset.name}"), name similarity ${nearest.score} below the merge threshold`;
-      return { assetId: assetIdFor(key), method: 'new', confidence: nearest.score, create: newAsset(key, c, true, reason) };
-    }
-    const key = assetKeyFor(c.symbol, c.name);
-    return { assetId: assetIdFor(key), method: 'new', confidence: 1, create: newAsset(key, c, false, null) };
+    return override ? symbolOfKey(override.assetKey) : c.symbol;
   }
 
-  private async loadPool(manager: EntityManager, candidates: AssetCandidate[]): Promise<Map<string, KnownAsset[]>> {
-    const rows = await this.repository.findAssetsBySymbols(manager, [...new Set(candidates.map((c) => c.symbol))]);
-    const pool = new Map<string, KnownAsset[]>();
-    for (const r of rows) {
-      addToPool(pool, {
-        id: r.id, assetKey: r.asset_key, symbol: r.symbol, name: r.name, rank: r.rank, needsReview: r.needs_review,
-        names: new Set(r.mappings.map((m) => m.name).filter((n): n is string => !!n)),
-        crosswalkKeys: new Set(r.mappings.map((m) => crosswalkKey(m.source, m.source_asset_id, r.symbol)).filter((k): k is string => k !== null)),
-      });
+  /** Decides the blocks again from their stored members and the new candidates; returns what to write. */
+  private planBlocks(
+    blocks: string[],
+    rows: BlockRow[],
+    decide: AssetCandidate[],
+  ): { write: BlockPlan; assetOf: Map<string, string> } {
+    const members = new Map<string, BlockMember>();
+    for (const r of rows) members.set(candidateKey(r.source, r.source_asset_id), this.memberOfRow(r));
+    const fresh = new Map<string, AssetCandidate>();
+    for (const c of decide) {
+      const key = candidateKey(c.source, c.sourceAssetId);
+      fresh.set(key, c);
+      const overrideKey = this.overrides.get(key)?.assetKey ?? null;
+      const frozen = members.get(key)?.frozen ?? null;
+      members.set(key, { ...recordOf(c), symbol: this.blockOf(c), overrideKey, frozen });
     }
-    return pool;
+    const byBlock = groupBy([...members.values()], (m) => m.symbol);
+    const rowOf = new Map(rows.map((r) => [candidateKey(r.source, r.source_asset_id), r]));
+    const write: BlockPlan = { assets: [], inserted: [], changed: [], vacated: [], rekeyed: [], evidence: [] };
+    const assetOf = new Map<string, string>();
+    const destinations = new Map<string, Set<string>>();
+    for (const block of blocks) {
+      for (const asset of clusterBlock(block, byBlock.get(block) ?? [])) {
+        const id = asset.frozenId ?? assetIdFor(asset.key);
+        if (!asset.frozenId) write.assets.push(newAssetOf(id, asset));
+        for (const m of asset.members) {
+          const key = candidateKey(m.source, m.sourceAssetId);
+          assetOf.set(key, id);
+          const row = rowOf.get(key);
+          const c = fresh.get(key);
+          if (!row) {
+            write.inserted.push({
+              source: m.source, sourceAssetId: m.sourceAssetId, assetId: id, matchMethod: m.method ?? 'new',
+              confidence: m.confidence, symbol: c!.symbol, name: c!.name, rank: c!.rank, matchSymbol: block,
+              evidence: evidenceOf(c!),
+            });
+            continue;
+          }
+          if (c) {
+            const evidence = evidenceOf(c);
+            write.evidence.push({ source: m.source, sourceAssetId: m.sourceAssetId, matchSymbol: block, evidence });
+          }
+          if (!destinations.has(row.asset_id)) destinations.set(row.asset_id, new Set());
+          destinations.get(row.asset_id)!.add(id);
+          if (m.method === null) continue;
+          if (row.asset_id !== id || row.match_method !== m.method || Number(row.confidence) !== m.confidence) {
+            write.changed.push({
+              source: m.source, sourceAssetId: m.sourceAssetId, fromAssetId: row.asset_id, assetId: id,
+              matchMethod: m.method, confidence: m.confidence,
+            });
+          }
+        }
+      }
+    }
+    const kept = new Set(assetOf.values());
+    for (const [from, to] of destinations) {
+      if (kept.has(from)) continue;
+      write.vacated.push(from);
+      if (to.size === 1) write.rekeyed.push({ from, to: [...to][0] });
+    }
+    return { write, assetOf };
+  }
+
+  private memberOfRow(r: BlockRow): BlockMember {
+    const e = r.evidence ?? {};
+    const frozen = r.frozen
+      ? { assetId: r.asset_id, assetKey: r.asset_key, needsReview: r.needs_review, reviewReason: r.review_reason }
+      : null;
+    return {
+      source: r.source,
+      sourceAssetId: r.source_asset_id,
+      symbol: r.match_symbol,
+      name: e.name ?? null,
+      rank: e.rank ?? null,
+      priceUsd: e.price ?? null,
+      marketCapUsd: e.cap ?? null,
+      observedAt: e.at ?? null,
+      crosswalkKey: e.crosswalkKey ?? null,
+      overrideKey: this.overrides.get(candidateKey(r.source, r.source_asset_id))?.assetKey ?? null,
+      frozen,
+    };
   }
 }
 
-function fromMatch(m: Match): { assetId: string; method: string; confidence: number } {
-  return { assetId: m.asset.id, method: m.method, confidence: m.confidence };
+function isProvisional(row: BlockRow): boolean {
+  return (row.evidence?.name ?? null) === null && !row.frozen && row.match_method !== 'override';
 }
 
-function newAsset(assetKey: string, c: AssetCandidate, needsReview: boolean, reason: string | null): NewAsset {
-  return { id: assetIdFor(assetKey), assetKey, symbol: c.symbol, name: c.name ?? c.symbol, rank: c.rank, needsReview, reviewReason: reason };
+function newAssetOf(id: string, a: PlannedAsset) {
+  return {
+    id, assetKey: a.key, symbol: a.symbol, name: a.name, rank: a.rank,
+    needsReview: a.needsReview, reviewReason: a.reviewReason,
+  };
 }
 
-function addToPool(pool: Map<string, KnownAsset[]>, asset: KnownAsset): void {
-  const list = pool.get(asset.symbol) ?? [];
-  list.push(asset);
-  pool.set(asset.symbol, list);
+function amount(v: string | null | undefined): number | null {
+  if (v === null || v === undefined) return null;
+  const n = Number(v);
+  return Number.isFinite(n) && n > 0 ? n : null;
+}
+
+function recordOf(c: AssetCandidate): Omit<BlockMember, 'overrideKey' | 'frozen'> {
+  return {
+    source: c.source, sourceAssetId: c.sourceAssetId, symbol: c.symbol, name: c.name, rank: c.rank,
+    priceUsd: amount(c.priceUsd), marketCapUsd: amount(c.marketCapUsd), observedAt: c.observedAt?.getTime() ?? null,
+    crosswalkKey: c.crosswalkKey ?? null,
+  };
+}
+
+function evidenceOf(c: AssetCandidate): MatchEvidence {
+  const r = recordOf(c);
+  return {
+    name: r.name, rank: r.rank, price: r.priceUsd, cap: r.marketCapUsd, at: r.observedAt, crosswalkKey: r.crosswalkKey,
+  };
 }
 
 function normalizedCandidate(c: AssetCandidate): AssetCandidate {
-  return { source: c.source, sourceAssetId: c.sourceAssetId, symbol: normalizeSymbol(c.symbol), name: c.name?.trim() || null, rank: c.rank };
+  return { ...c, symbol: normalizeSymbol(c.symbol), name: c.name?.trim() || null };
 }
 
 function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {

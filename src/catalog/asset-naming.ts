@@ -47,15 +47,7 @@ export function isVariantName(name: string | null): boolean {
   return name !== null && VARIANT.test(name.replace(/[^A-Za-z0-9 -]/g, ' '));
 }
 
-/**
- * Provider-independent id key: CoinPaprika ids are `<symbol>-<name-slug>` (`btc-bitcoin`), CoinGecko
- * ids are mostly the name slug (`bitcoin`, `avalanche-2`, `binancecoin`). Both reduce to
- * `btcbitcoin` / `avaxavalanche` / `bnbbinancecoin`.
- */
-export function crosswalkKey(source: string, sourceAssetId: string, symbol: string): string | null {
-  const id = sourceAssetId.toLowerCase();
-  const sym = normalizeSymbol(symbol).toLowerCase();
-  if (source === 'coinpaprika') return id.startsWith(`${sym}-`) ? id.replace(/[^a-z0-9]/g, '') : null;
-  if (source === 'coingecko') return `${sym}${id.replace(/-\d+$/, '')}`.replace(/[^a-z0-9]/g, '');
-  return null;
+/** The symbol block an asset key belongs to (`btc:bitcoin` -> `BTC`). */
+export function symbolOfKey(assetKey: string): string {
+  return normalizeSymbol(assetKey.slice(0, Math.max(0, assetKey.indexOf(':'))));
 }

@@ -13,10 +13,16 @@ interface Entry {
  * transaction commits (`commit`), never after a rollback (`discard`). A candidate whose symbol, name
  * or rank differs from the cached one goes through full resolution again (the mapping's details are
  * refreshed there). A manual re-point made while a run is in progress applies from the next run.
+ * A re-decision of identity that moves ids (another source's run may do it) bumps the identity
+ * epoch; the cache is checked against it in every batch transaction and emptied when it moved.
  */
 export class ResolvedAssetCache {
   private readonly entries = new Map<string, Entry>();
   private staged: Array<[string, Entry]> = [];
+  /** The identity epoch the entries are valid for (unset until first checked). */
+  epoch: string | undefined;
+  /** Counts resets: answers taken from the cache before a reset (a pipelined batch) are stale. */
+  generation = 0;
 
   constructor(private readonly maxEntries = 200_000) {}
 
@@ -40,6 +46,14 @@ export class ResolvedAssetCache {
       if (this.entries.size < this.maxEntries || this.entries.has(key)) this.entries.set(key, entry);
     }
     this.staged = [];
+  }
+
+  /** Forgets everything (committed and staged): ids moved since the entries were learned. */
+  reset(epoch: string): void {
+    this.entries.clear();
+    this.staged = [];
+    this.epoch = epoch;
+    this.generation++;
   }
 
   discard(): void {

@@ -2,6 +2,7 @@ import { AssetIdentityAuditEntity } from '../assets/entities/asset-identity-audi
 import { AssetRedirectEntity } from '../assets/entities/asset-redirect.entity.js';
 import { AssetSourceIdEntity } from '../catalog/entities/asset-source-id.entity.js';
 import { AssetEntity } from '../catalog/entities/asset.entity.js';
+import { IdentityEpochEntity } from '../catalog/entities/identity-epoch.entity.js';
 import { MarketQuoteEntity } from '../catalog/entities/market-quote.entity.js';
 import { NewsAssetMentionEntity } from '../catalog/entities/news-asset-mention.entity.js';
 import { NewsItemEntity } from '../catalog/entities/news-item.entity.js';
@@ -19,6 +20,7 @@ import { EtlSourceRunEntity } from '../runs/etl-source-run.entity.js';
 export const ENTITIES = [
   AssetEntity,
   AssetSourceIdEntity,
+  IdentityEpochEntity,
   MarketQuoteEntity,
   NewsItemEntity,
   NewsAssetMentionEntity,

@@ -85,6 +85,8 @@ export interface PreparedBatch {
   /** Rows quarantined before de-duplication by payload (what the ledger counts). */
   quarantinedCount: number;
   inspection: DriftInspection;
+  /** The run cache's generation when quotes were answered from it (a later reset makes them stale). */
+  cacheGeneration?: number;
 }
 
 export interface BatchResult {
@@ -157,6 +159,7 @@ export class BatchProcessor {
         newsItems.push({ record, news: result.record });
       }
     }
+    const cacheGeneration = run.resolvedAssets?.generation;
     if (run.resolvedAssets) await this.resolveFromCache(source, runId, quotes, run.resolvedAssets);
     const fetchedAt = new Date();
     const raw: RawRow[] = [];
@@ -169,6 +172,7 @@ export class BatchProcessor {
     return {
       batch, raw: rawCopyText(raw, runId), rawRows: raw, duplicates: batch.records.length - unique.length, quotes,
       newsItems, quarantined: dedupeQuarantine(quarantined), quarantinedCount: quarantined.length, inspection,
+      cacheGeneration,
     };
   }
 
@@ -228,7 +232,9 @@ export class BatchProcessor {
       // Fencing first: a run that lost its source writes nothing (checked again with the checkpoint).
       await this.checkpoints.assertOwner(manager, ctx.fence);
       const rows: BatchRows = { raw: prepared.raw, quotes: prepared.quotes, news: prepared.newsItems };
-      const written = await this.writeRows(manager, ctx, rows, { cache: ctx.resolvedAssets, copyFirst: ctx.copyFirst });
+      const written = await this.writeRows(manager, ctx, rows, {
+        cache: ctx.resolvedAssets, copyFirst: ctx.copyFirst, cacheGeneration: prepared.cacheGeneration,
+      });
       return this.finishBatch(manager, ctx, prepared, { written, cursor, isolated: [] });
     });
   }
@@ -314,18 +320,29 @@ export class BatchProcessor {
   private async writeQuotes(
     manager: EntityManager,
     ctx: BatchContext,
-    prepared: PreparedQuote[],
+    quotes: PreparedQuote[],
     options: WriteOptions,
   ): Promise<WriteCounts> {
     const source = ctx.extractor.sourceId;
     const runId = ctx.runId;
+    const { cache, cacheGeneration } = options;
+    // Without the cache (row isolation) nothing it answered at preparation can be checked: resolve all.
+    const prepared = cache ? quotes : quotes.map((p) => ({ ...p, resolved: undefined }));
     const unresolved = prepared.filter((p) => !p.resolved);
-    const assetIds = unresolved.length === 0
+    let assetIds = unresolved.length === 0
       ? new Map<string, string>()
-      : await this.identity.resolve(manager, unresolved.map(({ quote }) => candidateOf(source, quote)), options.cache);
+      : await this.identity.resolve(manager, unresolved.map(({ quote }) => candidateOf(source, quote)), cache);
+    let cached = prepared;
+    const valid = cache ? await this.identity.cacheStillValid(manager, cache) : true;
+    if (cache && (!valid || cacheGeneration !== cache.generation)) {
+      // A re-decision moved source ids since the cache answered (this batch, or the one prepared
+      // while the previous batch reset the cache): answer the whole batch afresh.
+      assetIds = await this.identity.resolve(manager, prepared.map(({ quote }) => candidateOf(source, quote)), cache);
+      cached = prepared.map((p) => ({ ...p, resolved: undefined }));
+    }
     // Last quote wins per (asset, observed_at): two source ids may resolve to one asset.
     const lines = new Map<string, string>();
-    for (const { quote: q, contentHash: hash, resolved } of prepared) {
+    for (const { quote: q, contentHash: hash, resolved } of cached) {
       const assetId = resolved?.assetId ?? assetIds.get(candidateKey(source, q.sourceAssetId));
       if (!assetId) throw new Error(`identity resolution returned no asset for ${source}/${q.sourceAssetId}`);
       lines.set(`${assetId}|${q.observedAt.getTime()}`, resolved?.copyLine ?? quoteCopyLine(assetId, source, q, hash, runId));
@@ -367,6 +384,8 @@ interface BatchRows {
 interface WriteOptions {
   /** The run's asset cache: answered from and staged into (left out where a write may be rolled back). */
   cache?: ResolvedAssetCache;
+  /** The cache's generation when `prepare` answered quotes from it (a later reset makes them stale). */
+  cacheGeneration?: number;
   copyFirst?: CopyFirstPolicies;
 }
 
@@ -433,7 +452,10 @@ function yieldToEventLoop(): Promise<void> {
 }
 
 function candidateOf(source: string, q: CanonicalQuote): AssetCandidate {
-  return { source, sourceAssetId: q.sourceAssetId, symbol: q.symbol, name: q.name, rank: q.rank };
+  return {
+    source, sourceAssetId: q.sourceAssetId, symbol: q.symbol, name: q.name, rank: q.rank,
+    priceUsd: q.priceUsd, marketCapUsd: q.marketCapUsd, observedAt: q.observedAt, crosswalkKey: q.crosswalkKey ?? null,
+  };
 }
 
 /** What makes a stored quote "changed" (its asset and key are not part of it). */

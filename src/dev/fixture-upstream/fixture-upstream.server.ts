@@ -5,6 +5,7 @@ import { fixtureCoins, type FixtureCoin } from './coins.js';
 import { stringifyJson } from '../../etl/extractor/json-number.js';
 import { applyExactNumbers, type ExactNumbers } from './exact-numbers.js';
 import { applyDrift, FaultBook, type Drift, type Fault, type RouteName } from './faults.js';
+import { geckoListingMarket, paprikaListingTicker, type ProviderListings } from './identity-listings.js';
 import { geckoMarket, paprikaTicker, rssFeed } from './payloads.js';
 
 export interface FixtureUpstreamOptions {
@@ -13,6 +14,8 @@ export interface FixtureUpstreamOptions {
   coins?: number;
   /** The snapshot time every quote carries (default: start time, to the minute). */
   snapshotAt?: Date;
+  /** Serve these per-provider lists instead of `coins` (real listings: see identity-listings.ts). */
+  listings?: ProviderListings;
 }
 
 export interface RecordedRequest {
@@ -127,21 +130,26 @@ export class FixtureUpstream {
     let items: Array<Record<string, unknown>>;
     if (route === 'coinpaprika') {
       if (url.pathname.endsWith('/global')) return send(res, 200, 'application/json', JSON.stringify({ market_cap_usd: 1 }));
-      items = this.coins.map((c) => {
-        const item = this.overrides.apply(route, c, paprikaTicker(c, at));
-        return applyDrift(applyExactNumbers(item, c.symbol, exact), drift);
-      });
+      const listed = this.options.listings?.coinpaprika.map((c) => paprikaListingTicker(c, at));
+      items = listed
+        ? listed.map((item) => applyDrift(item, drift))
+        : this.coins.map((c) => {
+          const item = this.overrides.apply(route, c, paprikaTicker(c, at));
+          return applyDrift(applyExactNumbers(item, c.symbol, exact), drift);
+        });
     } else {
       if (url.pathname.endsWith('/ping')) return send(res, 200, 'application/json', JSON.stringify({ gecko_says: '(V3) To the Moon!' }));
       if (url.searchParams.get('vs_currency') !== 'usd') return send(res, 400, 'application/json', JSON.stringify({ error: 'Missing parameter vs_currency' }));
       const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 100), 250);
       const page = Math.max(Number(url.searchParams.get('page') ?? 1), 1);
-      let slice = this.coins.slice((page - 1) * perPage, page * perPage);
-      if (fault?.type === 'repeat-page' && page > 1) slice = this.coins.slice((page - 2) * perPage, (page - 1) * perPage);
-      items = slice.map((c) => {
-        const item = this.overrides.apply(route, c, geckoMarket(c, at));
-        return applyDrift(applyExactNumbers(item, c.symbol, exact), drift);
-      });
+      const listed = this.options.listings?.coingecko;
+      const from = (fault?.type === 'repeat-page' && page > 1 ? page - 2 : page - 1) * perPage;
+      items = listed
+        ? listed.slice(from, from + perPage).map((c) => applyDrift(geckoListingMarket(c, at), drift))
+        : this.coins.slice(from, from + perPage).map((c) => {
+          const item = this.overrides.apply(route, c, geckoMarket(c, at));
+          return applyDrift(applyExactNumbers(item, c.symbol, exact), drift);
+        });
     }
     // Exact numbers need the lossless writer; the plain one stays for the bulk (benchmarks).
     let body = exact ? stringifyJson(items) : JSON.stringify(items);

@@ -14,6 +14,15 @@ export interface CanonicalQuote {
   name: string | null;
   /** Market-cap rank, when the source gives one. */
   rank: number | null;
+  /**
+   * Optional capability: a provider-independent key for the coin, which another source's mapper
+   * derives the same way from its own id (CoinGecko `binancecoin` and CoinPaprika `bnb-binance-coin`
+   * both give `bnb:binancecoin`). Two quotes with the same symbol and the same key are matched by the
+   * identity crosswalk, unless their market data contradicts it. Leave it unset when the id carries
+   * no such meaning, or when it is ambiguous (an id with a numeric disambiguation suffix such as
+   * CoinGecko's `foo-2` names a DIFFERENT coin than `foo`, so it must not share `foo`'s key).
+   */
+  crosswalkKey?: string;
   observedAt: Date;
   priceUsd: string;
   marketCapUsd: string | null;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseJson } from '../../etl/extractor/index.js';
-import { mapCoinGeckoMarket } from './coingecko.mapper.js';
+import { geckoCrosswalkKey, mapCoinGeckoMarket } from './coingecko.mapper.js';
 
 // Parsed as the extractor parses the wire: numbers stay JsonNumbers.
 const fixture = readFileSync(path.join(__dirname, '__fixtures__/coingecko_coins_markets.json'), 'utf8');
@@ -12,7 +12,7 @@ describe('mapCoinGeckoMarket', () => {
     expect(mapCoinGeckoMarket(sample[0])).toEqual({
       ok: true,
       record: {
-        kind: 'market_quote', sourceAssetId: 'bitcoin', symbol: 'BTC', name: 'Bitcoin', rank: 1, observedAt: new Date('2025-05-02T00:10:25.889Z'),
+        kind: 'market_quote', sourceAssetId: 'bitcoin', symbol: 'BTC', name: 'Bitcoin', rank: 1, crosswalkKey: 'btc:bitcoin', observedAt: new Date('2025-05-02T00:10:25.889Z'),
         priceUsd: '96518', marketCapUsd: '1916585996993', volume24hUsd: '30334935517', change24hPct: '2.3665',
         circulatingSupply: '19858746', totalSupply: '19858746', maxSupply: '21000000',
       },
@@ -58,3 +58,14 @@ describe('mapCoinGeckoMarket', () => {
   });
 });
 
+describe('geckoCrosswalkKey', () => {
+  it.each([
+    ['binancecoin', 'BNB', 'bnb:binancecoin'],
+    ['shiba-inu', 'SHIB', 'shib:shibainu'],
+    ['avalanche-2', 'AVAX', undefined],
+    ['gas-2', 'GAS', undefined],
+    ['chain-2', 'XCN', undefined],
+  ])('should key %s (%s) as %s, never stripping a numeric suffix', (id, symbol, key) => {
+    expect(geckoCrosswalkKey(id, symbol)).toBe(key);
+  });
+});

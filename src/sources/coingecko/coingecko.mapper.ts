@@ -19,6 +19,7 @@ export function mapCoinGeckoMarket(p: Record<string, unknown>): MapResult {
     symbol,
     name: typeof p.name === 'string' ? p.name.trim() : null,
     rank: rank.ok ? rank.value : null,
+    crosswalkKey: geckoCrosswalkKey(id, symbol),
     observedAt,
     priceUsd: price.value,
     marketCapUsd: decimalOrNull(p.market_cap),
@@ -28,4 +29,15 @@ export function mapCoinGeckoMarket(p: Record<string, unknown>): MapResult {
     totalSupply: decimalOrNull(p.total_supply),
     maxSupply: decimalOrNull(p.max_supply),
   });
+}
+
+/**
+ * CoinGecko ids are the coin's name slug (`binancecoin`, `shiba-inu`): with the symbol they give the
+ * key CoinPaprika's `<symbol>-<slug>` ids give. A numeric suffix (`avalanche-2`, `foo-2`) is CoinGecko
+ * telling two coins apart, not a spelling: such ids get no key, so `foo-2` can never crosswalk to `foo`.
+ */
+export function geckoCrosswalkKey(id: string, symbol: string): string | undefined {
+  if (/-\d+$/.test(id)) return undefined;
+  const slug = id.toLowerCase().replace(/[^a-z0-9]/g, '');
+  return slug ? `${symbol.toLowerCase()}:${slug}` : undefined;
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseJson } from '../../etl/extractor/index.js';
-import { mapCoinPaprikaTicker } from './coinpaprika.mapper.js';
+import { mapCoinPaprikaTicker, paprikaCrosswalkKey } from './coinpaprika.mapper.js';
 
 // Parsed as the extractor parses the wire: numbers stay JsonNumbers.
 const fixture = readFileSync(path.join(__dirname, '__fixtures__/coinpaprika_tickers.json'), 'utf8');
@@ -12,7 +12,7 @@ describe('mapCoinPaprikaTicker', () => {
     expect(mapCoinPaprikaTicker(sample[0])).toEqual({
       ok: true,
       record: {
-        kind: 'market_quote', sourceAssetId: 'btc-bitcoin', symbol: 'BTC', name: 'Bitcoin', rank: 1, observedAt: new Date('2025-01-22T17:39:28Z'),
+        kind: 'market_quote', sourceAssetId: 'btc-bitcoin', symbol: 'BTC', name: 'Bitcoin', rank: 1, crosswalkKey: 'btc:bitcoin', observedAt: new Date('2025-01-22T17:39:28Z'),
         priceUsd: '104504.64368286531', marketCapUsd: '2070620105381', volume24hUsd: '56876637294.10885', change24hPct: '-2.5',
         circulatingSupply: null, totalSupply: '19813666', maxSupply: '21000000',
       },
@@ -52,3 +52,14 @@ describe('mapCoinPaprikaTicker', () => {
   });
 });
 
+describe('paprikaCrosswalkKey', () => {
+  it.each([
+    ['bnb-binance-coin', 'BNB', 'bnb:binancecoin'],
+    ['shib-shiba-inu', 'SHIB', 'shib:shibainu'],
+    ['gas-gas-2', 'GAS', undefined],
+    ['ico-axelar', 'AXL', undefined],
+    ['1inch-1inch', '1INCH', '1inch:1inch'],
+  ])('should key %s (%s) as %s', (id, symbol, key) => {
+    expect(paprikaCrosswalkKey(id, symbol)).toBe(key);
+  });
+});

@@ -22,6 +22,7 @@ export function mapCoinPaprikaTicker(p: Record<string, unknown>): MapResult {
     symbol,
     name: typeof p.name === 'string' ? p.name.trim() : null,
     rank: rank.ok && rank.value !== null && rank.value > 0 ? rank.value : null,
+    crosswalkKey: paprikaCrosswalkKey(id, symbol),
     observedAt,
     priceUsd: price.value,
     marketCapUsd: decimalOrNull(usd.market_cap),
@@ -32,4 +33,19 @@ export function mapCoinPaprikaTicker(p: Record<string, unknown>): MapResult {
     // Compared by value: the received text may be `0`, `0.0` or `0e0`.
     maxSupply: maxSupply !== null && Number(maxSupply) === 0 ? null : maxSupply,
   });
+}
+
+/**
+ * CoinPaprika ids are `<symbol>-<name slug>` (`bnb-binance-coin`): the slug with the symbol is the key
+ * CoinGecko's slug ids give. Ids that do not start with the symbol (a renamed ticker) or that end in
+ * a numeric disambiguation suffix get no key.
+ */
+export function paprikaCrosswalkKey(id: string, symbol: string): string | undefined {
+  const sym = symbol.toLowerCase();
+  const lower = id.toLowerCase();
+  if (!lower.startsWith(`${sym}-`)) return undefined;
+  const rest = lower.slice(sym.length + 1);
+  if (/(^|-)\d+$/.test(rest)) return undefined;
+  const slug = rest.replace(/[^a-z0-9]/g, '');
+  return slug ? `${sym}:${slug}` : undefined;
 }
