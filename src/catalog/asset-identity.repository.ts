@@ -204,9 +204,34 @@ export class AssetIdentityRepository {
         [plan.rekeyed.map((r) => r.from), plan.rekeyed.map((r) => r.to)],
       );
     }
+    const retired = plan.rekeyed.filter((r) => plan.vacated.includes(r.from));
+    if (retired.length > 0) await this.redirectRetiredIds(manager, retired);
     if (plan.vacated.length > 0) {
       await manager.query(`DELETE FROM assets a WHERE a.id = ANY($1::uuid[]) AND NOT EXISTS (SELECT 1 FROM asset_source_ids m WHERE m.asset_id = a.id)`, [plan.vacated]);
     }
+  }
+
+  /**
+   * An id retired by a re-key keeps answering: an audited `rekey` entry (actor `identity`) and a
+   * redirect to the new id, with earlier redirects to the retired id repointed (chains stay one hop).
+   */
+  private async redirectRetiredIds(manager: EntityManager, retired: Array<{ from: string; to: string }>): Promise<void> {
+    await manager.query(
+      `WITH t AS (SELECT * FROM unnest($1::uuid[], $2::uuid[]) AS t(from_id, to_id)),
+       audit AS (
+         INSERT INTO asset_identity_audit (action, asset_id, other_asset_id, actor, request, before, after, result)
+         SELECT 'rekey', t.to_id, t.from_id, 'identity', '{}'::jsonb, jsonb_build_object('asset_id', t.from_id),
+                jsonb_build_object('asset_id', t.to_id), jsonb_build_object('redirected_from', t.from_id)
+           FROM t
+         RETURNING id, asset_id, other_asset_id),
+       repointed AS (
+         UPDATE asset_redirects r SET to_asset_id = t.to_id, updated_at = now() FROM t WHERE r.to_asset_id = t.from_id)
+       INSERT INTO asset_redirects (from_asset_id, to_asset_id, audit_id)
+       SELECT a.other_asset_id, a.asset_id, a.id FROM audit a
+       ON CONFLICT (from_asset_id) DO UPDATE SET to_asset_id = EXCLUDED.to_asset_id, audit_id = EXCLUDED.audit_id,
+         updated_at = now()`,
+      [retired.map((r) => r.from), retired.map((r) => r.to)],
+    );
   }
 
   /** Quotes follow their source id. Two passes: a swap of two ids frees the slot the other needs. */

@@ -275,4 +275,21 @@ describe('canonical identity resolution (table-driven, real PostgreSQL)', () => 
     const s = await state();
     expect(s.get('coingecko/binancecoin')?.assetId).toBe(s.get('coinpaprika/bnb-binance-coin')?.assetId);
   });
+  it('should keep an id retired by a re-key answering: an audited rekey and a redirect to the new id', async () => {
+    await dataSource.query('TRUNCATE assets, asset_source_ids, asset_redirects, asset_identity_audit CASCADE');
+    const service = new AssetIdentityService(new AssetIdentityRepository());
+    await resolve(service, [gecko('binancecoin', 'bnb', 'BNB', 5)]);
+    const before = (await state()).get('coingecko/binancecoin')!.assetId;
+
+    // CoinPaprika's "Binance Coin" joins: the asset's key (smallest member key) and so its id change.
+    await resolve(service, [paprika('bnb-binance-coin', 'BNB', 'Binance Coin', 5)]);
+    await resolve(service, [paprika('bnb-binance-coin', 'BNB', 'Binance Coin', 5)]);
+    const after = (await state()).get('coingecko/binancecoin')!.assetId;
+
+    expect(after).not.toBe(before);
+    expect(await dataSource.query(`SELECT from_asset_id, to_asset_id FROM asset_redirects`))
+      .toEqual([{ from_asset_id: before, to_asset_id: after }]);
+    expect(await dataSource.query(`SELECT action, asset_id, other_asset_id, actor FROM asset_identity_audit`))
+      .toEqual([{ action: 'rekey', asset_id: after, other_asset_id: before, actor: 'identity' }]);
+  });
 });

@@ -155,7 +155,7 @@ export class ReviewResultResponseDto {
 /** One audit entry touching an asset, as shown in `GET /assets/{id}`. */
 export class AssetHistoryEntryDto {
   @ApiProperty({ example: '12' }) id: string;
-  @ApiProperty({ enum: ['merge', 'split', 'confirm'], example: 'merge' }) action: string;
+  @ApiProperty({ enum: ['merge', 'split', 'confirm', 'rekey'], example: 'merge' }) action: string;
   @ApiProperty({
     example: '3b241101-e2bb-5255-8caf-4136c566a962',
     description: 'The asset the request was addressed to',
