@@ -126,9 +126,9 @@ describe('poison rows never stall a source (CSV drop folder, real PostgreSQL)', 
     await sql(`CREATE TRIGGER raw_trap BEFORE INSERT OR UPDATE ON raw_records
       FOR EACH ROW EXECUTE FUNCTION raw_trap()`);
     dir = mkdtempSync(path.join(tmpdir(), 'kasparro-poison-'));
-    // Good rows around every hostile one; a duplicate of GA0 at the same instant in the same batch
-    // (next line) and one in a later batch (last line, another price: it wins).
-    const first = [HEADER, line(GOOD_FIRST[0]), line({ ...GOOD_FIRST[0], name: 'GA0 again' })];
+    // Good rows around every hostile one; a duplicate of GA0 at the same instant in the same batch (next line,
+    // another price; a new name would be another CSV coin) and one in a later batch (last line, another price: it wins).
+    const first = [HEADER, line(GOOD_FIRST[0]), line({ ...GOOD_FIRST[0], price: '998.5' })];
     HOSTILE.forEach(([, row], i) => first.push(line(row), line(GOOD_FIRST[(i % 7) + 1])));
     first.push(line({ ...GOOD_FIRST[0], price: '999.75' }));
     writeFileSync(path.join(dir, 'a-poison.csv'), `${first.join('\n')}\n`);
