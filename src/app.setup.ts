@@ -20,7 +20,7 @@ import { MetricsService } from './metrics/metrics.service.js';
  */
 export function createHttpAdapter(env: Readonly<Record<string, string | undefined>> = process.env): FastifyAdapter {
   const { api } = buildAppConfig(env);
-  return new FastifyAdapter({
+  const adapter = new FastifyAdapter({
     bodyLimit: 1024 * 1024,
     // Long path parameters reach validation (a 400 naming the field) instead of a bare 414.
     routerOptions: { maxParamLength: 2048 },
@@ -34,6 +34,10 @@ export function createHttpAdapter(env: Readonly<Record<string, string | undefine
       return id;
     },
   });
+  // Large JSON answers are compressed when the client accepts it; below the threshold nothing is done.
+  // Registered first, so its hook covers every route (Nest's and Swagger's) registered after it.
+  void adapter.getInstance().register(compress, { threshold: api.compressionThresholdBytes });
+  return adapter;
 }
 
 /**
@@ -48,9 +52,6 @@ export function setupApp(app: NestFastifyApplication): INestApplication {
   app.useGlobalInterceptors(new EnvelopeInterceptor());
   app.enableCors({ origin: config.api.corsOrigins === '*' ? true : [...config.api.corsOrigins] });
   const securityHeaders = securityHeadersFor(config.api.httpsSecurityHeaders);
-  // Large JSON answers are compressed when the client accepts it; below the threshold nothing is done.
-  void app.register(compress, { threshold: config.api.compressionThresholdBytes });
-
   const metrics = app.get(MetricsService);
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
