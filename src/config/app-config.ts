@@ -37,6 +37,8 @@ export abstract class AppConfig {
     readonly trustProxy: TrustProxySetting;
     /** Throttle counters shared by every replica in this Redis; unset = per process. */
     readonly redisUrl: string | undefined;
+    /** Key prefix of the throttle counters in Redis (deployments sharing one Redis use their own). */
+    readonly throttleRedisPrefix: string;
     /** HSTS and CSP upgrade-insecure-requests: auto = only on requests that came over HTTPS. */
     readonly httpsSecurityHeaders: EnvSchema['HTTPS_SECURITY_HEADERS'];
     readonly compressionThresholdBytes: number;
@@ -79,6 +81,7 @@ export function buildAppConfig(env: Readonly<Record<string, string | undefined>>
       // Validated by the schema above, so the parse cannot fail here.
       trustProxy: parseTrustProxy(e.TRUST_PROXY) as TrustProxySetting,
       redisUrl: e.REDIS_URL,
+      throttleRedisPrefix: e.THROTTLE_REDIS_PREFIX,
       httpsSecurityHeaders: e.HTTPS_SECURITY_HEADERS,
       compressionThresholdBytes: e.COMPRESSION_THRESHOLD_BYTES,
     },

@@ -118,6 +118,9 @@ export class EnvSchema {
   @SecretEnv() @Transform(emptyToUndefined) @IsOptional() @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
 
+  @Matches(/^[A-Za-z0-9:_-]+$/, { message: 'THROTTLE_REDIS_PREFIX must be letters, digits, ":", "_" or "-"' })
+  THROTTLE_REDIS_PREFIX = 'kasparro:throttle';
+
   @IsIn(HTTPS_HEADER_MODES)
   HTTPS_SECURITY_HEADERS: (typeof HTTPS_HEADER_MODES)[number] = 'auto';
 

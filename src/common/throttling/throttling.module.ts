@@ -17,8 +17,8 @@ export const THROTTLE_STORAGE = Symbol('THROTTLE_STORAGE');
     {
       provide: THROTTLE_STORAGE,
       inject: [AppConfig],
-      useFactory: (config: AppConfig): ThrottlerStorage =>
-        config.api.redisUrl ? new RedisThrottlerStorage(config.api.redisUrl) : new FixedWindowThrottlerStorage(),
+      useFactory: ({ api }: AppConfig): ThrottlerStorage =>
+        api.redisUrl ? new RedisThrottlerStorage(api.redisUrl, api.throttleRedisPrefix) : new FixedWindowThrottlerStorage(),
     },
   ],
   exports: [THROTTLE_STORAGE],
