@@ -27,6 +27,7 @@ const MESSAGES = [
   /cannot use a pool after calling end/i,
   /connection is not established|driver not connected/i,
   /connect(ion)? timed? ?out/i,
+  /is not currently accepting connections/i,
 ];
 
 export const DATABASE_RETRY_AFTER_SECONDS = 5;
