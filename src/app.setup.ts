@@ -87,12 +87,16 @@ export function setupApp(app: NestFastifyApplication): INestApplication {
       .setVersion('1.0')
       .addApiKey({ type: 'apiKey', name: 'x-api-key', in: 'header' }, 'admin-key')
       .build(),
+    // `<area>_<action>` (e.g. runs_compare): stable, readable names for generated clients.
+    { operationIdFactory: (controller: string, method: string) => `${lowerFirst(controller.replace(/Controller$/, ''))}_${method}` },
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 
   app.enableShutdownHooks();
   return app;
 }
+
+const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 
 /** Trust the nearest `hops` proxies (what fastify does for a number, which its types do not declare). */
 const trustHops = (hops: number) => (_address: string, hop: number): boolean => hop < hops;

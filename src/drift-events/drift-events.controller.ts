@@ -8,6 +8,7 @@ import { timeCursor, toTimePage } from '../common/http/keyset-page.js';
 import { CursorParam, DateTimeParam, LimitParam, parseLimit, SourceParam } from '../common/http/query-params.js';
 import { newestFirstPage } from '../common/sql/newest-first-page.js';
 import { WhereBuilder } from '../common/sql/where-builder.js';
+import { ApiStandardErrors } from '../common/http/api-standard-errors.decorator.js';
 
 const KINDS = ['added', 'missing', 'type_changed', 'renamed'] as const;
 
@@ -64,12 +65,16 @@ export class DriftEventsRepository {
 }
 
 @ApiTags('drift')
+@ApiStandardErrors()
 @Controller('drift-events')
 export class DriftEventsController {
   constructor(private readonly repository: DriftEventsRepository) {}
 
   @Get()
-  @ApiOperation({ summary: 'Schema drift detected in upstream payloads (newest first)' })
+  @ApiOperation({
+    summary: 'Schema drift detected in upstream payloads (newest first)',
+    description: 'Added, removed, renamed and retyped fields per source, with what the drift policy did about them.',
+  })
   @ApiOkResponse({ type: DriftEventPageDto })
   async list(@Query() query: DriftEventsQueryDto): Promise<Page<DriftEventDto>> {
     const limit = parseLimit(query.limit);

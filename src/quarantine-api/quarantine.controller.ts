@@ -8,6 +8,7 @@ import { timeCursor, toTimePage } from '../common/http/keyset-page.js';
 import { CursorParam, DateTimeParam, LimitParam, parseLimit, SourceParam } from '../common/http/query-params.js';
 import { newestFirstPage } from '../common/sql/newest-first-page.js';
 import { WhereBuilder } from '../common/sql/where-builder.js';
+import { ApiStandardErrors } from '../common/http/api-standard-errors.decorator.js';
 
 export class QuarantineQueryDto {
   @SourceParam()
@@ -54,13 +55,17 @@ export class QuarantineReadRepository {
 }
 
 @ApiTags('quarantine')
+@ApiStandardErrors()
 @Controller('quarantine')
 export class QuarantineController {
   constructor(private readonly repository: QuarantineReadRepository) {}
 
   @Get()
   @AdminOnly()
-  @ApiOperation({ summary: 'Rows that failed validation or mapping, with the raw payload and the reason (admin)' })
+  @ApiOperation({
+    summary: 'Rows that failed validation or mapping, with the raw payload and the reason (admin)',
+    description: 'Admin only: payloads are shown as received. Filter by source or run; keyset pagination.',
+  })
   @ApiOkResponse({ type: QuarantinePageDto })
   async list(@Query() query: QuarantineQueryDto): Promise<Page<QuarantinedRecordDto>> {
     const limit = parseLimit(query.limit);

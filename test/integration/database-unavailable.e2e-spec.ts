@@ -131,6 +131,9 @@ describe('database unavailable: 503 with Retry-After, not 500', () => {
             request_id: res.headers['x-request-id'],
           });
         }
+        // Readiness keeps its own report (the health check's body), saying what is down.
+        const ready = await request(app.getHttpServer()).get('/health/ready').expect(503);
+        expect(ready.body.details.database.status).toBe('down');
       } finally {
         await setAccepting(true);
       }
