@@ -37,17 +37,7 @@ export class ObservabilityController {
     summary: 'ETL counters and, per source, the rate-limit configuration and current usage (JSON)',
     description: 'A JSON view of the ETL metrics for scripts without a Prometheus client; not throttled.',
   })
-  @ApiOkResponse({
-    type: ObservabilitySnapshotResponseDto,
-    schema: {
-      example: {
-        data: {
-          counters: { etl_records_total: [{ labels: { source: 'csv', stream: 'quotes', outcome: 'inserted' }, value: 210 }] },
-          rate_limits: [{ source: 'coingecko', requests_per_minute: 30, bucket_size: 5, available_tokens: 4, requests_last_minute: 1 }],
-        },
-      },
-    },
-  })
+  @ApiOkResponse({ type: ObservabilitySnapshotResponseDto, description: 'ETL counters and rate-limit usage' })
   async json(): Promise<Single<{ counters: Awaited<ReturnType<MetricsService['snapshot']>>; rate_limits: ReturnType<RetryService['describeLimits']> }>> {
     return { data: { counters: await this.metrics.snapshot(), rate_limits: this.retry.describeLimits() } };
   }

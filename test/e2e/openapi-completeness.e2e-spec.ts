@@ -1,3 +1,4 @@
+import SwaggerParser from '@apidevtools/swagger-parser';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { createTestApp } from '../support/app.js';
@@ -92,6 +93,10 @@ describe('OpenAPI document completeness', () => {
     expect(operations.length).toBeGreaterThan(20);
     const problems = operations.flatMap(({ path, method, op }) => problemsOf(doc, path, method, op));
     expect(problems).toEqual([]);
+  });
+
+  it('should stay a valid OpenAPI document with the shared error decorators', async () => {
+    await expect(SwaggerParser.validate(structuredClone(doc) as never)).resolves.toBeDefined();
   });
 
   it('should give every operation its own operationId', () => {
