@@ -77,6 +77,19 @@ describe('HTTP hardening', () => {
       expect(tooMany.text).not.toContain('ThrottlerException');
     });
 
+    it('should send X-RateLimit-* on every throttled route and none on probes and scrapes', async () => {
+      const app = await boot({ API_THROTTLE_LIMIT: '50' });
+      const throttled = ['/data?limit=1', '/assets?limit=1', '/news?limit=1', '/runs', '/stats', '/drift-events', '/etl/sources'];
+      for (const route of throttled) {
+        const res = await request(app.getHttpServer()).get(route).expect(200);
+        expect([route, res.headers['x-ratelimit-limit'], res.headers['x-ratelimit-remaining']]).toEqual([route, '50', '49']);
+      }
+      for (const route of ['/health/live', '/health/ready', '/metrics']) {
+        const res = await request(app.getHttpServer()).get(route).expect(200);
+        expect([route, res.headers['x-ratelimit-limit']]).toEqual([route, undefined]);
+      }
+    });
+
     it('should ignore X-Forwarded-For with TRUST_PROXY off: a spoofed address does not get a new bucket', async () => {
       const app = await boot({ API_THROTTLE_LIMIT: String(LIMIT), TRUST_PROXY: 'off' });
       const statuses = [];

@@ -42,7 +42,10 @@ describe('Swagger UI in a browser on a non-localhost host over plain HTTP', () =
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
       `--user-data-dir=${profile}`, `--host-resolver-rules=MAP ${HOST} 127.0.0.1`,
       '--virtual-time-budget=15000', '--dump-dom', url,
-    ], { timeout: 90_000, maxBuffer: 64 * 1024 * 1024 });
+    ], { timeout: 90_000, maxBuffer: 64 * 1024 * 1024 }).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') throw new Error('chromium is not installed: apt-get install -y chromium (see .ci/run)');
+      throw err;
+    });
     return stdout;
   }
 
