@@ -90,7 +90,12 @@ export function setupApp(app: NestFastifyApplication): INestApplication {
     // `<area>_<action>` (e.g. runs_compare): stable, readable names for generated clients.
     { operationIdFactory: (controller: string, method: string) => `${lowerFirst(controller.replace(/Controller$/, ''))}_${method}` },
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  // Registered as a plugin so its routes are added once the compression plugin (registered with the
+  // adapter) has loaded: /docs-json is a large JSON answer too.
+  void fastify.register((_instance, _opts, done) => {
+    SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+    done();
+  });
 
   app.enableShutdownHooks();
   return app;

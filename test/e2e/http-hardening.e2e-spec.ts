@@ -119,6 +119,9 @@ describe('HTTP hardening', () => {
         expect(Number(large.headers['content-length'])).toBeLessThan(Buffer.byteLength(plain.text));
         expect(Object.keys(large.body.data)).toEqual(Object.keys(plain.body.data)); // still the same JSON once decoded
       }
+      const docs = await request(app.getHttpServer()).get('/docs-json').set('Accept-Encoding', 'gzip').expect(200);
+      expect(docs.headers['content-encoding']).toBe('gzip');
+      expect(docs.body.openapi).toMatch(/^3\./);
       const small = await request(app.getHttpServer()).get('/health/live').set('Accept-Encoding', 'gzip').expect(200);
       expect(Buffer.byteLength(small.text)).toBeLessThan(1024);
       expect(small.headers['content-encoding']).toBeUndefined();
