@@ -1,8 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { ThrottlerModule, type ThrottlerStorage } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
-import { FixedWindowThrottlerStorage } from './common/throttling/fixed-window-throttler.storage.js';
+import { EnvelopeThrottlerGuard } from './common/throttling/envelope-throttler.guard.js';
+import { THROTTLE_STORAGE, ThrottlingModule } from './common/throttling/throttling.module.js';
 import { buildLoggerParams } from './common/logging/logger.options.js';
 import { SecretMasker } from './common/secrets/secret-masker.js';
 import { AppConfig } from './config/app-config.js';
@@ -31,11 +32,11 @@ export class AppModule {
         ConfigModule.forRoot(env),
         LoggerModule.forRootAsync({ inject: [AppConfig, SecretMasker], useFactory: buildLoggerParams }),
         ThrottlerModule.forRootAsync({
-          inject: [AppConfig],
-          useFactory: (config: AppConfig) => ({
+          imports: [ThrottlingModule],
+          inject: [AppConfig, THROTTLE_STORAGE],
+          useFactory: (config: AppConfig, storage: ThrottlerStorage) => ({
             throttlers: [{ ttl: config.api.throttleTtlSeconds * 1000, limit: config.api.throttleLimit }],
-            // O(1) per request at any limit (the default storage's cost grows with it).
-            storage: new FixedWindowThrottlerStorage(),
+            storage,
           }),
         }),
         DatabaseModule,
@@ -52,7 +53,7 @@ export class AppModule {
         QuarantineApiModule,
         ObservabilityModule,
       ],
-      providers: [{ provide: APP_GUARD, useClass: ThrottlerGuard }],
+      providers: [{ provide: APP_GUARD, useClass: EnvelopeThrottlerGuard }],
     };
   }
 }

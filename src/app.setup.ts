@@ -2,6 +2,7 @@ import { Logger as NestLogger, type INestApplication } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import compress from '@fastify/compress';
 import helmet from 'helmet';
 import type { IncomingMessage } from 'node:http';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter.js';
@@ -10,16 +11,22 @@ import { REQUEST_ID_HEADER, requestIdFor } from './common/http/request-id.js';
 import { createValidationPipe } from './common/http/validation.js';
 import { maskUrl, QUIET_ROUTES } from './common/logging/logger.options.js';
 import { SecretMasker } from './common/secrets/secret-masker.js';
-import { AppConfig } from './config/app-config.js';
+import { AppConfig, buildAppConfig } from './config/app-config.js';
 import { MetricsService } from './metrics/metrics.service.js';
 
-/** The HTTP adapter: fastify, request ids taken from X-Request-Id or generated. */
-export function createHttpAdapter(): FastifyAdapter {
-  return new FastifyAdapter({
+/**
+ * The HTTP adapter: fastify, request ids taken from X-Request-Id or generated. Built before the app
+ * (so before AppConfig exists): it reads the same validated configuration from the same environment.
+ */
+export function createHttpAdapter(env: Readonly<Record<string, string | undefined>> = process.env): FastifyAdapter {
+  const { api } = buildAppConfig(env);
+  const adapter = new FastifyAdapter({
     bodyLimit: 1024 * 1024,
     // Long path parameters reach validation (a 400 naming the field) instead of a bare 414.
     routerOptions: { maxParamLength: 2048 },
-    trustProxy: true,
+    // Off by default: X-Forwarded-For/-Proto are believed only from the proxies named in TRUST_PROXY,
+    // else any client could pick its own address (and so its own throttle bucket).
+    trustProxy: typeof api.trustProxy === 'number' ? trustHops(api.trustProxy) : api.trustProxy,
     genReqId: (req: IncomingMessage) => {
       const id = requestIdFor(req);
       // pino-http reuses req.id, so logs and the response header carry the same id.
@@ -27,6 +34,10 @@ export function createHttpAdapter(): FastifyAdapter {
       return id;
     },
   });
+  // Large JSON answers are compressed when the client accepts it; below the threshold nothing is done.
+  // Registered first, so its hook covers every route (Nest's and Swagger's) registered after it.
+  void adapter.getInstance().register(compress, { threshold: api.compressionThresholdBytes });
+  return adapter;
 }
 
 /**
@@ -40,20 +51,12 @@ export function setupApp(app: NestFastifyApplication): INestApplication {
   app.useGlobalFilters(new AllExceptionsFilter(app.get(SecretMasker)));
   app.useGlobalInterceptors(new EnvelopeInterceptor());
   app.enableCors({ origin: config.api.corsOrigins === '*' ? true : [...config.api.corsOrigins] });
-  // Security headers: the helmet middleware is built once (the Fastify plugin rebuilds it on every
-  // request) and run as the first hook, so every response, errors included, carries them.
-  const securityHeaders = helmet({
-    // Swagger UI needs inline scripts and styles.
-    contentSecurityPolicy: {
-      directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:', 'validator.swagger.io'] },
-    },
-  });
-
+  const securityHeaders = securityHeadersFor(config.api.httpsSecurityHeaders);
   const metrics = app.get(MetricsService);
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
-    securityHeaders(request.raw, reply.raw, (err) => done(err as Error | undefined));
+    securityHeaders(request.protocol === 'https')(request.raw, reply.raw, (err) => done(err as Error | undefined));
   });
   // One structured line per request (pino-http's middleware does not run under Fastify here).
   // Credentials are removed by the logger's redact paths; URLs have key-like parameters masked.
@@ -84,9 +87,51 @@ export function setupApp(app: NestFastifyApplication): INestApplication {
       .setVersion('1.0')
       .addApiKey({ type: 'apiKey', name: 'x-api-key', in: 'header' }, 'admin-key')
       .build(),
+    // `<area>_<action>` (e.g. runs_compare): stable, readable names for generated clients.
+    { operationIdFactory: (controller: string, method: string) => `${lowerFirst(controller.replace(/Controller$/, ''))}_${method}` },
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  // Registered as a plugin so its routes are added once the compression plugin (registered with the
+  // adapter) has loaded: /docs-json is a large JSON answer too.
+  void fastify.register((_instance, _opts, done) => {
+    SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+    done();
+  });
 
   app.enableShutdownHooks();
   return app;
+}
+
+const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
+
+/** Trust the nearest `hops` proxies (what fastify does for a number, which its types do not declare). */
+const trustHops = (hops: number) => (_address: string, hop: number): boolean => hop < hops;
+
+type Middleware = ReturnType<typeof helmet>;
+
+/**
+ * Security headers: the helmet middlewares are built once (the Fastify plugin rebuilds them on every
+ * request) and run as the first hook, so every response, errors included, carries them.
+ * HSTS and the CSP's upgrade-insecure-requests are sent only on requests that came over HTTPS
+ * (request.protocol, which honours X-Forwarded-Proto from a TRUST_PROXY proxy) in `auto` mode:
+ * over plain HTTP on any host but localhost they make the browser rewrite Swagger UI's assets to
+ * https and /docs is a blank page. `always` / `never` force them (HTTPS_SECURITY_HEADERS).
+ */
+export function securityHeadersFor(mode: AppConfig['api']['httpsSecurityHeaders']): (https: boolean) => Middleware {
+  const build = (https: boolean): Middleware =>
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          // Swagger UI needs inline scripts and styles.
+          defaultSrc: ["'self'"], scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:', 'validator.swagger.io'],
+          upgradeInsecureRequests: https ? [] : null,
+        },
+      },
+      strictTransportSecurity: https,
+    });
+  const secure = build(true);
+  const plain = build(false);
+  if (mode === 'always') return () => secure;
+  if (mode === 'never') return () => plain;
+  return (https) => (https ? secure : plain);
 }

@@ -14,6 +14,8 @@ import {
   ConfirmResultDto, MergeAssetsDto, MergeResultDto, MergeResultResponseDto, ReviewAssetDto, ReviewResultResponseDto,
   SplitAssetDto, SplitResultDto, SplitResultResponseDto,
 } from './dto/asset-admin.dto.js';
+import { ApiErrorDto } from '../common/http/api-error.dto.js';
+import { ApiStandardErrors } from '../common/http/api-standard-errors.decorator.js';
 
 interface AdminRequest {
   headers: Record<string, string | string[] | undefined>;
@@ -48,6 +50,7 @@ async function answer<T>(work: Promise<T>): Promise<Single<T>> {
 /** Operators correct identity: merge two assets, split a source id out, resolve a review. */
 @ApiTags('assets')
 @ApiExtraModels(MergeResultDto, SplitResultDto, ConfirmResultDto)
+@ApiStandardErrors()
 @Controller('assets')
 export class AssetAdminController {
   constructor(private readonly admin: AssetAdminService) {}
@@ -64,9 +67,10 @@ export class AssetAdminController {
       + 'the same source.',
   })
   @ApiOkResponse({ type: MergeResultResponseDto })
-  @ApiBadRequestResponse({ description: 'id or from is not a UUID (the body names the field)' })
-  @ApiNotFoundResponse({ description: 'No such asset (field `id` or `from`)' })
+  @ApiBadRequestResponse({ type: ApiErrorDto, description: 'id or from is not a UUID (the body names the field)' })
+  @ApiNotFoundResponse({ type: ApiErrorDto, description: 'No such asset (field `id` or `from`)' })
   @ApiConflictResponse({
+    type: ApiErrorDto,
     description: 'Merge into itself; an id of the same source on both; an asset already absorbed by another merge '
       + '(merged_into); an ETL run of an involved source in progress',
   })
@@ -88,9 +92,10 @@ export class AssetAdminController {
       + 'replays the recorded result.',
   })
   @ApiOkResponse({ type: SplitResultResponseDto })
-  @ApiBadRequestResponse({ description: 'Bad source or source_asset_id (the body names the field)' })
-  @ApiNotFoundResponse({ description: 'No such asset (field `id`) or source id (field `source_asset_id`)' })
+  @ApiBadRequestResponse({ type: ApiErrorDto, description: 'Bad source or source_asset_id (the body names the field)' })
+  @ApiNotFoundResponse({ type: ApiErrorDto, description: 'No such asset (field `id`) or source id (field `source_asset_id`)' })
   @ApiConflictResponse({
+    type: ApiErrorDto,
     description: 'The source id is the asset\'s last one, or belongs to another asset; the asset was absorbed '
       + '(merged_into); an ETL run of that source in progress',
   })
@@ -114,10 +119,11 @@ export class AssetAdminController {
   })
   @ApiOkResponse({ type: ReviewResultResponseDto })
   @ApiBadRequestResponse({
+    type: ApiErrorDto,
     description: 'Bad decision, asset_id missing with merge_into or given with confirm (the body names the field)',
   })
-  @ApiNotFoundResponse({ description: 'No such asset (field `id` or `asset_id`)' })
-  @ApiConflictResponse({ description: 'As for merge (merge_into), or the asset was absorbed by a merge (merged_into)' })
+  @ApiNotFoundResponse({ type: ApiErrorDto, description: 'No such asset (field `id` or `asset_id`)' })
+  @ApiConflictResponse({ type: ApiErrorDto, description: 'As for merge (merge_into), or the asset was absorbed by a merge (merged_into)' })
   review(
     @Param() params: AssetIdParamDto, @Body() body: ReviewAssetDto, @Req() request: AdminRequest,
   ): Promise<Single<ConfirmResultDto | MergeResultDto>> {

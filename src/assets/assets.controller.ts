@@ -13,13 +13,15 @@ import { AppConfig } from '../config/app-config.js';
 import { SourceRegistry } from '../etl/extractor/source-registry.service.js';
 import {
   AssetDetailResponseDto, AssetIdParamDto, AssetPageDto, ListAssetsQueryDto, MappingParamDto, RepointMappingDto,
-  type AssetDetailDto, type AssetDto, type SourceIdDto,
+  type AssetDetailDto, type AssetDto, RepointedMappingResponseDto, type RepointedMappingDto,
 } from './assets.dto.js';
 import { AssetAdminService } from './asset-admin.service.js';
 import { AssetMovedException, AssetMovedFilter } from './asset-moved.filter.js';
 import { AssetsRepository, type AssetRow } from './assets.repository.js';
 import { judgeFreshness } from './consolidated-view.js';
 import { toHistoryEntry } from './dto/asset-history.js';
+import { ApiErrorDto } from '../common/http/api-error.dto.js';
+import { ApiStandardErrors } from '../common/http/api-standard-errors.decorator.js';
 
 function toAssetDto(r: AssetRow): AssetDto {
   return {
@@ -29,6 +31,7 @@ function toAssetDto(r: AssetRow): AssetDto {
 }
 
 @ApiTags('assets')
+@ApiStandardErrors()
 @Controller('assets')
 export class AssetsController {
   constructor(
@@ -41,7 +44,10 @@ export class AssetsController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Canonical assets (one per real-world coin), with their per-source ids' })
+  @ApiOperation({
+    summary: 'Canonical assets (one per real-world coin), with their per-source ids',
+    description: 'Filter by symbol; keyset pagination (pass pagination.next_cursor as `cursor`).',
+  })
   @ApiOkResponse({ type: AssetPageDto })
   async list(@Query() query: ListAssetsQueryDto): Promise<Page<AssetDto>> {
     const limit = parseLimit(query.limit);
@@ -61,8 +67,8 @@ export class AssetsController {
       + 'its `age_seconds`. Prices, consensus and spread are exact decimal strings (PostgreSQL numeric).',
   })
   @ApiOkResponse({ type: AssetDetailResponseDto })
-  @ApiBadRequestResponse({ description: 'id is not a UUID' })
-  @ApiNotFoundResponse({ description: 'No such asset' })
+  @ApiBadRequestResponse({ type: ApiErrorDto, description: 'id is not a UUID' })
+  @ApiNotFoundResponse({ type: ApiErrorDto, description: 'No such asset' })
   @ApiResponse({
     status: 308,
     description: 'The id was absorbed by a merge: Location is the survivor',
@@ -114,10 +120,14 @@ export class AssetsController {
 
   @Put('mappings/:source/:sourceAssetId')
   @AdminOnly()
-  @ApiOperation({ summary: "Re-point a source's id to another canonical asset (manual identity fix, admin)" })
-  @ApiOkResponse({ description: 'The mapping now points at the given asset (match_method manual, confidence 1)' })
-  @ApiNotFoundResponse({ description: 'Unknown mapping or asset' })
-  async repoint(@Param() params: MappingParamDto, @Body() body: RepointMappingDto): Promise<Single<SourceIdDto & { asset_id: string }>> {
+  @ApiOperation({
+    summary: "Re-point a source's id to another canonical asset (manual identity fix, admin)",
+    description: 'The mapping of (source, sourceAssetId) is moved to asset_id in one transaction, recorded as a manual '
+      + 'match with confidence 1; later runs keep it.',
+  })
+  @ApiOkResponse({ type: RepointedMappingResponseDto, description: 'The mapping now points at the given asset (match_method manual, confidence 1)' })
+  @ApiNotFoundResponse({ type: ApiErrorDto, description: 'Unknown mapping or asset' })
+  async repoint(@Param() params: MappingParamDto, @Body() body: RepointMappingDto): Promise<Single<RepointedMappingDto>> {
     const target = await this.assets.find(body.asset_id);
     if (!target) throw new NotFoundException(`Asset ${body.asset_id} not found`);
     const changed = await this.dataSource.transaction((manager) => this.identity.repointMapping(manager, params.source, params.sourceAssetId, body.asset_id));

@@ -60,6 +60,15 @@ export class SourceIdDto {
   @ApiProperty({ example: 1 }) confidence: number;
 }
 
+/** A mapping after a manual re-point. */
+export class RepointedMappingDto extends SourceIdDto {
+  @ApiProperty({ example: '3b241101-e2bb-5255-8caf-4136c566a962', description: 'The canonical asset it now points at' }) asset_id: string;
+}
+
+export class RepointedMappingResponseDto {
+  @ApiProperty({ type: RepointedMappingDto }) data: RepointedMappingDto;
+}
+
 export class AssetDto {
   @ApiProperty({ example: '3b241101-e2bb-5255-8caf-4136c566a962' }) id: string;
   @ApiProperty({ example: 'btc:bitcoin' }) asset_key: string;

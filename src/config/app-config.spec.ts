@@ -72,6 +72,25 @@ describe('buildAppConfig', () => {
     }
   });
 
+  it('should read the API hardening settings, off / per process / auto by default', () => {
+    expect(buildAppConfig({}).api).toEqual(expect.objectContaining({
+      trustProxy: false, redisUrl: undefined, httpsSecurityHeaders: 'auto', compressionThresholdBytes: 1024,
+    }));
+    const api = buildAppConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.10', REDIS_URL: 'rediss://:pw@redis:6380/1', HTTPS_SECURITY_HEADERS: 'always' }).api;
+    expect([api.trustProxy, api.redisUrl, api.httpsSecurityHeaders]).toEqual([['10.0.0.0/8', '192.168.1.10'], 'rediss://:pw@redis:6380/1', 'always']);
+    expect(buildAppConfig({ TRUST_PROXY: '2' }).api.trustProxy).toBe(2);
+  });
+
+  it.each([
+    [{ TRUST_PROXY: 'true' }, /TRUST_PROXY="true": TRUST_PROXY must be off, a hop count/],
+    [{ TRUST_PROXY: '10.0.0.0/99' }, /TRUST_PROXY=.*not understood: 10\.0\.0\.0\/99/],
+    [{ REDIS_URL: 'localhost:6379' }, /REDIS_URL=<redacted>: REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/],
+    [{ HTTPS_SECURITY_HEADERS: 'sometimes' }, /HTTPS_SECURITY_HEADERS/],
+    [{ COMPRESSION_THRESHOLD_BYTES: '-1' }, /COMPRESSION_THRESHOLD_BYTES/],
+  ])('should refuse %j at boot naming the variable', (env, message) => {
+    expect(() => buildAppConfig(env)).toThrow(message);
+  });
+
   it('should reject a malformed cron expression', () => {
     expect(() => buildAppConfig({ ETL_CRON: 'every day' })).toThrow(/ETL_CRON/);
   });

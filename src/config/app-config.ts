@@ -1,3 +1,4 @@
+import { parseTrustProxy, type TrustProxySetting } from '../common/http/trust-proxy.js';
 import { EnvSchema } from './env.schema.js';
 import { readSourceCrons } from './source-cron.js';
 import { validateEnv } from './validate-env.js';
@@ -39,6 +40,15 @@ export abstract class AppConfig {
     readonly throttleLimit: number;
     readonly throttleTtlSeconds: number;
     readonly corsOrigins: string[] | '*';
+    /** Which peers may set X-Forwarded-For/-Proto (off: none, the TCP peer is the client). */
+    readonly trustProxy: TrustProxySetting;
+    /** Throttle counters shared by every replica in this Redis; unset = per process. */
+    readonly redisUrl: string | undefined;
+    /** Key prefix of the throttle counters in Redis (deployments sharing one Redis use their own). */
+    readonly throttleRedisPrefix: string;
+    /** HSTS and CSP upgrade-insecure-requests: auto = only on requests that came over HTTPS. */
+    readonly httpsSecurityHeaders: EnvSchema['HTTPS_SECURITY_HEADERS'];
+    readonly compressionThresholdBytes: number;
   };
 }
 
@@ -81,6 +91,12 @@ export function buildAppConfig(env: Readonly<Record<string, string | undefined>>
       throttleLimit: e.API_THROTTLE_LIMIT,
       throttleTtlSeconds: e.API_THROTTLE_TTL_SECONDS,
       corsOrigins: e.CORS_ORIGINS.trim() === '*' ? '*' : list(e.CORS_ORIGINS),
+      // Validated by the schema above, so the parse cannot fail here.
+      trustProxy: parseTrustProxy(e.TRUST_PROXY) as TrustProxySetting,
+      redisUrl: e.REDIS_URL,
+      throttleRedisPrefix: e.THROTTLE_REDIS_PREFIX,
+      httpsSecurityHeaders: e.HTTPS_SECURITY_HEADERS,
+      compressionThresholdBytes: e.COMPRESSION_THRESHOLD_BYTES,
     },
   });
 }

@@ -1,7 +1,8 @@
 import { Transform } from 'class-transformer';
 import { SecretEnv } from '../common/secrets/secret-variables.js';
 import { IsCronExpression } from './cron-expression.js';
-import { IsBoolean, IsIn, IsNumber, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsNumber, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateBy } from 'class-validator';
+import { parseTrustProxy } from '../common/http/trust-proxy.js';
 
 const toBoolean = ({ value }: { value: unknown }): unknown => {
   if (typeof value !== 'string') return value;
@@ -17,6 +18,18 @@ const toNumber = ({ value }: { value: unknown }): unknown =>
 const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 
+/** TRUST_PROXY: off, a hop count or a list of proxy CIDRs (the parser's message names what is wrong). */
+const trustProxyError = (value: unknown): string | undefined => {
+  const parsed = parseTrustProxy(typeof value === 'string' ? value : String(value));
+  return typeof parsed === 'object' && !Array.isArray(parsed) ? parsed.error : undefined;
+};
+const IsTrustProxy = (): PropertyDecorator =>
+  ValidateBy({
+    name: 'isTrustProxy',
+    validator: { validate: (value) => trustProxyError(value) === undefined, defaultMessage: (args) => trustProxyError(args?.value) ?? '' },
+  });
+
+export const HTTPS_HEADER_MODES = ['auto', 'always', 'never'] as const;
 export const APP_ROLES = ['all', 'api', 'worker'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -113,4 +126,19 @@ export class EnvSchema {
 
   @IsString()
   CORS_ORIGINS = '*';
+
+  @IsTrustProxy()
+  TRUST_PROXY = 'off';
+
+  @SecretEnv() @Transform(emptyToUndefined) @IsOptional() @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  @Matches(/^[A-Za-z0-9:_-]+$/, { message: 'THROTTLE_REDIS_PREFIX must be letters, digits, ":", "_" or "-"' })
+  THROTTLE_REDIS_PREFIX = 'kasparro:throttle';
+
+  @IsIn(HTTPS_HEADER_MODES)
+  HTTPS_SECURITY_HEADERS: (typeof HTTPS_HEADER_MODES)[number] = 'auto';
+
+  @Transform(toInt) @IsInt() @Min(0)
+  COMPRESSION_THRESHOLD_BYTES = 1024;
 }

@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage, validateSync, type ValidationError } from 'class-validator';
+import { declaredSecretVariables } from '../common/secrets/secret-variables.js';
 
 type ClassConstructor<T> = new () => T;
 
@@ -35,7 +36,8 @@ function describe(error: ValidationError): string {
 }
 
 function isSecret(name: string): boolean {
-  return /KEY|SECRET|PASSWORD|TOKEN|DATABASE_URL/i.test(name);
+  // Declared secrets (`@SecretEnv()`, e.g. REDIS_URL) and anything named like one.
+  return declaredSecretVariables().has(name) || /KEY|SECRET|PASSWORD|TOKEN|DATABASE_URL/i.test(name);
 }
 
 function stripUndefined(obj: Record<string, unknown>): Record<string, unknown> {

@@ -1,15 +1,15 @@
 import { ConflictException, Controller, Get, HttpCode, NotFoundException, Param, Post, Query } from '@nestjs/common';
-import {
-  ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminOnly } from '../common/http/admin-key.guard.js';
 import type { Page, Single } from '../common/http/envelope.js';
 import {
   DriftEventIdParamDto, DriftEventPageDto, DriftEventResponseDto, DriftEventsQueryDto, type DriftEventDto,
 } from './drift-events.dto.js';
 import { DriftEventsService } from './drift-events.service.js';
+import { ApiStandardErrors } from '../common/http/api-standard-errors.decorator.js';
 
 @ApiTags('drift')
+@ApiStandardErrors()
 @Controller('drift-events')
 export class DriftEventsController {
   constructor(private readonly service: DriftEventsService) {}
@@ -17,9 +17,9 @@ export class DriftEventsController {
   @Get()
   @ApiOperation({
     summary: 'Schema drift detected in upstream payloads (newest first); renames carry their status and evidence',
+    description: 'Added, removed, renamed and retyped fields per source, with what the drift policy did about them.',
   })
   @ApiOkResponse({ type: DriftEventPageDto })
-  @ApiBadRequestResponse({ description: 'Invalid filter (field named in `errors`)' })
   list(@Query() query: DriftEventsQueryDto): Promise<Page<DriftEventDto>> {
     return this.service.list(query);
   }
@@ -31,9 +31,11 @@ export class DriftEventsController {
     summary: 'Reject a rename (admin): it is never applied again; the old field then counts as missing. Idempotent.',
   })
   @ApiOkResponse({ type: DriftEventResponseDto, description: 'The rename event, now rejected, with rejected_at' })
-  @ApiBadRequestResponse({ description: 'id is not a positive integer (field `id`)' })
-  @ApiNotFoundResponse({ description: 'No drift event with this id' })
-  @ApiConflictResponse({ description: 'The drift event is not a rename (kind added, missing or type_changed)' })
+  @ApiStandardErrors({
+    badRequest: 'id is not a positive integer (field `id`)',
+    notFound: 'No drift event with this id',
+    conflict: 'The drift event is not a rename (kind added, missing or type_changed)',
+  })
   async reject(@Param() params: DriftEventIdParamDto): Promise<Single<DriftEventDto>> {
     const result = await this.service.reject(params.id);
     if (result.outcome === 'not_found') throw new NotFoundException(`Drift event ${params.id} not found`);

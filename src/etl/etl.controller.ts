@@ -7,9 +7,12 @@ import { SourceInfoDto, TriggeredRunDto, TriggerRunDto } from './dto/trigger-run
 import { SourcesBusyError, UnknownSourceError } from './errors.js';
 import { EtlRunner } from './etl-runner.service.js';
 import { SourceRegistry } from './extractor/source-registry.service.js';
+import { ApiErrorDto } from '../common/http/api-error.dto.js';
+import { ApiStandardErrors } from '../common/http/api-standard-errors.decorator.js';
 
 @ApiTags('etl')
 @ApiExtraModels(TriggeredRunDto, SourceInfoDto)
+@ApiStandardErrors()
 @Controller('etl')
 export class EtlController {
   constructor(
@@ -21,10 +24,13 @@ export class EtlController {
   @Post('runs')
   @HttpCode(202)
   @AdminOnly()
-  @ApiOperation({ summary: 'Trigger an ETL run now (all enabled sources, or the listed ones). Returns at once with the run id.' })
+  @ApiOperation({
+    summary: 'Trigger an ETL run now (all enabled sources, or the listed ones). Returns at once with the run id.',
+    description: 'The run continues in the background; follow it with GET /runs/{id}. A source already running is a 409.',
+  })
   @ApiAcceptedResponse({ schema: { properties: { data: { $ref: getSchemaPath(TriggeredRunDto) } } } })
-  @ApiConflictResponse({ description: 'Some of those sources are running already' })
-  @ApiBadRequestResponse({ description: 'Unknown or disabled source id (field `sources`)' })
+  @ApiConflictResponse({ type: ApiErrorDto, description: 'Some of those sources are running already' })
+  @ApiBadRequestResponse({ type: ApiErrorDto, description: 'Unknown or disabled source id (field `sources`)' })
   async trigger(@Body() body: TriggerRunDto = {}): Promise<Single<TriggeredRunDto>> {
     if (this.config.appRole === 'api') {
       throw new ServiceUnavailableException('This replica serves the API only (APP_ROLE=api) and never runs the ETL; trigger a worker or an APP_ROLE=all instance');
@@ -44,7 +50,10 @@ export class EtlController {
   }
 
   @Get('sources')
-  @ApiOperation({ summary: 'Installed source plugins: enabled or not, streams, rate limit, running now' })
+  @ApiOperation({
+    summary: 'Installed source plugins: enabled or not, streams, rate limit, running now',
+    description: 'Every plugin found under src/sources/, whether ETL_SOURCES enables it, and its live state.',
+  })
   @ApiOkResponse({ schema: { properties: { data: { type: 'array', items: { $ref: getSchemaPath(SourceInfoDto) } } } } })
   sources(): { data: SourceInfoDto[] } {
     const enabled = new Set(this.registry.enabledIds());

@@ -8,6 +8,7 @@ import { timeCursor, toTimePage } from '../common/http/keyset-page.js';
 import { CursorParam, DateTimeParam, LimitParam, parseLimit, SourceParam } from '../common/http/query-params.js';
 import { InvalidInputException } from '../common/http/validation.js';
 import { WhereBuilder } from '../common/sql/where-builder.js';
+import { ApiStandardErrors } from '../common/http/api-standard-errors.decorator.js';
 
 export class NewsQueryDto {
   @ApiPropertyOptional({ example: '3b241101-e2bb-5255-8caf-4136c566a962', description: 'Only news mentioning this asset' })
@@ -92,12 +93,16 @@ export class NewsReadRepository {
 }
 
 @ApiTags('news')
+@ApiStandardErrors()
 @Controller('news')
 export class NewsController {
   constructor(private readonly repository: NewsReadRepository) {}
 
   @Get()
-  @ApiOperation({ summary: 'News items with the assets they mention, newest first' })
+  @ApiOperation({
+    summary: 'News items with the assets they mention, newest first',
+    description: 'Filter by asset, source or text; keyset pagination (pass pagination.next_cursor as `cursor`).',
+  })
   @ApiOkResponse({ type: NewsPageDto })
   async list(@Query() query: NewsQueryDto): Promise<Page<NewsItemDto>> {
     if (query.from && query.to && Date.parse(query.from) > Date.parse(query.to)) {

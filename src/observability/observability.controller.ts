@@ -1,17 +1,18 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { SkipThrottle } from '@nestjs/throttler';
 import { register } from 'prom-client';
 import type { Single } from '../common/http/envelope.js';
 import { RetryService } from '../etl/retry/retry.service.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { ObservabilitySnapshotResponseDto } from './observability-json.dto.js';
+import { NotThrottled } from '../common/http/api-standard-errors.decorator.js';
 
 /**
  * The seed system's observability paths, kept so existing dashboards and scripts do not break:
  * thin aliases over /metrics and the metrics service.
  */
 @ApiTags('observability')
-@SkipThrottle()
+@NotThrottled()
 @Controller('observability')
 export class ObservabilityController {
   constructor(
@@ -21,7 +22,10 @@ export class ObservabilityController {
 
   @Get('metrics')
   @Header('content-type', register.contentType)
-  @ApiOperation({ summary: 'Prometheus metrics (alias of /metrics, kept for the seed system\'s clients)' })
+  @ApiOperation({
+    summary: 'Prometheus metrics (alias of /metrics, kept for the seed system\'s clients)',
+    description: 'The same exposition as GET /metrics; not throttled, so scrapes never see 429.',
+  })
   @ApiProduces('text/plain')
   @ApiOkResponse({ schema: { type: 'string', example: 'etl_runs_total{source="csv",status="succeeded"} 3' } })
   prometheus(): Promise<string> {
@@ -29,17 +33,11 @@ export class ObservabilityController {
   }
 
   @Get('metrics/json')
-  @ApiOperation({ summary: 'ETL counters and, per source, the rate-limit configuration and current usage (JSON)' })
-  @ApiOkResponse({
-    schema: {
-      example: {
-        data: {
-          counters: { etl_records_total: [{ labels: { source: 'csv', stream: 'quotes', outcome: 'inserted' }, value: 210 }] },
-          rate_limits: [{ source: 'coingecko', requests_per_minute: 30, bucket_size: 5, available_tokens: 4, requests_last_minute: 1 }],
-        },
-      },
-    },
+  @ApiOperation({
+    summary: 'ETL counters and, per source, the rate-limit configuration and current usage (JSON)',
+    description: 'A JSON view of the ETL metrics for scripts without a Prometheus client; not throttled.',
   })
+  @ApiOkResponse({ type: ObservabilitySnapshotResponseDto, description: 'ETL counters and rate-limit usage' })
   async json(): Promise<Single<{ counters: Awaited<ReturnType<MetricsService['snapshot']>>; rate_limits: ReturnType<RetryService['describeLimits']> }>> {
     return { data: { counters: await this.metrics.snapshot(), rate_limits: this.retry.describeLimits() } };
   }

@@ -5,6 +5,7 @@ import { PaginationDto, type Page } from '../common/http/envelope.js';
 import { timeCursor, toTimePage } from '../common/http/keyset-page.js';
 import { CursorParam, DateTimeParam, LimitParam, parseLimit, SourceParam } from '../common/http/query-params.js';
 import { QuarantineReadRepository, type QuarantineRow } from './quarantine-read.repository.js';
+import { ApiStandardErrors } from '../common/http/api-standard-errors.decorator.js';
 
 export class QuarantineQueryDto {
   @SourceParam()
@@ -46,13 +47,17 @@ class QuarantinePageDto {
 }
 
 @ApiTags('quarantine')
+@ApiStandardErrors()
 @Controller('quarantine')
 export class QuarantineController {
   constructor(private readonly repository: QuarantineReadRepository) {}
 
   @Get()
   @AdminOnly()
-  @ApiOperation({ summary: 'Rows that failed validation or mapping, with the raw payload and the reason (admin)' })
+  @ApiOperation({
+    summary: 'Rows that failed validation or mapping, with the raw payload and the reason (admin)',
+    description: 'Admin only: payloads are shown as received. Filter by source or run; keyset pagination.',
+  })
   @ApiOkResponse({ type: QuarantinePageDto })
   async list(@Query() query: QuarantineQueryDto): Promise<Page<QuarantinedRecordDto>> {
     const limit = parseLimit(query.limit);

@@ -9,6 +9,8 @@ import {
   type RunComparisonDto, type RunCountsDto, type RunDetailDto, type RunDto, type SourceRunDto,
 } from './dto/runs.dto.js';
 import { RunsRepository, type RunRow, type SourceRunRow } from './runs.repository.js';
+import { ApiErrorDto } from '../common/http/api-error.dto.js';
+import { ApiStandardErrors } from '../common/http/api-standard-errors.decorator.js';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
@@ -41,6 +43,7 @@ function toSourceRunDto(s: SourceRunRow): SourceRunDto {
 }
 
 @ApiTags('runs')
+@ApiStandardErrors()
 @Controller('runs')
 export class RunsController {
   constructor(
@@ -49,7 +52,10 @@ export class RunsController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'ETL runs, newest first' })
+  @ApiOperation({
+    summary: 'ETL runs, newest first',
+    description: 'Filter by status or trigger; keyset pagination (pass pagination.next_cursor as `cursor`).',
+  })
   @ApiOkResponse({ type: RunPageDto })
   async list(@Query() query: ListRunsQueryDto): Promise<Page<RunDto>> {
     const limit = parseLimit(query.limit);
@@ -58,10 +64,13 @@ export class RunsController {
   }
 
   @Get('compare')
-  @ApiOperation({ summary: 'Compare two runs: count, duration and status differences per source, and the anomalies of the target run' })
+  @ApiOperation({
+    summary: 'Compare two runs: count, duration and status differences per source, and the anomalies of the target run',
+    description: 'Deltas are target minus base, per source present in either run.',
+  })
   @ApiOkResponse({ type: RunComparisonResponseDto })
-  @ApiBadRequestResponse({ description: 'base or target is not a run id' })
-  @ApiNotFoundResponse({ description: 'base or target run does not exist' })
+  @ApiBadRequestResponse({ type: ApiErrorDto, description: 'base or target is not a run id' })
+  @ApiNotFoundResponse({ type: ApiErrorDto, description: 'base or target run does not exist' })
   async compare(@Query() query: CompareRunsQueryDto): Promise<Single<RunComparisonDto>> {
     const [base, target] = await Promise.all([this.runs.findRun(query.base), this.runs.findRun(query.target)]);
     if (!base) throw new NotFoundException(`Run ${query.base} (base) not found`);
@@ -96,10 +105,13 @@ export class RunsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One run: per-source detail, errors, drift events and anomalies' })
+  @ApiOperation({
+    summary: 'One run: per-source detail, errors, drift events and anomalies',
+    description: 'Counts, waits (rate limit, backoff, Retry-After), cursors and the error of each source run.',
+  })
   @ApiOkResponse({ type: RunDetailResponseDto })
-  @ApiBadRequestResponse({ description: 'id is not a run id' })
-  @ApiNotFoundResponse({ description: 'No such run' })
+  @ApiBadRequestResponse({ type: ApiErrorDto, description: 'id is not a run id' })
+  @ApiNotFoundResponse({ type: ApiErrorDto, description: 'No such run' })
   async get(@Param() params: RunIdParamDto): Promise<Single<RunDetailDto>> {
     const run = await this.runs.findRun(params.id);
     if (!run) throw new NotFoundException(`Run ${params.id} not found`);

@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { Single } from '../common/http/envelope.js';
 import { AppConfig } from '../config/app-config.js';
+import { ApiStandardErrors } from '../common/http/api-standard-errors.decorator.js';
 
 export class SourceStatsDto {
   @ApiProperty({ example: 'coingecko' }) source: string;
@@ -86,12 +87,16 @@ export class StatsRepository {
 }
 
 @ApiTags('stats')
+@ApiStandardErrors({ noInput: true })
 @Controller('stats')
 export class StatsController {
   constructor(private readonly repository: StatsRepository, private readonly config: AppConfig) {}
 
   @Get()
-  @ApiOperation({ summary: 'Per-source ETL statistics (records, last run, last success/failure, cursor) and totals' })
+  @ApiOperation({
+    summary: 'Per-source ETL statistics (records, last run, last success/failure, cursor) and totals',
+    description: 'One entry per enabled source, read from the run ledger and the stored rows.',
+  })
   @ApiOkResponse({ type: StatsResponseDto })
   async stats(): Promise<Single<StatsDto>> {
     const enabled = new Set(this.config.etl.sources);

@@ -592,7 +592,7 @@ describe('operator identity corrections (POST /assets/{id}/merge|split|review), 
       const o = doc.paths[`/assets/{id}/${action}`].post;
       expect(o.operationId).toBe(operationId);
       expect(o.requestBody.content['application/json'].schema.$ref).toBe(`#/components/schemas/${body}`);
-      expect(Object.keys(o.responses).sort()).toEqual(['200', '400', '401', '403', '404', '409']);
+      expect(Object.keys(o.responses).sort()).toEqual(['200', '400', '401', '403', '404', '409', '429', '503']);
     }
     expect(Object.keys(doc.paths['/assets/{id}'].get.responses)).toContain('308');
     expect(doc.components.schemas.AssetDetailDto.properties.history).toBeDefined();

@@ -52,6 +52,13 @@ describe('database outage during a run', () => {
     expect((await fetch(`${service.url}/health/live`)).status).toBe(200);
     const body = (await (await fetch(`${service.url}/health/ready`)).json()) as { details: { database: { status: string } } };
     expect(body.details.database.status).toBe('down');
+    // Data endpoints say "retry later" (503 + Retry-After), not 500, while the database is away.
+    for (const route of ['/data?limit=1', '/assets?limit=1', '/stats']) {
+      const res = await fetch(`${service.url}${route}`);
+      expect([route, res.status]).toEqual([route, 503]);
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(((await res.json()) as { error: string }).error).toBe('Service Unavailable');
+    }
 
     // Stay down until the run has had to write (its slow pages are done): it must fail, not stall.
     await until(() => Promise.resolve(upstream.requests.some((r) => r.route === 'coingecko')), 20_000);

@@ -11,7 +11,7 @@ import { testEnv } from './env.js';
  */
 export async function createTestApp(env: Record<string, string | undefined>, extraImports: Array<Type | DynamicModule> = []): Promise<NestFastifyApplication> {
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(testEnv(env)), ...extraImports] }).compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), { bufferLogs: true });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(testEnv(env)), { bufferLogs: true });
   setupApp(app);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();

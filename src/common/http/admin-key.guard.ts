@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, ForbiddenException, Injectable, Unauthor
 import { ApiForbiddenResponse, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { AppConfig } from '../../config/app-config.js';
+import { ApiErrorDto } from './api-error.dto.js';
 
 export const ADMIN_KEY_HEADER = 'x-api-key';
 
@@ -43,7 +44,7 @@ export function AdminOnly(): MethodDecorator & ClassDecorator {
   return applyDecorators(
     UseGuards(AdminKeyGuard),
     ApiSecurity('admin-key'),
-    ApiUnauthorizedResponse({ description: 'Missing or wrong x-api-key' }),
-    ApiForbiddenResponse({ description: 'Admin endpoints disabled (ADMIN_API_KEY unset)' }),
+    ApiUnauthorizedResponse({ type: ApiErrorDto, description: 'Missing or wrong x-api-key' }),
+    ApiForbiddenResponse({ type: ApiErrorDto, description: 'Admin endpoints disabled (ADMIN_API_KEY unset)' }),
   );
 }

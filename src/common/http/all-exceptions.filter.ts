@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import { SecretMasker } from '../secrets/secret-masker.js';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './database-unavailable.js';
 import { requestIdOf } from './request-id.js';
 
 interface ReplyLike {
@@ -9,8 +10,9 @@ interface ReplyLike {
 }
 
 /**
- * Every error leaves as JSON with the request id. HttpExceptions keep their status and body; anything
- * else is a 500 whose details are logged, never sent (no stack traces to clients). Every body that
+ * Every error leaves as JSON with the request id. HttpExceptions keep their status and body; the
+ * database being unreachable is a 503 with Retry-After (the client should retry, not report a bug);
+ * anything else is a 500 whose details are logged, never sent (no stack traces to clients). Every body that
  * leaves has configured secret values masked: a message may quote input or an upstream's answer.
  */
 @Catch()
@@ -34,6 +36,17 @@ export class AllExceptionsFilter implements ExceptionFilter {
       const message = this.masker.mask(exception.message);
       const status = exception.statusCode;
       reply.status(status).send({ statusCode: status, error: 'Bad Request', message, request_id: requestId });
+      return;
+    }
+    if (isDatabaseUnavailable(exception)) {
+      // Expected during an outage: a warning, no stack (every request of the outage lands here).
+      this.logger.warn({ requestId, reason: this.masker.mask(String((exception as Error)?.message)) }, 'database unavailable');
+      reply.status(HttpStatus.SERVICE_UNAVAILABLE).header('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS)).send({
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message: `The database is unavailable; retry in ${DATABASE_RETRY_AFTER_SECONDS} s`,
+        request_id: requestId,
+      });
       return;
     }
     this.logger.error({ err: exception, requestId }, 'unhandled error');

@@ -71,6 +71,17 @@ describe(SecretMasker.name, () => {
   });
 
   describe('maskDeep', () => {
+    it('should walk an object shared by two branches in both, and cut only real cycles', () => {
+      const shared = { status: 'down', message: `key ${KEY} refused` };
+      const cyclic: Record<string, unknown> = { name: 'loop' };
+      cyclic.self = cyclic;
+
+      const out = masker().maskDeep({ error: { database: shared }, details: { database: shared }, cyclic });
+
+      const masked = { status: 'down', message: 'key [Redacted:COINGECKO_API_KEY] refused' };
+      expect(out).toEqual({ error: { database: masked }, details: { database: masked }, cyclic: { name: 'loop', self: '[Circular]' } });
+    });
+
     it('should mask every string of an object, errors included, without touching the original', () => {
       const original = {
         status: 401,

@@ -112,13 +112,19 @@ export class SecretMasker {
   private walk(value: unknown, seen: WeakSet<object>): unknown {
     if (typeof value === 'string') return this.mask(value);
     if (!value || typeof value !== 'object') return value;
+    // Only an ancestor makes a cycle: an object shared by two branches (terminus puts the same
+    // indicator in `error` and `details`) is walked in both.
     if (seen.has(value)) return '[Circular]';
     seen.add(value);
-    if (Array.isArray(value)) return value.map((v) => this.walk(v, seen));
-    const source = value instanceof Error
-      ? { ...value, name: value.name, message: value.message, stack: value.stack }
-      : value;
-    return Object.fromEntries(Object.entries(source).map(([k, v]) => [this.mask(k), this.walk(v, seen)]));
+    try {
+      if (Array.isArray(value)) return value.map((v) => this.walk(v, seen));
+      const source = value instanceof Error
+        ? { ...value, name: value.name, message: value.message, stack: value.stack }
+        : value;
+      return Object.fromEntries(Object.entries(source).map(([k, v]) => [this.mask(k), this.walk(v, seen)]));
+    } finally {
+      seen.delete(value);
+    }
   }
 
   private add(form: string, needle: Needle): void {
