@@ -29,6 +29,9 @@ export class DriftEventsController {
   @AdminOnly()
   @ApiOperation({
     summary: 'Reject a rename (admin): it is never applied again; the old field then counts as missing. Idempotent.',
+    description: 'Marks the rename event rejected and stores the rejection, so later runs never map the old field onto '
+      + 'the candidate again (a required field then quarantines its rows under the drift policy). Repeating it '
+      + 'answers the same rejected event.',
   })
   @ApiOkResponse({ type: DriftEventResponseDto, description: 'The rename event, now rejected, with rejected_at' })
   @ApiStandardErrors({
