@@ -20,6 +20,8 @@ import type { StreamCursor } from './extractor/extractor.interface.js';
 import { SourceRegistry } from './extractor/source-registry.service.js';
 import { FailureInjector, parseFailureInjection } from './failure-injection.js';
 import { RunLedgerRepository, type BatchCounts, type RunStatus, type RunTrigger } from './ledger/run-ledger.repository.js';
+import { RunCancelledError } from './operations/operation-errors.js';
+import { RunCancellationRepository } from './operations/run-cancellation.repository.js';
 import { readAhead } from './read-ahead.js';
 import { RetryService } from './retry/retry.service.js';
 import type { Waits } from './retry/waits.js';
@@ -76,6 +78,7 @@ export class EtlRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     private readonly newsLinker: NewsLinker,
     private readonly anomalies: AnomalyService,
     private readonly masker: SecretMasker,
+    private readonly cancellations: RunCancellationRepository,
   ) {
     this.injector = new FailureInjector(parseFailureInjection(config.etl.failureInjection));
   }
@@ -198,6 +201,8 @@ export class EtlRunner implements OnApplicationBootstrap, BeforeApplicationShutd
         this.shutdown.signal.throwIfAborted();
         const batch = next.batch;
         this.injector.check(source, totals.extracted, batch.records.length);
+        // The batch boundary: a cancel request (from any process) stops here, before this batch commits.
+        if (await this.cancellations.isCancelRequested(runId)) throw new RunCancelledError(runId);
         const result = await this.batches.commit({ extractor, stream, runId, sourceRunId, runStartedAt, previousCursor: cursors.get(batch.stream), resolvedAssets, copyFirst }, next);
         cursors.set(batch.stream, result.cursor);
         fingerprint = result.fingerprint;
@@ -208,7 +213,8 @@ export class EtlRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       }
     } catch (err) {
       error = err;
-      status = err instanceof DomainError && err.classification === 'rate_limited' ? 'rate_limited' : 'failed';
+      status = err instanceof RunCancelledError ? 'cancelled'
+        : err instanceof DomainError && err.classification === 'rate_limited' ? 'rate_limited' : 'failed';
     }
     const message = error ? describeError(error, this.shutdown.signal.aborted, this.masker) : null;
     if (error) this.logger.error({ runId, source, status, error: message, errorClass: errorClass(error) }, 'source run ended with an error');
@@ -298,6 +304,7 @@ export class EtlRunner implements OnApplicationBootstrap, BeforeApplicationShutd
 function overallStatus(statuses: RunStatus[]): RunStatus {
   const active = statuses.filter((s) => s !== 'skipped');
   if (active.length === 0) return 'skipped';
+  if (active.includes('cancelled')) return 'cancelled';
   if (active.every((s) => s === 'succeeded')) return 'succeeded';
   if (active.every((s) => s === 'failed')) return 'failed';
   if (active.every((s) => s === 'succeeded' || s === 'rate_limited')) return 'rate_limited';

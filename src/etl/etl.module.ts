@@ -15,6 +15,10 @@ import { SourceRegistry } from './extractor/source-registry.service.js';
 import { RunLedgerRepository } from './ledger/run-ledger.repository.js';
 import { MarketQuotesRepository } from './load/market-quotes.repository.js';
 import { NewsItemsRepository } from './load/news-items.repository.js';
+import { CheckpointResetRepository } from './operations/checkpoint-reset.repository.js';
+import { RunCancellationRepository } from './operations/run-cancellation.repository.js';
+import { StreamOperationsController } from './operations/stream-operations.controller.js';
+import { StreamOperationsService } from './operations/stream-operations.service.js';
 import { QuarantineRepository } from './quarantine/quarantine.repository.js';
 import { RawRecordRepository } from './raw/raw-record.repository.js';
 import { RetryService } from './retry/retry.service.js';
@@ -25,7 +29,7 @@ import { RetryService } from './retry/retry.service.js';
  */
 @Module({
   imports: [DiscoveryModule, ScheduleModule.forRoot(), CatalogModule, RunsModule],
-  controllers: [EtlController],
+  controllers: [EtlController, StreamOperationsController],
   providers: [
     SourceRegistry,
     RetryService,
@@ -41,7 +45,10 @@ import { RetryService } from './retry/retry.service.js';
     BatchProcessor,
     EtlRunner,
     EtlScheduler,
+    CheckpointResetRepository,
+    RunCancellationRepository,
+    StreamOperationsService,
   ],
-  exports: [EtlRunner, SourceRegistry, RetryService, CheckpointService, DriftService],
+  exports: [EtlRunner, SourceRegistry, RetryService, CheckpointService, DriftService, StreamOperationsService],
 })
 export class EtlModule {}

@@ -19,6 +19,8 @@ export interface TestDataset {
   badEvery?: number;
   /** Rename the price field (schema drift). */
   priceField?: string;
+  /** Pause before each batch (a slow upstream: lets a test act while a run is in progress). */
+  delayMs?: number;
 }
 
 export const TEST_SOURCE_ID = 'testquotes';
@@ -71,7 +73,7 @@ export class TestQuotesExtractor implements Extractor {
       context.signal.throwIfAborted();
       const batch = records.slice(offset, offset + context.batchSize);
       offset += batch.length;
-      await Promise.resolve();
+      await (TestQuotesExtractor.dataset.delayMs ? new Promise((r) => setTimeout(r, TestQuotesExtractor.dataset.delayMs)) : Promise.resolve());
       yield { stream: 'quotes', records: batch, cursor: { offset } };
     }
   }
