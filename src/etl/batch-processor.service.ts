@@ -31,6 +31,10 @@ export interface BatchContext {
   resolvedAssets?: ResolvedAssetCache;
   /** When to copy straight into the tables (optional: without it every batch goes through staging). */
   copyFirst?: CopyFirstPolicies;
+  /** Leave the stream's checkpoint alone: replays and backfills never move the incremental cursor. */
+  keepCursor?: boolean;
+  /** Writes that must commit or roll back with the batch (a replay marks its loaded rows resolved). */
+  alsoInTransaction?: (manager: EntityManager) => Promise<void>;
 }
 
 /** One COPY-first policy per table the batches write in bulk, kept for one source run. */
@@ -186,7 +190,8 @@ export class BatchProcessor {
       if (newsItems.length > 0) written = await this.writeNews(manager, ctx.runId, source, newsItems);
       await this.quarantine.quarantine(manager, ctx.runId, prepared.quarantined);
       await this.driftEvents.recordFindings(manager, ctx.runId, source, ctx.stream.name, inspection.findings);
-      await this.checkpoints.commit(manager, source, ctx.stream.name, cursor, ctx.runId);
+      if (!ctx.keepCursor) await this.checkpoints.commit(manager, source, ctx.stream.name, cursor, ctx.runId);
+      await ctx.alsoInTransaction?.(manager);
       const batchCounts: BatchCounts = {
         extracted: batch.records.length + (batch.rejects?.length ?? 0),
         ...written,

@@ -16,6 +16,9 @@ import { RunLedgerRepository } from './ledger/run-ledger.repository.js';
 import { MarketQuotesRepository } from './load/market-quotes.repository.js';
 import { NewsItemsRepository } from './load/news-items.repository.js';
 import { CheckpointResetRepository } from './operations/checkpoint-reset.repository.js';
+import { QuarantineReplayRepository } from './operations/quarantine-replay.repository.js';
+import { QuarantineReplayService } from './operations/quarantine-replay.service.js';
+import { ReplayExecutor } from './operations/replay-executor.js';
 import { RunCancellationRepository } from './operations/run-cancellation.repository.js';
 import { StreamOperationsController } from './operations/stream-operations.controller.js';
 import { StreamOperationsService } from './operations/stream-operations.service.js';
@@ -48,7 +51,10 @@ import { RetryService } from './retry/retry.service.js';
     CheckpointResetRepository,
     RunCancellationRepository,
     StreamOperationsService,
+    QuarantineReplayRepository,
+    ReplayExecutor,
+    QuarantineReplayService,
   ],
-  exports: [EtlRunner, SourceRegistry, RetryService, CheckpointService, DriftService, StreamOperationsService],
+  exports: [EtlRunner, SourceRegistry, RetryService, CheckpointService, DriftService, StreamOperationsService, QuarantineReplayService],
 })
 export class EtlModule {}

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { EtlModule } from '../etl/etl.module.js';
 import { QuarantineController, QuarantineReadRepository } from './quarantine.controller.js';
 
-@Module({ controllers: [QuarantineController], providers: [QuarantineReadRepository] })
+@Module({ imports: [EtlModule], controllers: [QuarantineController], providers: [QuarantineReadRepository] })
 export class QuarantineApiModule {}

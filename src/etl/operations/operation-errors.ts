@@ -40,3 +40,11 @@ export class RunCancelledError extends Error {
     this.name = 'RunCancelledError';
   }
 }
+
+/** Replay ids that are not open quarantine entries of the source (HTTP 404). */
+export class QuarantineEntriesNotOpenError extends Error {
+  constructor(readonly source: string, readonly ids: string[]) {
+    super(`no open quarantine entr${ids.length === 1 ? 'y' : 'ies'} of source "${source}" with id ${ids.join(', ')}`);
+    this.name = 'QuarantineEntriesNotOpenError';
+  }
+}

@@ -1,6 +1,6 @@
 import { BadRequestException, ConflictException, HttpException, NotFoundException } from '@nestjs/common';
 import { SourcesBusyError } from '../errors.js';
-import { RunFinishedError, RunNotFoundError, UnknownSourceIdError, UnknownStreamError } from './operation-errors.js';
+import { QuarantineEntriesNotOpenError, RunFinishedError, RunNotFoundError, UnknownSourceIdError, UnknownStreamError } from './operation-errors.js';
 
 /**
  * The HTTP answer for an operation's domain error (the CLI prints the same messages). `sourceIn` says
@@ -11,7 +11,7 @@ export function toHttpError(err: unknown, sourceIn: 'path' | 'body'): unknown {
     return new ConflictException({ statusCode: 409, error: 'Conflict', message: `Sources running now: ${err.sources.join(', ')}; retry when the run ends`, running: err.sources });
   }
   if (err instanceof RunFinishedError) return new ConflictException({ statusCode: 409, error: 'Conflict', message: err.message, status: err.status });
-  if (err instanceof RunNotFoundError) return new NotFoundException(err.message);
+  if (err instanceof RunNotFoundError || err instanceof QuarantineEntriesNotOpenError) return new NotFoundException(err.message);
   if (err instanceof UnknownSourceIdError) {
     if (sourceIn === 'path') return new NotFoundException(err.message);
     return badRequest('source', err.message);

@@ -19,7 +19,7 @@ export class QuarantineRepository {
   /**
    * Stores rows that failed validation or mapping, once per distinct payload: seeing the same bad
    * payload again (a re-run) only refreshes last_seen_at and the run, and counts a new occurrence
-   * when it comes from another run.
+   * when it comes from another run. A resolved row seen failing again is open again.
    */
   async quarantine(manager: EntityManager, runId: string, rows: QuarantineRow[]): Promise<void> {
     if (rows.length === 0) return;
@@ -30,7 +30,8 @@ export class QuarantineRepository {
            AS t(source, stream, natural_key, payload, payload_hash, reason)
        ON CONFLICT (source, stream, payload_hash) DO UPDATE
          SET reason = EXCLUDED.reason, last_seen_at = now(), run_id = EXCLUDED.run_id,
-             occurrences = q.occurrences + (q.run_id IS DISTINCT FROM EXCLUDED.run_id)::int`,
+             occurrences = q.occurrences + (q.run_id IS DISTINCT FROM EXCLUDED.run_id)::int,
+             status = 'open', resolved_by_run_id = NULL, resolved_at = NULL`,
       [
         rows.map((r) => r.source),
         rows.map((r) => r.stream),
