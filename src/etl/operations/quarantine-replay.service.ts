@@ -86,7 +86,7 @@ export class QuarantineReplayService implements BeforeApplicationShutdown {
       this.logger.error({ runId: job.runId, source: job.extractor.sourceId, err }, 'quarantine replay ended with an error');
     }
     try {
-      const message = error ? (error instanceof Error ? error.message : String(error)).slice(0, 2000) : null;
+      const message = error === undefined ? null : (error instanceof Error ? error.message : 'replay failed').slice(0, 2000);
       await this.ledger.finishSourceRun(job.sourceRunId, {
         status, cursorAfter: null, errorClass: error instanceof Error ? error.name : error ? 'Error' : null, errorMessage: message,
         schemaFingerprint: null, retries: 0, waits: NO_WAITS,
