@@ -1,3 +1,5 @@
+import { SourcesBusyError } from '../errors.js';
+
 /** A source id that no installed plugin has (HTTP 404 on a path, 400 in a body). */
 export class UnknownSourceIdError extends Error {
   constructor(readonly source: string, readonly installed: string[]) {
@@ -47,4 +49,10 @@ export class QuarantineEntriesNotOpenError extends Error {
     super(`no open quarantine entr${ids.length === 1 ? 'y' : 'ies'} of source "${source}" with id ${ids.join(', ')}`);
     this.name = 'QuarantineEntriesNotOpenError';
   }
+}
+
+/** Errors that refuse an operation for a stated reason (the CLI prints them and exits 1). */
+export function isOperationRefusal(err: unknown): err is Error {
+  return [UnknownSourceIdError, UnknownStreamError, RunNotFoundError, RunFinishedError, QuarantineEntriesNotOpenError, SourcesBusyError]
+    .some((type) => err instanceof type);
 }
