@@ -5,6 +5,8 @@ import { AssetEntity } from '../catalog/entities/asset.entity.js';
 import { MarketQuoteEntity } from '../catalog/entities/market-quote.entity.js';
 import { NewsAssetMentionEntity } from '../catalog/entities/news-asset-mention.entity.js';
 import { NewsItemEntity } from '../catalog/entities/news-item.entity.js';
+import { BackfillChunkEntity } from '../etl/backfill/backfill-chunk.entity.js';
+import { BackfillEntity } from '../etl/backfill/backfill.entity.js';
 import { CheckpointEntity } from '../etl/checkpoint/checkpoint.entity.js';
 import { DriftEventEntity } from '../etl/drift/drift-event.entity.js';
 import { QuarantinedRecordEntity } from '../etl/quarantine/quarantined-record.entity.js';
@@ -27,4 +29,6 @@ export const ENTITIES = [
   EtlSourceRunEntity,
   AssetIdentityAuditEntity,
   AssetRedirectEntity,
+  BackfillEntity,
+  BackfillChunkEntity,
 ];

@@ -7,7 +7,7 @@ export class EtlRunEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;
 
-  /** schedule | startup | manual | cli | replay */
+  /** schedule | startup | manual | cli | replay | backfill */
   @Column('text')
   trigger: string;
 
@@ -33,4 +33,8 @@ export class EtlRunEntity {
   /** Set by DELETE /etl/runs/{id} (any process); the runner stops at its next batch boundary. */
   @Column('timestamptz', { name: 'cancel_requested_at', nullable: true })
   cancelRequestedAt: Date | null;
+
+  /** The backfill this run executed (trigger `backfill`), if any. */
+  @Column('bigint', { name: 'backfill_id', nullable: true })
+  backfillId: string | null;
 }

@@ -11,6 +11,7 @@ import {
 } from '../../etl/extractor/index.js';
 import { CoinGeckoConfig } from './coingecko.config.js';
 import { WatermarkFilter } from '../watermark-filter.js';
+import { CoinGeckoHistory } from './coingecko.history.js';
 import { mapCoinGeckoMarket } from './coingecko.mapper.js';
 
 const PER_PAGE = 250;
@@ -60,6 +61,9 @@ export class CoinGeckoExtractor implements Extractor {
       ],
     },
   ];
+
+  /** Backfills via /coins/{id}/market_chart/range. */
+  readonly history = new CoinGeckoHistory(() => this.config.baseUrl, () => this.headers());
 
   constructor(@Inject(CoinGeckoConfig) private readonly config: CoinGeckoConfig) {}
 
