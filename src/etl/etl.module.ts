@@ -3,6 +3,11 @@ import { DiscoveryModule } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { CatalogModule } from '../catalog/catalog.module.js';
 import { RunsModule } from '../runs/runs.module.js';
+import { BackfillController } from './backfill/backfill.controller.js';
+import { BackfillExecutor } from './backfill/backfill-executor.js';
+import { BackfillRepository } from './backfill/backfill.repository.js';
+import { BackfillService } from './backfill/backfill.service.js';
+import { BackfillWorker } from './backfill/backfill-worker.js';
 import { BatchProcessor } from './batch-processor.service.js';
 import { CheckpointRepository } from './checkpoint/checkpoint.repository.js';
 import { CheckpointService } from './checkpoint/checkpoint.service.js';
@@ -32,7 +37,7 @@ import { RetryService } from './retry/retry.service.js';
  */
 @Module({
   imports: [DiscoveryModule, ScheduleModule.forRoot(), CatalogModule, RunsModule],
-  controllers: [EtlController, StreamOperationsController],
+  controllers: [EtlController, StreamOperationsController, BackfillController],
   providers: [
     SourceRegistry,
     RetryService,
@@ -54,7 +59,11 @@ import { RetryService } from './retry/retry.service.js';
     QuarantineReplayRepository,
     ReplayExecutor,
     QuarantineReplayService,
+    BackfillRepository,
+    BackfillExecutor,
+    BackfillWorker,
+    BackfillService,
   ],
-  exports: [EtlRunner, SourceRegistry, RetryService, CheckpointService, DriftService, StreamOperationsService, QuarantineReplayService],
+  exports: [EtlRunner, SourceRegistry, RetryService, CheckpointService, DriftService, StreamOperationsService, QuarantineReplayService, BackfillService],
 })
 export class EtlModule {}

@@ -5,7 +5,7 @@ import { SecretMasker } from '../../common/secrets/secret-masker.js';
 import type { StreamCursor } from '../extractor/extractor.interface.js';
 import type { Waits } from '../retry/waits.js';
 
-export type RunTrigger = 'schedule' | 'startup' | 'manual' | 'cli' | 'replay';
+export type RunTrigger = 'schedule' | 'startup' | 'manual' | 'cli' | 'replay' | 'backfill';
 export type RunStatus = 'running' | 'succeeded' | 'partial' | 'failed' | 'rate_limited' | 'abandoned' | 'skipped' | 'cancelled';
 
 export interface BatchCounts {

@@ -53,6 +53,22 @@ export class QuarantineEntriesNotOpenError extends Error {
 
 /** Errors that refuse an operation for a stated reason (the CLI prints them and exits 1). */
 export function isOperationRefusal(err: unknown): err is Error {
-  return [UnknownSourceIdError, UnknownStreamError, RunNotFoundError, RunFinishedError, QuarantineEntriesNotOpenError, SourcesBusyError]
-    .some((type) => err instanceof type);
+  return [UnknownSourceIdError, UnknownStreamError, RunNotFoundError, RunFinishedError, QuarantineEntriesNotOpenError, SourcesBusyError,
+    BackfillRequestError, BackfillNotFoundError].some((type) => err instanceof type);
+}
+
+/** A backfill request the source cannot serve (HTTP 400 naming the field). */
+export class BackfillRequestError extends Error {
+  constructor(readonly field: string, message: string) {
+    super(message);
+    this.name = 'BackfillRequestError';
+  }
+}
+
+/** No backfill has that id (HTTP 404). */
+export class BackfillNotFoundError extends Error {
+  constructor(readonly backfillId: string) {
+    super(`backfill ${backfillId} not found`);
+    this.name = 'BackfillNotFoundError';
+  }
 }

@@ -1,6 +1,6 @@
 import { BadRequestException, ConflictException, HttpException, NotFoundException } from '@nestjs/common';
 import { SourcesBusyError } from '../errors.js';
-import { QuarantineEntriesNotOpenError, RunFinishedError, RunNotFoundError, UnknownSourceIdError, UnknownStreamError } from './operation-errors.js';
+import { BackfillNotFoundError, BackfillRequestError, QuarantineEntriesNotOpenError, RunFinishedError, RunNotFoundError, UnknownSourceIdError, UnknownStreamError } from './operation-errors.js';
 
 /**
  * The HTTP answer for an operation's domain error (the CLI prints the same messages). `sourceIn` says
@@ -17,6 +17,8 @@ export function toHttpError(err: unknown, sourceIn: 'path' | 'body'): unknown {
     return badRequest('source', err.message);
   }
   if (err instanceof UnknownStreamError) return badRequest('streams', err.message);
+  if (err instanceof BackfillRequestError) return badRequest(err.field, err.message);
+  if (err instanceof BackfillNotFoundError) return new NotFoundException(err.message);
   return err;
 }
 

@@ -4,7 +4,7 @@ import { PaginationDto } from '../../common/http/envelope.js';
 import { CursorParam, LimitParam, SourceParam } from '../../common/http/query-params.js';
 
 const STATUSES = ['running', 'succeeded', 'partial', 'failed', 'rate_limited', 'abandoned', 'skipped', 'cancelled'] as const;
-const TRIGGERS = ['schedule', 'startup', 'manual', 'cli', 'replay'] as const;
+const TRIGGERS = ['schedule', 'startup', 'manual', 'cli', 'replay', 'backfill'] as const;
 
 export class ListRunsQueryDto {
   @ApiPropertyOptional({ enum: STATUSES, example: 'failed' })
