@@ -25,6 +25,8 @@ describe('parseCliArgs', () => {
     [['reset', '-s', 'csv', '--stream', 'quotes'], { command: 'reset', source: 'csv', streams: ['quotes'], json: true }],
     [['replay', '--source', 'csv'], { command: 'replay', source: 'csv', json: true }],
     [['cancel', '42'], { command: 'cancel', runId: '42', json: true }],
+    [['backfill', '-s', 'coingecko', '--asset', 'bitcoin', '--asset', 'ethereum', '--from', '2025-01-01', '--to', '2025-02-01'],
+      { command: 'backfill', source: 'coingecko', assets: ['bitcoin', 'ethereum'], from: '2025-01-01', to: '2025-02-01', json: true }],
   ])('should parse the stream operation %j', (argv, expected) => {
     expect(parseCliArgs(argv, false)).toEqual(expected);
   });
@@ -35,6 +37,8 @@ describe('parseCliArgs', () => {
     [['cancel'], /needs one run id/],
     [['cancel', 'abc'], /needs one run id/],
     [['run', '--stream', 'quotes'], /only valid with "reset"/],
+    [['backfill', '-s', 'coingecko', '--asset', 'bitcoin', '--from', '2025-01-01'], /needs --asset, --from and --to/],
+    [['run', '--asset', 'bitcoin'], /only valid with "backfill"/],
   ])('should refuse %j with the usage', (argv, message) => {
     expect(() => parseCliArgs(argv, false)).toThrow(message);
   });

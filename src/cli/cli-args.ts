@@ -7,6 +7,7 @@ export type CliCommand =
   | { command: 'reset'; source: string; streams: string[]; json: boolean }
   | { command: 'replay'; source: string; json: boolean }
   | { command: 'cancel'; runId: string; json: boolean }
+  | { command: 'backfill'; source: string; assets: string[]; from: string; to: string; json: boolean }
   | { command: 'help' };
 
 export const USAGE = `Usage: npm run etl -- <command> [options]
@@ -22,10 +23,16 @@ Commands:
   replay --source <id>      replay the source's open quarantine entries through today's rules and
                             mappers and wait for the end; rows that pass are loaded and resolved
   cancel <run-id>           ask a running run (in any process) to stop at its next batch boundary
+  backfill --source <id> --asset <id> ... --from <iso> --to <iso>
+                            load [from, to) of history for the assets (sources with history only),
+                            without moving the incremental cursor; waits for the end. Interrupted
+                            backfills are resumed first, at their next chunk
 
 Options:
   --source, -s <id>         a source to run (repeatable), or the source of reset / replay
   --stream <name>           a stream to reset (repeatable)
+  --asset <id>              an asset to backfill, as the source names it (repeatable)
+  --from, --to <iso>        the backfill's range: from inclusive, to exclusive (ISO 8601)
   --json                    machine-readable output (default when stdout is not a TTY)
   --help, -h                this help`;
 
@@ -38,6 +45,9 @@ export function parseCliArgs(argv: string[], isTty: boolean): CliCommand {
     options: {
       source: { type: 'string', short: 's', multiple: true },
       stream: { type: 'string', multiple: true },
+      asset: { type: 'string', multiple: true },
+      from: { type: 'string' },
+      to: { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -48,7 +58,13 @@ export function parseCliArgs(argv: string[], isTty: boolean): CliCommand {
   if (command === 'cancel') return { command, runId: cancelTarget(rest), json };
   if (rest.length > 0) throw new Error(`unexpected argument(s): ${rest.join(' ')}\n\n${USAGE}`);
   if (values.stream && command !== 'reset') throw new Error(`--stream is only valid with "reset"\n\n${USAGE}`);
+  if ((values.asset || values.from || values.to) && command !== 'backfill') throw new Error(`--asset, --from and --to are only valid with "backfill"\n\n${USAGE}`);
   switch (command) {
+    case 'backfill': {
+      const assets = list(values.asset);
+      if (assets.length === 0 || !values.from || !values.to) throw new Error(`"backfill" needs --asset, --from and --to\n\n${USAGE}`);
+      return { command, source: oneSource(command, values.source), assets, from: values.from, to: values.to, json };
+    }
     case 'reset':
       return { command, source: oneSource(command, values.source), streams: list(values.stream), json };
     case 'replay':

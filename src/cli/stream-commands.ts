@@ -1,3 +1,4 @@
+import type { BackfillService } from '../etl/backfill/backfill.service.js';
 import { isOperationRefusal } from '../etl/operations/operation-errors.js';
 import type { QuarantineReplayService } from '../etl/operations/quarantine-replay.service.js';
 import type { StreamOperationsService } from '../etl/operations/stream-operations.service.js';
@@ -33,6 +34,18 @@ export async function replayCommand(replays: QuarantineReplayService, command: C
     print(command.json, { msg: 'replay finished', run_id: handle.run_id, replayed: handle.replayed, status },
       `replay run ${handle.run_id}: ${status} (${handle.replayed} entries replayed)`);
     return status === 'succeeded' ? 0 : 1;
+  });
+}
+
+/** Runs the backfill in this process (after any interrupted one of the source) and waits for its end. */
+export async function backfillCommand(backfills: BackfillService, command: Command<'backfill'>): Promise<number> {
+  return refusedAsExit1(command.json, async () => {
+    const { backfillId } = await backfills.create({ source: command.source, assets: command.assets, from: command.from, to: command.to });
+    const b = await backfills.waitFor(backfillId);
+    const r = b.records;
+    print(command.json, { msg: 'backfill finished', backfill_id: b.id, status: b.status, records: r, error: b.errorMessage },
+      `backfill ${b.id}: ${b.status}; extracted ${r.extracted}, inserted ${r.inserted}, updated ${r.updated}, unchanged ${r.unchanged}, quarantined ${r.quarantined}${b.errorMessage ? `\n  ${b.errorMessage}` : ''}`);
+    return b.status === 'succeeded' ? 0 : 1;
   });
 }
 

@@ -5,6 +5,8 @@ import { planChunks } from './backfill-plan.js';
 import { BackfillWorker } from './backfill-worker.js';
 import { BackfillRepository, type BackfillRow } from './backfill.repository.js';
 
+const WAIT_POLL_MS = 2_000;
+
 export interface BackfillRequest {
   source: string;
   /** The source's own asset ids (`bitcoin` for CoinGecko). */
@@ -56,6 +58,16 @@ export class BackfillService {
     const row = await this.backfills.findOne(id);
     if (!row) throw new BackfillNotFoundError(id);
     return row;
+  }
+
+  /** Drives the worker in this process until the backfill ends (a busy source is waited out). */
+  async waitFor(id: string): Promise<BackfillRow> {
+    for (;;) {
+      await this.worker.kick();
+      const row = await this.get(id);
+      if (row.status !== 'queued' && row.status !== 'running') return row;
+      await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
+    }
   }
 
   list(limit: number): Promise<BackfillRow[]> {
