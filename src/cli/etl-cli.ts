@@ -15,7 +15,7 @@ import { parseCliArgs, USAGE, type CliCommand } from './cli-args.js';
 import { backfillCommand, cancelCommand, replayCommand, resetCommand } from './stream-commands.js';
 import { showProgress } from './run-progress.js';
 
-const FAILED = new Set(['failed', 'rate_limited', 'abandoned']);
+const FAILED = new Set(['failed', 'rate_limited', 'abandoned', 'cancelled']);
 
 /**
  * One-shot ETL commands for operators, Kubernetes CronJobs and cloud schedulers. Boots the same

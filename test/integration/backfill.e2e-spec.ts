@@ -137,4 +137,25 @@ describe('backfills (admin API)', () => {
       await failing.close();
     }
   });
+
+  it('should stop a backfill cancelled through its run at a batch boundary, keeping the chunks committed', async () => {
+    upstream.faults.set('coingecko', [{ type: 'delay', ms: 1000, times: 3 }]);
+    try {
+      const body = { source: 'coingecko', assets: ['ripple'], from: '2024-01-01T00:00:00Z', to: '2024-07-19T00:00:00Z' };
+      const id = (await http().post('/etl/backfills').set(key).send(body).expect(202)).body.data.backfill_id as string;
+      let state: { status: string; run_id: string | null } = { status: 'queued', run_id: null };
+      while (!state.run_id) state = (await http().get(`/etl/backfills/${id}`).set(key).expect(200)).body.data;
+
+      await http().delete(`/etl/runs/${state.run_id}`).set(key).expect(202);
+      const done = await waitForBackfill(id);
+
+      expect(done.status).toBe('cancelled');
+      expect(done.chunks.done).toBeLessThan(3);
+      expect(await sql(db, `SELECT status FROM etl_runs WHERE id = $1`, [state.run_id])).toEqual([{ status: 'cancelled' }]);
+      const [{ n }] = await sql<{ n: number }>(db, `SELECT count(*)::int AS n FROM market_quotes WHERE source_asset_id = 'ripple' AND provenance = 'backfill'`);
+      expect(n).toBe(done.records.inserted);
+    } finally {
+      upstream.faults.clear();
+    }
+  });
 });

@@ -72,7 +72,8 @@ export function toDto(b: BackfillRow): BackfillDto {
   const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
   return {
     backfill_id: b.id, source: b.source, assets: b.assets, from: new Date(b.from).toISOString(), to: new Date(b.to).toISOString(),
-    status: b.status, records: b.records, chunks: { total: b.chunksTotal, done: b.chunksDone }, error: b.errorMessage,
+    status: b.status, records: b.records, chunks: { total: b.chunksTotal, done: b.chunksDone }, run_id: b.runId,
+    error: b.errorMessage,
     created_at: new Date(b.createdAt).toISOString(), started_at: iso(b.startedAt), finished_at: iso(b.finishedAt),
   };
 }

@@ -18,6 +18,8 @@ export interface BackfillRow {
   finishedAt: Date | null;
   chunksTotal: number;
   chunksDone: number;
+  /** The latest run that executed it (cancel it with DELETE /etl/runs/{id}). */
+  runId: string | null;
   records: BatchCounts;
 }
 
@@ -38,6 +40,7 @@ const SELECT_BACKFILL = `
   SELECT b.id::text AS id, b.source, b.assets, b.range_from, b.range_to, b.status, b.error_message, b.created_at, b.started_at, b.finished_at,
          (SELECT count(*)::int FROM etl_backfill_chunks c WHERE c.backfill_id = b.id) AS chunks_total,
          (SELECT count(*)::int FROM etl_backfill_chunks c WHERE c.backfill_id = b.id AND c.done_at IS NOT NULL) AS chunks_done,
+         (SELECT max(er.id)::text FROM etl_runs er WHERE er.backfill_id = b.id) AS run_id,
          r.extracted, r.inserted, r.updated, r.unchanged, r.quarantined
     FROM etl_backfills b
     LEFT JOIN LATERAL (
@@ -49,7 +52,7 @@ const SELECT_BACKFILL = `
 
 interface Raw {
   id: string; source: string; assets: string[]; range_from: Date; range_to: Date; status: BackfillStatus; error_message: string | null;
-  created_at: Date; started_at: Date | null; finished_at: Date | null; chunks_total: number; chunks_done: number;
+  created_at: Date; started_at: Date | null; finished_at: Date | null; chunks_total: number; chunks_done: number; run_id: string | null;
   extracted: number; inserted: number; updated: number; unchanged: number; quarantined: number;
 }
 
@@ -159,7 +162,7 @@ export class BackfillRepository {
 function toRow(r: Raw): BackfillRow {
   return {
     id: r.id, source: r.source, assets: r.assets, from: r.range_from, to: r.range_to, status: r.status, errorMessage: r.error_message,
-    createdAt: r.created_at, startedAt: r.started_at, finishedAt: r.finished_at, chunksTotal: r.chunks_total, chunksDone: r.chunks_done,
+    createdAt: r.created_at, startedAt: r.started_at, finishedAt: r.finished_at, chunksTotal: r.chunks_total, chunksDone: r.chunks_done, runId: r.run_id,
     records: { extracted: r.extracted, inserted: r.inserted, updated: r.updated, unchanged: r.unchanged, quarantined: r.quarantined },
   };
 }

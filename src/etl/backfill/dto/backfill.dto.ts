@@ -45,6 +45,8 @@ export class BackfillDto {
   @ApiProperty({ enum: ['queued', 'running', 'succeeded', 'failed', 'cancelled'], example: 'succeeded' }) status: string;
   @ApiProperty({ type: BackfillRecordsDto, description: 'Run ledger counts, summed over the runs that executed it' }) records: BackfillRecordsDto;
   @ApiProperty({ example: { total: 1, done: 1 }, description: 'Chunks (asset x range slice) planned and committed' }) chunks: { total: number; done: number };
+  @ApiProperty({ type: String, nullable: true, example: '57', description: 'The latest run executing it: DELETE /etl/runs/{run_id} cancels it' })
+  run_id: string | null;
   @ApiProperty({ type: String, nullable: true, example: null }) error: string | null;
   @ApiProperty({ example: '2025-05-02T00:00:00.000Z' }) created_at: string;
   @ApiProperty({ type: String, nullable: true, example: '2025-05-02T00:00:00.100Z' }) started_at: string | null;
