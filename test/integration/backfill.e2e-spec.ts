@@ -158,4 +158,32 @@ describe('backfills (admin API)', () => {
       upstream.faults.clear();
     }
   });
+
+  it('should resume a backfill left running by a dead process at the next boot of an ETL process, at its next chunk', async () => {
+    const body = { source: 'coingecko', assets: ['dogecoin'], from: '2024-01-01T00:00:00Z', to: '2024-07-19T00:00:00Z' };
+    const id = (await http().post('/etl/backfills').set(key).send(body).expect(202)).body.data.backfill_id as string;
+    await waitForBackfill(id);
+    // What a process killed after its first chunk leaves behind: `running`, later chunks not done, their rows absent.
+    const [first] = await sql<{ range_to: Date; run_id: string }>(db, `SELECT range_to, run_id::text AS run_id FROM etl_backfill_chunks WHERE backfill_id = $1 AND chunk_index = 0`, [id]);
+    await sql(db, `UPDATE etl_backfills SET status = 'running', finished_at = NULL WHERE id = $1`, [id]);
+    await sql(db, `UPDATE etl_backfill_chunks SET done_at = NULL, run_id = NULL WHERE backfill_id = $1 AND chunk_index > 0`, [id]);
+    await sql(db, `DELETE FROM market_quotes WHERE source_asset_id = 'dogecoin' AND observed_at >= $1`, [first.range_to]);
+
+    const booted = await createTestApp({ ...env, ETL_SCHEDULER_ENABLED: 'true', ETL_CRON: '0 0 1 1 *' });
+    try {
+      let state: { status: string; records: { inserted: number } };
+      do {
+        await new Promise((r) => setTimeout(r, 50));
+        state = (await request(booted.getHttpServer()).get(`/etl/backfills/${id}`).set(key)).body.data;
+      } while (state.status === 'running');
+      expect(state.status).toBe('succeeded');
+    } finally {
+      await booted.close();
+    }
+    expect(await gaps('dogecoin', body.from, body.to)).toBe(0);
+    const chunks = await sql<{ chunk_index: number; run_id: string }>(db, `SELECT chunk_index, run_id::text AS run_id FROM etl_backfill_chunks WHERE backfill_id = $1 ORDER BY chunk_index`, [id]);
+    expect(chunks[0].run_id).toBe(first.run_id);
+    expect(chunks[1].run_id).not.toBe(first.run_id);
+    expect(await countDuplicates(db.url)).toBe(0);
+  });
 });
