@@ -133,4 +133,21 @@ describe('stream operations: reset and cancel (admin API)', () => {
       await http().delete(`/etl/runs/${done.runId}`).expect(401);
     });
   });
+
+  it.each([
+    ['post', '/etl/sources/{source}/reset', 'resetSourceStreams', ['200', '400', '401', '403', '404', '409']],
+    ['delete', '/etl/runs/{id}', 'cancelRun', ['202', '400', '401', '403', '404', '409']],
+    ['post', '/quarantine/replay', 'replayQuarantine', ['202', '400', '401', '403', '404', '409']],
+    ['get', '/quarantine', 'listQuarantine', ['200', '401', '403']],
+    ['post', '/etl/backfills', 'createBackfill', ['202', '400', '401', '403']],
+    ['get', '/etl/backfills', 'listBackfills', ['200', '401', '403']],
+    ['get', '/etl/backfills/{id}', 'getBackfill', ['200', '400', '401', '403', '404']],
+  ])('should document %s %s in Swagger with its operationId, admin security and error responses', async (method, path, operationId, codes) => {
+    const doc = (await http().get('/docs-json').expect(200)).body;
+    const op = doc.paths[path]?.[method];
+
+    expect(op?.operationId).toBe(operationId);
+    expect(op.security).toEqual([{ 'admin-key': [] }]);
+    expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(codes));
+  });
 });

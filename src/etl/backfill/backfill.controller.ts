@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, ServiceUnavailableException } from '@nestjs/common';
 import {
-  ApiAcceptedResponse, ApiBadRequestResponse, ApiConflictResponse, ApiExtraModels, ApiNotFoundResponse, ApiOkResponse, ApiOperation,
+  ApiAcceptedResponse, ApiBadRequestResponse, ApiExtraModels, ApiNotFoundResponse, ApiOkResponse, ApiOperation,
   ApiParam, ApiTags, getSchemaPath,
 } from '@nestjs/swagger';
 import { AdminOnly } from '../../common/http/admin-key.guard.js';
@@ -27,9 +27,7 @@ export class BackfillController {
     summary: 'Backfill [from, to) for assets of a source with history; chunked, resumable, never moves the incremental cursor',
   })
   @ApiAcceptedResponse({ schema: { properties: { data: { $ref: getSchemaPath(BackfillCreatedDto) } } } })
-  @ApiBadRequestResponse({ description: 'Invalid body; unknown source or one without history (named); unknown asset; bad range' })
-  @ApiNotFoundResponse({ description: 'Not used by this operation (unknown ids in the body are 400)' })
-  @ApiConflictResponse({ description: 'Not returned: a busy source only delays the backfill (it stays `queued`)' })
+  @ApiBadRequestResponse({ description: 'Invalid body; unknown source or one without history (named); unknown asset; bad range. A busy source is no error: the backfill stays `queued` until it is free' })
   async create(@Body() body: CreateBackfillDto): Promise<Single<BackfillCreatedDto>> {
     if (this.config.appRole === 'api') {
       throw new ServiceUnavailableException('This replica serves the API only (APP_ROLE=api) and never runs the ETL; request the backfill from a worker or an APP_ROLE=all instance');
