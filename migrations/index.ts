@@ -5,6 +5,7 @@ import { RetryWaitsAndRssPublisherKeys1764300000005 } from './1764300000005-Retr
 import { IdentityEvidence1764300000006 } from './1764300000006-IdentityEvidence.js';
 import { AssetIdentityAudit1764300000008 } from './1764300000008-AssetIdentityAudit.js';
 import { SourceLeases1764300000009 } from './1764300000009-SourceLeases.js';
+import { StreamOperations1764300000010 } from './1764300000010-StreamOperations.js';
 
 /** Every migration, in order. Listed explicitly so src/ (ts-jest) and dist/ (node) load the same classes. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -16,4 +17,5 @@ export const MIGRATIONS: Function[] = [
   IdentityEvidence1764300000006,
   AssetIdentityAudit1764300000008,
   SourceLeases1764300000009,
+  StreamOperations1764300000010,
 ];

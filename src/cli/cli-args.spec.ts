@@ -19,4 +19,27 @@ describe('parseCliArgs', () => {
   it('should show help with no command', () => {
     expect(parseCliArgs([], true)).toEqual({ command: 'help' });
   });
+
+  it.each([
+    [['reset', '--source', 'coingecko'], { command: 'reset', source: 'coingecko', streams: [], json: true }],
+    [['reset', '-s', 'csv', '--stream', 'quotes'], { command: 'reset', source: 'csv', streams: ['quotes'], json: true }],
+    [['replay', '--source', 'csv'], { command: 'replay', source: 'csv', json: true }],
+    [['cancel', '42'], { command: 'cancel', runId: '42', json: true }],
+    [['backfill', '-s', 'coingecko', '--asset', 'bitcoin', '--asset', 'ethereum', '--from', '2025-01-01', '--to', '2025-02-01'],
+      { command: 'backfill', source: 'coingecko', assets: ['bitcoin', 'ethereum'], from: '2025-01-01', to: '2025-02-01', json: true }],
+  ])('should parse the stream operation %j', (argv, expected) => {
+    expect(parseCliArgs(argv, false)).toEqual(expected);
+  });
+
+  it.each([
+    [['reset'], /needs exactly one --source/],
+    [['replay', '-s', 'csv,rss'], /needs exactly one --source/],
+    [['cancel'], /needs one run id/],
+    [['cancel', 'abc'], /needs one run id/],
+    [['run', '--stream', 'quotes'], /only valid with "reset"/],
+    [['backfill', '-s', 'coingecko', '--asset', 'bitcoin', '--from', '2025-01-01'], /needs --asset, --from and --to/],
+    [['run', '--asset', 'bitcoin'], /only valid with "backfill"/],
+  ])('should refuse %j with the usage', (argv, message) => {
+    expect(() => parseCliArgs(argv, false)).toThrow(message);
+  });
 });

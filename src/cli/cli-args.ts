@@ -4,6 +4,10 @@ export type CliCommand =
   | { command: 'run'; sources: string[]; json: boolean }
   | { command: 'status'; json: boolean }
   | { command: 'sources'; json: boolean }
+  | { command: 'reset'; source: string; streams: string[]; json: boolean }
+  | { command: 'replay'; source: string; json: boolean }
+  | { command: 'cancel'; runId: string; json: boolean }
+  | { command: 'backfill'; source: string; assets: string[]; from: string; to: string; json: boolean }
   | { command: 'help' };
 
 export const USAGE = `Usage: npm run etl -- <command> [options]
@@ -13,9 +17,22 @@ Commands:
                             exit code 1 when a source failed or was rate limited
   status                    last run of each source
   sources                   installed source plugins, enabled or not, with their rate limits
+  reset --source <id> [--stream <name> ...]
+                            clear the checkpoints of a source's streams (default: all of them): the
+                            next run re-reads everything; data is kept. Refused while the source runs
+  replay --source <id>      replay the source's open quarantine entries through today's rules and
+                            mappers and wait for the end; rows that pass are loaded and resolved
+  cancel <run-id>           ask a running run (in any process) to stop at its next batch boundary
+  backfill --source <id> --asset <id> ... --from <iso> --to <iso>
+                            load [from, to) of history for the assets (sources with history only),
+                            without moving the incremental cursor; waits for the end. Interrupted
+                            backfills are resumed first, at their next chunk
 
 Options:
-  --source, -s <id>         a source to run (repeatable)
+  --source, -s <id>         a source to run (repeatable), or the source of reset / replay
+  --stream <name>           a stream to reset (repeatable)
+  --asset <id>              an asset to backfill, as the source names it (repeatable)
+  --from, --to <iso>        the backfill's range: from inclusive, to exclusive (ISO 8601)
   --json                    machine-readable output (default when stdout is not a TTY)
   --help, -h                this help`;
 
@@ -27,6 +44,10 @@ export function parseCliArgs(argv: string[], isTty: boolean): CliCommand {
     strict: true,
     options: {
       source: { type: 'string', short: 's', multiple: true },
+      stream: { type: 'string', multiple: true },
+      asset: { type: 'string', multiple: true },
+      from: { type: 'string' },
+      to: { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -34,13 +55,25 @@ export function parseCliArgs(argv: string[], isTty: boolean): CliCommand {
   if (values.help) return { command: 'help' };
   const json = values.json ?? !isTty;
   const [command, ...rest] = positionals;
+  if (command === 'cancel') return { command, runId: cancelTarget(rest), json };
   if (rest.length > 0) throw new Error(`unexpected argument(s): ${rest.join(' ')}\n\n${USAGE}`);
+  if (values.stream && command !== 'reset') throw new Error(`--stream is only valid with "reset"\n\n${USAGE}`);
+  if ((values.asset || values.from || values.to) && command !== 'backfill') throw new Error(`--asset, --from and --to are only valid with "backfill"\n\n${USAGE}`);
   switch (command) {
+    case 'backfill': {
+      const assets = list(values.asset);
+      if (assets.length === 0 || !values.from || !values.to) throw new Error(`"backfill" needs --asset, --from and --to\n\n${USAGE}`);
+      return { command, source: oneSource(command, values.source), assets, from: values.from, to: values.to, json };
+    }
+    case 'reset':
+      return { command, source: oneSource(command, values.source), streams: list(values.stream), json };
+    case 'replay':
+      return { command, source: oneSource(command, values.source), json };
     case 'run':
-      return { command: 'run', sources: (values.source ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean), json };
+      return { command: 'run', sources: list(values.source), json };
     case 'status':
     case 'sources':
-      if (values.source) throw new Error(`--source is only valid with "run"\n\n${USAGE}`);
+      if (values.source) throw new Error(`--source is only valid with "run", "reset" and "replay"\n\n${USAGE}`);
       return { command, json };
     case undefined:
     case 'help':
@@ -48,4 +81,19 @@ export function parseCliArgs(argv: string[], isTty: boolean): CliCommand {
     default:
       throw new Error(`unknown command "${command}"\n\n${USAGE}`);
   }
+}
+
+function list(values: string[] | undefined): string[] {
+  return (values ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+}
+
+function oneSource(command: string, values: string[] | undefined): string {
+  const sources = list(values);
+  if (sources.length !== 1) throw new Error(`"${command}" needs exactly one --source <id>\n\n${USAGE}`);
+  return sources[0];
+}
+
+function cancelTarget(rest: string[]): string {
+  if (rest.length !== 1 || !/^[1-9][0-9]{0,17}$/.test(rest[0])) throw new Error(`"cancel" needs one run id, e.g. "cancel 42"\n\n${USAGE}`);
+  return rest[0];
 }

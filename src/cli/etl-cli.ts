@@ -6,12 +6,16 @@ import { existsSync } from 'node:fs';
 import type { DataSource } from 'typeorm';
 import { AppModule } from '../app.module.js';
 import { SecretMasker } from '../common/secrets/secret-masker.js';
+import { BackfillService } from '../etl/backfill/backfill.service.js';
 import { EtlRunner } from '../etl/etl-runner.service.js';
+import { QuarantineReplayService } from '../etl/operations/quarantine-replay.service.js';
+import { StreamOperationsService } from '../etl/operations/stream-operations.service.js';
 import { SourceRegistry } from '../etl/extractor/source-registry.service.js';
 import { parseCliArgs, USAGE, type CliCommand } from './cli-args.js';
+import { backfillCommand, cancelCommand, replayCommand, resetCommand } from './stream-commands.js';
 import { showProgress } from './run-progress.js';
 
-const FAILED = new Set(['failed', 'rate_limited', 'abandoned']);
+const FAILED = new Set(['failed', 'rate_limited', 'abandoned', 'cancelled']);
 
 /**
  * One-shot ETL commands for operators, Kubernetes CronJobs and cloud schedulers. Boots the same
@@ -48,6 +52,14 @@ async function main(argv: string[]): Promise<number> {
         return await statusCommand(app.get<DataSource>(getDataSourceToken()), command.json);
       case 'sources':
         return sourcesCommand(app.get(SourceRegistry), command.json);
+      case 'reset':
+        return await resetCommand(app.get(StreamOperationsService), command);
+      case 'cancel':
+        return await cancelCommand(app.get(StreamOperationsService), command);
+      case 'replay':
+        return await replayCommand(app.get(QuarantineReplayService), command);
+      case 'backfill':
+        return await backfillCommand(app.get(BackfillService), command);
     }
   } finally {
     await app.close();

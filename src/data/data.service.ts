@@ -60,5 +60,6 @@ function toDto(r: QuoteRow): MarketQuoteDto {
     total_supply: r.total_supply,
     max_supply: r.max_supply,
     ingested_at: r.ingested_at,
+    provenance: r.provenance,
   };
 }

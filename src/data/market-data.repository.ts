@@ -34,6 +34,7 @@ export interface QuoteRow {
   total_supply: string | null;
   max_supply: string | null;
   ingested_at: string;
+  provenance: 'incremental' | 'backfill';
 }
 
 /** The API's timestamp format (what Date#toISOString gives), produced in SQL for hot list queries. */
@@ -44,7 +45,7 @@ export const QUOTE_COLUMNS = `q.id::text AS id, to_char(q.observed_at AT TIME ZO
   q.asset_id, a.symbol, a.name, q.source, q.source_asset_id, ${isoUtc('q.observed_at')} AS observed_at,
   q.price_usd::text AS price_usd, q.market_cap_usd::text AS market_cap_usd, q.volume_24h_usd::text AS volume_24h_usd,
   q.change_24h_pct::text AS change_24h_pct, q.rank, q.circulating_supply::text AS circulating_supply,
-  q.total_supply::text AS total_supply, q.max_supply::text AS max_supply, ${isoUtc('q.ingested_at')} AS ingested_at`;
+  q.total_supply::text AS total_supply, q.max_supply::text AS max_supply, ${isoUtc('q.ingested_at')} AS ingested_at, q.provenance`;
 
 const SORTS: Record<DataSort, { column: string; dir: 'ASC' | 'DESC'; cast: string }> = {
   'observed_at:desc': { column: 'q.observed_at', dir: 'DESC', cast: 'timestamptz' },

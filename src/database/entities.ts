@@ -6,6 +6,8 @@ import { IdentityEpochEntity } from '../catalog/entities/identity-epoch.entity.j
 import { MarketQuoteEntity } from '../catalog/entities/market-quote.entity.js';
 import { NewsAssetMentionEntity } from '../catalog/entities/news-asset-mention.entity.js';
 import { NewsItemEntity } from '../catalog/entities/news-item.entity.js';
+import { BackfillChunkEntity } from '../etl/backfill/backfill-chunk.entity.js';
+import { BackfillEntity } from '../etl/backfill/backfill.entity.js';
 import { CheckpointEntity } from '../etl/checkpoint/checkpoint.entity.js';
 import { SourceLeaseEntity } from '../etl/checkpoint/source-lease.entity.js';
 import { DriftEventEntity } from '../etl/drift/drift-event.entity.js';
@@ -35,4 +37,6 @@ export const ENTITIES = [
   EtlSourceRunEntity,
   AssetIdentityAuditEntity,
   AssetRedirectEntity,
+  BackfillEntity,
+  BackfillChunkEntity,
 ];

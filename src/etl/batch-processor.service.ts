@@ -38,6 +38,10 @@ export interface BatchContext {
   resolvedAssets?: ResolvedAssetCache;
   /** When to copy straight into the tables (optional: without it every batch goes through staging). */
   copyFirst?: CopyFirstPolicies;
+  /** Leave the stream's checkpoint alone: replays and backfills never move the incremental cursor. */
+  keepCursor?: boolean;
+  /** Writes that must commit or roll back with the batch (a replay marks its loaded rows resolved). */
+  alsoInTransaction?: (manager: EntityManager) => Promise<void>;
 }
 
 /** One COPY-first policy per table the batches write in bulk, kept for one source run. */
@@ -301,9 +305,12 @@ export class BatchProcessor {
       : dedupeQuarantine([...prepared.quarantined, ...end.isolated]);
     await this.quarantine.quarantine(manager, ctx.runId, quarantined);
     await this.drift.record(manager, { runId: ctx.runId, source, stream: ctx.stream.name, inspection });
-    await this.checkpoints.commit(manager, {
-      source, stream: ctx.stream.name, cursor: end.cursor, runId: ctx.runId, fence: ctx.fence,
-    });
+    if (!ctx.keepCursor) {
+      await this.checkpoints.commit(manager, {
+        source, stream: ctx.stream.name, cursor: end.cursor, runId: ctx.runId, fence: ctx.fence,
+      });
+    }
+    await ctx.alsoInTransaction?.(manager);
     const batchCounts: BatchCounts = {
       extracted: batch.records.length + (batch.rejects?.length ?? 0),
       inserted: end.written.inserted,

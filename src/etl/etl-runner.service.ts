@@ -21,6 +21,8 @@ import type { StreamCursor } from './extractor/extractor.interface.js';
 import { SourceRegistry } from './extractor/source-registry.service.js';
 import { FailureInjector, parseFailureInjection } from './failure-injection.js';
 import { RunLedgerRepository, type BatchCounts, type RunStatus, type RunTrigger } from './ledger/run-ledger.repository.js';
+import { RunCancelledError } from './operations/operation-errors.js';
+import { RunCancellationRepository } from './operations/run-cancellation.repository.js';
 import { readAhead } from './read-ahead.js';
 import { RetryService } from './retry/retry.service.js';
 import type { Waits } from './retry/waits.js';
@@ -77,6 +79,7 @@ export class EtlRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     private readonly newsLinker: NewsLinker,
     private readonly anomalies: AnomalyService,
     private readonly masker: SecretMasker,
+    private readonly cancellations: RunCancellationRepository,
   ) {
     this.injector = new FailureInjector(parseFailureInjection(config.etl.failureInjection));
   }
@@ -204,6 +207,8 @@ export class EtlRunner implements OnApplicationBootstrap, BeforeApplicationShutd
         this.shutdown.signal.throwIfAborted();
         const batch = next.batch;
         this.injector.check(source, totals.extracted, batch.records.length);
+        // The batch boundary: a cancel request (from any process) stops here, before this batch commits.
+        if (await this.cancellations.isCancelRequested(runId)) throw new RunCancelledError(runId);
         const previousCursor = cursors.get(batch.stream);
         const ctx = {
           extractor, stream, runId, sourceRunId, runStartedAt, previousCursor, fence, resolvedAssets, copyFirst,
@@ -219,6 +224,7 @@ export class EtlRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     } catch (err) {
       error = err;
       status = err instanceof SourceLeaseLostError ? 'abandoned'
+        : err instanceof RunCancelledError ? 'cancelled'
         : err instanceof DomainError && err.classification === 'rate_limited' ? 'rate_limited' : 'failed';
     }
     const message = error ? describeError(error, this.shutdown.signal.aborted, this.masker) : null;
@@ -309,6 +315,7 @@ export class EtlRunner implements OnApplicationBootstrap, BeforeApplicationShutd
 function overallStatus(statuses: RunStatus[]): RunStatus {
   const active = statuses.filter((s) => s !== 'skipped');
   if (active.length === 0) return 'skipped';
+  if (active.includes('cancelled')) return 'cancelled';
   if (active.every((s) => s === 'succeeded')) return 'succeeded';
   if (active.every((s) => s === 'failed')) return 'failed';
   if (active.every((s) => s === 'abandoned')) return 'abandoned';

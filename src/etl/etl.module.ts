@@ -3,6 +3,11 @@ import { DiscoveryModule } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { CatalogModule } from '../catalog/catalog.module.js';
 import { RunsModule } from '../runs/runs.module.js';
+import { BackfillController } from './backfill/backfill.controller.js';
+import { BackfillExecutor } from './backfill/backfill-executor.js';
+import { BackfillRepository } from './backfill/backfill.repository.js';
+import { BackfillService } from './backfill/backfill.service.js';
+import { BackfillWorker } from './backfill/backfill-worker.js';
 import { BatchProcessor } from './batch-processor.service.js';
 import { CheckpointRepository } from './checkpoint/checkpoint.repository.js';
 import { CheckpointService } from './checkpoint/checkpoint.service.js';
@@ -15,6 +20,13 @@ import { SourceRegistry } from './extractor/source-registry.service.js';
 import { RunLedgerRepository } from './ledger/run-ledger.repository.js';
 import { MarketQuotesRepository } from './load/market-quotes.repository.js';
 import { NewsItemsRepository } from './load/news-items.repository.js';
+import { CheckpointResetRepository } from './operations/checkpoint-reset.repository.js';
+import { QuarantineReplayRepository } from './operations/quarantine-replay.repository.js';
+import { QuarantineReplayService } from './operations/quarantine-replay.service.js';
+import { ReplayExecutor } from './operations/replay-executor.js';
+import { RunCancellationRepository } from './operations/run-cancellation.repository.js';
+import { StreamOperationsController } from './operations/stream-operations.controller.js';
+import { StreamOperationsService } from './operations/stream-operations.service.js';
 import { QuarantineRepository } from './quarantine/quarantine.repository.js';
 import { RawRecordRepository } from './raw/raw-record.repository.js';
 import { RetryService } from './retry/retry.service.js';
@@ -26,7 +38,7 @@ import { RowIsolationRepository } from './validation/row-isolation.repository.js
  */
 @Module({
   imports: [DiscoveryModule, ScheduleModule.forRoot(), CatalogModule, RunsModule],
-  controllers: [EtlController],
+  controllers: [EtlController, StreamOperationsController, BackfillController],
   providers: [
     SourceRegistry,
     RetryService,
@@ -43,7 +55,17 @@ import { RowIsolationRepository } from './validation/row-isolation.repository.js
     BatchProcessor,
     EtlRunner,
     EtlScheduler,
+    CheckpointResetRepository,
+    RunCancellationRepository,
+    StreamOperationsService,
+    QuarantineReplayRepository,
+    ReplayExecutor,
+    QuarantineReplayService,
+    BackfillRepository,
+    BackfillExecutor,
+    BackfillWorker,
+    BackfillService,
   ],
-  exports: [EtlRunner, SourceRegistry, RetryService, CheckpointService, DriftService],
+  exports: [EtlRunner, SourceRegistry, RetryService, CheckpointService, DriftService, StreamOperationsService, QuarantineReplayService, BackfillService],
 })
 export class EtlModule {}

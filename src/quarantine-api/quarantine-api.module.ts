@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { EtlModule } from '../etl/etl.module.js';
 import { QuarantineController } from './quarantine.controller.js';
 import { QuarantineReadRepository } from './quarantine-read.repository.js';
 
-@Module({ controllers: [QuarantineController], providers: [QuarantineReadRepository] })
+@Module({ imports: [EtlModule], controllers: [QuarantineController], providers: [QuarantineReadRepository] })
 export class QuarantineApiModule {}

@@ -10,6 +10,7 @@ export interface QuarantineRow {
   payload: unknown;
   payload_text: string | null;
   occurrences: number; first_seen_at: Date; last_seen_at: Date; run_id: string | null;
+  status: 'open' | 'resolved'; resolved_by_run_id: string | null;
 }
 
 export interface QuarantinePage {
@@ -18,11 +19,13 @@ export interface QuarantinePage {
 }
 
 const QUARANTINE_COLUMNS = 'source, stream, natural_key, reason, payload, payload_text, occurrences, first_seen_at, last_seen_at, '
-  + 'run_id::text';
+  + 'run_id::text, status, resolved_by_run_id::text';
 
 export interface QuarantineFilter {
   source?: string;
   since?: Date;
+  /** `all`, or only the entries in that status. */
+  status: 'open' | 'resolved' | 'all';
 }
 
 @Injectable()
@@ -30,7 +33,8 @@ export class QuarantineReadRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   page(f: QuarantineFilter, limit: number, after?: [string, string]): Promise<QuarantinePage> {
-    const where = new WhereBuilder().addIf(f.source, 'source = ?').addIf(f.since, 'last_seen_at >= ?');
+    const where = new WhereBuilder().addIf(f.source, 'source = ?').addIf(f.since, 'last_seen_at >= ?')
+      .addIf(f.status === 'all' ? undefined : f.status, 'status = ?');
     return newestFirstPage<QuarantineRow>(this.dataSource, 'quarantined_records',
       QUARANTINE_COLUMNS, where, limit, after);
   }

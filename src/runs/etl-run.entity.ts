@@ -7,11 +7,11 @@ export class EtlRunEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;
 
-  /** schedule | startup | manual | cli */
+  /** schedule | startup | manual | cli | replay | backfill */
   @Column('text')
   trigger: string;
 
-  /** running | succeeded | partial | failed | rate_limited | abandoned | skipped */
+  /** running | succeeded | partial | failed | rate_limited | abandoned | skipped | cancelled */
   @Column('text')
   status: string;
 
@@ -29,4 +29,12 @@ export class EtlRunEntity {
 
   @Column('int', { name: 'duration_ms', nullable: true })
   durationMs: number | null;
+
+  /** Set by DELETE /etl/runs/{id} (any process); the runner stops at its next batch boundary. */
+  @Column('timestamptz', { name: 'cancel_requested_at', nullable: true })
+  cancelRequestedAt: Date | null;
+
+  /** The backfill this run executed (trigger `backfill`), if any. */
+  @Column('bigint', { name: 'backfill_id', nullable: true })
+  backfillId: string | null;
 }

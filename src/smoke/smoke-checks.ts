@@ -33,6 +33,33 @@ async function dataTotal(ctx: SmokeContext): Promise<number> {
   return Number(res.json().pagination.total);
 }
 
+async function waitForRun(ctx: SmokeContext, runId: string): Promise<string> {
+  const deadline = Date.now() + 180_000;
+  let status = 'running';
+  while (status === 'running' && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const run = await ctx.get(`/runs/${runId}`);
+    status = run.status === 200 ? (run.json().data.status as string) : 'running';
+  }
+  assert(status !== 'running', `run ${runId} did not finish within 180 s`);
+  return status;
+}
+
+async function recordsOf(ctx: SmokeContext, source: string): Promise<number> {
+  const stats = (await ctx.get('/stats')).json().data.sources as Array<{ source: string; records_total: number }>;
+  return Number(stats.find((s) => s.source === source)?.records_total ?? 0);
+}
+
+/** POST that waits out a 409 (the source is running, e.g. on schedule) for up to a minute. */
+async function postWhenIdle(ctx: SmokeContext, path: string, body: unknown): ReturnType<SmokeContext['post']> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const res = await ctx.post(path, body, { 'x-api-key': ctx.adminKey! });
+    if (res.status !== 409 || Date.now() > deadline) return res;
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+}
+
 export const CHECKS: SmokeCheck[] = [
   {
     name: 'health: live, ready and overall (database connected, ETL status)',
@@ -125,18 +152,38 @@ export const CHECKS: SmokeCheck[] = [
       const res = await ctx.post('/etl/runs', {}, { 'x-api-key': ctx.adminKey });
       assert(res.status === 202, `POST /etl/runs answered ${res.status}: ${res.text.slice(0, 200)}`);
       const runId = res.json().data.run_id as string;
-      const deadline = Date.now() + 180_000;
-      let status = 'running';
-      while (status === 'running' && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 1000));
-        const run = await ctx.get(`/runs/${runId}`);
-        status = run.status === 200 ? (run.json().data.status as string) : 'running';
-      }
-      assert(status !== 'running', `run ${runId} did not finish within 180 s`);
+      const status = await waitForRun(ctx, runId);
       assert(['succeeded', 'partial', 'rate_limited'].includes(status), `run ${runId} ended ${status}`);
       const after = await dataTotal(ctx);
       assert(after >= before && after < before * 2, `record count went from ${before} to ${after}: the re-run was not idempotent`);
       return `run ${runId} ${status}; quotes ${before} -> ${after}`;
+    },
+  },
+  {
+    // The drop-folder source re-reads the same files: the one input that cannot change between runs.
+    name: 'reset: after a reset of the csv streams a re-run re-reads everything and writes no new row',
+    async run(ctx) {
+      if (!ctx.adminKey) throw new SkipCheck('no --admin-key given');
+      if (!(await enabledSources(ctx)).includes('csv')) throw new SkipCheck('the csv source is not enabled');
+      const before = await recordsOf(ctx, 'csv');
+      const reset = await postWhenIdle(ctx, '/etl/sources/csv/reset', {});
+      assert(reset.status === 200, `POST /etl/sources/csv/reset answered ${reset.status}: ${reset.text.slice(0, 200)}`);
+      const streams = reset.json().data.streams_reset as string[];
+      const cursor = (await ctx.get('/stats')).json().data.sources.find((s: { source: string }) => s.source === 'csv')?.cursor ?? {};
+      const notEmpty = streams.filter((s) => cursor[s] && Object.keys(cursor[s]).length > 0);
+      assert(notEmpty.length === 0, `/stats still shows a cursor for reset stream(s) ${notEmpty.join(', ')}`);
+      const res = await postWhenIdle(ctx, '/etl/runs', { sources: ['csv'] });
+      assert(res.status === 202, `POST /etl/runs answered ${res.status}: ${res.text.slice(0, 200)}`);
+      const runId = res.json().data.run_id as string;
+      const status = await waitForRun(ctx, runId);
+      assert(status === 'succeeded', `re-run ${runId} after the reset ended ${status}`);
+      const run = (await ctx.get(`/runs/${runId}`)).json().data;
+      const extracted = Number(run.records?.extracted);
+      assert(extracted > 0, `re-run ${runId} after the reset extracted ${run.records?.extracted}: the reset did not make it re-read`);
+      assert(Number(run.records?.inserted) === 0, `re-run ${runId} after the reset inserted ${run.records?.inserted} row(s): not idempotent`);
+      const after = await recordsOf(ctx, 'csv');
+      assert(after === before, `csv records went from ${before} to ${after} after reset + re-run: not idempotent`);
+      return `reset ${streams.join(', ')}; re-run ${runId} re-read ${extracted} record(s); csv records ${before} = ${after}`;
     },
   },
   {

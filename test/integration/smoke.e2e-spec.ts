@@ -1,8 +1,12 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import net from 'node:net';
+import path from 'node:path';
+import { EtlRunner } from '../../src/etl/etl-runner.service.js';
 import { runSmoke } from '../../src/smoke/smoke.js';
 import { createTestApp } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+
+const ADMIN_KEY = 'test-admin-key-0123456789';
 
 async function closedPort(): Promise<number> {
   return new Promise((resolve) => {
@@ -24,7 +28,8 @@ describe('smoke test against broken deployments', () => {
     expect(result.failed).toBe(8);
     expect(lines.filter((l) => l.startsWith('FAIL'))).toHaveLength(8);
     expect(lines).toContain('SKIP 7. recovery: a triggered run completes and record counts do not double — no --admin-key given');
-    expect(lines.at(-1)).toBe('0/8 checks passed (1 skipped)');
+    expect(lines).toContain('SKIP 8. reset: after a reset of the csv streams a re-run re-reads everything and writes no new row — no --admin-key given');
+    expect(lines.at(-1)).toBe('0/8 checks passed (2 skipped)');
     expect(lines[1]).toMatch(/^FAIL 1\. health.*ECONNREFUSED/);
   });
 
@@ -54,7 +59,34 @@ describe('smoke test against broken deployments', () => {
       expect(lines).toContainEqual(expect.stringMatching(/^PASS 1\. health/));
       expect(lines).toContainEqual('FAIL 2. ingestion: records present from every enabled source — no records from: csv');
       expect(lines).toContainEqual('FAIL 3. /data: filtering (source, symbol, time range) and cursor pagination without overlap — /data returned no rows');
-      expect(lines).toContainEqual(expect.stringMatching(/^PASS 9\. container health/));
+      expect(lines).toContainEqual(expect.stringMatching(/^PASS 10\. container health/));
+    });
+  });
+
+  describe('an instance with the csv drop folder and an admin key', () => {
+    let db: TestDatabase;
+    let app: NestFastifyApplication;
+    let url: string;
+
+    beforeAll(async () => {
+      db = await createTestDatabase();
+      app = await createTestApp({ DATABASE_URL: db.url, ETL_SOURCES: 'csv', CSV_SOURCE_DIR: path.join(__dirname, '../../data'), ADMIN_API_KEY: ADMIN_KEY });
+      await app.listen(0, '127.0.0.1');
+      url = await app.getUrl();
+      await app.get(EtlRunner).run({ trigger: 'manual' });
+    });
+
+    afterAll(async () => {
+      await app?.close();
+      await db?.drop();
+    });
+
+    it('should pass the reset check: a re-run after the reset re-reads the files and writes no new row', async () => {
+      const lines: string[] = [];
+
+      await runSmoke({ url, adminKey: ADMIN_KEY, out: (l) => lines.push(l) });
+
+      expect(lines).toContainEqual(expect.stringMatching(/^PASS 8\. reset: .* — reset quotes; re-run \d+ re-read [1-9]\d* record\(s\); csv records (\d+) = \1$/));
     });
   });
 });

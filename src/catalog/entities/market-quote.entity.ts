@@ -58,6 +58,10 @@ export class MarketQuoteEntity {
   @Column('bigint', { name: 'run_id', nullable: true })
   runId: string | null;
 
+  /** `backfill` when a backfill wrote the row, else `incremental`. */
+  @Column('text', { default: 'incremental' })
+  provenance: 'incremental' | 'backfill';
+
   @Column('timestamptz', { name: 'ingested_at', default: () => 'now()' })
   ingestedAt: Date;
 

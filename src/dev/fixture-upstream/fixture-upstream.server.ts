@@ -6,6 +6,7 @@ import { stringifyJson } from '../../etl/extractor/json-number.js';
 import { applyExactNumbers, type ExactNumbers } from './exact-numbers.js';
 import { applyDrift, FaultBook, type Drift, type Fault, type RouteName } from './faults.js';
 import { geckoListingMarket, paprikaListingTicker, type ProviderListings } from './identity-listings.js';
+import { geckoMarketChartRange } from './market-chart.js';
 import { geckoMarket, paprikaTicker, rssFeed } from './payloads.js';
 
 export interface FixtureUpstreamOptions {
@@ -139,6 +140,8 @@ export class FixtureUpstream {
         });
     } else {
       if (url.pathname.endsWith('/ping')) return send(res, 200, 'application/json', JSON.stringify({ gecko_says: '(V3) To the Moon!' }));
+      const chart = /\/coins\/([^/]+)\/market_chart\/range$/.exec(url.pathname);
+      if (chart) return this.serveMarketChart(decodeURIComponent(chart[1]), url, res);
       if (url.searchParams.get('vs_currency') !== 'usd') return send(res, 400, 'application/json', JSON.stringify({ error: 'Missing parameter vs_currency' }));
       const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 100), 250);
       const page = Math.max(Number(url.searchParams.get('page') ?? 1), 1);
@@ -157,6 +160,17 @@ export class FixtureUpstream {
     if (fault?.type === 'truncated') body = body.slice(0, body.length - 10);
     if (fault?.type === 'empty') body = '';
     send(res, 200, 'application/json', body);
+  }
+
+  private serveMarketChart(geckoId: string, url: URL, res: ServerResponse): void {
+    const coin = this.coins.find((c) => c.geckoId === geckoId);
+    if (!coin) return send(res, 404, 'application/json', JSON.stringify({ error: 'coin not found' }));
+    const from = Number(url.searchParams.get('from'));
+    const to = Number(url.searchParams.get('to'));
+    if (url.searchParams.get('vs_currency') !== 'usd' || !Number.isFinite(from) || !Number.isFinite(to) || from > to) {
+      return send(res, 400, 'application/json', JSON.stringify({ error: 'vs_currency=usd, from and to (unix seconds, from <= to) are required' }));
+    }
+    send(res, 200, 'application/json', JSON.stringify(geckoMarketChartRange(coin, from, to)));
   }
 
   /** POST /__faults {route, faults?, drift?, exactNumbers?}; DELETE /__faults; GET /__requests; POST /__advance. */

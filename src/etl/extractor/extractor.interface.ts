@@ -48,6 +48,9 @@ export interface Extractor {
 
   /** Optional cheap reachability check of the upstream, used by health and the CLI. */
   probe?(context: ProbeContext): Promise<void>;
+
+  /** Optional: the upstream serves history, so date ranges can be backfilled (see HistoryCapability). */
+  readonly history?: HistoryCapability;
 }
 
 export type StreamKind = 'market_quotes' | 'news';
@@ -154,4 +157,35 @@ export interface SourceHttpClient {
   getText(url: string, options?: HttpRequestOptions): Promise<string>;
   /** GET and stream the body (for large payloads); the retry covers the response headers. */
   getStream(url: string, options?: HttpRequestOptions): Promise<NodeJS.ReadableStream>;
+}
+
+/**
+ * Optional capability of a plugin whose upstream serves history: the engine can then backfill a
+ * date range for some assets (POST /etl/backfills) without touching the incremental cursor. The
+ * engine cuts [from, to) per asset into chunks of at most `maxChunkSeconds` (one request's worth
+ * within the upstream's plan limits), records each chunk's completion, and after a crash resumes
+ * at the next chunk. Batches go through the same drift check, mapping and identity resolution.
+ */
+export interface HistoryCapability {
+  /** The stream history batches belong to (its own schema: history payloads differ from snapshots). */
+  readonly stream: StreamDefinition;
+  /** Longest range one chunk covers. */
+  readonly maxChunkSeconds: number;
+  /** Streams one asset's points with from <= observed < to, in batches of at most `context.batchSize`. */
+  extractRange(context: HistoryContext): AsyncIterable<ExtractedBatch>;
+  /** Maps one raw history record (pure, like `Extractor.map`). */
+  map(record: RawRecord): MapResult;
+}
+
+export interface HistoryContext {
+  /** The asset, as the source knows it. */
+  asset: { sourceAssetId: string; symbol: string; name: string | null };
+  /** Inclusive start of the chunk. */
+  from: Date;
+  /** Exclusive end of the chunk. */
+  to: Date;
+  signal: AbortSignal;
+  http: SourceHttpClient;
+  logger: LoggerService;
+  batchSize: number;
 }

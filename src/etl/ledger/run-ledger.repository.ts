@@ -5,8 +5,8 @@ import { SecretMasker } from '../../common/secrets/secret-masker.js';
 import type { StreamCursor } from '../extractor/extractor.interface.js';
 import type { Waits } from '../retry/waits.js';
 
-export type RunTrigger = 'schedule' | 'startup' | 'manual' | 'cli';
-export type RunStatus = 'running' | 'succeeded' | 'partial' | 'failed' | 'rate_limited' | 'abandoned' | 'skipped';
+export type RunTrigger = 'schedule' | 'startup' | 'manual' | 'cli' | 'replay' | 'backfill';
+export type RunStatus = 'running' | 'succeeded' | 'partial' | 'failed' | 'rate_limited' | 'abandoned' | 'skipped' | 'cancelled';
 
 /** A batch's (or a source run's) counts: extracted = inserted + updated + unchanged + duplicate + quarantined. */
 export interface BatchCounts {

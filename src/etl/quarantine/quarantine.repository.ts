@@ -23,6 +23,7 @@ export class QuarantineRepository {
    * payload again (a re-run) only refreshes last_seen_at and the run, and counts a new occurrence
    * when it comes from another run. Accepts any payload: one jsonb refuses (NUL, an unpaired
    * surrogate) is kept as its JSON text in `payload_text`, so a poison row can always be set aside.
+   * A resolved row seen failing again is open again.
    */
   async quarantine(manager: EntityManager, runId: string, rows: QuarantineRow[]): Promise<void> {
     if (rows.length === 0) return;
@@ -37,7 +38,8 @@ export class QuarantineRepository {
            AS t(source, stream, natural_key, payload, payload_text, payload_hash, reason)
        ON CONFLICT (source, stream, payload_hash) DO UPDATE
          SET reason = EXCLUDED.reason, last_seen_at = now(), run_id = EXCLUDED.run_id,
-             occurrences = q.occurrences + (q.run_id IS DISTINCT FROM EXCLUDED.run_id)::int`,
+             occurrences = q.occurrences + (q.run_id IS DISTINCT FROM EXCLUDED.run_id)::int,
+             status = 'open', resolved_by_run_id = NULL, resolved_at = NULL`,
       [
         rows.map((r) => r.source),
         rows.map((r) => r.stream),

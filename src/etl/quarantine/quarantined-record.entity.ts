@@ -5,6 +5,7 @@ import { Check, Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'ty
 @Unique('uq_quarantined_records_payload', ['source', 'stream', 'payloadHash'])
 @Index('ix_quarantined_records_last_seen', ['lastSeenAt'])
 @Check('ck_quarantined_records_payload', `"payload" IS NOT NULL OR "payload_text" IS NOT NULL`)
+@Index('ix_quarantined_records_source_status', ['source', 'status', 'id'])
 export class QuarantinedRecordEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;
@@ -37,6 +38,16 @@ export class QuarantinedRecordEntity {
 
   @Column('bigint', { name: 'run_id', nullable: true })
   runId: string | null;
+
+  /** `open` until a replay loads the row (`resolved`, kept with the run that resolved it). */
+  @Column('text', { default: 'open' })
+  status: 'open' | 'resolved';
+
+  @Column('bigint', { name: 'resolved_by_run_id', nullable: true })
+  resolvedByRunId: string | null;
+
+  @Column('timestamptz', { name: 'resolved_at', nullable: true })
+  resolvedAt: Date | null;
 
   @Column('timestamptz', { name: 'first_seen_at', default: () => 'now()' })
   firstSeenAt: Date;

@@ -3,8 +3,8 @@ import { IsIn, IsOptional, Matches } from 'class-validator';
 import { PaginationDto } from '../../common/http/envelope.js';
 import { CursorParam, LimitParam, SourceParam } from '../../common/http/query-params.js';
 
-const STATUSES = ['running', 'succeeded', 'partial', 'failed', 'rate_limited', 'abandoned', 'skipped'] as const;
-const TRIGGERS = ['schedule', 'startup', 'manual', 'cli'] as const;
+const STATUSES = ['running', 'succeeded', 'partial', 'failed', 'rate_limited', 'abandoned', 'skipped', 'cancelled'] as const;
+const TRIGGERS = ['schedule', 'startup', 'manual', 'cli', 'replay', 'backfill'] as const;
 
 export class ListRunsQueryDto {
   @ApiPropertyOptional({ enum: STATUSES, example: 'failed' })

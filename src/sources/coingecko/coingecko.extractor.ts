@@ -11,6 +11,7 @@ import {
   SnapshotReader,
 } from '../../etl/extractor/index.js';
 import { CoinGeckoConfig } from './coingecko.config.js';
+import { CoinGeckoHistory } from './coingecko.history.js';
 import { mapCoinGeckoMarket } from './coingecko.mapper.js';
 
 const PER_PAGE = 250;
@@ -61,6 +62,9 @@ export class CoinGeckoExtractor implements Extractor {
       ],
     },
   ];
+
+  /** Backfills via /coins/{id}/market_chart/range. */
+  readonly history = new CoinGeckoHistory(() => this.config.baseUrl, () => this.headers());
 
   constructor(@Inject(CoinGeckoConfig) private readonly config: CoinGeckoConfig) {}
 

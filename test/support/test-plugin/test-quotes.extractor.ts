@@ -17,8 +17,12 @@ export interface TestDataset {
   points: number;
   /** Every n-th record is malformed (negative price) and must be quarantined. 0 = none. */
   badEvery?: number;
+  /** The malformed prices, in turn (default: -1). */
+  badPrices?: number[];
   /** Rename the price field (schema drift). */
   priceField?: string;
+  /** Pause before each batch (a slow upstream: lets a test act while a run is in progress). */
+  delayMs?: number;
 }
 
 export const TEST_SOURCE_ID = 'testquotes';
@@ -31,9 +35,11 @@ export function datasetRecords(d: TestDataset): RawRecord[] {
       const i = p * d.assets + a;
       const observed = new Date(base + p * 3_600_000).toISOString();
       const bad = d.badEvery ? i % d.badEvery === d.badEvery - 1 : false;
+      const badPrices = d.badPrices ?? [-1];
+      const badPrice = badPrices[Math.floor(i / (d.badEvery || 1)) % badPrices.length];
       out.push({
         naturalKey: `coin${a}@${observed}`,
-        payload: { id: `coin${a}`, symbol: `TQ${a}`, name: `Test Quote Coin ${a}`, [d.priceField ?? 'price']: bad ? -1 : 100 + a + p / 100, observed_at: observed },
+        payload: { id: `coin${a}`, symbol: `TQ${a}`, name: `Test Quote Coin ${a}`, [d.priceField ?? 'price']: bad ? badPrice : 100 + a + p / 100, observed_at: observed },
       });
     }
   }
@@ -48,6 +54,8 @@ export function datasetRecords(d: TestDataset): RawRecord[] {
 @Injectable()
 export class TestQuotesExtractor implements Extractor {
   static dataset: TestDataset = { assets: 10, points: 20 };
+  /** Today's value rule: the lowest accepted price (a test "fixes" it to replay quarantined rows). */
+  static minPrice = 0;
   readonly sourceId = TEST_SOURCE_ID;
   readonly streams: StreamDefinition[] = [
     {
@@ -71,14 +79,16 @@ export class TestQuotesExtractor implements Extractor {
       context.signal.throwIfAborted();
       const batch = records.slice(offset, offset + context.batchSize);
       offset += batch.length;
-      await Promise.resolve();
+      await (TestQuotesExtractor.dataset.delayMs ? new Promise((r) => setTimeout(r, TestQuotesExtractor.dataset.delayMs)) : Promise.resolve());
       yield { stream: 'quotes', records: batch, cursor: { offset } };
     }
   }
 
   map(record: RawRecord): MapResult {
     const p = record.payload as { id: string; symbol: string; name: string; price: number; observed_at: string };
-    if (!(p.price >= 0)) return rejected(`price must be a non-negative number, got ${p.price}`);
+    if (!(p.price >= TestQuotesExtractor.minPrice)) {
+      return rejected(TestQuotesExtractor.minPrice === 0 ? `price must be a non-negative number, got ${p.price}` : `price must be at least ${TestQuotesExtractor.minPrice}, got ${p.price}`);
+    }
     return mapped({
       kind: 'market_quote', sourceAssetId: p.id, symbol: p.symbol, name: p.name, rank: null, observedAt: new Date(p.observed_at),
       priceUsd: String(p.price), marketCapUsd: null, volume24hUsd: null, change24hPct: null, circulatingSupply: null, totalSupply: null, maxSupply: null,

@@ -1,0 +1,62 @@
+import { Body, Controller, Delete, HttpCode, Param, Post } from '@nestjs/common';
+import {
+  ApiAcceptedResponse, ApiBadRequestResponse, ApiConflictResponse, ApiExtraModels, ApiNotFoundResponse, ApiOkResponse,
+  ApiOperation, ApiParam, ApiTags, getSchemaPath,
+} from '@nestjs/swagger';
+import { AdminOnly } from '../../common/http/admin-key.guard.js';
+import type { Single } from '../../common/http/envelope.js';
+import { ResetStreamsDto, RunCancellingDto, StreamsResetDto } from './dto/stream-operations.dto.js';
+import { badRequest, toHttpError } from './operation-http-errors.js';
+import { StreamOperationsService } from './stream-operations.service.js';
+
+const SOURCE_ID = /^[a-z0-9_-]{1,64}$/;
+const RUN_ID = /^[1-9][0-9]{0,17}$/;
+
+@ApiTags('etl')
+@ApiExtraModels(StreamsResetDto, RunCancellingDto)
+@Controller('etl')
+export class StreamOperationsController {
+  constructor(private readonly operations: StreamOperationsService) {}
+
+  @Post('sources/:source/reset')
+  @HttpCode(200)
+  @AdminOnly()
+  @ApiOperation({
+    operationId: 'resetSourceStreams',
+    summary: 'Clear the checkpoints of a source\'s streams (default: all): the next run re-reads everything; data is kept',
+  })
+  @ApiParam({ name: 'source', example: 'coingecko' })
+  @ApiOkResponse({ schema: { properties: { data: { $ref: getSchemaPath(StreamsResetDto) } } } })
+  @ApiBadRequestResponse({ description: 'A stream the source does not declare (field `streams`)' })
+  @ApiNotFoundResponse({ description: 'No installed source has that id' })
+  @ApiConflictResponse({ description: 'The source is running now (in this or another process)' })
+  async reset(@Param('source') source: string, @Body() body: ResetStreamsDto = {}): Promise<Single<StreamsResetDto>> {
+    if (!SOURCE_ID.test(source)) throw badRequest('source', 'source must be a source id such as "coingecko"');
+    try {
+      return { data: await this.operations.reset(source, body?.streams) };
+    } catch (err) {
+      throw toHttpError(err, 'path');
+    }
+  }
+
+  @Delete('runs/:id')
+  @HttpCode(202)
+  @AdminOnly()
+  @ApiOperation({
+    operationId: 'cancelRun',
+    summary: 'Cancel a running run: it stops at its next batch boundary, commits nothing half-done, and ends `cancelled`',
+  })
+  @ApiParam({ name: 'id', example: '42' })
+  @ApiAcceptedResponse({ schema: { properties: { data: { $ref: getSchemaPath(RunCancellingDto) } } } })
+  @ApiBadRequestResponse({ description: 'The id is not a run id' })
+  @ApiNotFoundResponse({ description: 'No run has that id' })
+  @ApiConflictResponse({ description: 'The run has ended already' })
+  async cancel(@Param('id') id: string): Promise<Single<RunCancellingDto>> {
+    if (!RUN_ID.test(id)) throw badRequest('id', 'id must be a run id such as "42"');
+    try {
+      return { data: await this.operations.cancel(id) };
+    } catch (err) {
+      throw toHttpError(err, 'path');
+    }
+  }
+}
