@@ -43,9 +43,9 @@ describe('quarantine replay (admin API)', () => {
   };
 
   beforeEach(() => {
-    // 28 malformed rows of 200, prices -1 and -2 in turn.
-    TestQuotesExtractor.dataset = { assets: 10, points: 20, badEvery: 7, badPrices: [-1, -2] };
-    TestQuotesExtractor.minPrice = 0;
+    // 28 malformed rows of 200, prices 2 and 1 in turn (positive: the value envelope refuses negative prices itself).
+    TestQuotesExtractor.dataset = { assets: 10, points: 20, badEvery: 7, badPrices: [2, 1] };
+    TestQuotesExtractor.minPrice = 3;
   });
 
   afterAll(async () => {
@@ -64,7 +64,7 @@ describe('quarantine replay (admin API)', () => {
       expect(open.body.data[0]).toMatchObject({ status: 'open', resolved_by_run_id: null });
       const checkpoint = await sql(db, `SELECT cursor FROM etl_checkpoints`);
 
-      TestQuotesExtractor.minPrice = -1;
+      TestQuotesExtractor.minPrice = 2;
       const res = await http().post('/quarantine/replay').set(key).send({ source: TEST_SOURCE_ID }).expect(202);
       const runId = res.body.data.run_id as string;
 
@@ -73,7 +73,7 @@ describe('quarantine replay (admin API)', () => {
       expect(await count(db, `SELECT count(*)::int AS n FROM market_quotes`)).toBe(186);
       expect(await sql(db, `SELECT status, resolved_by_run_id::text AS run, count(*)::int AS n FROM quarantined_records GROUP BY 1, 2 ORDER BY 1`))
         .toEqual([{ status: 'open', run: null, n: 14 }, { status: 'resolved', run: runId, n: 14 }]);
-      expect(await sql(db, `SELECT DISTINCT reason FROM quarantined_records WHERE status = 'open'`)).toEqual([{ reason: 'price must be at least -1, got -2' }]);
+      expect(await sql(db, `SELECT DISTINCT reason FROM quarantined_records WHERE status = 'open'`)).toEqual([{ reason: 'price must be at least 2, got 1' }]);
       expect(await sql(db, `SELECT trigger, status FROM etl_runs WHERE id = $1`, [runId])).toEqual([{ trigger: 'replay', status: 'succeeded' }]);
       expect(await sql(db, `SELECT records_extracted, records_inserted, records_quarantined FROM etl_source_runs WHERE run_id = $1`, [runId]))
         .toEqual([{ records_extracted: 28, records_inserted: 14, records_quarantined: 14 }]);
@@ -88,7 +88,7 @@ describe('quarantine replay (admin API)', () => {
       await http().get('/quarantine?status=closed').set(key).expect(400);
 
       // Only the listed ids; a resolved id is no longer open (404).
-      TestQuotesExtractor.minPrice = -2;
+      TestQuotesExtractor.minPrice = 1;
       const [first] = await sql<{ id: string }>(db, `SELECT id::text AS id FROM quarantined_records WHERE status = 'open' ORDER BY id LIMIT 1`);
       const one = await http().post('/quarantine/replay').set(key).send({ source: TEST_SOURCE_ID, ids: [first.id] }).expect(202);
       expect(one.body.data.replayed).toBe(1);
@@ -135,7 +135,7 @@ describe('quarantine replay (admin API)', () => {
     const app = await appFor(db);
     try {
       await app.get(EtlRunner).run({ trigger: 'manual' });
-      TestQuotesExtractor.minPrice = -2;
+      TestQuotesExtractor.minPrice = 1;
       // A second process whose replay dies once it has replayed 10 rows (batches of 5).
       const crashing = await appFor(db, { ETL_BATCH_SIZE: '5', ETL_FAILURE_INJECTION: `${TEST_SOURCE_ID}:after=10` });
       let crashedRun: string;

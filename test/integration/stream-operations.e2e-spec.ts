@@ -64,7 +64,9 @@ describe('stream operations: reset and cancel (admin API)', () => {
       expect(res.body.data).toEqual({ source: TEST_SOURCE_ID, streams_reset: ['quotes'] });
       expect((await http().get('/stats').expect(200)).body.data.sources[0].cursor).toEqual({ quotes: {} });
       const again = await runner.run({ trigger: 'manual' });
-      expect(again.sources[TEST_SOURCE_ID].totals).toEqual({ extracted: 200, inserted: 0, updated: 0, unchanged: 200, quarantined: 0 });
+      expect(again.sources[TEST_SOURCE_ID].totals).toEqual({
+        extracted: 200, inserted: 0, updated: 0, unchanged: 200, duplicate: 0, quarantined: 0,
+      });
       const after = await snapshotTables(db.url);
       expect(after).toEqual(before);
       expect(await countDuplicates(db.url)).toEqual(0);

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, ServiceUnavailableException } from '@nestjs/common';
 import {
-  ApiAcceptedResponse, ApiBadRequestResponse, ApiExtraModels, ApiNotFoundResponse, ApiOkResponse, ApiOperation,
+  ApiAcceptedResponse, ApiExtraModels, ApiOkResponse, ApiOperation,
   ApiParam, ApiTags, getSchemaPath,
 } from '@nestjs/swagger';
 import { AdminOnly } from '../../common/http/admin-key.guard.js';
@@ -10,10 +10,12 @@ import { badRequest, toHttpError } from '../operations/operation-http-errors.js'
 import { BackfillService } from './backfill.service.js';
 import type { BackfillRow } from './backfill.repository.js';
 import { BackfillCreatedDto, BackfillDto, BackfillListDto, CreateBackfillDto } from './dto/backfill.dto.js';
+import { ApiStandardErrors } from '../../common/http/api-standard-errors.decorator.js';
 
 const BACKFILL_ID = /^[1-9][0-9]{0,17}$/;
 
 @ApiTags('etl')
+@ApiStandardErrors()
 @ApiExtraModels(BackfillCreatedDto, BackfillDto)
 @Controller('etl/backfills')
 export class BackfillController {
@@ -25,9 +27,14 @@ export class BackfillController {
   @ApiOperation({
     operationId: 'createBackfill',
     summary: 'Backfill [from, to) for assets of a source with history; chunked, resumable, never moves the incremental cursor',
+    description: 'Admin. Answers at once with the backfill id; chunks run under the source\'s lock and rate limit, '
+      + 'each marked done with its last batch, so a crash resumes at the next chunk. Rows carry provenance `backfill`.',
   })
   @ApiAcceptedResponse({ schema: { properties: { data: { $ref: getSchemaPath(BackfillCreatedDto) } } } })
-  @ApiBadRequestResponse({ description: 'Invalid body; unknown source or one without history (named); unknown asset; bad range. A busy source is no error: the backfill stays `queued` until it is free' })
+  @ApiStandardErrors({
+    badRequest: 'Invalid body; unknown source or one without history (named); unknown asset; bad range. '
+      + 'A busy source is no error: the backfill stays `queued` until it is free',
+  })
   async create(@Body() body: CreateBackfillDto): Promise<Single<BackfillCreatedDto>> {
     if (this.config.appRole === 'api') {
       throw new ServiceUnavailableException('This replica serves the API only (APP_ROLE=api) and never runs the ETL; request the backfill from a worker or an APP_ROLE=all instance');
@@ -43,7 +50,10 @@ export class BackfillController {
 
   @Get()
   @AdminOnly()
-  @ApiOperation({ operationId: 'listBackfills', summary: 'Backfills, newest first (last 100)' })
+  @ApiOperation({
+    operationId: 'listBackfills', summary: 'Backfills, newest first (last 100)',
+    description: 'Admin. Each with its status, ledger counts, chunk progress and [from, to) range.',
+  })
   @ApiOkResponse({ type: BackfillListDto })
   async list(): Promise<{ data: BackfillDto[] }> {
     return { data: (await this.backfills.list(100)).map(toDto) };
@@ -51,11 +61,13 @@ export class BackfillController {
 
   @Get(':id')
   @AdminOnly()
-  @ApiOperation({ operationId: 'getBackfill', summary: 'A backfill: status, ledger counts, chunks and its [from, to) range' })
+  @ApiOperation({
+    operationId: 'getBackfill', summary: 'A backfill: status, ledger counts, chunks and its [from, to) range',
+    description: 'Admin. `records` uses the run ledger\'s count names; `run_id` is the run to cancel it with.',
+  })
   @ApiParam({ name: 'id', example: '3' })
   @ApiOkResponse({ schema: { properties: { data: { $ref: getSchemaPath(BackfillDto) } } } })
-  @ApiBadRequestResponse({ description: 'The id is not a backfill id' })
-  @ApiNotFoundResponse({ description: 'No backfill has that id' })
+  @ApiStandardErrors({ badRequest: 'The id is not a backfill id', notFound: 'No backfill has that id' })
   async get(@Param('id') id: string): Promise<Single<BackfillDto>> {
     if (!BACKFILL_ID.test(id)) throw badRequest('id', 'id must be a backfill id such as "3"');
     try {
