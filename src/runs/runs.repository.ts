@@ -81,7 +81,36 @@ export class RunsRepository {
    */
   async divergentAssets(thresholdPct: number, freshSeconds: number, limit = 20): Promise<Array<{ asset_id: string; symbol: string; spread_pct: number; sources: number }>> {
     return (await this.dataSource.query(
-      `WITH latest AS (
+      `WITH ${SPREAD_CTES}
+       SELECT s.asset_id, a.symbol, round(s.spread_pct::numeric, 4)::float8 AS spread_pct, s.sources
+         FROM spread s JOIN assets a ON a.id = s.asset_id
+        WHERE s.spread_pct > $1 ORDER BY s.spread_pct DESC LIMIT $3`,
+      [thresholdPct, freshSeconds, limit],
+    )) as Array<{ asset_id: string; symbol: string; spread_pct: number; sources: number }>;
+  }
+
+  /** How many assets diverge beyond the threshold, and the widest spread of all (same rules as above). */
+  async consensusSummary(thresholdPct: number, freshSeconds: number): Promise<{ divergent: number; maxSpreadPct: number }> {
+    const [row] = (await this.dataSource.query(
+      `WITH ${SPREAD_CTES}
+       SELECT count(*) FILTER (WHERE spread_pct > $1)::int AS divergent, coalesce(max(spread_pct), 0)::float8 AS "maxSpreadPct"
+         FROM spread`,
+      [thresholdPct, freshSeconds],
+    )) as Array<{ divergent: number; maxSpreadPct: number }>;
+    return row;
+  }
+
+  /** Stores what the run's anomaly check found, so every replica's /metrics can report it. */
+  async recordEvaluation(runId: string, e: { anomalies: Record<string, number>; divergent: number; maxSpreadPct: number }): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE etl_runs SET anomalies = $2::jsonb, divergent_assets = $3, max_spread_pct = $4 WHERE id = $1::bigint`,
+      [runId, JSON.stringify(e.anomalies), e.divergent, e.maxSpreadPct],
+    );
+  }
+}
+
+/** Latest price per (asset, source), kept when fresh relative to the asset's newest; spread per asset. $2 = fresh secs. */
+const SPREAD_CTES = `latest AS (
          SELECT DISTINCT ON (asset_id, source) asset_id, source, price_usd, observed_at FROM market_quotes ORDER BY asset_id, source, observed_at DESC),
        fresh AS (
          SELECT l.* FROM latest l JOIN (SELECT asset_id, max(observed_at) AS newest FROM latest GROUP BY asset_id) n USING (asset_id)
@@ -89,11 +118,4 @@ export class RunsRepository {
        spread AS (
          SELECT asset_id, count(*)::int AS sources,
                 ((max(price_usd) - min(price_usd)) / nullif(percentile_cont(0.5) WITHIN GROUP (ORDER BY price_usd)::numeric, 0) * 100)::float8 AS spread_pct
-           FROM fresh GROUP BY asset_id HAVING count(*) > 1)
-       SELECT s.asset_id, a.symbol, round(s.spread_pct::numeric, 4)::float8 AS spread_pct, s.sources
-         FROM spread s JOIN assets a ON a.id = s.asset_id
-        WHERE s.spread_pct > $1 ORDER BY s.spread_pct DESC LIMIT $3`,
-      [thresholdPct, freshSeconds, limit],
-    )) as Array<{ asset_id: string; symbol: string; spread_pct: number; sources: number }>;
-  }
-}
+           FROM fresh GROUP BY asset_id HAVING count(*) > 1)`;
