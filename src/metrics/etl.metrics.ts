@@ -24,6 +24,7 @@ export const METRIC = {
   retries: 'etl_retries_total',
   apiRequestDuration: 'http_request_duration_seconds',
   ledgerErrors: 'etl_metrics_ledger_errors_total',
+  databaseUp: 'etl_database_up',
 } as const;
 
 export const METRIC_PROVIDERS = [

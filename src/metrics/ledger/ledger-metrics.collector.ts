@@ -19,6 +19,8 @@ export class LedgerMetricsCollector implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(LedgerMetricsCollector.name);
   private cached: { at: number; families: Promise<MetricFamily[]> } | undefined;
   private lastGood: MetricFamily[] = [];
+  /** Whether the last summary query reached the database (etl_database_up: this process's view). */
+  private databaseUp = 0;
   private readonly names = Object.values(METRIC).filter((n) => LEDGER_SERVED.has(n));
 
   constructor(
@@ -34,7 +36,7 @@ export class LedgerMetricsCollector implements OnModuleInit, OnModuleDestroy {
       register.registerMetric({
         name, help: '', type: 'gauge', aggregator: 'first',
         get: async () => {
-          const family = (await this.families()).find((f) => f.name === name);
+          const family = (await this.families()).concat(this.databaseFamily()).find((f) => f.name === name);
           return { name, help: family?.help ?? name, type: family?.type ?? 'gauge', values: family?.values ?? [], aggregator: 'first' };
         },
       } as unknown as Parameters<typeof register.registerMetric>[0]);
@@ -43,6 +45,13 @@ export class LedgerMetricsCollector implements OnModuleInit, OnModuleDestroy {
 
   onModuleDestroy(): void {
     for (const name of this.names) register.removeSingleMetric(name);
+  }
+
+  private databaseFamily(): MetricFamily {
+    return {
+      name: METRIC.databaseUp, type: 'gauge', values: [{ labels: {}, value: this.databaseUp }],
+      help: '1 when this process\'s last run-ledger summary query reached the database, else 0',
+    };
   }
 
   /** The ledger changed in this process (a run finished): the next scrape queries afresh. */
@@ -65,10 +74,12 @@ export class LedgerMetricsCollector implements OnModuleInit, OnModuleDestroy {
       summary = await this.repository.summary(sources);
     } catch (err) {
       this.errors.inc();
+      this.databaseUp = 0;
       this.logger.warn({ err }, 'run-ledger metrics summary failed; serving the last good one');
       this.cached = undefined;
       return this.lastGood;
     }
+    this.databaseUp = 1;
     this.lastGood = ledgerFamilies({ summary, sources, freshnessBudgetSeconds, now: new Date() });
     return this.lastGood;
   }
@@ -77,5 +88,5 @@ export class LedgerMetricsCollector implements OnModuleInit, OnModuleDestroy {
 const LEDGER_SERVED = new Set<string>([
   METRIC.records, METRIC.recordsExtracted, METRIC.runDuration, METRIC.runs, METRIC.lastSuccess,
   METRIC.consecutiveFailures, METRIC.dataAge, METRIC.freshnessBudget, METRIC.rateLimitWait,
-  METRIC.driftEvents, METRIC.anomalies, METRIC.divergentAssets, METRIC.consensusSpread,
+  METRIC.driftEvents, METRIC.anomalies, METRIC.divergentAssets, METRIC.consensusSpread, METRIC.databaseUp,
 ]);
