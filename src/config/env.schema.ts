@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
 import { SecretEnv } from '../common/secrets/secret-variables.js';
+import { IsCronExpression } from './is-cron-expression.js';
 import { IsBoolean, IsIn, IsNumber, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 
 const toBoolean = ({ value }: { value: unknown }): unknown => {
@@ -48,7 +49,7 @@ export class EnvSchema {
   @Matches(/^\s*[a-z0-9_-]+(\s*,\s*[a-z0-9_-]+)*\s*$|^\s*$/, { message: 'ETL_SOURCES must be a comma-separated list of source ids (e.g. csv,coinpaprika)' })
   ETL_SOURCES = 'csv,coinpaprika,coingecko,rss';
 
-  @Matches(/^(\S+\s+){4,5}\S+$/, { message: 'ETL_CRON must be a cron expression with 5 or 6 fields (e.g. "0 */6 * * *")' })
+  @IsCronExpression()
   ETL_CRON = '0 */6 * * *';
 
   @Transform(toBoolean) @IsBoolean()
