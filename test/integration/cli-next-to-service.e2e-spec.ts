@@ -77,4 +77,14 @@ describe('etl CLI next to a running service on embedded PostgreSQL', () => {
     expect(await ready()).toBe(200);
     expect(service.logs.join('')).not.toMatch(/terminating connection|the database system is shutting down/);
   }, 60_000);
+
+  it('should still recover the server of a service that was killed (its owner is really gone)', async () => {
+    await service.stop('SIGKILL');
+
+    const res = await cli('status', '--json');
+
+    expect(res.status).toBe(0);
+    expect(res.stderr).toMatch(/stopping an orphaned embedded PostgreSQL/);
+    expect(JSON.parse(res.stdout).sources.map((s: { source: string }) => s.source)).toEqual(['coingecko']);
+  }, 120_000);
 });
