@@ -50,6 +50,11 @@ export function sendLogsToStderr(): void {
   logFd = 2;
 }
 
+/** The file descriptor log lines go to (1 = stdout, 2 = stderr for the CLI). */
+export function logDestinationFd(): 1 | 2 {
+  return logFd;
+}
+
 export function buildLoggerParams(config: AppConfig, masker: SecretMasker = SecretMasker.none()): Params {
   if (masker.tooShort.length > 0) {
     // Through the Nest logger (buffered until pino is installed), naming the variables, never the values.
