@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import net from 'node:net';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { testEnv } from '../support/env.js';
 import { freePort, MAIN_JS } from '../support/service-process.js';
 
 const PASSWORD = 'boot-test-password-5f1e9c';
-const SERVER = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
 
 interface Boot {
   code: number | null;
@@ -44,6 +44,18 @@ const parsed = (b: Boot) => b.lines.map((l) => JSON.parse(l) as Record<string, u
 
 /** An unreachable DATABASE_URL at boot: one JSON line per attempt naming the host, backoff, no ANSI, no password. */
 describe('boot with an unreachable DATABASE_URL', () => {
+  let db: TestDatabase;
+  let SERVER: URL;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    SERVER = new URL(db.url);
+  });
+
+  afterAll(async () => {
+    await db?.drop();
+  });
+
   it('should retry with backoff in JSON lines naming the host, then give up with exit 1', async () => {
     const port = await freePort(); // nothing listens there
     const res = await boot({ DATABASE_URL: `postgres://kasparro:${PASSWORD}@127.0.0.1:${port}/kasparro`, DATABASE_CONNECT_TIMEOUT_SECONDS: '3' });
