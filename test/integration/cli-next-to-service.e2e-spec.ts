@@ -25,7 +25,10 @@ describe('etl CLI next to a running service on embedded PostgreSQL', () => {
     const fixtures = await startFixtures(20);
     upstream = fixtures.upstream;
     env = {
-      ...fixtures.env, DATABASE_URL: undefined, EMBEDDED_PG_DIR: path.join(dir, 'pg'), EMBEDDED_PG_PORT: String(await freePort()),
+      ...fixtures.env,
+      DATABASE_URL: undefined,
+      EMBEDDED_PG_DIR: path.join(dir, 'pg'),
+      EMBEDDED_PG_PORT: String(await freePort()),
       LOG_LEVEL: 'info',
     };
     service = await startService(env, { timeoutMs: 120_000 });
@@ -55,21 +58,27 @@ describe('etl CLI next to a running service on embedded PostgreSQL', () => {
     ['status', '--json'],
     ['run', '--source', 'coingecko', '--json'],
     ['status', '--json'],
-  ])('should leave the service ready after `etl %s %s` and print pure JSON on stdout', async (...args) => {
-    const res = await cli(...args);
+  ])(
+    'should leave the service ready after `etl %s %s` and print pure JSON on stdout',
+    async (...args) => {
+      const res = await cli(...args);
 
-    expect(res.status).toBe(0);
-    expect(() => JSON.parse(res.stdout)).not.toThrow();
-    expect(res.stdout.trim().split('\n')).toHaveLength(1);
-    // Logs (info level here) went to stderr, and the CLI used the live server rather than stopping it.
-    expect(res.stderr).toMatch(/using the running embedded PostgreSQL/);
-    expect(res.stderr).not.toMatch(/orphan/);
-    expect(await ready()).toBe(200);
-    expect(service.child.exitCode).toBeNull();
-  }, 120_000);
+      expect(res.status).toBe(0);
+      expect(() => JSON.parse(res.stdout)).not.toThrow();
+      expect(res.stdout.trim().split('\n')).toHaveLength(1);
+      // Logs (info level here) went to stderr, and the CLI used the live server rather than stopping it.
+      expect(res.stderr).toMatch(/using the running embedded PostgreSQL/);
+      expect(res.stderr).not.toMatch(/orphan/);
+      expect(await ready()).toBe(200);
+      expect(service.child.exitCode).toBeNull();
+    },
+    120_000,
+  );
 
   it('should let the service serve what the CLI loaded, and keep answering', async () => {
-    const status = JSON.parse((await cli('status', '--json')).stdout) as { sources: Array<{ source: string; status: string }> };
+    const status = JSON.parse((await cli('status', '--json')).stdout) as {
+      sources: Array<{ source: string; status: string }>;
+    };
     expect(status.sources.map((s) => [s.source, s.status])).toEqual([['coingecko', 'succeeded']]);
 
     const runs = await fetch(`${service.url}/runs`);

@@ -29,7 +29,10 @@ function boot(env: Record<string, string>, opts: { untilReadyOn?: number; timeou
     let poll: NodeJS.Timeout | undefined;
     if (opts.untilReadyOn) {
       poll = setInterval(() => {
-        fetch(`http://127.0.0.1:${opts.untilReadyOn}/health/ready`).then((r) => r.status === 200 && child.kill('SIGTERM'), () => undefined);
+        fetch(`http://127.0.0.1:${opts.untilReadyOn}/health/ready`).then(
+          (r) => r.status === 200 && child.kill('SIGTERM'),
+          () => undefined,
+        );
       }, 200);
     }
     child.on('close', (code) => {
@@ -58,7 +61,10 @@ describe('boot with an unreachable DATABASE_URL', () => {
 
   it('should retry with backoff in JSON lines naming the host, then give up with exit 1', async () => {
     const port = await freePort(); // nothing listens there
-    const res = await boot({ DATABASE_URL: `postgres://kasparro:${PASSWORD}@127.0.0.1:${port}/kasparro`, DATABASE_CONNECT_TIMEOUT_SECONDS: '3' });
+    const res = await boot({
+      DATABASE_URL: `postgres://kasparro:${PASSWORD}@127.0.0.1:${port}/kasparro`,
+      DATABASE_CONNECT_TIMEOUT_SECONDS: '3',
+    });
 
     expect(res.code).toBe(1);
     expect(res.raw).not.toContain('\u001b[');
@@ -66,7 +72,12 @@ describe('boot with an unreachable DATABASE_URL', () => {
     const lines = parsed(res);
     const retries = lines.filter((l) => l.msg === 'database unreachable: retrying');
     expect(retries.length).toBeGreaterThanOrEqual(2);
-    for (const r of retries) expect(r).toMatchObject({ database: `127.0.0.1:${port}/kasparro`, level: 40, error: expect.stringMatching(/ECONNREFUSED/) });
+    for (const r of retries)
+      {expect(r).toMatchObject({
+        database: `127.0.0.1:${port}/kasparro`,
+        level: 40,
+        error: expect.stringMatching(/ECONNREFUSED/),
+      });}
     const waits = retries.map((r) => r.retryInMs as number);
     expect(waits[1]).toBeGreaterThan(waits[0]);
     expect(lines.filter((l) => String(l.msg).startsWith('database unreachable: giving up'))).toHaveLength(1);
@@ -79,21 +90,28 @@ describe('boot with an unreachable DATABASE_URL', () => {
     // The "database" comes up 6 s after boot (boot reaches it in ~3 s): a TCP forwarder to the real server.
     let proxy: net.Server | undefined;
     const up = setTimeout(() => {
-      proxy = net.createServer((c) => {
-        const s = net.connect(Number(SERVER.port || 5432), SERVER.hostname);
-        c.pipe(s).pipe(c);
-        c.on('error', () => s.destroy());
-        s.on('error', () => c.destroy());
-      }).listen(dbPort, '127.0.0.1');
+      proxy = net
+        .createServer((c) => {
+          const s = net.connect(Number(SERVER.port || 5432), SERVER.hostname);
+          c.pipe(s).pipe(c);
+          c.on('error', () => s.destroy());
+          s.on('error', () => c.destroy());
+        })
+        .listen(dbPort, '127.0.0.1');
     }, 6000);
     try {
       const url = new URL(SERVER.href);
       url.port = String(dbPort);
-      const res = await boot({ DATABASE_URL: url.href, PORT: String(httpPort), DATABASE_CONNECT_TIMEOUT_SECONDS: '30' }, { untilReadyOn: httpPort });
+      const res = await boot(
+        { DATABASE_URL: url.href, PORT: String(httpPort), DATABASE_CONNECT_TIMEOUT_SECONDS: '30' },
+        { untilReadyOn: httpPort },
+      );
 
       const lines = parsed(res);
       expect(lines.filter((l) => l.msg === 'database unreachable: retrying').length).toBeGreaterThanOrEqual(1);
-      expect(lines.find((l) => l.msg === 'database reachable')).toMatchObject({ database: `${SERVER.hostname}:${dbPort}${SERVER.pathname}` });
+      expect(lines.find((l) => l.msg === 'database reachable')).toMatchObject({
+        database: `${SERVER.hostname}:${dbPort}${SERVER.pathname}`,
+      });
       expect(res.raw).not.toContain('\u001b[');
     } finally {
       clearTimeout(up);
@@ -105,12 +123,16 @@ describe('boot with an unreachable DATABASE_URL', () => {
     ['ETL_CRON', '61 * * * *'],
     ['ETL_CRON', '0 25 * * *'],
     ['DATABASE_CONNECT_TIMEOUT_SECONDS', '-1'],
-  ])('should refuse %s=%p at boot in one JSON line naming the variable', async (name, value) => {
-    const res = await boot({ DATABASE_URL: SERVER.href, [name]: value });
+  ])(
+    'should refuse %s=%p at boot in one JSON line naming the variable',
+    async (name, value) => {
+      const res = await boot({ DATABASE_URL: SERVER.href, [name]: value });
 
-    expect(res.code).toBe(1);
-    expect(res.raw).not.toContain('\u001b[');
-    const failure = parsed(res).find((l) => l.msg === 'service failed to start');
-    expect(String(failure?.error)).toContain(name);
-  }, 60_000);
+      expect(res.code).toBe(1);
+      expect(res.raw).not.toContain('\u001b[');
+      const failure = parsed(res).find((l) => l.msg === 'service failed to start');
+      expect(String(failure?.error)).toContain(name);
+    },
+    60_000,
+  );
 });

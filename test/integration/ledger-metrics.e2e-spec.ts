@@ -37,7 +37,13 @@ describe('ledger-served ETL metrics', () => {
     db = await createTestDatabase();
     const fixtures = await startFixtures(40);
     upstream = fixtures.upstream;
-    env = { ...fixtures.env, DATABASE_URL: db.url, LOG_LEVEL: 'warn', ETL_SCHEDULER_ENABLED: 'false', ETL_RUN_ON_START: 'false' };
+    env = {
+      ...fixtures.env,
+      DATABASE_URL: db.url,
+      LOG_LEVEL: 'warn',
+      ETL_SCHEDULER_ENABLED: 'false',
+      ETL_RUN_ON_START: 'false',
+    };
     app = await createTestApp(env);
   });
 
@@ -51,14 +57,18 @@ describe('ledger-served ETL metrics', () => {
 
   const cli = (...args: string[]) =>
     new Promise<number | null>((resolve) => {
-      const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH, ...testEnv(env) }, stdio: 'ignore' });
+      const child = spawn(process.execPath, [CLI, ...args], {
+        env: { PATH: process.env.PATH, ...testEnv(env) },
+        stdio: 'ignore',
+      });
       child.on('close', resolve);
     });
 
   it('should export every counter at 0 for every enabled source before any run', async () => {
     const text = await scrape();
     for (const source of ['coingecko', 'coinpaprika', 'csv', 'rss']) {
-      for (const status of ['succeeded', 'failed', 'rate_limited']) expect(sample(text, 'etl_runs_total', { source, status })).toBe(0);
+      for (const status of ['succeeded', 'failed', 'rate_limited'])
+        {expect(sample(text, 'etl_runs_total', { source, status })).toBe(0);}
       for (const outcome of ['inserted', 'updated', 'unchanged', 'quarantined']) {
         expect(sample(text, 'etl_records_total', { source, outcome })).toBe(0);
       }
@@ -80,7 +90,9 @@ describe('ledger-served ETL metrics', () => {
     expect(sample(text, 'etl_records_total', { source: 'coingecko', outcome: 'inserted' })).toBeGreaterThanOrEqual(40);
     expect(sample(text, 'etl_run_duration_seconds_count', { source: 'coingecko' })).toBe(1);
     expect(sample(text, 'etl_run_duration_seconds_bucket', { source: 'coingecko', le: '+Inf' })).toBe(1);
-    expect(sample(text, 'etl_last_success_timestamp_seconds', { source: 'coingecko' })).toBeGreaterThan(Date.now() / 1000 - 120);
+    expect(sample(text, 'etl_last_success_timestamp_seconds', { source: 'coingecko' })).toBeGreaterThan(
+      Date.now() / 1000 - 120,
+    );
     expect(sample(text, 'etl_source_consecutive_failures', { source: 'coingecko' })).toBe(0);
     expect(sample(text, 'etl_source_data_age_seconds', { source: 'coingecko' })).toBeGreaterThanOrEqual(0);
     expect(sample(text, 'etl_runs_total', { source: 'csv', status: 'succeeded' })).toBe(0);
@@ -89,7 +101,10 @@ describe('ledger-served ETL metrics', () => {
   });
 
   it('should count consecutive failures of another process and reset them on success', async () => {
-    upstream.faults.set('rss', [{ type: 'status', status: 404 }, { type: 'status', status: 404 }]);
+    upstream.faults.set('rss', [
+      { type: 'status', status: 404 },
+      { type: 'status', status: 404 },
+    ]);
     expect(await cli('run', '--source', 'rss')).toBe(1);
     expect(await cli('run', '--source', 'rss')).toBe(1);
     await new Promise((r) => setTimeout(r, LEDGER_SUMMARY_TTL_MS + 200));

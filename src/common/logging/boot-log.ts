@@ -9,7 +9,19 @@ const LEVELS = { info: 30, warn: 40, error: 50 } as const;
  * (Nest buffers its logs until then, so an operator would see nothing while the database is retried).
  * Masked like every other sink.
  */
-export function writeBootLog(level: keyof typeof LEVELS, context: string, msg: string, fields: Record<string, unknown> = {}): void {
-  const line = JSON.stringify({ level: LEVELS[level], time: Date.now(), service: 'kasparro-etl', context, ...fields, msg });
+export function writeBootLog(
+  level: keyof typeof LEVELS,
+  context: string,
+  msg: string,
+  fields: Record<string, unknown> = {},
+): void {
+  const line = JSON.stringify({
+    level: LEVELS[level],
+    time: Date.now(),
+    service: 'kasparro-etl',
+    context,
+    ...fields,
+    msg,
+  });
   writeSync(logDestinationFd(), `${SecretMasker.fromEnvironment(process.env).mask(line)}\n`);
 }

@@ -34,10 +34,19 @@ export class LedgerMetricsCollector implements OnModuleInit, OnModuleDestroy {
       // One family per name in the process-wide registry; a second app in the same process takes over.
       register.removeSingleMetric(name);
       register.registerMetric({
-        name, help: '', type: 'gauge', aggregator: 'first',
+        name,
+        help: '',
+        type: 'gauge',
+        aggregator: 'first',
         get: async () => {
           const family = (await this.families()).concat(this.databaseFamily()).find((f) => f.name === name);
-          return { name, help: family?.help ?? name, type: family?.type ?? 'gauge', values: family?.values ?? [], aggregator: 'first' };
+          return {
+            name,
+            help: family?.help ?? name,
+            type: family?.type ?? 'gauge',
+            values: family?.values ?? [],
+            aggregator: 'first',
+          };
         },
       } as unknown as Parameters<typeof register.registerMetric>[0]);
     }
@@ -49,8 +58,10 @@ export class LedgerMetricsCollector implements OnModuleInit, OnModuleDestroy {
 
   private databaseFamily(): MetricFamily {
     return {
-      name: METRIC.databaseUp, type: 'gauge', values: [{ labels: {}, value: this.databaseUp }],
-      help: '1 when this process\'s last run-ledger summary query reached the database, else 0',
+      name: METRIC.databaseUp,
+      type: 'gauge',
+      values: [{ labels: {}, value: this.databaseUp }],
+      help: "1 when this process's last run-ledger summary query reached the database, else 0",
     };
   }
 
@@ -86,7 +97,18 @@ export class LedgerMetricsCollector implements OnModuleInit, OnModuleDestroy {
 }
 
 const LEDGER_SERVED = new Set<string>([
-  METRIC.records, METRIC.recordsExtracted, METRIC.runDuration, METRIC.runs, METRIC.lastSuccess,
-  METRIC.consecutiveFailures, METRIC.dataAge, METRIC.freshnessBudget, METRIC.rateLimitWait,
-  METRIC.driftEvents, METRIC.anomalies, METRIC.divergentAssets, METRIC.consensusSpread, METRIC.databaseUp,
+  METRIC.records,
+  METRIC.recordsExtracted,
+  METRIC.runDuration,
+  METRIC.runs,
+  METRIC.lastSuccess,
+  METRIC.consecutiveFailures,
+  METRIC.dataAge,
+  METRIC.freshnessBudget,
+  METRIC.rateLimitWait,
+  METRIC.driftEvents,
+  METRIC.anomalies,
+  METRIC.divergentAssets,
+  METRIC.consensusSpread,
+  METRIC.databaseUp,
 ]);

@@ -55,7 +55,9 @@ export class LedgerSummaryRepository {
   async summary(sources: readonly string[]): Promise<LedgerSummary> {
     const duplicateCounted = await this.hasDuplicateColumn();
     const duplicate = duplicateCounted ? `sum(records_duplicate)::float8` : `NULL::float8`;
-    const buckets = DURATION_BUCKETS.map((b) => `count(*) FILTER (WHERE duration_ms <= ${b * 1000})::float8`).join(', ');
+    const buckets = DURATION_BUCKETS.map((b) => `count(*) FILTER (WHERE duration_ms <= ${b * 1000})::float8`).join(
+      ', ',
+    );
     const [row] = (await this.dataSource.query(
       `WITH statuses AS (
          SELECT source, status, count(*)::float8 AS runs, sum(records_extracted)::float8 AS extracted,
@@ -87,7 +89,9 @@ export class LedgerSummaryRepository {
                  FROM etl_runs, jsonb_each(anomalies) GROUP BY key) a) AS anomalies,
               (SELECT row_to_json(c) FROM consensus c) AS consensus`,
       [sources],
-    )) as Array<Omit<LedgerSummary, 'latest' | 'duplicateCounted'> & { latest: Array<Record<string, string | number | null>> }>;
+    )) as Array<
+      Omit<LedgerSummary, 'latest' | 'duplicateCounted'> & { latest: Array<Record<string, string | number | null>> }
+    >;
     const date = (v: string | number | null | undefined): Date | null => (v ? new Date(v) : null);
     return {
       ...row,
@@ -104,7 +108,9 @@ export class LedgerSummaryRepository {
   /** The `duplicate` ledger count arrives with its own migration; until then it is not exported. */
   private hasDuplicateColumn(): Promise<boolean> {
     this.duplicateColumn ??= this.dataSource
-      .query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'etl_source_runs' AND column_name = 'records_duplicate'`)
+      .query(
+        `SELECT 1 FROM information_schema.columns WHERE table_name = 'etl_source_runs' AND column_name = 'records_duplicate'`,
+      )
       .then((rows: unknown[]) => rows.length > 0);
     return this.duplicateColumn;
   }
