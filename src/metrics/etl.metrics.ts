@@ -33,7 +33,11 @@ export const METRIC_PROVIDERS = [
     help: 'Outbound HTTP requests to upstream APIs by status (code, or timeout|network), by this process',
     labelNames: ['source', 'status'],
   }),
-  makeCounterProvider({ name: METRIC.retries, help: 'Outbound retries by reason, by this process', labelNames: ['source', 'reason'] }),
+  makeCounterProvider({
+    name: METRIC.retries,
+    help: 'Outbound retries by reason, by this process',
+    labelNames: ['source', 'reason'],
+  }),
   makeHistogramProvider({
     name: METRIC.apiRequestDuration,
     help: 'REST API request duration',

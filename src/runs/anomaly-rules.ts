@@ -10,7 +10,8 @@ export interface RunSample {
 
 /** Every rule, so /metrics exports each at 0 before it first fires. */
 export const ANOMALY_RULES = [
-  'record_count_outlier', 'duration_outlier', 'success_then_failure', 'success_with_zero_rows', 'price_divergence', 'stale_source',
+  'record_count_outlier', 'duration_outlier', 'success_then_failure', 'success_with_zero_rows',
+  'price_divergence', 'stale_source',
 ] as const;
 
 export type AnomalyRule = (typeof ANOMALY_RULES)[number];

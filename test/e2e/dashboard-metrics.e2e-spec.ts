@@ -25,7 +25,8 @@ function dashboardMetricNames(file = 'kasparro-etl.json'): string[] {
   const names = new Set<string>();
   const exprs = [
     ...dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr)),
-    ...(dashboard.templating?.list ?? []).map((v) => (typeof v.query === 'string' ? v.query : v.query.query).replace(/^label_values\(/, '(')),
+    ...(dashboard.templating?.list ?? [])
+      .map((v) => (typeof v.query === 'string' ? v.query : v.query.query).replace(/^label_values\(/, '(')),
   ];
   for (const expr of exprs) {
     const withoutLabels = expr.replace(/\{[^}]*\}/g, '').replace(/\[[^\]]*\]/g, '').replace(/"[^"]*"/g, '');
@@ -71,7 +72,8 @@ describe('Grafana dashboard and Prometheus config', () => {
     expect(exprs.every((e) => e.includes('instance=~"$instance"'))).toBe(true);
     expect(exprs.filter((e) => e.includes('source=~"$source"')).length).toBeGreaterThanOrEqual(5);
     expect(dashboardMetricNames('kasparro-market-data.json')).toEqual(expect.arrayContaining([
-      'etl_source_data_age_seconds', 'etl_consensus_max_spread_percent', 'etl_divergent_assets', 'etl_records_total', 'etl_records_extracted_total',
+      'etl_source_data_age_seconds', 'etl_consensus_max_spread_percent', 'etl_divergent_assets',
+      'etl_records_total', 'etl_records_extracted_total',
     ]));
   });
 
@@ -80,7 +82,8 @@ describe('Grafana dashboard and Prometheus config', () => {
     for (const file of dashboardFiles) {
       for (const { targets } of loadDashboard(file).panels) {
         for (const { expr } of targets) {
-          expect({ file, expr, sumOverReplicas: /sum (by \([^)]*\) )?\((rate|increase)\(etl_(?!http_requests|retries)/.test(expr) })
+          const sumOverReplicas = /sum (by \([^)]*\) )?\((rate|increase)\(etl_(?!http_requests|retries)/.test(expr);
+          expect({ file, expr, sumOverReplicas })
             .toEqual({ file, expr, sumOverReplicas: false });
         }
       }

@@ -16,7 +16,8 @@ const root = path.join(__dirname, '../..');
 
 type Validation = { file: string; kind: string; name: string; error: string | null };
 function validate(files: string[]): Validation[] {
-  const res = spawnSync(process.execPath, [path.join(root, 'test/support/k8s-validate.mjs'), ...files], { cwd: root, encoding: 'utf8' });
+  const script = path.join(root, 'test/support/k8s-validate.mjs');
+  const res = spawnSync(process.execPath, [script, ...files], { cwd: root, encoding: 'utf8' });
   if (res.status !== 0) throw new Error(`k8s-validate failed: ${res.stderr}`);
   return JSON.parse(res.stdout) as Validation[];
 }
@@ -87,19 +88,25 @@ describe('Kubernetes manifests (docker/k8s)', () => {
   it('should validate every object against the Kubernetes (and prometheus-operator) schemas', () => {
     const results = validate(files.map((f) => path.join(dir, f)));
 
-    expect(results.map((r) => r.kind)).toEqual(expect.arrayContaining(['Deployment', 'CronJob', 'PodDisruptionBudget', 'PrometheusRule', 'ServiceMonitor']));
+    const kinds = ['Deployment', 'CronJob', 'PodDisruptionBudget', 'PrometheusRule', 'ServiceMonitor'];
+    expect(results.map((r) => r.kind)).toEqual(expect.arrayContaining(kinds));
     expect(results.filter((r) => r.error)).toEqual([]);
   });
 
+  const deployment = (spec: string[]) => ['apiVersion: apps/v1', 'kind: Deployment', 'metadata: { name: x }', 'spec:', ...spec];
+  const template = '  template: { spec: { containers: [{ name: c, image: i }] } }';
   it.each([
-    ['a Deployment with a string replica count', 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: x }\nspec:\n  replicas: two\n  selector: { matchLabels: { a: b } }\n  template: { spec: { containers: [{ name: c, image: i }] } }\n'],
-    ['a Deployment without a selector', 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: x }\nspec:\n  template: { spec: { containers: [{ name: c, image: i }] } }\n'],
-    ['a PodDisruptionBudget with an object for minAvailable', 'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: { name: x }\nspec: { minAvailable: { n: 1 } }\n'],
-    ['a PrometheusRule whose rule has no expr', 'apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata: { name: x }\nspec: { groups: [{ name: g, rules: [{ alert: A }] }] }\n'],
-  ])('should reject %s (the schema check is real)', (_what, yaml) => {
+    ['a Deployment with a string replica count', deployment(['  replicas: two', '  selector: { matchLabels: { a: b } }', template])],
+    ['a Deployment without a selector', deployment([template])],
+    ['a PodDisruptionBudget with an object for minAvailable',
+      ['apiVersion: policy/v1', 'kind: PodDisruptionBudget', 'metadata: { name: x }', 'spec: { minAvailable: { n: 1 } }']],
+    ['a PrometheusRule whose rule has no expr',
+      ['apiVersion: monitoring.coreos.com/v1', 'kind: PrometheusRule', 'metadata: { name: x }',
+        'spec: { groups: [{ name: g, rules: [{ alert: A }] }] }']],
+  ])('should reject %s (the schema check is real)', (_what, lines) => {
     const tmp = mkdtempSync(path.join(tmpdir(), 'k8s-'));
     try {
-      writeFileSync(path.join(tmp, 'bad.yaml'), yaml);
+      writeFileSync(path.join(tmp, 'bad.yaml'), `${lines.join('\n')}\n`);
       const [result] = validate([path.join(tmp, 'bad.yaml')]);
       expect(result.error).toEqual(expect.any(String));
     } finally {

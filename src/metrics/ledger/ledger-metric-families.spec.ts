@@ -105,7 +105,7 @@ describe('ledgerFamilies', () => {
     expect(value(f, 'etl_run_duration_seconds', { source: 'csv' }, 'etl_run_duration_seconds_sum')).toBeCloseTo(0.9);
   });
 
-  it('should report latest values: last success, consecutive failures, data age from the newest quote else the last success', () => {
+  it('should report latest values: last success, failures in a row, data age (newest quote, else last success)', () => {
     const latest = [
       {
         source: 'csv',

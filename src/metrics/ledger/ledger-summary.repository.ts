@@ -72,7 +72,8 @@ export class LedgerSummaryRepository {
          SELECT e.source, ok."lastSuccessAt", fails.n AS "consecutiveFailures", q."newestQuoteAt"
            FROM unnest($1::text[]) AS e(source)
            LEFT JOIN LATERAL (SELECT finished_at AS "lastSuccessAt", started_at FROM etl_source_runs r
-                               WHERE r.source = e.source AND r.status = 'succeeded' ORDER BY started_at DESC LIMIT 1) ok ON true
+                               WHERE r.source = e.source AND r.status = 'succeeded'
+                               ORDER BY started_at DESC LIMIT 1) ok ON true
            LEFT JOIN LATERAL (SELECT count(*)::int AS n FROM etl_source_runs r
                                WHERE r.source = e.source AND r.status IN ${FAILED}
                                  AND r.started_at > coalesce(ok.started_at, '-infinity')) fails ON true
@@ -109,7 +110,8 @@ export class LedgerSummaryRepository {
   private hasDuplicateColumn(): Promise<boolean> {
     this.duplicateColumn ??= this.dataSource
       .query(
-        `SELECT 1 FROM information_schema.columns WHERE table_name = 'etl_source_runs' AND column_name = 'records_duplicate'`,
+        `SELECT 1 FROM information_schema.columns
+          WHERE table_name = 'etl_source_runs' AND column_name = 'records_duplicate'`,
       )
       .then((rows: unknown[]) => rows.length > 0);
     return this.duplicateColumn;
