@@ -21,6 +21,7 @@ export class LedgerMetricsCollector implements OnModuleInit, OnModuleDestroy {
   private lastGood: MetricFamily[] = [];
   /** Whether the last summary query reached the database (etl_database_up: this process's view). */
   private databaseUp = 0;
+  private readonly registered = new Map<string, unknown>();
   private readonly names = Object.values(METRIC).filter((n) => LEDGER_SERVED.has(n));
 
   constructor(
@@ -33,7 +34,7 @@ export class LedgerMetricsCollector implements OnModuleInit, OnModuleDestroy {
     for (const name of this.names) {
       // One family per name in the process-wide registry; a second app in the same process takes over.
       register.removeSingleMetric(name);
-      register.registerMetric({
+      const metric = {
         name,
         help: '',
         type: 'gauge',
@@ -48,12 +49,18 @@ export class LedgerMetricsCollector implements OnModuleInit, OnModuleDestroy {
             aggregator: 'first',
           };
         },
-      } as unknown as Parameters<typeof register.registerMetric>[0]);
+      } as unknown as Parameters<typeof register.registerMetric>[0];
+      register.registerMetric(metric);
+      this.registered.set(name, metric);
     }
   }
 
   onModuleDestroy(): void {
-    for (const name of this.names) register.removeSingleMetric(name);
+    // Only ours: another app in this process may have taken the name over since.
+    for (const [name, metric] of this.registered) {
+      if (register.getSingleMetric(name) === metric) register.removeSingleMetric(name);
+    }
+    this.registered.clear();
   }
 
   private databaseFamily(): MetricFamily {
