@@ -6,6 +6,7 @@ import { IdentityEvidence1764300000006 } from './1764300000006-IdentityEvidence.
 import { AssetIdentityAudit1764300000008 } from './1764300000008-AssetIdentityAudit.js';
 import { SourceLeases1764300000009 } from './1764300000009-SourceLeases.js';
 import { StreamOperations1764300000010 } from './1764300000010-StreamOperations.js';
+import { RunAnomalyLedger1764300000019 } from './1764300000019-RunAnomalyLedger.js';
 
 /** Every migration, in order. Listed explicitly so src/ (ts-jest) and dist/ (node) load the same classes. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -18,4 +19,5 @@ export const MIGRATIONS: Function[] = [
   AssetIdentityAudit1764300000008,
   SourceLeases1764300000009,
   StreamOperations1764300000010,
+  RunAnomalyLedger1764300000019,
 ];

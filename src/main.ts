@@ -1,9 +1,11 @@
 import 'reflect-metadata';
+import { ConsoleLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { existsSync } from 'node:fs';
 import { AppModule } from './app.module.js';
 import { createHttpAdapter, setupApp } from './app.setup.js';
+import { writeBootLog } from './common/logging/boot-log.js';
 import { SecretMasker } from './common/secrets/secret-masker.js';
 import { AppConfig } from './config/app-config.js';
 
@@ -12,6 +14,9 @@ async function bootstrap(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(process.env), createHttpAdapter(), {
     bufferLogs: true,
+    // Until pino takes over (and if boot fails before it does), Nest's own lines are JSON too: no ANSI.
+    logger: new ConsoleLogger({ json: true }),
+    abortOnError: false,
   });
   try {
     setupApp(app);
@@ -25,9 +30,10 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((err: unknown) => {
-  // The logger may not exist yet (e.g. invalid configuration): print plainly and fail.
+  // The logger may not exist yet (e.g. invalid configuration): one JSON line, and fail.
   // A failed connection's message can quote the database URL: mask the configured secrets here too.
   const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-  console.error(SecretMasker.fromEnvironment(process.env).mask(message));
+  const error = SecretMasker.fromEnvironment(process.env).mask(message);
+  writeBootLog('error', 'Bootstrap', 'service failed to start', { error });
   process.exit(1);
 });

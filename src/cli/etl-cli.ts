@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import { existsSync } from 'node:fs';
 import type { DataSource } from 'typeorm';
 import { AppModule } from '../app.module.js';
+import { sendLogsToStderr } from '../common/logging/logger.options.js';
 import { SecretMasker } from '../common/secrets/secret-masker.js';
 import { BackfillService } from '../etl/backfill/backfill.service.js';
 import { EtlRunner } from '../etl/etl-runner.service.js';
@@ -34,6 +35,8 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (existsSync('.env')) process.loadEnvFile('.env');
+  // stdout carries the command's result (pure JSON with --json); every log line goes to stderr.
+  sendLogsToStderr();
   const env = {
     ...process.env,
     ETL_SCHEDULER_ENABLED: 'false',

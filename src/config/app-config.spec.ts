@@ -91,6 +91,23 @@ describe('buildAppConfig', () => {
     expect(() => buildAppConfig(env)).toThrow(message);
   });
 
+  it.each([
+    ['every day', /5 or 6 fields/],
+    ['61 * * * *', /out of range/],
+    ['0 25 * * *', /out of range/],
+    ['* * * 13 *', /out of range/],
+    ['*/0 * * * *', /ETL_CRON/],
+    ['0 0 * * 8-9', /out of range/],
+  ])('should reject the cron expression %p at boot, naming ETL_CRON', (cron, why) => {
+    expect(() => buildAppConfig({ ETL_CRON: cron })).toThrow(/ETL_CRON/);
+    expect(() => buildAppConfig({ ETL_CRON: cron })).toThrow(why);
+  });
+
+  const valid = ['0 */6 * * *', '*/5 * * * * *', '15 3 * * 1-5', '0 0 1 1 *'];
+  it.each(valid)('should accept the cron expression %p', (cron) => {
+    expect(buildAppConfig({ ETL_CRON: cron }).etl.cron).toBe(cron);
+  });
+
   it('should reject a malformed cron expression', () => {
     expect(() => buildAppConfig({ ETL_CRON: 'every day' })).toThrow(/ETL_CRON/);
   });

@@ -7,6 +7,7 @@ import { validateEnv } from './validate-env.js';
 export abstract class AppConfig {
   abstract readonly port: number;
   abstract readonly databaseUrl: string | undefined;
+  abstract readonly databaseConnectTimeoutSeconds: number;
   abstract readonly embeddedPg: { readonly dir: string; readonly port: number };
   abstract readonly logLevel: EnvSchema['LOG_LEVEL'];
   abstract readonly adminApiKey: string | undefined;
@@ -59,6 +60,7 @@ export function buildAppConfig(env: Readonly<Record<string, string | undefined>>
   return deepFreeze({
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
+    databaseConnectTimeoutSeconds: e.DATABASE_CONNECT_TIMEOUT_SECONDS,
     embeddedPg: { dir: e.EMBEDDED_PG_DIR, port: e.EMBEDDED_PG_PORT },
     logLevel: e.LOG_LEVEL,
     adminApiKey: e.ADMIN_API_KEY,

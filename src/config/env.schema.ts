@@ -50,6 +50,10 @@ export class EnvSchema {
   @Transform(toInt) @IsInt() @Min(1024) @Max(65535)
   EMBEDDED_PG_PORT = 54329;
 
+  /** How long boot keeps retrying an unreachable database (with backoff) before it gives up. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(3600)
+  DATABASE_CONNECT_TIMEOUT_SECONDS = 120;
+
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 

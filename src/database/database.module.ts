@@ -1,7 +1,8 @@
 import { Global, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
+import { connectWithRetry } from './connect-with-retry.js';
 import { buildDataSourceOptions } from './database-options.js';
 import { EmbeddedPostgresServer } from './embedded-postgres.server.js';
 import { runMigrationsLocked } from './migration-runner.js';
@@ -22,7 +23,8 @@ export class EmbeddedServerHolder implements OnApplicationShutdown {
 
 const logger = new Logger('Database');
 
-function describeUrl(url: string): string {
+/** host:port/db: never the user or password. */
+export function describeUrl(url: string): string {
   const u = new URL(url);
   return `${u.hostname}:${u.port || 5432}${u.pathname}`;
 }
@@ -63,10 +65,21 @@ class DatabaseLocationModule {}
   imports: [
     DatabaseLocationModule,
     TypeOrmModule.forRootAsync({
-      inject: [DatabaseLocation],
-      useFactory: (location: DatabaseLocation) => buildDataSourceOptions(location.url),
+      inject: [DatabaseLocation, AppConfig],
+      // Retries are ours (connectWithRetry: JSON lines, backoff, a time budget), not TypeORM's.
+      useFactory: (location: DatabaseLocation, config: AppConfig) => ({
+        ...buildDataSourceOptions(location.url), retryAttempts: 0, toRetry: () => false,
+        connectTimeoutSeconds: config.databaseConnectTimeoutSeconds,
+      }),
       dataSourceFactory: async (options) => {
-        const dataSource = await new DataSource(options!).initialize();
+        type WithTimeout = typeof options & { connectTimeoutSeconds: number };
+        const { connectTimeoutSeconds, ...dataSourceOptions } = options as WithTimeout;
+        const url = (dataSourceOptions as { url?: string }).url;
+        const dataSource = await connectWithRetry({
+          connect: () => new DataSource(dataSourceOptions as DataSourceOptions).initialize(),
+          database: url ? describeUrl(url) : 'database',
+          timeoutMs: connectTimeoutSeconds * 1000,
+        });
         await runMigrationsLocked(dataSource);
         return dataSource;
       },

@@ -1,36 +1,43 @@
 import { Injectable } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
-import type { Counter, Gauge, Histogram } from 'prom-client';
+import { register, type Counter, type Histogram } from 'prom-client';
 import { METRIC } from './etl.metrics.js';
+import { LedgerMetricsCollector } from './ledger/ledger-metrics.collector.js';
 
-export type RecordOutcome = 'inserted' | 'updated' | 'unchanged' | 'duplicate' | 'quarantined';
+export type RecordOutcome = 'inserted' | 'updated' | 'unchanged' | 'quarantined' | 'duplicate' | 'extracted';
 
-/** The only way services touch metrics: intent-named methods over the metrics of etl.metrics.ts. */
+/**
+ * The only way services touch metrics: intent-named methods. ETL run results live in the run ledger
+ * and are served from it (LedgerMetricsCollector); the ETL's calls here only tell the collector the
+ * ledger moved, so this process's next scrape is fresh. Upstream HTTP and API latency are per process.
+ */
 @Injectable()
 export class MetricsService {
   constructor(
-    @InjectMetric(METRIC.records) private readonly records: Counter<string>,
-    @InjectMetric(METRIC.runDuration) private readonly runDuration: Histogram<string>,
-    @InjectMetric(METRIC.runs) private readonly runs: Counter<string>,
-    @InjectMetric(METRIC.lastSuccess) private readonly lastSuccess: Gauge<string>,
     @InjectMetric(METRIC.httpRequests) private readonly httpRequests: Counter<string>,
     @InjectMetric(METRIC.retries) private readonly retries: Counter<string>,
-    @InjectMetric(METRIC.rateLimitWait) private readonly rateLimitWait: Counter<string>,
-    @InjectMetric(METRIC.driftEvents) private readonly driftEvents: Counter<string>,
-    @InjectMetric(METRIC.anomalies) private readonly anomalies: Counter<string>,
     @InjectMetric(METRIC.apiRequestDuration) private readonly apiDuration: Histogram<string>,
+    private readonly ledger: LedgerMetricsCollector,
   ) {}
 
-  recordOutcomes(source: string, stream: string, counts: Partial<Record<RecordOutcome, number>>): void {
-    for (const [outcome, n] of Object.entries(counts)) {
-      if (n) this.records.inc({ source, stream, outcome }, n);
-    }
+  /** A batch's counts were committed to the ledger. */
+  recordOutcomes(_source: string, _stream: string, _counts: Partial<Record<RecordOutcome, number>>): void {
+    this.ledger.invalidate();
   }
 
-  sourceRunFinished(source: string, status: string, durationSeconds: number, at: Date): void {
-    this.runs.inc({ source, status });
-    this.runDuration.observe({ source }, durationSeconds);
-    if (status === 'succeeded') this.lastSuccess.set({ source }, at.getTime() / 1000);
+  /** A source run's final status was written to the ledger. */
+  sourceRunFinished(_source: string, _status: string, _durationSeconds: number, _at: Date): void {
+    this.ledger.invalidate();
+  }
+
+  /** Drift events were upserted into drift_events. */
+  driftDetected(_source: string, _kind: string): void {
+    this.ledger.invalidate();
+  }
+
+  /** A run's anomaly evaluation was stored in its ledger row. */
+  ledgerChanged(): void {
+    this.ledger.invalidate();
   }
 
   upstreamRequest(source: string, status: string): void {
@@ -41,28 +48,24 @@ export class MetricsService {
     this.retries.inc({ source, reason });
   }
 
-  rateLimitWaited(source: string, seconds: number): void {
-    if (seconds > 0) this.rateLimitWait.inc({ source }, seconds);
-  }
-
-  driftDetected(source: string, kind: string): void {
-    this.driftEvents.inc({ source, kind });
-  }
-
-  anomalyFlagged(rule: string): void {
-    this.anomalies.inc({ rule });
+  /** Waits are summed into the source run's ledger row by the HTTP client's usage; served from there. */
+  rateLimitWaited(_source: string, _seconds: number): void {
+    this.ledger.invalidate();
   }
 
   apiRequest(method: string, route: string, status: number, seconds: number): void {
     this.apiDuration.observe({ method, route, status: String(status) }, seconds);
   }
 
-  /** Current counter values, for the seed's JSON metrics endpoint. */
+  /** Current counter values (ledger-served and per-process), for the seed's JSON metrics endpoint. */
   async snapshot(): Promise<Record<string, Array<{ labels: Record<string, string | number>; value: number }>>> {
     const out: Record<string, Array<{ labels: Record<string, string | number>; value: number }>> = {};
-    for (const metric of [this.records, this.runs, this.httpRequests, this.retries, this.rateLimitWait, this.driftEvents, this.anomalies, this.lastSuccess]) {
+    for (const name of [METRIC.records, METRIC.recordsExtracted, METRIC.runs, METRIC.httpRequests, METRIC.retries,
+      METRIC.rateLimitWait, METRIC.driftEvents, METRIC.anomalies, METRIC.lastSuccess]) {
+      const metric = register.getSingleMetric(name);
+      if (!metric) continue;
       const data = await metric.get();
-      out[data.name] = data.values.map((v) => ({ labels: v.labels as Record<string, string | number>, value: v.value }));
+      out[name] = data.values.map((v) => ({ labels: v.labels as Record<string, string | number>, value: v.value }));
     }
     return out;
   }

@@ -8,13 +8,13 @@ export interface RunSample {
   durationMs: number | null;
 }
 
-export type AnomalyRule =
-  | 'record_count_outlier'
-  | 'duration_outlier'
-  | 'success_then_failure'
-  | 'success_with_zero_rows'
-  | 'price_divergence'
-  | 'stale_source';
+/** Every rule, so /metrics exports each at 0 before it first fires. */
+export const ANOMALY_RULES = [
+  'record_count_outlier', 'duration_outlier', 'success_then_failure', 'success_with_zero_rows',
+  'price_divergence', 'stale_source',
+] as const;
+
+export type AnomalyRule = (typeof ANOMALY_RULES)[number];
 
 export interface Anomaly {
   rule: AnomalyRule;

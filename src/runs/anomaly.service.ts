@@ -35,10 +35,18 @@ export class AnomalyService {
     return out;
   }
 
-  /** Called once at the end of every run: counts each flagged anomaly in etl_anomalies_total. */
+  /**
+   * Called once at the end of every run: stores the anomalies by rule and the consensus summary in the
+   * run's ledger row, where every replica's /metrics reads them (etl_anomalies_total and friends).
+   */
   async evaluateRun(runId: string): Promise<Anomaly[]> {
     const anomalies = await this.anomaliesOf(runId);
-    for (const a of anomalies) this.metrics.anomalyFlagged(a.rule);
+    const byRule: Record<string, number> = {};
+    for (const a of anomalies) byRule[a.rule] = (byRule[a.rule] ?? 0) + 1;
+    const { priceDivergencePct, freshnessBudgetSeconds } = this.config.etl;
+    const consensus = await this.runs.consensusSummary(priceDivergencePct, freshnessBudgetSeconds);
+    await this.runs.recordEvaluation(runId, { anomalies: byRule, ...consensus });
+    this.metrics.ledgerChanged();
     return anomalies;
   }
 }

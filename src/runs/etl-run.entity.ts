@@ -37,4 +37,16 @@ export class EtlRunEntity {
   /** The backfill this run executed (trigger `backfill`), if any. */
   @Column('bigint', { name: 'backfill_id', nullable: true })
   backfillId: string | null;
+
+  /** What the run's anomaly check flagged, counted by rule (read by /metrics on every replica). */
+  @Column('jsonb', { default: () => "'{}'" })
+  anomalies: Record<string, number>;
+
+  /** Assets whose fresh sources disagree beyond ETL_PRICE_DIVERGENCE_PCT; null until evaluated. */
+  @Column('int', { name: 'divergent_assets', nullable: true })
+  divergentAssets: number | null;
+
+  /** Widest consensus spread (percent of the median) among multi-source assets; null until evaluated. */
+  @Column('double precision', { name: 'max_spread_pct', nullable: true })
+  maxSpreadPct: number | null;
 }

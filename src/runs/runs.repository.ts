@@ -92,7 +92,42 @@ export class RunsRepository {
     limit = 20,
   ): Promise<Array<{ asset_id: string; symbol: string; spread_pct: number; sources: number }>> {
     return (await this.dataSource.query(
-      `WITH latest AS (
+      `WITH ${SPREAD_CTES}
+       SELECT s.asset_id, a.symbol, round(s.price_range * 100 / s.median, 4)::float8 AS spread_pct, s.sources
+         FROM spread s JOIN assets a ON a.id = s.asset_id
+        WHERE ${DIVERGENT}
+        ORDER BY s.price_range / s.median DESC LIMIT $3`,
+      [thresholdPct, freshSeconds, limit],
+    )) as Array<{ asset_id: string; symbol: string; spread_pct: number; sources: number }>;
+  }
+
+  /** How many assets diverge beyond the threshold, and the widest spread of all (same rules as above). */
+  async consensusSummary(thresholdPct: number, freshSeconds: number): Promise<{ divergent: number; maxSpreadPct: number }> {
+    const [row] = (await this.dataSource.query(
+      `WITH ${SPREAD_CTES}
+       SELECT count(*) FILTER (WHERE ${DIVERGENT})::int AS divergent,
+              coalesce(max(round(s.price_range * 100 / s.median, 4)) FILTER (WHERE s.median > 0), 0)::float8
+                AS "maxSpreadPct"
+         FROM spread s`,
+      [thresholdPct, freshSeconds],
+    )) as Array<{ divergent: number; maxSpreadPct: number }>;
+    return row;
+  }
+
+  /** Stores what the run's anomaly check found, so every replica's /metrics can report it. */
+  async recordEvaluation(runId: string, e: { anomalies: Record<string, number>; divergent: number; maxSpreadPct: number }): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE etl_runs SET anomalies = $2::jsonb, divergent_assets = $3, max_spread_pct = $4 WHERE id = $1::bigint`,
+      [runId, JSON.stringify(e.anomalies), e.divergent, e.maxSpreadPct],
+    );
+  }
+}
+
+/**
+ * Latest price per (asset, source), fresh within $2 seconds of now (either side); per asset with
+ * two or more: the price range and the exact median, in numeric.
+ */
+const SPREAD_CTES = `latest AS (
          SELECT DISTINCT ON (asset_id, source) asset_id, source, price_usd, observed_at
            FROM market_quotes ORDER BY asset_id, source, observed_at DESC),
        fresh AS (
@@ -105,12 +140,7 @@ export class RunsRepository {
          SELECT asset_id, n::int AS sources, max(price_usd) - min(price_usd) AS price_range,
                 (min(price_usd) FILTER (WHERE rn = (n + 1) / 2) + min(price_usd) FILTER (WHERE rn = (n + 2) / 2)) * 0.5
                   AS median
-           FROM ranked GROUP BY asset_id, n HAVING n > 1)
-       SELECT s.asset_id, a.symbol, round(s.price_range * 100 / s.median, 4)::float8 AS spread_pct, s.sources
-         FROM spread s JOIN assets a ON a.id = s.asset_id
-        WHERE s.median > 0 AND s.price_range * 100 > $1::numeric * s.median
-        ORDER BY s.price_range / s.median DESC LIMIT $3`,
-      [thresholdPct, freshSeconds, limit],
-    )) as Array<{ asset_id: string; symbol: string; spread_pct: number; sources: number }>;
-  }
-}
+           FROM ranked GROUP BY asset_id, n HAVING n > 1)`;
+
+/** Divergent: the range beyond `$1` percent of the median, compared without dividing. */
+const DIVERGENT = 's.median > 0 AND s.price_range * 100 > $1::numeric * s.median';

@@ -238,7 +238,7 @@ describe('ETL engine with a test-only source plugin (real PostgreSQL)', () => {
       await app.get(EtlRunner).run({ trigger: 'manual' });
       const after = (await request(app.getHttpServer()).get('/metrics').expect(200)).text;
 
-      const inserted = `etl_records_total{source="${TEST_SOURCE_ID}",stream="quotes",outcome="inserted"}`;
+      const inserted = `etl_records_total{source="${TEST_SOURCE_ID}",outcome="inserted"}`;
       const succeeded = `etl_runs_total{source="${TEST_SOURCE_ID}",status="succeeded"}`;
       expect(value(after, inserted) - value(before, inserted)).toBe(200);
       expect(value(after, succeeded) - value(before, succeeded)).toBe(1);

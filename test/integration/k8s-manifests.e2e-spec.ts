@@ -1,14 +1,26 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { EnvSchema } from '../../src/config/env.schema.js';
 
 /**
- * Schema-level checks of docker/k8s (kubeconform is not installable from the registries here):
- * every manifest parses, has apiVersion/kind/metadata.name, and the probe paths, ports, env names
- * and CLI command match what the application really serves and reads.
+ * Checks of docker/k8s: every object validates against the Kubernetes OpenAPI schemas of npm's
+ * `kubernetes-models` (and the prometheus-operator CRDs), offline, in a Node process of its own
+ * (test/support/k8s-validate.mjs: the packages are ESM-only); the probe paths, ports, env names,
+ * image tag, memory limits and CLI command match what the application really serves and reads.
  */
 const dir = path.join(__dirname, '../../docker/k8s');
+const root = path.join(__dirname, '../..');
+
+type Validation = { file: string; kind: string; name: string; error: string | null };
+function validate(files: string[]): Validation[] {
+  const script = path.join(root, 'test/support/k8s-validate.mjs');
+  const res = spawnSync(process.execPath, [script, ...files], { cwd: root, encoding: 'utf8' });
+  if (res.status !== 0) throw new Error(`k8s-validate failed: ${res.stderr}`);
+  return JSON.parse(res.stdout) as Validation[];
+}
 type Manifest = { apiVersion?: string; kind?: string; metadata?: { name?: string }; spec?: any; data?: Record<string, string> };
 
 function load(file: string): Manifest[] {
@@ -71,6 +83,63 @@ describe('Kubernetes manifests (docker/k8s)', () => {
       if (['Deployment', 'CronJob'].includes(m.kind!)) for (const c of containers(m)) (c.env ?? []).forEach((e: { name: string }) => names.add(e.name));
     }
     expect([...names].filter((n) => !KNOWN_ENV.has(n))).toEqual([]);
+  });
+
+  it('should validate every object against the Kubernetes (and prometheus-operator) schemas', () => {
+    const results = validate(files.map((f) => path.join(dir, f)));
+
+    const kinds = ['Deployment', 'CronJob', 'PodDisruptionBudget', 'PrometheusRule', 'ServiceMonitor'];
+    expect(results.map((r) => r.kind)).toEqual(expect.arrayContaining(kinds));
+    expect(results.filter((r) => r.error)).toEqual([]);
+  });
+
+  const deployment = (spec: string[]) => ['apiVersion: apps/v1', 'kind: Deployment', 'metadata: { name: x }', 'spec:', ...spec];
+  const template = '  template: { spec: { containers: [{ name: c, image: i }] } }';
+  it.each([
+    ['a Deployment with a string replica count', deployment(['  replicas: two', '  selector: { matchLabels: { a: b } }', template])],
+    ['a Deployment without a selector', deployment([template])],
+    ['a PodDisruptionBudget with an object for minAvailable',
+      ['apiVersion: policy/v1', 'kind: PodDisruptionBudget', 'metadata: { name: x }', 'spec: { minAvailable: { n: 1 } }']],
+    ['a PrometheusRule whose rule has no expr',
+      ['apiVersion: monitoring.coreos.com/v1', 'kind: PrometheusRule', 'metadata: { name: x }',
+        'spec: { groups: [{ name: g, rules: [{ alert: A }] }] }']],
+  ])('should reject %s (the schema check is real)', (_what, lines) => {
+    const tmp = mkdtempSync(path.join(tmpdir(), 'k8s-'));
+    try {
+      writeFileSync(path.join(tmp, 'bad.yaml'), `${lines.join('\n')}\n`);
+      const [result] = validate([path.join(tmp, 'bad.yaml')]);
+      expect(result.error).toEqual(expect.any(String));
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('should pin the image to the package version, never :latest', () => {
+    const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
+    for (const { file, m } of all.filter(({ m }) => ['Deployment', 'CronJob'].includes(m.kind!))) {
+      for (const c of containers(m)) expect({ file, image: c.image }).toEqual({ file, image: `kasparro-etl:${version}` });
+    }
+    const [k] = load('kustomization.yaml') as Array<Manifest & { images: Array<{ newTag: string }> }>;
+    expect(k.images.map((i) => i.newTag)).toEqual([version]);
+    expect(readdirSync(dir).map((f) => readFileSync(path.join(dir, f), 'utf8')).join('\n')).not.toMatch(/:latest\b|newTag: latest/);
+  });
+
+  it('should keep a PodDisruptionBudget over exactly the API pods', () => {
+    const pdb = all.find(({ m }) => m.kind === 'PodDisruptionBudget')!.m;
+    const api = all.find(({ m }) => m.metadata?.name === 'kasparro-etl-api' && m.kind === 'Deployment')!.m;
+    expect(pdb.spec.selector.matchLabels).toEqual(api.spec.selector.matchLabels);
+    expect(pdb.spec.minAvailable).toBeLessThan(api.spec.replicas);
+    const [k] = load('kustomization.yaml') as Array<Manifest & { resources: string[] }>;
+    expect(k.resources).toEqual(expect.arrayContaining(['api-pdb.yaml', 'prometheusrule.yaml']));
+  });
+
+  it('should set the memory limit docs/DEPLOYMENT.md states on every container', () => {
+    const docs = readFileSync(path.join(root, 'docs/DEPLOYMENT.md'), 'utf8');
+    const stated = /container limit \((\d+Mi) in the\s+manifests\)/.exec(docs)?.[1];
+    expect(stated).toBeDefined();
+    for (const { file, m } of all.filter(({ m }) => ['Deployment', 'CronJob'].includes(m.kind!))) {
+      for (const c of containers(m)) expect({ file, memory: c.resources.limits.memory }).toEqual({ file, memory: stated });
+    }
   });
 
   it('should run the CLI entry the build produces in the CronJob', () => {

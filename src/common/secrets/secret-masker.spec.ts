@@ -96,6 +96,20 @@ describe(SecretMasker.name, () => {
       expect((out.err as unknown as { message: string }).message).toBe('bad [Redacted:COINGECKO_API_KEY]');
       expect(original.body.message[0]).toContain(KEY);
     });
+
+    it('should copy an object referenced twice (terminus health details) and cut only real cycles', () => {
+      const database = { status: 'down', message: `lost ${KEY}` };
+      const cyclic: Record<string, unknown> = { name: 'loop' };
+      cyclic.self = cyclic;
+      const shared = { error: { database }, details: { database }, list: [database, database], cyclic };
+
+      const out = masker().maskDeep(shared) as unknown as typeof shared & { cyclic: { self: unknown } };
+
+      expect(out.details.database).toEqual({ status: 'down', message: 'lost [Redacted:COINGECKO_API_KEY]' });
+      expect(out.error.database).toEqual(out.details.database);
+      expect(out.list).toEqual([out.details.database, out.details.database]);
+      expect(out.cyclic.self).toBe('[Circular]');
+    });
   });
 
   describe('fromEnvironment', () => {

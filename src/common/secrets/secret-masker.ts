@@ -109,21 +109,20 @@ export class SecretMasker {
     return this.pattern ? (this.walk(value, new WeakSet()) as T) : value;
   }
 
-  private walk(value: unknown, seen: WeakSet<object>): unknown {
+  /** `ancestors`: the objects on the path to `value`, so only a real cycle is cut (a shared object is copied). */
+  private walk(value: unknown, ancestors: WeakSet<object>): unknown {
     if (typeof value === 'string') return this.mask(value);
     if (!value || typeof value !== 'object') return value;
-    // Only an ancestor makes a cycle: an object shared by two branches (terminus puts the same
-    // indicator in `error` and `details`) is walked in both.
-    if (seen.has(value)) return '[Circular]';
-    seen.add(value);
+    if (ancestors.has(value)) return '[Circular]';
+    ancestors.add(value);
     try {
-      if (Array.isArray(value)) return value.map((v) => this.walk(v, seen));
+      if (Array.isArray(value)) return value.map((v) => this.walk(v, ancestors));
       const source = value instanceof Error
         ? { ...value, name: value.name, message: value.message, stack: value.stack }
         : value;
-      return Object.fromEntries(Object.entries(source).map(([k, v]) => [this.mask(k), this.walk(v, seen)]));
+      return Object.fromEntries(Object.entries(source).map(([k, v]) => [this.mask(k), this.walk(v, ancestors)]));
     } finally {
-      seen.delete(value);
+      ancestors.delete(value);
     }
   }
 
