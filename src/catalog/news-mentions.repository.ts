@@ -21,22 +21,43 @@ export interface NewsMentionRow extends Mention {
 const CATALOG_VERSION = `count(*)::text || ':' || coalesce(sum(hashtextextended(
   concat_ws(chr(31), id::text, symbol, name, coalesce(rank::text, ''), needs_review::text), 0)), 0)::text`;
 
+// What an operator's merge moved (`manual` source ids) under names or symbols other than its asset's:
+// aliases of that asset for matching. An empty symbol or name contributes nothing to the matcher.
+const ALIASES = `SELECT DISTINCT a.id,
+         CASE WHEN upper(m.symbol) <> a.symbol THEN upper(m.symbol) ELSE '' END AS symbol,
+         CASE WHEN lower(coalesce(m.name, '')) <> lower(a.name) THEN m.name ELSE '' END AS name,
+         a.rank, a.needs_review
+    FROM asset_source_ids m JOIN assets a ON a.id = m.asset_id
+   WHERE m.match_method = 'manual' AND (upper(m.symbol) <> a.symbol OR lower(coalesce(m.name, '')) <> lower(a.name))`;
+const DICTIONARY_VERSION = `(SELECT ${CATALOG_VERSION} FROM assets) || ':' || (SELECT count(*)::text || ':'
+  || coalesce(sum(hashtextextended(concat_ws(chr(31), id::text, symbol, name), 0)), 0)::text FROM aliases)`;
+
 @Injectable()
 export class NewsMentionsRepository {
   /** The fingerprint of the asset dictionary as this transaction sees it. */
   async catalogVersion(manager: EntityManager): Promise<string> {
-    const sql = `SELECT ${CATALOG_VERSION} AS version FROM assets`;
+    const sql = `WITH aliases AS (${ALIASES}) SELECT ${DICTIONARY_VERSION} AS version`;
     const [row] = (await manager.query(sql)) as Array<{ version: string }>;
     return row.version;
   }
 
-  /** The dictionary and its version, read by one statement so that both come from one snapshot. */
+  /**
+   * The dictionary and its version, read by one statement so that both come from one snapshot. An
+   * operator's merge keeps what the absorbed coin was called: the symbol and name of each source id
+   * an operator moved (`manual`) are aliases of its asset where they differ from the asset's own, so
+   * a re-link still finds "Polygon" / "$MATIC" after MATIC was merged into POL.
+   */
   async loadDictionary(manager: EntityManager): Promise<{ version: string; assets: DictionaryAsset[] }> {
     const [row] = (await manager.query(
-      `SELECT ${CATALOG_VERSION} AS version,
+      `WITH aliases AS (${ALIASES}),
+       dictionary AS (
+         SELECT id, symbol, name, rank, needs_review FROM assets
+         UNION ALL
+         SELECT id, symbol, name, rank, needs_review FROM aliases)
+       SELECT ${DICTIONARY_VERSION} AS version,
               coalesce(json_agg(json_build_object('id', id, 'symbol', symbol, 'name', name, 'rank', rank,
                 'needsReview', needs_review)), '[]'::json) AS assets
-         FROM assets`,
+         FROM dictionary`,
     )) as Array<{ version: string; assets: DictionaryAsset[] }>;
     return row;
   }

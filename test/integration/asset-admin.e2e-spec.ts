@@ -414,6 +414,9 @@ describe('operator identity corrections (POST /assets/{id}/merge|split|review), 
       const added = (source: string) => count(after, source) - count(before, source);
       expect({ paprika: added('coinpaprika'), gecko: added('coingecko') }).toEqual({ paprika: 1, gecko: 1 });
       await http().get(`/assets/${matic}`).expect(308);
+      // The run re-linked recent news: what named the absorbed coin ("Polygon", $MATIC) still links to POL.
+      expect(maticNews.length).toBeGreaterThan(0);
+      expect(await newsOf(pol)).toEqual(expect.arrayContaining(maticNews));
     });
   });
 
