@@ -12,14 +12,14 @@ import { runMain } from './run-main.js';
 import { runSourceOnce } from './service-run.js';
 
 /**
- * `npm run bench:identity`: the identity matcher on real listings (../shared/fixtures/identity-truth,
+ * `npm run bench:identity`: the identity matcher on real listings (test/fixtures/identity-truth, a copy of ../shared/fixtures/identity-truth,
  * or BENCH_TRUTH_DIR). For each seed (BENCH_SEEDS, default 3) the fixture upstream serves both
  * providers' real coins sharing a symbol with a true pair, in the APIs' shapes; the real ETL ingests
  * them (`etl run`, one process per source, CoinPaprika then CoinGecko, or the reverse with
  * BENCH_REVERSE=1); the catalog is scored through GET /assets: precision, recall, misses.
  */
 async function main(): Promise<void> {
-  const truthDir = process.env.BENCH_TRUTH_DIR ?? path.join(__dirname, '../../../shared/fixtures/identity-truth');
+  const truthDir = process.env.BENCH_TRUTH_DIR ?? path.join(__dirname, '../../test/fixtures/identity-truth');
   const seeds = Number(process.env.BENCH_SEEDS ?? 3);
   const order = process.env.BENCH_REVERSE === '1' ? ['coingecko', 'coinpaprika'] : ['coinpaprika', 'coingecko'];
   const truth = loadIdentityTruth(truthDir);

@@ -8,7 +8,7 @@ import { EtlRunner } from '../../src/etl/etl-runner.service.js';
 import { createTestApp } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
-const TRUTH_DIR = process.env.IDENTITY_TRUTH_DIR ?? path.join(__dirname, '../../../shared/fixtures/identity-truth');
+const TRUTH_DIR = process.env.IDENTITY_TRUTH_DIR ?? path.join(__dirname, '../fixtures/identity-truth');
 
 /**
  * The matcher on real listings: CoinGecko's and CoinPaprika's real ids, names and symbols for every
