@@ -1,10 +1,9 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Client } from 'pg';
 import request from 'supertest';
 import type { FixtureUpstream } from '../../src/dev/fixture-upstream/fixture-upstream.server.js';
 import { EtlRunner } from '../../src/etl/etl-runner.service.js';
 import { createTestApp } from '../support/app.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { createTestDatabase, type TestDatabase, queryRows } from '../support/database.js';
 import { countDuplicates } from '../support/snapshot.js';
 import { startFixtures } from '../support/fixture-env.js';
 
@@ -12,13 +11,7 @@ const ADMIN_KEY = 'test-admin-key-0123456789';
 const key = { 'x-api-key': ADMIN_KEY };
 
 async function sql<T = Record<string, unknown>>(db: TestDatabase, text: string, params: unknown[] = []): Promise<T[]> {
-  const client = new Client({ connectionString: db.url });
-  await client.connect();
-  try {
-    return (await client.query(text, params)).rows as T[];
-  } finally {
-    await client.end();
-  }
+  return queryRows<T>(db.url, text, params);
 }
 
 /** POST/GET /etl/backfills against the CoinGecko fixture's market_chart/range, on real PostgreSQL. */

@@ -1,12 +1,11 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import request from 'supertest';
 import type { FixtureUpstream } from '../../src/dev/fixture-upstream/fixture-upstream.server.js';
 import { EtlRunner } from '../../src/etl/etl-runner.service.js';
 import { RunsRepository } from '../../src/runs/runs.repository.js';
 import { createTestApp } from '../support/app.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { createTestDatabase, type TestDatabase, queryRows } from '../support/database.js';
 import { startFixtures } from '../support/fixture-env.js';
 
 const DAY_MS = 86_400_000;
@@ -27,13 +26,7 @@ describe('consolidated view freshness and exact consensus', () => {
   const http = () => request(app.getHttpServer());
 
   async function sql<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
-    const c = new Client({ connectionString: db.url });
-    await c.connect();
-    try {
-      return (await c.query(text, params)).rows as T[];
-    } finally {
-      await c.end();
-    }
+    return queryRows<T>(db.url, text, params);
   }
 
   /** A quote stored as an older version of the service might have (no ingest-time plausibility check). */

@@ -2,12 +2,11 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
 import request from 'supertest';
 import { FixtureUpstream } from '../../src/dev/fixture-upstream/fixture-upstream.server.js';
 import { EtlRunner, type RunSummary } from '../../src/etl/etl-runner.service.js';
 import { createTestApp } from '../support/app.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { createTestDatabase, type TestDatabase, queryRows } from '../support/database.js';
 
 const ADMIN_KEY = 'drift-test-admin-key-0123456789';
 type Events = Array<Record<string, any>>;
@@ -50,13 +49,7 @@ describe('drift: the rename rule end to end', () => {
     app.get(EtlRunner).run({ trigger: 'manual', sources: [source] });
 
   async function sql<T = Record<string, unknown>>(db: TestDatabase, text: string, params: unknown[] = []) {
-    const c = new Client({ connectionString: db.url });
-    await c.connect();
-    try {
-      return (await c.query(text, params)).rows as T[];
-    } finally {
-      await c.end();
-    }
+    return queryRows<T>(db.url, text, params);
   }
 
   it('should not apply a rename to another name on a first run: it is proposed, the rows quarantined', async () => {

@@ -1,9 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Client } from 'pg';
 import request from 'supertest';
 import { EtlRunner } from '../../src/etl/etl-runner.service.js';
 import { createTestApp } from '../support/app.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { createTestDatabase, type TestDatabase, queryRows } from '../support/database.js';
 import { countDuplicates, snapshotTables } from '../support/snapshot.js';
 import { TEST_SOURCE_ID, TestPluginModule, TestQuotesExtractor } from '../support/test-plugin/test-quotes.extractor.js';
 
@@ -23,13 +22,7 @@ async function withApp<T>(db: TestDatabase, fn: (app: NestFastifyApplication) =>
 }
 
 async function sql<T = Record<string, unknown>>(db: TestDatabase, text: string, params: unknown[] = []): Promise<T[]> {
-  const client = new Client({ connectionString: db.url });
-  await client.connect();
-  try {
-    return (await client.query(text, params)).rows as T[];
-  } finally {
-    await client.end();
-  }
+  return queryRows<T>(db.url, text, params);
 }
 
 describe('ETL engine with a test-only source plugin (real PostgreSQL)', () => {

@@ -5,14 +5,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { EtlRunner, type RunSummary } from '../../src/etl/etl-runner.service.js';
 import { isolateFailingUnits } from '../../src/etl/validation/row-isolation.js';
 import { RowIsolationRepository } from '../../src/etl/validation/row-isolation.repository.js';
 import { createTestApp } from '../support/app.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { createTestDatabase, type TestDatabase, queryRows } from '../support/database.js';
 
 const ADMIN_KEY = 'poison-test-admin-key-0123456789';
 const HEADER = 'symbol,name,price_usd,market_cap_usd,volume_24h_usd,change_24h_pct,rank,circulating_supply,observed_at';
@@ -99,13 +98,7 @@ describe('poison rows never stall a source (CSV drop folder, real PostgreSQL)', 
   const http = () => request(app.getHttpServer());
 
   async function sql<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
-    const c = new Client({ connectionString: db.url });
-    await c.connect();
-    try {
-      return (await c.query(text, params)).rows as T[];
-    } finally {
-      await c.end();
-    }
+    return queryRows<T>(db.url, text, params);
   }
 
   const run = async (): Promise<RunSummary> => {

@@ -1,8 +1,7 @@
-import { Client } from 'pg';
 import request from 'supertest';
 import { EtlRunner } from '../../src/etl/etl-runner.service.js';
 import { createTestApp } from '../support/app.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { createTestDatabase, type TestDatabase, queryRows } from '../support/database.js';
 import { countDuplicates } from '../support/snapshot.js';
 import { TEST_SOURCE_ID, TestPluginModule, TestQuotesExtractor } from '../support/test-plugin/test-quotes.extractor.js';
 
@@ -10,13 +9,7 @@ const ADMIN_KEY = 'test-admin-key-0123456789';
 const key = { 'x-api-key': ADMIN_KEY };
 
 async function sql<T = Record<string, unknown>>(db: TestDatabase, text: string, params: unknown[] = []): Promise<T[]> {
-  const client = new Client({ connectionString: db.url });
-  await client.connect();
-  try {
-    return (await client.query(text, params)).rows as T[];
-  } finally {
-    await client.end();
-  }
+  return queryRows<T>(db.url, text, params);
 }
 
 async function waitForRun(db: TestDatabase, runId: string): Promise<string> {

@@ -1,7 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Client } from 'pg';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import {
@@ -11,7 +10,7 @@ import { buildDataSourceOptions } from '../../src/database/database-options.js';
 import { EtlRunner } from '../../src/etl/etl-runner.service.js';
 import { dedupeKeyOf } from '../../src/sources/rss/rss-keys.js';
 import { createTestApp } from '../support/app.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { createTestDatabase, type TestDatabase, queryRows } from '../support/database.js';
 
 interface Item {
   title: string;
@@ -65,13 +64,7 @@ describe('RSS items are keyed per publisher', () => {
   });
 
   async function sql<T>(text: string, params: unknown[] = []): Promise<T[]> {
-    const c = new Client({ connectionString: db.url });
-    await c.connect();
-    try {
-      return (await c.query(text, params)).rows as T[];
-    } finally {
-      await c.end();
-    }
+    return queryRows<T>(db.url, text, params);
   }
 
   it('should keep two publishers\' guid 42 apart, a publisher\'s shared article once, ?id=1 and ?id=2 apart', async () => {

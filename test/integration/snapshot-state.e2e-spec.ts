@@ -1,9 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Client } from 'pg';
 import type { FixtureUpstream } from '../../src/dev/fixture-upstream/fixture-upstream.server.js';
 import { EtlRunner, type RunSummary } from '../../src/etl/etl-runner.service.js';
 import { createTestApp } from '../support/app.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { createTestDatabase, type TestDatabase, queryRows } from '../support/database.js';
 import { startFixtures } from '../support/fixture-env.js';
 
 const COINS = 600;
@@ -55,13 +54,7 @@ describe('snapshot stream state (CoinGecko, CoinPaprika)', () => {
   async function sql<T = Record<string, unknown>>(
     db: TestDatabase, text: string, params: unknown[] = [],
   ): Promise<T[]> {
-    const c = new Client({ connectionString: db.url });
-    await c.connect();
-    try {
-      return (await c.query(text, params)).rows as T[];
-    } finally {
-      await c.end();
-    }
+    return queryRows<T>(db.url, text, params);
   }
 
   const quoteCount = async (db: TestDatabase, source: string): Promise<number> =>

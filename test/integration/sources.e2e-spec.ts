@@ -2,11 +2,10 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { appendFileSync, chmodSync, copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
 import type { FixtureUpstream } from '../../src/dev/fixture-upstream/fixture-upstream.server.js';
 import { EtlRunner, type RunSummary } from '../../src/etl/etl-runner.service.js';
 import { createTestApp } from '../support/app.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { createTestDatabase, type TestDatabase, queryRows } from '../support/database.js';
 import { startFixtures } from '../support/fixture-env.js';
 
 /** Each built-in source through the real ETL, against the loopback fixture upstreams and real PostgreSQL. */
@@ -43,13 +42,7 @@ describe('built-in sources end to end', () => {
   const run = (app: NestFastifyApplication, sources: string[]): Promise<RunSummary> => app.get(EtlRunner).run({ trigger: 'manual', sources });
 
   async function sql<T = Record<string, unknown>>(db: TestDatabase, text: string, params: unknown[] = []): Promise<T[]> {
-    const c = new Client({ connectionString: db.url });
-    await c.connect();
-    try {
-      return (await c.query(text, params)).rows as T[];
-    } finally {
-      await c.end();
-    }
+    return queryRows<T>(db.url, text, params);
   }
 
   describe('coingecko', () => {

@@ -1,13 +1,12 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { Client } from 'pg';
 import { firstValueFrom } from 'rxjs';
 import { filter } from 'rxjs/operators';
 import type { FixtureUpstream } from '../../src/dev/fixture-upstream/fixture-upstream.server.js';
 import { EtlRunner } from '../../src/etl/etl-runner.service.js';
 import { createTestApp } from '../support/app.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { createTestDatabase, type TestDatabase, queryRows } from '../support/database.js';
 import { testEnv } from '../support/env.js';
 import { startFixtures } from '../support/fixture-env.js';
 import { TEST_SOURCE_ID, TestPluginModule, TestQuotesExtractor } from '../support/test-plugin/test-quotes.extractor.js';
@@ -15,13 +14,7 @@ import { TEST_SOURCE_ID, TestPluginModule, TestQuotesExtractor } from '../suppor
 const CLI = path.join(__dirname, '../../dist/src/cli/etl-cli.js');
 
 async function sql<T = Record<string, unknown>>(db: TestDatabase, text: string, params: unknown[] = []): Promise<T[]> {
-  const client = new Client({ connectionString: db.url });
-  await client.connect();
-  try {
-    return (await client.query(text, params)).rows as T[];
-  } finally {
-    await client.end();
-  }
+  return queryRows<T>(db.url, text, params);
 }
 
 /** reset, replay and cancel from the one-shot CLI (built dist/), against the fixture upstreams. */

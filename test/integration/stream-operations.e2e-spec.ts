@@ -1,11 +1,10 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Client } from 'pg';
 import request from 'supertest';
 import { firstValueFrom } from 'rxjs';
 import { filter } from 'rxjs/operators';
 import { EtlRunner } from '../../src/etl/etl-runner.service.js';
 import { createTestApp } from '../support/app.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { createTestDatabase, type TestDatabase, queryRows } from '../support/database.js';
 import { countDuplicates, snapshotTables } from '../support/snapshot.js';
 import { TEST_SOURCE_ID, TestPluginModule, TestQuotesExtractor } from '../support/test-plugin/test-quotes.extractor.js';
 
@@ -13,13 +12,7 @@ const ADMIN_KEY = 'test-admin-key-0123456789';
 const key = { 'x-api-key': ADMIN_KEY };
 
 async function sql<T = Record<string, unknown>>(db: TestDatabase, text: string, params: unknown[] = []): Promise<T[]> {
-  const client = new Client({ connectionString: db.url });
-  await client.connect();
-  try {
-    return (await client.query(text, params)).rows as T[];
-  } finally {
-    await client.end();
-  }
+  return queryRows<T>(db.url, text, params);
 }
 
 /** Reset and cancel through the admin API, on real PostgreSQL with a test-only source plugin. */

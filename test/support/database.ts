@@ -76,3 +76,14 @@ export async function createTestDatabase(options: { migrated?: boolean } = {}): 
     }),
   };
 }
+
+/** One query on its own connection to `url`: the rows (for tests that check what landed in a table). */
+export async function queryRows<T = Record<string, unknown>>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(text, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
