@@ -16,6 +16,7 @@ import type { BatchCounts } from './ledger/run-ledger.repository.js';
 import { RunLedgerRepository } from './ledger/run-ledger.repository.js';
 import { MarketQuotesRepository, quoteCopyLine, type WriteCounts } from './load/market-quotes.repository.js';
 import { NewsItemsRepository, type NewsRow } from './load/news-items.repository.js';
+import { QuoteWriteSteps, type WrittenQuote } from './load/quote-write-steps.js';
 import { QuarantineRepository, type QuarantineRow } from './quarantine/quarantine.repository.js';
 import { CopyFirstPolicy, type CopyText } from './load/copy-rows.js';
 import { RawRecordRepository, rawCopyText, type RawRow } from './raw/raw-record.repository.js';
@@ -122,6 +123,7 @@ export class BatchProcessor {
     private readonly quarantine: QuarantineRepository,
     private readonly ledger: RunLedgerRepository,
     private readonly isolation: RowIsolationRepository,
+    private readonly quoteSteps: QuoteWriteSteps,
   ) {}
 
   /** Prepares then commits one batch (callers that pipeline batches use the two steps apart). */
@@ -348,14 +350,18 @@ export class BatchProcessor {
       cached = prepared.map((p) => ({ ...p, resolved: undefined }));
     }
     // Last quote wins per (asset, observed_at): two source ids may resolve to one asset.
-    const lines = new Map<string, string>();
+    const lines = new Map<string, { line: string; written: WrittenQuote }>();
     for (const { quote: q, contentHash: hash, resolved } of cached) {
       const assetId = resolved?.assetId ?? assetIds.get(candidateKey(source, q.sourceAssetId));
       if (!assetId) throw new Error(`identity resolution returned no asset for ${source}/${q.sourceAssetId}`);
-      lines.set(`${assetId}|${q.observedAt.getTime()}`, resolved?.copyLine ?? quoteCopyLine(assetId, source, q, hash, runId));
+      lines.set(`${assetId}|${q.observedAt.getTime()}`, {
+        line: resolved?.copyLine ?? quoteCopyLine(assetId, source, q, hash, runId),
+        written: writtenQuote(assetId, q),
+      });
     }
-    const text = [...lines.values()].join('');
+    const text = [...lines.values()].map((l) => l.line).join('');
     const counts = await this.quotes.upsertQuotes(manager, { rows: lines.size, text }, options.copyFirst?.quotes);
+    await this.quoteSteps.run(manager, { runId, source, quotes: [...lines.values()].map((l) => l.written) });
     // Quotes of one asset at one instant beyond the first are duplicates (the last one was written).
     return { ...counts, duplicate: counts.duplicate + (prepared.length - lines.size) };
   }
@@ -491,4 +497,11 @@ function quarantineRow(source: string, stream: string, naturalKey: string | null
 
 function dedupeQuarantine(rows: QuarantineRow[]): QuarantineRow[] {
   return [...new Map(rows.map((r) => [r.payloadHash, r])).values()];
+}
+
+function writtenQuote(assetId: string, q: CanonicalQuote): WrittenQuote {
+  return {
+    assetId, sourceAssetId: q.sourceAssetId, observedAt: q.observedAt,
+    priceUsd: q.priceUsd, marketCapUsd: q.marketCapUsd, volume24hUsd: q.volume24hUsd,
+  };
 }

@@ -20,6 +20,7 @@ import { SourceRegistry } from './extractor/source-registry.service.js';
 import { RunLedgerRepository } from './ledger/run-ledger.repository.js';
 import { MarketQuotesRepository } from './load/market-quotes.repository.js';
 import { NewsItemsRepository } from './load/news-items.repository.js';
+import { QuoteWriteSteps } from './load/quote-write-steps.js';
 import { CheckpointResetRepository } from './operations/checkpoint-reset.repository.js';
 import { QuarantineReplayRepository } from './operations/quarantine-replay.repository.js';
 import { QuarantineReplayService } from './operations/quarantine-replay.service.js';
@@ -50,6 +51,7 @@ import { RowIsolationRepository } from './validation/row-isolation.repository.js
     RawRecordRepository,
     MarketQuotesRepository,
     NewsItemsRepository,
+    QuoteWriteSteps,
     RunLedgerRepository,
     RowIsolationRepository,
     BatchProcessor,
@@ -66,6 +68,6 @@ import { RowIsolationRepository } from './validation/row-isolation.repository.js
     BackfillWorker,
     BackfillService,
   ],
-  exports: [EtlRunner, SourceRegistry, RetryService, CheckpointService, DriftService, StreamOperationsService, QuarantineReplayService, BackfillService],
+  exports: [EtlRunner, QuoteWriteSteps, SourceRegistry, RetryService, CheckpointService, DriftService, StreamOperationsService, QuarantineReplayService, BackfillService],
 })
 export class EtlModule {}
