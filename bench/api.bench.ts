@@ -6,6 +6,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../src/database/database-options.js';
 import { runMigrationsLocked } from '../src/database/migration-runner.js';
+import { COMPRESSION_HEADER, compressionRows } from './api-compression.js';
 import { benchServer, freshDatabase, median, serverVersion } from './bench-db.js';
 import { openLoop } from './open-loop.js';
 import { appendReport } from './report.js';
@@ -94,7 +95,10 @@ async function main(): Promise<void> {
     const app = await startProcess(path.join(__dirname, '../src/main.js'), 18181, env);
     const base = await startProcess(path.join(__dirname, 'api-baseline-server.js'), 18182, env);
     const bareFastify = await startProcess(path.join(__dirname, 'api-baseline-server.js'), 18183, { ...env, BASELINE_HTTP: 'fastify' });
+    // The same service with compression off: what the compression hook and the compression cost.
+    const uncompressed = await startProcess(path.join(__dirname, '../src/main.js'), 18184, { ...env, COMPRESSION_ENABLED: 'false' });
     const rows: string[][] = [];
+    let compression: string[][] = [];
     try {
       // Rounds interleave the targets (and the service with its baseline), so a slow stretch of
       // this shared machine does not land on one target only.
@@ -132,10 +136,21 @@ async function main(): Promise<void> {
         rows.push(row);
         process.stdout.write(`${row.join(' | ')}\n`);
       }
+      compression = await compressionRows({
+        compressingUrl: 'http://127.0.0.1:18181', plainUrl: 'http://127.0.0.1:18184',
+        targets: [
+          { label: 'small: GET /data?limit=1 (below the 1 KiB threshold)', path: '/data?limit=1' },
+          { label: 'medium: GET /assets/{id}', path: `/assets/${assetId}` },
+          { label: 'large: GET /data?limit=1000', path: '/data?limit=1000' },
+        ],
+        seconds: DURATION, connections: CONNECTIONS, rounds: REPEAT,
+      });
+      for (const row of compression) process.stdout.write(`${row.join(' | ')}\n`);
     } finally {
       app.kill('SIGTERM');
       base.kill('SIGTERM');
       bareFastify.kill('SIGTERM');
+      uncompressed.kill('SIGTERM');
     }
     const first = Number(rows[0][1]);
     const deepRps = Number(rows[1][1]);
@@ -147,6 +162,12 @@ async function main(): Promise<void> {
       rows,
       notes: `Deep page vs first page: ${((deepRps / first) * 100).toFixed(0)} % of the first page's throughput (target: within 20 %). `
         + `p99 at half load: ${Math.min(...halfLoadP99).toFixed(0)}–${Math.max(...halfLoadP99).toFixed(0)} ms (target < 50 ms). Saturated p99 is queueing: ${CONNECTIONS} connections / throughput.\n\nQuery plans:\n\n${plans.join('\n\n')}`,
+    });
+    await appendReport('API compression', {
+      method: `The service as shipped (compression on, threshold COMPRESSION_THRESHOLD_BYTES=1024) against the same build with COMPRESSION_ENABLED=false (the plugin not registered: no hook runs), both asked with \`Accept-Encoding: gzip\`, same database and flags as above. Per answer size: bytes on the wire, saturated throughput (${CONNECTIONS} connections, ${DURATION} s) and p99 of an open-loop load at half the uncompressed service's rate, ${REPEAT} interleaved rounds, medians.`,
+      environment: `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}; load generator on the same machine`,
+      header: COMPRESSION_HEADER,
+      rows: compression,
     });
   } finally {
     await server.stop();

@@ -5,7 +5,9 @@ import { Agent, request } from 'node:http';
  * answered, and each latency is measured from its scheduled start (so a slow response cannot hide
  * the queueing it causes: no coordinated omission). Used for "p99 at a given load".
  */
-export async function openLoop(url: string, ratePerSecond: number, seconds: number, connections: number): Promise<{ sent: number; p99: number; p50: number; errors: number }> {
+export async function openLoop(
+  url: string, ratePerSecond: number, seconds: number, connections: number, options: { headers?: Record<string, string> } = {},
+): Promise<{ sent: number; p99: number; p50: number; errors: number }> {
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
   const target = new URL(url);
   const latencies: number[] = [];
@@ -13,7 +15,7 @@ export async function openLoop(url: string, ratePerSecond: number, seconds: numb
   const inFlight = new Set<Promise<void>>();
   const send = (scheduledAt: number) => {
     const done = new Promise<void>((resolve) => {
-      const req = request({ host: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, agent }, (res) => {
+      const req = request({ host: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, agent, headers: options.headers }, (res) => {
         res.resume();
         res.on('end', () => {
           if (res.statusCode !== 200) errors += 1;

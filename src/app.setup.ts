@@ -36,7 +36,7 @@ export function createHttpAdapter(env: Readonly<Record<string, string | undefine
   });
   // Large JSON answers are compressed when the client accepts it; below the threshold nothing is done.
   // Registered first, so its hook covers every route (Nest's and Swagger's) registered after it.
-  void adapter.getInstance().register(compress, { threshold: api.compressionThresholdBytes });
+  if (api.compressionEnabled) void adapter.getInstance().register(compress, { threshold: api.compressionThresholdBytes });
   return adapter;
 }
 

@@ -87,6 +87,7 @@ describe('buildAppConfig', () => {
     [{ REDIS_URL: 'localhost:6379' }, /REDIS_URL=<redacted>: REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/],
     [{ HTTPS_SECURITY_HEADERS: 'sometimes' }, /HTTPS_SECURITY_HEADERS/],
     [{ COMPRESSION_THRESHOLD_BYTES: '-1' }, /COMPRESSION_THRESHOLD_BYTES/],
+    [{ COMPRESSION_ENABLED: 'sometimes' }, /COMPRESSION_ENABLED/],
   ])('should refuse %j at boot naming the variable', (env, message) => {
     expect(() => buildAppConfig(env)).toThrow(message);
   });

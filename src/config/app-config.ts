@@ -50,6 +50,8 @@ export abstract class AppConfig {
     /** HSTS and CSP upgrade-insecure-requests: auto = only on requests that came over HTTPS. */
     readonly httpsSecurityHeaders: EnvSchema['HTTPS_SECURITY_HEADERS'];
     readonly compressionThresholdBytes: number;
+    /** Whether the service compresses at all (COMPRESSION_ENABLED). */
+    readonly compressionEnabled: boolean;
   };
 }
 
@@ -99,6 +101,7 @@ export function buildAppConfig(env: Readonly<Record<string, string | undefined>>
       throttleRedisPrefix: e.THROTTLE_REDIS_PREFIX,
       httpsSecurityHeaders: e.HTTPS_SECURITY_HEADERS,
       compressionThresholdBytes: e.COMPRESSION_THRESHOLD_BYTES,
+      compressionEnabled: e.COMPRESSION_ENABLED,
     },
   });
 }

@@ -145,4 +145,8 @@ export class EnvSchema {
 
   @Transform(toInt) @IsInt() @Min(0)
   COMPRESSION_THRESHOLD_BYTES = 1024;
+
+  /** Off when the ingress or CDN in front already compresses (no hook runs at all then). */
+  @Transform(toBoolean) @IsBoolean()
+  COMPRESSION_ENABLED = true;
 }

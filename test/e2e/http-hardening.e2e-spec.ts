@@ -126,5 +126,13 @@ describe('HTTP hardening', () => {
       expect(Buffer.byteLength(small.text)).toBeLessThan(1024);
       expect(small.headers['content-encoding']).toBeUndefined();
     });
+
+    it('should not compress at all with COMPRESSION_ENABLED=false (the ingress compresses)', async () => {
+      const app = await boot({ COMPRESSION_ENABLED: 'false', ETL_SOURCES: 'csv,coinpaprika,coingecko,rss' });
+      const large = await request(app.getHttpServer()).get('/stats').set('Accept-Encoding', 'gzip').expect(200);
+      expect(large.headers['content-encoding']).toBeUndefined();
+      expect(Buffer.byteLength(large.text)).toBeGreaterThan(1024);
+      expect(large.headers.vary ?? '').not.toMatch(/accept-encoding/i);
+    });
   });
 });

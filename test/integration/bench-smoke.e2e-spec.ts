@@ -49,7 +49,7 @@ describe('benchmarks (smoke: tiny sizes, no report written)', () => {
   }, 180_000);
 
   it('should run the API benchmark against the service and both baselines with no errors', async () => {
-    const { code, output } = await runBench('api.bench.js', { BENCH_QUOTES: '3000', BENCH_DURATION: '1', BENCH_CONNECTIONS: '4' });
+    const { code, output } = await runBench('api.bench.js', { BENCH_QUOTES: '3000', BENCH_DURATION: '1', BENCH_CONNECTIONS: '4', BENCH_REPEAT: '1' });
     expect({ code, output: code === 0 ? '' : output }).toEqual({ code: 0, output: '' });
     const rows = output.split('\n').filter((l) => l.startsWith('GET '));
     expect(rows).toHaveLength(5);
@@ -59,5 +59,11 @@ describe('benchmarks (smoke: tiny sizes, no report written)', () => {
       expect(row).toMatch(/\| \*\*\d+ %\*\* \| \d+ \| [\d.]+ \| \d+ % \|/);
       expect(row.split(' | ').at(-1)).toBe('0');
     }
+    // Compression on vs off: a small answer goes out as it is, a large one gzipped and smaller.
+    const small = output.split('\n').find((l) => l.startsWith('small: '));
+    const large = output.split('\n').find((l) => l.startsWith('large: '));
+    expect(small).toMatch(/\| [\d,]+ → [\d,]+ \(identity\) \|/);
+    const [, plainBytes, zippedBytes] = /\| ([\d,]+) → ([\d,]+) \(gzip\) \|/.exec(large ?? '') ?? [];
+    expect(Number(zippedBytes?.replace(/,/g, ''))).toBeLessThan(Number(plainBytes?.replace(/,/g, '')) / 3);
   }, 180_000);
 });
