@@ -51,6 +51,11 @@ export abstract class AppConfig {
     readonly httpsSecurityHeaders: EnvSchema['HTTPS_SECURITY_HEADERS'];
     readonly compressionThresholdBytes: number;
   };
+  abstract readonly priceStream: {
+    readonly heartbeatMs: number;
+    readonly maxBufferBytes: number;
+    readonly retentionSeconds: number;
+  };
 }
 
 export function buildAppConfig(env: Readonly<Record<string, string | undefined>> = process.env): AppConfig {
@@ -99,6 +104,11 @@ export function buildAppConfig(env: Readonly<Record<string, string | undefined>>
       throttleRedisPrefix: e.THROTTLE_REDIS_PREFIX,
       httpsSecurityHeaders: e.HTTPS_SECURITY_HEADERS,
       compressionThresholdBytes: e.COMPRESSION_THRESHOLD_BYTES,
+    },
+    priceStream: {
+      heartbeatMs: e.PRICE_STREAM_HEARTBEAT_MS,
+      maxBufferBytes: e.PRICE_STREAM_MAX_BUFFER_BYTES,
+      retentionSeconds: e.PRICE_EVENTS_RETENTION_SECONDS,
     },
   });
 }
