@@ -205,4 +205,28 @@ describe('GET /stream/prices (SSE, real PostgreSQL, events from another process)
     const kept = await queryRows(db.url, `SELECT id FROM price_events WHERE sources::text LIKE '%1234567.891%'`);
     expect(kept).toEqual([]);
   });
+
+  it('should reconnect its LISTEN connection when the database drops it, and deliver what was committed meanwhile', async () => {
+    const [eth] = await queryRows<{ id: string; source_asset_id: string }>(
+      db.url, `SELECT asset_id::text AS id, source_asset_id FROM latest_quotes WHERE source = 'coingecko' AND asset_id IN (SELECT id FROM assets WHERE symbol = 'ETH')`,
+    );
+    const c = await open(`asset_ids=${eth.id}`);
+    await c.waitFor(() => (c.comments.includes(': connected') ? true : undefined), 5_000);
+    const killed = await queryRows<{ ok: boolean }>(db.url, `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity
+                                                              WHERE application_name = 'kasparro-price-stream' AND datname = current_database()`);
+    expect(killed).toEqual([{ ok: true }]);
+    const dataSource = app.get<DataSource>(getDataSourceToken());
+    const at = new Date(upstream.snapshotTime.getTime() + 120_000);
+    await dataSource.transaction(async (m) => {
+      const w: WrittenQuotes = {
+        runId: '0', source: 'coingecko',
+        quotes: [{ assetId: eth.id, sourceAssetId: eth.source_asset_id, observedAt: at, priceUsd: '3456789.123', marketCapUsd: null, volume24hUsd: null }],
+      };
+      for (const s of [app.get(LatestQuotesStep), app.get(PriceEventsStep)]) await s.afterQuotesWritten(m, w);
+    });
+    await c.waitFor(() => c.events.find((e) => e.data.sources.some((s: any) => s.price_usd === '3456789.123')));
+    const listeners = await queryRows(db.url, `SELECT pid FROM pg_stat_activity WHERE application_name = 'kasparro-price-stream' AND datname = current_database()`);
+    expect(listeners).toHaveLength(1);
+  });
 });
+
