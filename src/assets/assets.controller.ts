@@ -18,7 +18,7 @@ import {
 import { AssetAdminService } from './asset-admin.service.js';
 import { AssetMovedException, AssetMovedFilter } from './asset-moved.filter.js';
 import { AssetsRepository, type AssetPageRow, type AssetRow } from './assets.repository.js';
-import { parseAssetRef } from './asset-ref.js';
+import { AssetRefResolver } from './asset-ref.resolver.js';
 import { consolidate } from './consolidated-view.js';
 import { LatestQuotesRepository } from '../catalog/latest-quotes.repository.js';
 import { toHistoryEntry } from './dto/asset-history.js';
@@ -44,6 +44,7 @@ export class AssetsController {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly admin: AssetAdminService,
     private readonly latestQuotes: LatestQuotesRepository,
+    private readonly refs: AssetRefResolver,
   ) {}
 
   @Get()
@@ -85,7 +86,7 @@ export class AssetsController {
   })
   @UseFilters(AssetMovedFilter)
   async get(@Param() params: AssetRefParamDto): Promise<Single<AssetDetailDto>> {
-    const id = await this.resolveRef(params.id);
+    const id = await this.refs.resolve(params.id);
     const asOf = new Date();
     const budgetSeconds = this.config.etl.freshnessBudgetSeconds;
     const [asset, consensus, history] = await Promise.all([
@@ -116,16 +117,6 @@ export class AssetsController {
         history: history.map(toHistoryEntry),
       },
     };
-  }
-
-  /** A UUID as given; `{source}:{source_asset_id}` as the asset that source id maps to (404 when none). */
-  private async resolveRef(ref: string): Promise<string> {
-    const parsed = parseAssetRef(ref);
-    if (!parsed) throw new NotFoundException(`Asset ${ref} not found`);
-    if (parsed.kind === 'id') return parsed.id;
-    const id = await this.assets.findIdBySourceId(parsed.source, parsed.sourceAssetId);
-    if (!id) throw new NotFoundException(`No asset has the ${parsed.source} id ${parsed.sourceAssetId}`);
-    return id;
   }
 
   @Put('mappings/:source/:sourceAssetId')
