@@ -1,5 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { getDataSourceToken } from '@nestjs/typeorm';
 import request from 'supertest';
+import type { DataSource } from 'typeorm';
+import { LatestQuotesAndPriceEvents1764300000030 } from '../../migrations/1764300000030-LatestQuotesAndPriceEvents.js';
 import type { FixtureUpstream } from '../../src/dev/fixture-upstream/fixture-upstream.server.js';
 import { EtlRunner } from '../../src/etl/etl-runner.service.js';
 import { createTestApp } from '../support/app.js';
@@ -68,6 +71,22 @@ describe('GET /prices, lookups by source id, /assets?q ranking, /news?symbol (re
       const res = await http().get(`/prices?asset_ids=${newId}`).expect(200);
       expect(res.body.data.map((i: any) => i.asset.id)).toEqual([btc.id]);
       expect(res.body.data[0].sources.map((s: any) => s.source)).toEqual(['coingecko', 'coinpaprika', 'csv']);
+    });
+  });
+
+  describe('migration', () => {
+    it('should backfill latest_quotes from the quotes already stored (down, then up again)', async () => {
+      const runner = app.get<DataSource>(getDataSourceToken()).createQueryRunner();
+      const migration = new LatestQuotesAndPriceEvents1764300000030();
+      try {
+        await migration.down(runner);
+        await migration.up(runner);
+      } finally {
+        await runner.release();
+      }
+      const { state, truth } = await latestVsDistinctOn(db.url);
+      expect(state.length).toBeGreaterThan(100);
+      expect(state).toEqual(truth);
     });
   });
 
