@@ -4,6 +4,7 @@ import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { LatestQuotesAndPriceEvents1764300000030 } from '../../migrations/1764300000030-LatestQuotesAndPriceEvents.js';
 import type { FixtureUpstream } from '../../src/dev/fixture-upstream/fixture-upstream.server.js';
+import { AssetIdentityRepository } from '../../src/catalog/asset-identity.repository.js';
 import { EtlRunner } from '../../src/etl/etl-runner.service.js';
 import { createTestApp } from '../support/app.js';
 import { createTestDatabase, queryRows, type TestDatabase } from '../support/database.js';
@@ -72,6 +73,27 @@ describe('GET /prices, lookups by source id, /assets?q ranking, /news?symbol (re
       expect(res.body.data.map((i: any) => i.asset.id)).toEqual([btc.id]);
       expect(res.body.data[0].sources.map((s: any) => s.source)).toEqual(['coingecko', 'coinpaprika', 'csv']);
     });
+  });
+
+  it('should stay equal when the identity resolver moves a source id (and its quotes) to another asset and back', async () => {
+    const [eth] = await queryRows<{ id: string }>(db.url, `SELECT asset_id::text AS id FROM asset_source_ids WHERE source = 'coinpaprika' AND source_asset_id = 'eth-ethereum'`);
+    const other = '6d1b7f6e-0000-5000-8000-00000000e7e1';
+    const identity = app.get(AssetIdentityRepository);
+    const dataSource = app.get<DataSource>(getDataSourceToken());
+    const move = (from: string, to: string) => ({ source: 'coinpaprika', sourceAssetId: 'eth-ethereum', fromAssetId: from, assetId: to, matchMethod: 'new', confidence: 1 });
+    const empty = { assets: [], inserted: [], changed: [], vacated: [], rekeyed: [], evidence: [] };
+    await dataSource.transaction((m) => identity.applyBlockPlan(m, {
+      ...empty, assets: [{ id: other, assetKey: 'eth:moved-test', symbol: 'ETH', name: 'Moved Test', rank: null, needsReview: false, reviewReason: null }],
+      changed: [move(eth.id, other)],
+    }));
+    const moved = await latestVsDistinctOn(db.url);
+    expect(moved.state).toEqual(moved.truth);
+    expect(await queryRows(db.url, `SELECT source FROM latest_quotes WHERE asset_id = $1`, [other])).toEqual([{ source: 'coinpaprika' }]);
+
+    await dataSource.transaction((m) => identity.applyBlockPlan(m, { ...empty, changed: [move(other, eth.id)], vacated: [other] }));
+    const back = await latestVsDistinctOn(db.url);
+    expect(back.state).toEqual(back.truth);
+    expect(await queryRows(db.url, `SELECT id FROM assets WHERE id = $1`, [other])).toEqual([]);
   });
 
   describe('migration', () => {
