@@ -130,6 +130,15 @@ describe('GET /stream/prices (SSE, real PostgreSQL, events from another process)
     c.close();
   });
 
+  it('should be documented in Swagger as text/event-stream with the Last-Event-ID header', async () => {
+    const doc = (await fetch(`${base}/docs-json`).then((r) => r.json())) as any;
+    const op = doc.paths['/stream/prices'].get;
+    expect(op.operationId).toBe('priceStream_prices');
+    expect(Object.keys(op.responses['200'].content)).toContain('text/event-stream');
+    expect(op.responses['200'].content['text/event-stream'].schema.example).toContain('event: price');
+    expect(op.parameters.map((p: any) => p.name)).toEqual(expect.arrayContaining(['symbols', 'asset_ids', 'Last-Event-ID']));
+  });
+
   it('should validate like GET /prices (400 naming the field, before any stream starts)', async () => {
     const c = await open(`symbols=${Array.from({ length: 251 }, (_, i) => `S${i}`).join(',')}`);
     expect(c.response.statusCode).toBe(400);
