@@ -1,13 +1,15 @@
 import Fastify from 'fastify';
 import { createServer } from 'node:http';
 import { Pool } from 'pg';
-import { ASSET_COLUMNS, CONSOLIDATED_SQL } from '../src/assets/assets.repository.js';
+import { ASSET_COLUMNS } from '../src/assets/assets.repository.js';
+import { LATEST_CONSENSUS_SQL } from '../src/catalog/latest-quotes.repository.js';
 import { CountCache } from '../src/common/sql/count-cache.js';
 import { QUOTE_COLUMNS } from '../src/data/market-data.repository.js';
+import { ASSETS_BY_SYMBOLS_SQL } from '../src/prices/prices.repository.js';
 
 /**
  * Baselines for the API benchmark: a bare node:http server (or, with BASELINE_HTTP=fastify, a bare
- * Fastify app with no plugins) running the same SQL as GET /data and GET /assets/{id} through pg
+ * Fastify app with no plugins) running the same SQL as GET /data, GET /assets/{id} and GET /prices through pg
  * (the service's own SQL strings), with no validation, logging or envelope work.
  */
 const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 20 });
@@ -39,14 +41,25 @@ async function data(params: URLSearchParams): Promise<unknown> {
 async function asset(id: string): Promise<unknown> {
   const [a, consolidated] = await Promise.all([
     pool.query(`SELECT ${ASSET_COLUMNS} FROM assets a WHERE a.id = $1::uuid`, [id]),
-    pool.query(CONSOLIDATED_SQL, [id, 3600, new Date().toISOString(), '5']),
+    pool.query(LATEST_CONSENSUS_SQL, [[id], 3600, new Date().toISOString(), '5']),
   ]);
   return { data: { ...a.rows[0], latest: consolidated.rows } };
+}
+
+/** GET /prices?symbols=…: the assets, then their latest quotes and consensus (two queries, as the service). */
+async function prices(params: URLSearchParams): Promise<unknown> {
+  const symbols = (params.get('symbols') ?? '').split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
+  const assets = (await pool.query(ASSETS_BY_SYMBOLS_SQL, [symbols])).rows as Array<{ id: string }>;
+  const latest = await pool.query(LATEST_CONSENSUS_SQL, [assets.map((a) => a.id), 3600, new Date().toISOString(), '5']);
+  const byAsset = new Map<string, unknown[]>();
+  for (const r of latest.rows as Array<{ asset_id: string }>) byAsset.set(r.asset_id, [...(byAsset.get(r.asset_id) ?? []), r]);
+  return { data: assets.map((a) => ({ asset: a, sources: byAsset.get(a.id) ?? [] })) };
 }
 
 /** The route table both variants serve: the same work, only the HTTP layer differs. */
 function handle(pathname: string, params: URLSearchParams): Promise<unknown> {
   if (pathname === '/data') return data(params);
+  if (pathname === '/prices') return prices(params);
   if (pathname.startsWith('/assets/')) return asset(pathname.split('/')[2]);
   return Promise.resolve(null);
 }

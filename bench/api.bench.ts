@@ -18,6 +18,8 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
 const DEPTH = Math.min(10_000, Math.floor(QUOTES / 2));
+/** GET /prices for 100 symbols (issue 21 §5): the 100 best-ranked bench coins. */
+const PRICE_SYMBOLS = Array.from({ length: 100 }, (_, i) => `BC${i + 1}`).join(',');
 
 /** 3,000 assets and QUOTES quotes from three sources, written set-based (the ingestion bench covers the ETL). */
 async function load(url: string): Promise<void> {
@@ -36,6 +38,11 @@ async function load(url: string): Promise<void> {
     SELECT v5ish(md5('asset' || (1 + g % 3000))), (ARRAY['csv','coingecko','coinpaprika'])[1 + (g / 3000) % 3], 'BC' || (1 + g % 3000),
            timestamptz '2024-01-01' + ((g / 9000) * interval '1 hour'), (g % 100000) / 100.0 + 0.01, g * 10, g, 1 + g % 3000, md5(g::text)
       FROM generate_series(0, $1 - 1) g`, [QUOTES]);
+  // The ETL keeps latest_quotes in each batch's transaction; quotes loaded by SQL get it the same way
+  // the migration backfills it.
+  await c.query(`INSERT INTO latest_quotes (asset_id, source, source_asset_id, observed_at, price_usd, market_cap_usd, volume_24h_usd)
+    SELECT DISTINCT ON (asset_id, source) asset_id, source, source_asset_id, observed_at, price_usd, market_cap_usd, volume_24h_usd
+      FROM market_quotes ORDER BY asset_id, source, observed_at DESC`);
   await c.query('VACUUM ANALYZE');
   await c.end();
 }
@@ -90,6 +97,7 @@ async function main(): Promise<void> {
       ['GET /data?symbol=BC7', '/data?limit=50&symbol=BC7', '/data?limit=50&symbol=BC7'],
       ['GET /data time range (6 h, 54,000 rows)', '/data?limit=50&from=2024-01-03T00:00:00Z&to=2024-01-03T06:00:00Z', '/data?limit=50&from=2024-01-03T00:00:00Z&to=2024-01-03T06:00:00Z'],
       ['GET /assets/{id}', `/assets/${assetId}`, `/assets/${assetId}`],
+      [`GET /prices (${PRICE_SYMBOLS.split(',').length} symbols)`, `/prices?symbols=${PRICE_SYMBOLS}`, `/prices?symbols=${PRICE_SYMBOLS}`],
     ];
     const env = { DATABASE_URL: url, ETL_SOURCES: '', ETL_SCHEDULER_ENABLED: 'false', ETL_RUN_ON_START: 'false', LOG_LEVEL: 'warn', API_THROTTLE_LIMIT: '100000000' };
     const app = await startProcess(path.join(__dirname, '../src/main.js'), 18181, env);

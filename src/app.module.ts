@@ -16,6 +16,7 @@ import { EtlModule } from './etl/etl.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { NewsModule } from './news/news.module.js';
+import { PricesModule } from './prices/prices.module.js';
 import { ObservabilityModule } from './observability/observability.module.js';
 import { QuarantineApiModule } from './quarantine-api/quarantine-api.module.js';
 import { RunsModule } from './runs/runs.module.js';
@@ -46,6 +47,7 @@ export class AppModule {
         SourcesModule,
         DataModule,
         AssetsModule,
+        PricesModule,
         NewsModule,
         StatsModule,
         RunsModule,

@@ -12,13 +12,15 @@ import { parseLimit } from '../common/http/query-params.js';
 import { AppConfig } from '../config/app-config.js';
 import { SourceRegistry } from '../etl/extractor/source-registry.service.js';
 import {
-  AssetDetailResponseDto, AssetIdParamDto, AssetPageDto, ListAssetsQueryDto, MappingParamDto, RepointMappingDto,
+  AssetDetailResponseDto, AssetRefParamDto, AssetPageDto, ListAssetsQueryDto, MappingParamDto, RepointMappingDto,
   type AssetDetailDto, type AssetDto, RepointedMappingResponseDto, type RepointedMappingDto,
 } from './assets.dto.js';
 import { AssetAdminService } from './asset-admin.service.js';
 import { AssetMovedException, AssetMovedFilter } from './asset-moved.filter.js';
-import { AssetsRepository, type AssetRow } from './assets.repository.js';
-import { judgeFreshness } from './consolidated-view.js';
+import { AssetsRepository, type AssetPageRow, type AssetRow } from './assets.repository.js';
+import { AssetRefResolver } from './asset-ref.resolver.js';
+import { consolidate } from './consolidated-view.js';
+import { LatestQuotesRepository } from '../catalog/latest-quotes.repository.js';
 import { toHistoryEntry } from './dto/asset-history.js';
 import { ApiErrorDto } from '../common/http/api-error.dto.js';
 import { ApiStandardErrors } from '../common/http/api-standard-errors.decorator.js';
@@ -41,21 +43,27 @@ export class AssetsController {
     private readonly config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly admin: AssetAdminService,
+    private readonly latestQuotes: LatestQuotesRepository,
+    private readonly refs: AssetRefResolver,
   ) {}
 
   @Get()
   @ApiOperation({
     summary: 'Canonical assets (one per real-world coin), with their per-source ids',
-    description: 'Filter by symbol; keyset pagination (pass pagination.next_cursor as `cursor`).',
+    description: 'Filter by symbol or search with `q` (exact symbol or name matches first, then prefix matches, then the rest, '
+      + 'each by rank: q=bitcoin lists BTC before BCH and BSV); keyset pagination (pass pagination.next_cursor as `cursor`).',
   })
   @ApiOkResponse({ type: AssetPageDto })
   async list(@Query() query: ListAssetsQueryDto): Promise<Page<AssetDto>> {
     const limit = parseLimit(query.limit);
-    const after = query.cursor ? decodeCursor(query.cursor, 'assets', ['text'])[0] : undefined;
+    // With q the order is by match tier and rank, so is the cursor (a cursor of the other order is a 400).
+    const sort = query.q ? 'assets-q' : 'assets';
+    const after = query.cursor ? decodeCursor(query.cursor, sort, query.q ? ['bigint', 'bigint', 'text'] : ['text']) : undefined;
     const { rows, total } = await this.assets.page({ q: query.q, symbol: query.symbol, needsReview: query.needs_review }, limit, after);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
-    return { data: page.map(toAssetDto), pagination: { limit, next_cursor: rows.length > limit && last ? encodeCursor('assets', [last.asset_key]) : null, total } };
+    const key = (r: AssetPageRow) => (query.q ? [r.match_tier ?? '2', r.rank_key ?? '0', r.asset_key] : [r.asset_key]);
+    return { data: page.map(toAssetDto), pagination: { limit, next_cursor: rows.length > limit && last ? encodeCursor(sort, key(last)) : null, total } };
   }
 
   @Get(':id')
@@ -64,37 +72,35 @@ export class AssetsController {
     description: 'Freshness is judged against the current time: a source is fresh when its latest quote is '
       + 'within ETL_FRESHNESS_BUDGET_SECONDS of now (either side). When no source is fresh, `stale` is true '
       + "with a `stale_reason`, the consensus is null, and `latest` still lists each source's latest quote with "
-      + 'its `age_seconds`. Prices, consensus and spread are exact decimal strings (PostgreSQL numeric).',
+      + 'its `age_seconds`. Prices, consensus and spread are exact decimal strings (PostgreSQL numeric). '
+      + '`id` is the asset UUID or a source\'s own id as `{source}:{source_asset_id}` (`coingecko:bitcoin`, '
+      + '`coinpaprika:btc-bitcoin`, `csv:BTC`), answered with the canonical asset it maps to.',
   })
   @ApiOkResponse({ type: AssetDetailResponseDto })
-  @ApiBadRequestResponse({ type: ApiErrorDto, description: 'id is not a UUID' })
-  @ApiNotFoundResponse({ type: ApiErrorDto, description: 'No such asset' })
+  @ApiBadRequestResponse({ type: ApiErrorDto, description: 'id is neither a UUID nor {source}:{source_asset_id}' })
+  @ApiNotFoundResponse({ type: ApiErrorDto, description: 'No such asset (or no asset has that source id)' })
   @ApiResponse({
     status: 308,
     description: 'The id was absorbed by a merge: Location is the survivor',
     headers: { Location: { schema: { type: 'string' } } },
   })
   @UseFilters(AssetMovedFilter)
-  async get(@Param() params: AssetIdParamDto): Promise<Single<AssetDetailDto>> {
+  async get(@Param() params: AssetRefParamDto): Promise<Single<AssetDetailDto>> {
+    const id = await this.refs.resolve(params.id);
     const asOf = new Date();
     const budgetSeconds = this.config.etl.freshnessBudgetSeconds;
-    const [asset, { latest, median, spread_pct, divergent }, history] = await Promise.all([
-      this.assets.find(params.id),
-      this.assets.consolidated({
-        assetId: params.id, asOf, freshnessSeconds: budgetSeconds, divergencePct: this.config.etl.priceDivergencePct,
+    const [asset, consensus, history] = await Promise.all([
+      this.assets.find(id),
+      this.latestQuotes.consensus({
+        assetIds: [id], asOf, freshnessSeconds: budgetSeconds, divergencePct: this.config.etl.priceDivergencePct,
       }),
-      this.admin.history(params.id),
+      this.admin.history(id),
     ]);
     if (!asset) {
-      const survivor = await this.admin.survivorOf(params.id);
-      if (survivor) throw new AssetMovedException(params.id, survivor);
-      throw new NotFoundException(`Asset ${params.id} not found`);
+      const survivor = await this.admin.survivorOf(id);
+      if (survivor) throw new AssetMovedException(id, survivor);
+      throw new NotFoundException(`Asset ${id} not found`);
     }
-    // Years past 9999 (PostgreSQL allows them) do not parse: such a quote is not "the freshest".
-    const freshest = latest.reduce<number | null>((m, l) => {
-      const at = Date.parse(l.observed_at);
-      return Number.isNaN(at) ? m : Math.max(m ?? Number.NEGATIVE_INFINITY, at);
-    }, null);
     // Survivorship: descriptive fields come from the highest-priority source that has them.
     const byPriority = [...asset.source_ids].sort((a, b) => (this.registry.get(b.source)?.priority ?? 0) - (this.registry.get(a.source)?.priority ?? 0));
     const nameFrom = byPriority.find((s) => s.name);
@@ -105,12 +111,7 @@ export class AssetsController {
         name: nameFrom?.name ?? asset.name,
         rank: rankFrom?.rank ?? asset.rank,
         consolidated: {
-          latest,
-          ...judgeFreshness({ latest, asOf, budgetSeconds }),
-          consensus_price_usd: median,
-          spread_pct,
-          freshest_at: freshest === null ? null : new Date(freshest).toISOString(),
-          divergent,
+          ...consolidate(consensus.get(id), asOf, budgetSeconds),
           field_sources: { name: nameFrom?.source ?? null, rank: rankFrom?.source ?? null },
         },
         history: history.map(toHistoryEntry),

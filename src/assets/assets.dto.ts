@@ -4,9 +4,14 @@ import { IsBoolean, IsOptional, IsUUID, Matches, MaxLength, MinLength } from 'cl
 import { PaginationDto } from '../common/http/envelope.js';
 import { CursorParam, LimitParam } from '../common/http/query-params.js';
 import { AssetHistoryEntryDto } from './dto/asset-admin.dto.js';
+import { IsAssetRef } from './asset-ref.js';
 
 export class ListAssetsQueryDto {
-  @ApiPropertyOptional({ example: 'bit', description: 'Symbol (exact, case-insensitive) or name (contains, case-insensitive)' })
+  @ApiPropertyOptional({
+    example: 'bitcoin',
+    description: 'Symbol (exact, case-insensitive) or name (contains, case-insensitive). Ranked: exact symbol or name '
+      + 'matches first, then symbol or name prefix matches, then the rest; each group by rank.',
+  })
   @IsOptional()
   @MinLength(1, { message: 'q must not be empty' })
   @MaxLength(100, { message: 'q must be at most 100 characters' })
@@ -33,6 +38,17 @@ export class ListAssetsQueryDto {
 export class AssetIdParamDto {
   @ApiProperty({ example: '3b241101-e2bb-5255-8caf-4136c566a962' })
   @IsUUID('all', { message: 'id must be a UUID' })
+  id: string;
+}
+
+/** The asset read routes' `id`: our UUID or a source's own id, answered with the canonical asset. */
+export class AssetRefParamDto {
+  @ApiProperty({
+    example: 'coingecko:bitcoin',
+    description: 'The asset UUID, or `{source}:{source_asset_id}` as the source names the coin '
+      + '(`coingecko:bitcoin`, `coinpaprika:btc-bitcoin`, `csv:BTC`)',
+  })
+  @IsAssetRef()
   id: string;
 }
 

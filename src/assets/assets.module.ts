@@ -6,10 +6,13 @@ import { AssetAdminRepository } from './asset-admin.repository.js';
 import { AssetAdminService } from './asset-admin.service.js';
 import { AssetsController } from './assets.controller.js';
 import { AssetsRepository } from './assets.repository.js';
+import { AssetRefResolver } from './asset-ref.resolver.js';
 
 @Module({
   imports: [CatalogModule, EtlModule],
   controllers: [AssetsController, AssetAdminController],
-  providers: [AssetsRepository, AssetAdminRepository, AssetAdminService],
+  providers: [AssetsRepository, AssetAdminRepository, AssetAdminService, AssetRefResolver],
+  // Sub-routes of /assets/{id} in other modules resolve `{source}:{source_asset_id}` the same way.
+  exports: [AssetRefResolver],
 })
 export class AssetsModule {}

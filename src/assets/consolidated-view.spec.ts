@@ -1,4 +1,4 @@
-import type { LatestRow } from './assets.repository.js';
+import type { LatestRow } from '../catalog/latest-quotes.repository.js';
 import { judgeFreshness } from './consolidated-view.js';
 
 const asOf = new Date('2025-06-01T12:00:00.000Z');

@@ -1,4 +1,4 @@
-import type { LatestRow } from './assets.repository.js';
+import type { ConsensusRows, LatestRow } from '../catalog/latest-quotes.repository.js';
 
 /** The freshness part of the consolidated view: judged against the request's now. */
 export interface FreshnessVerdict {
@@ -35,4 +35,41 @@ export function judgeFreshness({ latest, asOf, budgetSeconds }: FreshnessInput):
   if (Number.isFinite(youngest)) parts.push(`the newest past quote is ${youngest} s old`);
   if (future > 0) parts.push(`${future} quote(s) dated more than ${budgetSeconds} s in the future are not counted`);
   return { ...base, stale: true, stale_reason: parts.join('; ') };
+}
+
+/** observed_at of the newest quote, null when none parses. */
+export function freshestAt(latest: readonly LatestRow[]): string | null {
+  // Years past 9999 (PostgreSQL allows them) do not parse: such a quote is not "the freshest".
+  const freshest = latest.reduce<number | null>((m, l) => {
+    const at = Date.parse(l.observed_at);
+    return Number.isNaN(at) ? m : Math.max(m ?? Number.NEGATIVE_INFINITY, at);
+  }, null);
+  return freshest === null ? null : new Date(freshest).toISOString();
+}
+
+/** One asset's consolidated prices: what /assets/{id}, /prices and the price stream all report. */
+export interface ConsolidatedPrices extends FreshnessVerdict {
+  latest: LatestRow[];
+  consensus_price_usd: string | null;
+  spread_pct: string | null;
+  divergent: boolean;
+  freshest_at: string | null;
+}
+
+const NO_QUOTES: ConsensusRows = { latest: [], median: null, spread_pct: null, divergent: false };
+
+/**
+ * The one place the consensus rows become the consolidated view (the rules themselves, exact median,
+ * spread and divergence, are in the repository's SQL; freshness is judged against `asOf`).
+ */
+export function consolidate(rows: ConsensusRows | undefined, asOf: Date, budgetSeconds: number): ConsolidatedPrices {
+  const { latest, median, spread_pct, divergent } = rows ?? NO_QUOTES;
+  return {
+    latest,
+    ...judgeFreshness({ latest, asOf, budgetSeconds }),
+    consensus_price_usd: median,
+    spread_pct,
+    freshest_at: freshestAt(latest),
+    divergent,
+  };
 }

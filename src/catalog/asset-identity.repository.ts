@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { LatestQuotesWriter } from './latest-quotes.repository.js';
 
 export interface MappingRow {
   source: string;
@@ -94,6 +95,8 @@ export const AUTOMATIC_METHODS = [
 /** Set-based SQL of identity resolution: a handful of statements per batch, never one per row. */
 @Injectable()
 export class AssetIdentityRepository {
+  constructor(private readonly latestQuotes: LatestQuotesWriter = new LatestQuotesWriter()) {}
+
   /**
    * Serialises identity resolution per symbol across concurrent transactions (two sources resolving
    * the same coin at once would otherwise each create an asset). Transaction-scoped, taken in sorted
@@ -234,7 +237,10 @@ export class AssetIdentityRepository {
     );
   }
 
-  /** Quotes follow their source id. Two passes: a swap of two ids frees the slot the other needs. */
+  /**
+   * Quotes follow their source id. Two passes: a swap of two ids frees the slot the other needs.
+   * The latest quotes of every asset they left or joined are rebuilt in the same transaction.
+   */
   private async moveQuotes(manager: EntityManager, moved: ChangedMapping[]): Promise<void> {
     for (let pass = 0; pass < 2; pass++) {
       await manager.query(
@@ -245,6 +251,7 @@ export class AssetIdentityRepository {
         [moved.map((c) => c.source), moved.map((c) => c.sourceAssetId), moved.map((c) => c.fromAssetId), moved.map((c) => c.assetId)],
       );
     }
+    await this.latestQuotes.recomputeForAssets(manager, moved.flatMap((c) => [c.fromAssetId, c.assetId]));
   }
 
   /**

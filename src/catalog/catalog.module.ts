@@ -3,6 +3,7 @@ import { ENVIRONMENT, type Environment } from '../config/config.module.js';
 import { AssetIdentityRepository } from './asset-identity.repository.js';
 import { AssetIdentityService, ASSET_OVERRIDES } from './asset-identity.service.js';
 import { loadAssetOverrides } from './asset-overrides.js';
+import { LatestQuotesRepository, LatestQuotesWriter } from './latest-quotes.repository.js';
 import { NewsLinker } from './news-linker.service.js';
 import { NewsMentionsRepository } from './news-mentions.repository.js';
 
@@ -13,12 +14,14 @@ import { NewsMentionsRepository } from './news-mentions.repository.js';
     AssetIdentityService,
     NewsLinker,
     NewsMentionsRepository,
+    LatestQuotesRepository,
+    LatestQuotesWriter,
     {
       provide: ASSET_OVERRIDES,
       inject: [ENVIRONMENT],
       useFactory: (env: Environment) => loadAssetOverrides(env.ASSET_OVERRIDES_FILE?.trim() || 'data/asset-overrides.csv'),
     },
   ],
-  exports: [AssetIdentityService, NewsLinker, AssetIdentityRepository],
+  exports: [AssetIdentityService, NewsLinker, AssetIdentityRepository, LatestQuotesRepository, LatestQuotesWriter],
 })
 export class CatalogModule {}

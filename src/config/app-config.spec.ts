@@ -72,6 +72,14 @@ describe('buildAppConfig', () => {
     }
   });
 
+  it('should read the price stream settings (15 s heartbeat by default) and fail fast on a bad value, naming it', () => {
+    expect(buildAppConfig({}).priceStream).toEqual({ heartbeatMs: 15000, maxBufferBytes: 1_048_576, retentionSeconds: 3600 });
+    expect(buildAppConfig({ PRICE_STREAM_HEARTBEAT_MS: '200' }).priceStream.heartbeatMs).toBe(200);
+    for (const [name, bad] of [['PRICE_STREAM_HEARTBEAT_MS', '10'], ['PRICE_STREAM_MAX_BUFFER_BYTES', 'lots'], ['PRICE_EVENTS_RETENTION_SECONDS', '5']]) {
+      expect(() => buildAppConfig({ [name]: bad })).toThrow(new RegExp(`${name}=[^:]+: ${name} must`));
+    }
+  });
+
   it('should read the API hardening settings, off / per process / auto by default', () => {
     expect(buildAppConfig({}).api).toEqual(expect.objectContaining({
       trustProxy: false, redisUrl: undefined, httpsSecurityHeaders: 'auto', compressionThresholdBytes: 1024,

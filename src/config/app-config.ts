@@ -53,6 +53,11 @@ export abstract class AppConfig {
     /** Whether the service compresses at all (COMPRESSION_ENABLED). */
     readonly compressionEnabled: boolean;
   };
+  abstract readonly priceStream: {
+    readonly heartbeatMs: number;
+    readonly maxBufferBytes: number;
+    readonly retentionSeconds: number;
+  };
 }
 
 export function buildAppConfig(env: Readonly<Record<string, string | undefined>> = process.env): AppConfig {
@@ -102,6 +107,11 @@ export function buildAppConfig(env: Readonly<Record<string, string | undefined>>
       httpsSecurityHeaders: e.HTTPS_SECURITY_HEADERS,
       compressionThresholdBytes: e.COMPRESSION_THRESHOLD_BYTES,
       compressionEnabled: e.COMPRESSION_ENABLED,
+    },
+    priceStream: {
+      heartbeatMs: e.PRICE_STREAM_HEARTBEAT_MS,
+      maxBufferBytes: e.PRICE_STREAM_MAX_BUFFER_BYTES,
+      retentionSeconds: e.PRICE_EVENTS_RETENTION_SECONDS,
     },
   });
 }

@@ -149,4 +149,15 @@ export class EnvSchema {
   /** Off when the ingress or CDN in front already compresses (no hook runs at all then). */
   @Transform(toBoolean) @IsBoolean()
   COMPRESSION_ENABLED = true;
+  /** GET /stream/prices: a `: ping` comment line this often (milliseconds). */
+  @Transform(toInt) @IsInt() @Min(100) @Max(3_600_000)
+  PRICE_STREAM_HEARTBEAT_MS = 15000;
+
+  /** A stream client with more than this many bytes not yet taken by its socket is dropped. */
+  @Transform(toInt) @IsInt() @Min(1024) @Max(1_073_741_824)
+  PRICE_STREAM_MAX_BUFFER_BYTES = 1_048_576;
+
+  /** Price events older than this are pruned (Last-Event-ID replays only what is still kept). */
+  @Transform(toInt) @IsInt() @Min(60) @Max(2_592_000)
+  PRICE_EVENTS_RETENTION_SECONDS = 3600;
 }

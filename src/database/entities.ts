@@ -3,6 +3,7 @@ import { AssetRedirectEntity } from '../assets/entities/asset-redirect.entity.js
 import { AssetSourceIdEntity } from '../catalog/entities/asset-source-id.entity.js';
 import { AssetEntity } from '../catalog/entities/asset.entity.js';
 import { IdentityEpochEntity } from '../catalog/entities/identity-epoch.entity.js';
+import { LatestQuoteEntity } from '../catalog/entities/latest-quote.entity.js';
 import { MarketQuoteEntity } from '../catalog/entities/market-quote.entity.js';
 import { NewsAssetMentionEntity } from '../catalog/entities/news-asset-mention.entity.js';
 import { NewsItemEntity } from '../catalog/entities/news-item.entity.js';
@@ -13,6 +14,7 @@ import { SourceLeaseEntity } from '../etl/checkpoint/source-lease.entity.js';
 import { DriftEventEntity } from '../etl/drift/drift-event.entity.js';
 import { DriftFieldBaselineEntity } from '../etl/drift/drift-field-baseline.entity.js';
 import { DriftRejectedRenameEntity } from '../etl/drift/drift-rejected-rename.entity.js';
+import { PriceEventEntity } from '../prices/entities/price-event.entity.js';
 import { QuarantinedRecordEntity } from '../etl/quarantine/quarantined-record.entity.js';
 import { RawRecordEntity } from '../etl/raw/raw-record.entity.js';
 import { EtlRunEntity } from '../runs/etl-run.entity.js';
@@ -24,6 +26,7 @@ export const ENTITIES = [
   AssetSourceIdEntity,
   IdentityEpochEntity,
   MarketQuoteEntity,
+  LatestQuoteEntity,
   NewsItemEntity,
   NewsAssetMentionEntity,
   RawRecordEntity,
@@ -39,4 +42,5 @@ export const ENTITIES = [
   AssetRedirectEntity,
   BackfillEntity,
   BackfillChunkEntity,
+  PriceEventEntity,
 ];

@@ -1,7 +1,7 @@
 import { Controller, Get, Injectable, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { IsOptional, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { IsOptional, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
 import type { DataSource } from 'typeorm';
 import { PaginationDto, type Page } from '../common/http/envelope.js';
 import { timeCursor, toTimePage } from '../common/http/keyset-page.js';
@@ -15,6 +15,13 @@ export class NewsQueryDto {
   @IsOptional()
   @IsUUID('all', { message: 'asset_id must be a UUID' })
   asset_id?: string;
+
+  @ApiPropertyOptional({
+    example: 'BTC', description: 'Only news mentioning an asset with this ticker (case-insensitive; every asset sharing it)',
+  })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9.$_-]{1,20}$/, { message: 'symbol must be a ticker such as BTC' })
+  symbol?: string;
 
   @SourceParam()
   source?: string;
@@ -75,6 +82,8 @@ export class NewsReadRepository {
     const where = new WhereBuilder()
       .addIf(q.source, 'n.source = ?')
       .addIf(q.asset_id, 'EXISTS (SELECT 1 FROM news_asset_mentions m WHERE m.news_id = n.id AND m.asset_id = ?::uuid)')
+      .addIf(q.symbol, `EXISTS (SELECT 1 FROM news_asset_mentions m JOIN assets a ON a.id = m.asset_id
+                               WHERE m.news_id = n.id AND a.symbol = upper(?))`)
       .addIf(q.from ? new Date(q.from) : undefined, 'n.published_at >= ?')
       .addIf(q.to ? new Date(q.to) : undefined, 'n.published_at < ?');
     if (pattern) where.add('(n.title ILIKE ? OR n.summary ILIKE ?)', pattern, pattern);
@@ -101,7 +110,7 @@ export class NewsController {
   @Get()
   @ApiOperation({
     summary: 'News items with the assets they mention, newest first',
-    description: 'Filter by asset, source or text; keyset pagination (pass pagination.next_cursor as `cursor`).',
+    description: 'Filter by asset (`asset_id`, or `symbol` for every asset with that ticker), source or text; keyset pagination (pass pagination.next_cursor as `cursor`).',
   })
   @ApiOkResponse({ type: NewsPageDto })
   async list(@Query() query: NewsQueryDto): Promise<Page<NewsItemDto>> {

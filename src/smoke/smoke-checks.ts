@@ -110,6 +110,30 @@ export const CHECKS: SmokeCheck[] = [
     },
   },
   {
+    name: '/prices: latest prices of several assets in one call (consensus, per-source quotes, not_found, 250 cap)',
+    async run(ctx) {
+      const rows = (await ctx.get('/data?limit=20')).json().data as Array<{ asset: { symbol: string } }>;
+      assert(rows.length > 0, 'GET /data returned no rows to take symbols from');
+      const symbols = [...new Set(rows.map((r) => String(r.asset.symbol).toUpperCase()))].slice(0, 3);
+      const res = await ctx.get(`/prices?symbols=${encodeURIComponent([...symbols, 'NOSUCHSMOKE1'].join(','))}`);
+      assert(res.status === 200, `GET /prices answered ${res.status}: ${res.text.slice(0, 200)}`);
+      const body = res.json();
+      const items: Array<{ asset: { symbol: string }; consensus_price_usd: string | null; sources: unknown }> = body.data;
+      for (const symbol of symbols) assert(items.some((i) => i.asset?.symbol === symbol), `/prices has no item for ${symbol}`);
+      for (const i of items) {
+        const keys = Object.keys(i).sort().join(',');
+        assert(keys === 'asset,consensus_price_usd,divergent,observed_at,sources,spread_pct', `/prices item has the keys ${keys}`);
+        assert(i.consensus_price_usd === null || /^-?\d+(\.\d+)?$/.test(i.consensus_price_usd), `consensus ${i.consensus_price_usd} is not a decimal string`);
+        assert(Array.isArray(i.sources) && i.sources.length > 0, `/prices item ${i.asset.symbol} has no sources`);
+        for (const q of i.sources as Array<{ source: string; price_usd: unknown; fresh: unknown; age_seconds: unknown }>) assert(typeof q.price_usd === 'string' && typeof q.fresh === 'boolean' && Number.isFinite(q.age_seconds), `/prices source ${q.source} is malformed`);
+      }
+      assert(JSON.stringify(body.metadata?.not_found) === '["NOSUCHSMOKE1"]', `metadata.not_found is ${JSON.stringify(body.metadata?.not_found)}`);
+      const tooMany = await ctx.get(`/prices?symbols=${Array.from({ length: 251 }, (_, i) => `S${i}`).join(',')}`);
+      assert(tooMany.status === 400 && tooMany.json().errors?.[0]?.field === 'symbols', `251 symbols answered ${tooMany.status}, not a 400 naming symbols`);
+      return `${items.length} asset(s) for ${symbols.join(',')}; ${items.filter((i) => i.consensus_price_usd !== null).length} with a consensus`;
+    },
+  },
+  {
     name: '/stats: per-source run statistics',
     async run(ctx) {
       const res = await ctx.get('/stats');

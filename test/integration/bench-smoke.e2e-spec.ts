@@ -52,7 +52,8 @@ describe('benchmarks (smoke: tiny sizes, no report written)', () => {
     const { code, output } = await runBench('api.bench.js', { BENCH_QUOTES: '3000', BENCH_DURATION: '1', BENCH_CONNECTIONS: '4', BENCH_REPEAT: '1' });
     expect({ code, output: code === 0 ? '' : output }).toEqual({ code: 0, output: '' });
     const rows = output.split('\n').filter((l) => l.startsWith('GET '));
-    expect(rows).toHaveLength(5);
+    expect(rows).toHaveLength(6);
+    expect(rows.some((r) => r.startsWith('GET /prices (100 symbols)'))).toBe(true);
     // Last column: errors (non-2xx or socket errors) during the run.
     for (const row of rows) {
       // Both baselines ran: a ratio to bare Fastify and one to node:http.

@@ -1,6 +1,9 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
+import { getDataSourceToken } from '@nestjs/typeorm';
 import request from 'supertest';
+import type { DataSource } from 'typeorm';
+import { LatestQuotesWriter } from '../../src/catalog/latest-quotes.repository.js';
 import type { FixtureUpstream } from '../../src/dev/fixture-upstream/fixture-upstream.server.js';
 import { EtlRunner } from '../../src/etl/etl-runner.service.js';
 import { RunsRepository } from '../../src/runs/runs.repository.js';
@@ -36,6 +39,8 @@ describe('consolidated view freshness and exact consensus', () => {
        VALUES ($1, $2, $2 || '-id', $3, $4::numeric, 'test')`,
       [q.assetId, q.source, q.observedAt.toISOString(), q.price],
     );
+    // The view reads latest_quotes: rows already stored when it was introduced are backfilled the same way.
+    await app.get(LatestQuotesWriter).recomputeForAssets(app.get<DataSource>(getDataSourceToken()).manager, [q.assetId]);
   }
 
   async function insertAsset(a: { assetId: string; key: string; symbol: string }): Promise<void> {
