@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CatalogModule } from '../catalog/catalog.module.js';
+import { CountersModule } from '../counters/counters.module.js';
 import { EtlModule } from '../etl/etl.module.js';
 import { AssetAdminController } from './asset-admin.controller.js';
 import { AssetAdminRepository } from './asset-admin.repository.js';
@@ -8,7 +9,7 @@ import { AssetsController } from './assets.controller.js';
 import { AssetsRepository } from './assets.repository.js';
 
 @Module({
-  imports: [CatalogModule, EtlModule],
+  imports: [CatalogModule, CountersModule, EtlModule],
   controllers: [AssetsController, AssetAdminController],
   providers: [AssetsRepository, AssetAdminRepository, AssetAdminService],
 })
