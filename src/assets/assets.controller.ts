@@ -8,6 +8,7 @@ import { AssetIdentityRepository } from '../catalog/asset-identity.repository.js
 import { AdminOnly } from '../common/http/admin-key.guard.js';
 import type { Page, Single } from '../common/http/envelope.js';
 import { decodeCursor, encodeCursor } from '../common/http/keyset-cursor.js';
+import { paginationTotal } from '../common/http/keyset-page.js';
 import { parseLimit } from '../common/http/query-params.js';
 import { AppConfig } from '../config/app-config.js';
 import { SourceRegistry } from '../etl/extractor/source-registry.service.js';
@@ -55,7 +56,7 @@ export class AssetsController {
     const { rows, total } = await this.assets.page({ q: query.q, symbol: query.symbol, needsReview: query.needs_review }, limit, after);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
-    return { data: page.map(toAssetDto), pagination: { limit, next_cursor: rows.length > limit && last ? encodeCursor('assets', [last.asset_key]) : null, total } };
+    return { data: page.map(toAssetDto), pagination: { limit, next_cursor: rows.length > limit && last ? encodeCursor('assets', [last.asset_key]) : null, ...paginationTotal(total) } };
   }
 
   @Get(':id')

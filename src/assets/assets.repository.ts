@@ -1,3 +1,4 @@
+import { boundedTotal, type ListTotal } from '../common/sql/list-total.js';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -91,7 +92,7 @@ export const CONSOLIDATED_SQL = `WITH RECURSIVE sources AS (
 export class AssetsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async page(f: { q?: string; symbol?: string; needsReview?: boolean }, limit: number, afterKey?: string): Promise<{ rows: AssetRow[]; total: number }> {
+  async page(f: { q?: string; symbol?: string; needsReview?: boolean }, limit: number, afterKey?: string): Promise<{ rows: AssetRow[]; total: ListTotal }> {
     const where = new WhereBuilder().addIf(f.symbol, 'a.symbol = upper(?)').addIf(f.needsReview, 'a.needs_review = ?');
     if (f.q) {
       const pattern = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -103,8 +104,7 @@ export class AssetsRepository {
       `SELECT ${ASSET_COLUMNS} FROM assets a ${where.toSql()} ORDER BY a.asset_key LIMIT ${where.param(limit + 1)}`,
       where.params,
     )) as AssetRow[];
-    const [{ n }] = (await this.dataSource.query(`SELECT count(*)::int AS n FROM assets a ${countWhere.toSql()}`, countWhere.params)) as Array<{ n: number }>;
-    return { rows, total: n };
+    return { rows, total: await boundedTotal(this.dataSource, 'assets a', countWhere) };
   }
 
   async find(id: string): Promise<AssetRow | undefined> {
