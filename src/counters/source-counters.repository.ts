@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 
 /** The tables counted per source (each has a `source` column). */
 export const COUNTED_TABLES = ['market_quotes', 'news_items', 'quarantined_records'] as const;
