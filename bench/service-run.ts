@@ -59,7 +59,8 @@ export async function runSourceOnce(source: string, env: Record<string, string>)
     return {
       seconds: r.duration_ms / 1000,
       peakRssMb: peak,
-      totals: { extracted: r.records_extracted, inserted: r.records_inserted, updated: r.records_updated, unchanged: r.records_unchanged, quarantined: r.records_quarantined },
+      // bigint columns: text from pg.
+      totals: { extracted: Number(r.records_extracted), inserted: Number(r.records_inserted), updated: Number(r.records_updated), unchanged: Number(r.records_unchanged), quarantined: Number(r.records_quarantined) },
     };
   } finally {
     await db.end();

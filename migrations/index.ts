@@ -8,6 +8,7 @@ import { SourceLeases1764300000009 } from './1764300000009-SourceLeases.js';
 import { StreamOperations1764300000010 } from './1764300000010-StreamOperations.js';
 import { RunAnomalyLedger1764300000019 } from './1764300000019-RunAnomalyLedger.js';
 import { SourceCounters1764300000025 } from './1764300000025-SourceCounters.js';
+import { LedgerCountsBigint1764300000026 } from './1764300000026-LedgerCountsBigint.js';
 
 /** Every migration, in order. Listed explicitly so src/ (ts-jest) and dist/ (node) load the same classes. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -22,4 +23,5 @@ export const MIGRATIONS: Function[] = [
   StreamOperations1764300000010,
   RunAnomalyLedger1764300000019,
   SourceCounters1764300000025,
+  LedgerCountsBigint1764300000026,
 ];

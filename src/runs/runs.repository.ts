@@ -25,6 +25,7 @@ const RUN_COLUMNS = `r.id::text, to_char(r.started_at AT TIME ZONE 'UTC', 'YYYY-
   coalesce(sum(s.records_duplicate), 0)::bigint AS duplicate, coalesce(sum(s.records_quarantined), 0)::bigint AS quarantined`;
 const RUN_COUNTS = ['extracted', 'inserted', 'updated', 'unchanged', 'duplicate', 'quarantined'] as const;
 const toRunRow = (r: RunRow): RunRow => countsToNumbers(r, RUN_COUNTS);
+const SOURCE_RUN_COUNTS = ['records_extracted', 'records_inserted', 'records_updated', 'records_unchanged', 'records_duplicate', 'records_quarantined'] as const;
 
 @Injectable()
 export class RunsRepository {
@@ -48,7 +49,7 @@ export class RunsRepository {
   }
 
   async findSourceRuns(runId: string): Promise<SourceRunRow[]> {
-    return (await this.dataSource.query(
+    const rows = (await this.dataSource.query(
       `SELECT id::text, run_id::text, source, status, started_at, finished_at, duration_ms, records_extracted, records_inserted, records_updated,
               records_unchanged, records_duplicate, records_quarantined, retries, rate_limit_wait_ms,
               backoff_wait_ms, retry_after_wait_ms, cursor_before, cursor_after, error_class, error_message,
@@ -56,6 +57,7 @@ export class RunsRepository {
          FROM etl_source_runs WHERE run_id = $1::bigint ORDER BY source`,
       [runId],
     )) as SourceRunRow[];
+    return rows.map((r) => countsToNumbers(r, SOURCE_RUN_COUNTS));
   }
 
   /** The same source's finished runs before `beforeId`, newest first. */

@@ -48,8 +48,9 @@ class StatsResponseDto {
 
 interface SourceRow {
   source: string; records_total: string; status: string | null; started_at: Date | null; duration_ms: number | null;
-  extracted: number | null; inserted: number | null; updated: number | null; unchanged: number | null;
-  duplicate: number | null; quarantined: number | null;
+  /** bigint columns: text from pg. */
+  extracted: string | null; inserted: string | null; updated: string | null; unchanged: string | null;
+  duplicate: string | null; quarantined: string | null;
   last_success_at: Date | null; last_failure_at: Date | null; error_message: string | null; cursor: Record<string, unknown> | null;
 }
 
@@ -123,8 +124,8 @@ export class StatsController {
           last_run_started_at: iso(r.started_at),
           last_run_duration_ms: r.duration_ms,
           last_run_records: r.status === null ? null : {
-            extracted: r.extracted ?? 0, inserted: r.inserted ?? 0, updated: r.updated ?? 0,
-            unchanged: r.unchanged ?? 0, duplicate: r.duplicate ?? 0, quarantined: r.quarantined ?? 0,
+            extracted: Number(r.extracted ?? 0), inserted: Number(r.inserted ?? 0), updated: Number(r.updated ?? 0),
+            unchanged: Number(r.unchanged ?? 0), duplicate: Number(r.duplicate ?? 0), quarantined: Number(r.quarantined ?? 0),
           },
           last_success_at: iso(r.last_success_at),
           last_failure_at: iso(r.last_failure_at),
