@@ -14,6 +14,7 @@ import { StreamOperationsService } from '../etl/operations/stream-operations.ser
 import { SourceRegistry } from '../etl/extractor/source-registry.service.js';
 import { parseCliArgs, USAGE, type CliCommand } from './cli-args.js';
 import { countsToNumbers } from '../common/sql/bigint-counts.js';
+import { SourceCountersRepository } from '../counters/source-counters.repository.js';
 import { backfillCommand, cancelCommand, replayCommand, resetCommand } from './stream-commands.js';
 import { showProgress } from './run-progress.js';
 
@@ -64,10 +65,26 @@ async function main(argv: string[]): Promise<number> {
         return await replayCommand(app.get(QuarantineReplayService), command);
       case 'backfill':
         return await backfillCommand(app.get(BackfillService), command);
+      case 'recount':
+        return await recountCommand(app.get(SourceCountersRepository), command);
     }
   } finally {
     await app.close();
   }
+}
+
+/** Recomputes the row counters, then prints them (source → table → rows). */
+async function recountCommand(counters: SourceCountersRepository, command: { source?: string; json: boolean }): Promise<number> {
+  await counters.recountNow(command.source);
+  const counts = Object.fromEntries(await counters.counts());
+  if (command.json) {
+    process.stdout.write(`${JSON.stringify({ msg: 'counters recounted', source: command.source ?? null, counters: counts })}\n`);
+  } else {
+    for (const [source, c] of Object.entries(counts)) {
+      process.stdout.write(`${source.padEnd(12)} quotes ${c.market_quotes}, news ${c.news_items}, quarantined ${c.quarantined_records}\n`);
+    }
+  }
+  return 0;
 }
 
 async function runCommand(runner: EtlRunner, sources: string[], json: boolean): Promise<number> {

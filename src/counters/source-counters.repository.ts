@@ -90,6 +90,11 @@ export class SourceCountersRepository {
     await recountSourceCounters(manager, source);
   }
 
+  /** `recount` in a transaction of its own (the CLI's `recount`, after a bulk operation). */
+  recountNow(source?: string): Promise<void> {
+    return this.dataSource.transaction((m) => recountSourceCounters(m, source));
+  }
+
   /** Every counter (a handful of rows: sources × tables). */
   async counts(): Promise<SourceCounts> {
     const rows = (await this.dataSource.query(`SELECT source, table_name, rows::text AS rows FROM source_counters`)) as Array<{
