@@ -9,6 +9,7 @@ import { SourceCountersRepository } from '../../src/counters/source-counters.rep
 import { EtlRunner, type RunSummary } from '../../src/etl/etl-runner.service.js';
 import { createTestApp } from '../support/app.js';
 import { createTestDatabase, queryRows, type TestDatabase } from '../support/database.js';
+import { startFixtures } from '../support/fixture-env.js';
 
 const ADMIN_KEY = 'counters-test-admin-key-0123456789';
 const HEADER = 'symbol,name,price_usd,market_cap_usd,volume_24h_usd,change_24h_pct,rank,circulating_supply,observed_at';
@@ -170,5 +171,43 @@ describe(SourceCountersRepository.name, () => {
     await app.get<DataSource>(getDataSourceToken()).transaction((m) => app.get(SourceCountersRepository).recount(m));
 
     expect(await expectExact()).toEqual(before);
+  });
+});
+
+describe(`${SourceCountersRepository.name} (news)`, () => {
+  let db: TestDatabase;
+  let app: NestFastifyApplication;
+  let stopUpstream: () => Promise<void>;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const { upstream, env } = await startFixtures(20);
+    stopUpstream = () => upstream.stop();
+    app = await createTestApp({ ...env, ETL_SOURCES: 'rss', DATABASE_URL: db.url });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await stopUpstream?.();
+    await db?.drop();
+  });
+
+  it('should count the news items a batch inserts, and nothing when the feed is read again', async () => {
+    const counted = async () => {
+      const [row] = await queryRows<{ counter: string | null; n: string }>(db.url,
+        `SELECT (SELECT rows::text FROM source_counters WHERE source = 'rss' AND table_name = 'news_items') AS counter,
+                (SELECT count(*)::text FROM news_items WHERE source = 'rss') AS n`);
+      return row;
+    };
+    expect((await app.get(EtlRunner).run({ trigger: 'manual', sources: ['rss'] })).sources.rss.status).toBe('succeeded');
+    const first = await counted();
+    expect(Number(first.n)).toBeGreaterThan(0);
+    expect(first.counter).toBe(first.n);
+
+    await app.get(EtlRunner).run({ trigger: 'manual', sources: ['rss'] });
+
+    expect(await counted()).toEqual(first);
+    const page = (await request(app.getHttpServer()).get('/news?source=rss').expect(200)).body;
+    expect(page.pagination).toMatchObject({ total: Number(first.n), total_is_estimate: false });
   });
 });
