@@ -31,6 +31,7 @@ Commands:
   recount [--source <id>]   recompute the per-source row counters (/stats, list totals) from the
                             tables: after a bulk delete, or once old replicas stopped in a rolling
                             upgrade. Counts the tables (O(rows)); safe while ingestion runs
+                            (batches reaching their commit wait for it)
 
 Options:
   --source, -s <id>         a source to run (repeatable), or the source of reset / replay / recount

@@ -60,8 +60,7 @@ export class StatsRepository {
 
   async perSource(enabled: readonly string[]): Promise<SourceRow[]> {
     return (await this.dataSource.query(
-      `WITH s AS (SELECT unnest($1::text[]) AS source UNION SELECT DISTINCT source FROM etl_source_runs),
-            last AS (SELECT DISTINCT ON (source) * FROM etl_source_runs ORDER BY source, started_at DESC, id DESC)
+      `WITH s AS (SELECT unnest($1::text[]) AS source UNION SELECT DISTINCT source FROM etl_source_runs)
        SELECT s.source,
               -- The counters kept with every batch (exact): counting the tables grew with them.
               (SELECT coalesce(sum(c.rows), 0) FROM source_counters c
@@ -72,7 +71,10 @@ export class StatsRepository {
               (SELECT max(finished_at) FROM etl_source_runs r WHERE r.source = s.source AND r.status = 'succeeded') AS last_success_at,
               (SELECT max(finished_at) FROM etl_source_runs r WHERE r.source = s.source AND r.status IN ('failed', 'rate_limited', 'abandoned')) AS last_failure_at,
               (SELECT jsonb_object_agg(c.stream, c.cursor) FROM etl_checkpoints c WHERE c.source = s.source) AS cursor
-         FROM s LEFT JOIN last l ON l.source = s.source
+         FROM s
+         -- The last run of each source: a few rows of the (source, started_at) index, not the whole ledger.
+         LEFT JOIN LATERAL (SELECT * FROM etl_source_runs r WHERE r.source = s.source
+                             ORDER BY r.started_at DESC, r.id DESC LIMIT 1) l ON true
         ORDER BY s.source`,
       [enabled],
     )) as SourceRow[];
