@@ -1,5 +1,4 @@
 import autocannon from 'autocannon';
-import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -11,7 +10,7 @@ import { benchServer, freshDatabase, median, serverVersion } from './bench-db.js
 import { openLoop } from './open-loop.js';
 import { appendReport } from './report.js';
 import { runMain } from './run-main.js';
-import { NODE_FLAGS } from './service-run.js';
+import { startProcess } from './service-run.js';
 
 const QUOTES = Number(process.env.BENCH_QUOTES ?? 1_000_000);
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -45,21 +44,6 @@ async function load(url: string): Promise<void> {
       FROM market_quotes ORDER BY asset_id, source, observed_at DESC`);
   await c.query('VACUUM ANALYZE');
   await c.end();
-}
-
-async function startProcess(script: string, port: number, env: Record<string, string>): Promise<ChildProcess> {
-  // Every server runs with the service's V8 settings (as `npm start` does), so only the code differs.
-  const child = spawn(process.execPath, [...NODE_FLAGS, script], { env: { ...process.env, ...env, PORT: String(port) }, stdio: 'ignore' });
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/data?limit=1`)).status < 500) return child;
-    } catch {
-      // starting
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill();
-  throw new Error(`${script} did not start`);
 }
 
 /** Closed loop: CONNECTIONS clients each sending the next request as soon as the last one answers. */

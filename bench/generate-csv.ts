@@ -2,17 +2,27 @@ import { once } from 'node:events';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 
+/** Where a generated file's hours start (successive drops of new instants), and its name. */
+export interface CsvOptions {
+  /** Hours after 2024-01-01T00:00Z of the file's first timestamp (default 0). */
+  firstHour?: number;
+  name?: string;
+}
+
 /**
  * A realistic large CSV: `assets` coins x enough hourly timestamps for `rows` rows, in the
  * canonical layout, with a sprinkling of messy values (currency signs and thousands separators,
- * N/A, blanks) and a few unfixable rows that must be quarantined.
+ * N/A, blanks) and a few unfixable rows that must be quarantined. `range` is the timestamps'
+ * span [from, to).
  */
-export async function generateCsv(dir: string, rows: number, assets = 3000): Promise<{ file: string; quarantinable: number }> {
+export async function generateCsv(
+  dir: string, rows: number, assets = 3000, options: CsvOptions = {},
+): Promise<{ file: string; quarantinable: number; range: { from: Date; to: Date } }> {
   mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `bench-${rows}.csv`);
+  const file = path.join(dir, options.name ?? `bench-${rows}.csv`);
   const out = createWriteStream(file);
   out.write('symbol,name,price_usd,market_cap_usd,volume_24h_usd,percent_change_24h,rank,last_updated\n');
-  const start = Date.parse('2024-01-01T00:00:00Z');
+  const start = Date.parse('2024-01-01T00:00:00Z') + (options.firstHour ?? 0) * 3_600_000;
   let bad = 0;
   for (let i = 0; i < rows; i++) {
     const a = i % assets;
@@ -31,5 +41,6 @@ export async function generateCsv(dir: string, rows: number, assets = 3000): Pro
   }
   out.end();
   await once(out, 'finish');
-  return { file, quarantinable: bad };
+  const hours = Math.ceil(rows / assets);
+  return { file, quarantinable: bad, range: { from: new Date(start), to: new Date(start + hours * 3_600_000) } };
 }

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -59,9 +59,28 @@ export async function runSourceOnce(source: string, env: Record<string, string>)
     return {
       seconds: r.duration_ms / 1000,
       peakRssMb: peak,
-      totals: { extracted: r.records_extracted, inserted: r.records_inserted, updated: r.records_updated, unchanged: r.records_unchanged, quarantined: r.records_quarantined },
+      // bigint columns: text from pg.
+      totals: { extracted: Number(r.records_extracted), inserted: Number(r.records_inserted), updated: Number(r.records_updated), unchanged: Number(r.records_unchanged), quarantined: Number(r.records_quarantined) },
     };
   } finally {
     await db.end();
   }
+}
+
+/**
+ * A server script (the service's dist/src/main.js, or a baseline) in its own process with the
+ * service's V8 settings (as `npm start` runs it), once it answers HTTP on `port`.
+ */
+export async function startProcess(script: string, port: number, env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [...NODE_FLAGS, script], { env: { ...process.env, ...env, PORT: String(port) }, stdio: 'ignore' });
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/data?limit=1`)).status < 500) return child;
+    } catch {
+      // starting
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill();
+  throw new Error(`${script} did not start`);
 }

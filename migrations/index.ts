@@ -7,6 +7,8 @@ import { AssetIdentityAudit1764300000008 } from './1764300000008-AssetIdentityAu
 import { SourceLeases1764300000009 } from './1764300000009-SourceLeases.js';
 import { StreamOperations1764300000010 } from './1764300000010-StreamOperations.js';
 import { RunAnomalyLedger1764300000019 } from './1764300000019-RunAnomalyLedger.js';
+import { SourceCounters1764300000025 } from './1764300000025-SourceCounters.js';
+import { LedgerCountsBigint1764300000026 } from './1764300000026-LedgerCountsBigint.js';
 import { LatestQuotesAndPriceEvents1764300000030 } from './1764300000030-LatestQuotesAndPriceEvents.js';
 
 /** Every migration, in order. Listed explicitly so src/ (ts-jest) and dist/ (node) load the same classes. */
@@ -21,5 +23,7 @@ export const MIGRATIONS: Function[] = [
   SourceLeases1764300000009,
   StreamOperations1764300000010,
   RunAnomalyLedger1764300000019,
+  SourceCounters1764300000025,
+  LedgerCountsBigint1764300000026,
   LatestQuotesAndPriceEvents1764300000030,
 ];

@@ -1,3 +1,4 @@
+import { countsToNumbers } from '../common/sql/bigint-counts.js';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -84,8 +85,8 @@ const ADMIN_ASSET_SQL = `SELECT a.id, a.asset_key, a.symbol, a.name, a.rank, a.n
               'match_method', m.match_method, 'confidence', m.confidence::float8, 'symbol', m.symbol, 'name', m.name,
               'rank', m.rank) ORDER BY m.source, m.source_asset_id)
        FROM asset_source_ids m WHERE m.asset_id = a.id), '[]') AS source_ids,
-    (SELECT count(*)::int FROM market_quotes q WHERE q.asset_id = a.id) AS quotes,
-    (SELECT count(*)::int FROM news_asset_mentions n WHERE n.asset_id = a.id) AS news_links
+    (SELECT count(*)::bigint FROM market_quotes q WHERE q.asset_id = a.id) AS quotes,
+    (SELECT count(*)::bigint FROM news_asset_mentions n WHERE n.asset_id = a.id) AS news_links
   FROM assets a WHERE a.id = $1::uuid`;
 
 /** All SQL of the operator's identity corrections (merge, split, review) and their audit. */
@@ -99,7 +100,8 @@ export class AssetAdminRepository {
   }
 
   async findAsset(manager: EntityManager, id: string): Promise<AdminAssetRow | undefined> {
-    return ((await manager.query(ADMIN_ASSET_SQL, [id])) as AdminAssetRow[])[0];
+    const row = ((await manager.query(ADMIN_ASSET_SQL, [id])) as AdminAssetRow[])[0];
+    return row && countsToNumbers(row, ['quotes', 'news_links']);
   }
 
   /** Symbols of the assets that exist among `ids` (to take the identity locks before the row locks). */

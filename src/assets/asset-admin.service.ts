@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { SourceCountersRepository } from '../counters/source-counters.repository.js';
 import { AssetIdentityRepository } from '../catalog/asset-identity.repository.js';
 import { LatestQuotesWriter } from '../catalog/latest-quotes.repository.js';
 import { assetIdFor, assetKeyFor, isolatedAssetKey } from '../catalog/asset-naming.js';
@@ -49,6 +50,7 @@ export class AssetAdminService {
     private readonly repository: AssetAdminRepository,
     private readonly identity: AssetIdentityRepository,
     private readonly latestQuotes: LatestQuotesWriter,
+    private readonly counters: SourceCountersRepository,
   ) {}
 
   /** `from` is absorbed into `survivorId`: source ids, quotes and news links move; its id redirects. */
@@ -108,6 +110,8 @@ export class AssetAdminService {
       result,
     });
     await this.repository.insertRedirect(m, from.id, into.id, auditId);
+    // The quotes dropped as duplicates leave the stored-row counters, last (counters are locked last).
+    await this.counters.add(m, dropped.map((q) => ({ source: String(q.source), table: 'market_quotes', rows: -1 })));
     this.logger.log(
       { survivor: into.id, absorbed: from.id, sourceIds, quotes, droppedQuotes: dropped.length, auditId },
       'assets merged',

@@ -8,6 +8,7 @@ import { AssetIdentityRepository } from '../catalog/asset-identity.repository.js
 import { AdminOnly } from '../common/http/admin-key.guard.js';
 import type { Page, Single } from '../common/http/envelope.js';
 import { decodeCursor, encodeCursor } from '../common/http/keyset-cursor.js';
+import { paginationTotal } from '../common/http/keyset-page.js';
 import { parseLimit } from '../common/http/query-params.js';
 import { AppConfig } from '../config/app-config.js';
 import { SourceRegistry } from '../etl/extractor/source-registry.service.js';
@@ -63,7 +64,7 @@ export class AssetsController {
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     const key = (r: AssetPageRow) => (query.q ? [r.match_tier ?? '2', r.rank_key ?? '0', r.asset_key] : [r.asset_key]);
-    return { data: page.map(toAssetDto), pagination: { limit, next_cursor: rows.length > limit && last ? encodeCursor(sort, key(last)) : null, total } };
+    return { data: page.map(toAssetDto), pagination: { limit, next_cursor: rows.length > limit && last ? encodeCursor(sort, key(last)) : null, ...paginationTotal(total) } };
   }
 
   @Get(':id')

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CatalogModule } from '../catalog/catalog.module.js';
+import { CountersModule } from '../counters/counters.module.js';
 import { EtlModule } from '../etl/etl.module.js';
 import { AssetAdminController } from './asset-admin.controller.js';
 import { AssetAdminRepository } from './asset-admin.repository.js';
@@ -9,7 +10,7 @@ import { AssetsRepository } from './assets.repository.js';
 import { AssetRefResolver } from './asset-ref.resolver.js';
 
 @Module({
-  imports: [CatalogModule, EtlModule],
+  imports: [CatalogModule, CountersModule, EtlModule],
   controllers: [AssetsController, AssetAdminController],
   providers: [AssetsRepository, AssetAdminRepository, AssetAdminService, AssetRefResolver],
   // Sub-routes of /assets/{id} in other modules resolve `{source}:{source_asset_id}` the same way.

@@ -1,3 +1,4 @@
+import { boundedTotal, type ListTotal } from '../common/sql/list-total.js';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -32,7 +33,7 @@ export class AssetsRepository {
    * symbol or name prefix matches, then the rest, each tier by rank (unranked last), then asset_key;
    * the keyset follows that order (`after` = [tier, rank key, asset_key] of the last row).
    */
-  async page(f: AssetFilter, limit: number, after?: string[]): Promise<{ rows: AssetPageRow[]; total: number }> {
+  async page(f: AssetFilter, limit: number, after?: string[]): Promise<{ rows: AssetPageRow[]; total: ListTotal }> {
     const where = new WhereBuilder().addIf(f.symbol, 'a.symbol = upper(?)').addIf(f.needsReview, 'a.needs_review = ?');
     let order = 'a.asset_key';
     let keyColumns = '';
@@ -59,8 +60,7 @@ export class AssetsRepository {
       `SELECT * FROM (${inner}) a ${outerWhere} ORDER BY ${order} LIMIT ${where.param(limit + 1)}`,
       where.params,
     )) as AssetPageRow[];
-    const [{ n }] = (await this.dataSource.query(`SELECT count(*)::int AS n FROM assets a ${countWhere.toSql()}`, countWhere.params)) as Array<{ n: number }>;
-    return { rows, total: n };
+    return { rows, total: await boundedTotal(this.dataSource, 'assets a', countWhere) };
   }
 
   /** The asset a source's own id maps to (`coingecko` + `bitcoin`), if any. */

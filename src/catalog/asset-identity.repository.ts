@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { LatestQuotesWriter } from './latest-quotes.repository.js';
+import { subtractQuotesOfAssets } from '../counters/source-counters.repository.js';
 
 export interface MappingRow {
   source: string;
@@ -210,6 +211,12 @@ export class AssetIdentityRepository {
     const retired = plan.rekeyed.filter((r) => plan.vacated.includes(r.from));
     if (retired.length > 0) await this.redirectRetiredIds(manager, retired);
     if (plan.vacated.length > 0) {
+      // Quotes left on a vacated asset (they collided with the target's) go with it by cascade.
+      const [deleting] = (await manager.query(
+        `SELECT coalesce(array_agg(a.id), '{}') AS ids FROM assets a WHERE a.id = ANY($1::uuid[]) AND NOT EXISTS (SELECT 1 FROM asset_source_ids m WHERE m.asset_id = a.id)`,
+        [plan.vacated],
+      )) as Array<{ ids: string[] }>;
+      await subtractQuotesOfAssets(manager, deleting.ids);
       await manager.query(`DELETE FROM assets a WHERE a.id = ANY($1::uuid[]) AND NOT EXISTS (SELECT 1 FROM asset_source_ids m WHERE m.asset_id = a.id)`, [plan.vacated]);
     }
   }

@@ -14,6 +14,7 @@ describe('parseCliArgs', () => {
     expect(() => parseCliArgs(['launch'], true)).toThrow(/unknown command "launch"[\s\S]*Usage/);
     expect(() => parseCliArgs(['run', '--force'], true)).toThrow(/Unknown option '--force'/);
     expect(() => parseCliArgs(['status', '--source', 'csv'], true)).toThrow(/only valid with "run"/);
+    expect(() => parseCliArgs(['recount', '-s', 'csv', '-s', 'rss'], true)).toThrow(/"recount" takes at most one --source/);
   });
 
   it('should show help with no command', () => {
@@ -27,6 +28,8 @@ describe('parseCliArgs', () => {
     [['cancel', '42'], { command: 'cancel', runId: '42', json: true }],
     [['backfill', '-s', 'coingecko', '--asset', 'bitcoin', '--asset', 'ethereum', '--from', '2025-01-01', '--to', '2025-02-01'],
       { command: 'backfill', source: 'coingecko', assets: ['bitcoin', 'ethereum'], from: '2025-01-01', to: '2025-02-01', json: true }],
+    [['recount'], { command: 'recount', source: undefined, json: true }],
+    [['recount', '-s', 'csv'], { command: 'recount', source: 'csv', json: true }],
   ])('should parse the stream operation %j', (argv, expected) => {
     expect(parseCliArgs(argv, false)).toEqual(expected);
   });

@@ -8,6 +8,7 @@ export type CliCommand =
   | { command: 'replay'; source: string; json: boolean }
   | { command: 'cancel'; runId: string; json: boolean }
   | { command: 'backfill'; source: string; assets: string[]; from: string; to: string; json: boolean }
+  | { command: 'recount'; source?: string; json: boolean }
   | { command: 'help' };
 
 export const USAGE = `Usage: npm run etl -- <command> [options]
@@ -27,9 +28,13 @@ Commands:
                             load [from, to) of history for the assets (sources with history only),
                             without moving the incremental cursor; waits for the end. Interrupted
                             backfills are resumed first, at their next chunk
+  recount [--source <id>]   recompute the per-source row counters (/stats, list totals) from the
+                            tables: after a bulk delete, or once old replicas stopped in a rolling
+                            upgrade. Counts the tables (O(rows)); safe while ingestion runs
+                            (batches reaching their commit wait for it)
 
 Options:
-  --source, -s <id>         a source to run (repeatable), or the source of reset / replay
+  --source, -s <id>         a source to run (repeatable), or the source of reset / replay / recount
   --stream <name>           a stream to reset (repeatable)
   --asset <id>              an asset to backfill, as the source names it (repeatable)
   --from, --to <iso>        the backfill's range: from inclusive, to exclusive (ISO 8601)
@@ -71,9 +76,14 @@ export function parseCliArgs(argv: string[], isTty: boolean): CliCommand {
       return { command, source: oneSource(command, values.source), json };
     case 'run':
       return { command: 'run', sources: list(values.source), json };
+    case 'recount': {
+      const sources = list(values.source);
+      if (sources.length > 1) throw new Error(`"recount" takes at most one --source <id>\n\n${USAGE}`);
+      return { command, source: sources[0], json };
+    }
     case 'status':
     case 'sources':
-      if (values.source) throw new Error(`--source is only valid with "run", "reset" and "replay"\n\n${USAGE}`);
+      if (values.source) throw new Error(`--source is only valid with "run", "reset", "replay", "backfill" and "recount"\n\n${USAGE}`);
       return { command, json };
     case undefined:
     case 'help':

@@ -13,6 +13,8 @@ import { QuarantineReplayService } from '../etl/operations/quarantine-replay.ser
 import { StreamOperationsService } from '../etl/operations/stream-operations.service.js';
 import { SourceRegistry } from '../etl/extractor/source-registry.service.js';
 import { parseCliArgs, USAGE, type CliCommand } from './cli-args.js';
+import { countsToNumbers } from '../common/sql/bigint-counts.js';
+import { SourceCountersRepository } from '../counters/source-counters.repository.js';
 import { backfillCommand, cancelCommand, replayCommand, resetCommand } from './stream-commands.js';
 import { showProgress } from './run-progress.js';
 
@@ -63,10 +65,26 @@ async function main(argv: string[]): Promise<number> {
         return await replayCommand(app.get(QuarantineReplayService), command);
       case 'backfill':
         return await backfillCommand(app.get(BackfillService), command);
+      case 'recount':
+        return await recountCommand(app.get(SourceCountersRepository), command);
     }
   } finally {
     await app.close();
   }
+}
+
+/** Recomputes the row counters, then prints them (source → table → rows). */
+async function recountCommand(counters: SourceCountersRepository, command: { source?: string; json: boolean }): Promise<number> {
+  await counters.recountNow(command.source);
+  const counts = Object.fromEntries(await counters.counts());
+  if (command.json) {
+    process.stdout.write(`${JSON.stringify({ msg: 'counters recounted', source: command.source ?? null, counters: counts })}\n`);
+  } else {
+    for (const [source, c] of Object.entries(counts)) {
+      process.stdout.write(`${source.padEnd(12)} quotes ${c.market_quotes}, news ${c.news_items}, quarantined ${c.quarantined_records}\n`);
+    }
+  }
+  return 0;
 }
 
 async function runCommand(runner: EtlRunner, sources: string[], json: boolean): Promise<number> {
@@ -85,11 +103,12 @@ async function runCommand(runner: EtlRunner, sources: string[], json: boolean): 
 }
 
 async function statusCommand(dataSource: DataSource, json: boolean): Promise<number> {
-  const rows = (await dataSource.query(
+  const rows = ((await dataSource.query(
     `SELECT DISTINCT ON (source) source, status, started_at, finished_at, duration_ms, records_extracted, records_inserted,
             records_quarantined, error_message
        FROM etl_source_runs ORDER BY source, started_at DESC, id DESC`,
-  )) as Array<{ source: string; status: string; started_at: Date; duration_ms: number | null; records_extracted: number; records_inserted: number; records_quarantined: number; error_message: string | null }>;
+  )) as Array<{ source: string; status: string; started_at: Date; duration_ms: number | null; records_extracted: number; records_inserted: number; records_quarantined: number; error_message: string | null }>)
+    .map((r) => countsToNumbers(r, ['records_extracted', 'records_inserted', 'records_quarantined']));
   if (json) {
     process.stdout.write(`${JSON.stringify({ sources: rows })}\n`);
   } else if (rows.length === 0) {

@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { Page } from '../common/http/envelope.js';
 import { decodeCursor, encodeCursor } from '../common/http/keyset-cursor.js';
+import { paginationTotal } from '../common/http/keyset-page.js';
 import { parseLimit } from '../common/http/query-params.js';
+import { exactTotal, type ListTotal } from '../common/sql/list-total.js';
+import { SourceCountersRepository } from '../counters/source-counters.repository.js';
 import { InvalidInputException, type FieldError } from '../common/http/validation.js';
 import type { GetDataQueryDto } from './dto/get-data-query.dto.js';
 import type { MarketQuoteDto } from './dto/market-quote.dto.js';
@@ -9,7 +12,10 @@ import { MarketDataRepository, type QuoteFilters, type QuoteRow } from './market
 
 @Injectable()
 export class DataService {
-  constructor(private readonly repository: MarketDataRepository) {}
+  constructor(
+    private readonly repository: MarketDataRepository,
+    private readonly counters: SourceCountersRepository,
+  ) {}
 
   async listQuotes(query: GetDataQueryDto): Promise<Page<MarketQuoteDto>> {
     const problems: FieldError[] = [];
@@ -32,15 +38,22 @@ export class DataService {
     };
     const [rows, total] = await Promise.all([
       this.repository.findQuotesPage(filters, sort, limit + 1, after, query.offset),
-      this.repository.countQuotes(filters),
+      this.total(filters),
     ]);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     const sortKey = (r: QuoteRow) => (sort.startsWith('price') ? r.price_usd : r.cursor_at);
     return {
       data: page.map(toDto),
-      pagination: { limit, next_cursor: rows.length > limit && last ? encodeCursor(sort, [sortKey(last), last.id]) : null, total },
+      pagination: { limit, next_cursor: rows.length > limit && last ? encodeCursor(sort, [sortKey(last), last.id]) : null, ...paginationTotal(total) },
     };
+  }
+
+  /** Per source only (or unfiltered): the counters, exact and O(sources); otherwise a bounded count. */
+  private async total(f: QuoteFilters): Promise<ListTotal> {
+    const { source, ...others } = f;
+    if (Object.values(others).every((v) => v === undefined)) return exactTotal(await this.counters.total('market_quotes', source));
+    return this.repository.countQuotes(f);
   }
 }
 

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { CountCache } from '../common/sql/count-cache.js';
+import { boundedTotal, type ListTotal } from '../common/sql/list-total.js';
 import { WhereBuilder } from '../common/sql/where-builder.js';
 import type { DataSort } from './dto/get-data-query.dto.js';
 
@@ -56,7 +57,7 @@ const SORTS: Record<DataSort, { column: string; dir: 'ASC' | 'DESC'; cast: strin
 
 @Injectable()
 export class MarketDataRepository {
-  private readonly counts = new CountCache();
+  private readonly counts = new CountCache<ListTotal>();
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
@@ -90,11 +91,13 @@ export class MarketDataRepository {
     return (await this.dataSource.query(sql, where.params)) as QuoteRow[];
   }
 
-  countQuotes(f: QuoteFilters): Promise<number> {
+  /**
+   * The total of a filtered list, bounded in cost (exact up to EXACT_TOTAL_LIMIT rows, the planner's
+   * estimate above); identical filters share one for a few seconds. Per-source totals are not
+   * counted here: the service reads them from the counters.
+   */
+  countQuotes(f: QuoteFilters): Promise<ListTotal> {
     const where = this.where(f);
-    return this.counts.get(JSON.stringify(f), async () => {
-      const [row] = (await this.dataSource.query(`SELECT count(*)::bigint AS n FROM market_quotes q ${where.toSql()}`, where.params)) as Array<{ n: string }>;
-      return Number(row.n);
-    });
+    return this.counts.get(JSON.stringify(f), () => boundedTotal(this.dataSource, 'market_quotes q', where));
   }
 }

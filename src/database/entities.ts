@@ -11,6 +11,7 @@ import { BackfillChunkEntity } from '../etl/backfill/backfill-chunk.entity.js';
 import { BackfillEntity } from '../etl/backfill/backfill.entity.js';
 import { CheckpointEntity } from '../etl/checkpoint/checkpoint.entity.js';
 import { SourceLeaseEntity } from '../etl/checkpoint/source-lease.entity.js';
+import { SourceCounterEntity } from '../counters/source-counter.entity.js';
 import { DriftEventEntity } from '../etl/drift/drift-event.entity.js';
 import { DriftFieldBaselineEntity } from '../etl/drift/drift-field-baseline.entity.js';
 import { DriftRejectedRenameEntity } from '../etl/drift/drift-rejected-rename.entity.js';
@@ -43,4 +44,5 @@ export const ENTITIES = [
   BackfillEntity,
   BackfillChunkEntity,
   PriceEventEntity,
+  SourceCounterEntity,
 ];

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import type { ListTotal } from '../common/sql/list-total.js';
 import { newestFirstPage } from '../common/sql/newest-first-page.js';
 import { WhereBuilder } from '../common/sql/where-builder.js';
 import type { DriftEventsQueryDto } from './drift-events.dto.js';
@@ -37,7 +38,7 @@ const COLUMNS = `source, stream, kind, field, candidate, confidence::float8::tex
 export class DriftEventsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  page(q: DriftEventsQueryDto, limit: number, after?: [string, string]): Promise<{ rows: PageRow[]; total: number }> {
+  page(q: DriftEventsQueryDto, limit: number, after?: [string, string]): Promise<{ rows: PageRow[]; total: ListTotal }> {
     const where = new WhereBuilder()
       .addIf(q.source, 'source = ?')
       .addIf(q.kind, 'kind = ?')

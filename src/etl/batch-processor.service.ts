@@ -5,6 +5,7 @@ import { AssetIdentityService, candidateKey, type AssetCandidate } from '../cata
 import { NewsLinker } from '../catalog/news-linker.service.js';
 import type { ResolvedAssetCache } from '../catalog/resolved-asset-cache.js';
 import { AppConfig } from '../config/app-config.js';
+import { SourceCountersRepository } from '../counters/source-counters.repository.js';
 import { CheckpointService } from './checkpoint/checkpoint.service.js';
 import type { SourceFence } from './checkpoint/source-lease.repository.js';
 import { DriftService, type DriftFinding, type DriftInspection } from './drift/drift.service.js';
@@ -124,6 +125,7 @@ export class BatchProcessor {
     private readonly ledger: RunLedgerRepository,
     private readonly isolation: RowIsolationRepository,
     private readonly quoteSteps: QuoteWriteSteps,
+    private readonly counters: SourceCountersRepository,
   ) {}
 
   /** Prepares then commits one batch (callers that pipeline batches use the two steps apart). */
@@ -305,7 +307,7 @@ export class BatchProcessor {
     const quarantined = end.isolated.length === 0
       ? prepared.quarantined
       : dedupeQuarantine([...prepared.quarantined, ...end.isolated]);
-    await this.quarantine.quarantine(manager, ctx.runId, quarantined);
+    const quarantinedNew = await this.quarantine.quarantine(manager, ctx.runId, quarantined);
     await this.drift.record(manager, { runId: ctx.runId, source, stream: ctx.stream.name, inspection });
     if (!ctx.keepCursor) {
       await this.checkpoints.commit(manager, {
@@ -323,6 +325,10 @@ export class BatchProcessor {
       quarantined: prepared.quarantinedCount + end.isolated.length,
     };
     await this.ledger.addBatchCounts(manager, ctx.sourceRunId, batchCounts);
+    // Last, in the same transaction: the stored-row counters /stats and list totals read.
+    await this.counters.addBatch(manager, {
+      source, table: ctx.stream.kind === 'news' ? 'news_items' : 'market_quotes', inserted: end.written.inserted, quarantined: quarantinedNew,
+    });
     return batchCounts;
   }
 

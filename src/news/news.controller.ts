@@ -1,3 +1,5 @@
+import { boundedTotal, exactTotal, type ListTotal } from '../common/sql/list-total.js';
+import { SourceCountersRepository } from '../counters/source-counters.repository.js';
 import { Controller, Get, Injectable, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -75,9 +77,12 @@ interface Row { id: string; cursor_at: string; source: string; feed_url: string;
 
 @Injectable()
 export class NewsReadRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly counters: SourceCountersRepository,
+  ) {}
 
-  async page(q: NewsQueryDto, limit: number, after?: [string, string]): Promise<{ rows: Row[]; total: number }> {
+  async page(q: NewsQueryDto, limit: number, after?: [string, string]): Promise<{ rows: Row[]; total: ListTotal }> {
     const pattern = q.q ? `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
     const where = new WhereBuilder()
       .addIf(q.source, 'n.source = ?')
@@ -96,8 +101,12 @@ export class NewsReadRepository {
          FROM news_items n ${where.toSql()} ORDER BY n.published_at DESC, n.id DESC LIMIT ${where.param(limit + 1)}`,
       where.params,
     )) as Row[];
-    const [{ n }] = (await this.dataSource.query(`SELECT count(*)::int AS n FROM news_items n ${countWhere.toSql()}`, countWhere.params)) as Array<{ n: number }>;
-    return { rows, total: n };
+    // Per source only (or unfiltered): the counters kept with every batch; otherwise a bounded count.
+    const perSourceOnly = !q.asset_id && !q.symbol && !q.from && !q.to && !pattern;
+    const total = perSourceOnly
+      ? exactTotal(await this.counters.total('news_items', q.source))
+      : await boundedTotal(this.dataSource, 'news_items n', countWhere);
+    return { rows, total };
   }
 }
 

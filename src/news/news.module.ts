@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { CountersModule } from '../counters/counters.module.js';
 import { NewsController, NewsReadRepository } from './news.controller.js';
 
-@Module({ controllers: [NewsController], providers: [NewsReadRepository] })
+@Module({ imports: [CountersModule], controllers: [NewsController], providers: [NewsReadRepository] })
 export class NewsModule {}

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
+import { CountersModule } from '../counters/counters.module.js';
 import { EtlModule } from '../etl/etl.module.js';
 import { QuarantineController } from './quarantine.controller.js';
 import { QuarantineReadRepository } from './quarantine-read.repository.js';
 
-@Module({ imports: [EtlModule], controllers: [QuarantineController], providers: [QuarantineReadRepository] })
+@Module({ imports: [CountersModule, EtlModule], controllers: [QuarantineController], providers: [QuarantineReadRepository] })
 export class QuarantineApiModule {}

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { exactTotal, type ListTotal } from '../common/sql/list-total.js';
+import { SourceCountersRepository } from '../counters/source-counters.repository.js';
 import { newestFirstPage } from '../common/sql/newest-first-page.js';
 import { WhereBuilder } from '../common/sql/where-builder.js';
 
@@ -15,7 +17,7 @@ export interface QuarantineRow {
 
 export interface QuarantinePage {
   rows: QuarantineRow[];
-  total: number;
+  total: ListTotal;
 }
 
 const QUARANTINE_COLUMNS = 'source, stream, natural_key, reason, payload, payload_text, occurrences, first_seen_at, last_seen_at, '
@@ -30,12 +32,19 @@ export interface QuarantineFilter {
 
 @Injectable()
 export class QuarantineReadRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly counters: SourceCountersRepository,
+  ) {}
 
   page(f: QuarantineFilter, limit: number, after?: [string, string]): Promise<QuarantinePage> {
     const where = new WhereBuilder().addIf(f.source, 'source = ?').addIf(f.since, 'last_seen_at >= ?')
       .addIf(f.status === 'all' ? undefined : f.status, 'status = ?');
+    // Every status, per source or all: the counters hold it exactly (no count of the table).
+    const counted = f.status === 'all' && f.since === undefined
+      ? async () => exactTotal(await this.counters.total('quarantined_records', f.source))
+      : undefined;
     return newestFirstPage<QuarantineRow>(this.dataSource, 'quarantined_records',
-      QUARANTINE_COLUMNS, where, limit, after);
+      QUARANTINE_COLUMNS, where, limit, after, counted);
   }
 }

@@ -38,24 +38,30 @@ export class EtlSourceRunEntity {
   @Column('int', { name: 'duration_ms', nullable: true })
   durationMs: number | null;
 
-  @Column('int', { name: 'records_extracted', default: 0 })
-  recordsExtracted: number;
+  @Column('bigint', { name: 'records_extracted', default: 0 })
+  /** bigint: read as text by pg (exact). */
+  recordsExtracted: string;
 
-  @Column('int', { name: 'records_inserted', default: 0 })
-  recordsInserted: number;
+  @Column('bigint', { name: 'records_inserted', default: 0 })
+  /** bigint: read as text by pg (exact). */
+  recordsInserted: string;
 
-  @Column('int', { name: 'records_updated', default: 0 })
-  recordsUpdated: number;
+  @Column('bigint', { name: 'records_updated', default: 0 })
+  /** bigint: read as text by pg (exact). */
+  recordsUpdated: string;
 
-  @Column('int', { name: 'records_unchanged', default: 0 })
-  recordsUnchanged: number;
+  @Column('bigint', { name: 'records_unchanged', default: 0 })
+  /** bigint: read as text by pg (exact). */
+  recordsUnchanged: string;
 
-  @Column('int', { name: 'records_quarantined', default: 0 })
-  recordsQuarantined: number;
+  @Column('bigint', { name: 'records_quarantined', default: 0 })
+  /** bigint: read as text by pg (exact). */
+  recordsQuarantined: string;
 
   /** Rows whose key (asset, source, instant; natural key; news key) the run had already seen. */
-  @Column('int', { name: 'records_duplicate', default: 0 })
-  recordsDuplicate: number;
+  @Column('bigint', { name: 'records_duplicate', default: 0 })
+  /** bigint: read as text by pg (exact). */
+  recordsDuplicate: string;
 
   @Column('int', { default: 0 })
   retries: number;

@@ -1,3 +1,5 @@
+import { countsToNumbers } from '../common/sql/bigint-counts.js';
+import { boundedTotal, type ListTotal } from '../common/sql/list-total.js';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -18,15 +20,18 @@ export interface SourceRunRow {
 }
 
 const RUN_COLUMNS = `r.id::text, to_char(r.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at, r.trigger, r.status, r.sources, r.instance_id, r.started_at, r.finished_at, r.duration_ms,
-  coalesce(sum(s.records_extracted), 0)::int AS extracted, coalesce(sum(s.records_inserted), 0)::int AS inserted,
-  coalesce(sum(s.records_updated), 0)::int AS updated, coalesce(sum(s.records_unchanged), 0)::int AS unchanged,
-  coalesce(sum(s.records_duplicate), 0)::int AS duplicate, coalesce(sum(s.records_quarantined), 0)::int AS quarantined`;
+  coalesce(sum(s.records_extracted), 0)::bigint AS extracted, coalesce(sum(s.records_inserted), 0)::bigint AS inserted,
+  coalesce(sum(s.records_updated), 0)::bigint AS updated, coalesce(sum(s.records_unchanged), 0)::bigint AS unchanged,
+  coalesce(sum(s.records_duplicate), 0)::bigint AS duplicate, coalesce(sum(s.records_quarantined), 0)::bigint AS quarantined`;
+const RUN_COUNTS = ['extracted', 'inserted', 'updated', 'unchanged', 'duplicate', 'quarantined'] as const;
+const toRunRow = (r: RunRow): RunRow => countsToNumbers(r, RUN_COUNTS);
+const SOURCE_RUN_COUNTS = ['records_extracted', 'records_inserted', 'records_updated', 'records_unchanged', 'records_duplicate', 'records_quarantined'] as const;
 
 @Injectable()
 export class RunsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async page(f: { status?: string; trigger?: string; source?: string }, limit: number, after?: [string, string]): Promise<{ rows: RunRow[]; total: number }> {
+  async page(f: { status?: string; trigger?: string; source?: string }, limit: number, after?: [string, string]): Promise<{ rows: RunRow[]; total: ListTotal }> {
     const where = new WhereBuilder().addIf(f.status, 'r.status = ?').addIf(f.trigger, 'r.trigger = ?').addIf(f.source, '? = ANY(r.sources)');
     const countWhere = where.clone();
     if (after) where.add('(r.started_at, r.id) < (?::timestamptz, ?::bigint)', after[0], after[1]);
@@ -35,17 +40,16 @@ export class RunsRepository {
         GROUP BY r.id ORDER BY r.started_at DESC, r.id DESC LIMIT ${where.param(limit + 1)}`,
       where.params,
     )) as RunRow[];
-    const [{ n }] = (await this.dataSource.query(`SELECT count(*)::int AS n FROM etl_runs r ${countWhere.toSql()}`, countWhere.params)) as Array<{ n: number }>;
-    return { rows, total: n };
+    return { rows: rows.map(toRunRow), total: await boundedTotal(this.dataSource, 'etl_runs r', countWhere) };
   }
 
   async findRun(id: string): Promise<RunRow | undefined> {
     const rows = (await this.dataSource.query(`SELECT ${RUN_COLUMNS} FROM etl_runs r LEFT JOIN etl_source_runs s ON s.run_id = r.id WHERE r.id = $1::bigint GROUP BY r.id`, [id])) as RunRow[];
-    return rows[0];
+    return rows[0] && toRunRow(rows[0]);
   }
 
   async findSourceRuns(runId: string): Promise<SourceRunRow[]> {
-    return (await this.dataSource.query(
+    const rows = (await this.dataSource.query(
       `SELECT id::text, run_id::text, source, status, started_at, finished_at, duration_ms, records_extracted, records_inserted, records_updated,
               records_unchanged, records_duplicate, records_quarantined, retries, rate_limit_wait_ms,
               backoff_wait_ms, retry_after_wait_ms, cursor_before, cursor_after, error_class, error_message,
@@ -53,6 +57,7 @@ export class RunsRepository {
          FROM etl_source_runs WHERE run_id = $1::bigint ORDER BY source`,
       [runId],
     )) as SourceRunRow[];
+    return rows.map((r) => countsToNumbers(r, SOURCE_RUN_COUNTS));
   }
 
   /** The same source's finished runs before `beforeId`, newest first. */
@@ -105,13 +110,13 @@ export class RunsRepository {
   async consensusSummary(thresholdPct: number, freshSeconds: number): Promise<{ divergent: number; maxSpreadPct: number }> {
     const [row] = (await this.dataSource.query(
       `WITH ${SPREAD_CTES}
-       SELECT count(*) FILTER (WHERE ${DIVERGENT})::int AS divergent,
+       SELECT count(*) FILTER (WHERE ${DIVERGENT})::bigint AS divergent,
               coalesce(max(round(s.price_range * 100 / s.median, 4)) FILTER (WHERE s.median > 0), 0)::float8
                 AS "maxSpreadPct"
          FROM spread s`,
       [thresholdPct, freshSeconds],
     )) as Array<{ divergent: number; maxSpreadPct: number }>;
-    return row;
+    return countsToNumbers(row, ['divergent']);
   }
 
   /** Stores what the run's anomaly check found, so every replica's /metrics can report it. */

@@ -48,8 +48,9 @@ class StatsResponseDto {
 
 interface SourceRow {
   source: string; records_total: string; status: string | null; started_at: Date | null; duration_ms: number | null;
-  extracted: number | null; inserted: number | null; updated: number | null; unchanged: number | null;
-  duplicate: number | null; quarantined: number | null;
+  /** bigint columns: text from pg. */
+  extracted: string | null; inserted: string | null; updated: string | null; unchanged: string | null;
+  duplicate: string | null; quarantined: string | null;
   last_success_at: Date | null; last_failure_at: Date | null; error_message: string | null; cursor: Record<string, unknown> | null;
 }
 
@@ -59,30 +60,42 @@ export class StatsRepository {
 
   async perSource(enabled: readonly string[]): Promise<SourceRow[]> {
     return (await this.dataSource.query(
-      `WITH s AS (SELECT unnest($1::text[]) AS source UNION SELECT DISTINCT source FROM etl_source_runs),
-            last AS (SELECT DISTINCT ON (source) * FROM etl_source_runs ORDER BY source, started_at DESC, id DESC)
+      `WITH s AS (SELECT unnest($1::text[]) AS source UNION SELECT DISTINCT source FROM etl_source_runs)
        SELECT s.source,
-              ((SELECT count(*) FROM market_quotes q WHERE q.source = s.source) + (SELECT count(*) FROM news_items n WHERE n.source = s.source))::text AS records_total,
+              -- The counters kept with every batch (exact): counting the tables grew with them.
+              (SELECT coalesce(sum(c.rows), 0) FROM source_counters c
+                WHERE c.source = s.source AND c.table_name IN ('market_quotes', 'news_items'))::text AS records_total,
               l.status, l.started_at, l.duration_ms, l.records_extracted AS extracted, l.records_inserted AS inserted,
               l.records_updated AS updated, l.records_unchanged AS unchanged, l.records_duplicate AS duplicate,
               l.records_quarantined AS quarantined, l.error_message,
               (SELECT max(finished_at) FROM etl_source_runs r WHERE r.source = s.source AND r.status = 'succeeded') AS last_success_at,
               (SELECT max(finished_at) FROM etl_source_runs r WHERE r.source = s.source AND r.status IN ('failed', 'rate_limited', 'abandoned')) AS last_failure_at,
               (SELECT jsonb_object_agg(c.stream, c.cursor) FROM etl_checkpoints c WHERE c.source = s.source) AS cursor
-         FROM s LEFT JOIN last l ON l.source = s.source
+         FROM s
+         -- The last run of each source: a few rows of the (source, started_at) index, not the whole ledger.
+         LEFT JOIN LATERAL (SELECT * FROM etl_source_runs r WHERE r.source = s.source
+                             ORDER BY r.started_at DESC, r.id DESC LIMIT 1) l ON true
         ORDER BY s.source`,
       [enabled],
     )) as SourceRow[];
   }
 
   async totals(): Promise<StatsTotalsDto> {
+    // Rows of the growing tables come from the counters; the others grow with the catalogue or
+    // the run count, not with the data. bigint throughout (text to JS: no int4 overflow at 2^31).
+    const counted = (table: string) => `(SELECT coalesce(sum(rows), 0) FROM source_counters WHERE table_name = '${table}')::bigint::text`;
     const [row] = (await this.dataSource.query(
-      `SELECT (SELECT count(*) FROM assets)::int AS assets, (SELECT count(*) FROM assets WHERE needs_review)::int AS assets_needing_review,
-              (SELECT count(*) FROM market_quotes)::int AS market_quotes, (SELECT count(*) FROM news_items)::int AS news_items,
-              (SELECT count(*) FROM etl_runs)::int AS runs, (SELECT count(*) FROM quarantined_records)::int AS quarantined_records,
-              (SELECT count(*) FROM drift_events)::int AS drift_events`,
-    )) as StatsTotalsDto[];
-    return row;
+      `SELECT (SELECT count(*) FROM assets)::bigint::text AS assets,
+              (SELECT count(*) FROM assets WHERE needs_review)::bigint::text AS assets_needing_review,
+              ${counted('market_quotes')} AS market_quotes, ${counted('news_items')} AS news_items,
+              (SELECT count(*) FROM etl_runs)::bigint::text AS runs, ${counted('quarantined_records')} AS quarantined_records,
+              (SELECT count(*) FROM drift_events)::bigint::text AS drift_events`,
+    )) as Array<Record<keyof StatsTotalsDto, string>>;
+    return {
+      assets: Number(row.assets), assets_needing_review: Number(row.assets_needing_review),
+      market_quotes: Number(row.market_quotes), news_items: Number(row.news_items), runs: Number(row.runs),
+      quarantined_records: Number(row.quarantined_records), drift_events: Number(row.drift_events),
+    };
   }
 }
 
@@ -95,7 +108,8 @@ export class StatsController {
   @Get()
   @ApiOperation({
     summary: 'Per-source ETL statistics (records, last run, last success/failure, cursor) and totals',
-    description: 'One entry per enabled source, read from the run ledger and the stored rows.',
+    description: 'One entry per enabled source, read from the run ledger and the per-source row counters (kept in '
+      + 'the transaction of every batch, so the counts are exact and the cost does not grow with the tables).',
   })
   @ApiOkResponse({ type: StatsResponseDto })
   async stats(): Promise<Single<StatsDto>> {
@@ -112,8 +126,8 @@ export class StatsController {
           last_run_started_at: iso(r.started_at),
           last_run_duration_ms: r.duration_ms,
           last_run_records: r.status === null ? null : {
-            extracted: r.extracted ?? 0, inserted: r.inserted ?? 0, updated: r.updated ?? 0,
-            unchanged: r.unchanged ?? 0, duplicate: r.duplicate ?? 0, quarantined: r.quarantined ?? 0,
+            extracted: Number(r.extracted ?? 0), inserted: Number(r.inserted ?? 0), updated: Number(r.updated ?? 0),
+            unchanged: Number(r.unchanged ?? 0), duplicate: Number(r.duplicate ?? 0), quarantined: Number(r.quarantined ?? 0),
           },
           last_success_at: iso(r.last_success_at),
           last_failure_at: iso(r.last_failure_at),

@@ -51,7 +51,7 @@ describe('REST API (real PostgreSQL, data from a real ETL run against fixture up
     it('should return the envelope with rows naming their asset and source', async () => {
       const res = await http().get('/data?limit=3').expect(200);
 
-      expect(res.body.pagination).toEqual({ limit: 3, next_cursor: expect.any(String), total: expect.any(Number) });
+      expect(res.body.pagination).toEqual({ limit: 3, next_cursor: expect.any(String), total: expect.any(Number), total_is_estimate: false });
       expect(res.body.metadata).toEqual({ request_id: res.headers['x-request-id'], api_latency_ms: expect.any(Number) });
       expect(res.body.data[0]).toEqual(expect.objectContaining({
         id: expect.any(String), asset: { id: expect.any(String), symbol: expect.any(String), name: expect.any(String) },

@@ -31,13 +31,28 @@ describe('benchmarks (smoke: tiny sizes, no report written)', () => {
   it('should run the ingestion benchmark end to end and print every ratio', async () => {
     const { code, output } = await runBench('ingest.bench.js', { BENCH_ROWS: '3000', BENCH_TICKERS: '200' });
     expect({ code, output: code === 0 ? '' : output }).toEqual({ code: 0, output: '' });
-    expect(output).toMatch(/project: CSV source end to end .*\d+ % of the baseline\*\* \(target >= 60 %\).*\d+ % of the primary-key-only table/);
+    expect(output).toMatch(/project: CSV source end to end .*\d+ % of the baseline\*\* \(target >= 80 %\).*\d+ % of the primary-key-only table/);
     const [, inserted, quarantined, unfixable] = /rows inserted \/ quarantined \| (\d+) \/ (\d+) \| (\d+) unfixable/.exec(output) ?? [];
     expect(Number(inserted) + Number(quarantined)).toBe(3000);
     expect(Number(quarantined)).toBe(Number(unfixable));
     expect(output).toMatch(/peak RSS of the ETL process \(VmHWM\) \| \d+ MB/);
     expect(output).toMatch(/CoinPaprika: 200 tickers, first run/);
   }, 180_000);
+
+  it('should run the growth benchmark: every drop reported, counters exact, bytes per quote measured', async () => {
+    const { code, output } = await runBench('growth.bench.js', {
+      BENCH_GROWTH_STEPS: '2', BENCH_GROWTH_ROWS: '3000', BENCH_GROWTH_REQUESTS: '5', BENCH_GROWTH_PORT: String(18300 + (process.pid % 500)),
+    });
+    expect({ code, output: code === 0 ? '' : output }).toEqual({ code: 0, output: '' });
+    const drops = output.split('\n').filter((l) => /^\| \d+ \| /.test(l)).map((l) => l.split(' | '));
+    expect(drops.map((d) => d[1])).toEqual(['2,999', '5,998']);
+    for (const d of drops) {
+      // Bytes per quote (table + indexes + raw) and four p50 / p99 pairs, with no errors; counters exact.
+      expect(Number(d[4])).toBeGreaterThan(0);
+      expect(d.slice(7, 11).every((cell) => /^[\d.]+ \/ [\d.]+$/.test(cell))).toBe(true);
+      expect(d[11]).toBe('yes |');
+    }
+  }, 240_000);
 
   it('should run the news-linking benchmark: old and new agree, every figure printed', async () => {
     const { code, output } = await runBench('news-linking.bench.js', {

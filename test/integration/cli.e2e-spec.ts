@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { FixtureUpstream } from '../../src/dev/fixture-upstream/fixture-upstream.server.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { createTestDatabase, queryRows, type TestDatabase } from '../support/database.js';
 import { testEnv } from '../support/env.js';
 import { startFixtures } from '../support/fixture-env.js';
 
@@ -57,6 +57,18 @@ describe('etl CLI', () => {
     expect(sources.sources.map((s: any) => s.id)).toEqual(['coingecko', 'coinpaprika', 'csv', 'rss']);
     const status = JSON.parse((await cli('status', '--json')).stdout.trim().split('\n').pop()!);
     expect(status.sources.map((s: any) => [s.source, s.status])).toEqual([['coingecko', 'succeeded'], ['rss', 'failed']]);
+    expect(status.sources.find((s: any) => s.source === 'coingecko').records_inserted).toBe(50);
+  });
+
+  it('should recount the row counters from the tables (a repair after a bulk operation)', async () => {
+    await queryRows(db.url, `UPDATE source_counters SET rows = 7 WHERE source = 'coingecko' AND table_name = 'market_quotes'`);
+
+    const res = await cli('recount', '--source', 'coingecko', '--json');
+
+    expect(res.status).toBe(0);
+    expect(JSON.parse(res.stdout.trim().split('\n').pop()!)).toMatchObject({
+      msg: 'counters recounted', source: 'coingecko', counters: { coingecko: { market_quotes: 50 } },
+    });
   });
 
   it('should refuse unknown commands with the usage and exit 2', async () => {

@@ -48,7 +48,7 @@ describe('ETL engine with a test-only source plugin (real PostgreSQL)', () => {
 
     expect(summary.status).toBe('succeeded');
     expect(summary.sources[TEST_SOURCE_ID].totals).toEqual({ extracted: 200, inserted: 200, updated: 0, unchanged: 0, duplicate: 0, quarantined: 0 });
-    const [ledger] = await sql(db, `SELECT s.status, r.trigger, s.records_extracted, s.records_inserted, s.cursor_after FROM etl_source_runs s JOIN etl_runs r ON r.id = s.run_id`);
+    const [ledger] = await sql(db, `SELECT s.status, r.trigger, s.records_extracted::float8 AS records_extracted, s.records_inserted::float8 AS records_inserted, s.cursor_after FROM etl_source_runs s JOIN etl_runs r ON r.id = s.run_id`);
     expect(ledger).toMatchObject({ status: 'succeeded', trigger: 'manual', records_extracted: 200, records_inserted: 200, cursor_after: { quotes: { offset: 200 } } });
     expect(await sql(db, `SELECT count(*)::int AS n FROM market_quotes`)).toEqual([{ n: 200 }]);
     expect(await sql(db, `SELECT count(*)::int AS n FROM raw_records`)).toEqual([{ n: 200 }]);

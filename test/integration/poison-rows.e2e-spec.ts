@@ -224,8 +224,8 @@ describe('poison rows never stall a source (CSV drop folder, real PostgreSQL)', 
 
   it('should keep extracted = inserted + updated + unchanged + duplicate + quarantined per source run', async () => {
     const ledger = await sql<Record<string, number>>(
-      `SELECT records_extracted AS e, records_inserted AS i, records_updated AS u, records_unchanged AS c,
-              records_duplicate AS d, records_quarantined AS q
+      `SELECT records_extracted::float8 AS e, records_inserted::float8 AS i, records_updated::float8 AS u, records_unchanged::float8 AS c,
+              records_duplicate::float8 AS d, records_quarantined::float8 AS q
          FROM etl_source_runs ORDER BY id`);
 
     expect(ledger).toHaveLength(3);

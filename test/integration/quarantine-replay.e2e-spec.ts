@@ -68,7 +68,7 @@ describe('quarantine replay (admin API)', () => {
         .toEqual([{ status: 'open', run: null, n: 14 }, { status: 'resolved', run: runId, n: 14 }]);
       expect(await sql(db, `SELECT DISTINCT reason FROM quarantined_records WHERE status = 'open'`)).toEqual([{ reason: 'price must be at least 2, got 1' }]);
       expect(await sql(db, `SELECT trigger, status FROM etl_runs WHERE id = $1`, [runId])).toEqual([{ trigger: 'replay', status: 'succeeded' }]);
-      expect(await sql(db, `SELECT records_extracted, records_inserted, records_quarantined FROM etl_source_runs WHERE run_id = $1`, [runId]))
+      expect(await sql(db, `SELECT records_extracted::float8 AS records_extracted, records_inserted::float8 AS records_inserted, records_quarantined::float8 AS records_quarantined FROM etl_source_runs WHERE run_id = $1`, [runId]))
         .toEqual([{ records_extracted: 28, records_inserted: 14, records_quarantined: 14 }]);
       // The incremental cursor did not move.
       expect(await sql(db, `SELECT cursor FROM etl_checkpoints`)).toEqual(checkpoint);

@@ -104,7 +104,7 @@ describe('stream operations: reset and cancel (admin API)', () => {
       const [run] = await sql<{ status: string; cancel_requested_at: Date | null }>(db, `SELECT status, cancel_requested_at FROM etl_runs WHERE id = $1`, [handle.runId]);
       expect(run.status).toBe('cancelled');
       expect(run.cancel_requested_at).not.toBeNull();
-      const [sourceRun] = await sql<{ status: string; records_inserted: number }>(db, `SELECT status, records_inserted FROM etl_source_runs WHERE run_id = $1`, [handle.runId]);
+      const [sourceRun] = await sql<{ status: string; records_inserted: number }>(db, `SELECT status, records_inserted::float8 AS records_inserted FROM etl_source_runs WHERE run_id = $1`, [handle.runId]);
       expect(sourceRun.status).toBe('cancelled');
       // Whole batches only, and the checkpoint matches the committed rows exactly.
       const [{ n }] = await sql<{ n: number }>(db, `SELECT count(*)::int AS n FROM market_quotes`);

@@ -1,7 +1,7 @@
-interface Entry {
-  value: Promise<number>;
+interface Entry<T> {
+  value: Promise<T>;
   /** The resolved count, once known: served while a newer one is computed. */
-  known?: number;
+  known?: T;
   freshUntil: number;
   refreshing: boolean;
 }
@@ -15,8 +15,8 @@ interface Entry {
  * the background: no request waits for a full count once the list has been counted (that wait was
  * the p99 of the list endpoints on a large table).
  */
-export class CountCache {
-  private readonly entries = new Map<string, Entry>();
+export class CountCache<T = number> {
+  private readonly entries = new Map<string, Entry<T>>();
 
   constructor(
     private readonly ttlMs = 10_000,
@@ -25,7 +25,7 @@ export class CountCache {
     private readonly now: () => number = Date.now,
   ) {}
 
-  get(key: string, compute: () => Promise<number>): Promise<number> {
+  get(key: string, compute: () => Promise<T>): Promise<T> {
     const now = this.now();
     const hit = this.entries.get(key);
     if (hit && hit.freshUntil > now) return hit.value;
@@ -36,9 +36,9 @@ export class CountCache {
     return this.load(key, compute, now);
   }
 
-  private load(key: string, compute: () => Promise<number>, now: number): Promise<number> {
+  private load(key: string, compute: () => Promise<T>, now: number): Promise<T> {
     const value = compute();
-    const entry: Entry = { value, freshUntil: now + this.ttlMs, refreshing: false };
+    const entry: Entry<T> = { value, freshUntil: now + this.ttlMs, refreshing: false };
     if (!this.entries.has(key) && this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(key, entry);
     value.then(
@@ -49,7 +49,7 @@ export class CountCache {
     return value;
   }
 
-  private refresh(key: string, stale: Entry, compute: () => Promise<number>): void {
+  private refresh(key: string, stale: Entry<T>, compute: () => Promise<T>): void {
     stale.refreshing = true;
     compute().then(
       (n) => {

@@ -1,3 +1,4 @@
+import { countsToNumbers } from '../../common/sql/bigint-counts.js';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -38,16 +39,16 @@ export interface KnownAsset {
 
 const SELECT_BACKFILL = `
   SELECT b.id::text AS id, b.source, b.assets, b.range_from, b.range_to, b.status, b.error_message, b.created_at, b.started_at, b.finished_at,
-         (SELECT count(*)::int FROM etl_backfill_chunks c WHERE c.backfill_id = b.id) AS chunks_total,
-         (SELECT count(*)::int FROM etl_backfill_chunks c WHERE c.backfill_id = b.id AND c.done_at IS NOT NULL) AS chunks_done,
+         (SELECT count(*)::bigint FROM etl_backfill_chunks c WHERE c.backfill_id = b.id) AS chunks_total,
+         (SELECT count(*)::bigint FROM etl_backfill_chunks c WHERE c.backfill_id = b.id AND c.done_at IS NOT NULL) AS chunks_done,
          (SELECT max(er.id)::text FROM etl_runs er WHERE er.backfill_id = b.id) AS run_id,
          r.extracted, r.inserted, r.updated, r.unchanged, r.duplicate, r.quarantined
     FROM etl_backfills b
     LEFT JOIN LATERAL (
-      SELECT coalesce(sum(s.records_extracted), 0)::int AS extracted, coalesce(sum(s.records_inserted), 0)::int AS inserted,
-             coalesce(sum(s.records_updated), 0)::int AS updated, coalesce(sum(s.records_unchanged), 0)::int AS unchanged,
-             coalesce(sum(s.records_duplicate), 0)::int AS duplicate,
-             coalesce(sum(s.records_quarantined), 0)::int AS quarantined
+      SELECT coalesce(sum(s.records_extracted), 0)::bigint AS extracted, coalesce(sum(s.records_inserted), 0)::bigint AS inserted,
+             coalesce(sum(s.records_updated), 0)::bigint AS updated, coalesce(sum(s.records_unchanged), 0)::bigint AS unchanged,
+             coalesce(sum(s.records_duplicate), 0)::bigint AS duplicate,
+             coalesce(sum(s.records_quarantined), 0)::bigint AS quarantined
         FROM etl_runs er JOIN etl_source_runs s ON s.run_id = er.id WHERE er.backfill_id = b.id
     ) r ON true`;
 
@@ -160,7 +161,8 @@ export class BackfillRepository {
   }
 }
 
-function toRow(r: Raw): BackfillRow {
+function toRow(raw: Raw): BackfillRow {
+  const r = countsToNumbers(raw, ['chunks_total', 'chunks_done', 'extracted', 'inserted', 'updated', 'unchanged', 'duplicate', 'quarantined']);
   return {
     id: r.id, source: r.source, assets: r.assets, from: r.range_from, to: r.range_to, status: r.status, errorMessage: r.error_message,
     createdAt: r.created_at, startedAt: r.started_at, finishedAt: r.finished_at, chunksTotal: r.chunks_total, chunksDone: r.chunks_done, runId: r.run_id,

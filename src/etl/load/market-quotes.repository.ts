@@ -80,12 +80,12 @@ export class MarketQuotesRepository {
            WHERE q.content_hash <> EXCLUDED.content_hash
          RETURNING asset_id, source, observed_at, (xmax = 0) AS inserted
        )
-       SELECT count(*) FILTER (WHERE w.inserted)::int AS inserted,
-              count(*) FILTER (WHERE NOT w.inserted AND d.asset_id IS NULL)::int AS updated,
-              (SELECT count(*) FROM seen)::int AS duplicate
+       SELECT count(*) FILTER (WHERE w.inserted)::bigint AS inserted,
+              count(*) FILTER (WHERE NOT w.inserted AND d.asset_id IS NULL)::bigint AS updated,
+              (SELECT count(*) FROM seen)::bigint AS duplicate
          FROM written w LEFT JOIN seen d USING (asset_id, source, observed_at)`,
-    )) as Array<{ inserted: number; updated: number; duplicate: number }>;
-    const { inserted, updated, duplicate } = counts;
+    )) as Array<{ inserted: string; updated: string; duplicate: string }>;
+    const [inserted, updated, duplicate] = [Number(counts.inserted), Number(counts.updated), Number(counts.duplicate)];
     return { inserted, updated, duplicate, unchanged: data.rows - inserted - updated - duplicate };
   }
 }

@@ -70,17 +70,17 @@ export class NewsItemsRepository {
            WHERE n.content_hash <> EXCLUDED.content_hash
          RETURNING dedupe_key, (xmax = 0) AS inserted
        )
-       SELECT count(*) FILTER (WHERE w.inserted)::int AS inserted,
-              count(*) FILTER (WHERE NOT w.inserted AND d.dedupe_key IS NULL)::int AS updated,
-              (SELECT count(*) FROM seen)::int AS duplicate
+       SELECT count(*) FILTER (WHERE w.inserted)::bigint AS inserted,
+              count(*) FILTER (WHERE NOT w.inserted AND d.dedupe_key IS NULL)::bigint AS updated,
+              (SELECT count(*) FROM seen)::bigint AS duplicate
          FROM written w LEFT JOIN seen d USING (dedupe_key)`,
       params,
-    )) as Array<{ inserted: number; updated: number; duplicate: number }>;
+    )) as Array<{ inserted: string; updated: string; duplicate: string }>;
     const stored = (await manager.query(
       `SELECT id::text AS "newsId", title, summary, categories FROM news_items WHERE source = $1 AND dedupe_key = ANY($2::text[])`,
       [rows[0].source, rows.map((r) => r.dedupeKey)],
     )) as StoredNews[];
-    const { inserted, updated, duplicate } = counts;
+    const [inserted, updated, duplicate] = [Number(counts.inserted), Number(counts.updated), Number(counts.duplicate)];
     const unchanged = rows.length - inserted - updated - duplicate;
     return { counts: { inserted, updated, duplicate, unchanged }, items: stored };
   }

@@ -12,10 +12,10 @@ export class RunCancellationRepository {
     const [row] = (await this.dataSource.query(
       `WITH marked AS (UPDATE etl_runs SET cancel_requested_at = coalesce(cancel_requested_at, now())
                         WHERE id = $1::bigint AND status = 'running' RETURNING id)
-       SELECT count(*)::int AS n FROM marked`,
+       SELECT count(*)::bigint AS n FROM marked`,
       [runId],
-    )) as Array<{ n: number }>;
-    return row.n > 0;
+    )) as Array<{ n: string }>;
+    return Number(row.n) > 0;
   }
 
   async findRunStatus(runId: string): Promise<string | undefined> {

@@ -23,15 +23,17 @@ export class QuarantineRepository {
    * payload again (a re-run) only refreshes last_seen_at and the run, and counts a new occurrence
    * when it comes from another run. Accepts any payload: one jsonb refuses (NUL, an unpaired
    * surrogate) is kept as its JSON text in `payload_text`, so a poison row can always be set aside.
-   * A resolved row seen failing again is open again.
+   * A resolved row seen failing again is open again. Returns how many rows are new (the
+   * per-source counters count them).
    */
-  async quarantine(manager: EntityManager, runId: string, rows: QuarantineRow[]): Promise<void> {
-    if (rows.length === 0) return;
+  async quarantine(manager: EntityManager, runId: string, rows: QuarantineRow[]): Promise<number> {
+    if (rows.length === 0) return 0;
     // Lossless: a quarantined number keeps the digits it arrived with (and stays a number).
     const json = rows.map((r) => stringifyJson(r.payload));
     const storable = json.map(isJsonbStorable);
-    await manager.query(
-      `INSERT INTO quarantined_records AS q
+    const [{ inserted }] = (await manager.query(
+      `WITH written AS (
+       INSERT INTO quarantined_records AS q
               (source, stream, natural_key, payload, payload_text, payload_hash, reason, run_id)
        SELECT t.source, t.stream, t.natural_key, t.payload, t.payload_text, t.payload_hash, t.reason, $8::bigint
          FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::text[], $6::text[], $7::text[])
@@ -39,7 +41,9 @@ export class QuarantineRepository {
        ON CONFLICT (source, stream, payload_hash) DO UPDATE
          SET reason = EXCLUDED.reason, last_seen_at = now(), run_id = EXCLUDED.run_id,
              occurrences = q.occurrences + (q.run_id IS DISTINCT FROM EXCLUDED.run_id)::int,
-             status = 'open', resolved_by_run_id = NULL, resolved_at = NULL`,
+             status = 'open', resolved_by_run_id = NULL, resolved_at = NULL
+       RETURNING (xmax = 0) AS inserted)
+       SELECT count(*) FILTER (WHERE inserted)::bigint::text AS inserted FROM written`,
       [
         rows.map((r) => r.source),
         rows.map((r) => r.stream),
@@ -50,7 +54,8 @@ export class QuarantineRepository {
         rows.map((r) => storableText(this.masker.mask(r.reason))),
         runId,
       ],
-    );
+    )) as Array<{ inserted: string }>;
+    return Number(inserted);
   }
 }
 

@@ -74,7 +74,7 @@ export class LedgerSummaryRepository {
            LEFT JOIN LATERAL (SELECT finished_at AS "lastSuccessAt", started_at FROM etl_source_runs r
                                WHERE r.source = e.source AND r.status = 'succeeded'
                                ORDER BY started_at DESC LIMIT 1) ok ON true
-           LEFT JOIN LATERAL (SELECT count(*)::int AS n FROM etl_source_runs r
+           LEFT JOIN LATERAL (SELECT count(*)::bigint AS n FROM etl_source_runs r
                                WHERE r.source = e.source AND r.status IN ${FAILED}
                                  AND r.started_at > coalesce(ok.started_at, '-infinity')) fails ON true
            LEFT JOIN LATERAL (SELECT observed_at AS "newestQuoteAt" FROM market_quotes m
