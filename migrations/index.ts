@@ -7,6 +7,7 @@ import { AssetIdentityAudit1764300000008 } from './1764300000008-AssetIdentityAu
 import { SourceLeases1764300000009 } from './1764300000009-SourceLeases.js';
 import { StreamOperations1764300000010 } from './1764300000010-StreamOperations.js';
 import { RunAnomalyLedger1764300000019 } from './1764300000019-RunAnomalyLedger.js';
+import { QuoteRollups1764300000035 } from './1764300000035-QuoteRollups.js';
 
 /** Every migration, in order. Listed explicitly so src/ (ts-jest) and dist/ (node) load the same classes. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -20,4 +21,5 @@ export const MIGRATIONS: Function[] = [
   SourceLeases1764300000009,
   StreamOperations1764300000010,
   RunAnomalyLedger1764300000019,
+  QuoteRollups1764300000035,
 ];

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AssetIdentityRepository } from '../catalog/asset-identity.repository.js';
 import { assetIdFor, assetKeyFor, isolatedAssetKey } from '../catalog/asset-naming.js';
+import { QuoteRollupsRepository } from '../catalog/quote-rollups.repository.js';
 import { IdentityConflictError, IdentityNotFoundError } from './asset-admin.errors.js';
 import {
   AssetAdminRepository, type AdminAssetRow, type AdminSourceId, type AuditEntryRow, type SplitAsset,
@@ -47,6 +48,7 @@ export class AssetAdminService {
   constructor(
     private readonly repository: AssetAdminRepository,
     private readonly identity: AssetIdentityRepository,
+    private readonly rollups: QuoteRollupsRepository,
   ) {}
 
   /** `from` is absorbed into `survivorId`: source ids, quotes and news links move; its id redirects. */
@@ -83,6 +85,7 @@ export class AssetAdminService {
     const sourceIds = await this.repository.moveAllSourceIds(m, from.id, into.id);
     const dropped = await this.repository.takeCollidingQuotes(m, from.id, into.id);
     const quotes = await this.repository.moveAllQuotes(m, from.id, into.id);
+    await this.rollups.moveQuotes(m, { fromAssetId: from.id, toAssetId: into.id, source: null });
     const links = await this.repository.moveNewsLinks(m, from.id, into.id);
     const redirects = await this.repository.repointRedirects(m, from.id, into.id);
     await this.repository.deleteRedirectFrom(m, into.id);
@@ -144,6 +147,7 @@ export class AssetAdminService {
     const moved = await this.repository.moveSourceId(m, {
       source: cmd.source, sourceAssetId: cmd.sourceAssetId, fromAssetId: asset.id, toAssetId: target.id,
     });
+    await this.rollups.moveQuotes(m, { fromAssetId: asset.id, toAssetId: target.id, source: cmd.source });
 
     const result: Omit<SplitResultDto, 'audit_id' | 'replayed'> = {
       action: 'split', asset_id: asset.id, new_asset_id: target.id, new_asset_key: target.assetKey,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { QuoteRollupsRepository } from './quote-rollups.repository.js';
 
 export interface MappingRow {
   source: string;
@@ -94,6 +95,9 @@ export const AUTOMATIC_METHODS = [
 /** Set-based SQL of identity resolution: a handful of statements per batch, never one per row. */
 @Injectable()
 export class AssetIdentityRepository {
+  /** The default serves tests that build the repository by hand (it holds no state). */
+  constructor(private readonly rollups: QuoteRollupsRepository = new QuoteRollupsRepository()) {}
+
   /**
    * Serialises identity resolution per symbol across concurrent transactions (two sources resolving
    * the same coin at once would otherwise each create an asset). Transaction-scoped, taken in sorted
@@ -244,6 +248,11 @@ export class AssetIdentityRepository {
             AND NOT EXISTS (SELECT 1 FROM market_quotes x WHERE x.asset_id = t.to_id AND x.source = q.source AND x.observed_at = q.observed_at)`,
         [moved.map((c) => c.source), moved.map((c) => c.sourceAssetId), moved.map((c) => c.fromAssetId), moved.map((c) => c.assetId)],
       );
+    }
+    // The rollups of both assets follow, in this transaction.
+    const pairs = new Map(moved.map((c) => [`${c.fromAssetId}\u0000${c.assetId}\u0000${c.source}`, c]));
+    for (const c of pairs.values()) {
+      await this.rollups.moveQuotes(manager, { fromAssetId: c.fromAssetId, toAssetId: c.assetId, source: c.source });
     }
   }
 

@@ -5,6 +5,7 @@ import { AssetIdentityService, ASSET_OVERRIDES } from './asset-identity.service.
 import { loadAssetOverrides } from './asset-overrides.js';
 import { NewsLinker } from './news-linker.service.js';
 import { NewsMentionsRepository } from './news-mentions.repository.js';
+import { QuoteRollupsRepository } from './quote-rollups.repository.js';
 
 /** The canonical model: identity resolution across sources and news-to-asset links. */
 @Module({
@@ -13,12 +14,13 @@ import { NewsMentionsRepository } from './news-mentions.repository.js';
     AssetIdentityService,
     NewsLinker,
     NewsMentionsRepository,
+    QuoteRollupsRepository,
     {
       provide: ASSET_OVERRIDES,
       inject: [ENVIRONMENT],
       useFactory: (env: Environment) => loadAssetOverrides(env.ASSET_OVERRIDES_FILE?.trim() || 'data/asset-overrides.csv'),
     },
   ],
-  exports: [AssetIdentityService, NewsLinker, AssetIdentityRepository],
+  exports: [AssetIdentityService, NewsLinker, AssetIdentityRepository, QuoteRollupsRepository],
 })
 export class CatalogModule {}

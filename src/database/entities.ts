@@ -6,6 +6,7 @@ import { IdentityEpochEntity } from '../catalog/entities/identity-epoch.entity.j
 import { MarketQuoteEntity } from '../catalog/entities/market-quote.entity.js';
 import { NewsAssetMentionEntity } from '../catalog/entities/news-asset-mention.entity.js';
 import { NewsItemEntity } from '../catalog/entities/news-item.entity.js';
+import { QuoteRollupEntity } from '../catalog/entities/quote-rollup.entity.js';
 import { BackfillChunkEntity } from '../etl/backfill/backfill-chunk.entity.js';
 import { BackfillEntity } from '../etl/backfill/backfill.entity.js';
 import { CheckpointEntity } from '../etl/checkpoint/checkpoint.entity.js';
@@ -24,6 +25,7 @@ export const ENTITIES = [
   AssetSourceIdEntity,
   IdentityEpochEntity,
   MarketQuoteEntity,
+  QuoteRollupEntity,
   NewsItemEntity,
   NewsAssetMentionEntity,
   RawRecordEntity,
