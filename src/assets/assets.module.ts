@@ -6,10 +6,13 @@ import { AssetAdminRepository } from './asset-admin.repository.js';
 import { AssetAdminService } from './asset-admin.service.js';
 import { AssetsController } from './assets.controller.js';
 import { AssetsRepository } from './assets.repository.js';
+import { PriceHistoryController } from './price-history/price-history.controller.js';
+import { PriceHistoryRepository } from './price-history/price-history.repository.js';
+import { PriceHistoryService } from './price-history/price-history.service.js';
 
 @Module({
   imports: [CatalogModule, EtlModule],
-  controllers: [AssetsController, AssetAdminController],
-  providers: [AssetsRepository, AssetAdminRepository, AssetAdminService],
+  controllers: [AssetsController, AssetAdminController, PriceHistoryController],
+  providers: [AssetsRepository, AssetAdminRepository, AssetAdminService, PriceHistoryRepository, PriceHistoryService],
 })
 export class AssetsModule {}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { exactMedianSql } from '../common/sql/exact-median.js';
 import { WhereBuilder } from '../common/sql/where-builder.js';
 
 export interface AssetRow {
@@ -75,8 +76,7 @@ export const CONSOLIDATED_SQL = `WITH RECURSIVE sources AS (
    ), fresh_prices AS (
      SELECT array_agg(price_usd ORDER BY price_usd) AS p, count(*)::int AS n FROM marked WHERE fresh
    ), consensus AS (
-     SELECT CASE WHEN n = 0 THEN NULL WHEN n % 2 = 1 THEN p[(n + 1) / 2]
-                 ELSE trim_scale((p[n / 2] + p[n / 2 + 1]) * 0.5) END AS median,
+     SELECT ${exactMedianSql('p', 'n')} AS median,
             p[n] - p[1] AS price_range
        FROM fresh_prices
    )

@@ -20,8 +20,12 @@ const HOUR = `(date_trunc('hour', q.observed_at AT TIME ZONE 'UTC') AT TIME ZONE
 const DAY_OF_HOUR = `(date_trunc('day', h.bucket_start AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')`;
 const COLUMNS = `(bucket_interval, asset_id, source, bucket_start, open, high, low, close, volume, observations, open_at, close_at)`;
 
-/** One hour bucket from raw quotes `q`: open/close by instant (unique per asset and source, so no ties). */
-const HOUR_AGG = `(array_agg(q.price_usd ORDER BY q.observed_at))[1], max(q.price_usd), min(q.price_usd),
+/**
+ * One bucket from raw quotes `q` (open, high, low, close, volume, observations, open_at, close_at):
+ * open/close by instant (unique per asset and source, so no ties); volume is the close's
+ * volume_24h_usd. Shared with the 5m history read, so every interval means the same.
+ */
+export const RAW_BUCKET_AGG = `(array_agg(q.price_usd ORDER BY q.observed_at))[1], max(q.price_usd), min(q.price_usd),
        (array_agg(q.price_usd ORDER BY q.observed_at DESC))[1], (array_agg(q.volume_24h_usd ORDER BY q.observed_at DESC))[1],
        count(*)::int, min(q.observed_at), max(q.observed_at)`;
 
@@ -69,7 +73,7 @@ export class QuoteRollupsRepository {
        INSERT INTO quote_rollups ${COLUMNS}
        SELECT '1h', b.asset_id, $1, b.bucket_start, a.*
          FROM touched b CROSS JOIN LATERAL (
-           SELECT ${HOUR_AGG} FROM market_quotes q
+           SELECT ${RAW_BUCKET_AGG} FROM market_quotes q
             WHERE q.asset_id = b.asset_id AND q.source = $1
               AND q.observed_at >= b.bucket_start AND q.observed_at < b.bucket_start + interval '1 hour') a(open, high, low, close, volume, observations, open_at, close_at)
         WHERE a.observations > 0
@@ -101,7 +105,7 @@ export class QuoteRollupsRepository {
     const params = [range.from.toISOString(), range.to.toISOString()];
     const [, hours] = (await manager.query(
       `INSERT INTO quote_rollups ${COLUMNS}
-       SELECT '1h', q.asset_id, q.source, ${HOUR}, ${HOUR_AGG}
+       SELECT '1h', q.asset_id, q.source, ${HOUR}, ${RAW_BUCKET_AGG}
          FROM market_quotes q
         WHERE q.observed_at >= $1::timestamptz AND q.observed_at < $2::timestamptz
         GROUP BY q.asset_id, q.source, ${HOUR}
@@ -141,7 +145,7 @@ export class QuoteRollupsRepository {
     const ids = [m.fromAssetId, m.toAssetId];
     await manager.query(
       `INSERT INTO quote_rollups ${COLUMNS}
-       SELECT '1h', q.asset_id, q.source, ${HOUR}, ${HOUR_AGG}
+       SELECT '1h', q.asset_id, q.source, ${HOUR}, ${RAW_BUCKET_AGG}
          FROM market_quotes q
         WHERE q.asset_id = ANY($1::uuid[]) AND ($2::text IS NULL OR q.source = $2)
         GROUP BY q.asset_id, q.source, ${HOUR}

@@ -4,7 +4,7 @@ import { requestIdOf } from './request-id.js';
 
 /**
  * Completes the shared response envelope: any body of the form `{ data, ... }` gets
- * `metadata: { request_id, api_latency_ms }`. Other bodies (health, metrics text) pass untouched.
+ * `metadata: { request_id, api_latency_ms }` (next to any metadata of its own). Other bodies (health, metrics text) pass untouched.
  */
 @Injectable()
 export class EnvelopeInterceptor implements NestInterceptor {
@@ -15,7 +15,9 @@ export class EnvelopeInterceptor implements NestInterceptor {
       map((body: unknown) => {
         if (!body || typeof body !== 'object' || Array.isArray(body) || !('data' in body)) return body;
         const latencyMs = Number(process.hrtime.bigint() - started) / 1e6;
-        return { ...body, metadata: { request_id: requestIdOf(request) ?? null, api_latency_ms: Math.round(latencyMs * 100) / 100 } };
+        // A controller's own metadata (e.g. history gaps) is kept, with the shared fields added.
+        const own = 'metadata' in body && body.metadata && typeof body.metadata === 'object' ? body.metadata : {};
+        return { ...body, metadata: { ...own, request_id: requestIdOf(request) ?? null, api_latency_ms: Math.round(latencyMs * 100) / 100 } };
       }),
     );
   }

@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { RAW_BUCKET_AGG } from '../../catalog/quote-rollups.repository.js';
+import { exactMedianSql } from '../../common/sql/exact-median.js';
+
+export interface HistoryBucketRow {
+  start: string; source: string; open: string; high: string; low: string; close: string; volume: string | null; observations: number;
+}
+
+export interface ConsensusRow {
+  start: string;
+  close: string | null;
+}
+
+export interface HistoryQuery {
+  assetId: string;
+  /** First and past-the-last bucket starts (aligned to the interval). */
+  firstStart: Date;
+  endStart: Date;
+  /** Only this source's buckets (the consensus still weighs every source); null: all. */
+  source: string | null;
+  asOf: Date;
+  freshnessSeconds: number;
+  intervalSeconds: number;
+}
+
+const ISO = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/**
+ * The shared tail of both history reads, over `b` (start_ts, source, open … observations, close_at).
+ * A source counts in a bucket's consensus when its close was observed within the freshness budget
+ * ($6 s) of the bucket's end, or of now ($5) for the bucket still filling; the consensus close is
+ * the exact median of those closes (the one median of every consensus), null when none is fresh.
+ */
+const TAIL = `, marked AS (
+     SELECT b.*, b.close_at BETWEEN least(b.start_ts + make_interval(secs => $7), $5::timestamptz) - make_interval(secs => $6)
+                                AND least(b.start_ts + make_interval(secs => $7), $5::timestamptz) + make_interval(secs => $6) AS fresh
+       FROM b
+   ), per_start AS (
+     SELECT start_ts, array_agg(close ORDER BY close) FILTER (WHERE fresh) AS p, (count(*) FILTER (WHERE fresh))::int AS n,
+            bool_or($4::text IS NULL OR source = $4) AS listed
+       FROM marked GROUP BY start_ts
+   )
+   SELECT
+     coalesce((SELECT json_agg(json_build_object('start', ${ISO('m.start_ts')}, 'source', m.source, 'open', m.open::text,
+                 'high', m.high::text, 'low', m.low::text, 'close', m.close::text, 'volume', m.volume::text,
+                 'observations', m.observations) ORDER BY m.start_ts, m.source)
+                 FROM marked m WHERE $4::text IS NULL OR m.source = $4), '[]'::json) AS buckets,
+     coalesce((SELECT json_agg(json_build_object('start', ${ISO('c.start_ts')}, 'close', (${exactMedianSql('c.p', 'c.n')})::text)
+                 ORDER BY c.start_ts)
+                 FROM per_start c WHERE c.listed), '[]'::json) AS consensus`;
+
+/**
+ * 1h / 1d history from quote_rollups ($8 the interval): one primary-key range read, one row per
+ * bucket and source. Exported for the API benchmark's baseline (same SQL). Parameters: $1 asset,
+ * $2 / $3 first and past-the-last bucket start, $4 source or null, $5 now, $6 freshness budget (s),
+ * $7 interval (s), $8 '1h' | '1d'.
+ */
+export const ROLLUP_HISTORY_SQL = `WITH b AS (
+     SELECT r.bucket_start AS start_ts, r.source, r.open, r.high, r.low, r.close, r.volume, r.observations, r.close_at
+       FROM quote_rollups r
+      WHERE r.asset_id = $1::uuid AND r.bucket_interval = $8 AND r.bucket_start >= $2::timestamptz AND r.bucket_start < $3::timestamptz
+   )${TAIL}`;
+
+/**
+ * 5m history aggregated from market_quotes (range at most 7 days: bounded by the asset's quotes in
+ * it, read through the (asset_id, observed_at) index). Same parameters as ROLLUP_HISTORY_SQL but $8.
+ */
+export const RAW_HISTORY_SQL = `WITH b AS (
+     SELECT * FROM (
+       SELECT to_timestamp(floor(extract(epoch FROM q.observed_at) / $7::int) * $7::int) AS start_ts, q.source, ${RAW_BUCKET_AGG}
+         FROM market_quotes q
+        WHERE q.asset_id = $1::uuid AND q.observed_at >= $2::timestamptz AND q.observed_at < $3::timestamptz
+        GROUP BY 1, 2
+     ) x(start_ts, source, open, high, low, close, volume, observations, open_at, close_at)
+   )${TAIL}`;
+
+@Injectable()
+export class PriceHistoryRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Buckets and consensus in one round trip; 1h / 1d from the rollups, 5m from the raw quotes. */
+  async history(q: HistoryQuery & { interval: '5m' | '1h' | '1d' }): Promise<{ buckets: HistoryBucketRow[]; consensus: ConsensusRow[] }> {
+    const params: unknown[] = [
+      q.assetId, q.firstStart.toISOString(), q.endStart.toISOString(), q.source, q.asOf.toISOString(), q.freshnessSeconds, q.intervalSeconds,
+    ];
+    const sql = q.interval === '5m' ? RAW_HISTORY_SQL : ROLLUP_HISTORY_SQL;
+    if (q.interval !== '5m') params.push(q.interval);
+    const [row] = (await this.dataSource.query(sql, params)) as Array<{ buckets: HistoryBucketRow[]; consensus: ConsensusRow[] }>;
+    return { buckets: row?.buckets ?? [], consensus: row?.consensus ?? [] };
+  }
+}
