@@ -103,25 +103,28 @@ export class QuoteRollupsRepository {
    */
   async rebuildRange(manager: EntityManager, range: { from: Date; to: Date }): Promise<{ hours: number; days: number }> {
     const params = [range.from.toISOString(), range.to.toISOString()];
-    const [, hours] = (await manager.query(
+    // An INSERT answers its RETURNING rows: one per bucket written (unchanged ones are skipped).
+    const hours = (await manager.query(
       `INSERT INTO quote_rollups ${COLUMNS}
        SELECT '1h', q.asset_id, q.source, ${HOUR}, ${RAW_BUCKET_AGG}
          FROM market_quotes q
         WHERE q.observed_at >= $1::timestamptz AND q.observed_at < $2::timestamptz
         GROUP BY q.asset_id, q.source, ${HOUR}
-       ${UPSERT}`,
+       ${UPSERT}
+       RETURNING 1`,
       params,
-    )) as [unknown, number];
-    const [, days] = (await manager.query(
+    )) as unknown[];
+    const days = (await manager.query(
       `INSERT INTO quote_rollups ${COLUMNS}
        SELECT '1d', h.asset_id, h.source, ${DAY_OF_HOUR}, ${DAY_AGG}
          FROM quote_rollups h
         WHERE h.bucket_interval = '1h' AND h.bucket_start >= $1::timestamptz AND h.bucket_start < $2::timestamptz
         GROUP BY h.asset_id, h.source, ${DAY_OF_HOUR}
-       ${UPSERT}`,
+       ${UPSERT}
+       RETURNING 1`,
       params,
-    )) as [unknown, number];
-    return { hours, days };
+    )) as unknown[];
+    return { hours: hours.length, days: days.length };
   }
 
   /** The span of the raw quotes (null when there are none): the default range of a rebuild. */
