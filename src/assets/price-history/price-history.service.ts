@@ -28,22 +28,25 @@ export class PriceHistoryService {
   async get(req: PriceHistoryRequest): Promise<PriceHistoryBody> {
     const asOf = new Date();
     const range = resolveHistoryRange({ interval: req.interval, from: req.from, to: req.to, now: asOf });
-    const asset = await this.assets.find(req.assetId);
+    // Both reads at once: the history of an unknown id is simply empty, and is not used.
+    const [asset, { buckets, consensus }] = await Promise.all([
+      this.assets.find(req.assetId),
+      this.history.history({
+        assetId: req.assetId,
+        interval: req.interval,
+        firstStart: new Date(range.firstStart),
+        endStart: new Date(range.endStart),
+        source: req.source ?? null,
+        asOf,
+        freshnessSeconds: this.config.etl.freshnessBudgetSeconds,
+        intervalSeconds: INTERVAL_MS[req.interval] / 1000,
+      }),
+    ]);
     if (!asset) {
       const survivor = await this.admin.survivorOf(req.assetId);
       if (survivor) throw new AssetMovedException(req.assetId, survivor);
       throw new NotFoundException(`Asset ${req.assetId} not found`);
     }
-    const { buckets, consensus } = await this.history.history({
-      assetId: asset.id,
-      interval: req.interval,
-      firstStart: new Date(range.firstStart),
-      endStart: new Date(range.endStart),
-      source: req.source ?? null,
-      asOf,
-      freshnessSeconds: this.config.etl.freshnessBudgetSeconds,
-      intervalSeconds: INTERVAL_MS[req.interval] / 1000,
-    });
     const present = new Set(buckets.map((b) => Date.parse(b.start)));
     return {
       data: { asset: { id: asset.id, symbol: asset.symbol, name: asset.name }, interval: req.interval, buckets, consensus },
