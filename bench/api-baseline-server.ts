@@ -4,10 +4,12 @@ import { Pool } from 'pg';
 import { ASSET_COLUMNS, CONSOLIDATED_SQL } from '../src/assets/assets.repository.js';
 import { CountCache } from '../src/common/sql/count-cache.js';
 import { QUOTE_COLUMNS } from '../src/data/market-data.repository.js';
+import { baselineHistoryStatement } from './history-statement.js';
 
 /**
  * Baselines for the API benchmark: a bare node:http server (or, with BASELINE_HTTP=fastify, a bare
- * Fastify app with no plugins) running the same SQL as GET /data and GET /assets/{id} through pg
+ * Fastify app with no plugins) running the same SQL as GET /data, GET /assets/{id} and
+ * GET /assets/{id}/history through pg
  * (the service's own SQL strings), with no validation, logging or envelope work.
  */
 const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 20 });
@@ -44,9 +46,17 @@ async function asset(id: string): Promise<unknown> {
   return { data: { ...a.rows[0], latest: consolidated.rows } };
 }
 
+/** GET /assets/{id}/history: the asset and the buckets, at once, as the service reads them. */
+async function history(id: string, params: URLSearchParams): Promise<unknown> {
+  const { sql, params: args } = baselineHistoryStatement(id, params);
+  const [a, h] = await Promise.all([pool.query(`SELECT ${ASSET_COLUMNS} FROM assets a WHERE a.id = $1::uuid`, [id]), pool.query(sql, args)]);
+  return { data: { asset: a.rows[0], ...h.rows[0] } };
+}
+
 /** The route table both variants serve: the same work, only the HTTP layer differs. */
 function handle(pathname: string, params: URLSearchParams): Promise<unknown> {
   if (pathname === '/data') return data(params);
+  if (pathname.startsWith('/assets/') && pathname.endsWith('/history')) return history(pathname.split('/')[2], params);
   if (pathname.startsWith('/assets/')) return asset(pathname.split('/')[2]);
   return Promise.resolve(null);
 }
