@@ -206,6 +206,25 @@ describe('quote rollups and GET /assets/{id}/history', () => {
     await sql(`DELETE FROM quote_rollups WHERE asset_id = $1`, [a]);
   });
 
+  it('should move the rollups of a split source id to the new asset, in the split\'s transaction', async () => {
+    const asset = await newAsset('SPL');
+    for (const [source, id] of [['srca', 'spl-a'], ['srcb', 'spl-b']]) {
+      await sql(`INSERT INTO asset_source_ids (source, source_asset_id, asset_id, match_method, confidence, symbol, name)
+                 VALUES ($1, $2, $3, 'manual', 1, 'SPL', $4)`, [source, id, asset, `Split Coin ${source}`]);
+    }
+    const quotes = [0, 1, 2, 25, 26].flatMap((h, i) => ['srca', 'srcb'].map((source) => ({ asset, source, at: BASE + h * HOUR, cents: 100_00 + i * 7, volume: i })));
+    await ingest(quotes);
+    await sql(`UPDATE market_quotes SET source_asset_id = 'spl-b' WHERE asset_id = $1 AND source = 'srcb'`, [asset]);
+
+    const split = await app.get(AssetAdminService).split({ assetId: asset, source: 'srcb', sourceAssetId: 'spl-b' }, { actor: 'test', requestId: null });
+
+    const moved = quotes.filter((q) => q.source === 'srcb').map((q) => ({ ...q, asset: split.new_asset_id }));
+    for (const interval of ['1h', '1d'] as const) {
+      expect(await storedBuckets(asset, interval)).toEqual(expectedBuckets(quotes, asset, interval).filter((x) => x.source === 'srca'));
+      expect(await storedBuckets(split.new_asset_id, interval)).toEqual(expectedBuckets(moved, split.new_asset_id, interval));
+    }
+  });
+
   it('should keep the daily rollups of quotes that retention dropped, through a rebuild and a later batch', async () => {
     const asset = await newAsset('RET');
     const day1 = [0, 5, 23].map((h, i) => ({ asset, source: 'srca', at: BASE + h * HOUR, cents: 100_00 + i, volume: 1 }));
