@@ -4,6 +4,10 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { AssetAdminService } from '../../src/assets/asset-admin.service.js';
+import { AssetIdentityRepository } from '../../src/catalog/asset-identity.repository.js';
+import { AssetIdentityService, type AssetCandidate } from '../../src/catalog/asset-identity.service.js';
+import { geckoCrosswalkKey } from '../../src/sources/coingecko/coingecko.mapper.js';
+import { paprikaCrosswalkKey } from '../../src/sources/coinpaprika/coinpaprika.mapper.js';
 import { QuoteWriteSteps } from '../../src/etl/load/quote-write-steps.js';
 import { RollupRebuildService } from '../../src/rollups/rollup-rebuild.service.js';
 import { createTestApp } from '../support/app.js';
@@ -222,6 +226,33 @@ describe('quote rollups and GET /assets/{id}/history', () => {
     for (const interval of ['1h', '1d'] as const) {
       expect(await storedBuckets(asset, interval)).toEqual(expectedBuckets(quotes, asset, interval).filter((x) => x.source === 'srca'));
       expect(await storedBuckets(split.new_asset_id, interval)).toEqual(expectedBuckets(moved, split.new_asset_id, interval));
+    }
+  });
+
+  it('should move the rollups with the quotes when identity re-keys an asset (its id changes)', async () => {
+    const service = new AssetIdentityService(new AssetIdentityRepository());
+    const candidate = (source: string, sourceAssetId: string, name: string): AssetCandidate => ({
+      source, sourceAssetId, symbol: 'RKY', name, rank: 900, observedAt: new Date(BASE), priceUsd: null, marketCapUsd: null,
+      crosswalkKey: (source === 'coingecko' ? geckoCrosswalkKey(sourceAssetId, 'RKY') : paprikaCrosswalkKey(sourceAssetId, 'RKY')) ?? null,
+    });
+    const resolve = (c: AssetCandidate) => dataSource.transaction((m) => service.resolve(m, [c]));
+    const owner = async () => (await sql<{ asset_id: string }>(`SELECT asset_id FROM asset_source_ids WHERE source = 'coingecko' AND source_asset_id = 'rekeycoin'`))[0].asset_id;
+    await resolve(candidate('coingecko', 'rekeycoin', 'RKY'));
+    const before = await owner();
+    const quotes = [0, 3, 30].map((h, i) => ({ asset: before, source: 'coingecko', at: BASE + h * HOUR, cents: 5_00 + i, volume: null }));
+    await ingest(quotes);
+    await sql(`UPDATE market_quotes SET source_asset_id = 'rekeycoin' WHERE asset_id = $1`, [before]);
+
+    // CoinPaprika's "Rekey Coin" joins: the asset's key (smallest member key) and so its id change.
+    await resolve(candidate('coinpaprika', 'rky-rekey-coin', 'Rekey Coin'));
+    await resolve(candidate('coinpaprika', 'rky-rekey-coin', 'Rekey Coin'));
+    const after = await owner();
+
+    expect(after).not.toBe(before);
+    const moved = quotes.map((q) => ({ ...q, asset: after }));
+    for (const interval of ['1h', '1d'] as const) {
+      expect(await storedBuckets(after, interval)).toEqual(expectedBuckets(moved, after, interval));
+      expect(await storedBuckets(before, interval)).toEqual([]);
     }
   });
 
