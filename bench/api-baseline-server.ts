@@ -50,7 +50,7 @@ async function asset(id: string): Promise<unknown> {
 async function history(id: string, params: URLSearchParams): Promise<unknown> {
   const { sql, params: args } = baselineHistoryStatement(id, params);
   const [a, h] = await Promise.all([pool.query(`SELECT ${ASSET_COLUMNS} FROM assets a WHERE a.id = $1::uuid`, [id]), pool.query(sql, args)]);
-  return { data: { asset: a.rows[0], ...h.rows[0] } };
+  return { data: { asset: a.rows[0], buckets: h.rows } };
 }
 
 /** The route table both variants serve: the same work, only the HTTP layer differs. */

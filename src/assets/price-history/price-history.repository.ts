@@ -25,7 +25,7 @@ export interface HistoryQuery {
   intervalSeconds: number;
 }
 
-/** Bucket starts leave as epoch milliseconds (formatted once in JS: to_char per row costs more than the rest). */
+/** Bucket starts leave as epoch milliseconds (formatted in JS: to_char per row costs more than the read). */
 const EPOCH_MS = (col: string) => `(extract(epoch FROM ${col}) * 1000)::bigint`;
 
 /**
@@ -43,14 +43,14 @@ const TAIL = `, marked AS (
             bool_or($4::text IS NULL OR source = $4) AS listed
        FROM marked GROUP BY start_ts
    )
-   SELECT
-     coalesce((SELECT json_agg(json_build_object('start', ${EPOCH_MS('m.start_ts')}, 'source', m.source, 'open', m.open::text,
-                 'high', m.high::text, 'low', m.low::text, 'close', m.close::text, 'volume', m.volume::text,
-                 'observations', m.observations) ORDER BY m.start_ts, m.source)
-                 FROM marked m WHERE $4::text IS NULL OR m.source = $4), '[]'::json) AS buckets,
-     coalesce((SELECT json_agg(json_build_object('start', ${EPOCH_MS('c.start_ts')}, 'close', (${exactMedianSql('c.p', 'c.n')})::text)
-                 ORDER BY c.start_ts)
-                 FROM per_start c WHERE c.listed), '[]'::json) AS consensus`;
+   -- Plain rows, not one json_agg: building a thousand JSON objects in SQL costs more than the read.
+   -- kind 0: a bucket of a source; kind 1: a bucket start's consensus close (in \`close\`).
+   SELECT 0 AS kind, ${EPOCH_MS('m.start_ts')} AS start, m.source, m.open, m.high, m.low, m.close, m.volume, m.observations
+     FROM marked m WHERE $4::text IS NULL OR m.source = $4
+   UNION ALL
+   SELECT 1, ${EPOCH_MS('c.start_ts')}, NULL, NULL, NULL, NULL, ${exactMedianSql('c.p', 'c.n')}, NULL, NULL
+     FROM per_start c WHERE c.listed
+   ORDER BY 1, 2, 3`;
 
 /**
  * 1h / 1d history from quote_rollups ($8 the interval): one primary-key range read, one row per
@@ -77,12 +77,27 @@ export const RAW_HISTORY_SQL = `WITH b AS (
      ) x(start_ts, source, open, high, low, close, volume, observations, open_at, close_at)
    )${TAIL}`;
 
-type WithEpochStart<T> = Omit<T, 'start'> & { start: number | string };
+/** One row of a history statement; numeric and bigint arrive from pg as strings (exact). */
+interface HistoryRow {
+  kind: number; start: string; source: string | null; open: string | null; high: string | null; low: string | null;
+  close: string | null; volume: string | null; observations: number | null;
+}
 
-/** In place: the rows are fresh from JSON.parse, and a year of buckets is a thousand objects. */
-function toIsoStarts<T extends { start: string }>(rows: Array<WithEpochStart<T>>): T[] {
-  for (const r of rows) r.start = new Date(Number(r.start)).toISOString();
-  return rows as unknown as T[];
+/** Rows to the response's buckets and consensus, keys in the documented order, starts as ISO-8601. */
+function toHistory(rows: HistoryRow[]): { buckets: HistoryBucketRow[]; consensus: ConsensusRow[] } {
+  const buckets: HistoryBucketRow[] = [];
+  const consensus: ConsensusRow[] = [];
+  for (const r of rows) {
+    const start = new Date(Number(r.start)).toISOString();
+    if (r.kind === 1) {
+      consensus.push({ start, close: r.close });
+    } else {
+      buckets.push({
+        start, source: r.source!, open: r.open!, high: r.high!, low: r.low!, close: r.close!, volume: r.volume, observations: r.observations!,
+      });
+    }
+  }
+  return { buckets, consensus };
 }
 
 export type HistoryRead = HistoryQuery & { interval: '5m' | '1h' | '1d' };
@@ -103,7 +118,6 @@ export class PriceHistoryRepository {
   /** Buckets and consensus in one round trip; 1h / 1d from the rollups, 5m from the raw quotes. */
   async history(q: HistoryRead): Promise<{ buckets: HistoryBucketRow[]; consensus: ConsensusRow[] }> {
     const { sql, params } = historyStatement(q);
-    const [row] = (await this.dataSource.query(sql, params)) as Array<{ buckets: WithEpochStart<HistoryBucketRow>[]; consensus: WithEpochStart<ConsensusRow>[] }>;
-    return { buckets: toIsoStarts(row?.buckets ?? []), consensus: toIsoStarts(row?.consensus ?? []) };
+    return toHistory((await this.dataSource.query(sql, params)) as HistoryRow[]);
   }
 }
