@@ -4,12 +4,15 @@ import { Pool } from 'pg';
 import { ASSET_COLUMNS } from '../src/assets/assets.repository.js';
 import { LATEST_CONSENSUS_SQL } from '../src/catalog/latest-quotes.repository.js';
 import { CountCache } from '../src/common/sql/count-cache.js';
+import { EXACT_TOTAL_LIMIT } from '../src/common/sql/list-total.js';
 import { QUOTE_COLUMNS } from '../src/data/market-data.repository.js';
 import { ASSETS_BY_SYMBOLS_SQL } from '../src/prices/prices.repository.js';
+import { baselineHistoryStatement } from './history-statement.js';
 
 /**
  * Baselines for the API benchmark: a bare node:http server (or, with BASELINE_HTTP=fastify, a bare
- * Fastify app with no plugins) running the same SQL as GET /data, GET /assets/{id} and GET /prices through pg
+ * Fastify app with no plugins) running the same SQL as GET /data, GET /assets/{id}, GET /prices and
+ * GET /assets/{id}/history through pg
  * (the service's own SQL strings), with no validation, logging or envelope work.
  */
 const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 20 });
@@ -34,7 +37,11 @@ async function data(params: URLSearchParams): Promise<unknown> {
   const key = JSON.stringify([params.get('symbol'), params.get('from'), params.get('to')]);
   const countArgs = args.slice(0, params.get('after_at') ? -2 : undefined);
   const countWhere = where.filter((c) => !c.startsWith('(q.observed_at, q.id)'));
-  const total = counts.get(key, () => pool.query(`SELECT count(*)::bigint AS n FROM market_quotes q ${countWhere.length ? `WHERE ${countWhere.join(' AND ')}` : ''}`, countArgs).then((r) => Number(r.rows[0].n)));
+  // As the service: unfiltered, the per-source counters; filtered, a count bounded at
+  // EXACT_TOTAL_LIMIT + 1 rows (the service adds the planner's estimate past it: not reached here).
+  const total = countWhere.length === 0
+    ? pool.query(`SELECT coalesce(sum(rows), 0)::bigint::text AS n FROM source_counters WHERE table_name = 'market_quotes'`).then((r) => Number(r.rows[0].n))
+    : counts.get(key, () => pool.query(`SELECT count(*)::bigint::text AS n FROM (SELECT 1 FROM market_quotes q WHERE ${countWhere.join(' AND ')} LIMIT ${EXACT_TOTAL_LIMIT + 1}) bounded`, countArgs).then((r) => Number(r.rows[0].n)));
   return { data: rows.rows.slice(0, 50), total: await total };
 }
 
@@ -56,10 +63,18 @@ async function prices(params: URLSearchParams): Promise<unknown> {
   return { data: assets.map((a) => ({ asset: a, sources: byAsset.get(a.id) ?? [] })) };
 }
 
+/** GET /assets/{id}/history: the asset and the buckets, at once, as the service reads them. */
+async function history(id: string, params: URLSearchParams): Promise<unknown> {
+  const { sql, params: args } = baselineHistoryStatement(id, params);
+  const [a, h] = await Promise.all([pool.query(`SELECT ${ASSET_COLUMNS} FROM assets a WHERE a.id = $1::uuid`, [id]), pool.query(sql, args)]);
+  return { data: { asset: a.rows[0], buckets: h.rows } };
+}
+
 /** The route table both variants serve: the same work, only the HTTP layer differs. */
 function handle(pathname: string, params: URLSearchParams): Promise<unknown> {
   if (pathname === '/data') return data(params);
   if (pathname === '/prices') return prices(params);
+  if (pathname.startsWith('/assets/') && pathname.endsWith('/history')) return history(pathname.split('/')[2], params);
   if (pathname.startsWith('/assets/')) return asset(pathname.split('/')[2]);
   return Promise.resolve(null);
 }

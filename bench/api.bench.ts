@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { QuoteRollupsRepository } from '../src/catalog/quote-rollups.repository.js';
+import { recountSourceCounters } from '../src/counters/source-counters.repository.js';
 import { buildDataSourceOptions } from '../src/database/database-options.js';
 import { runMigrationsLocked } from '../src/database/migration-runner.js';
 import { COMPRESSION_HEADER, compressionRows } from './api-compression.js';
@@ -11,6 +13,8 @@ import { openLoop } from './open-loop.js';
 import { appendReport } from './report.js';
 import { runMain } from './run-main.js';
 import { startProcess } from './service-run.js';
+import { RollupRebuildService } from '../src/rollups/rollup-rebuild.service.js';
+import { baselineHistoryStatement } from './history-statement.js';
 
 const QUOTES = Number(process.env.BENCH_QUOTES ?? 1_000_000);
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -19,6 +23,10 @@ const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
 const DEPTH = Math.min(10_000, Math.floor(QUOTES / 2));
 /** GET /prices for 100 symbols (issue 21 §5): the 100 best-ranked bench coins. */
 const PRICE_SYMBOLS = Array.from({ length: 100 }, (_, i) => `BC${i + 1}`).join(',');
+/** Hours of the extra history of the top asset (BENCH_HISTORY_HOURS; default a year). */
+const HISTORY_HOURS = Number(process.env.BENCH_HISTORY_HOURS ?? 8760);
+const YEAR = 'from=2023-01-01T00:00:00Z&to=2024-01-01T00:00:00Z';
+const WEEK = 'from=2023-06-01T00:00:00Z&to=2023-06-08T00:00:00Z';
 
 /** 3,000 assets and QUOTES quotes from three sources, written set-based (the ingestion bench covers the ETL). */
 async function load(url: string): Promise<void> {
@@ -37,13 +45,31 @@ async function load(url: string): Promise<void> {
     SELECT v5ish(md5('asset' || (1 + g % 3000))), (ARRAY['csv','coingecko','coinpaprika'])[1 + (g / 3000) % 3], 'BC' || (1 + g % 3000),
            timestamptz '2024-01-01' + ((g / 9000) * interval '1 hour'), (g % 100000) / 100.0 + 0.01, g * 10, g, 1 + g % 3000, md5(g::text)
       FROM generate_series(0, $1 - 1) g`, [QUOTES]);
+  // The top asset also has a year of hourly quotes from three sources before the rest (2023): the
+  // history targets read a year of daily and a week of hourly buckets of it.
+  await c.query(`INSERT INTO market_quotes (asset_id, source, source_asset_id, observed_at, price_usd, volume_24h_usd, content_hash)
+    SELECT v5ish(md5('asset1')), s, 'BC1', timestamptz '2023-01-01' + g * interval '1 hour', 100 + (g % 997) / 100.0, g, md5(s || g)
+      FROM generate_series(0, ${HISTORY_HOURS} - 1) g CROSS JOIN unnest(ARRAY['csv','coingecko','coinpaprika']) s`);
   // The ETL keeps latest_quotes in each batch's transaction; quotes loaded by SQL get it the same way
   // the migration backfills it.
   await c.query(`INSERT INTO latest_quotes (asset_id, source, source_asset_id, observed_at, price_usd, market_cap_usd, volume_24h_usd)
     SELECT DISTINCT ON (asset_id, source) asset_id, source, source_asset_id, observed_at, price_usd, market_cap_usd, volume_24h_usd
       FROM market_quotes ORDER BY asset_id, source, observed_at DESC`);
+  // The ETL keeps the per-source row counters in each batch's transaction; rows loaded by SQL are
+  // counted once, as `etl recount` does.
+  await recountSourceCounters(c);
   await c.query('VACUUM ANALYZE');
   await c.end();
+  // The rollups as `etl rollups --rebuild` builds them (the batches would have kept them).
+  const rollups = await new DataSource(buildDataSourceOptions(url)).initialize();
+  await new RollupRebuildService(new QuoteRollupsRepository(), rollups).rebuild();
+  await rollups.query('VACUUM ANALYZE');
+  await rollups.destroy();
+}
+
+function statement(assetId: string, query: string): [string, unknown[]] {
+  const { sql, params } = baselineHistoryStatement(assetId, new URLSearchParams(query));
+  return [sql, params];
 }
 
 /** Closed loop: CONNECTIONS clients each sending the next request as soon as the last one answers. */
@@ -68,6 +94,8 @@ async function main(): Promise<void> {
       ['first page', `SELECT q.id FROM market_quotes q JOIN assets a ON a.id = q.asset_id ORDER BY q.observed_at DESC, q.id DESC LIMIT 51`, []],
       ['deep page (cursor)', `SELECT q.id FROM market_quotes q JOIN assets a ON a.id = q.asset_id WHERE (q.observed_at, q.id) < ($1::timestamptz, $2::bigint) ORDER BY q.observed_at DESC, q.id DESC LIMIT 51`, [deep.observed_at, deep.id]],
       ['by symbol', `SELECT q.id FROM market_quotes q JOIN assets a ON a.id = q.asset_id WHERE q.asset_id IN (SELECT id FROM assets WHERE symbol = upper($1)) ORDER BY q.observed_at DESC, q.id DESC LIMIT 51`, ['bc7']],
+      ['history 1d over a year (rollups)', ...statement(assetId, `interval=1d&${YEAR}`)],
+      ['history 1h over a week (rollups)', ...statement(assetId, `interval=1h&${WEEK}`)],
     ] as Array<[string, string, unknown[]]>) {
       const plan = (await c.query(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY ON) ${sql}`, args)).rows.map((r: { 'QUERY PLAN': string }) => r['QUERY PLAN']);
       plans.push(`**${label}**\n\n\`\`\`\n${plan.join('\n')}\n\`\`\``);
@@ -82,6 +110,8 @@ async function main(): Promise<void> {
       ['GET /data time range (6 h, 54,000 rows)', '/data?limit=50&from=2024-01-03T00:00:00Z&to=2024-01-03T06:00:00Z', '/data?limit=50&from=2024-01-03T00:00:00Z&to=2024-01-03T06:00:00Z'],
       ['GET /assets/{id}', `/assets/${assetId}`, `/assets/${assetId}`],
       [`GET /prices (${PRICE_SYMBOLS.split(',').length} symbols)`, `/prices?symbols=${PRICE_SYMBOLS}`, `/prices?symbols=${PRICE_SYMBOLS}`],
+      ['GET /assets/{id}/history?interval=1d (a year)', `/assets/${assetId}/history?interval=1d&${YEAR}`, `/assets/${assetId}/history?interval=1d&${YEAR}`],
+      ['GET /assets/{id}/history?interval=1h (a week)', `/assets/${assetId}/history?interval=1h&${WEEK}`, `/assets/${assetId}/history?interval=1h&${WEEK}`],
     ];
     const env = { DATABASE_URL: url, ETL_SOURCES: '', ETL_SCHEDULER_ENABLED: 'false', ETL_RUN_ON_START: 'false', LOG_LEVEL: 'warn', API_THROTTLE_LIMIT: '100000000' };
     const app = await startProcess(path.join(__dirname, '../src/main.js'), 18181, env);
@@ -148,7 +178,7 @@ async function main(): Promise<void> {
     const deepRps = Number(rows[1][1]);
     const halfLoadP99 = rows.map((r) => Number(r[3].split(' ')[0]));
     await appendReport('API', {
-      method: `${QUOTES.toLocaleString('en-US')} quotes (3,000 assets x 3 sources), VACUUM ANALYZEd. autocannon, ${CONNECTIONS} connections, ${DURATION} s per target, ${REPEAT} interleaved round(s) over all targets, medians. The service runs as \`npm start\` does (\`node --max-old-space-size=256 --max-semi-space-size=32 dist/src/main.js\`, the baselines with the same flags; Fastify, validation, throttling guard with its limit raised, security headers, CORS, envelope, metrics; LOG_LEVEL=warn); two baselines run the service's own SQL strings through pg with no validation, logging or envelope (bench/api-baseline-server.ts): a bare Fastify app with no plugins (the framework the service runs on; the issue's “or bare Fastify” baseline, which the target is judged against) and a bare node:http server (context: what Fastify itself costs). All three compute \`total\` with the same count cache (src/common/sql/count-cache.ts: fresh for 10 s, then served stale while one recount runs). Saturated: closed loop, each connection sends its next request when the last one answers. Half load: an open-loop generator (bench/open-loop.ts) sending at a constant half of the service's measured maximum rate, latency measured from each request's scheduled start; ${REPEAT} interleaved runs per target, the median p99 reported with each run's p99, and the bare Fastify baseline's at the same rate (what the machine alone does to the tail).`,
+      method: `${QUOTES.toLocaleString('en-US')} quotes (3,000 assets x 3 sources), plus ${(HISTORY_HOURS * 3).toLocaleString('en-US')} for the top asset (hourly through 2023 from the three sources) with the 1h / 1d rollups built as \`etl rollups --rebuild\` builds them; the history targets read a year of its daily buckets and a week of its hourly ones. VACUUM ANALYZEd. autocannon, ${CONNECTIONS} connections, ${DURATION} s per target, ${REPEAT} interleaved round(s) over all targets, medians. The service runs as \`npm start\` does (\`node --max-old-space-size=256 --max-semi-space-size=32 dist/src/main.js\`, the baselines with the same flags; Fastify, validation, throttling guard with its limit raised, security headers, CORS, envelope, metrics; LOG_LEVEL=warn); two baselines run the service's own SQL strings through pg with no validation, logging or envelope (bench/api-baseline-server.ts): a bare Fastify app with no plugins (the framework the service runs on; the issue's “or bare Fastify” baseline, which the target is judged against) and a bare node:http server (context: what Fastify itself costs). All three compute \`total\` the same way: unfiltered from the per-source counters (source_counters), filtered by a count bounded at 10,001 rows behind the same count cache (src/common/sql/count-cache.ts: fresh for 10 s, then served stale while one recount runs). Saturated: closed loop, each connection sends its next request when the last one answers. Half load: an open-loop generator (bench/open-loop.ts) sending at a constant half of the service's measured maximum rate, latency measured from each request's scheduled start; ${REPEAT} interleaved runs per target, the median p99 reported with each run's p99, and the bare Fastify baseline's at the same rate (what the machine alone does to the tail).`,
       environment: `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, PostgreSQL ${await serverVersion(server.adminUrl)} (${server.label}); load generator on the same machine`,
       header: ['target', 'service req/s', 'service p99 ms (saturated)', 'service p99 ms at half load', 'bare Fastify p99 ms at the same rate', 'bare Fastify req/s', 'ratio to bare Fastify (target >= 60 %)', 'bare node:http req/s', 'node:http p99 ms (saturated)', 'ratio to node:http', 'errors'],
       rows,

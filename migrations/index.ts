@@ -10,6 +10,7 @@ import { RunAnomalyLedger1764300000019 } from './1764300000019-RunAnomalyLedger.
 import { SourceCounters1764300000025 } from './1764300000025-SourceCounters.js';
 import { LedgerCountsBigint1764300000026 } from './1764300000026-LedgerCountsBigint.js';
 import { LatestQuotesAndPriceEvents1764300000030 } from './1764300000030-LatestQuotesAndPriceEvents.js';
+import { QuoteRollups1764300000035 } from './1764300000035-QuoteRollups.js';
 
 /** Every migration, in order. Listed explicitly so src/ (ts-jest) and dist/ (node) load the same classes. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -26,4 +27,5 @@ export const MIGRATIONS: Function[] = [
   SourceCounters1764300000025,
   LedgerCountsBigint1764300000026,
   LatestQuotesAndPriceEvents1764300000030,
+  QuoteRollups1764300000035,
 ];

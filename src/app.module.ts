@@ -19,6 +19,7 @@ import { NewsModule } from './news/news.module.js';
 import { PricesModule } from './prices/prices.module.js';
 import { ObservabilityModule } from './observability/observability.module.js';
 import { QuarantineApiModule } from './quarantine-api/quarantine-api.module.js';
+import { RollupsModule } from './rollups/rollups.module.js';
 import { RunsModule } from './runs/runs.module.js';
 import { StatsModule } from './stats/stats.module.js';
 import { SourcesModule } from './sources/sources.module.js';
@@ -44,6 +45,7 @@ export class AppModule {
         MetricsModule,
         HealthModule,
         EtlModule,
+        RollupsModule,
         SourcesModule,
         DataModule,
         AssetsModule,

@@ -4,6 +4,7 @@ import { SourceCountersRepository } from '../counters/source-counters.repository
 import { AssetIdentityRepository } from '../catalog/asset-identity.repository.js';
 import { LatestQuotesWriter } from '../catalog/latest-quotes.repository.js';
 import { assetIdFor, assetKeyFor, isolatedAssetKey } from '../catalog/asset-naming.js';
+import { QuoteRollupsRepository } from '../catalog/quote-rollups.repository.js';
 import { IdentityConflictError, IdentityNotFoundError } from './asset-admin.errors.js';
 import {
   AssetAdminRepository, type AdminAssetRow, type AdminSourceId, type AuditEntryRow, type SplitAsset,
@@ -51,6 +52,7 @@ export class AssetAdminService {
     private readonly identity: AssetIdentityRepository,
     private readonly latestQuotes: LatestQuotesWriter,
     private readonly counters: SourceCountersRepository,
+    private readonly rollups: QuoteRollupsRepository,
   ) {}
 
   /** `from` is absorbed into `survivorId`: source ids, quotes and news links move; its id redirects. */
@@ -88,6 +90,7 @@ export class AssetAdminService {
     const dropped = await this.repository.takeCollidingQuotes(m, from.id, into.id);
     const quotes = await this.repository.moveAllQuotes(m, from.id, into.id);
     await this.latestQuotes.recomputeForAssets(m, [into.id, from.id]);
+    await this.rollups.moveQuotes(m, { fromAssetId: from.id, toAssetId: into.id, source: null });
     const links = await this.repository.moveNewsLinks(m, from.id, into.id);
     const redirects = await this.repository.repointRedirects(m, from.id, into.id);
     await this.repository.deleteRedirectFrom(m, into.id);
@@ -152,6 +155,7 @@ export class AssetAdminService {
       source: cmd.source, sourceAssetId: cmd.sourceAssetId, fromAssetId: asset.id, toAssetId: target.id,
     });
     await this.latestQuotes.recomputeForAssets(m, [asset.id, target.id]);
+    await this.rollups.moveQuotes(m, { fromAssetId: asset.id, toAssetId: target.id, source: cmd.source });
 
     const result: Omit<SplitResultDto, 'audit_id' | 'replayed'> = {
       action: 'split', asset_id: asset.id, new_asset_id: target.id, new_asset_key: target.assetKey,

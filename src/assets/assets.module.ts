@@ -8,11 +8,14 @@ import { AssetAdminService } from './asset-admin.service.js';
 import { AssetsController } from './assets.controller.js';
 import { AssetsRepository } from './assets.repository.js';
 import { AssetRefResolver } from './asset-ref.resolver.js';
+import { PriceHistoryController } from './price-history/price-history.controller.js';
+import { PriceHistoryRepository } from './price-history/price-history.repository.js';
+import { PriceHistoryService } from './price-history/price-history.service.js';
 
 @Module({
   imports: [CatalogModule, CountersModule, EtlModule],
-  controllers: [AssetsController, AssetAdminController],
-  providers: [AssetsRepository, AssetAdminRepository, AssetAdminService, AssetRefResolver],
+  controllers: [AssetsController, AssetAdminController, PriceHistoryController],
+  providers: [AssetsRepository, AssetAdminRepository, AssetAdminService, AssetRefResolver, PriceHistoryRepository, PriceHistoryService],
   // Sub-routes of /assets/{id} in other modules resolve `{source}:{source_asset_id}` the same way.
   exports: [AssetRefResolver],
 })

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { LatestQuotesWriter } from './latest-quotes.repository.js';
 import { subtractQuotesOfAssets } from '../counters/source-counters.repository.js';
+import { QuoteRollupsRepository } from './quote-rollups.repository.js';
 
 export interface MappingRow {
   source: string;
@@ -96,7 +97,11 @@ export const AUTOMATIC_METHODS = [
 /** Set-based SQL of identity resolution: a handful of statements per batch, never one per row. */
 @Injectable()
 export class AssetIdentityRepository {
-  constructor(private readonly latestQuotes: LatestQuotesWriter = new LatestQuotesWriter()) {}
+  /** The defaults serve tests that build the repository by hand (neither holds state). */
+  constructor(
+    private readonly latestQuotes: LatestQuotesWriter = new LatestQuotesWriter(),
+    private readonly rollups: QuoteRollupsRepository = new QuoteRollupsRepository(),
+  ) {}
 
   /**
    * Serialises identity resolution per symbol across concurrent transactions (two sources resolving
@@ -259,6 +264,11 @@ export class AssetIdentityRepository {
       );
     }
     await this.latestQuotes.recomputeForAssets(manager, moved.flatMap((c) => [c.fromAssetId, c.assetId]));
+    // The rollups of both assets follow, in this transaction.
+    const pairs = new Map(moved.map((c) => [`${c.fromAssetId}\u0000${c.assetId}\u0000${c.source}`, c]));
+    for (const c of pairs.values()) {
+      await this.rollups.moveQuotes(manager, { fromAssetId: c.fromAssetId, toAssetId: c.assetId, source: c.source });
+    }
   }
 
   /**

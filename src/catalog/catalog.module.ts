@@ -6,6 +6,7 @@ import { loadAssetOverrides } from './asset-overrides.js';
 import { LatestQuotesRepository, LatestQuotesWriter } from './latest-quotes.repository.js';
 import { NewsLinker } from './news-linker.service.js';
 import { NewsMentionsRepository } from './news-mentions.repository.js';
+import { QuoteRollupsRepository } from './quote-rollups.repository.js';
 
 /** The canonical model: identity resolution across sources and news-to-asset links. */
 @Module({
@@ -16,12 +17,13 @@ import { NewsMentionsRepository } from './news-mentions.repository.js';
     NewsMentionsRepository,
     LatestQuotesRepository,
     LatestQuotesWriter,
+    QuoteRollupsRepository,
     {
       provide: ASSET_OVERRIDES,
       inject: [ENVIRONMENT],
       useFactory: (env: Environment) => loadAssetOverrides(env.ASSET_OVERRIDES_FILE?.trim() || 'data/asset-overrides.csv'),
     },
   ],
-  exports: [AssetIdentityService, NewsLinker, AssetIdentityRepository, LatestQuotesRepository, LatestQuotesWriter],
+  exports: [AssetIdentityService, NewsLinker, AssetIdentityRepository, LatestQuotesRepository, LatestQuotesWriter, QuoteRollupsRepository],
 })
 export class CatalogModule {}

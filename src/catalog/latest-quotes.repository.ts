@@ -1,3 +1,4 @@
+import { exactMedianSql } from '../common/sql/exact-median.js';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -65,7 +66,7 @@ export const LATEST_CONSENSUS_SQL = `WITH marked AS (
    ), fresh_prices AS (
      SELECT asset_id, array_agg(price_usd ORDER BY price_usd) AS p, count(*)::int AS n FROM marked WHERE fresh GROUP BY asset_id
    ), consensus AS (
-     SELECT asset_id, CASE WHEN n % 2 = 1 THEN p[(n + 1) / 2] ELSE trim_scale((p[n / 2] + p[n / 2 + 1]) * 0.5) END AS median,
+     SELECT asset_id, ${exactMedianSql('p', 'n')} AS median,
             p[n] - p[1] AS price_range
        FROM fresh_prices
    )

@@ -45,4 +45,22 @@ describe('parseCliArgs', () => {
   ])('should refuse %j with the usage', (argv, message) => {
     expect(() => parseCliArgs(argv, false)).toThrow(message);
   });
+
+  it('should parse rollups --rebuild with and without a range', () => {
+    expect(parseCliArgs(['rollups', '--rebuild'], false)).toEqual({ command: 'rollups', rebuild: true, from: undefined, to: undefined, json: true });
+    expect(parseCliArgs(['rollups', '--rebuild', '--from', '2025-01-01T00:00:00Z', '--to', '2025-02-01', '--json'], true)).toEqual({
+      command: 'rollups', rebuild: true, from: new Date('2025-01-01T00:00:00Z'), to: new Date('2025-02-01T00:00:00Z'), json: true,
+    });
+  });
+
+  it.each([
+    [['rollups'], /"rollups" needs --rebuild/],
+    [['rollups', '--rebuild', '--from', 'yesterday'], /--from must be an ISO 8601 date-time/],
+    [['rollups', '--rebuild', '--from', '2025-02-01', '--to', '2025-01-01'], /--from must be before --to/],
+    [['rollups', '--rebuild', '-s', 'csv'], /--source is not valid with "rollups"/],
+    [['run', '--rebuild'], /--rebuild is only valid with "rollups"/],
+    [['status', '--from', '2025-01-01'], /only valid with "backfill" and "rollups"/],
+  ])('should refuse the rollups command line %j', (argv, message) => {
+    expect(() => parseCliArgs(argv, false)).toThrow(message);
+  });
 });

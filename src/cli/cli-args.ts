@@ -9,6 +9,7 @@ export type CliCommand =
   | { command: 'cancel'; runId: string; json: boolean }
   | { command: 'backfill'; source: string; assets: string[]; from: string; to: string; json: boolean }
   | { command: 'recount'; source?: string; json: boolean }
+  | { command: 'rollups'; rebuild: true; from?: Date; to?: Date; json: boolean }
   | { command: 'help' };
 
 export const USAGE = `Usage: npm run etl -- <command> [options]
@@ -32,12 +33,17 @@ Commands:
                             tables: after a bulk delete, or once old replicas stopped in a rolling
                             upgrade. Counts the tables (O(rows)); safe while ingestion runs
                             (batches reaching their commit wait for it)
+  rollups --rebuild [--from <iso>] [--to <iso>]
+                            recompute the 1h / 1d quote rollups from market_quotes, one UTC day per
+                            transaction (default: every day with quotes); idempotent. Buckets whose
+                            raw quotes retention dropped are kept
 
 Options:
   --source, -s <id>         a source to run (repeatable), or the source of reset / replay / recount
   --stream <name>           a stream to reset (repeatable)
   --asset <id>              an asset to backfill, as the source names it (repeatable)
-  --from, --to <iso>        the backfill's range: from inclusive, to exclusive (ISO 8601)
+  --from, --to <iso>        the backfill's or rebuild's range: from inclusive, to exclusive (ISO 8601)
+  --rebuild                 with "rollups": rebuild them
   --json                    machine-readable output (default when stdout is not a TTY)
   --help, -h                this help`;
 
@@ -53,6 +59,7 @@ export function parseCliArgs(argv: string[], isTty: boolean): CliCommand {
       asset: { type: 'string', multiple: true },
       from: { type: 'string' },
       to: { type: 'string' },
+      rebuild: { type: 'boolean' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -63,8 +70,18 @@ export function parseCliArgs(argv: string[], isTty: boolean): CliCommand {
   if (command === 'cancel') return { command, runId: cancelTarget(rest), json };
   if (rest.length > 0) throw new Error(`unexpected argument(s): ${rest.join(' ')}\n\n${USAGE}`);
   if (values.stream && command !== 'reset') throw new Error(`--stream is only valid with "reset"\n\n${USAGE}`);
-  if ((values.asset || values.from || values.to) && command !== 'backfill') throw new Error(`--asset, --from and --to are only valid with "backfill"\n\n${USAGE}`);
+  if (values.asset && command !== 'backfill') throw new Error(`--asset is only valid with "backfill"\n\n${USAGE}`);
+  if ((values.from || values.to) && command !== 'backfill' && command !== 'rollups') throw new Error(`--from and --to are only valid with "backfill" and "rollups"\n\n${USAGE}`);
+  if (values.rebuild && command !== 'rollups') throw new Error(`--rebuild is only valid with "rollups"\n\n${USAGE}`);
   switch (command) {
+    case 'rollups': {
+      if (!values.rebuild) throw new Error(`"rollups" needs --rebuild\n\n${USAGE}`);
+      if (values.source) throw new Error(`--source is not valid with "rollups"\n\n${USAGE}`);
+      const from = instant('--from', values.from);
+      const to = instant('--to', values.to);
+      if (from && to && from.getTime() >= to.getTime()) throw new Error(`--from must be before --to\n\n${USAGE}`);
+      return { command, rebuild: true, from, to, json };
+    }
     case 'backfill': {
       const assets = list(values.asset);
       if (assets.length === 0 || !values.from || !values.to) throw new Error(`"backfill" needs --asset, --from and --to\n\n${USAGE}`);
@@ -91,6 +108,13 @@ export function parseCliArgs(argv: string[], isTty: boolean): CliCommand {
     default:
       throw new Error(`unknown command "${command}"\n\n${USAGE}`);
   }
+}
+
+function instant(flag: string, value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  const at = Date.parse(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(at)) throw new Error(`${flag} must be an ISO 8601 date-time such as 2025-05-01T00:00:00Z, got "${value}"\n\n${USAGE}`);
+  return new Date(at);
 }
 
 function list(values: string[] | undefined): string[] {

@@ -12,9 +12,11 @@ import { EtlRunner } from '../etl/etl-runner.service.js';
 import { QuarantineReplayService } from '../etl/operations/quarantine-replay.service.js';
 import { StreamOperationsService } from '../etl/operations/stream-operations.service.js';
 import { SourceRegistry } from '../etl/extractor/source-registry.service.js';
+import { RollupRebuildService } from '../rollups/rollup-rebuild.service.js';
 import { parseCliArgs, USAGE, type CliCommand } from './cli-args.js';
 import { countsToNumbers } from '../common/sql/bigint-counts.js';
 import { SourceCountersRepository } from '../counters/source-counters.repository.js';
+import { rollupsCommand } from './rollups-command.js';
 import { backfillCommand, cancelCommand, replayCommand, resetCommand } from './stream-commands.js';
 import { showProgress } from './run-progress.js';
 
@@ -67,6 +69,8 @@ async function main(argv: string[]): Promise<number> {
         return await backfillCommand(app.get(BackfillService), command);
       case 'recount':
         return await recountCommand(app.get(SourceCountersRepository), command);
+      case 'rollups':
+        return await rollupsCommand(app.get(RollupRebuildService), command);
     }
   } finally {
     await app.close();

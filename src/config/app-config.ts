@@ -30,6 +30,8 @@ export abstract class AppConfig {
     readonly lookbackSeconds: number;
     readonly maxFutureSkewSeconds: number;
     readonly freshnessBudgetSeconds: number;
+    /** Batches keep quote_rollups (1h / 1d) in their transaction. */
+    readonly rollupsEnabled: boolean;
   };
   abstract readonly http: {
     readonly timeoutMs: number;
@@ -89,6 +91,7 @@ export function buildAppConfig(env: Readonly<Record<string, string | undefined>>
       lookbackSeconds: e.ETL_LOOKBACK_SECONDS,
       maxFutureSkewSeconds: e.ETL_MAX_FUTURE_SKEW_SECONDS,
       freshnessBudgetSeconds: e.ETL_FRESHNESS_BUDGET_SECONDS,
+      rollupsEnabled: e.ETL_ROLLUPS_ENABLED,
     },
     http: {
       timeoutMs: e.HTTP_TIMEOUT_MS,

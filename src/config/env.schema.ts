@@ -110,6 +110,10 @@ export class EnvSchema {
   @Transform(toInt) @IsInt() @Min(1)
   ETL_FRESHNESS_BUDGET_SECONDS = 43200;
 
+  /** false: batches do not maintain quote_rollups (a bulk load, or the ingestion benchmark's comparison); rebuild with `etl rollups --rebuild`. */
+  @Transform(toBoolean) @IsBoolean()
+  ETL_ROLLUPS_ENABLED = true;
+
   @Transform(toInt) @IsInt() @Min(100)
   HTTP_TIMEOUT_MS = 15000;
 

@@ -7,6 +7,7 @@ import { LatestQuoteEntity } from '../catalog/entities/latest-quote.entity.js';
 import { MarketQuoteEntity } from '../catalog/entities/market-quote.entity.js';
 import { NewsAssetMentionEntity } from '../catalog/entities/news-asset-mention.entity.js';
 import { NewsItemEntity } from '../catalog/entities/news-item.entity.js';
+import { QuoteRollupEntity } from '../catalog/entities/quote-rollup.entity.js';
 import { BackfillChunkEntity } from '../etl/backfill/backfill-chunk.entity.js';
 import { BackfillEntity } from '../etl/backfill/backfill.entity.js';
 import { CheckpointEntity } from '../etl/checkpoint/checkpoint.entity.js';
@@ -28,6 +29,7 @@ export const ENTITIES = [
   IdentityEpochEntity,
   MarketQuoteEntity,
   LatestQuoteEntity,
+  QuoteRollupEntity,
   NewsItemEntity,
   NewsAssetMentionEntity,
   RawRecordEntity,

@@ -1,3 +1,5 @@
+import { HISTORY_CHECK } from './history-check.js';
+
 /** One check of the smoke test: a name, and a function that throws with a clear reason when it fails. */
 export interface SmokeCheck {
   name: string;
@@ -109,6 +111,7 @@ export const CHECKS: SmokeCheck[] = [
       return `total ${first.pagination.total}`;
     },
   },
+  HISTORY_CHECK,
   {
     name: '/prices: latest prices of several assets in one call (consensus, per-source quotes, not_found, 250 cap)',
     async run(ctx) {

@@ -36,6 +36,7 @@ describe('benchmarks (smoke: tiny sizes, no report written)', () => {
     expect(Number(inserted) + Number(quarantined)).toBe(3000);
     expect(Number(quarantined)).toBe(Number(unfixable));
     expect(output).toMatch(/peak RSS of the ETL process \(VmHWM\) \| \d+ MB/);
+    expect(output).toMatch(/project without the rollup step .*maintaining the 1h \/ 1d rollups in each batch: \*\*\d+ % of the ingestion time\*\*/);
     expect(output).toMatch(/CoinPaprika: 200 tickers, first run/);
   }, 180_000);
 
@@ -67,8 +68,10 @@ describe('benchmarks (smoke: tiny sizes, no report written)', () => {
     const { code, output } = await runBench('api.bench.js', { BENCH_QUOTES: '3000', BENCH_DURATION: '1', BENCH_CONNECTIONS: '4', BENCH_REPEAT: '1' });
     expect({ code, output: code === 0 ? '' : output }).toEqual({ code: 0, output: '' });
     const rows = output.split('\n').filter((l) => l.startsWith('GET '));
-    expect(rows).toHaveLength(6);
+    // /data x4, /assets/{id}, /prices, /assets/{id}/history at 1d over a year and 1h over a week.
+    expect(rows).toHaveLength(8);
     expect(rows.some((r) => r.startsWith('GET /prices (100 symbols)'))).toBe(true);
+    expect(rows.filter((r) => r.startsWith('GET /assets/{id}/history'))).toHaveLength(2);
     // Last column: errors (non-2xx or socket errors) during the run.
     for (const row of rows) {
       // Both baselines ran: a ratio to bare Fastify and one to node:http.

@@ -25,11 +25,11 @@ describe('smoke test against broken deployments', () => {
     const result = await runSmoke({ url: `http://127.0.0.1:${await closedPort()}`, timeoutMs: 2000, out: (l) => lines.push(l) });
 
     expect(result.passed).toBe(0);
-    expect(result.failed).toBe(9);
-    expect(lines.filter((l) => l.startsWith('FAIL'))).toHaveLength(9);
-    expect(lines).toContain('SKIP 8. recovery: a triggered run completes and record counts do not double — no --admin-key given');
-    expect(lines).toContain('SKIP 9. reset: after a reset of the csv streams a re-run re-reads everything and writes no new row — no --admin-key given');
-    expect(lines.at(-1)).toBe('0/9 checks passed (2 skipped)');
+    expect(result.failed).toBe(10);
+    expect(lines.filter((l) => l.startsWith('FAIL'))).toHaveLength(10);
+    expect(lines).toContain('SKIP 9. recovery: a triggered run completes and record counts do not double — no --admin-key given');
+    expect(lines).toContain('SKIP 10. reset: after a reset of the csv streams a re-run re-reads everything and writes no new row — no --admin-key given');
+    expect(lines.at(-1)).toBe('0/10 checks passed (2 skipped)');
     expect(lines[1]).toMatch(/^FAIL 1\. health.*ECONNREFUSED/);
   });
 
@@ -59,7 +59,7 @@ describe('smoke test against broken deployments', () => {
       expect(lines).toContainEqual(expect.stringMatching(/^PASS 1\. health/));
       expect(lines).toContainEqual('FAIL 2. ingestion: records present from every enabled source — no records from: csv');
       expect(lines).toContainEqual('FAIL 3. /data: filtering (source, symbol, time range) and cursor pagination without overlap — /data returned no rows');
-      expect(lines).toContainEqual(expect.stringMatching(/^PASS 11\. container health/));
+      expect(lines).toContainEqual(expect.stringMatching(/^PASS 12\. container health/));
     });
   });
 
@@ -86,8 +86,9 @@ describe('smoke test against broken deployments', () => {
 
       await runSmoke({ url, adminKey: ADMIN_KEY, out: (l) => lines.push(l) });
 
-      expect(lines).toContainEqual(expect.stringMatching(/^PASS 4\. \/prices: .* — \d+ asset\(s\) for /));
-      expect(lines).toContainEqual(expect.stringMatching(/^PASS 9\. reset: .* — reset quotes; re-run \d+ re-read [1-9]\d* record\(s\); csv records (\d+) = \1$/));
+      expect(lines).toContainEqual(expect.stringMatching(/^PASS 4\. \/assets\/\{id\}\/history: .* — [1-9]\d* hourly bucket\(s\) on \d{4}-\d{2}-\d{2}, \d+ gap\(s\)$/));
+      expect(lines).toContainEqual(expect.stringMatching(/^PASS 5\. \/prices: .* — \d+ asset\(s\) for /));
+      expect(lines).toContainEqual(expect.stringMatching(/^PASS 10\. reset: .* — reset quotes; re-run \d+ re-read [1-9]\d* record\(s\); csv records (\d+) = \1$/));
     });
   });
 });
