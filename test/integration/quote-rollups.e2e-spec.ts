@@ -332,6 +332,19 @@ describe('quote rollups and GET /assets/{id}/history', () => {
     expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
   });
 
+  it('should answer the same history for {source}:{source_asset_id} as for the asset id', async () => {
+    const asset = await newAsset('REF');
+    await sql(`INSERT INTO asset_source_ids (source, source_asset_id, asset_id, match_method, confidence, symbol, name)
+               VALUES ('srcref', 'ref-coin', $1, 'manual', 1, 'REF', 'Ref Coin')`, [asset]);
+    await ingest([0, 1, 30].map((h, i) => ({ asset, source: 'srcref', at: BASE + h * HOUR, cents: 5_00 + i, volume: i })));
+    const query = { interval: '1h', from: new Date(BASE).toISOString(), to: new Date(BASE + 2 * DAY).toISOString() };
+    const byId = await http().get(`/assets/${asset}/history`).query(query).expect(200);
+    const byRef = await http().get('/assets/srcref:ref-coin/history').query(query).expect(200);
+    expect(byRef.body.data).toEqual(byId.body.data);
+    expect(byRef.body.data.buckets).toHaveLength(3);
+    await http().get('/assets/srcref:no-such-coin/history').query(query).expect(404);
+  });
+
   it('should answer 404 for an unknown asset and 400 for a non-UUID id', async () => {
     await http().get(`/assets/${randomUUID()}/history`).expect(404);
     const res = await http().get('/assets/bitcoin/history').expect(400);

@@ -1,7 +1,8 @@
 import { Controller, Get, Param, Query, UseFilters } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiStandardErrors } from '../../common/http/api-standard-errors.decorator.js';
-import { AssetIdParamDto } from '../assets.dto.js';
+import { AssetRefParamDto } from '../assets.dto.js';
+import { AssetRefResolver } from '../asset-ref.resolver.js';
 import { AssetMovedFilter } from '../asset-moved.filter.js';
 import { PriceHistoryQueryDto, PriceHistoryResponseDto, type PriceHistoryBody } from './price-history.dto.js';
 import { PriceHistoryService } from './price-history.service.js';
@@ -30,7 +31,10 @@ const EXAMPLE = {
 @ApiStandardErrors()
 @Controller('assets')
 export class PriceHistoryController {
-  constructor(private readonly history: PriceHistoryService) {}
+  constructor(
+    private readonly history: PriceHistoryService,
+    private readonly refs: AssetRefResolver,
+  ) {}
 
   @Get(':id/history')
   @ApiOperation({
@@ -50,7 +54,7 @@ export class PriceHistoryController {
   })
   @ApiOkResponse({ type: PriceHistoryResponseDto, example: EXAMPLE })
   @ApiStandardErrors({
-    badRequest: 'Invalid parameters (the body lists each bad field): id not a UUID, unknown interval, bad date, or a range beyond the interval\'s bound (names `from`)',
+    badRequest: 'Invalid parameters (the body lists each bad field): id neither a UUID nor {source}:{source_asset_id}, unknown interval, bad date, or a range beyond the interval\'s bound (names `from`)',
     notFound: 'No such asset',
   })
   @ApiResponse({
@@ -59,7 +63,9 @@ export class PriceHistoryController {
     headers: { Location: { schema: { type: 'string' } } },
   })
   @UseFilters(AssetMovedFilter)
-  get(@Param() params: AssetIdParamDto, @Query() query: PriceHistoryQueryDto): Promise<PriceHistoryBody> {
-    return this.history.get({ assetId: params.id, interval: query.interval ?? '1d', from: query.from, to: query.to, source: query.source });
+  async get(@Param() params: AssetRefParamDto, @Query() query: PriceHistoryQueryDto): Promise<PriceHistoryBody> {
+    // `{source}:{source_asset_id}` (coingecko:bitcoin) names the same asset as /assets/{id} answers.
+    const assetId = await this.refs.resolve(params.id);
+    return this.history.get({ assetId, interval: query.interval ?? '1d', from: query.from, to: query.to, source: query.source });
   }
 }
