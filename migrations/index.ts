@@ -7,6 +7,7 @@ import { AssetIdentityAudit1764300000008 } from './1764300000008-AssetIdentityAu
 import { SourceLeases1764300000009 } from './1764300000009-SourceLeases.js';
 import { StreamOperations1764300000010 } from './1764300000010-StreamOperations.js';
 import { RunAnomalyLedger1764300000019 } from './1764300000019-RunAnomalyLedger.js';
+import { PartitionedQuotesAndRaw1764300000020 } from './1764300000020-PartitionedQuotesAndRaw.js';
 
 /** Every migration, in order. Listed explicitly so src/ (ts-jest) and dist/ (node) load the same classes. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -20,4 +21,5 @@ export const MIGRATIONS: Function[] = [
   SourceLeases1764300000009,
   StreamOperations1764300000010,
   RunAnomalyLedger1764300000019,
+  PartitionedQuotesAndRaw1764300000020,
 ];

@@ -51,6 +51,13 @@ export abstract class AppConfig {
     readonly httpsSecurityHeaders: EnvSchema['HTTPS_SECURITY_HEADERS'];
     readonly compressionThresholdBytes: number;
   };
+  /** Time partitions of market_quotes and raw_records, and how long each table keeps them. */
+  abstract readonly storage: {
+    readonly partitionInterval: EnvSchema['QUOTES_PARTITION_INTERVAL'];
+    /** Undefined: kept for ever. */
+    readonly quotesRetentionDays: number | undefined;
+    readonly rawRetentionDays: number | undefined;
+  };
 }
 
 export function buildAppConfig(env: Readonly<Record<string, string | undefined>> = process.env): AppConfig {
@@ -99,6 +106,11 @@ export function buildAppConfig(env: Readonly<Record<string, string | undefined>>
       throttleRedisPrefix: e.THROTTLE_REDIS_PREFIX,
       httpsSecurityHeaders: e.HTTPS_SECURITY_HEADERS,
       compressionThresholdBytes: e.COMPRESSION_THRESHOLD_BYTES,
+    },
+    storage: {
+      partitionInterval: e.QUOTES_PARTITION_INTERVAL,
+      quotesRetentionDays: e.QUOTES_RETENTION_DAYS,
+      rawRetentionDays: e.RAW_RETENTION_DAYS,
     },
   });
 }

@@ -3,6 +3,7 @@ import { SecretEnv } from '../common/secrets/secret-variables.js';
 import { IsCronExpression } from './cron-expression.js';
 import { IsBoolean, IsIn, IsNumber, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateBy } from 'class-validator';
 import { parseTrustProxy } from '../common/http/trust-proxy.js';
+import { PARTITION_INTERVALS, type PartitionInterval } from '../partitions/partition-ranges.js';
 
 const toBoolean = ({ value }: { value: unknown }): unknown => {
   if (typeof value !== 'string') return value;
@@ -145,4 +146,16 @@ export class EnvSchema {
 
   @Transform(toInt) @IsInt() @Min(0)
   COMPRESSION_THRESHOLD_BYTES = 1024;
+
+  /** Width of one partition of market_quotes and raw_records (by observation time). */
+  @IsIn(PARTITION_INTERVALS, { message: `QUOTES_PARTITION_INTERVAL must be one of: ${PARTITION_INTERVALS.join(', ')}` })
+  QUOTES_PARTITION_INTERVAL: PartitionInterval = 'month';
+
+  /** Whole quote partitions older than this many days are dropped; unset = kept for ever. */
+  @Transform(toInt) @IsOptional() @IsInt({ message: 'QUOTES_RETENTION_DAYS must be a whole number of days' }) @Min(1)
+  QUOTES_RETENTION_DAYS?: number;
+
+  /** Whole raw-payload partitions older than this many days are dropped; unset = kept for ever. */
+  @Transform(toInt) @IsOptional() @IsInt({ message: 'RAW_RETENTION_DAYS must be a whole number of days' }) @Min(1)
+  RAW_RETENTION_DAYS?: number;
 }

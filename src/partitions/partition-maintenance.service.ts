@@ -1,0 +1,124 @@
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Cron, CronExpression } from '@nestjs/schedule';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import { expiredRanges, instantsAhead, missingRanges, nextStart, type TimeRange } from './partition-ranges.js';
+import { PARTITIONED_TABLES, PartitionsRepository, type PartitionedTable, type PartitionInfo } from './partitions.repository.js';
+
+/** Instants a batch is about to write, by table. */
+export type InstantsByTable = Partial<Record<PartitionedTable, Iterable<Date>>>;
+
+/** How many intervals past the current one are created ahead (a day or two of outage never needs the on-demand path). */
+const INTERVALS_AHEAD = 2;
+const DAY_MS = 86_400_000;
+
+/**
+ * Keeps the time partitions of market_quotes and raw_records: creates them ahead (at boot, after
+ * migrations, then hourly) and on demand for any batch whose instants have none, and drops whole
+ * partitions past QUOTES_RETENTION_DAYS / RAW_RETENTION_DAYS. Every DDL statement runs under the
+ * migration advisory lock, in its own short transaction (never a batch's).
+ */
+@Injectable()
+export class PartitionMaintenance implements OnApplicationBootstrap {
+  private readonly logger = new Logger(PartitionMaintenance.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+    private readonly partitions: PartitionsRepository,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  /** Boot fails if the partitions cannot be created: a service that cannot write quotes must not start. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.maintain(new Date());
+  }
+
+  /** The hourly pass; errors are logged (the next pass and the on-demand path retry). */
+  @Cron(CronExpression.EVERY_HOUR, { name: 'partition-maintenance' })
+  async scheduledMaintenance(): Promise<void> {
+    try {
+      await this.maintain(new Date());
+    } catch (err) {
+      this.logger.error({ error: err instanceof Error ? err.message : String(err) }, 'partition maintenance failed');
+    }
+  }
+
+  /**
+   * Partitions ahead of `now` and for any row the DEFAULT partition caught (moved into them, so
+   * that partition stays empty and never blocks an attach), then retention.
+   */
+  async maintain(now: Date): Promise<void> {
+    const interval = this.config.storage.partitionInterval;
+    let end = now;
+    for (let i = 0; i < INTERVALS_AHEAD; i++) end = nextStart(end, interval);
+    const ahead = instantsAhead(now, end, interval);
+    const wanted: InstantsByTable = {};
+    for (const table of PARTITIONED_TABLES) {
+      wanted[table] = [...ahead, ...await this.partitions.defaultPartitionDays(this.dataSource.manager, table)];
+    }
+    await this.ensureCovering(wanted);
+    await this.applyRetention(now);
+  }
+
+  /**
+   * Creates the partitions the instants lack. The catalog is read first without any lock (the
+   * common case, one query per batch, finds every instant covered); only when something is missing
+   * is the DDL lock taken and the catalog read again under it, so replicas never create the same
+   * partition twice.
+   */
+  async ensureCovering(instants: InstantsByTable): Promise<string[]> {
+    const wanted = Object.entries(instants).map(([table, at]) => [table as PartitionedTable, [...(at ?? [])]] as const)
+      .filter(([, at]) => at.length > 0);
+    if (wanted.length === 0) return [];
+    const tables = wanted.map(([t]) => t);
+    const interval = this.config.storage.partitionInterval;
+    const plan = (existing: PartitionInfo[]) =>
+      wanted.flatMap(([table, at]) => missingRanges(existing.filter((p) => p.table === table), at, interval).map((range) => ({ table, range })));
+    if (plan(await this.partitions.listPartitions(this.dataSource.manager, tables)).length === 0) return [];
+    return this.dataSource.transaction(async (manager) => {
+      await this.partitions.lockForDdl(manager);
+      const created: string[] = [];
+      for (const { table, range } of plan(await this.partitions.listPartitions(manager, tables))) {
+        const { name, moved } = await this.partitions.createPartition(manager, table, range);
+        this.logger.log({ table, partition: name, ...bounds(range), movedFromDefault: moved }, 'partition created');
+        created.push(name);
+      }
+      return created;
+    });
+  }
+
+  /** Drops every partition entirely older than its table's retention horizon; returns the dropped names. */
+  async applyRetention(now: Date): Promise<string[]> {
+    const days: Record<PartitionedTable, number | undefined> = {
+      market_quotes: this.config.storage.quotesRetentionDays,
+      raw_records: this.config.storage.rawRetentionDays,
+    };
+    const tables = PARTITIONED_TABLES.filter((t) => days[t] !== undefined);
+    if (tables.length === 0) return [];
+    const expired = (existing: PartitionInfo[]) =>
+      tables.flatMap((t) => expiredRanges(existing.filter((p) => p.table === t), new Date(now.getTime() - days[t]! * DAY_MS)));
+    if (expired(await this.partitions.listPartitions(this.dataSource.manager, tables)).length === 0) return [];
+    const dropped = await this.dataSource.transaction(async (manager) => {
+      await this.partitions.lockForDdl(manager);
+      const gone: PartitionInfo[] = [];
+      for (const p of expired(await this.partitions.listPartitions(manager, tables))) {
+        await this.partitions.dropPartition(manager, p);
+        gone.push(p);
+      }
+      return gone;
+    });
+    // Logged and counted once committed: a rolled-back drop dropped nothing.
+    for (const p of dropped) {
+      this.logger.log({ table: p.table, partition: p.name, ...bounds(p), retentionDays: days[p.table as PartitionedTable] }, 'partition dropped by retention');
+      this.metrics.partitionDropped(p.table);
+    }
+    return dropped.map((p) => p.name);
+  }
+}
+
+function bounds(range: TimeRange): { from: string; to: string } {
+  return { from: range.from.toISOString(), to: range.to.toISOString() };
+}

@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { MIGRATION_LOCK_ID } from '../database/migration-runner.js';
+import { partitionName, type TimeRange } from './partition-ranges.js';
+
+/** One attached partition of a time-partitioned table. */
+export interface PartitionInfo extends TimeRange {
+  table: string;
+  name: string;
+}
+
+/** The tables partitioned by time (by `observed_at`), in the order maintenance visits them. */
+export const PARTITIONED_TABLES = ['market_quotes', 'raw_records'] as const;
+export type PartitionedTable = (typeof PARTITIONED_TABLES)[number];
+
+/** The DEFAULT partition (created by the migration): a safety net for rows no partition was made for. */
+export const defaultPartitionName = (table: PartitionedTable): string => `${table}_default`;
+
+const isoLiteral = (d: Date): string => `'${d.toISOString()}'`;
+
+/** Partition DDL and the catalog reads it needs. Every DDL statement runs under the migration lock. */
+@Injectable()
+export class PartitionsRepository {
+  /**
+   * The partitions of `tables` with their bounds. The bounds are read back from the catalog's own
+   * text (`FOR VALUES FROM ('…') TO ('…')`, in the session's time zone) and cast by PostgreSQL, so
+   * no time zone is parsed here. One catalog query for every table: it runs before each batch.
+   */
+  async listPartitions(manager: EntityManager, tables: readonly string[]): Promise<PartitionInfo[]> {
+    const rows = (await manager.query(
+      `SELECT p.relname AS "table", c.relname AS name, b.m[1]::timestamptz AS "from", b.m[2]::timestamptz AS "to"
+         FROM pg_inherits i
+         JOIN pg_class c ON c.oid = i.inhrelid
+         JOIN pg_class p ON p.oid = i.inhparent
+         CROSS JOIN LATERAL (SELECT regexp_match(pg_get_expr(c.relpartbound, c.oid), 'FROM \\(''([^'']+)''\\) TO \\(''([^'']+)''\\)') AS m) b
+        WHERE p.relname = ANY($1::text[]) AND p.relnamespace = current_schema()::regnamespace AND b.m IS NOT NULL
+        ORDER BY 1, 3`,
+      [tables],
+    )) as PartitionInfo[];
+    return rows;
+  }
+
+  /**
+   * Serialises partition DDL with migrations (the same advisory lock id, held until the
+   * transaction ends), so a replica never creates or drops a partition while another migrates.
+   */
+  async lockForDdl(manager: EntityManager): Promise<void> {
+    await manager.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_ID]);
+  }
+
+  /**
+   * Creates the partition as a plain table shaped like the parent, moves into it the rows of its
+   * range the DEFAULT partition holds (none, normally: batches create their partitions first; a
+   * row written by other means lands there), then attaches it. ATTACH PARTITION needs only a SHARE
+   * UPDATE EXCLUSIVE lock on the parent (CREATE TABLE … PARTITION OF takes ACCESS EXCLUSIVE), so
+   * writers and readers of the table are not blocked; PostgreSQL builds the partition's indexes and
+   * foreign key from the parent's, and checks the DEFAULT partition holds nothing of the range.
+   */
+  async createPartition(manager: EntityManager, table: PartitionedTable, range: TimeRange): Promise<{ name: string; moved: number }> {
+    const name = partitionName(table, range.from);
+    await manager.query(`CREATE TABLE "${name}" (LIKE "${table}" INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE)`);
+    const [{ moved }] = (await manager.query(
+      `WITH moved AS (DELETE FROM "${defaultPartitionName(table)}" WHERE observed_at >= $1 AND observed_at < $2 RETURNING *),
+            copied AS (INSERT INTO "${name}" SELECT * FROM moved RETURNING 1)
+       SELECT count(*)::int AS moved FROM copied`,
+      [range.from, range.to],
+    )) as Array<{ moved: number }>;
+    await manager.query(`ALTER TABLE "${table}" ATTACH PARTITION "${name}" FOR VALUES FROM (${isoLiteral(range.from)}) TO (${isoLiteral(range.to)})`);
+    return { name, moved };
+  }
+
+  /** One instant per UTC day of the rows the DEFAULT partition holds: what maintenance moves out. */
+  async defaultPartitionDays(manager: EntityManager, table: PartitionedTable): Promise<Date[]> {
+    const rows = (await manager.query(
+      `SELECT DISTINCT date_trunc('day', observed_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS day FROM "${defaultPartitionName(table)}"`,
+    )) as Array<{ day: Date }>;
+    return rows.map((r) => r.day);
+  }
+
+  /** The whole partition goes (no row-by-row DELETE: no dead tuples, no vacuum debt). */
+  async dropPartition(manager: EntityManager, partition: PartitionInfo): Promise<void> {
+    await manager.query(`DROP TABLE "${partition.name}"`);
+  }
+}
