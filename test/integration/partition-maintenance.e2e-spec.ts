@@ -1,0 +1,129 @@
+import { Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { buildAppConfig } from '../../src/config/app-config.js';
+import { buildDataSourceOptions } from '../../src/database/database-options.js';
+import type { MetricsService } from '../../src/metrics/metrics.service.js';
+import { PartitionMaintenance } from '../../src/partitions/partition-maintenance.service.js';
+import { PartitionsRepository } from '../../src/partitions/partitions.repository.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+
+const ASSET = '00000000-0000-4000-8000-000000000001';
+
+describe(PartitionMaintenance.name, () => {
+  let db: TestDatabase;
+  let ds: DataSource;
+  const dropped: string[] = [];
+  const logged: Array<Record<string, unknown>> = [];
+  // Strict fake: the only metric maintenance touches.
+  const metrics = { partitionDropped: (table: string) => dropped.push(table) } as unknown as MetricsService;
+
+  const service = (env: Record<string, string> = {}) => new PartitionMaintenance(ds, buildAppConfig(env), new PartitionsRepository(), metrics);
+  const partitions = async (table: string): Promise<string[]> => ((await ds.query(
+    `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = $1::regclass ORDER BY 1`, [table],
+  )) as Array<{ name: string }>).map((r) => r.name);
+  const insertQuote = (at: string) => ds.query(
+    `INSERT INTO market_quotes (asset_id, source, source_asset_id, observed_at, price_usd, content_hash) VALUES ($1, 'csv', 'X', $2, 1, 'h')`, [ASSET, at],
+  );
+  const count = async (sql: string): Promise<number> => ((await ds.query(sql)) as Array<{ n: number }>)[0].n;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    ds = await new DataSource(buildDataSourceOptions(db.url, { poolSize: 4 })).initialize();
+    await ds.query(`INSERT INTO assets (id, asset_key, symbol, name) VALUES ($1, 'a', 'AAA', 'A')`, [ASSET]);
+    jest.spyOn(Logger.prototype, 'log').mockImplementation((message: unknown) => {
+      if (typeof message === 'object' && message !== null) logged.push(message as Record<string, unknown>);
+    });
+  });
+
+  afterAll(async () => {
+    jest.restoreAllMocks();
+    await ds?.destroy();
+    await db?.drop();
+  });
+
+  beforeEach(async () => {
+    dropped.length = 0;
+    logged.length = 0;
+    await ds.query(`DELETE FROM market_quotes`);
+    for (const table of ['market_quotes', 'raw_records']) {
+      for (const p of await partitions(table)) if (!p.endsWith('_default')) await ds.query(`DROP TABLE "${p}"`);
+    }
+  });
+
+  it('should create the partitions ahead of now at the configured interval, once, under concurrent callers', async () => {
+    const sut = service({ QUOTES_PARTITION_INTERVAL: 'week' });
+
+    await Promise.all([sut.maintain(new Date('2026-03-04T10:00:00Z')), sut.maintain(new Date('2026-03-04T10:00:00Z'))]);
+
+    // 2026-03-02 is the Monday of that week; two weeks ahead.
+    const expected = ['market_quotes_default', 'market_quotes_p20260302', 'market_quotes_p20260309', 'market_quotes_p20260316'];
+    expect(await partitions('market_quotes')).toEqual(expected);
+    expect(await partitions('raw_records')).toEqual(expected.map((p) => p.replace('market_quotes', 'raw_records')));
+    expect(await sut.ensureCovering({ market_quotes: [new Date('2026-03-10T00:00:00Z')] })).toEqual([]);
+  });
+
+  it('should create a partition on demand for instants that have none, clipped to its neighbours, so no write fails', async () => {
+    await service({ QUOTES_PARTITION_INTERVAL: 'month' }).ensureCovering({ market_quotes: [new Date('2026-02-10T00:00:00Z')] });
+
+    const created = await service({ QUOTES_PARTITION_INTERVAL: 'month' }).ensureCovering({
+      market_quotes: [new Date('2026-01-31T23:59:59Z'), new Date('2026-01-01T00:00:00Z'), new Date('2026-02-10T00:00:00Z')],
+    });
+    const dayCreated = await service({ QUOTES_PARTITION_INTERVAL: 'day' }).ensureCovering({ market_quotes: [new Date('2026-03-01T05:00:00Z')] });
+    await insertQuote('2026-01-15T00:00:00Z');
+    await insertQuote('2026-03-01T23:00:00Z');
+
+    expect(created).toEqual(['market_quotes_p20260101']);
+    expect(dayCreated).toEqual(['market_quotes_p20260301']);
+    expect(await ds.query(`SELECT pg_get_expr(relpartbound, oid) AS b FROM pg_class WHERE relname = 'market_quotes_p20260301'`))
+      .toEqual([{ b: expect.stringMatching(/FROM \('2026-03-01 00:00:00\+00'\) TO \('2026-03-02 00:00:00\+00'\)/) as unknown }]);
+    expect(await count(`SELECT count(*)::int AS n FROM market_quotes_default`)).toBe(0);
+    expect(await count(`SELECT count(*)::int AS n FROM market_quotes_p20260101`)).toBe(1);
+    expect(logged.filter((l) => l.partition === 'market_quotes_p20260101')).toEqual([
+      { table: 'market_quotes', partition: 'market_quotes_p20260101', from: '2026-01-01T00:00:00.000Z', to: '2026-02-01T00:00:00.000Z', movedFromDefault: 0 },
+    ]);
+  });
+
+  it('should move rows the DEFAULT partition caught into their own partition, values intact', async () => {
+    await insertQuote('2025-06-15T12:00:00Z');
+    const before = (await ds.query(`SELECT row_to_json(q)::text AS r FROM market_quotes q`)) as unknown[];
+    expect(await count(`SELECT count(*)::int AS n FROM market_quotes_default`)).toBe(1);
+
+    await service().maintain(new Date('2026-03-04T10:00:00Z'));
+
+    expect(await partitions('market_quotes')).toContain('market_quotes_p20250601');
+    expect(await count(`SELECT count(*)::int AS n FROM market_quotes_default`)).toBe(0);
+    expect(await ds.query(`SELECT row_to_json(q)::text AS r FROM market_quotes_p20250601 q`)).toEqual(before);
+    expect(logged.find((l) => l.partition === 'market_quotes_p20250601')).toMatchObject({ movedFromDefault: 1 });
+  });
+
+  it('should drop only whole partitions entirely older than each table\'s horizon, log and count each', async () => {
+    const sut = service({ QUOTES_RETENTION_DAYS: '39', RAW_RETENTION_DAYS: '10' });
+    const instants = ['2026-01-10T00:00:00Z', '2026-02-10T00:00:00Z', '2026-03-01T00:00:00Z'].map((s) => new Date(s));
+    await sut.ensureCovering({ market_quotes: instants, raw_records: instants });
+    for (const at of instants) await insertQuote(at.toISOString());
+
+    // now = 2026-03-12: quotes horizon 2026-02-01 (January, ending there, goes; with 40 days it would stay), raw horizon 2026-03-02 (January and February go).
+    const gone = await sut.applyRetention(new Date('2026-03-12T00:00:00Z'));
+
+    expect(gone).toEqual(['market_quotes_p20260101', 'raw_records_p20260101', 'raw_records_p20260201']);
+    expect(await partitions('market_quotes')).toEqual(['market_quotes_default', 'market_quotes_p20260201', 'market_quotes_p20260301']);
+    expect(await partitions('raw_records')).toEqual(['raw_records_default', 'raw_records_p20260301']);
+    expect(await ds.query(`SELECT observed_at::text AS at FROM market_quotes ORDER BY 1`))
+      .toEqual([{ at: '2026-02-10 00:00:00+00' }, { at: '2026-03-01 00:00:00+00' }]);
+    expect(dropped).toEqual(['market_quotes', 'raw_records', 'raw_records']);
+    expect(logged.filter((l) => l.retentionDays !== undefined)).toEqual([
+      { table: 'market_quotes', partition: 'market_quotes_p20260101', from: '2026-01-01T00:00:00.000Z', to: '2026-02-01T00:00:00.000Z', retentionDays: 39 },
+      { table: 'raw_records', partition: 'raw_records_p20260101', from: '2026-01-01T00:00:00.000Z', to: '2026-02-01T00:00:00.000Z', retentionDays: 10 },
+      { table: 'raw_records', partition: 'raw_records_p20260201', from: '2026-02-01T00:00:00.000Z', to: '2026-03-01T00:00:00.000Z', retentionDays: 10 },
+    ]);
+  });
+
+  it('should drop nothing when no retention is configured (kept for ever)', async () => {
+    const sut = service();
+    await sut.ensureCovering({ market_quotes: [new Date('2000-01-10T00:00:00Z')] });
+
+    expect(await sut.applyRetention(new Date('2026-03-12T00:00:00Z'))).toEqual([]);
+    expect(await partitions('market_quotes')).toEqual(['market_quotes_default', 'market_quotes_p20000101']);
+    expect(dropped).toEqual([]);
+  });
+});
