@@ -118,6 +118,28 @@ describe(PartitionMaintenance.name, () => {
     ]);
   });
 
+  it('should rebuild the indexes of partitions closed for a day, once, keeping them attached and the keys enforced', async () => {
+    const sut = service();
+    await sut.ensureCovering({ market_quotes: [new Date('2026-01-10T00:00:00Z'), new Date('2026-03-10T00:00:00Z')] });
+    // Random key order within the month, as a real month arrives: half-full B-tree pages.
+    await ds.query(`INSERT INTO market_quotes (asset_id, source, source_asset_id, observed_at, price_usd, content_hash)
+      SELECT $1, 's' || (i * 7919 % 5000), 'X', timestamptz '2026-01-01' + (i * 104729 % 5000) * interval '1 minute', i, 'h'
+        FROM generate_series(1, 5000) i`, [ASSET]);
+    const size = async () => count(`SELECT pg_indexes_size('market_quotes_p20260101')::int AS n`);
+    const before = await size();
+
+    const first = await sut.compactClosed(new Date('2026-03-12T00:00:00Z'));
+    const second = await sut.compactClosed(new Date('2026-03-12T00:00:00Z'));
+
+    expect(first).toEqual(['market_quotes_p20260101']); // February and March are not closed for a day
+    expect(second).toEqual([]);
+    expect(await size()).toBeLessThan(before);
+    expect(await count(`SELECT count(*)::int AS n FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+      WHERE c.relname LIKE 'market_quotes_p20260101%' AND c.relkind = 'i'`)).toBe(5); // every index still attached to the parent's
+    await expect(ds.query(`INSERT INTO market_quotes (asset_id, source, source_asset_id, observed_at, price_usd, content_hash)
+      SELECT asset_id, source, 'X', observed_at, 1, 'h' FROM market_quotes_p20260101 LIMIT 1`)).rejects.toMatchObject({ code: '23505' });
+  });
+
   it('should drop nothing when no retention is configured (kept for ever)', async () => {
     const sut = service();
     await sut.ensureCovering({ market_quotes: [new Date('2000-01-10T00:00:00Z')] });
