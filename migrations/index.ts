@@ -8,6 +8,7 @@ import { SourceLeases1764300000009 } from './1764300000009-SourceLeases.js';
 import { StreamOperations1764300000010 } from './1764300000010-StreamOperations.js';
 import { RunAnomalyLedger1764300000019 } from './1764300000019-RunAnomalyLedger.js';
 import { PartitionedQuotesAndRaw1764300000020 } from './1764300000020-PartitionedQuotesAndRaw.js';
+import { RawRecordChunks1764300000021 } from './1764300000021-RawRecordChunks.js';
 
 /** Every migration, in order. Listed explicitly so src/ (ts-jest) and dist/ (node) load the same classes. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -22,4 +23,5 @@ export const MIGRATIONS: Function[] = [
   StreamOperations1764300000010,
   RunAnomalyLedger1764300000019,
   PartitionedQuotesAndRaw1764300000020,
+  RawRecordChunks1764300000021,
 ];

@@ -5,7 +5,7 @@ import type { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { expiredRanges, instantsAhead, missingRanges, nextStart, type TimeRange } from './partition-ranges.js';
-import { PARTITIONED_TABLES, PartitionsRepository, type PartitionedTable, type PartitionInfo } from './partitions.repository.js';
+import { PARTITIONED_TABLES, PartitionsRepository, RAW_CHUNKS_TABLE, type PartitionedTable, type PartitionInfo } from './partitions.repository.js';
 
 /** Instants a batch is about to write, by table. */
 export type InstantsByTable = Partial<Record<PartitionedTable, Iterable<Date>>>;
@@ -92,17 +92,27 @@ export class PartitionMaintenance implements OnApplicationBootstrap {
   }
 
   /**
-   * Rebuilds the indexes of partitions closed for a day (late rows still land in the partition
-   * just closed), one at a time, each once. Not at boot (it can take minutes on a large month) and
-   * not under the DDL lock: REINDEX CONCURRENTLY blocks neither writes nor reads, and a retention
-   * drop of the same partition simply waits for it.
+   * Once a partition has been closed for a day (late rows still land in the one just closed):
+   * raw_records partitions holding rows are compacted into raw_record_chunks (again whenever late
+   * rows arrived since), then every closed partition of both tables gets its indexes rebuilt
+   * packed, once. Not at boot (it can take minutes on a large month) and not under the DDL lock:
+   * the compaction is one statement taking row locks, REINDEX CONCURRENTLY blocks neither writes
+   * nor reads, and a retention drop of the same partition waits for them.
    */
   async compactClosed(now: Date): Promise<string[]> {
+    const manager = this.dataSource.manager;
     const done: string[] = [];
     const before = new Date(now.getTime() - DAY_MS);
-    for (const p of await this.partitions.listUncompacted(this.dataSource.manager, PARTITIONED_TABLES, before)) {
+    for (const p of await this.partitions.listRawToCompact(manager, before)) {
+      await this.ensureCovering({ [RAW_CHUNKS_TABLE]: instantsAhead(p.from, new Date(p.to.getTime() - 1), 'day') });
+      const records = await this.partitions.compactRawPartition(manager, p);
+      await this.partitions.vacuum(manager, p);
+      this.logger.log({ table: p.table, partition: p.name, ...bounds(p), records }, 'raw partition compacted into raw_record_chunks');
+      done.push(p.name);
+    }
+    for (const p of await this.partitions.listUncompacted(manager, PARTITIONED_TABLES, before)) {
       const started = Date.now();
-      await this.partitions.compactPartition(this.dataSource.manager, p);
+      await this.partitions.rebuildIndexes(manager, p);
       this.logger.log({ table: p.table, partition: p.name, ...bounds(p), ms: Date.now() - started }, 'partition indexes compacted');
       done.push(p.name);
     }
@@ -114,8 +124,11 @@ export class PartitionMaintenance implements OnApplicationBootstrap {
     const days: Record<PartitionedTable, number | undefined> = {
       market_quotes: this.config.storage.quotesRetentionDays,
       raw_records: this.config.storage.rawRetentionDays,
+      // Compacted raw payloads are raw payloads: the same horizon.
+      [RAW_CHUNKS_TABLE]: this.config.storage.rawRetentionDays,
     };
-    const tables = PARTITIONED_TABLES.filter((t) => days[t] !== undefined);
+    const all: PartitionedTable[] = [...PARTITIONED_TABLES, RAW_CHUNKS_TABLE];
+    const tables = all.filter((t) => days[t] !== undefined);
     if (tables.length === 0) return [];
     const expired = (existing: PartitionInfo[]) =>
       tables.flatMap((t) => expiredRanges(existing.filter((p) => p.table === t), new Date(now.getTime() - days[t]! * DAY_MS)));

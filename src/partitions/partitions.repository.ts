@@ -9,9 +9,14 @@ export interface PartitionInfo extends TimeRange {
   name: string;
 }
 
-/** The tables partitioned by time (by `observed_at`), in the order maintenance visits them. */
+/** The tables batches write, partitioned by time (by `observed_at`): partitions are created ahead for them. */
 export const PARTITIONED_TABLES = ['market_quotes', 'raw_records'] as const;
-export type PartitionedTable = (typeof PARTITIONED_TABLES)[number];
+/** Compacted raw payloads (migration 1764300000021): partitions made when a raw partition is compacted. */
+export const RAW_CHUNKS_TABLE = 'raw_record_chunks';
+export type PartitionedTable = (typeof PARTITIONED_TABLES)[number] | typeof RAW_CHUNKS_TABLE;
+
+/** Records per compacted chunk: large enough to compress well, small enough to read one back. */
+const CHUNK_RECORDS = 2000;
 
 /** The DEFAULT partition (created by the migration): a safety net for rows no partition was made for. */
 export const defaultPartitionName = (table: PartitionedTable): string => `${table}_default`;
@@ -98,9 +103,46 @@ export class PartitionsRepository {
    * fifth to two fifths). CONCURRENTLY: writers and readers go on meanwhile; it cannot run inside a
    * transaction, so `manager` must not be in one. Marked by a comment so it is done once.
    */
-  async compactPartition(manager: EntityManager, partition: PartitionInfo): Promise<void> {
+  async rebuildIndexes(manager: EntityManager, partition: PartitionInfo): Promise<void> {
     await manager.query(`REINDEX TABLE CONCURRENTLY "${partition.name}"`);
     await manager.query(`COMMENT ON TABLE "${partition.name}" IS '${COMPACTED}'`);
+  }
+
+  /**
+   * Moves every row of a closed raw_records partition into raw_record_chunks, in one statement:
+   * readers see the rows either as rows or as chunks, never both or neither, and it takes only
+   * row locks (batches writing late rows into the partition go on; those are compacted next
+   * time). The emptied pages are reclaimed by (auto)vacuum. Returns the records moved.
+   */
+  async compactRawPartition(manager: EntityManager, partition: PartitionInfo): Promise<number> {
+    const [{ moved }] = (await manager.query(
+      `WITH moved AS (DELETE FROM "${partition.name}" RETURNING source, stream, natural_key, observed_at, payload, fetched_at, run_id),
+            numbered AS (SELECT m.*, (row_number() OVER (PARTITION BY source, stream ORDER BY observed_at, natural_key) - 1) / ${CHUNK_RECORDS} AS chunk FROM moved m),
+            chunks AS (
+              INSERT INTO "${RAW_CHUNKS_TABLE}" (source, stream, observed_at, last_observed_at, records, lines)
+              SELECT source, stream, min(observed_at), max(observed_at), count(*),
+                     string_agg(json_build_array(natural_key, observed_at, fetched_at, run_id, payload)::text, E'\n' ORDER BY observed_at, natural_key)
+                FROM numbered GROUP BY source, stream, chunk
+              RETURNING records)
+       SELECT coalesce(sum(records), 0)::int AS moved FROM chunks`,
+    )) as Array<{ moved: number }>;
+    return moved;
+  }
+
+  /** Reclaims the pages a compaction emptied (VACUUM cannot run inside a transaction). */
+  async vacuum(manager: EntityManager, partition: PartitionInfo): Promise<void> {
+    await manager.query(`VACUUM "${partition.name}"`);
+  }
+
+  /** Closed raw_records partitions still holding rows (compacted once closed, again if late rows came). */
+  async listRawToCompact(manager: EntityManager, before: Date): Promise<PartitionInfo[]> {
+    const closed = (await this.listPartitions(manager, ['raw_records'])).filter((p) => p.to.getTime() <= before.getTime());
+    const out: PartitionInfo[] = [];
+    for (const p of closed) {
+      const [{ has }] = (await manager.query(`SELECT EXISTS (SELECT 1 FROM "${p.name}") AS has`)) as Array<{ has: boolean }>;
+      if (has) out.push(p);
+    }
+    return out;
   }
 
   /** The whole partition goes (no row-by-row DELETE: no dead tuples, no vacuum debt). */

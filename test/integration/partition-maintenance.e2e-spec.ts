@@ -45,7 +45,9 @@ describe(PartitionMaintenance.name, () => {
     dropped.length = 0;
     logged.length = 0;
     await ds.query(`DELETE FROM market_quotes`);
-    for (const table of ['market_quotes', 'raw_records']) {
+    await ds.query(`DELETE FROM raw_records`);
+    await ds.query(`DELETE FROM raw_record_chunks`);
+    for (const table of ['market_quotes', 'raw_records', 'raw_record_chunks']) {
       for (const p of await partitions(table)) if (!p.endsWith('_default')) await ds.query(`DROP TABLE "${p}"`);
     }
   });
@@ -138,6 +140,38 @@ describe(PartitionMaintenance.name, () => {
       WHERE c.relname LIKE 'market_quotes_p20260101%' AND c.relkind = 'i'`)).toBe(5); // every index still attached to the parent's
     await expect(ds.query(`INSERT INTO market_quotes (asset_id, source, source_asset_id, observed_at, price_usd, content_hash)
       SELECT asset_id, source, 'X', observed_at, 1, 'h' FROM market_quotes_p20260101 LIMIT 1`)).rejects.toMatchObject({ code: '23505' });
+  });
+
+  it('should compact closed raw partitions into chunks readable record by record, again after late rows, and retain them like raw', async () => {
+    const sut = service({ RAW_RETENTION_DAYS: '20' });
+    const insertRaw = (from: number, to: number) => ds.query(
+      `INSERT INTO raw_records (source, stream, natural_key, observed_at, payload, payload_hash, fetched_at, run_id)
+       SELECT 'csv', 'quotes', 'f.csv#' || i, timestamptz '2026-01-01' + i * interval '10 minutes',
+              jsonb_build_object('price', 12345678901234567890.123456789012345678 + i, 'name', 'Coin ' || i, 'tab', E'a\tb\nc'), 'h' || i,
+              timestamptz '2026-02-01', i FROM generate_series($1::int, $2::int) i`, [from, to]);
+    const records = `SELECT natural_key, observed_at, payload::text, fetched_at, run_id FROM raw_payloads ORDER BY natural_key`;
+    await sut.ensureCovering({ raw_records: [new Date('2026-01-05T00:00:00Z'), new Date('2026-03-10T00:00:00Z')] });
+    await insertRaw(1, 2500);
+    const asRows = await ds.query(records);
+
+    const compacted = await sut.compactClosed(new Date('2026-03-12T00:00:00Z'));
+
+    expect(compacted).toEqual(['raw_records_p20260101', 'raw_records_p20260101']); // moved into chunks, then indexes rebuilt
+    expect(await count(`SELECT count(*)::int AS n FROM raw_records`)).toBe(0);
+    // Chunks of 2000 in time order: i = 1 … 2000 from 00:10, then i = 2001 … 2500 (2001 × 10 min later).
+    expect(await ds.query(`SELECT records, observed_at::text AS at FROM raw_record_chunks ORDER BY observed_at`))
+      .toEqual([{ records: 2000, at: '2026-01-01 00:10:00+00' }, { records: 500, at: '2026-01-14 21:30:00+00' }]);
+    expect(await ds.query(records)).toEqual(asRows);
+    expect(logged.find((l) => l.records !== undefined)).toMatchObject({ table: 'raw_records', partition: 'raw_records_p20260101', records: 2500 });
+
+    // A late row for the closed month lands as a row, and is compacted on the next pass.
+    await insertRaw(2501, 2501);
+    expect(await sut.compactClosed(new Date('2026-03-12T01:00:00Z'))).toEqual(['raw_records_p20260101']);
+    expect(await count(`SELECT count(*)::int AS n FROM raw_payloads WHERE compacted`)).toBe(2501);
+
+    // Retention drops the chunks' partitions by the raw horizon, as whole partitions.
+    expect(await sut.applyRetention(new Date('2026-03-12T00:00:00Z'))).toEqual(['raw_records_p20260101', 'raw_record_chunks_p20260101']);
+    expect(await count(`SELECT count(*)::int AS n FROM raw_payloads`)).toBe(0);
   });
 
   it('should drop nothing when no retention is configured (kept for ever)', async () => {
