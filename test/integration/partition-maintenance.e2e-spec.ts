@@ -136,6 +136,8 @@ describe(PartitionMaintenance.name, () => {
     expect(first).toEqual(['market_quotes_p20260101']); // February and March are not closed for a day
     expect(second).toEqual([]);
     expect(await size()).toBeLessThan(before);
+    expect(await count(`SELECT count(*)::int AS n FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+      WHERE i.indrelid = 'market_quotes_p20260101'::regclass AND 'fillfactor=100' = ANY(c.reloptions)`)).toBe(5);
     expect(await count(`SELECT count(*)::int AS n FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
       WHERE c.relname LIKE 'market_quotes_p20260101%' AND c.relkind = 'i'`)).toBe(5); // every index still attached to the parent's
     await expect(ds.query(`INSERT INTO market_quotes (asset_id, source, source_asset_id, observed_at, price_usd, content_hash)
