@@ -54,8 +54,11 @@ function covers(ranges: readonly TimeRange[], at: Date): boolean {
 export function missingRanges(existing: readonly TimeRange[], instants: Iterable<Date>, interval: PartitionInterval): TimeRange[] {
   const planned: TimeRange[] = [];
   const all = (): TimeRange[] => [...existing, ...planned];
-  for (const at of instants) {
-    if (covers(all(), at)) continue;
+  // A batch's instants are mostly the same few (one snapshot instant, a CSV's hours): check each once.
+  const distinct = new Map<number, Date>();
+  for (const at of instants) distinct.set(at.getTime(), at);
+  for (const at of distinct.values()) {
+    if (covers(existing, at) || covers(planned, at)) continue;
     let from = intervalStart(at, interval).getTime();
     let to = nextStart(new Date(from), interval).getTime();
     for (const r of all()) {
