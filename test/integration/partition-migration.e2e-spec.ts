@@ -1,8 +1,13 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations/index.js';
 import { PartitionedQuotesAndRaw1764300000020 } from '../../migrations/1764300000020-PartitionedQuotesAndRaw.js';
+import { RawRecordChunks1764300000021 } from '../../migrations/1764300000021-RawRecordChunks.js';
+import { buildAppConfig } from '../../src/config/app-config.js';
 import { buildDataSourceOptions } from '../../src/database/database-options.js';
 import { runMigrationsLocked } from '../../src/database/migration-runner.js';
+import type { MetricsService } from '../../src/metrics/metrics.service.js';
+import { PartitionMaintenance } from '../../src/partitions/partition-maintenance.service.js';
+import { PartitionsRepository } from '../../src/partitions/partitions.repository.js';
 import { createTestDatabase, quiet, type TestDatabase } from '../support/database.js';
 
 const ASSET = '00000000-0000-4000-8000-000000000001';
@@ -107,5 +112,40 @@ describe(PartitionedQuotesAndRaw1764300000020.name, () => {
     expect(await rows(QUOTES_SQL)).toEqual(quotesReverted);
     await ds.query(`DELETE FROM assets WHERE id = $1`, [ASSET]);
     expect(await ds.query(`SELECT count(*)::int AS n FROM market_quotes`)).toEqual([{ n: 0 }]);
+  });
+});
+
+describe(RawRecordChunks1764300000021.name, () => {
+  let db: TestDatabase;
+  let ds: DataSource;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    ds = await new DataSource(buildDataSourceOptions(db.url, { poolSize: 2 })).initialize();
+  });
+
+  afterAll(async () => {
+    await ds?.destroy();
+    await db?.drop();
+  });
+
+  it('should put compacted payloads back as rows when reverted, so nothing is lost', async () => {
+    // Arrange: a closed month of raw rows, compacted into chunks.
+    const maintenance = new PartitionMaintenance(ds, buildAppConfig({}), new PartitionsRepository(), {} as MetricsService);
+    await maintenance.ensureCovering({ raw_records: [new Date('2026-01-05T00:00:00Z')] });
+    await ds.query(`INSERT INTO raw_records (source, stream, natural_key, observed_at, payload, payload_hash, fetched_at, run_id)
+      SELECT 'csv', 'quotes', 'f.csv#' || i, timestamptz '2026-01-01' + i * interval '1 minute', jsonb_build_object('p', 1.000000000000000000001 * i), 'h' || i,
+             timestamptz '2026-02-01', i FROM generate_series(1, 3000) i`);
+    const records = `SELECT natural_key, observed_at, payload::text, fetched_at, run_id FROM raw_records ORDER BY natural_key`;
+    const before = (await ds.query(records)) as unknown[];
+    await maintenance.compactClosed(new Date('2026-03-01T00:00:00Z'));
+    expect(await ds.query(`SELECT count(*)::int AS n FROM raw_records`)).toEqual([{ n: 0 }]);
+
+    // Act
+    await ds.undoLastMigration();
+
+    // Assert
+    expect(await ds.query(records)).toEqual(before);
+    expect(await ds.query(`SELECT to_regclass('raw_record_chunks') AS t, to_regclass('raw_payloads') AS v`)).toEqual([{ t: null, v: null }]);
   });
 });
