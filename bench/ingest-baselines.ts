@@ -138,9 +138,9 @@ export async function primaryKeyOnlyBaseline(url: string, file: string, range: B
 export async function sameWritesBaseline(url: string, file: string): Promise<number> {
   await migratedDatabase(url);
   return timed(url, file, [
-    `INSERT INTO raw_records AS r (source, stream, natural_key, payload, payload_hash, fetched_at)
-       SELECT 'csv', 'quotes', 'bench.csv#' || (s.line + 1), to_jsonb(s) - 'line', md5(s::text), now() FROM staging s
-     ON CONFLICT (source, stream, natural_key) DO UPDATE SET payload = EXCLUDED.payload, payload_hash = EXCLUDED.payload_hash
+    `INSERT INTO raw_records AS r (source, stream, natural_key, observed_at, payload, payload_hash, fetched_at)
+       SELECT 'csv', 'quotes', 'bench.csv#' || (s.line + 1), s.last_updated::timestamptz, to_jsonb(s) - 'line', md5(s::text), now() FROM staging s
+     ON CONFLICT (source, stream, natural_key, observed_at) DO UPDATE SET payload = EXCLUDED.payload, payload_hash = EXCLUDED.payload_hash
        WHERE r.payload_hash <> EXCLUDED.payload_hash`,
     ASSETS_FROM_STAGING,
     `INSERT INTO asset_source_ids (source, source_asset_id, asset_id, match_method, confidence, symbol, name, rank)

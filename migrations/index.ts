@@ -7,6 +7,8 @@ import { AssetIdentityAudit1764300000008 } from './1764300000008-AssetIdentityAu
 import { SourceLeases1764300000009 } from './1764300000009-SourceLeases.js';
 import { StreamOperations1764300000010 } from './1764300000010-StreamOperations.js';
 import { RunAnomalyLedger1764300000019 } from './1764300000019-RunAnomalyLedger.js';
+import { PartitionedQuotesAndRaw1764300000020 } from './1764300000020-PartitionedQuotesAndRaw.js';
+import { RawRecordChunks1764300000021 } from './1764300000021-RawRecordChunks.js';
 import { SourceCounters1764300000025 } from './1764300000025-SourceCounters.js';
 import { LedgerCountsBigint1764300000026 } from './1764300000026-LedgerCountsBigint.js';
 import { LatestQuotesAndPriceEvents1764300000030 } from './1764300000030-LatestQuotesAndPriceEvents.js';
@@ -24,6 +26,8 @@ export const MIGRATIONS: Function[] = [
   SourceLeases1764300000009,
   StreamOperations1764300000010,
   RunAnomalyLedger1764300000019,
+  PartitionedQuotesAndRaw1764300000020,
+  RawRecordChunks1764300000021,
   SourceCounters1764300000025,
   LedgerCountsBigint1764300000026,
   LatestQuotesAndPriceEvents1764300000030,

@@ -80,6 +80,18 @@ describe('buildAppConfig', () => {
     }
   });
 
+  it('should partition monthly and keep everything by default, and fail fast on bad storage settings, naming them', () => {
+    expect(buildAppConfig({}).storage).toEqual({ partitionInterval: 'month', quotesRetentionDays: undefined, rawRetentionDays: undefined });
+    expect(buildAppConfig({ QUOTES_PARTITION_INTERVAL: 'day', QUOTES_RETENTION_DAYS: '400', RAW_RETENTION_DAYS: '30' }).storage)
+      .toEqual({ partitionInterval: 'day', quotesRetentionDays: 400, rawRetentionDays: 30 });
+    expect(() => buildAppConfig({ QUOTES_PARTITION_INTERVAL: 'year' }))
+      .toThrow(/QUOTES_PARTITION_INTERVAL="year": QUOTES_PARTITION_INTERVAL must be one of: month, week, day/);
+    for (const bad of ['0', '-3', '1.5', 'forever']) {
+      expect(() => buildAppConfig({ QUOTES_RETENTION_DAYS: bad })).toThrow(/QUOTES_RETENTION_DAYS=/);
+      expect(() => buildAppConfig({ RAW_RETENTION_DAYS: bad })).toThrow(/RAW_RETENTION_DAYS=/);
+    }
+  });
+
   it('should read the API hardening settings, off / per process / auto by default', () => {
     expect(buildAppConfig({}).api).toEqual(expect.objectContaining({
       trustProxy: false, redisUrl: undefined, httpsSecurityHeaders: 'auto', compressionThresholdBytes: 1024,

@@ -60,6 +60,13 @@ export abstract class AppConfig {
     readonly maxBufferBytes: number;
     readonly retentionSeconds: number;
   };
+  /** Time partitions of market_quotes and raw_records, and how long each table keeps them. */
+  abstract readonly storage: {
+    readonly partitionInterval: EnvSchema['QUOTES_PARTITION_INTERVAL'];
+    /** Undefined: kept for ever. */
+    readonly quotesRetentionDays: number | undefined;
+    readonly rawRetentionDays: number | undefined;
+  };
 }
 
 export function buildAppConfig(env: Readonly<Record<string, string | undefined>> = process.env): AppConfig {
@@ -115,6 +122,11 @@ export function buildAppConfig(env: Readonly<Record<string, string | undefined>>
       heartbeatMs: e.PRICE_STREAM_HEARTBEAT_MS,
       maxBufferBytes: e.PRICE_STREAM_MAX_BUFFER_BYTES,
       retentionSeconds: e.PRICE_EVENTS_RETENTION_SECONDS,
+    },
+    storage: {
+      partitionInterval: e.QUOTES_PARTITION_INTERVAL,
+      quotesRetentionDays: e.QUOTES_RETENTION_DAYS,
+      rawRetentionDays: e.RAW_RETENTION_DAYS,
     },
   });
 }

@@ -3,6 +3,7 @@ import { SecretEnv } from '../common/secrets/secret-variables.js';
 import { IsCronExpression } from './cron-expression.js';
 import { IsBoolean, IsIn, IsNumber, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateBy } from 'class-validator';
 import { parseTrustProxy } from '../common/http/trust-proxy.js';
+import { PARTITION_INTERVALS, type PartitionInterval } from '../partitions/partition-ranges.js';
 
 const toBoolean = ({ value }: { value: unknown }): unknown => {
   if (typeof value !== 'string') return value;
@@ -164,4 +165,16 @@ export class EnvSchema {
   /** Price events older than this are pruned (Last-Event-ID replays only what is still kept). */
   @Transform(toInt) @IsInt() @Min(60) @Max(2_592_000)
   PRICE_EVENTS_RETENTION_SECONDS = 3600;
+
+  /** Width of one partition of market_quotes and raw_records (by observation time). */
+  @IsIn(PARTITION_INTERVALS, { message: `QUOTES_PARTITION_INTERVAL must be one of: ${PARTITION_INTERVALS.join(', ')}` })
+  QUOTES_PARTITION_INTERVAL: PartitionInterval = 'month';
+
+  /** Whole quote partitions older than this many days are dropped; unset = kept for ever. */
+  @Transform(toInt) @IsOptional() @IsInt({ message: 'QUOTES_RETENTION_DAYS must be a whole number of days' }) @Min(1)
+  QUOTES_RETENTION_DAYS?: number;
+
+  /** Whole raw-payload partitions older than this many days are dropped; unset = kept for ever. */
+  @Transform(toInt) @IsOptional() @IsInt({ message: 'RAW_RETENTION_DAYS must be a whole number of days' }) @Min(1)
+  RAW_RETENTION_DAYS?: number;
 }

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 
 /** Advisory lock id for migrations: any constant shared by every replica of this service. */
-const MIGRATION_LOCK_ID = 7_240_001;
+export const MIGRATION_LOCK_ID = 7_240_001;
 const MIN_SERVER_VERSION = 130000;
 
 /**

@@ -6,6 +6,7 @@ import { NewsLinker } from '../catalog/news-linker.service.js';
 import type { ResolvedAssetCache } from '../catalog/resolved-asset-cache.js';
 import { AppConfig } from '../config/app-config.js';
 import { SourceCountersRepository } from '../counters/source-counters.repository.js';
+import { PartitionMaintenance } from '../partitions/partition-maintenance.service.js';
 import { CheckpointService } from './checkpoint/checkpoint.service.js';
 import type { SourceFence } from './checkpoint/source-lease.repository.js';
 import { DriftService, type DriftFinding, type DriftInspection } from './drift/drift.service.js';
@@ -126,6 +127,7 @@ export class BatchProcessor {
     private readonly isolation: RowIsolationRepository,
     private readonly quoteSteps: QuoteWriteSteps,
     private readonly counters: SourceCountersRepository,
+    private readonly partitions: PartitionMaintenance,
   ) {}
 
   /** Prepares then commits one batch (callers that pipeline batches use the two steps apart). */
@@ -170,12 +172,14 @@ export class BatchProcessor {
     const cacheGeneration = run.resolvedAssets?.generation;
     if (run.resolvedAssets) await this.resolveFromCache(source, runId, quotes, run.resolvedAssets);
     const fetchedAt = new Date();
+    const instantOf = rawInstants(quotes, newsItems, fetchedAt);
     const raw: RawRow[] = [];
     for (const [i, r] of records.entries()) {
       if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
       // Lossless: JsonNumbers are written as received, so the stored raw payload keeps every digit.
       const payloadJson = stringifyJson(r.payload);
-      raw.push({ source, stream: stream.name, naturalKey: r.naturalKey, payloadJson, payloadHash: contentHash(payloadJson), fetchedAt });
+      raw.push({ source, stream: stream.name, naturalKey: r.naturalKey, payloadJson, payloadHash: contentHash(payloadJson), fetchedAt,
+        observedAt: instantOf(r.naturalKey) });
     }
     return {
       batch, raw: rawCopyText(raw, runId), rawRows: raw, duplicates: batch.records.length - unique.length, quotes,
@@ -221,6 +225,10 @@ export class BatchProcessor {
   async commit(ctx: BatchContext, prepared: PreparedBatch): Promise<BatchResult> {
     const { batch, inspection } = prepared;
     const cursor = this.checkpoints.advance(ctx.previousCursor, batch.cursor, ctx.runStartedAt);
+    // Before the batch's transaction, in a short one of its own: no instant may lack a partition.
+    await this.partitions.ensureCovering({
+      market_quotes: prepared.quotes.map((q) => q.quote.observedAt), raw_records: prepared.rawRows.map((r) => r.observedAt),
+    });
     let counts: BatchCounts;
     try {
       counts = await this.transaction(ctx, prepared, cursor);
@@ -495,6 +503,20 @@ function dedupeByNaturalKey(records: RawRecord[]): RawRecord[] {
   const byKey = new Map<string, RawRecord>();
   for (const r of records) byKey.set(r.naturalKey, r);
   return byKey.size === records.length ? records : [...byKey.values()];
+}
+
+/**
+ * The instant each raw payload is filed under (raw_records is partitioned by it): the observation
+ * it was mapped to (a quote's observed_at, a news item's published_at), so a payload is kept, and
+ * dropped by retention, with the rows it produced. A record that mapped to nothing (quarantined)
+ * has no instant of its own: the UTC day it was fetched (a re-fetch that day finds the same row).
+ */
+function rawInstants(quotes: PreparedQuote[], news: PreparedNews[], fetchedAt: Date): (naturalKey: string) => Date {
+  const byKey = new Map<string, Date>();
+  for (const q of quotes) byKey.set(q.record.naturalKey, q.quote.observedAt);
+  for (const n of news) byKey.set(n.record.naturalKey, n.news.publishedAt);
+  const day = new Date(Date.UTC(fetchedAt.getUTCFullYear(), fetchedAt.getUTCMonth(), fetchedAt.getUTCDate()));
+  return (naturalKey) => byKey.get(naturalKey) ?? day;
 }
 
 function quarantineRow(source: string, stream: string, naturalKey: string | null, payload: Record<string, unknown>, reason: string): QuarantineRow {

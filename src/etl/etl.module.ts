@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
+import { PartitionsModule } from '../partitions/partitions.module.js';
 import { CatalogModule } from '../catalog/catalog.module.js';
 import { CountersModule } from '../counters/counters.module.js';
 import { RunsModule } from '../runs/runs.module.js';
@@ -39,7 +40,7 @@ import { RowIsolationRepository } from './validation/row-isolation.repository.js
  * source modules the application imports.
  */
 @Module({
-  imports: [DiscoveryModule, ScheduleModule.forRoot(), CatalogModule, CountersModule, RunsModule],
+  imports: [DiscoveryModule, ScheduleModule.forRoot(), CatalogModule, CountersModule, RunsModule, PartitionsModule],
   controllers: [EtlController, StreamOperationsController, BackfillController],
   providers: [
     SourceRegistry,

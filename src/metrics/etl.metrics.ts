@@ -25,6 +25,7 @@ export const METRIC = {
   apiRequestDuration: 'http_request_duration_seconds',
   ledgerErrors: 'etl_metrics_ledger_errors_total',
   databaseUp: 'etl_database_up',
+  partitionsDropped: 'etl_partitions_dropped_total',
 } as const;
 
 export const METRIC_PROVIDERS = [
@@ -43,6 +44,11 @@ export const METRIC_PROVIDERS = [
     help: 'REST API request duration',
     labelNames: ['method', 'route', 'status'],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  }),
+  makeCounterProvider({
+    name: METRIC.partitionsDropped,
+    help: 'Whole time partitions dropped by retention (QUOTES_RETENTION_DAYS, RAW_RETENTION_DAYS), by this process',
+    labelNames: ['table'],
   }),
   makeCounterProvider({
     name: METRIC.ledgerErrors,

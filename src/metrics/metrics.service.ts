@@ -17,6 +17,7 @@ export class MetricsService {
     @InjectMetric(METRIC.httpRequests) private readonly httpRequests: Counter<string>,
     @InjectMetric(METRIC.retries) private readonly retries: Counter<string>,
     @InjectMetric(METRIC.apiRequestDuration) private readonly apiDuration: Histogram<string>,
+    @InjectMetric(METRIC.partitionsDropped) private readonly partitionsDropped: Counter<string>,
     private readonly ledger: LedgerMetricsCollector,
   ) {}
 
@@ -51,6 +52,11 @@ export class MetricsService {
   /** Waits are summed into the source run's ledger row by the HTTP client's usage; served from there. */
   rateLimitWaited(_source: string, _seconds: number): void {
     this.ledger.invalidate();
+  }
+
+  /** Retention dropped one whole partition of `table`. */
+  partitionDropped(table: string): void {
+    this.partitionsDropped.inc({ table });
   }
 
   apiRequest(method: string, route: string, status: number, seconds: number): void {

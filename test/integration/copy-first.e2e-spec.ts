@@ -26,8 +26,10 @@ describe('COPY-first writes', () => {
 
   const raw = (key: string, payload: object): RawRow => {
     const payloadJson = JSON.stringify(payload);
-    return { source: 'cf', stream: 's', naturalKey: key, payloadJson, payloadHash: `h:${payloadJson}`, fetchedAt: new Date('2026-01-01T00:00:00Z') };
+    return { source: 'cf', stream: 's', naturalKey: key, payloadJson, payloadHash: `h:${payloadJson}`, fetchedAt: new Date('2026-01-01T00:00:00Z'),
+      observedAt: new Date('2026-01-01T00:00:00Z') };
   };
+  const AT = new Date('2026-01-01T00:00:00Z');
   const toCopyText = (rows: Cell[][]): CopyText => ({ rows: rows.length, text: rows.map(copyLine).join('') });
   const quoteValues = (hour: number, price: string): QuoteValues => ({
     sourceAssetId: 'TST', observedAt: new Date(Date.UTC(2026, 0, 1, hour)), priceUsd: price, marketCapUsd: null,
@@ -40,11 +42,11 @@ describe('COPY-first writes', () => {
 
   it('should copy new rows straight in and report false, leaving the transaction usable, when a key exists', async () => {
     const copied = await ds.transaction(async (m) => {
-      const first = await tryCopyInto(m, 'raw_records', ['source', 'stream', 'natural_key', 'payload', 'payload_hash', 'fetched_at'],
-        toCopyText([['cf', 't', 'k1', '{"a":1}', 'h1', new Date()], ['cf', 't', 'k2', '{"a":2}', 'h2', new Date()]]));
+      const first = await tryCopyInto(m, 'raw_records', ['source', 'stream', 'natural_key', 'observed_at', 'payload', 'payload_hash', 'fetched_at'],
+        toCopyText([['cf', 't', 'k1', AT, '{"a":1}', 'h1', new Date()], ['cf', 't', 'k2', AT, '{"a":2}', 'h2', new Date()]]));
       // Many rows after the conflicting one: the server stops the COPY early, nothing is left to send.
-      const rows = [['cf', 't', 'k2', '{"a":2}', 'h2', new Date()], ...Array.from({ length: 3000 }, (_, i) => ['cf', 't', `n${i}`, '{}', 'h', new Date()])];
-      const second = await tryCopyInto(m, 'raw_records', ['source', 'stream', 'natural_key', 'payload', 'payload_hash', 'fetched_at'], toCopyText(rows));
+      const rows = [['cf', 't', 'k2', AT, '{"a":2}', 'h2', new Date()], ...Array.from({ length: 3000 }, (_, i) => ['cf', 't', `n${i}`, AT, '{}', 'h', new Date()])];
+      const second = await tryCopyInto(m, 'raw_records', ['source', 'stream', 'natural_key', 'observed_at', 'payload', 'payload_hash', 'fetched_at'], toCopyText(rows));
       const [{ n }] = (await m.query(`SELECT count(*)::int AS n FROM raw_records WHERE stream = 't'`)) as Array<{ n: number }>;
       return { first, second, n };
     });
@@ -54,8 +56,8 @@ describe('COPY-first writes', () => {
   });
 
   it('should let any error other than a unique violation fail the transaction', async () => {
-    await expect(ds.transaction((m) => tryCopyInto(m, 'raw_records', ['source', 'stream', 'natural_key', 'payload', 'payload_hash', 'fetched_at'],
-      toCopyText([['cf', 'u', 'k1', 'not json', 'h1', new Date()]])))).rejects.toMatchObject({ code: '22P02' });
+    await expect(ds.transaction((m) => tryCopyInto(m, 'raw_records', ['source', 'stream', 'natural_key', 'observed_at', 'payload', 'payload_hash', 'fetched_at'],
+      toCopyText([['cf', 'u', 'k1', AT, 'not json', 'h1', new Date()]])))).rejects.toMatchObject({ code: '22P02' });
     expect(await ds.query(`SELECT 1 FROM raw_records WHERE stream = 'u'`)).toEqual([]);
   });
 

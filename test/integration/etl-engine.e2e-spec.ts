@@ -53,6 +53,9 @@ describe('ETL engine with a test-only source plugin (real PostgreSQL)', () => {
     expect(await sql(db, `SELECT count(*)::int AS n FROM market_quotes`)).toEqual([{ n: 200 }]);
     expect(await sql(db, `SELECT count(*)::int AS n FROM raw_records`)).toEqual([{ n: 200 }]);
     expect(await sql(db, `SELECT count(*)::int AS n FROM assets`)).toEqual([{ n: 10 }]);
+    // Every batch's instants got their partition before its transaction: the DEFAULT partitions stay empty.
+    expect(await sql(db, `SELECT (SELECT count(*) FROM market_quotes_default)::int AS q, (SELECT count(*) FROM raw_records_default)::int AS r`))
+      .toEqual([{ q: 0, r: 0 }]);
     expect(await sql(db, `SELECT cursor FROM etl_checkpoints WHERE source = $1`, [TEST_SOURCE_ID])).toEqual([{ cursor: { offset: 200 } }]);
   });
 

@@ -134,7 +134,7 @@ describe('snapshot stream state (CoinGecko, CoinPaprika)', () => {
       const db = await newDb();
       await runOnce(db, source);
       const versions = `SELECT 'q' || id AS id, xmin::text AS xmin, xmax::text AS xmax FROM market_quotes
-                        UNION ALL SELECT 'r' || id, xmin::text, xmax::text FROM raw_records ORDER BY 1`;
+                        UNION ALL SELECT 'r' || natural_key || '@' || observed_at::text, xmin::text, xmax::text FROM raw_records ORDER BY 1`;
       const before = await sql(db, versions);
 
       const second = await runOnce(db, source);

@@ -1,15 +1,18 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import { AssetEntity } from './asset.entity.js';
 
-/** One source's observation of one asset at one instant. Money and supply are numeric (strings in JS). */
+/**
+ * One source's observation of one asset at one instant. Money and supply are numeric (strings in JS).
+ * Range partitioned by observed_at (migration 1764300000020; partitions: src/partitions/), so every
+ * unique key holds observed_at; the primary key (observed_at, id) also serves the /data order.
+ */
 @Entity('market_quotes')
 @Unique('uq_market_quotes_asset_source_observed', ['assetId', 'source', 'observedAt'])
-@Index('ix_market_quotes_observed_id', ['observedAt', 'id'])
 @Index('ix_market_quotes_asset_observed_id', ['assetId', 'observedAt', 'id'])
 @Index('ix_market_quotes_source_observed_id', ['source', 'observedAt', 'id'])
 @Index('ix_market_quotes_price_id', ['priceUsd', 'id'])
 export class MarketQuoteEntity {
-  @PrimaryGeneratedColumn({ type: 'bigint' })
+  @PrimaryGeneratedColumn({ type: 'bigint', primaryKeyConstraintName: 'pk_market_quotes' })
   id: string;
 
   @Column('uuid', { name: 'asset_id' })
@@ -25,7 +28,7 @@ export class MarketQuoteEntity {
   @Column('text', { name: 'source_asset_id' })
   sourceAssetId: string;
 
-  @Column('timestamptz', { name: 'observed_at' })
+  @PrimaryColumn('timestamptz', { name: 'observed_at', primaryKeyConstraintName: 'pk_market_quotes' })
   observedAt: Date;
 
   @Column('numeric', { name: 'price_usd' })

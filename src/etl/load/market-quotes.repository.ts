@@ -44,7 +44,9 @@ export class MarketQuotesRepository {
    * batch is first copied straight into the table (every row new: all inserted). Otherwise, or when
    * a key already exists, COPY into a staging table, then one INSERT … SELECT … ON CONFLICT. A row
    * whose content hash is unchanged is filtered out before the insert (no new version, no row lock);
-   * `xmax = 0` tells inserted rows from updated ones. A row whose key an earlier batch of the same run
+   * A row ingested by this very transaction (`ingested_at = now()`, the column's default) was
+   * inserted; any other was updated (`xmax = 0`, the usual test, cannot be read from a partitioned
+   * table; a batch writes each key once, and another transaction's now() is another instant). A row whose key an earlier batch of the same run
    * wrote (`run_id` is this run's) is a `duplicate`: it still wins (last occurrence, as within a
    * batch), but is counted apart, since the earlier row's values are gone. Callers pass unique keys.
    */
@@ -78,7 +80,7 @@ export class MarketQuotesRepository {
                max_supply = EXCLUDED.max_supply, content_hash = EXCLUDED.content_hash,
                run_id = EXCLUDED.run_id, updated_at = now()
            WHERE q.content_hash <> EXCLUDED.content_hash
-         RETURNING asset_id, source, observed_at, (xmax = 0) AS inserted
+         RETURNING asset_id, source, observed_at, (q.ingested_at = now()) AS inserted
        )
        SELECT count(*) FILTER (WHERE w.inserted)::bigint AS inserted,
               count(*) FILTER (WHERE NOT w.inserted AND d.asset_id IS NULL)::bigint AS updated,

@@ -1,20 +1,24 @@
-import { Column, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-/** The upstream payload exactly as received, one row per natural key, replaced only when its hash changes. */
+/**
+ * The upstream payload exactly as received, one row per natural key and observation instant,
+ * replaced only when its hash changes. Range partitioned by observed_at (migration
+ * 1764300000020): the instant the payload was mapped to, so a payload lives, and is dropped by
+ * RAW_RETENTION_DAYS, in the same time range as the rows it produced.
+ */
 @Entity('raw_records')
-@Unique('uq_raw_records_natural_key', ['source', 'stream', 'naturalKey'])
 export class RawRecordEntity {
-  @PrimaryGeneratedColumn({ type: 'bigint' })
-  id: string;
-
-  @Column('text')
+  @PrimaryColumn('text', { primaryKeyConstraintName: 'pk_raw_records' })
   source: string;
 
-  @Column('text')
+  @PrimaryColumn('text', { primaryKeyConstraintName: 'pk_raw_records' })
   stream: string;
 
-  @Column('text', { name: 'natural_key' })
+  @PrimaryColumn('text', { name: 'natural_key', primaryKeyConstraintName: 'pk_raw_records' })
   naturalKey: string;
+
+  @PrimaryColumn('timestamptz', { name: 'observed_at', primaryKeyConstraintName: 'pk_raw_records' })
+  observedAt: Date;
 
   @Column('jsonb')
   payload: unknown;
