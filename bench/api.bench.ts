@@ -57,7 +57,9 @@ async function load(url: string): Promise<void> {
       FROM market_quotes ORDER BY asset_id, source, observed_at DESC`);
   // The ETL keeps the per-source row counters in each batch's transaction; rows loaded by SQL are
   // counted once, as `etl recount` does.
+  await c.query('BEGIN');
   await recountSourceCounters(c);
+  await c.query('COMMIT');
   await c.query('VACUUM ANALYZE');
   await c.end();
   // The rollups as `etl rollups --rebuild` builds them (the batches would have kept them).
