@@ -37,11 +37,12 @@ export class PartitionedQuotesAndRaw1764300000020 implements MigrationInterface 
       await queryRunner.query(`DROP INDEX "public"."${ix}"`);
     }
     await queryRunner.query(`CREATE TABLE "market_quotes" (${QUOTE_COLUMNS},
-      CONSTRAINT "pk_market_quotes" PRIMARY KEY ("observed_at", "id"),
+      CONSTRAINT "pk_market_quotes" PRIMARY KEY ("asset_id", "observed_at", "id"),
       CONSTRAINT "uq_market_quotes_asset_source_observed" UNIQUE ("asset_id", "source", "observed_at")) PARTITION BY RANGE ("observed_at")`);
     await createPartitions(queryRunner, 'market_quotes', 'market_quotes_unpartitioned', 'observed_at');
     await queryRunner.query(`INSERT INTO "market_quotes" (${QUOTE_COLUMN_LIST}) SELECT ${QUOTE_COLUMN_LIST} FROM "market_quotes_unpartitioned"`);
-    await createQuoteIndexes(queryRunner, ['ix_market_quotes_asset_observed_id', 'ix_market_quotes_source_observed_id', 'ix_market_quotes_price_id']);
+    // The primary key (asset_id, observed_at, id) serves what ix_market_quotes_asset_observed_id did.
+    await createQuoteIndexes(queryRunner, ['ix_market_quotes_observed_id', 'ix_market_quotes_source_observed_id', 'ix_market_quotes_price_id']);
     await queryRunner.query(`ALTER TABLE "market_quotes" ADD CONSTRAINT "fk_market_quotes_asset" FOREIGN KEY ("asset_id") REFERENCES "assets"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
     await queryRunner.query(`ALTER SEQUENCE "market_quotes_id_seq" OWNED BY "market_quotes"."id"`);
     await queryRunner.query(`DROP TABLE "market_quotes_unpartitioned"`);
@@ -76,7 +77,7 @@ export class PartitionedQuotesAndRaw1764300000020 implements MigrationInterface 
     await queryRunner.query(`ALTER TABLE "market_quotes_partitioned" RENAME CONSTRAINT "pk_market_quotes" TO "market_quotes_partitioned_pkey"`);
     await queryRunner.query(`ALTER TABLE "market_quotes_partitioned" RENAME CONSTRAINT "uq_market_quotes_asset_source_observed" TO "market_quotes_partitioned_uq"`);
     await queryRunner.query(`ALTER TABLE "market_quotes_partitioned" DROP CONSTRAINT "fk_market_quotes_asset"`);
-    for (const ix of ['ix_market_quotes_price_id', 'ix_market_quotes_source_observed_id', 'ix_market_quotes_asset_observed_id']) {
+    for (const ix of ['ix_market_quotes_price_id', 'ix_market_quotes_source_observed_id', 'ix_market_quotes_observed_id']) {
       await queryRunner.query(`DROP INDEX "public"."${ix}"`);
     }
     await queryRunner.query(`CREATE TABLE "market_quotes" (${QUOTE_COLUMNS},

@@ -84,6 +84,15 @@ describe(PartitionedQuotesAndRaw1764300000020.name, () => {
     ]);
     expect(await ds.query(`SELECT count(*)::int AS n FROM ONLY market_quotes_default`)).toEqual([{ n: 0 }]);
     expect(await ds.query(`SELECT count(*)::int AS n FROM market_quotes_p20251201`)).toEqual([{ n: 106 }]); // i = 38 … 143: 2025-12-01 ≤ 2025-11-20 + 7 h × i < 2026-01-01
+    // Every unique key holds the partition key and the asset (shardable by asset, e.g. on Citus).
+    const uniqueKeys = (await ds.query(
+      `SELECT c.relname AS name, array_agg(a.attname::text ORDER BY a.attname) AS columns
+         FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid
+         JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = ANY (x.indkey)
+        WHERE x.indrelid = 'market_quotes'::regclass AND x.indisunique GROUP BY c.relname ORDER BY 1`,
+    )) as Array<{ name: string; columns: string[] }>;
+    expect(uniqueKeys.map((k) => k.name)).toEqual(['pk_market_quotes', 'uq_market_quotes_asset_source_observed']);
+    for (const key of uniqueKeys) expect(key.columns).toEqual(expect.arrayContaining(['asset_id', 'observed_at']));
     // Constraints after up: the natural key, the asset's foreign key, its cascade.
     await expect(insertQuote(ASSET, '2025-11-20T14:00:00Z')).rejects.toMatchObject({ code: '23505' });
     await expect(insertQuote('00000000-0000-4000-8000-00000000dead', '2025-11-20T14:00:00Z')).rejects.toMatchObject({ code: '23503' });

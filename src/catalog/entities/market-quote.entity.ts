@@ -4,18 +4,19 @@ import { AssetEntity } from './asset.entity.js';
 /**
  * One source's observation of one asset at one instant. Money and supply are numeric (strings in JS).
  * Range partitioned by observed_at (migration 1764300000020; partitions: src/partitions/), so every
- * unique key holds observed_at; the primary key (observed_at, id) also serves the /data order.
+ * unique key holds observed_at, and the asset too (the schema stays shardable by asset, e.g. on
+ * Citus): primary key (asset_id, observed_at, id), which also serves an asset's history in time order.
  */
 @Entity('market_quotes')
 @Unique('uq_market_quotes_asset_source_observed', ['assetId', 'source', 'observedAt'])
-@Index('ix_market_quotes_asset_observed_id', ['assetId', 'observedAt', 'id'])
+@Index('ix_market_quotes_observed_id', ['observedAt', 'id'])
 @Index('ix_market_quotes_source_observed_id', ['source', 'observedAt', 'id'])
 @Index('ix_market_quotes_price_id', ['priceUsd', 'id'])
 export class MarketQuoteEntity {
   @PrimaryGeneratedColumn({ type: 'bigint', primaryKeyConstraintName: 'pk_market_quotes' })
   id: string;
 
-  @Column('uuid', { name: 'asset_id' })
+  @PrimaryColumn('uuid', { name: 'asset_id', primaryKeyConstraintName: 'pk_market_quotes' })
   assetId: string;
 
   @ManyToOne(() => AssetEntity, { onDelete: 'CASCADE' })
