@@ -21,7 +21,12 @@ const base = {
     }],
   },
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: {
+    // The SDK workspace package from its TypeScript source (one copy for the service, the plugins and the kit).
+    '^@kasparro/etl-plugin-sdk$': '<rootDir>/packages/etl-plugin-sdk/src/index.ts',
+    '^@kasparro/etl-plugin-sdk/testing$': '<rootDir>/packages/etl-plugin-sdk/src/testing/index.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
 };
 module.exports = {
   globalSetup: '<rootDir>/test/support/global-setup.mjs',

@@ -3,8 +3,7 @@ import { DiscoveryService } from '@nestjs/core';
 import { AppConfig } from '../../config/app-config.js';
 import { ENVIRONMENT, type Environment } from '../../config/config.module.js';
 import { RetryService } from '../retry/retry.service.js';
-import type { Extractor } from './extractor.interface.js';
-import { SourcePlugin } from './source-plugin.decorator.js';
+import { SourcePlugin, type Extractor } from '@kasparro/etl-plugin-sdk';
 
 const DEFAULT_RATE_LIMIT_PER_MIN = 60;
 

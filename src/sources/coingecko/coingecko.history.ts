@@ -1,4 +1,4 @@
-import { decimalOrNull, cleanDecimal } from '../../common/parsing/decimal.js';
+import { decimalOrNull, cleanDecimal } from '@kasparro/etl-plugin-sdk';
 import {
   mapped,
   rejected,
@@ -8,7 +8,7 @@ import {
   type MapResult,
   type RawRecord,
   type StreamDefinition,
-} from '../../etl/extractor/index.js';
+} from '@kasparro/etl-plugin-sdk';
 
 /**
  * CoinGecko answers hourly points for ranges up to 90 days and daily points beyond: chunks of at
