@@ -76,6 +76,7 @@ export type FieldType = 'string' | 'number' | 'boolean' | 'object' | 'array';
 export interface FieldSpec {
   /** Dotted path of the field in the raw payload. */
   path: string;
+  /** Its type. A field declared `object` is a leaf: drift detection does not look inside it. */
   type: FieldType;
   /** A required field missing from a payload makes that row unusable (quarantined). */
   required?: boolean;

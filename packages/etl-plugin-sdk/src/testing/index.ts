@@ -1,1 +1,7 @@
-export {};
+/**
+ * `@kasparro/etl-plugin-sdk/testing`: what a plugin's own Jest tests use. A loopback fixture
+ * server for its upstream, and the conformance kit that checks the rules the engine relies on.
+ *
+ * @packageDocumentation
+ */
+export * from './fixture-server.js';
