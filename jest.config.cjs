@@ -35,7 +35,7 @@ module.exports = {
   maxWorkers: 2,
   testTimeout: 60000,
   projects: [
-    { ...base, displayName: 'unit', rootDir: __dirname, roots: ['<rootDir>/src'], testRegex: '\\.spec\\.ts$' },
+    { ...base, displayName: 'unit', rootDir: __dirname, roots: ['<rootDir>/src', '<rootDir>/packages', '<rootDir>/examples'], testRegex: '\\.spec\\.ts$', testPathIgnorePatterns: ['/node_modules/', '/dist/'] },
     { ...base, displayName: 'e2e', rootDir: __dirname, roots: ['<rootDir>/test'], testRegex: '\\.e2e-spec\\.ts$' },
   ],
 };

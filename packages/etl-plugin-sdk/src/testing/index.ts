@@ -5,3 +5,4 @@
  * @packageDocumentation
  */
 export * from './fixture-server.js';
+export { runExtractorConformance, type ConformanceOptions, type RouteFixtures, type StartedFixtures } from './conformance.js';
