@@ -50,7 +50,14 @@ export class OutboundGuard {
       throw new Error(`conformance: outbound call outside context.http (${what})`);
     };
     const saved = globalThis.fetch;
-    globalThis.fetch = ((input: unknown) => record(`fetch ${describe(input)}`)) as typeof fetch;
+    // fetch fails asynchronously, as the real one does when refused.
+    globalThis.fetch = ((input: unknown) => {
+      try {
+        return record(`fetch ${describe(input)}`);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    }) as typeof fetch;
     this.restore.push(() => (globalThis.fetch = saved));
     for (const [name, mod] of [['http', http], ['https', https]] as const) {
       const { request, get } = mod;
