@@ -55,7 +55,7 @@ export class OutboundGuard {
       try {
         return record(`fetch ${describe(input)}`);
       } catch (err) {
-        return Promise.reject(err);
+        return Promise.reject(err as Error);
       }
     }) as typeof fetch;
     this.restore.push(() => (globalThis.fetch = saved));
