@@ -1,5 +1,6 @@
-import { decimalOrNull, cleanDecimal } from '@kasparro/etl-plugin-sdk';
 import {
+  decimalOrNull,
+  cleanDecimal,
   mapped,
   rejected,
   type ExtractedBatch,

@@ -1,6 +1,4 @@
-import { cleanDecimal, cleanInteger, decimalOrNull } from '@kasparro/etl-plugin-sdk';
-import { parseTimestamp } from '@kasparro/etl-plugin-sdk';
-import { mapped, rejected, type MapResult } from '@kasparro/etl-plugin-sdk';
+import { cleanDecimal, cleanInteger, decimalOrNull, parseTimestamp, mapped, rejected, type MapResult } from '@kasparro/etl-plugin-sdk';
 
 /** CoinGecko /coins/markets item -> quote. Symbols come lower case; supplies may be null. */
 export function mapCoinGeckoMarket(p: Record<string, unknown>): MapResult {

@@ -1,6 +1,4 @@
-import { cleanDecimal, cleanInteger, decimalOrNull } from '@kasparro/etl-plugin-sdk';
-import { parseTimestamp } from '@kasparro/etl-plugin-sdk';
-import { mapped, rejected, type MapResult } from '@kasparro/etl-plugin-sdk';
+import { cleanDecimal, cleanInteger, decimalOrNull, parseTimestamp, mapped, rejected, type MapResult } from '@kasparro/etl-plugin-sdk';
 
 /** CoinPaprika ticker -> quote. Prices are under `quotes.USD`; `max_supply: 0` means uncapped. */
 export function mapCoinPaprikaTicker(p: Record<string, unknown>): MapResult {

@@ -1,7 +1,5 @@
 import { convert } from 'html-to-text';
-import { shown } from '@kasparro/etl-plugin-sdk';
-import { parseTimestamp } from '@kasparro/etl-plugin-sdk';
-import { mapped, rejected, type MapResult } from '@kasparro/etl-plugin-sdk';
+import { shown, parseTimestamp, mapped, rejected, type MapResult } from '@kasparro/etl-plugin-sdk';
 import { dedupeKeyOf } from './rss-keys.js';
 
 export { canonicalLink, dedupeKeyOf } from './rss-keys.js';
