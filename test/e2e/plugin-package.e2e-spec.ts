@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { startFixtureServer, type FixtureServer } from '@kasparro/etl-plugin-sdk/testing';
@@ -18,9 +17,9 @@ const ADMIN_KEY = 'plugin-package-admin-key-0123';
  * tarball into a copy of the service (`npm install --no-save --offline`: its peer, the SDK, is the
  * service's workspace), enabled with ETL_PLUGINS + ETL_SOURCES, and run by the built service.
  *
- * The copy (a temporary directory with the built dist, the SDK's built package and a hard-linked
- * node_modules, the hidden lockfile unlinked) keeps the repository's node_modules untouched, so no
- * other test can see the installed package.
+ * The copy (a temporary `.plugin-host-*` directory with the built dist, the SDK's built package and
+ * a hard-linked node_modules, the hidden lockfile unlinked) keeps the repository's node_modules
+ * untouched, so no other test can see the installed package.
  */
 describe('an external plugin package (examples/plugins/kraken-source)', () => {
   let dir: string;
@@ -29,7 +28,8 @@ describe('an external plugin package (examples/plugins/kraken-source)', () => {
   let db: TestDatabase;
 
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'plugin-host-'));
+    // Next to the repository (not under a Jest root), so node_modules can be hard-linked: same file system.
+    dir = mkdtempSync(path.join(ROOT, '.plugin-host-'));
     const packed = await exec('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: EXAMPLE });
     const tarball = packed.stdout.trim().split('\n').pop()!;
     expect(tarball).toBe('kraken-source-1.0.0.tgz');
