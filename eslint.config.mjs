@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.data/**', '**/*.cjs', '**/*.mjs'] },
+  { ignores: ['dist/**', '**/dist/**', 'node_modules/**', 'coverage/**', '.data/**', '**/*.cjs', '**/*.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -39,14 +39,34 @@ export default tseslint.config(
     // The ETL engine never imports a source: sources plug in through the Extractor contract.
     files: ['src/etl/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/sources/**'], message: 'etl/ must not import sources/: use the Extractor contract.' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/sources/**', '**/examples/plugins/**', 'kraken-source'], message: 'etl/ must not import a source plugin: use the Extractor contract.' }] }],
     },
   },
   {
-    // Sources depend only on the plugin contract and common code, never on other sources or API modules.
-    files: ['src/sources/**/*.ts'],
+    // The plugin fence (issue 22): a plugin, in-tree or a package, imports only the SDK
+    // (@kasparro/etl-plugin-sdk and its /testing entry), its own folder's files, node built-ins and
+    // the libraries it depends on. Never the service's code, another plugin, or the SDK's internals.
+    files: ['src/sources/*/**/*.ts', 'examples/plugins/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/data/**', '**/runs/**', '**/stats/**', '**/health/**', '../../app.module*'], message: 'A source plugin depends only on etl/extractor and common/.' }] }],
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['../*', '../**'], message: 'A plugin imports only the SDK and its own folder: no file outside it.' },
+          { group: ['**/src/**', '**/etl/**', '**/common/**', '**/config/**'], message: 'A plugin imports only @kasparro/etl-plugin-sdk, not the service.' },
+          { group: ['@kasparro/etl-plugin-sdk/*', '!@kasparro/etl-plugin-sdk/testing'], message: 'Import the SDK from @kasparro/etl-plugin-sdk (or /testing), not its internals.' },
+        ],
+      }],
+    },
+  },
+  {
+    // A package plugin's test may import its own src/ (one level up from test/).
+    files: ['examples/plugins/*/test/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['../../*', '../../**'], message: 'A plugin imports only the SDK and its own folder: no file outside it.' },
+          { group: ['@kasparro/etl-plugin-sdk/*', '!@kasparro/etl-plugin-sdk/testing'], message: 'Import the SDK from @kasparro/etl-plugin-sdk (or /testing), not its internals.' },
+        ],
+      }],
     },
   },
 );

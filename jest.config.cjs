@@ -21,7 +21,12 @@ const base = {
     }],
   },
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: {
+    // The SDK workspace package from its TypeScript source (one copy for the service, the plugins and the kit).
+    '^@kasparro/etl-plugin-sdk$': '<rootDir>/packages/etl-plugin-sdk/src/index.ts',
+    '^@kasparro/etl-plugin-sdk/testing$': '<rootDir>/packages/etl-plugin-sdk/src/testing/index.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
 };
 module.exports = {
   globalSetup: '<rootDir>/test/support/global-setup.mjs',
@@ -30,7 +35,7 @@ module.exports = {
   maxWorkers: 2,
   testTimeout: 60000,
   projects: [
-    { ...base, displayName: 'unit', rootDir: __dirname, roots: ['<rootDir>/src'], testRegex: '\\.spec\\.ts$' },
+    { ...base, displayName: 'unit', rootDir: __dirname, roots: ['<rootDir>/src', '<rootDir>/packages', '<rootDir>/examples'], testRegex: '\\.spec\\.ts$', testPathIgnorePatterns: ['/node_modules/', '/dist/'] },
     { ...base, displayName: 'e2e', rootDir: __dirname, roots: ['<rootDir>/test'], testRegex: '\\.e2e-spec\\.ts$' },
   ],
 };

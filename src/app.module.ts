@@ -13,6 +13,7 @@ import { DataModule } from './data/data.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DriftEventsModule } from './drift-events/drift-events.module.js';
 import { EtlModule } from './etl/etl.module.js';
+import { PluginPackagesModule } from './etl/plugins/plugin-packages.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { NewsModule } from './news/news.module.js';
@@ -47,6 +48,7 @@ export class AppModule {
         EtlModule,
         RollupsModule,
         SourcesModule,
+        PluginPackagesModule.forRoot(env),
         DataModule,
         AssetsModule,
         PricesModule,

@@ -14,6 +14,8 @@ export abstract class AppConfig {
   abstract readonly appRole: EnvSchema['APP_ROLE'];
   abstract readonly etl: {
     readonly sources: readonly string[];
+    /** ETL_PLUGINS: npm packages of external source plugins, in that order. */
+    readonly plugins: readonly string[];
     readonly cron: string;
     /** `<SOURCE>_CRON` overrides of `cron`, by source id (only sources that set one). */
     readonly sourceCrons: Readonly<Record<string, string>>;
@@ -83,6 +85,7 @@ export function buildAppConfig(env: Readonly<Record<string, string | undefined>>
     appRole: e.APP_ROLE,
     etl: {
       sources,
+      plugins: list(e.ETL_PLUGINS),
       cron: e.ETL_CRON.trim(),
       sourceCrons: readSourceCrons(sources, env),
       schedulerEnabled: e.ETL_SCHEDULER_ENABLED,

@@ -1,13 +1,10 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { ENVIRONMENT, type Environment } from '@kasparro/etl-plugin-sdk';
 import { SecretMasker } from '../common/secrets/secret-masker.js';
 import { AppConfig, buildAppConfig } from './app-config.js';
 
-/**
- * The environment the application was booted with. Source modules validate their own variables
- * from it (each source owns its config), so nothing else reads `process.env` directly.
- */
-export const ENVIRONMENT = Symbol('ENVIRONMENT');
-export type Environment = Readonly<Record<string, string | undefined>>;
+// The environment token is the SDK's (one token for the service and every plugin): see ENVIRONMENT's TSDoc there.
+export { ENVIRONMENT, type Environment } from '@kasparro/etl-plugin-sdk';
 
 /** Provides the validated AppConfig, the raw environment and the SecretMasker everywhere. Tests pass their own env. */
 @Global()

@@ -67,6 +67,12 @@ export class EnvSchema {
   @Matches(/^\s*[a-z0-9_-]+(\s*,\s*[a-z0-9_-]+)*\s*$|^\s*$/, { message: 'ETL_SOURCES must be a comma-separated list of source ids (e.g. csv,coinpaprika)' })
   ETL_SOURCES = 'csv,coinpaprika,coingecko,rss';
 
+  /** npm packages of external source plugins, loaded at boot from the service's node_modules (docs/PLUGINS.md). */
+  @Matches(/^\s*(@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*(\s*,\s*(@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*)*\s*$|^\s*$/, {
+    message: 'ETL_PLUGINS must be a comma-separated list of npm package names (e.g. kraken-source,@acme/etl-source)',
+  })
+  ETL_PLUGINS = '';
+
   /** Default schedule of every source; `<SOURCE>_CRON` overrides it per source (see source-cron.ts). */
   @IsCronExpression()
   ETL_CRON = '0 */6 * * *';

@@ -52,7 +52,7 @@ export class EtlController {
   @Get('sources')
   @ApiOperation({
     summary: 'Installed source plugins: enabled or not, streams, rate limit, running now',
-    description: 'Every plugin found under src/sources/, whether ETL_SOURCES enables it, and its live state.',
+    description: 'Every plugin discovered at boot (built in under src/sources/, or an ETL_PLUGINS package with its version), whether ETL_SOURCES enables it, and its live state.',
   })
   @ApiOkResponse({ schema: { properties: { data: { type: 'array', items: { $ref: getSchemaPath(SourceInfoDto) } } } } })
   sources(): { data: SourceInfoDto[] } {
@@ -64,6 +64,7 @@ export class EtlController {
         streams: this.registry.get(id)!.streams.map((s) => s.name),
         rate_limit_per_min: this.registry.rateLimitOf(id),
         running: this.runner.isRunning(id),
+        ...this.registry.originOf(id),
       })),
     };
   }

@@ -22,10 +22,14 @@ export interface ServiceProcess {
 }
 
 /** The built service (`node dist/src/main.js`, as `npm start` runs it) in its own process. */
-export async function startService(env: Record<string, string | undefined>, opts: { waitReady?: boolean; timeoutMs?: number } = {}): Promise<ServiceProcess> {
+export async function startService(
+  env: Record<string, string | undefined>,
+  opts: { waitReady?: boolean; timeoutMs?: number; /** Another copy of the built service (default MAIN_JS) */ mainJs?: string; cwd?: string } = {},
+): Promise<ServiceProcess> {
   const port = await freePort();
   const logs: string[] = [];
-  const child = spawn(process.execPath, [MAIN_JS], {
+  const child = spawn(process.execPath, [opts.mainJs ?? MAIN_JS], {
+    cwd: opts.cwd,
     env: { PATH: process.env.PATH, ...testEnv({ LOG_LEVEL: 'info', ...env }), PORT: String(port) } as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

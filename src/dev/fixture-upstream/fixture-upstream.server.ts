@@ -1,3 +1,4 @@
+import type { FixtureRoutes } from '@kasparro/etl-plugin-sdk/testing';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CoinOverrides } from './coin-overrides.js';
@@ -17,6 +18,11 @@ export interface FixtureUpstreamOptions {
   snapshotAt?: Date;
   /** Serve these per-provider lists instead of `coins` (real listings: see identity-listings.ts). */
   listings?: ProviderListings;
+  /**
+   * Fixture routes other plugins provide (their `*.fixture-routes.ts`), by plugin id: served under
+   * `/<id>/...` (see {@link FixtureUpstream.pluginBaseUrl}), so a new source needs no change here.
+   */
+  plugins?: Readonly<Record<string, FixtureRoutes>>;
 }
 
 export interface RecordedRequest {
@@ -48,6 +54,11 @@ export class FixtureUpstream {
   get baseUrl(): string {
     const { port } = this.server!.address() as AddressInfo;
     return `http://127.0.0.1:${port}`;
+  }
+
+  /** Where a plugin's routes (option `plugins`) are served: point its base URL variable here. */
+  pluginBaseUrl(id: string): string {
+    return `${this.baseUrl}/${id}`;
   }
 
   /** The env variables pointing the service at this server. */
@@ -91,6 +102,7 @@ export class FixtureUpstream {
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://fixture');
+    if (this.servePlugin(req, res, url)) return;
     const route = routeOf(url.pathname);
     this.requests.push({ route, path: `${url.pathname}${url.search}`, headers: req.headers, at: Date.now() });
     if (route === 'control') {
@@ -102,6 +114,29 @@ export class FixtureUpstream {
     const respond = () => this.serve(route, url, res, fault);
     if (fault?.type === 'delay') setTimeout(respond, fault.ms);
     else respond();
+  }
+
+  /** A request under `/<id>/` of a plugin given in `plugins`: answered by that plugin's routes. */
+  private servePlugin(req: IncomingMessage, res: ServerResponse, url: URL): boolean {
+    const [, id, ...rest] = url.pathname.split('/');
+    const routes = this.options.plugins?.[id];
+    if (!routes) return false;
+    const path = `/${rest.join('/')}`;
+    const method = req.method ?? 'GET';
+    this.requests.push({ route: 'unknown', path: `${url.pathname}${url.search}`, headers: req.headers, at: Date.now() });
+    const route = routes[`${method} ${path}`];
+    if (!route) {
+      send(res, 404, 'application/json', JSON.stringify({ error: `no fixture route for ${method} ${path} of plugin ${id}` }));
+      return true;
+    }
+    void Promise.resolve(route({ method, path, query: url.searchParams, headers: req.headers })).then(
+      (answer) => {
+        const raw = typeof answer.body === 'string' || Buffer.isBuffer(answer.body);
+        send(res, answer.status ?? 200, raw ? 'text/plain; charset=utf-8' : 'application/json', raw ? (answer.body as string) : JSON.stringify(answer.body), answer.headers);
+      },
+      (err: unknown) => send(res, 500, 'application/json', JSON.stringify({ error: err instanceof Error ? err.message : String(err) })),
+    );
+    return true;
   }
 
   private serve(route: Exclude<RouteName, never>, url: URL, res: ServerResponse, fault: Fault | undefined): void {

@@ -40,4 +40,13 @@ export class SourceInfoDto {
 
   @ApiProperty({ example: false })
   running: boolean;
+
+  @ApiProperty({ enum: ['built-in', 'package'], example: 'package', description: 'Compiled into the service, or loaded from an ETL_PLUGINS package' })
+  origin: 'built-in' | 'package';
+
+  @ApiPropertyOptional({ example: 'kraken-source', description: 'The npm package (origin "package" only)' })
+  package?: string;
+
+  @ApiPropertyOptional({ example: '1.0.0', description: "The package's version (origin \"package\" only)" })
+  version?: string;
 }

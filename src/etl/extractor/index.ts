@@ -1,7 +1,2 @@
-/** Everything a source plugin needs from the engine. Plugins import from here only. */
-export * from './canonical.types.js';
-export * from './extractor.interface.js';
-export * from './source-plugin.decorator.js';
-export * from './source-config.js';
-export * from './json-number.js';
-export * from './snapshot-reader.js';
+// Transitional re-export (issue 22): the plugin contract lives in @kasparro/etl-plugin-sdk; import it from there.
+export * from '@kasparro/etl-plugin-sdk';

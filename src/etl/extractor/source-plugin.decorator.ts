@@ -1,19 +1,2 @@
-import { DiscoveryService } from '@nestjs/core';
-
-export interface SourcePluginOptions {
-  /** The source id; must equal the extractor's `sourceId`. */
-  id: string;
-}
-
-/**
- * Marks an `Extractor` provider as a data source plugin. The SourceRegistry finds every provider
- * carrying it at boot: a source module is imported once and never referenced by the engine.
- *
- * @example
- * ```ts
- * @SourcePlugin({ id: 'coingecko' })
- * @Injectable()
- * export class CoinGeckoExtractor implements Extractor { ... }
- * ```
- */
-export const SourcePlugin = DiscoveryService.createDecorator<SourcePluginOptions>();
+// Transitional re-export (issue 22): the plugin contract lives in @kasparro/etl-plugin-sdk; import it from there.
+export * from '@kasparro/etl-plugin-sdk';

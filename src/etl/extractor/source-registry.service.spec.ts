@@ -2,6 +2,7 @@ import { Injectable, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { ConfigModule } from '../../config/config.module.js';
+import { PLUGIN_ORIGINS, PluginOrigins } from '../plugins/plugin-origins.js';
 import { RetryService } from '../retry/retry.service.js';
 import type { Extractor } from './extractor.interface.js';
 import { SourcePlugin } from './source-plugin.decorator.js';
@@ -22,19 +23,41 @@ function fakeExtractor(id: string, declaredSourceId = id): new () => Extractor {
   return Fake;
 }
 
-async function boot(env: Record<string, string>, plugins: Array<new () => Extractor>) {
+async function boot(env: Record<string, string>, plugins: Array<new () => Extractor>, packaged: Array<new () => Extractor> = []) {
   const registered: Array<[string, number]> = [];
   @Module({ providers: plugins })
   class PluginsModule {}
+  // What PluginPackagesModule makes of an ETL_PLUGINS package: its module, and where it came from.
+  @Module({ providers: packaged })
+  class PackageModule {}
+  const origins = new PluginOrigins([{ name: '@acme/etl-source', version: '2.1.0', module: PackageModule }]);
   const moduleRef = await Test.createTestingModule({
-    imports: [ConfigModule.forRoot(env), DiscoveryModule, PluginsModule],
-    providers: [SourceRegistry, { provide: RetryService, useValue: { registerSource: (s: string, rpm: number) => registered.push([s, rpm]) } }],
+    imports: [ConfigModule.forRoot(env), DiscoveryModule, PluginsModule, PackageModule],
+    providers: [
+      SourceRegistry,
+      { provide: RetryService, useValue: { registerSource: (s: string, rpm: number) => registered.push([s, rpm]) } },
+      { provide: PLUGIN_ORIGINS, useValue: origins },
+    ],
   }).compile();
   await moduleRef.init();
   return { registry: moduleRef.get(SourceRegistry), registered, close: () => moduleRef.close() };
 }
 
 describe(SourceRegistry.name, () => {
+  it("should tell a package's plugin from a built-in one", async () => {
+    const { registry, close } = await boot({ ETL_SOURCES: 'alpha,acme' }, [fakeExtractor('alpha')], [fakeExtractor('acme')]);
+
+    expect(registry.originOf('alpha')).toEqual({ origin: 'built-in' });
+    expect(registry.originOf('acme')).toEqual({ origin: 'package', package: '@acme/etl-source', version: '2.1.0' });
+    await close();
+  });
+
+  it('should fail boot when a package reuses a built-in id, naming both', async () => {
+    await expect(boot({ ETL_SOURCES: 'alpha' }, [fakeExtractor('alpha')], [fakeExtractor('alpha')])).rejects.toThrow(
+      'two source plugins use the id "alpha" (built-in and package @acme/etl-source@2.1.0): ids must be unique',
+    );
+  });
+
   it('should discover every decorated extractor and register its rate limit', async () => {
     const { registry, registered, close } = await boot({ ETL_SOURCES: 'alpha' }, [fakeExtractor('alpha'), fakeExtractor('beta')]);
 

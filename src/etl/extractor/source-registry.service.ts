@@ -1,10 +1,10 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { AppConfig } from '../../config/app-config.js';
 import { ENVIRONMENT, type Environment } from '../../config/config.module.js';
+import { PLUGIN_ORIGINS, PluginOrigins, type PluginOrigin } from '../plugins/plugin-origins.js';
 import { RetryService } from '../retry/retry.service.js';
-import type { Extractor } from './extractor.interface.js';
-import { SourcePlugin } from './source-plugin.decorator.js';
+import { SourcePlugin, type Extractor } from '@kasparro/etl-plugin-sdk';
 
 const DEFAULT_RATE_LIMIT_PER_MIN = 60;
 
@@ -30,12 +30,14 @@ export function rateLimitVariable(sourceId: string): string {
 export class SourceRegistry implements OnModuleInit {
   private readonly logger = new Logger(SourceRegistry.name);
   private readonly plugins = new Map<string, Extractor>();
+  private readonly origins = new Map<string, PluginOrigin>();
 
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly config: AppConfig,
     private readonly retry: RetryService,
     @Inject(ENVIRONMENT) private readonly env: Environment,
+    @Optional() @Inject(PLUGIN_ORIGINS) private readonly packages: PluginOrigins = new PluginOrigins([]),
   ) {}
 
   onModuleInit(): void {
@@ -53,8 +55,12 @@ export class SourceRegistry implements OnModuleInit {
       if (!Array.isArray(instance.streams) || instance.streams.length === 0) {
         throw new SourceRegistryError(`source plugin "${id}" declares no streams`);
       }
-      if (this.plugins.has(id)) throw new SourceRegistryError(`two source plugins use the id "${id}": ids must be unique`);
+      const origin = this.packages.of(wrapper.host?.metatype);
+      if (this.plugins.has(id)) {
+        throw new SourceRegistryError(`two source plugins use the id "${id}" (${describeOrigin(this.origins.get(id)!)} and ${describeOrigin(origin)}): ids must be unique`);
+      }
       this.plugins.set(id, instance as Extractor);
+      this.origins.set(id, origin);
     }
     const missing = this.config.etl.sources.filter((id) => !this.plugins.has(id));
     if (missing.length > 0) {
@@ -77,6 +83,11 @@ export class SourceRegistry implements OnModuleInit {
     return [...this.config.etl.sources];
   }
 
+  /** Where the plugin came from: built in, or an ETL_PLUGINS package (name and version). */
+  originOf(id: string): PluginOrigin {
+    return this.origins.get(id) ?? { origin: 'built-in' };
+  }
+
   get(id: string): Extractor | undefined {
     return this.plugins.get(id);
   }
@@ -93,4 +104,8 @@ export class SourceRegistry implements OnModuleInit {
     }
     return extractor?.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MIN;
   }
+}
+
+function describeOrigin(origin: PluginOrigin): string {
+  return origin.origin === 'package' ? `package ${origin.package}@${origin.version}` : 'built-in';
 }

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ENVIRONMENT, loadSourceConfig, type Environment } from '../../etl/extractor/index.js';
+import { ENVIRONMENT, loadSourceConfig, type Environment } from '@kasparro/etl-plugin-sdk';
 import { CoinGeckoConfig, CoinGeckoEnv, toCoinGeckoConfig } from './coingecko.config.js';
 import { CoinGeckoExtractor } from './coingecko.extractor.js';
 

@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { SecretEnv } from '../../etl/extractor/index.js';
+import { SecretEnv } from '@kasparro/etl-plugin-sdk';
 
 export const COINGECKO_PUBLIC_URL = 'https://api.coingecko.com/api/v3';
 export const COINGECKO_PRO_URL = 'https://pro-api.coingecko.com/api/v3';

@@ -9,7 +9,7 @@ import {
   type RawRecord,
   type StreamDefinition,
   SnapshotReader,
-} from '../../etl/extractor/index.js';
+} from '@kasparro/etl-plugin-sdk';
 import { CoinGeckoConfig } from './coingecko.config.js';
 import { CoinGeckoHistory } from './coingecko.history.js';
 import { mapCoinGeckoMarket } from './coingecko.mapper.js';

@@ -1,5 +1,6 @@
-import { decimalOrNull, cleanDecimal } from '../../common/parsing/decimal.js';
 import {
+  decimalOrNull,
+  cleanDecimal,
   mapped,
   rejected,
   type ExtractedBatch,
@@ -8,7 +9,7 @@ import {
   type MapResult,
   type RawRecord,
   type StreamDefinition,
-} from '../../etl/extractor/index.js';
+} from '@kasparro/etl-plugin-sdk';
 
 /**
  * CoinGecko answers hourly points for ranges up to 90 days and daily points beyond: chunks of at

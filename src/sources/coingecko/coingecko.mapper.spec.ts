@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseJson } from '../../etl/extractor/index.js';
+import { parseJson } from '@kasparro/etl-plugin-sdk';
 import { geckoCrosswalkKey, mapCoinGeckoMarket } from './coingecko.mapper.js';
 
 // Parsed as the extractor parses the wire: numbers stay JsonNumbers.

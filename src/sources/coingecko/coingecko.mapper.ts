@@ -1,6 +1,4 @@
-import { cleanDecimal, cleanInteger, decimalOrNull } from '../../common/parsing/decimal.js';
-import { parseTimestamp } from '../../common/parsing/timestamp.js';
-import { mapped, rejected, type MapResult } from '../../etl/extractor/index.js';
+import { cleanDecimal, cleanInteger, decimalOrNull, parseTimestamp, mapped, rejected, type MapResult } from '@kasparro/etl-plugin-sdk';
 
 /** CoinGecko /coins/markets item -> quote. Symbols come lower case; supplies may be null. */
 export function mapCoinGeckoMarket(p: Record<string, unknown>): MapResult {

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ENVIRONMENT, loadSourceConfig, type Environment } from '../../etl/extractor/index.js';
+import { ENVIRONMENT, loadSourceConfig, type Environment } from '@kasparro/etl-plugin-sdk';
 import { CoinPaprikaConfig, CoinPaprikaEnv, toCoinPaprikaConfig } from './coinpaprika.config.js';
 import { CoinPaprikaExtractor } from './coinpaprika.extractor.js';
 

@@ -1,5 +1,5 @@
 import { IsOptional, IsString, Matches } from 'class-validator';
-import { SecretEnv } from '../../etl/extractor/index.js';
+import { SecretEnv } from '@kasparro/etl-plugin-sdk';
 
 export const COINPAPRIKA_FREE_URL = 'https://api.coinpaprika.com/v1';
 export const COINPAPRIKA_PRO_URL = 'https://api-pro.coinpaprika.com/v1';

@@ -10,7 +10,7 @@ import {
   type RawRecord,
   type StreamDefinition,
   SnapshotReader,
-} from '../../etl/extractor/index.js';
+} from '@kasparro/etl-plugin-sdk';
 import { CoinPaprikaConfig } from './coinpaprika.config.js';
 import { mapCoinPaprikaTicker } from './coinpaprika.mapper.js';
 import { losslessArrayStream } from './lossless-array-stream.js';

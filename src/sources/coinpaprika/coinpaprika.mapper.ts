@@ -1,6 +1,4 @@
-import { cleanDecimal, cleanInteger, decimalOrNull } from '../../common/parsing/decimal.js';
-import { parseTimestamp } from '../../common/parsing/timestamp.js';
-import { mapped, rejected, type MapResult } from '../../etl/extractor/index.js';
+import { cleanDecimal, cleanInteger, decimalOrNull, parseTimestamp, mapped, rejected, type MapResult } from '@kasparro/etl-plugin-sdk';
 
 /** CoinPaprika ticker -> quote. Prices are under `quotes.USD`; `max_supply: 0` means uncapped. */
 export function mapCoinPaprikaTicker(p: Record<string, unknown>): MapResult {

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { JsonNumber, stringifyJson } from '../../etl/extractor/index.js';
+import { JsonNumber, stringifyJson } from '@kasparro/etl-plugin-sdk';
 import { losslessArrayStream } from './lossless-array-stream.js';
 
 /** A body delivered in small chunks, so number tokens are split across chunk boundaries. */

@@ -1,7 +1,7 @@
 import { parser } from 'stream-json';
 import { streamArray } from 'stream-json/streamers/StreamArray';
 import { pipeline, type Readable } from 'node:stream';
-import { JsonNumber } from '../../etl/extractor/index.js';
+import { JsonNumber } from '@kasparro/etl-plugin-sdk';
 
 /** What this module relies on of stream-json 1.x's Assembler, which StreamArray builds values with. */
 interface AssemblerTokenHandlers {

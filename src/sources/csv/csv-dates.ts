@@ -1,5 +1,4 @@
-import { shown } from '../../common/parsing/decimal.js';
-import { parseTimestamp } from '../../common/parsing/timestamp.js';
+import { shown, parseTimestamp } from '@kasparro/etl-plugin-sdk';
 
 /** A file's day/month order for `NN/NN/YYYY` dates, or `mixed` when its dates disagree. */
 export type DateOrder = 'dmy' | 'mdy';

@@ -1,4 +1,4 @@
-import { validateEnv } from '../../config/validate-env.js';
+import { validateEnv } from '@kasparro/etl-plugin-sdk';
 import { CsvSourceEnv } from './csv.config.js';
 import { declarationFor, parseCsvDialects } from './csv-dialect.js';
 

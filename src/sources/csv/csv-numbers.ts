@@ -1,4 +1,4 @@
-import { cleanDecimal, type DecimalResult } from '../../common/parsing/decimal.js';
+import { cleanDecimal, type DecimalResult } from '@kasparro/etl-plugin-sdk';
 
 /** A file's decimal mark: `.` (thousands `,`), `,` (thousands `.`), or `mixed` (its values disagree). */
 export type DecimalMark = '.' | ',';

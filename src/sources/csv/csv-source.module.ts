@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ENVIRONMENT, loadSourceConfig, type Environment } from '../../etl/extractor/index.js';
+import { ENVIRONMENT, loadSourceConfig, type Environment } from '@kasparro/etl-plugin-sdk';
 import { CsvSourceConfig, CsvSourceEnv } from './csv.config.js';
 import { parseCsvDialects } from './csv-dialect.js';
 import { CsvExtractor } from './csv.extractor.js';

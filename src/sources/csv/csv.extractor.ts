@@ -12,8 +12,8 @@ import {
   type RawRecord,
   type StreamCursor,
   type StreamDefinition,
-} from '../../etl/extractor/index.js';
-import { shown } from '../../common/parsing/decimal.js';
+  shown,
+} from '@kasparro/etl-plugin-sdk';
 import { canonicalHeader } from './csv-headers.js';
 import { CsvSourceConfig } from './csv.config.js';
 import { DELIMITER_NAME, declarationFor, type CsvDelimiter } from './csv-dialect.js';

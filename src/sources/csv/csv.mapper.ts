@@ -1,5 +1,4 @@
-import { shown, type DecimalResult } from '../../common/parsing/decimal.js';
-import { mapped, rejected, type MapResult } from '../../etl/extractor/index.js';
+import { shown, type DecimalResult, mapped, rejected, type MapResult } from '@kasparro/etl-plugin-sdk';
 import { readCsvDate, type FileDateOrder } from './csv-dates.js';
 import { csvAssetKey } from './csv-identity.js';
 import { readCsvNumber, type FileDecimalMark } from './csv-numbers.js';

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ENVIRONMENT, loadSourceConfig, type Environment } from '../../etl/extractor/index.js';
+import { ENVIRONMENT, loadSourceConfig, type Environment } from '@kasparro/etl-plugin-sdk';
 import { RssConfig, RssEnv, toRssConfig } from './rss.config.js';
 import { RssExtractor } from './rss.extractor.js';
 

@@ -7,7 +7,7 @@ import {
   type MapResult,
   type RawRecord,
   type StreamDefinition,
-} from '../../etl/extractor/index.js';
+} from '@kasparro/etl-plugin-sdk';
 import { RssConfig } from './rss.config.js';
 import { dedupeKeyOf, mapRssItem } from './rss.mapper.js';
 import { parseRssFeed } from './rss.parser.js';

@@ -1,7 +1,5 @@
 import { convert } from 'html-to-text';
-import { shown } from '../../common/parsing/decimal.js';
-import { parseTimestamp } from '../../common/parsing/timestamp.js';
-import { mapped, rejected, type MapResult } from '../../etl/extractor/index.js';
+import { shown, parseTimestamp, mapped, rejected, type MapResult } from '@kasparro/etl-plugin-sdk';
 import { dedupeKeyOf } from './rss-keys.js';
 
 export { canonicalLink, dedupeKeyOf } from './rss-keys.js';
