@@ -245,6 +245,8 @@ export class BatchProcessor {
 
   private transaction(ctx: BatchContext, prepared: PreparedBatch, cursor: StreamCursor): Promise<BatchCounts> {
     return this.dataSource.transaction(async (manager) => {
+      // Before any table lock: partition DDL waits for this transaction (and it for the DDL).
+      await this.partitions.holdAgainstDdl(manager);
       // Fencing first: a run that lost its source writes nothing (checked again with the checkpoint).
       await this.checkpoints.assertOwner(manager, ctx.fence);
       const rows: BatchRows = { raw: prepared.raw, quotes: prepared.quotes, news: prepared.newsItems };
@@ -262,6 +264,7 @@ export class BatchProcessor {
    */
   private isolatingTransaction(ctx: BatchContext, prepared: PreparedBatch, cursor: StreamCursor): Promise<BatchCounts> {
     return this.dataSource.transaction(async (manager) => {
+      await this.partitions.holdAgainstDdl(manager);
       await this.checkpoints.assertOwner(manager, ctx.fence);
       const { results, failed } = await isolateFailingUnits({
         units: unitsOf(prepared),

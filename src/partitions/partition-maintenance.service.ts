@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { SourceCountersRepository } from '../counters/source-counters.repository.js';
 import { MetricsService } from '../metrics/metrics.service.js';
@@ -119,6 +119,11 @@ export class PartitionMaintenance implements OnApplicationBootstrap {
       done.push(p.name);
     }
     return done;
+  }
+
+  /** First statement of a batch transaction: no partition DDL runs while it is open (no deadlock). */
+  holdAgainstDdl(manager: EntityManager): Promise<void> {
+    return this.partitions.holdAgainstDdl(manager);
   }
 
   /** Drops every partition entirely older than its table's retention horizon; returns the dropped names. */

@@ -27,6 +27,9 @@ const COMPACTED = 'compacted: indexes rebuilt after the partition closed';
 const isoLiteral = (d: Date): string => `'${d.toISOString()}'`;
 
 /** Partition DDL and the catalog reads it needs. Every DDL statement runs under the migration lock. */
+/** Advisory lock between partition DDL (exclusive) and batch transactions (shared). */
+const PARTITION_DDL_LOCK_ID = 7240002;
+
 @Injectable()
 export class PartitionsRepository {
   /**
@@ -54,6 +57,19 @@ export class PartitionsRepository {
    */
   async lockForDdl(manager: EntityManager): Promise<void> {
     await manager.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_ID]);
+    // Then the batches' lock, exclusively: the DDL waits for the batch transactions in flight and
+    // new ones wait for it, before either holds a table lock the other needs (see holdAgainstDdl).
+    await manager.query('SELECT pg_advisory_xact_lock($1)', [PARTITION_DDL_LOCK_ID]);
+  }
+
+  /**
+   * Taken first in every batch transaction (shared: batches never wait for each other). Attaching a
+   * partition locks the new table, the DEFAULT partition and the referenced `assets`, while a batch
+   * holds locks on `assets` and the partitions it read and then reads the new one: without this lock
+   * the two can deadlock (seen under load: the batch failed with "deadlock detected").
+   */
+  async holdAgainstDdl(manager: EntityManager): Promise<void> {
+    await manager.query('SELECT pg_advisory_xact_lock_shared($1)', [PARTITION_DDL_LOCK_ID]);
   }
 
   /**
