@@ -1,15 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 
+// The quote shape lives with the catalog's latest-quote state (etl/ may import catalog/, not the reverse).
+import type { StoredQuote } from '../../catalog/latest-quotes.repository.js';
+
 /** One quote of a committed batch, as stored (after per-asset-and-instant de-duplication). */
-export interface WrittenQuote {
-  assetId: string;
-  sourceAssetId: string;
-  observedAt: Date;
-  priceUsd: string;
-  marketCapUsd: string | null;
-  volume24hUsd: string | null;
-}
+export type WrittenQuote = StoredQuote;
 
 /** The quotes one batch wrote (inserted, updated or found unchanged) for one source. */
 export interface WrittenQuotes {
