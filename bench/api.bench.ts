@@ -86,6 +86,11 @@ async function main(): Promise<void> {
     const url = await freshDatabase(server.adminUrl, 'kbench_api');
     process.stdout.write(`API benchmark: loading ${QUOTES.toLocaleString('en-US')} quotes…\n`);
     await load(url);
+    // BENCH_LOAD_ONLY=1 leaves the loaded database for EXPLAIN and stops (with DATABASE_URL it stays on that server).
+    if (process.env.BENCH_LOAD_ONLY === '1') {
+      process.stdout.write(`API benchmark data loaded into ${url}\n`);
+      return;
+    }
     const c = new Client({ connectionString: url });
     await c.connect();
     const assetId = (await c.query(`SELECT id FROM assets ORDER BY rank LIMIT 1`)).rows[0].id as string;

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { WhereBuilder } from '../common/sql/where-builder.js';
+import { preparedQuery } from '../database/prepared-statement.js';
 
 export interface AssetRow {
   id: string; asset_key: string; symbol: string; name: string; rank: number | null; needs_review: boolean; review_reason: string | null;
@@ -65,15 +66,16 @@ export class AssetsRepository {
 
   /** The asset a source's own id maps to (`coingecko` + `bitcoin`), if any. */
   async findIdBySourceId(source: string, sourceAssetId: string): Promise<string | undefined> {
-    const rows = (await this.dataSource.query(
+    const rows = await preparedQuery<{ id: string }>(
+      this.dataSource,
       `SELECT asset_id::text AS id FROM asset_source_ids WHERE source = $1 AND source_asset_id = $2`,
       [source, sourceAssetId],
-    )) as Array<{ id: string }>;
+    );
     return rows[0]?.id;
   }
 
   async find(id: string): Promise<AssetRow | undefined> {
-    const rows = (await this.dataSource.query(`SELECT ${ASSET_COLUMNS} FROM assets a WHERE a.id = $1::uuid`, [id])) as AssetRow[];
+    const rows = await preparedQuery<AssetRow>(this.dataSource, `SELECT ${ASSET_COLUMNS} FROM assets a WHERE a.id = $1::uuid`, [id]);
     return rows[0];
   }
 

@@ -2,6 +2,7 @@ import { exactMedianSql } from '../common/sql/exact-median.js';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import { preparedQuery } from '../database/prepared-statement.js';
 
 /** One stored quote, as a batch wrote it (the fields latest_quotes keeps). */
 export interface StoredQuote {
@@ -155,7 +156,10 @@ export class LatestQuotesRepository {
   async consensus(q: ConsensusQuery, manager?: EntityManager): Promise<Map<string, ConsensusRows>> {
     const result = new Map<string, ConsensusRows>();
     if (q.assetIds.length === 0) return result;
-    const rows = (await (manager ?? this.dataSource).query(LATEST_CONSENSUS_SQL, latestConsensusParams(q))) as ConsensusSqlRow[];
+    // Inside a transaction the manager's connection answers; API reads use the pool's prepared statement.
+    const rows = manager
+      ? ((await manager.query(LATEST_CONSENSUS_SQL, latestConsensusParams(q))) as ConsensusSqlRow[])
+      : await preparedQuery<ConsensusSqlRow>(this.dataSource, LATEST_CONSENSUS_SQL, latestConsensusParams(q));
     for (const { asset_id, median, spread_pct, divergent, ...latest } of rows) {
       let entry = result.get(asset_id);
       if (!entry) result.set(asset_id, (entry = { latest: [], median, spread_pct, divergent }));

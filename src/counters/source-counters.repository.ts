@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { preparedQuery } from '../database/prepared-statement.js';
 
 /** The tables counted per source (each has a `source` column). */
 export const COUNTED_TABLES = ['market_quotes', 'news_items', 'quarantined_records'] as const;
@@ -111,10 +112,11 @@ export class SourceCountersRepository {
 
   /** Rows of `table` from one source (or all sources): exact, O(number of sources). */
   async total(table: CountedTable, source?: string): Promise<number> {
-    const [row] = (await this.dataSource.query(
+    const [row] = await preparedQuery<{ n: string }>(
+      this.dataSource,
       `SELECT coalesce(sum(rows), 0)::bigint::text AS n FROM source_counters WHERE table_name = $1 AND ($2::text IS NULL OR source = $2)`,
       [table, source ?? null],
-    )) as Array<{ n: string }>;
+    );
     return Number(row.n);
   }
 }

@@ -5,6 +5,7 @@ import { CountCache } from '../common/sql/count-cache.js';
 import { boundedTotal, type ListTotal } from '../common/sql/list-total.js';
 import { WhereBuilder } from '../common/sql/where-builder.js';
 import type { DataSort } from './dto/get-data-query.dto.js';
+import { preparedQuery } from '../database/prepared-statement.js';
 
 export interface QuoteFilters {
   source?: string;
@@ -88,7 +89,7 @@ export class MarketDataRepository {
          ${where.toSql()}
         ORDER BY ${s.column} ${s.dir}, q.id ${s.dir}
         LIMIT ${where.param(limit)}${offset ? ` OFFSET ${where.param(offset)}` : ''}`;
-    return (await this.dataSource.query(sql, where.params)) as QuoteRow[];
+    return preparedQuery<QuoteRow>(this.dataSource, sql, where.params);
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { preparedQuery } from '../database/prepared-statement.js';
 
 /** An asset a /prices request resolved to, with what the request called it. */
 export interface PricedAssetRow {
@@ -22,18 +23,19 @@ export class PricesRepository {
 
   /** Every asset with one of these symbols (a shared symbol gives each of them), best ranked first. */
   async assetsBySymbols(symbols: readonly string[]): Promise<PricedAssetRow[]> {
-    return (await this.dataSource.query(ASSETS_BY_SYMBOLS_SQL, [symbols])) as PricedAssetRow[];
+    return preparedQuery<PricedAssetRow>(this.dataSource, ASSETS_BY_SYMBOLS_SQL, [symbols]);
   }
 
   /** The assets with these ids; an id a merge absorbed answers its survivor (asset_redirects). */
   async assetsByIds(ids: readonly string[]): Promise<PricedAssetRow[]> {
-    return (await this.dataSource.query(
+    return preparedQuery<PricedAssetRow>(
+      this.dataSource,
       `SELECT r.id::text AS requested, a.id::text AS id, a.symbol, a.name
          FROM unnest($1::uuid[]) WITH ORDINALITY AS r(id, ord)
          LEFT JOIN asset_redirects d ON d.from_asset_id = r.id
          JOIN assets a ON a.id = coalesce(d.to_asset_id, r.id)
         ORDER BY r.ord`,
       [ids],
-    )) as PricedAssetRow[];
+    );
   }
 }

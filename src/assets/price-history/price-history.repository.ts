@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { RAW_BUCKET_AGG } from '../../catalog/quote-rollups.repository.js';
 import { exactMedianSql } from '../../common/sql/exact-median.js';
+import { preparedQuery } from '../../database/prepared-statement.js';
 
 export interface HistoryBucketRow {
   start: string; source: string; open: string; high: string; low: string; close: string; volume: string | null; observations: number;
@@ -118,6 +119,6 @@ export class PriceHistoryRepository {
   /** Buckets and consensus in one round trip; 1h / 1d from the rollups, 5m from the raw quotes. */
   async history(q: HistoryRead): Promise<{ buckets: HistoryBucketRow[]; consensus: ConsensusRow[] }> {
     const { sql, params } = historyStatement(q);
-    return toHistory((await this.dataSource.query(sql, params)) as HistoryRow[]);
+    return toHistory(await preparedQuery<HistoryRow>(this.dataSource, sql, params));
   }
 }
