@@ -9,7 +9,7 @@ import { benchServer, freshDatabase, serverVersion } from './bench-db.js';
 import { generateCsv } from './generate-csv.js';
 import { appendReport } from './report.js';
 import { runMain } from './run-main.js';
-import { runSourceOnce, startProcess } from './service-run.js';
+import { compactOnce, runSourceOnce, startProcess } from './service-run.js';
 
 const STEPS = Number(process.env.BENCH_GROWTH_STEPS ?? 10);
 const ROWS = Number(process.env.BENCH_GROWTH_ROWS ?? 1_000_000);
@@ -18,18 +18,24 @@ const PORT = Number(process.env.BENCH_GROWTH_PORT ?? 18191);
 const ASSETS = 3000;
 const BATCH = process.env.ETL_BATCH_SIZE ?? '5000';
 const DIR = path.join(__dirname, '../../bench/.generated', `growth-${process.pid}`);
-/** The stores a quote's bytes are summed over: the quotes with their indexes, and the raw payloads. */
+/** The stores a quote's bytes are summed over: the quotes with their indexes, and the raw payloads (rows and compacted chunks). */
 const QUOTE_RELATIONS = ['market_quotes'];
-const RAW_RELATIONS = ['raw_records'];
+const RAW_RELATIONS = ['raw_records', 'raw_record_chunks'];
 const FIRST_INSTANT = Date.parse('2024-01-01T00:00:00Z');
 
 interface Latency { p50: number; p99: number; errors: number }
 
-interface Step {
-  quotes: number;
-  seconds: number;
+interface Sizes {
   quoteBytes: number;
   rawBytes: number;
+}
+
+interface Step extends Sizes {
+  quotes: number;
+  seconds: number;
+  /** Right after the drop, before the maintenance pass compacted the closed partitions. */
+  open: Sizes;
+  compactSeconds: number;
   countersExact: boolean;
   stats: Latency;
   dataCold: Latency;
@@ -144,38 +150,47 @@ async function main(): Promise<void> {
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
-      const c = new Client({ connectionString: url });
-      await c.connect();
-      let sizes: { quotes: number; quoteBytes: number; rawBytes: number; countersExact: boolean };
-      try {
-        // What autovacuum does within a minute of a large drop: the planner's statistics are current.
-        await c.query('ANALYZE');
-        const { rows: [n] } = await c.query<{ counted: string; counters: string }>(
-          `SELECT (SELECT count(*) FROM market_quotes)::text AS counted,
-                  (SELECT coalesce(sum(rows), 0) FROM source_counters WHERE table_name = 'market_quotes')::text AS counters`,
-        );
-        sizes = {
-          quotes: Number(n.counted), quoteBytes: await diskBytes(c, QUOTE_RELATIONS), rawBytes: await diskBytes(c, RAW_RELATIONS),
-          countersExact: n.counted === n.counters,
-        };
-        if (i === STEPS - 1) notes = await plans(c);
-      } finally {
-        await c.end();
-      }
+      const measure = async (): Promise<{ quotes: number; countersExact: boolean } & Sizes> => {
+        const c = new Client({ connectionString: url });
+        await c.connect();
+        try {
+          // What autovacuum does within a minute of a large drop: the planner's statistics are current.
+          await c.query('ANALYZE');
+          const { rows: [n] } = await c.query<{ counted: string; counters: string }>(
+            `SELECT (SELECT count(*) FROM market_quotes)::text AS counted,
+                    (SELECT coalesce(sum(rows), 0) FROM source_counters WHERE table_name = 'market_quotes')::text AS counters`,
+          );
+          if (i === STEPS - 1) notes = await plans(c);
+          return {
+            quotes: Number(n.counted), quoteBytes: await diskBytes(c, QUOTE_RELATIONS), rawBytes: await diskBytes(c, RAW_RELATIONS),
+            countersExact: n.counted === n.counters,
+          };
+        } finally {
+          await c.end();
+        }
+      };
+      const open = await measure();
+      // The hourly maintenance pass, run now: every month of this history closed long ago, so it
+      // compacts each partition that got rows (raw payloads into chunks; indexes repacked once).
+      const compactSeconds = await compactOnce({ DATABASE_URL: url });
+      const sizes = await measure();
       const api = await measureApi(url, i);
-      const step: Step = { ...sizes, seconds: run.seconds, ...api };
+      const step: Step = { ...sizes, seconds: run.seconds, open: { quoteBytes: open.quoteBytes, rawBytes: open.rawBytes }, compactSeconds, ...api };
       steps.push(step);
       process.stdout.write(`  drop ${i + 1}: ${run.totals.inserted.toLocaleString('en-US')} inserted in ${run.seconds.toFixed(1)} s; `
-        + `${step.quotes.toLocaleString('en-US')} quotes, ${((step.quoteBytes + step.rawBytes) / step.quotes).toFixed(0)} B/quote; `
+        + `${step.quotes.toLocaleString('en-US')} quotes, ${((step.open.quoteBytes + step.open.rawBytes) / step.quotes).toFixed(0)} B/quote, `
+        + `${((step.quoteBytes + step.rawBytes) / step.quotes).toFixed(0)} after compact (${compactSeconds.toFixed(1)} s); `
         + `/stats p99 ${step.stats.p99.toFixed(1)} ms, /data cold p99 ${step.dataCold.p99.toFixed(1)} ms\n`);
     }
     const first = steps[0].seconds;
     const rows = steps.map((s, i) => [
       String(i + 1), s.quotes.toLocaleString('en-US'), s.seconds.toFixed(1), `${((s.seconds / first) * 100).toFixed(0)} %`,
+      ((s.open.quoteBytes + s.open.rawBytes) / s.quotes).toFixed(0), s.compactSeconds.toFixed(1),
       ((s.quoteBytes + s.rawBytes) / s.quotes).toFixed(0), (s.quoteBytes / s.quotes).toFixed(0), (s.rawBytes / s.quotes).toFixed(0),
       ms(s.stats), ms(s.dataCold), ms(s.dataWarm), ms(s.asset), s.countersExact ? 'yes' : '**NO**',
     ]);
-    const header = ['drop', 'quotes after', 'ingest s (this drop)', 'vs drop 1 (target <= 110 %)', 'disk B/quote (target <= 450)',
+    const header = ['drop', 'quotes after', 'ingest s (this drop)', 'vs drop 1 (target <= 110 %)', 'disk B/quote after the drop', '`etl compact` s',
+      'disk B/quote after compact (target <= 450)',
       'market_quotes + indexes B/quote', 'raw B/quote', '/stats p50 / p99 ms (target p99 < 20)', '/data first page, cold count p50 / p99 ms (target p99 < 30)',
       '/data first page, warm p50 / p99 ms', '/assets/{id} p50 / p99 ms', 'counters = count(*)'];
     process.stdout.write(`| ${header.join(' | ')} |\n`);
@@ -183,8 +198,9 @@ async function main(): Promise<void> {
     await appendReport('Growth', {
       method: `${STEPS} successive CSV drops of ${ROWS.toLocaleString('en-US')} rows (bench/generate-csv.ts: ${ASSETS.toLocaleString('en-US')} assets, hourly, new instants each drop) `
         + `into ONE database through \`node dist/src/cli/etl-cli.js run --source csv\` in its own process (ETL_BATCH_SIZE=${BATCH}); ingest time is the run ledger's duration (boot excluded). `
-        + 'After each drop: ANALYZE (what autovacuum does shortly after), then disk bytes per quote: every partition of market_quotes with its indexes and TOAST, and of raw_records '
-        + '(pg_partition_tree: the same sum whether the tables are partitioned or not), over count(*) of market_quotes. '
+        + 'After each drop: ANALYZE (what autovacuum does shortly after), then disk bytes per quote: every partition of market_quotes with its indexes and TOAST, and of raw_records and raw_record_chunks '
+        + '(pg_partition_tree: the same sum whether the tables are partitioned or not), over count(*) of market_quotes; measured right after the drop and again after `etl compact` '
+        + '(the hourly partition maintenance, run now: the drops are 2024 history, so every month that got rows is closed and is compacted: raw payloads into compressed chunks, indexes rebuilt packed once per partition; a later drop\'s late rows into an already compacted month are compacted again, its indexes are not repacked). '
         + `Then a fresh service process (\`dist/src/main.js\`, the service's V8 flags, LOG_LEVEL=warn, throttling limit raised) and, per endpoint, a sequential burst of ${REQUESTS} requests (after ${Math.max(1, Math.round(REQUESTS / 10))} warm-up ones): `
         + '`/stats`; `/data?limit=50&from=…` with a `from` no request used before (every request computes its total: a cold count, bounded at '
         + `${EXACT_TOTAL_LIMIT.toLocaleString('en-US')} rows, then the planner's estimate, labelled total_is_estimate); \`/data?limit=50\` repeated (warm; its total comes from the per-source counters); \`/assets/{id}\` of the top-ranked asset. `

@@ -67,6 +67,21 @@ export async function runSourceOnce(source: string, env: Record<string, string>)
   }
 }
 
+/** `etl compact` as operators run it (the hourly partition maintenance, now): its duration in seconds. */
+export async function compactOnce(env: Record<string, string>): Promise<number> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [...NODE_FLAGS, CLI, 'compact', '--json'], {
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env, ETL_SOURCES: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  if (code !== 0) throw new Error(`etl compact exited with ${code}:\n${output.slice(-2000)}`);
+  return (performance.now() - started) / 1000;
+}
+
 /**
  * A server script (the service's dist/src/main.js, or a baseline) in its own process with the
  * service's V8 settings (as `npm start` runs it), once it answers HTTP on `port`.

@@ -10,6 +10,7 @@ export type CliCommand =
   | { command: 'backfill'; source: string; assets: string[]; from: string; to: string; json: boolean }
   | { command: 'recount'; source?: string; json: boolean }
   | { command: 'rollups'; rebuild: true; from?: Date; to?: Date; json: boolean }
+  | { command: 'compact'; json: boolean }
   | { command: 'help' };
 
 export const USAGE = `Usage: npm run etl -- <command> [options]
@@ -37,6 +38,9 @@ Commands:
                             recompute the 1h / 1d quote rollups from market_quotes, one UTC day per
                             transaction (default: every day with quotes); idempotent. Buckets whose
                             raw quotes retention dropped are kept
+  compact                   partition maintenance now, as the hourly pass does it: partitions ahead,
+                            retention, then every partition closed for a day compacted (raw payloads
+                            into compressed chunks, indexes rebuilt packed); safe while ingestion runs
 
 Options:
   --source, -s <id>         a source to run (repeatable), or the source of reset / replay / recount
@@ -100,6 +104,7 @@ export function parseCliArgs(argv: string[], isTty: boolean): CliCommand {
     }
     case 'status':
     case 'sources':
+    case 'compact':
       if (values.source) throw new Error(`--source is only valid with "run", "reset", "replay", "backfill" and "recount"\n\n${USAGE}`);
       return { command, json };
     case undefined:

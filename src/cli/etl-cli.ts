@@ -17,6 +17,8 @@ import { parseCliArgs, USAGE, type CliCommand } from './cli-args.js';
 import { countsToNumbers } from '../common/sql/bigint-counts.js';
 import { SourceCountersRepository } from '../counters/source-counters.repository.js';
 import { rollupsCommand } from './rollups-command.js';
+import { compactCommand } from './compact-command.js';
+import { PartitionMaintenance } from '../partitions/partition-maintenance.service.js';
 import { backfillCommand, cancelCommand, replayCommand, resetCommand } from './stream-commands.js';
 import { showProgress } from './run-progress.js';
 
@@ -71,6 +73,8 @@ async function main(argv: string[]): Promise<number> {
         return await recountCommand(app.get(SourceCountersRepository), command);
       case 'rollups':
         return await rollupsCommand(app.get(RollupRebuildService), command);
+      case 'compact':
+        return await compactCommand(app.get(PartitionMaintenance), command);
     }
   } finally {
     await app.close();
