@@ -79,7 +79,7 @@ async function relinkRounds(adminUrl: string, catalog: DictionaryAsset[], news: 
   try {
     await runMigrationsLocked(ds, { log: () => undefined });
     await seed(ds, catalog, news);
-    const repo = new NewsMentionsRepository();
+    const repo = new NewsMentionsRepository(ds);
     const versionReads: number[] = [];
     for (let i = 0; i < 20; i++) {
       const started = performance.now();
@@ -93,12 +93,12 @@ async function relinkRounds(adminUrl: string, catalog: DictionaryAsset[], news: 
       // A new linker has an empty cache: its first relink reads the dictionary and builds the matcher.
       const linker = new NewsLinker(repo);
       let started = performance.now();
-      await linker.relinkRecent(ds);
+      await linker.relinkRecent();
       cold.push(performance.now() - started);
       const loop = monitorEventLoopDelay({ resolution: 1 });
       loop.enable();
       started = performance.now();
-      await linker.relinkRecent(ds);
+      await linker.relinkRecent();
       warm.push((performance.now() - started) / news.length);
       loop.disable();
       stalls.push(loop.max / 1e6);

@@ -1,4 +1,4 @@
-import { Body, ConflictException, Controller, HttpCode, NotFoundException, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
 import {
   ApiBadRequestResponse, ApiConflictResponse, ApiExtraModels, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags,
 } from '@nestjs/swagger';
@@ -7,7 +7,6 @@ import { ADMIN_KEY_HEADER, AdminOnly } from '../common/http/admin-key.guard.js';
 import type { Single } from '../common/http/envelope.js';
 import { requestIdOf } from '../common/http/request-id.js';
 import { InvalidInputException } from '../common/http/validation.js';
-import { IdentityConflictError, IdentityNotFoundError } from './asset-admin.errors.js';
 import { AssetAdminService, type AdminContext } from './asset-admin.service.js';
 import { AssetIdParamDto } from './assets.dto.js';
 import {
@@ -32,19 +31,9 @@ function contextOf(request: AdminRequest): AdminContext {
   return { actor: actorOf(request), requestId: requestIdOf(request) ?? null };
 }
 
-/** Domain errors of the corrections as HTTP: 404 naming the field, 409 with the details. */
+/** The correction's result in the envelope; its refusals (404 naming the field, 409) reach the exception filter. */
 async function answer<T>(work: Promise<T>): Promise<Single<T>> {
-  try {
-    return { data: await work };
-  } catch (err) {
-    if (err instanceof IdentityNotFoundError) {
-      throw new NotFoundException({ statusCode: 404, error: 'Not Found', message: err.message, field: err.field });
-    }
-    if (err instanceof IdentityConflictError) {
-      throw new ConflictException({ statusCode: 409, error: 'Conflict', message: err.message, ...err.details });
-    }
-    throw err;
-  }
+  return { data: await work };
 }
 
 /** Operators correct identity: merge two assets, split a source id out, resolve a review. */

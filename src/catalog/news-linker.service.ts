@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { mapTimeSliced } from '../common/async/time-sliced.js';
 import { MentionMatcherCache } from './mention-matcher-cache.js';
 import { MentionMatcher } from './mention-matcher.js';
@@ -20,8 +20,8 @@ export class NewsLinker {
    * Re-links the news of the last `days` days: assets created after an article was stored (e.g. on
    * the first run, when the news source finished before the market sources) get their mentions.
    */
-  async relinkRecent(dataSource: DataSource, days = 7): Promise<number> {
-    return dataSource.transaction(async (manager) => {
+  async relinkRecent(days = 7): Promise<number> {
+    return this.mentions.transaction(async (manager) => {
       const items = await this.mentions.listRecentNews(manager, { days, limit: RELINK_LIMIT });
       return this.link(manager, items);
     });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { DictionaryAsset, Mention } from './mention-matcher.js';
 
 /** A stored news item, as much of it as mention matching reads. */
@@ -34,6 +35,13 @@ const DICTIONARY_VERSION = `(SELECT ${CATALOG_VERSION} FROM assets) || ':' || (S
 
 @Injectable()
 export class NewsMentionsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** One transaction: the news read, the dictionary and the mentions written see one snapshot. */
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
   /** The fingerprint of the asset dictionary as this transaction sees it. */
   async catalogVersion(manager: EntityManager): Promise<string> {
     const sql = `WITH aliases AS (${ALIASES}) SELECT ${DICTIONARY_VERSION} AS version`;

@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import { existsSync } from 'node:fs';
 import type { DataSource } from 'typeorm';
 import { AppModule } from '../app.module.js';
+import { errorMessageOf } from '../common/errors/error-code.js';
 import { sendLogsToStderr } from '../common/logging/logger.options.js';
 import { SecretMasker } from '../common/secrets/secret-masker.js';
 import { BackfillService } from '../etl/backfill/backfill.service.js';
@@ -33,7 +34,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     command = parseCliArgs(argv, Boolean(process.stdout.isTTY));
   } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n`);
+    process.stderr.write(`${errorMessageOf(err)}\n`);
     return 2;
   }
   if (command.command === 'help') {

@@ -145,7 +145,7 @@ export class EtlRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     await this.ledger.closeOrphanedRuns(this.instanceId).catch((err: unknown) => this.logger.warn({ err }, 'could not close orphaned runs'));
     await this.anomalies.evaluateRun(runId).catch((err: unknown) => this.logger.warn({ err, runId }, 'could not evaluate run anomalies'));
     if (results.some(([, r]) => r.totals.inserted + r.totals.updated > 0)) {
-      await this.newsLinker.relinkRecent(this.dataSource).catch((err: unknown) => this.logger.warn({ err, runId }, 'could not re-link recent news'));
+      await this.newsLinker.relinkRecent().catch((err: unknown) => this.logger.warn({ err, runId }, 'could not re-link recent news'));
     }
     await this.ledger.finishRun(runId, summary.status).catch((err: unknown) => this.logger.error({ err, runId }, 'could not close the run'));
     this.events$.next({ type: 'run_finished', runId, status: summary.status, sources: Object.fromEntries(results.map(([s, r]) => [s, r.status])) });

@@ -1,10 +1,9 @@
-import { BadRequestException, Body, ConflictException, Controller, Get, HttpCode, Post, ServiceUnavailableException } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, ServiceUnavailableException } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBadRequestResponse, ApiConflictResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { AdminOnly } from '../common/http/admin-key.guard.js';
 import type { Single } from '../common/http/envelope.js';
 import { AppConfig } from '../config/app-config.js';
 import { SourceInfoDto, TriggeredRunDto, TriggerRunDto } from './dto/trigger-run.dto.js';
-import { SourcesBusyError, UnknownSourceError } from './errors.js';
 import { EtlRunner } from './etl-runner.service.js';
 import { SourceRegistry } from './extractor/source-registry.service.js';
 import { ApiErrorDto } from '../common/http/api-error.dto.js';
@@ -35,18 +34,9 @@ export class EtlController {
     if (this.config.appRole === 'api') {
       throw new ServiceUnavailableException('This replica serves the API only (APP_ROLE=api) and never runs the ETL; trigger a worker or an APP_ROLE=all instance');
     }
-    try {
-      const handle = await this.runner.start({ trigger: 'manual', sources: body?.sources });
-      return { data: { run_id: handle.runId, sources: handle.sources, status: 'running', location: `/runs/${handle.runId}` } };
-    } catch (err) {
-      if (err instanceof SourcesBusyError) {
-        throw new ConflictException({ statusCode: 409, error: 'Conflict', message: `Sources already running: ${err.sources.join(', ')}`, running: err.sources });
-      }
-      if (err instanceof UnknownSourceError) {
-        throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: err.message, errors: [{ field: 'sources', message: err.message }] });
-      }
-      throw err;
-    }
+    // A busy (409) or unknown (400) source is a refusal the exception filter answers.
+    const handle = await this.runner.start({ trigger: 'manual', sources: body?.sources });
+    return { data: { run_id: handle.runId, sources: handle.sources, status: 'running', location: `/runs/${handle.runId}` } };
   }
 
   @Get('sources')

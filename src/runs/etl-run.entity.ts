@@ -1,9 +1,10 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { RunExecutionColumns } from './run-execution.columns.js';
 
-/** One ETL run (any trigger); its per-source detail is in etl_source_runs. */
+/** One ETL run (any trigger); its per-source detail is in etl_source_runs. Status and timing: RunExecutionColumns. */
 @Entity('etl_runs')
 @Index('ix_etl_runs_started', ['startedAt'])
-export class EtlRunEntity {
+export class EtlRunEntity extends RunExecutionColumns {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;
 
@@ -11,24 +12,8 @@ export class EtlRunEntity {
   @Column('text')
   trigger: string;
 
-  /** running | succeeded | partial | failed | rate_limited | abandoned | skipped | cancelled */
-  @Column('text')
-  status: string;
-
   @Column('text', { array: true })
   sources: string[];
-
-  @Column('text', { name: 'instance_id' })
-  instanceId: string;
-
-  @Column('timestamptz', { name: 'started_at', default: () => 'now()' })
-  startedAt: Date;
-
-  @Column('timestamptz', { name: 'finished_at', nullable: true })
-  finishedAt: Date | null;
-
-  @Column('int', { name: 'duration_ms', nullable: true })
-  durationMs: number | null;
 
   /** Set by DELETE /etl/runs/{id} (any process); the runner stops at its next batch boundary. */
   @Column('timestamptz', { name: 'cancel_requested_at', nullable: true })

@@ -1,11 +1,12 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { EtlRunEntity } from './etl-run.entity.js';
+import { RunExecutionColumns } from './run-execution.columns.js';
 
-/** One source inside one run: status, counts, cursors and the error if any. */
+/** One source inside one run: status and timing (RunExecutionColumns), counts, cursors and the error if any. */
 @Entity('etl_source_runs')
 @Index('ix_etl_source_runs_source_started', ['source', 'startedAt'])
 @Index('ix_etl_source_runs_run', ['runId'])
-export class EtlSourceRunEntity {
+export class EtlSourceRunEntity extends RunExecutionColumns {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;
 
@@ -19,24 +20,8 @@ export class EtlSourceRunEntity {
   @Column('text')
   source: string;
 
-  /** running | succeeded | partial | failed | rate_limited | abandoned | skipped */
-  @Column('text')
-  status: string;
-
-  @Column('text', { name: 'instance_id' })
-  instanceId: string;
-
-  @Column('timestamptz', { name: 'started_at', default: () => 'now()' })
-  startedAt: Date;
-
-  @Column('timestamptz', { name: 'finished_at', nullable: true })
-  finishedAt: Date | null;
-
   @Column('timestamptz', { name: 'heartbeat_at', default: () => 'now()' })
   heartbeatAt: Date;
-
-  @Column('int', { name: 'duration_ms', nullable: true })
-  durationMs: number | null;
 
   @Column('bigint', { name: 'records_extracted', default: 0 })
   /** bigint: read as text by pg (exact). */

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { CHECKS, SkipCheck, type SmokeContext } from './smoke-checks.js';
+import { errorCodeOf, errorMessageOf } from '../common/errors/error-code.js';
 
 /**
  * `npm run smoke -- --url <base-url> [--admin-key <key>]`: verifies a running deployment. Prints one
@@ -39,8 +40,8 @@ export async function runSmoke(options: { url: string; adminKey?: string; timeou
         continue;
       }
       failed += 1;
-      const cause = (err as { cause?: { code?: string } }).cause?.code;
-      out(`FAIL ${label} — ${(err as Error).message}${cause ? ` (${cause})` : ''}`);
+      const cause = errorCodeOf(err instanceof Error ? err.cause : undefined);
+      out(`FAIL ${label} — ${errorMessageOf(err)}${cause ? ` (${cause})` : ''}`);
     }
   }
   out(`${passed}/${passed + failed} checks passed${skipped ? ` (${skipped} skipped)` : ''}`);

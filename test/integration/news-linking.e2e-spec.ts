@@ -59,7 +59,7 @@ describe(NewsLinker.name, () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     ds = await new DataSource(buildDataSourceOptions(db.url, { poolSize: 3 })).initialize();
-    repo = new CountingMentionsRepository();
+    repo = new CountingMentionsRepository(ds);
     linker = new NewsLinker(repo);
   });
 
@@ -75,9 +75,9 @@ describe(NewsLinker.name, () => {
     const b = await addNews('Solana outage', 'SOL validators restart');
     const old = await addNews('Bitcoin in 2009', null, 30);
 
-    expect(await linker.relinkRecent(ds)).toBe(2);
-    expect(await linker.relinkRecent(ds)).toBe(2);
-    expect(await linker.relinkRecent(ds)).toBe(2);
+    expect(await linker.relinkRecent()).toBe(2);
+    expect(await linker.relinkRecent()).toBe(2);
+    expect(await linker.relinkRecent()).toBe(2);
     expect(await linked()).toEqual({ [a]: ['BTC', 'ETH'] });
     expect(repo.dictionaryReads).toBe(1);
     expect((await linked())[b]).toBeUndefined();
@@ -106,7 +106,7 @@ describe(NewsLinker.name, () => {
   ])('should follow the catalog after %s', async (_change, change, expected, dictionaryReads) => {
     const reads = repo.dictionaryReads;
     await change(ds);
-    await linker.relinkRecent(ds);
+    await linker.relinkRecent();
     const [btcNews, solNews] = (await ds.query(
       `SELECT id::text AS id FROM news_items WHERE published_at > now() - interval '7 days' ORDER BY id`,
     )) as Array<{ id: string }>;
@@ -129,7 +129,7 @@ describe(NewsLinker.name, () => {
     }).catch((err: Error) => expect(err.message).toBe('roll back'));
     // The matcher that knew ADA belongs to a version no committed state has: not used again
     // (it would link to an asset that does not exist and fail on the foreign key).
-    await linker.relinkRecent(ds);
+    await linker.relinkRecent();
     expect((await linked())[news]).toBeUndefined();
   });
 
@@ -140,7 +140,7 @@ describe(NewsLinker.name, () => {
          FROM generate_series(1, 3000) i`,
     );
     const before = (await linked());
-    const written = await linker.relinkRecent(ds);
+    const written = await linker.relinkRecent();
     const after = await linked();
     expect(Object.keys(after).length - Object.keys(before).length).toBe(3000);
     expect(written).toBe(Object.values(after).reduce((n, s) => n + s.length, 0));

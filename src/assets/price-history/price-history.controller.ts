@@ -1,9 +1,8 @@
-import { Controller, Get, Param, Query, UseFilters } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiStandardErrors } from '../../common/http/api-standard-errors.decorator.js';
 import { AssetRefParamDto } from '../assets.dto.js';
 import { AssetRefResolver } from '../asset-ref.resolver.js';
-import { AssetMovedFilter } from '../asset-moved.filter.js';
 import { PriceHistoryQueryDto, PriceHistoryResponseDto, type PriceHistoryBody } from './price-history.dto.js';
 import { PriceHistoryService } from './price-history.service.js';
 
@@ -62,7 +61,6 @@ export class PriceHistoryController {
     description: 'The id was absorbed by a merge (or retired by a re-key): Location is the same history of the survivor',
     headers: { Location: { schema: { type: 'string' } } },
   })
-  @UseFilters(AssetMovedFilter)
   async get(@Param() params: AssetRefParamDto, @Query() query: PriceHistoryQueryDto): Promise<PriceHistoryBody> {
     // `{source}:{source_asset_id}` (coingecko:bitcoin) names the same asset as /assets/{id} answers.
     const assetId = await this.refs.resolve(params.id);

@@ -1,7 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
 import { AssetAdminService } from '../asset-admin.service.js';
-import { AssetMovedException } from '../asset-moved.filter.js';
+import { AssetMovedException } from '../asset-moved.error.js';
 import { AssetsRepository } from '../assets.repository.js';
 import { findGaps, INTERVAL_MS, resolveHistoryRange, type HistoryInterval } from './history-range.js';
 import type { PriceHistoryBody } from './price-history.dto.js';

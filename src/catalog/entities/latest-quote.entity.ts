@@ -1,5 +1,6 @@
 import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { AssetEntity } from './asset.entity.js';
+import { QuotePriceColumns } from './quote-price.columns.js';
 
 /**
  * Each source's newest quote of each asset: what /prices, the consolidated view and the price stream
@@ -7,7 +8,7 @@ import { AssetEntity } from './asset.entity.js';
  * identity changes that move quotes between assets); always equal to a DISTINCT ON over market_quotes.
  */
 @Entity('latest_quotes')
-export class LatestQuoteEntity {
+export class LatestQuoteEntity extends QuotePriceColumns {
   @PrimaryColumn('uuid', { name: 'asset_id', primaryKeyConstraintName: 'PK_latest_quotes' })
   assetId: string;
 
@@ -18,20 +19,8 @@ export class LatestQuoteEntity {
   @JoinColumn({ name: 'asset_id', foreignKeyConstraintName: 'fk_latest_quotes_asset' })
   asset?: AssetEntity;
 
-  @Column('text', { name: 'source_asset_id' })
-  sourceAssetId: string;
-
   @Column('timestamptz', { name: 'observed_at' })
   observedAt: Date;
-
-  @Column('numeric', { name: 'price_usd' })
-  priceUsd: string;
-
-  @Column('numeric', { name: 'market_cap_usd', nullable: true })
-  marketCapUsd: string | null;
-
-  @Column('numeric', { name: 'volume_24h_usd', nullable: true })
-  volume24hUsd: string | null;
 
   @Column('timestamptz', { name: 'updated_at', default: () => 'now()' })
   updatedAt: Date;

@@ -1,5 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import { AssetEntity } from './asset.entity.js';
+import { QuotePriceColumns } from './quote-price.columns.js';
 
 /**
  * One source's observation of one asset at one instant. Money and supply are numeric (strings in JS).
@@ -12,7 +13,7 @@ import { AssetEntity } from './asset.entity.js';
 @Index('ix_market_quotes_observed_id', ['observedAt', 'id'])
 @Index('ix_market_quotes_source_observed_id', ['source', 'observedAt', 'id'])
 @Index('ix_market_quotes_price_id', ['priceUsd', 'id'])
-export class MarketQuoteEntity {
+export class MarketQuoteEntity extends QuotePriceColumns {
   @PrimaryGeneratedColumn({ type: 'bigint', primaryKeyConstraintName: 'pk_market_quotes' })
   id: string;
 
@@ -26,20 +27,8 @@ export class MarketQuoteEntity {
   @Column('text')
   source: string;
 
-  @Column('text', { name: 'source_asset_id' })
-  sourceAssetId: string;
-
   @PrimaryColumn('timestamptz', { name: 'observed_at', primaryKeyConstraintName: 'pk_market_quotes' })
   observedAt: Date;
-
-  @Column('numeric', { name: 'price_usd' })
-  priceUsd: string;
-
-  @Column('numeric', { name: 'market_cap_usd', nullable: true })
-  marketCapUsd: string | null;
-
-  @Column('numeric', { name: 'volume_24h_usd', nullable: true })
-  volume24hUsd: string | null;
 
   @Column('numeric', { name: 'change_24h_pct', nullable: true })
   change24hPct: string | null;

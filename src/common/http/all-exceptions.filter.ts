@@ -1,7 +1,13 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
+import { RefusalError, ResourceMovedError } from '../errors/domain-errors.js';
 import { SecretMasker } from '../secrets/secret-masker.js';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './database-unavailable.js';
+import { movedAnswer, refusalAnswer } from './domain-error-answer.js';
 import { requestIdOf } from './request-id.js';
+
+interface RequestLike {
+  url: string;
+}
 
 interface ReplyLike {
   status(code: number): ReplyLike;
@@ -10,7 +16,9 @@ interface ReplyLike {
 }
 
 /**
- * Every error leaves as JSON with the request id. HttpExceptions keep their status and body; the
+ * Every error leaves as JSON with the request id. HttpExceptions keep their status and body; a
+ * domain error answers as it says (a refusal: its 4xx and details; a moved resource: 308 to its new
+ * URL), so controllers need no try/catch to translate them; the
  * database being unreachable is a 503 with Retry-After (the client should retry, not report a bug);
  * anything else is a 500 whose details are logged, never sent (no stack traces to clients). Every body that
  * leaves has configured secret values masked: a message may quote input or an upstream's answer.
@@ -24,12 +32,24 @@ export class AllExceptionsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
     const reply = ctx.getResponse<ReplyLike>();
-    const requestId = requestIdOf(ctx.getRequest());
+    const request = ctx.getRequest<RequestLike>();
+    const requestId = requestIdOf(request);
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();
       const body = typeof response === 'string' ? { statusCode: status, message: response } : response;
       reply.status(status).send(this.masker.maskDeep({ ...(body as object), request_id: requestId }));
+      return;
+    }
+    if (exception instanceof RefusalError) {
+      const { status, body } = refusalAnswer(exception);
+      reply.status(status).send(this.masker.maskDeep({ ...body, request_id: requestId }));
+      return;
+    }
+    if (exception instanceof ResourceMovedError) {
+      const { status, headers, body } = movedAnswer(exception, request.url);
+      for (const [name, value] of Object.entries(headers)) reply.header(name, value);
+      reply.status(status).send(this.masker.maskDeep({ ...body, request_id: requestId ?? null }));
       return;
     }
     if (isBodyParserError(exception)) {

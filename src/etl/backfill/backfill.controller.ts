@@ -6,7 +6,7 @@ import {
 import { AdminOnly } from '../../common/http/admin-key.guard.js';
 import type { Single } from '../../common/http/envelope.js';
 import { AppConfig } from '../../config/app-config.js';
-import { badRequest, toHttpError } from '../operations/operation-http-errors.js';
+import { badRequest } from '../operations/operation-http-errors.js';
 import { BackfillService } from './backfill.service.js';
 import type { BackfillRow } from './backfill.repository.js';
 import { BackfillCreatedDto, BackfillDto, BackfillListDto, CreateBackfillDto } from './dto/backfill.dto.js';
@@ -39,13 +39,9 @@ export class BackfillController {
     if (this.config.appRole === 'api') {
       throw new ServiceUnavailableException('This replica serves the API only (APP_ROLE=api) and never runs the ETL; request the backfill from a worker or an APP_ROLE=all instance');
     }
-    try {
-      const created = await this.backfills.create(body);
-      void created.processed;
-      return { data: { backfill_id: created.backfillId } };
-    } catch (err) {
-      throw toHttpError(err, 'body');
-    }
+    const created = await this.backfills.create(body);
+    void created.processed;
+    return { data: { backfill_id: created.backfillId } };
   }
 
   @Get()
@@ -70,11 +66,7 @@ export class BackfillController {
   @ApiStandardErrors({ badRequest: 'The id is not a backfill id', notFound: 'No backfill has that id' })
   async get(@Param('id') id: string): Promise<Single<BackfillDto>> {
     if (!BACKFILL_ID.test(id)) throw badRequest('id', 'id must be a backfill id such as "3"');
-    try {
-      return { data: toDto(await this.backfills.get(id)) };
-    } catch (err) {
-      throw toHttpError(err, 'path');
-    }
+    return { data: toDto(await this.backfills.get(id)) };
   }
 }
 

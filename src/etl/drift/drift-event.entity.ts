@@ -1,19 +1,11 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { Column, Entity, Index, Unique } from 'typeorm';
+import { RepeatedSightingColumns } from '../repeated-sighting.columns.js';
 
-/** One kind of schema drift on one field of a stream; repeated sightings bump `occurrences`. */
+/** One kind of schema drift on one field of a stream; repeated sightings bump `occurrences` (RepeatedSightingColumns). */
 @Entity('drift_events')
 @Unique('uq_drift_events_identity', ['source', 'stream', 'kind', 'field', 'candidate'])
 @Index('ix_drift_events_last_seen', ['lastSeenAt'])
-export class DriftEventEntity {
-  @PrimaryGeneratedColumn({ type: 'bigint' })
-  id: string;
-
-  @Column('text')
-  source: string;
-
-  @Column('text')
-  stream: string;
-
+export class DriftEventEntity extends RepeatedSightingColumns {
   /** added | missing | type_changed | renamed */
   @Column('text')
   kind: string;
@@ -46,16 +38,4 @@ export class DriftEventEntity {
   /** Renames only: the rename rule's checks and their outcome (rename-rule.ts RenameEvidence). */
   @Column('jsonb', { nullable: true })
   evidence: unknown;
-
-  @Column('int', { default: 1 })
-  occurrences: number;
-
-  @Column('bigint', { name: 'run_id', nullable: true })
-  runId: string | null;
-
-  @Column('timestamptz', { name: 'first_seen_at', default: () => 'now()' })
-  firstSeenAt: Date;
-
-  @Column('timestamptz', { name: 'last_seen_at', default: () => 'now()' })
-  lastSeenAt: Date;
 }

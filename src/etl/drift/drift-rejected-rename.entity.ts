@@ -1,17 +1,9 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { DriftFieldKeyColumns } from './drift-field-key.columns.js';
 
 /** A rename an admin rejected (POST /drift-events/{id}/reject): never applied again for that stream. */
 @Entity('drift_rejected_renames')
-export class DriftRejectedRenameEntity {
-  @PrimaryColumn('text')
-  source: string;
-
-  @PrimaryColumn('text')
-  stream: string;
-
-  @PrimaryColumn('text')
-  field: string;
-
+export class DriftRejectedRenameEntity extends DriftFieldKeyColumns {
   @PrimaryColumn('text')
   candidate: string;
 

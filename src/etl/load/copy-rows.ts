@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { EntityManager } from 'typeorm';
 import { from as copyFrom } from 'pg-copy-streams';
+import { errorCodeOf } from '../../common/errors/error-code.js';
 
 export type Cell = string | number | boolean | Date | null | undefined;
 
@@ -64,7 +65,7 @@ export async function tryCopyInto(manager: EntityManager, table: string, columns
 }
 
 function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505';
+  return errorCodeOf(err) === '23505';
 }
 
 /**

@@ -1,34 +1,57 @@
+import { fieldErrorDetails, RefusalError, type ErrorDetails } from '../../common/errors/domain-errors.js';
 import { SourcesBusyError } from '../errors.js';
 
-/** A source id that no installed plugin has (HTTP 404 on a path, 400 in a body). */
-export class UnknownSourceIdError extends Error {
-  constructor(readonly source: string, readonly installed: string[]) {
+/**
+ * A source id that no installed plugin has. Named as the `resource` operated on (a path: HTTP 404,
+ * no such resource) or as a `field` of a request (HTTP 400 naming the field `source`).
+ */
+export class UnknownSourceIdError extends RefusalError {
+  constructor(readonly source: string, readonly installed: string[], readonly namedAs: 'resource' | 'field') {
     super(`unknown source "${source}" (installed: ${installed.join(', ')})`);
-    this.name = 'UnknownSourceIdError';
+  }
+
+  get httpStatus(): 400 | 404 {
+    return this.namedAs === 'resource' ? 404 : 400;
+  }
+
+  get details(): ErrorDetails | undefined {
+    return this.namedAs === 'resource' ? undefined : fieldErrorDetails('source', this.message);
   }
 }
 
-/** Streams the source does not declare (HTTP 400). */
-export class UnknownStreamError extends Error {
+/** Streams the source does not declare (HTTP 400, field `streams`). */
+export class UnknownStreamError extends RefusalError {
+  readonly httpStatus = 400;
+
   constructor(readonly source: string, readonly streams: string[], readonly declared: string[]) {
     super(`source "${source}" has no stream(s) ${streams.join(', ')} (streams: ${declared.join(', ')})`);
-    this.name = 'UnknownStreamError';
+  }
+
+  get details(): ErrorDetails {
+    return fieldErrorDetails('streams', this.message);
   }
 }
 
 /** No run has that id (HTTP 404). */
-export class RunNotFoundError extends Error {
+export class RunNotFoundError extends RefusalError {
+  readonly httpStatus = 404;
+  readonly details = undefined;
+
   constructor(readonly runId: string) {
     super(`run ${runId} not found`);
-    this.name = 'RunNotFoundError';
   }
 }
 
-/** The run ended already: there is nothing left to cancel (HTTP 409). */
-export class RunFinishedError extends Error {
+/** The run ended already: there is nothing left to cancel (HTTP 409, with the run's `status`). */
+export class RunFinishedError extends RefusalError {
+  readonly httpStatus = 409;
+
   constructor(readonly runId: string, readonly status: string) {
     super(`run ${runId} already ended (${status}): only a running run can be cancelled`);
-    this.name = 'RunFinishedError';
+  }
+
+  get details(): ErrorDetails {
+    return { status: this.status };
   }
 }
 
@@ -44,10 +67,12 @@ export class RunCancelledError extends Error {
 }
 
 /** Replay ids that are not open quarantine entries of the source (HTTP 404). */
-export class QuarantineEntriesNotOpenError extends Error {
+export class QuarantineEntriesNotOpenError extends RefusalError {
+  readonly httpStatus = 404;
+  readonly details = undefined;
+
   constructor(readonly source: string, readonly ids: string[]) {
     super(`no open quarantine entr${ids.length === 1 ? 'y' : 'ies'} of source "${source}" with id ${ids.join(', ')}`);
-    this.name = 'QuarantineEntriesNotOpenError';
   }
 }
 
@@ -58,17 +83,24 @@ export function isOperationRefusal(err: unknown): err is Error {
 }
 
 /** A backfill request the source cannot serve (HTTP 400 naming the field). */
-export class BackfillRequestError extends Error {
+export class BackfillRequestError extends RefusalError {
+  readonly httpStatus = 400;
+
   constructor(readonly field: string, message: string) {
     super(message);
-    this.name = 'BackfillRequestError';
+  }
+
+  get details(): ErrorDetails {
+    return fieldErrorDetails(this.field, this.message);
   }
 }
 
 /** No backfill has that id (HTTP 404). */
-export class BackfillNotFoundError extends Error {
+export class BackfillNotFoundError extends RefusalError {
+  readonly httpStatus = 404;
+  readonly details = undefined;
+
   constructor(readonly backfillId: string) {
     super(`backfill ${backfillId} not found`);
-    this.name = 'BackfillNotFoundError';
   }
 }

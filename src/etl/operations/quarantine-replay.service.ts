@@ -46,10 +46,10 @@ export class QuarantineReplayService implements BeforeApplicationShutdown {
 
   async start(request: ReplayRequest): Promise<ReplayHandle> {
     const extractor = this.registry.get(request.source);
-    if (!extractor) throw new UnknownSourceIdError(request.source, this.registry.ids());
-    if (this.runner.isRunning(request.source)) throw new SourcesBusyError([request.source]);
+    if (!extractor) throw new UnknownSourceIdError(request.source, this.registry.ids(), 'field');
+    if (this.runner.isRunning(request.source)) throw new SourcesBusyError([request.source], 'operation');
     const lock = await SourceLock.tryAcquire(this.dataSource, request.source);
-    if (!lock) throw new SourcesBusyError([request.source]);
+    if (!lock) throw new SourcesBusyError([request.source], 'operation');
     let runId: string;
     let sourceRunId: string;
     let fence: SourceFence;

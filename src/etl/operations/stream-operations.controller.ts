@@ -6,7 +6,7 @@ import {
 import { AdminOnly } from '../../common/http/admin-key.guard.js';
 import type { Single } from '../../common/http/envelope.js';
 import { ResetStreamsDto, RunCancellingDto, StreamsResetDto } from './dto/stream-operations.dto.js';
-import { badRequest, toHttpError } from './operation-http-errors.js';
+import { badRequest } from './operation-http-errors.js';
 import { StreamOperationsService } from './stream-operations.service.js';
 import { ApiStandardErrors } from '../../common/http/api-standard-errors.decorator.js';
 
@@ -38,11 +38,7 @@ export class StreamOperationsController {
   })
   async reset(@Param('source') source: string, @Body() body: ResetStreamsDto = {}): Promise<Single<StreamsResetDto>> {
     if (!SOURCE_ID.test(source)) throw badRequest('source', 'source must be a source id such as "coingecko"');
-    try {
-      return { data: await this.operations.reset(source, body?.streams) };
-    } catch (err) {
-      throw toHttpError(err, 'path');
-    }
+    return { data: await this.operations.reset(source, body?.streams) };
   }
 
   @Delete('runs/:id')
@@ -61,10 +57,6 @@ export class StreamOperationsController {
   })
   async cancel(@Param('id') id: string): Promise<Single<RunCancellingDto>> {
     if (!RUN_ID.test(id)) throw badRequest('id', 'id must be a run id such as "42"');
-    try {
-      return { data: await this.operations.cancel(id) };
-    } catch (err) {
-      throw toHttpError(err, 'path');
-    }
+    return { data: await this.operations.cancel(id) };
   }
 }

@@ -38,9 +38,9 @@ export class StreamOperationsService {
   async reset(source: string, streams?: string[]): Promise<ResetResult> {
     const extractor = this.installed(source);
     const wanted = this.streamsOf(extractor, streams);
-    if (this.runner.isRunning(source)) throw new SourcesBusyError([source]);
+    if (this.runner.isRunning(source)) throw new SourcesBusyError([source], 'operation');
     const lock = await SourceLock.tryAcquire(this.dataSource, source);
-    if (!lock) throw new SourcesBusyError([source]);
+    if (!lock) throw new SourcesBusyError([source], 'operation');
     try {
       await this.checkpoints.clearCheckpoints(lock.queryRunner, source, wanted);
     } finally {
@@ -60,7 +60,7 @@ export class StreamOperationsService {
   /** An installed plugin (enabled or not: resetting a disabled source's state is legitimate). */
   installed(source: string): Extractor {
     const extractor = this.registry.get(source);
-    if (!extractor) throw new UnknownSourceIdError(source, this.registry.ids());
+    if (!extractor) throw new UnknownSourceIdError(source, this.registry.ids(), 'resource');
     return extractor;
   }
 

@@ -1,6 +1,7 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { errorCodeOf } from '../../common/errors/error-code.js';
 
 /** A source plugin package loaded from ETL_PLUGINS. */
 export interface PluginPackage {
@@ -66,7 +67,7 @@ function resolveEntry(name: string, lookup: PluginLookup): string {
   try {
     return require.resolve(name, { paths: [...lookup.from] });
   } catch (err) {
-    const code = (err as { code?: string }).code;
+    const code = errorCodeOf(err);
     const reason =
       code === 'MODULE_NOT_FOUND'
         ? `it is not installed in the service's node_modules (looked from ${lookup.from.join(', ')}); install it with npm install <package or tarball>`

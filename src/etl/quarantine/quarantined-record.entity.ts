@@ -1,4 +1,5 @@
-import { Check, Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { Check, Column, Entity, Index, Unique } from 'typeorm';
+import { RepeatedSightingColumns } from '../repeated-sighting.columns.js';
 
 /** A row that could not be validated or mapped, kept with its payload and the reason. */
 @Entity('quarantined_records')
@@ -6,16 +7,7 @@ import { Check, Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'ty
 @Index('ix_quarantined_records_last_seen', ['lastSeenAt'])
 @Check('ck_quarantined_records_payload', `"payload" IS NOT NULL OR "payload_text" IS NOT NULL`)
 @Index('ix_quarantined_records_source_status', ['source', 'status', 'id'])
-export class QuarantinedRecordEntity {
-  @PrimaryGeneratedColumn({ type: 'bigint' })
-  id: string;
-
-  @Column('text')
-  source: string;
-
-  @Column('text')
-  stream: string;
-
+export class QuarantinedRecordEntity extends RepeatedSightingColumns {
   @Column('text', { name: 'natural_key', nullable: true })
   naturalKey: string | null;
 
@@ -33,12 +25,6 @@ export class QuarantinedRecordEntity {
   @Column('text')
   reason: string;
 
-  @Column('int', { default: 1 })
-  occurrences: number;
-
-  @Column('bigint', { name: 'run_id', nullable: true })
-  runId: string | null;
-
   /** `open` until a replay loads the row (`resolved`, kept with the run that resolved it). */
   @Column('text', { default: 'open' })
   status: 'open' | 'resolved';
@@ -48,10 +34,4 @@ export class QuarantinedRecordEntity {
 
   @Column('timestamptz', { name: 'resolved_at', nullable: true })
   resolvedAt: Date | null;
-
-  @Column('timestamptz', { name: 'first_seen_at', default: () => 'now()' })
-  firstSeenAt: Date;
-
-  @Column('timestamptz', { name: 'last_seen_at', default: () => 'now()' })
-  lastSeenAt: Date;
 }

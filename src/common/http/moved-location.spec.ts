@@ -1,6 +1,6 @@
-import { survivorLocation } from './asset-moved.filter.js';
+import { movedLocation } from './moved-location.js';
 
-describe(survivorLocation.name, () => {
+describe(movedLocation.name, () => {
   const from = '0b1e2f3a-4c5d-5e6f-8a7b-9c0d1e2f3a4b';
   const to = '3b241101-e2bb-5255-8caf-4136c566a962';
 
@@ -11,10 +11,10 @@ describe(survivorLocation.name, () => {
     ['an upper-case id', `/assets/${from.toUpperCase()}`, `/assets/${to}`],
     ['a prefix before the path', `/api/v1/assets/${from}`, `/api/v1/assets/${to}`],
   ])('should keep %s', (_what, url, expected) => {
-    expect(survivorLocation(url, from, to)).toBe(expected);
+    expect(movedLocation(url, from, to)).toBe(expected);
   });
 
   it('should replace only whole path segments, never the query', () => {
-    expect(survivorLocation(`/assets/${from}x?asset_id=${from}`, from, to)).toBe(`/assets/${from}x?asset_id=${from}`);
+    expect(movedLocation(`/assets/${from}x?asset_id=${from}`, from, to)).toBe(`/assets/${from}x?asset_id=${from}`);
   });
 });

@@ -1,0 +1,23 @@
+import { errorCodeOf, errorMessageOf } from './error-code.js';
+
+describe(errorCodeOf.name, () => {
+  it('should read a string code of an error or a plain object', () => {
+    expect(errorCodeOf(Object.assign(new Error('gone'), { code: 'ECONNREFUSED' }))).toBe('ECONNREFUSED');
+    expect(errorCodeOf({ code: '23505' })).toBe('23505');
+  });
+
+  it('should be undefined when there is no string code', () => {
+    expect(errorCodeOf(new Error('plain'))).toBeUndefined();
+    expect(errorCodeOf({ code: 42 })).toBeUndefined();
+    expect(errorCodeOf(null)).toBeUndefined();
+    expect(errorCodeOf('23505')).toBeUndefined();
+  });
+});
+
+describe(errorMessageOf.name, () => {
+  it('should give an Error\'s message, else the value as text', () => {
+    expect(errorMessageOf(new Error('boom'))).toBe('boom');
+    expect(errorMessageOf('just text')).toBe('just text');
+    expect(errorMessageOf(undefined)).toBe('undefined');
+  });
+});
