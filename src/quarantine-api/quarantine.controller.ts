@@ -7,7 +7,8 @@ import { IsIn, IsOptional } from 'class-validator';
 import { AdminOnly } from '../common/http/admin-key.guard.js';
 import { PaginationDto, type Page, type Single } from '../common/http/envelope.js';
 import { timeCursor, toTimePage } from '../common/http/keyset-page.js';
-import { CursorParam, DateTimeParam, LimitParam, parseLimit, SourceParam } from '../common/http/query-params.js';
+import { LastSeenPageQueryDto } from '../common/http/page-query.dto.js';
+import { parseLimit } from '../common/http/query-params.js';
 import { ApiStandardErrors } from '../common/http/api-standard-errors.decorator.js';
 import { AppConfig } from '../config/app-config.js';
 import { toHttpError } from '../etl/operations/operation-http-errors.js';
@@ -17,19 +18,7 @@ import { QuarantineReadRepository, type QuarantineRow } from './quarantine-read.
 
 const STATUSES = ['open', 'resolved', 'all'] as const;
 
-export class QuarantineQueryDto {
-  @SourceParam()
-  source?: string;
-
-  @DateTimeParam('Last seen at or after', '2025-05-01T00:00:00Z')
-  since?: string;
-
-  @LimitParam()
-  limit?: number;
-
-  @CursorParam()
-  cursor?: string;
-
+export class QuarantineQueryDto extends LastSeenPageQueryDto {
   @ApiPropertyOptional({
     enum: STATUSES, default: 'open',
     description: 'Entries still failing (`open`, the default), loaded by a replay (`resolved`), or `all`',
