@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import type { RunCountsDto } from '../../runs/dto/runs.dto.js';
 
 export class SourceStatsDto {
   @ApiProperty({ example: 'coingecko' }) source: string;
@@ -8,9 +9,7 @@ export class SourceStatsDto {
   @ApiProperty({ type: String, nullable: true, example: '2025-05-02T00:00:00.000Z' }) last_run_started_at: string | null;
   @ApiProperty({ type: Number, nullable: true, example: 1830 }) last_run_duration_ms: number | null;
   @ApiProperty({ example: { extracted: 1000, inserted: 10, updated: 5, unchanged: 983, duplicate: 2, quarantined: 0 } })
-  last_run_records: {
-    extracted: number; inserted: number; updated: number; unchanged: number; duplicate: number; quarantined: number;
-  } | null;
+  last_run_records: RunCountsDto | null;
   @ApiProperty({ type: String, nullable: true, example: '2025-05-02T00:00:02.000Z' }) last_success_at: string | null;
   @ApiProperty({ type: String, nullable: true, example: null }) last_failure_at: string | null;
   @ApiProperty({ type: String, nullable: true, example: null }) last_error: string | null;
