@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { FAILED_RUN_STATUSES } from '../common/sql/last-source-run.js';
 import { AppConfig } from '../config/app-config.js';
+import { degradedSources } from './degraded-sources.js';
 import { HealthRepository, type LastRunRow } from './health.repository.js';
 
 /**
@@ -29,10 +29,7 @@ export class EtlHealthIndicator {
     const sources = Object.fromEntries(
       rows.map((r) => [r.source, { last_status: r.status ?? 'never_run', last_success_at: r.last_success_at }]),
     );
-    const degraded = rows
-      .filter((r) => r.status !== null && ((FAILED_RUN_STATUSES as readonly string[]).includes(r.status) ||
-        !r.last_success_at || now - new Date(r.last_success_at).getTime() > budgetMs))
-      .map((r) => r.source);
+    const degraded = degradedSources(rows, budgetMs, now);
     return degraded.length > 0 ? indicator.degraded({ sources, degraded }) : indicator.up({ sources, degraded });
   }
 }
