@@ -4,8 +4,9 @@ import { timeCursor, toTimePage } from '../common/http/keyset-page.js';
 import { parseLimit } from '../common/http/query-params.js';
 import { AnomalyService } from './anomaly.service.js';
 import type {
-  CompareRunsQueryDto, ListRunsQueryDto, RunComparisonDto, RunCountsDto, RunDetailDto, RunDto, SourceRunDto,
+  CompareRunsQueryDto, ListRunsQueryDto, RunComparisonDto, RunDetailDto, RunDto, SourceRunDto,
 } from './dto/runs.dto.js';
+import { compareSource, sourceRunCounts } from './run-comparison.js';
 import { RunsRepository, type RunRow, type SourceRunRow } from './runs.repository.js';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
@@ -33,9 +34,9 @@ export class RunsService {
     return {
       base: toRunDto(base),
       target: toRunDto(target),
-      sources: sources.map((source) => compareSource(
-        source, baseRuns.find((s) => s.source === source), targetRuns.find((s) => s.source === source),
-      )),
+      sources: sources.map((source) => compareSource({
+        source, base: baseRuns.find((s) => s.source === source), target: targetRuns.find((s) => s.source === source),
+      })),
       anomalies,
     };
   }
@@ -46,23 +47,6 @@ export class RunsService {
     const [sourceRuns, drift, anomalies] = await Promise.all([this.runs.findSourceRuns(run.id), this.runs.driftOfRun(run.id), this.anomalies.anomaliesOf(run.id)]);
     return { ...toRunDto(run), source_runs: sourceRuns.map(toSourceRunDto), drift_events: drift, anomalies };
   }
-}
-
-function compareSource(source: string, b: SourceRunRow | undefined, t: SourceRunRow | undefined): RunComparisonDto['sources'][number] {
-  const cb = counts(b);
-  const ct = counts(t);
-  return {
-    source,
-    base_status: b?.status ?? null,
-    target_status: t?.status ?? null,
-    status_changed: (b?.status ?? null) !== (t?.status ?? null),
-    records_delta: {
-      extracted: ct.extracted - cb.extracted, inserted: ct.inserted - cb.inserted,
-      updated: ct.updated - cb.updated, unchanged: ct.unchanged - cb.unchanged,
-      duplicate: ct.duplicate - cb.duplicate, quarantined: ct.quarantined - cb.quarantined,
-    },
-    duration_delta_ms: typeof b?.duration_ms === 'number' && typeof t?.duration_ms === 'number' ? t.duration_ms - b.duration_ms : null,
-  };
 }
 
 function toRunDto(r: RunRow): RunDto {
@@ -76,18 +60,10 @@ function toRunDto(r: RunRow): RunDto {
   };
 }
 
-function counts(s: SourceRunRow | undefined): RunCountsDto {
-  return {
-    extracted: s?.records_extracted ?? 0, inserted: s?.records_inserted ?? 0, updated: s?.records_updated ?? 0,
-    unchanged: s?.records_unchanged ?? 0, duplicate: s?.records_duplicate ?? 0,
-    quarantined: s?.records_quarantined ?? 0,
-  };
-}
-
 function toSourceRunDto(s: SourceRunRow): SourceRunDto {
   return {
     source: s.source, status: s.status, started_at: new Date(s.started_at).toISOString(), finished_at: iso(s.finished_at), duration_ms: s.duration_ms,
-    records: counts(s), retries: s.retries, rate_limit_wait_ms: s.rate_limit_wait_ms,
+    records: sourceRunCounts(s), retries: s.retries, rate_limit_wait_ms: s.rate_limit_wait_ms,
     backoff_wait_ms: s.backoff_wait_ms, retry_after_wait_ms: s.retry_after_wait_ms, cursor_before: s.cursor_before, cursor_after: s.cursor_after,
     error_class: s.error_class, error_message: s.error_message, schema_fingerprint: s.schema_fingerprint,
   };
