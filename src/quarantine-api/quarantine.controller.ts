@@ -1,13 +1,13 @@
 import { Body, Controller, Get, HttpCode, Post, Query, ServiceUnavailableException } from '@nestjs/common';
 import {
   ApiAcceptedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags,
-  getSchemaPath,
+  getSchemaPath, IntersectionType,
 } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { AdminOnly } from '../common/http/admin-key.guard.js';
 import { PaginationDto, type Page, type Single } from '../common/http/envelope.js';
 import { timeCursor, toTimePage } from '../common/http/keyset-page.js';
-import { LastSeenPageQueryDto } from '../common/http/page-query.dto.js';
+import { LastSeenPageQueryDto, SourceQueryDto } from '../common/http/page-query.dto.js';
 import { parseLimit } from '../common/http/query-params.js';
 import { ApiStandardErrors } from '../common/http/api-standard-errors.decorator.js';
 import { AppConfig } from '../config/app-config.js';
@@ -18,7 +18,7 @@ import { QuarantineReadRepository, type QuarantineRow } from './quarantine-read.
 
 const STATUSES = ['open', 'resolved', 'all'] as const;
 
-export class QuarantineQueryDto extends LastSeenPageQueryDto {
+class QuarantineStatusQueryDto {
   @ApiPropertyOptional({
     enum: STATUSES, default: 'open',
     description: 'Entries still failing (`open`, the default), loaded by a replay (`resolved`), or `all`',
@@ -27,6 +27,8 @@ export class QuarantineQueryDto extends LastSeenPageQueryDto {
   @IsIn(STATUSES, { message: `status must be one of ${STATUSES.join(', ')}` })
   status?: (typeof STATUSES)[number];
 }
+
+export class QuarantineQueryDto extends IntersectionType(SourceQueryDto, LastSeenPageQueryDto, QuarantineStatusQueryDto) {}
 
 export class QuarantinedRecordDto {
   @ApiProperty({ example: '7' }) id: string;

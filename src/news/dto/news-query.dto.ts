@@ -1,9 +1,9 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { IsOptional, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
 import { KeysetPageQueryDto } from '../../common/http/page-query.dto.js';
 import { DateTimeParam, SourceParam } from '../../common/http/query-params.js';
 
-export class NewsQueryDto extends KeysetPageQueryDto {
+class NewsFilterDto {
   @ApiPropertyOptional({ example: '3b241101-e2bb-5255-8caf-4136c566a962', description: 'Only news mentioning this asset' })
   @IsOptional()
   @IsUUID('all', { message: 'asset_id must be a UUID' })
@@ -31,3 +31,5 @@ export class NewsQueryDto extends KeysetPageQueryDto {
   @MaxLength(200, { message: 'q must be at most 200 characters' })
   q?: string;
 }
+
+export class NewsQueryDto extends IntersectionType(NewsFilterDto, KeysetPageQueryDto) {}

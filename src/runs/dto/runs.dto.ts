@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { PaginationDto } from '../../common/http/envelope.js';
 import { KeysetPageQueryDto } from '../../common/http/page-query.dto.js';
@@ -7,7 +7,7 @@ import { SourceParam } from '../../common/http/query-params.js';
 const STATUSES = ['running', 'succeeded', 'partial', 'failed', 'rate_limited', 'abandoned', 'skipped', 'cancelled'] as const;
 const TRIGGERS = ['schedule', 'startup', 'manual', 'cli', 'replay', 'backfill'] as const;
 
-export class ListRunsQueryDto extends KeysetPageQueryDto {
+class RunsFilterDto {
   @ApiPropertyOptional({ enum: STATUSES, example: 'failed' })
   @IsOptional()
   @IsIn(STATUSES, { message: `status must be one of ${STATUSES.join(', ')}` })
@@ -21,6 +21,8 @@ export class ListRunsQueryDto extends KeysetPageQueryDto {
   @SourceParam()
   source?: string;
 }
+
+export class ListRunsQueryDto extends IntersectionType(RunsFilterDto, KeysetPageQueryDto) {}
 
 export class RunIdParamDto {
   @ApiProperty({ example: '42', description: 'Run id' })
