@@ -7,6 +7,8 @@ import { AssetAdminRepository } from './asset-admin.repository.js';
 import { AssetAdminService } from './asset-admin.service.js';
 import { AssetsController } from './assets.controller.js';
 import { AssetsRepository } from './assets.repository.js';
+import { AssetsService } from './assets.service.js';
+import { AssetMappingsService } from './asset-mappings.service.js';
 import { AssetRefResolver } from './asset-ref.resolver.js';
 import { PriceHistoryController } from './price-history/price-history.controller.js';
 import { PriceHistoryRepository } from './price-history/price-history.repository.js';
@@ -15,7 +17,7 @@ import { PriceHistoryService } from './price-history/price-history.service.js';
 @Module({
   imports: [CatalogModule, CountersModule, EtlModule],
   controllers: [AssetsController, AssetAdminController, PriceHistoryController],
-  providers: [AssetsRepository, AssetAdminRepository, AssetAdminService, AssetRefResolver, PriceHistoryRepository, PriceHistoryService],
+  providers: [AssetsRepository, AssetsService, AssetMappingsService, AssetAdminRepository, AssetAdminService, AssetRefResolver, PriceHistoryRepository, PriceHistoryService],
   // Sub-routes of /assets/{id} in other modules resolve `{source}:{source_asset_id}` the same way.
   exports: [AssetRefResolver],
 })

@@ -1,4 +1,5 @@
 import { exactMedianSql } from '../common/sql/exact-median.js';
+import { isoTimestampSql } from '../common/sql/iso-timestamp.js';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -73,7 +74,7 @@ export const LATEST_CONSENSUS_SQL = `WITH marked AS (
    )
    SELECT m.asset_id::text AS asset_id, m.source, m.price_usd::text AS price_usd, m.market_cap_usd::text AS market_cap_usd,
           m.volume_24h_usd::text AS volume_24h_usd,
-          to_char(m.observed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS observed_at,
+          ${isoTimestampSql('m.observed_at')} AS observed_at,
           floor(m.age)::float8 AS age_seconds, m.fresh, c.median::text AS median,
           CASE WHEN c.median > 0 THEN round(c.price_range * 100 / c.median, 4)::text END AS spread_pct,
           coalesce(c.median > 0 AND c.price_range * 100 > $4::numeric * c.median, false) AS divergent

@@ -1,9 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { getDataSourceToken } from '@nestjs/typeorm';
 import { Logger } from 'nestjs-pino';
 import { existsSync } from 'node:fs';
-import type { DataSource } from 'typeorm';
 import { AppModule } from '../app.module.js';
 import { errorMessageOf } from '../common/errors/error-code.js';
 import { sendLogsToStderr } from '../common/logging/logger.options.js';
@@ -14,8 +12,8 @@ import { QuarantineReplayService } from '../etl/operations/quarantine-replay.ser
 import { StreamOperationsService } from '../etl/operations/stream-operations.service.js';
 import { SourceRegistry } from '../etl/extractor/source-registry.service.js';
 import { RollupRebuildService } from '../rollups/rollup-rebuild.service.js';
+import { RunsRepository } from '../runs/runs.repository.js';
 import { parseCliArgs, USAGE, type CliCommand } from './cli-args.js';
-import { countsToNumbers } from '../common/sql/bigint-counts.js';
 import { SourceCountersRepository } from '../counters/source-counters.repository.js';
 import { rollupsCommand } from './rollups-command.js';
 import { compactCommand } from './compact-command.js';
@@ -59,7 +57,7 @@ async function main(argv: string[]): Promise<number> {
       case 'run':
         return await runCommand(app.get(EtlRunner), command.sources, command.json);
       case 'status':
-        return await statusCommand(app.get<DataSource>(getDataSourceToken()), command.json);
+        return await statusCommand(app.get(RunsRepository), command.json);
       case 'sources':
         return sourcesCommand(app.get(SourceRegistry), command.json);
       case 'reset':
@@ -111,13 +109,8 @@ async function runCommand(runner: EtlRunner, sources: string[], json: boolean): 
   return Object.values(summary.sources).some((r) => FAILED.has(r.status)) ? 1 : 0;
 }
 
-async function statusCommand(dataSource: DataSource, json: boolean): Promise<number> {
-  const rows = ((await dataSource.query(
-    `SELECT DISTINCT ON (source) source, status, started_at, finished_at, duration_ms, records_extracted, records_inserted,
-            records_quarantined, error_message
-       FROM etl_source_runs ORDER BY source, started_at DESC, id DESC`,
-  )) as Array<{ source: string; status: string; started_at: Date; duration_ms: number | null; records_extracted: number; records_inserted: number; records_quarantined: number; error_message: string | null }>)
-    .map((r) => countsToNumbers(r, ['records_extracted', 'records_inserted', 'records_quarantined']));
+async function statusCommand(runs: RunsRepository, json: boolean): Promise<number> {
+  const rows = await runs.latestRunPerSource();
   if (json) {
     process.stdout.write(`${JSON.stringify({ sources: rows })}\n`);
   } else if (rows.length === 0) {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Page } from '../common/http/envelope.js';
-import { decodeCursor, encodeCursor } from '../common/http/keyset-cursor.js';
-import { paginationTotal } from '../common/http/keyset-page.js';
+import { decodeCursor } from '../common/http/keyset-cursor.js';
+import { toKeysetPage } from '../common/http/keyset-page.js';
 import { parseLimit } from '../common/http/query-params.js';
 import { exactTotal, type ListTotal } from '../common/sql/list-total.js';
 import { SourceCountersRepository } from '../counters/source-counters.repository.js';
@@ -40,13 +40,8 @@ export class DataService {
       this.repository.findQuotesPage(filters, sort, limit + 1, after, query.offset),
       this.total(filters),
     ]);
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
     const sortKey = (r: QuoteRow) => (sort.startsWith('price') ? r.price_usd : r.cursor_at);
-    return {
-      data: page.map(toDto),
-      pagination: { limit, next_cursor: rows.length > limit && last ? encodeCursor(sort, [sortKey(last), last.id]) : null, ...paginationTotal(total) },
-    };
+    return toKeysetPage({ rows, limit, sort, keyOf: (r) => [sortKey(r), r.id], map: toDto, total });
   }
 
   /** Per source only (or unfiltered): the counters, exact and O(sources); otherwise a bounded count. */

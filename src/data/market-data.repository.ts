@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { CountCache } from '../common/sql/count-cache.js';
+import { isoTimestampSql } from '../common/sql/iso-timestamp.js';
 import { boundedTotal, type ListTotal } from '../common/sql/list-total.js';
 import { WhereBuilder } from '../common/sql/where-builder.js';
 import type { DataSort } from './dto/get-data-query.dto.js';
@@ -39,15 +40,12 @@ export interface QuoteRow {
   provenance: 'incremental' | 'backfill';
 }
 
-/** The API's timestamp format (what Date#toISOString gives), produced in SQL for hot list queries. */
-const isoUtc = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-
 /** The columns of a /data row (exported for the API benchmark's baseline: same SQL). */
-export const QUOTE_COLUMNS = `q.id::text AS id, to_char(q.observed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at,
-  q.asset_id, a.symbol, a.name, q.source, q.source_asset_id, ${isoUtc('q.observed_at')} AS observed_at,
+export const QUOTE_COLUMNS = `q.id::text AS id, ${isoTimestampSql('q.observed_at', 'us')} AS cursor_at,
+  q.asset_id, a.symbol, a.name, q.source, q.source_asset_id, ${isoTimestampSql('q.observed_at')} AS observed_at,
   q.price_usd::text AS price_usd, q.market_cap_usd::text AS market_cap_usd, q.volume_24h_usd::text AS volume_24h_usd,
   q.change_24h_pct::text AS change_24h_pct, q.rank, q.circulating_supply::text AS circulating_supply,
-  q.total_supply::text AS total_supply, q.max_supply::text AS max_supply, ${isoUtc('q.ingested_at')} AS ingested_at, q.provenance`;
+  q.total_supply::text AS total_supply, q.max_supply::text AS max_supply, ${isoTimestampSql('q.ingested_at')} AS ingested_at, q.provenance`;
 
 const SORTS: Record<DataSort, { column: string; dir: 'ASC' | 'DESC'; cast: string }> = {
   'observed_at:desc': { column: 'q.observed_at', dir: 'DESC', cast: 'timestamptz' },

@@ -4,7 +4,7 @@ import { AdminOnly } from '../common/http/admin-key.guard.js';
 import type { Page, Single } from '../common/http/envelope.js';
 import {
   DriftEventIdParamDto, DriftEventPageDto, DriftEventResponseDto, DriftEventsQueryDto, type DriftEventDto,
-} from './drift-events.dto.js';
+} from './dto/drift-events.dto.js';
 import { DriftEventsService } from './drift-events.service.js';
 import { ApiStandardErrors } from '../common/http/api-standard-errors.decorator.js';
 

@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import type { ListTotal } from '../common/sql/list-total.js';
 import { newestFirstPage } from '../common/sql/newest-first-page.js';
 import { WhereBuilder } from '../common/sql/where-builder.js';
-import type { DriftEventsQueryDto } from './drift-events.dto.js';
+import type { DriftEventsQueryDto } from './dto/drift-events.dto.js';
 
 export interface DriftEventRow {
   id: string;
@@ -44,7 +44,9 @@ export class DriftEventsRepository {
       .addIf(q.kind, 'kind = ?')
       .addIf(q.status, 'status = ?')
       .addIf(q.since ? new Date(q.since) : undefined, 'last_seen_at >= ?');
-    return newestFirstPage(this.dataSource, 'drift_events', COLUMNS, where, limit, after);
+    return newestFirstPage(this.dataSource, {
+      table: 'drift_events', keyset: { at: 'drift_events.last_seen_at', id: 'drift_events.id' }, columns: COLUMNS, where, limit, after,
+    });
   }
 
   async findEvent(id: string): Promise<DriftEventRow | undefined> {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Page } from '../common/http/envelope.js';
 import { timeCursor, toTimePage } from '../common/http/keyset-page.js';
 import { parseLimit } from '../common/http/query-params.js';
-import type { DriftEventDto, DriftEventsQueryDto } from './drift-events.dto.js';
+import type { DriftEventDto, DriftEventsQueryDto } from './dto/drift-events.dto.js';
 import { DriftEventsRepository, type DriftEventRow } from './drift-events.repository.js';
 
 export type RejectOutcome =

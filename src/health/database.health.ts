@@ -1,20 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { HealthRepository } from './health.repository.js';
 
 /** Database reachable (a real round trip with a timeout) and no migration pending. */
 @Injectable()
 export class DatabaseHealthIndicator {
   constructor(
     private readonly health: HealthIndicatorService,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: HealthRepository,
   ) {}
 
   async isReachable(key = 'database') {
     const indicator = this.health.check(key);
     try {
-      await withTimeout(this.dataSource.query('SELECT 1'), 2000);
+      await withTimeout(this.repository.ping(), 2000);
       return indicator.up();
     } catch (err) {
       return indicator.down({ message: err instanceof Error ? err.message : 'unreachable' });
@@ -24,7 +23,7 @@ export class DatabaseHealthIndicator {
   async isMigrated(key = 'migrations') {
     const indicator = this.health.check(key);
     try {
-      const pending = await withTimeout(this.dataSource.showMigrations(), 2000);
+      const pending = await withTimeout(this.repository.hasPendingMigrations(), 2000);
       return pending ? indicator.down({ message: 'migrations pending' }) : indicator.up();
     } catch (err) {
       return indicator.down({ message: err instanceof Error ? err.message : 'unknown' });

@@ -3,10 +3,11 @@ import { TerminusModule } from '@nestjs/terminus';
 import { DatabaseHealthIndicator } from './database.health.js';
 import { EtlHealthIndicator } from './etl.health.js';
 import { HealthController } from './health.controller.js';
+import { HealthRepository } from './health.repository.js';
 
 @Module({
   imports: [TerminusModule.forRoot({ errorLogStyle: 'json', gracefulShutdownTimeoutMs: 0 })],
   controllers: [HealthController],
-  providers: [DatabaseHealthIndicator, EtlHealthIndicator],
+  providers: [HealthRepository, DatabaseHealthIndicator, EtlHealthIndicator],
 })
 export class HealthModule {}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import { isoTimestampSql } from '../common/sql/iso-timestamp.js';
 import type { SourcePriceDto } from './dto/prices.dto.js';
 
 /** The channel a committed batch notifies (payload: its newest event id) and every API process listens on. */
@@ -31,7 +32,7 @@ export interface PriceEventRow {
 }
 
 const EVENT_COLUMNS = `e.id::text AS id, e.asset_id::text AS asset_id, e.symbol, e.consensus_price_usd::text AS consensus_price_usd, e.sources,
-  to_char(e.observed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS observed_at`;
+  ${isoTimestampSql('e.observed_at')} AS observed_at`;
 
 @Injectable()
 export class PriceEventsRepository {

@@ -44,7 +44,9 @@ export class QuarantineReadRepository {
     const counted = f.status === 'all' && f.since === undefined
       ? async () => exactTotal(await this.counters.total('quarantined_records', f.source))
       : undefined;
-    return newestFirstPage<QuarantineRow>(this.dataSource, 'quarantined_records',
-      QUARANTINE_COLUMNS, where, limit, after, counted);
+    return newestFirstPage<QuarantineRow>(this.dataSource, {
+      table: 'quarantined_records', keyset: { at: 'quarantined_records.last_seen_at', id: 'quarantined_records.id' },
+      columns: QUARANTINE_COLUMNS, where, limit, after, knownTotal: counted,
+    });
   }
 }

@@ -1,13 +1,24 @@
 import { countsToNumbers } from '../common/sql/bigint-counts.js';
-import { boundedTotal, type ListTotal } from '../common/sql/list-total.js';
+import { lastFinishedAtSql, lastSourceRunSql } from '../common/sql/last-source-run.js';
+import type { ListTotal } from '../common/sql/list-total.js';
+import { newestFirstPage } from '../common/sql/newest-first-page.js';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { WhereBuilder } from '../common/sql/where-builder.js';
 
 export interface RunRow {
-  id: string; cursor_at: string; trigger: string; status: string; sources: string[]; instance_id: string; started_at: Date; finished_at: Date | null; duration_ms: number | null;
+  id: string; trigger: string; status: string; sources: string[]; instance_id: string; started_at: Date; finished_at: Date | null; duration_ms: number | null;
   extracted: number; inserted: number; updated: number; unchanged: number; duplicate: number; quarantined: number;
+}
+
+/** A run as a page row: with its keyset timestamp (microseconds). */
+export type RunPageRow = RunRow & { cursor_at: string };
+
+/** What `etl status` shows of a source's latest run. */
+export interface LatestSourceRunRow {
+  source: string; status: string; started_at: Date; finished_at: Date | null; duration_ms: number | null;
+  records_extracted: number; records_inserted: number; records_quarantined: number; error_message: string | null;
 }
 
 export interface SourceRunRow {
@@ -19,32 +30,31 @@ export interface SourceRunRow {
   schema_fingerprint: string | null;
 }
 
-const RUN_COLUMNS = `r.id::text, to_char(r.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at, r.trigger, r.status, r.sources, r.instance_id, r.started_at, r.finished_at, r.duration_ms,
+/** A run's columns after its id, with its source runs' summed counts (from etl_runs r joined to etl_source_runs s). */
+const RUN_COLUMNS = `r.trigger, r.status, r.sources, r.instance_id, r.started_at, r.finished_at, r.duration_ms,
   coalesce(sum(s.records_extracted), 0)::bigint AS extracted, coalesce(sum(s.records_inserted), 0)::bigint AS inserted,
   coalesce(sum(s.records_updated), 0)::bigint AS updated, coalesce(sum(s.records_unchanged), 0)::bigint AS unchanged,
   coalesce(sum(s.records_duplicate), 0)::bigint AS duplicate, coalesce(sum(s.records_quarantined), 0)::bigint AS quarantined`;
 const RUN_COUNTS = ['extracted', 'inserted', 'updated', 'unchanged', 'duplicate', 'quarantined'] as const;
-const toRunRow = (r: RunRow): RunRow => countsToNumbers(r, RUN_COUNTS);
+const toRunRow = <R extends RunRow>(r: R): R => countsToNumbers(r, RUN_COUNTS);
+const WITH_SOURCE_RUNS = 'LEFT JOIN etl_source_runs s ON s.run_id = r.id';
 const SOURCE_RUN_COUNTS = ['records_extracted', 'records_inserted', 'records_updated', 'records_unchanged', 'records_duplicate', 'records_quarantined'] as const;
 
 @Injectable()
 export class RunsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async page(f: { status?: string; trigger?: string; source?: string }, limit: number, after?: [string, string]): Promise<{ rows: RunRow[]; total: ListTotal }> {
+  async page(f: { status?: string; trigger?: string; source?: string }, limit: number, after?: [string, string]): Promise<{ rows: RunPageRow[]; total: ListTotal }> {
     const where = new WhereBuilder().addIf(f.status, 'r.status = ?').addIf(f.trigger, 'r.trigger = ?').addIf(f.source, '? = ANY(r.sources)');
-    const countWhere = where.clone();
-    if (after) where.add('(r.started_at, r.id) < (?::timestamptz, ?::bigint)', after[0], after[1]);
-    const rows = (await this.dataSource.query(
-      `SELECT ${RUN_COLUMNS} FROM etl_runs r LEFT JOIN etl_source_runs s ON s.run_id = r.id ${where.toSql()}
-        GROUP BY r.id ORDER BY r.started_at DESC, r.id DESC LIMIT ${where.param(limit + 1)}`,
-      where.params,
-    )) as RunRow[];
-    return { rows: rows.map(toRunRow), total: await boundedTotal(this.dataSource, 'etl_runs r', countWhere) };
+    const { rows, total } = await newestFirstPage<RunPageRow>(this.dataSource, {
+      table: 'etl_runs r', joins: WITH_SOURCE_RUNS, keyset: { at: 'r.started_at', id: 'r.id' }, columns: RUN_COLUMNS,
+      where, groupBy: 'r.id', limit, after,
+    });
+    return { rows: rows.map(toRunRow), total };
   }
 
   async findRun(id: string): Promise<RunRow | undefined> {
-    const rows = (await this.dataSource.query(`SELECT ${RUN_COLUMNS} FROM etl_runs r LEFT JOIN etl_source_runs s ON s.run_id = r.id WHERE r.id = $1::bigint GROUP BY r.id`, [id])) as RunRow[];
+    const rows = (await this.dataSource.query(`SELECT r.id::text, ${RUN_COLUMNS} FROM etl_runs r ${WITH_SOURCE_RUNS} WHERE r.id = $1::bigint GROUP BY r.id`, [id])) as RunRow[];
     return rows[0] && toRunRow(rows[0]);
   }
 
@@ -71,10 +81,22 @@ export class RunsRepository {
 
   async lastSuccess(sources: string[]): Promise<Map<string, Date | null>> {
     const rows = (await this.dataSource.query(
-      `SELECT s.source, (SELECT max(finished_at) FROM etl_source_runs r WHERE r.source = s.source AND r.status = 'succeeded') AS at FROM unnest($1::text[]) AS s(source)`,
+      `SELECT s.source, ${lastFinishedAtSql('s.source', ['succeeded'])} AS at FROM unnest($1::text[]) AS s(source)`,
       [sources],
     )) as Array<{ source: string; at: Date | null }>;
     return new Map(rows.map((r) => [r.source, r.at]));
+  }
+
+  /** The latest run of every source in the ledger, by source. */
+  async latestRunPerSource(): Promise<LatestSourceRunRow[]> {
+    const columns = `r.source, r.status, r.started_at, r.finished_at, r.duration_ms, r.records_extracted, r.records_inserted,
+            r.records_quarantined, r.error_message`;
+    const rows = (await this.dataSource.query(
+      `SELECT l.* FROM (SELECT DISTINCT source FROM etl_source_runs) s
+         CROSS JOIN LATERAL (${lastSourceRunSql('s.source', columns)}) l
+        ORDER BY l.source`,
+    )) as LatestSourceRunRow[];
+    return rows.map((r) => countsToNumbers(r, ['records_extracted', 'records_inserted', 'records_quarantined']));
   }
 
   async driftOfRun(runId: string): Promise<Array<Record<string, unknown>>> {

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
-import { StatsController, StatsRepository } from './stats.controller.js';
+import { StatsController } from './stats.controller.js';
+import { StatsRepository } from './stats.repository.js';
+import { StatsService } from './stats.service.js';
 
-@Module({ controllers: [StatsController], providers: [StatsRepository] })
+@Module({ controllers: [StatsController], providers: [StatsService, StatsRepository] })
 export class StatsModule {}

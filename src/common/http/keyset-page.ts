@@ -7,9 +7,34 @@ export function timeCursor(cursor: string | undefined, name: string): [string, s
   return cursor ? (decodeCursor(cursor, name, ['timestamp', 'bigint']) as [string, string]) : undefined;
 }
 
+/** How a keyset page is built from `limit + 1` fetched rows. */
+export interface KeysetPageInput<R, T> {
+  rows: R[];
+  limit: number;
+  /** The sort the cursor belongs to (a cursor of another sort is a 400). */
+  sort: string;
+  /** The sort key values of a row, as the cursor carries them. */
+  keyOf: (r: R) => Array<string | number | null>;
+  map: (r: R) => T;
+  total: ListTotal;
+}
+
 /**
- * Builds a page from `limit + 1` fetched rows: the extra row only tells that another page exists;
- * the cursor encodes the last returned row's (timestamp, id).
+ * The one page builder of every keyset list: the extra row only tells that another page exists;
+ * the cursor encodes the last returned row's sort key.
+ */
+export function toKeysetPage<R, T>({ rows, limit, sort, keyOf, map, total }: KeysetPageInput<R, T>): Page<T> {
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    data: page.map(map),
+    pagination: { limit, next_cursor: rows.length > limit && last ? encodeCursor(sort, keyOf(last)) : null, ...paginationTotal(total) },
+  };
+}
+
+/**
+ * A newest-first page keyed by (timestamp, id); the cursor encodes the last returned row's
+ * (timestamp, id).
  */
 export function toTimePage<R extends { id: string }, T>(
   rows: R[],
@@ -19,13 +44,12 @@ export function toTimePage<R extends { id: string }, T>(
   map: (r: R) => T,
   total: ListTotal,
 ): Page<T> {
-  const page = rows.slice(0, limit);
-  const last = page[page.length - 1];
-  return {
-    data: page.map(map),
-    // A string key is used verbatim: PostgreSQL timestamps have microseconds, a Date only milliseconds.
-    pagination: { limit, next_cursor: rows.length > limit && last ? encodeCursor(name, [typeof at(last) === 'string' ? (at(last) as string) : (at(last) as Date).toISOString(), last.id]) : null, ...paginationTotal(total) },
+  // A string key is used verbatim: PostgreSQL timestamps have microseconds, a Date only milliseconds.
+  const keyOf = (r: R) => {
+    const key = at(r);
+    return [typeof key === 'string' ? key : key.toISOString(), r.id];
   };
+  return toKeysetPage({ rows, limit, sort: name, keyOf, map, total });
 }
 
 /** The `total` and `total_is_estimate` fields of a page's pagination block. */

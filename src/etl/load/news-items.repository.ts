@@ -1,20 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { CanonicalNews } from '../extractor/canonical.types.js';
 import type { WriteCounts } from './market-quotes.repository.js';
 
-export interface NewsRow {
-  source: string;
-  feedUrl: string;
-  dedupeKey: string;
-  guid: string | null;
-  title: string;
-  link: string;
-  summary: string | null;
-  author: string | null;
-  categories: string[];
-  publishedAt: Date;
-  contentHash: string;
-}
+/** A news item as stored: the canonical item of one source, with the hash that tells a changed item. */
+export type NewsRow = Omit<CanonicalNews, 'kind'> & { source: string; contentHash: string };
 
 export interface StoredNews {
   newsId: string;

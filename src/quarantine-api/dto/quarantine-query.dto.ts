@@ -1,22 +1,10 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
-import { CursorParam, DateTimeParam, LimitParam, SourceParam } from '../../common/http/query-params.js';
+import { LastSeenPageQueryDto, SourceQueryDto } from '../../common/http/page-query.dto.js';
 
 const STATUSES = ['open', 'resolved', 'all'] as const;
 
-export class QuarantineQueryDto {
-  @SourceParam()
-  source?: string;
-
-  @DateTimeParam('Last seen at or after', '2025-05-01T00:00:00Z')
-  since?: string;
-
-  @LimitParam()
-  limit?: number;
-
-  @CursorParam()
-  cursor?: string;
-
+class QuarantineStatusQueryDto {
   @ApiPropertyOptional({
     enum: STATUSES, default: 'open',
     description: 'Entries still failing (`open`, the default), loaded by a replay (`resolved`), or `all`',
@@ -25,3 +13,5 @@ export class QuarantineQueryDto {
   @IsIn(STATUSES, { message: `status must be one of ${STATUSES.join(', ')}` })
   status?: (typeof STATUSES)[number];
 }
+
+export class QuarantineQueryDto extends IntersectionType(SourceQueryDto, LastSeenPageQueryDto, QuarantineStatusQueryDto) {}

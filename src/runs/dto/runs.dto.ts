@@ -1,12 +1,13 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { PaginationDto } from '../../common/http/envelope.js';
-import { CursorParam, LimitParam, SourceParam } from '../../common/http/query-params.js';
+import { KeysetPageQueryDto } from '../../common/http/page-query.dto.js';
+import { SourceParam } from '../../common/http/query-params.js';
 
 const STATUSES = ['running', 'succeeded', 'partial', 'failed', 'rate_limited', 'abandoned', 'skipped', 'cancelled'] as const;
 const TRIGGERS = ['schedule', 'startup', 'manual', 'cli', 'replay', 'backfill'] as const;
 
-export class ListRunsQueryDto {
+class RunsFilterDto {
   @ApiPropertyOptional({ enum: STATUSES, example: 'failed' })
   @IsOptional()
   @IsIn(STATUSES, { message: `status must be one of ${STATUSES.join(', ')}` })
@@ -19,13 +20,9 @@ export class ListRunsQueryDto {
 
   @SourceParam()
   source?: string;
-
-  @LimitParam()
-  limit?: number;
-
-  @CursorParam()
-  cursor?: string;
 }
+
+export class ListRunsQueryDto extends IntersectionType(RunsFilterDto, KeysetPageQueryDto) {}
 
 export class RunIdParamDto {
   @ApiProperty({ example: '42', description: 'Run id' })

@@ -1,15 +1,12 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
-import { PaginationDto } from '../common/http/envelope.js';
-import { CursorParam, DateTimeParam, LimitParam, SourceParam } from '../common/http/query-params.js';
+import { PaginationDto } from '../../common/http/envelope.js';
+import { LastSeenPageQueryDto, SourceQueryDto } from '../../common/http/page-query.dto.js';
 
 export const DRIFT_KINDS = ['added', 'missing', 'type_changed', 'renamed'] as const;
 export const RENAME_STATUSES = ['applied', 'proposed', 'rejected'] as const;
 
-export class DriftEventsQueryDto {
-  @SourceParam()
-  source?: string;
-
+class DriftEventsFilterDto {
   @ApiPropertyOptional({ enum: DRIFT_KINDS, example: 'renamed' })
   @IsOptional()
   @IsIn(DRIFT_KINDS, { message: `kind must be one of ${DRIFT_KINDS.join(', ')}` })
@@ -19,16 +16,9 @@ export class DriftEventsQueryDto {
   @IsOptional()
   @IsIn(RENAME_STATUSES, { message: `status must be one of ${RENAME_STATUSES.join(', ')}` })
   status?: (typeof RENAME_STATUSES)[number];
-
-  @DateTimeParam('Last seen at or after', '2025-05-01T00:00:00Z')
-  since?: string;
-
-  @LimitParam()
-  limit?: number;
-
-  @CursorParam()
-  cursor?: string;
 }
+
+export class DriftEventsQueryDto extends IntersectionType(SourceQueryDto, DriftEventsFilterDto, LastSeenPageQueryDto) {}
 
 export class DriftEventIdParamDto {
   @ApiProperty({ example: '12', description: 'Drift event id' })
