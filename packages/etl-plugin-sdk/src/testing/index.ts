@@ -5,4 +5,5 @@
  * @packageDocumentation
  */
 export * from './fixture-server.js';
+export * from './plugin-fixture-routes.js';
 export { runExtractorConformance, type ConformanceOptions, type RouteFixtures, type StartedFixtures } from './conformance.js';
