@@ -20,7 +20,7 @@ export interface KasparroEngineOptions {
  * - `batch-boundary`: once the k-th batch is committed, the service shuts down (its abort signal
  *   stops the extractor; the batch in flight commits or rolls back), as on SIGTERM;
  * - `mid-batch`: ETL_FAILURE_INJECTION fails the run inside the first batch that takes it past
- *   k x batchSize records, after that batch was extracted and before it commits.
+ *   the records of the clean run's first k batches, after it was extracted and before it commits.
  *
  * The clock is frozen for the runs (every run starts at the same instant), so a run that resumes
  * reads the same "now" as the clean run: a plugin keyed by its run's start (a snapshot API without
@@ -43,7 +43,7 @@ export function kasparroEngine(options: KasparroEngineOptions = {}): Conformance
         ...extra,
       });
       return {
-        run: (kill) => withFrozenClock(frozenAt, () => runOnce({ module, sourceId, batchSize, env: bootEnv, kill })),
+        run: (kill) => withFrozenClock(frozenAt, () => runOnce({ module, sourceId, env: bootEnv, kill })),
         storedRows: async () => (await queryRows<{ k: string }>(db.url, STORED_ROWS, [sourceId])).map((r) => r.k),
         checkpoints: async () =>
           Object.fromEntries((await queryRows<{ stream: string; cursor: unknown }>(db.url, 'SELECT stream, cursor FROM etl_checkpoints WHERE source = $1', [sourceId])).map((r) => [r.stream, r.cursor])),
@@ -64,27 +64,26 @@ const STORED_ROWS = `
 interface RunOnce {
   module: Type | DynamicModule;
   sourceId: string;
-  batchSize: number;
   env: (extra?: Record<string, string>) => Record<string, string | undefined>;
   kill?: EngineKill;
 }
 
-async function runOnce({ module, sourceId, batchSize, env, kill }: RunOnce): Promise<EngineRunOutcome> {
-  const injected: Record<string, string> = kill?.at === 'mid-batch' ? { ETL_FAILURE_INJECTION: `${sourceId}:after=${kill.afterBatches * batchSize}` } : {};
+async function runOnce({ module, sourceId, env, kill }: RunOnce): Promise<EngineRunOutcome> {
+  const injected: Record<string, string> = kill?.at === 'mid-batch' ? { ETL_FAILURE_INJECTION: `${sourceId}:after=${kill.recordsBefore}` } : {};
   const app: NestFastifyApplication = await createTestApp(env(injected), [module]);
-  let committedBatches = 0;
+  const batchRecords: number[] = [];
   let shutdown: Promise<void> | undefined;
   const runner = app.get(EtlRunner);
   const events = runner.events$.subscribe((event) => {
     if (event.type !== 'batch_committed' || event.source !== sourceId) return;
-    committedBatches += 1;
-    if (kill?.at === 'batch-boundary' && committedBatches === kill.afterBatches) shutdown = app.close();
+    batchRecords.push(event.counts.extracted);
+    if (kill?.at === 'batch-boundary' && batchRecords.length === kill.afterBatches) shutdown = app.close();
   });
   try {
     const summary = await runner.run({ trigger: 'manual', sources: [sourceId] });
     const result = summary.sources[sourceId];
     const killed = kill === undefined ? false : kill.at === 'batch-boundary' ? shutdown !== undefined : /injected failure/.test(result.error ?? '');
-    return { status: result.status, committedBatches, killed };
+    return { status: result.status, committedBatches: batchRecords.length, batchRecords, killed };
   } finally {
     events.unsubscribe();
     await (shutdown ?? app.close());

@@ -11,6 +11,8 @@ export type EngineKillPoint = 'batch-boundary' | 'mid-batch';
 export interface EngineKill {
   afterBatches: number;
   at: EngineKillPoint;
+  /** Records those first `afterBatches` batches hold (in a clean run): a mid-batch kill strikes in the batch that goes past them. */
+  recordsBefore: number;
 }
 
 /** How one engine run ended. */
@@ -19,6 +21,8 @@ export interface EngineRunOutcome {
   status: string;
   /** Batches the run committed (rows and cursor together). */
   committedBatches: number;
+  /** Records each committed batch held, in order. */
+  batchRecords: number[];
   /** Whether the requested kill happened (false when the run ended before reaching it). */
   killed: boolean;
 }
@@ -131,13 +135,17 @@ export function runEngineConformance(options: EngineConformanceOptions): void {
 
     for (const at of ['batch-boundary', 'mid-batch'] as const) {
       it(`resumes a run killed ${at === 'mid-batch' ? 'inside a batch' : 'at a batch boundary'} to the clean run's rows: no duplicate, no gap, its checkpoint advanced`, async () => {
-        const points = killPoints(clean.outcome.committedBatches, options.maxKillPoints ?? 2);
+        // Mid-batch kills need a batch with records to strike in (a last, empty batch only closes a snapshot).
+        const records = clean.outcome.batchRecords;
+        const candidates = Array.from({ length: Math.max(0, records.length - 1) }, (_, i) => i + 1).filter((k) => at === 'batch-boundary' || records[k] > 0);
+        const points = spread(candidates, options.maxKillPoints ?? 2);
         check(points.length > 0, 'the clean run has too few batches to be killed in between');
         for (const afterBatches of points) {
           const where = `killed ${at} after batch ${afterBatches}/${clean.outcome.committedBatches}`;
           const session = await open();
           try {
-            const killed = await session.run({ afterBatches, at });
+            const recordsBefore = records.slice(0, afterBatches).reduce((a, b) => a + b, 0);
+            const killed = await session.run({ afterBatches, at, recordsBefore });
             check(killed.killed, `${where}: the kill did not happen (the run ended ${killed.status} first)`);
             // A batch already in flight may still commit after the kill; success with a batch missing may not be claimed.
             check(killed.status !== 'succeeded' || killed.committedBatches >= clean.outcome.committedBatches,
@@ -181,11 +189,9 @@ function sorted(value: Record<string, unknown>): Array<[string, unknown]> {
   return Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** Up to `max` batch counts to kill after, spread over 1 .. total-1 (first and last included). */
-function killPoints(total: number, max: number): number[] {
-  if (total <= 1) return [];
-  const all = Array.from({ length: total - 1 }, (_, i) => i + 1);
-  if (all.length <= max) return all;
+/** Up to `max` of `all`, spread over it (first and last included). */
+function spread(all: readonly number[], max: number): number[] {
+  if (all.length <= max) return [...all];
   if (max <= 1) return [all[0]];
   return [...new Set(Array.from({ length: max }, (_, i) => all[Math.round((i * (all.length - 1)) / (max - 1))]))];
 }
