@@ -1,6 +1,8 @@
 import { Injectable, Module } from '@nestjs/common';
 import { SourcePlugin, type ExtractContext, type ExtractedBatch, type Extractor, type MapResult, type RawRecord } from '@kasparro/etl-plugin-sdk';
 import { runEngineConformance } from '@kasparro/etl-plugin-sdk/testing';
+// The kit's own test helper, from the SDK's source (the package does not export it).
+import { declaredCheckOutcomes } from '../../packages/etl-plugin-sdk/src/testing/declared-checks.js';
 import { kasparroEngine } from '../support/kasparro-engine.js';
 import { datasetRecords, TestQuotesExtractor } from '../support/test-plugin/test-quotes.extractor.js';
 
@@ -32,46 +34,9 @@ class CursorAheadExtractor implements Extractor {
 @Module({ providers: [CursorAheadExtractor] })
 class CursorAheadModule {}
 
-type Body = () => Promise<void> | void;
-
-/** Runs the checks `declare` declares outside Jest's registry: each check's failure message (null when it passes). */
-async function outcomes(declare: () => void): Promise<Map<string, string | null>> {
-  const its: Array<[string, Body]> = [];
-  const before: Body[] = [];
-  const after: Body[] = [];
-  const g = globalThis as Record<string, unknown>;
-  const saved = { describe: g.describe, it: g.it, beforeAll: g.beforeAll, afterAll: g.afterAll };
-  Object.assign(g, {
-    describe: (_: string, body: () => void) => body(),
-    it: (name: string, body: Body) => its.push([name, body]),
-    beforeAll: (body: Body) => before.push(body),
-    afterAll: (body: Body) => after.push(body),
-  });
-  try {
-    declare();
-  } finally {
-    Object.assign(g, saved);
-  }
-  const results = new Map<string, string | null>();
-  try {
-    for (const body of before) await body();
-    for (const [name, body] of its) {
-      try {
-        await body();
-        results.set(name, null);
-      } catch (err) {
-        results.set(name, err instanceof Error ? err.message : String(err));
-      }
-    }
-  } finally {
-    for (const body of after) await body();
-  }
-  return results;
-}
-
 describe('runEngineConformance against a plugin that loses rows on resume', () => {
   it('should pass its clean run and fail both kills, naming the missing rows', async () => {
-    const results = await outcomes(() =>
+    const results = await declaredCheckOutcomes(() =>
       runEngineConformance({ module: CursorAheadModule, engine: kasparroEngine(), batchSize: 2, maxKillPoints: 1, fixtures: { start: () => Promise.resolve({ env: {} }) } }),
     );
     const failed = (fragment: string) => [...results].find(([name]) => name.includes(fragment))?.[1];

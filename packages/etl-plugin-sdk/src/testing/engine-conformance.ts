@@ -1,7 +1,7 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import type { Environment } from '../source-config.js';
 import type { RouteFixtures, StartedFixtures } from './conformance.js';
-import { startFixtureServer } from './fixture-server.js';
+import { moduleNameOf, startKitFixtures, testGlobals } from './kit-plumbing.js';
 import { bootPlugin } from './plugin-harness.js';
 
 /** Where a killed run stops: right after a committed batch, or inside the next one, before it commits. */
@@ -61,13 +61,6 @@ export interface EngineConformanceOptions {
   title?: string;
 }
 
-interface TestGlobals {
-  describe: (name: string, body: () => void) => void;
-  it: (name: string, body: () => Promise<void> | void, timeout?: number) => void;
-  beforeAll: (body: () => Promise<void> | void, timeout?: number) => void;
-  afterAll: (body: () => Promise<void> | void, timeout?: number) => void;
-}
-
 /**
  * Declares, in the calling test file, the kill-and-resume checks of one plugin run by a REAL engine
  * and its store (for the Kasparro service: its ETL runner and PostgreSQL): a clean run is the
@@ -88,10 +81,9 @@ interface TestGlobals {
  * ```
  */
 export function runEngineConformance(options: EngineConformanceOptions): void {
-  const { describe, it, beforeAll, afterAll } = globalThis as unknown as TestGlobals;
-  if (typeof describe !== 'function') throw new Error('runEngineConformance must be called in a test file (describe/it globals)');
+  const { describe, it, beforeAll, afterAll } = testGlobals('runEngineConformance');
   const batchSize = options.batchSize ?? 2;
-  const moduleName = typeof options.module === 'function' ? options.module.name : options.module.module.name;
+  const moduleName = moduleNameOf(options.module);
   let env: Environment;
   let sourceId: string;
   let close: (() => Promise<void>) | undefined;
@@ -100,15 +92,7 @@ export function runEngineConformance(options: EngineConformanceOptions): void {
 
   describe(options.title ?? `engine conformance: ${moduleName}`, () => {
     beforeAll(async () => {
-      if ('routes' in options.fixtures) {
-        const server = await startFixtureServer(options.fixtures.routes);
-        env = options.fixtures.env(server.url);
-        close = () => server.close();
-      } else {
-        const started = await options.fixtures.start();
-        env = started.env;
-        close = started.close;
-      }
+      ({ env, close } = await startKitFixtures(options.fixtures));
       const booted = await bootPlugin(options.module, env);
       sourceId = booted.extractor.sourceId;
       await booted.context.close();
