@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -127,7 +127,50 @@ describe('an external plugin package (examples/plugins/kraken-source)', () => {
     }
   });
 
+  it('should have `npm run upstream:fake` serve the fixture routes the installed package exports (ETL_PLUGINS)', async () => {
+    const child = spawn(process.execPath, [path.join(dir, 'service/dist/src/dev/fixture-upstream/main.js')], {
+      cwd: path.join(dir, 'service'),
+      env: { ...process.env, ETL_PLUGINS: 'kraken-source', FIXTURE_PORT: '0', FIXTURE_COINS: '10' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const printed = await printedUntil(child, /Script faults/);
+      const base = /KRAKEN_BASE_URL=(\S+)/.exec(printed)?.[1];
+      expect(printed).toMatch(/plugin kraken-source: source kraken served under http:\/\/127\.0\.0\.1:\d+\/kraken\//);
+      expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/kraken$/);
+      const ticker = (await (await fetch(`${base!}/0/public/Ticker`)).json()) as { result: Record<string, unknown> };
+      expect(Object.keys(ticker.result)).toEqual(expect.arrayContaining(['XXBTZUSD', 'XETHZUSD', 'SOLUSD']));
+      expect((await fetch(`${base!}/0/public/Time`)).status).toBe(200);
+      // The built-in upstreams are still there next to it.
+      const paprika = /COINPAPRIKA_BASE_URL=(\S+)/.exec(printed)![1];
+      expect(((await (await fetch(`${paprika}/tickers`)).json()) as unknown[]).length).toBeGreaterThan(0);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+
   it('should leave no tarball or package behind in the repository', () => {
     expect(readdirSync(EXAMPLE).filter((f) => f.endsWith('.tgz'))).toEqual([]);
   });
 });
+
+/** The child's stdout up to the first line matching `done` (its stderr in the error when it exits first). */
+function printedUntil(child: ReturnType<typeof spawn>, done: RegExp, timeoutMs = 20_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`no ${String(done)} in ${timeoutMs} ms: ${out}${err}`)), timeoutMs);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      if (done.test(out)) {
+        clearTimeout(timer);
+        resolve(out);
+      }
+    });
+    child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${String(code)} before ${String(done)}: ${out}${err}`));
+    });
+  });
+}

@@ -17,3 +17,6 @@ export * from './incremental-watermark.js';
 export * from './decimal.js';
 export * from './timestamp.js';
 export * from './plugin-error.js';
+export * from './payload-fields.js';
+export * from './asset-identity.js';
+export * from './declared-extractor.js';

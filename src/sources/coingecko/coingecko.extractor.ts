@@ -1,20 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  SourcePlugin,
-  type ExtractContext,
-  type ExtractedBatch,
-  type Extractor,
-  type MapResult,
-  type ProbeContext,
-  type RawRecord,
-  type StreamDefinition,
-  SnapshotReader,
-} from '@kasparro/etl-plugin-sdk';
+import { DeclaredExtractor, SourcePlugin, type ExtractContext, type ExtractedBatch, type MapResult, type ProbeContext, type RawRecord, streamOf, SnapshotReader } from '@kasparro/etl-plugin-sdk';
 import { CoinGeckoConfig } from './coingecko.config.js';
 import { CoinGeckoHistory } from './coingecko.history.js';
 import { mapCoinGeckoMarket } from './coingecko.mapper.js';
 
 const PER_PAGE = 250;
+
+const MARKETS = streamOf('markets', 'market_quotes',
+  'id:string!', 'symbol:string!', 'name:string!', 'image:string?',
+  'current_price:number!', 'market_cap:number?', 'market_cap_rank:number?', 'fully_diluted_valuation:number?',
+  'total_volume:number?', 'high_24h:number?', 'low_24h:number?', 'price_change_24h:number?',
+  'price_change_percentage_24h:number?', 'market_cap_change_24h:number?', 'market_cap_change_percentage_24h:number?', 'circulating_supply:number?',
+  'total_supply:number?', 'max_supply:number?', 'ath:number?', 'ath_change_percentage:number?',
+  'ath_date:string?', 'atl:number?', 'atl_change_percentage:number?', 'atl_date:string?',
+  'roi:object?', 'last_updated:string!',
+);
 
 /**
  * CoinGecko `GET /coins/markets` (USD, by market cap), up to COINGECKO_MAX_PAGES pages of 250. Stops
@@ -24,49 +24,13 @@ const PER_PAGE = 250;
  */
 @SourcePlugin({ id: 'coingecko' })
 @Injectable()
-export class CoinGeckoExtractor implements Extractor {
-  readonly sourceId = 'coingecko';
-  readonly rateLimitPerMinute = 30;
-  readonly priority = 30;
-  readonly streams: StreamDefinition[] = [
-    {
-      name: 'markets',
-      kind: 'market_quotes',
-      expectedSchema: [
-        { path: 'id', type: 'string', required: true },
-        { path: 'symbol', type: 'string', required: true },
-        { path: 'name', type: 'string', required: true },
-        { path: 'image', type: 'string', nullable: true },
-        { path: 'current_price', type: 'number', required: true },
-        { path: 'market_cap', type: 'number', nullable: true },
-        { path: 'market_cap_rank', type: 'number', nullable: true },
-        { path: 'fully_diluted_valuation', type: 'number', nullable: true },
-        { path: 'total_volume', type: 'number', nullable: true },
-        { path: 'high_24h', type: 'number', nullable: true },
-        { path: 'low_24h', type: 'number', nullable: true },
-        { path: 'price_change_24h', type: 'number', nullable: true },
-        { path: 'price_change_percentage_24h', type: 'number', nullable: true },
-        { path: 'market_cap_change_24h', type: 'number', nullable: true },
-        { path: 'market_cap_change_percentage_24h', type: 'number', nullable: true },
-        { path: 'circulating_supply', type: 'number', nullable: true },
-        { path: 'total_supply', type: 'number', nullable: true },
-        { path: 'max_supply', type: 'number', nullable: true },
-        { path: 'ath', type: 'number', nullable: true },
-        { path: 'ath_change_percentage', type: 'number', nullable: true },
-        { path: 'ath_date', type: 'string', nullable: true },
-        { path: 'atl', type: 'number', nullable: true },
-        { path: 'atl_change_percentage', type: 'number', nullable: true },
-        { path: 'atl_date', type: 'string', nullable: true },
-        { path: 'roi', type: 'object', nullable: true },
-        { path: 'last_updated', type: 'string', required: true },
-      ],
-    },
-  ];
-
+export class CoinGeckoExtractor extends DeclaredExtractor {
   /** Backfills via /coins/{id}/market_chart/range. */
   readonly history = new CoinGeckoHistory(() => this.config.baseUrl, () => this.headers());
 
-  constructor(@Inject(CoinGeckoConfig) private readonly config: CoinGeckoConfig) {}
+  constructor(@Inject(CoinGeckoConfig) private readonly config: CoinGeckoConfig) {
+    super({ sourceId: 'coingecko', rateLimitPerMinute: 30, priority: 30, streams: [MARKETS] });
+  }
 
   private headers(): Record<string, string> | undefined {
     if (!this.config.apiKey) return undefined;

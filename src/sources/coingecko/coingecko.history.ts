@@ -9,6 +9,7 @@ import {
   type MapResult,
   type RawRecord,
   type StreamDefinition,
+  streamOf,
 } from '@kasparro/etl-plugin-sdk';
 
 /**
@@ -26,18 +27,8 @@ type Point = [unknown, unknown];
  */
 export class CoinGeckoHistory implements HistoryCapability {
   readonly maxChunkSeconds = MAX_CHUNK_SECONDS;
-  readonly stream: StreamDefinition = {
-    name: 'market_chart',
-    kind: 'market_quotes',
-    expectedSchema: [
-      { path: 'id', type: 'string', required: true },
-      { path: 'symbol', type: 'string', required: true },
-      { path: 'observed_at', type: 'string', required: true },
-      { path: 'price', type: 'number', required: true },
-      { path: 'market_cap', type: 'number', nullable: true },
-      { path: 'total_volume', type: 'number', nullable: true },
-    ],
-  };
+  readonly stream: StreamDefinition = streamOf('market_chart', 'market_quotes',
+    'id:string!', 'symbol:string!', 'observed_at:string!', 'price:number!', 'market_cap:number?', 'total_volume:number?');
 
   constructor(private readonly baseUrl: () => string, private readonly headers: () => Record<string, string> | undefined) {}
 

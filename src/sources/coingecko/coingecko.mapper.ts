@@ -1,10 +1,10 @@
-import { cleanDecimal, cleanInteger, decimalOrNull, parseTimestamp, mapped, rejected, type MapResult } from '@kasparro/etl-plugin-sdk';
+import { assetIdentity, cleanDecimal, cleanInteger, decimalOrNull, parseTimestamp, mapped, rejected, type MapResult } from '@kasparro/etl-plugin-sdk';
 
 /** CoinGecko /coins/markets item -> quote. Symbols come lower case; supplies may be null. */
 export function mapCoinGeckoMarket(p: Record<string, unknown>): MapResult {
-  const id = typeof p.id === 'string' ? p.id : null;
-  const symbol = typeof p.symbol === 'string' ? p.symbol.trim().toUpperCase() : null;
-  if (!id || !symbol) return rejected('id and symbol are required');
+  const identity = assetIdentity(p);
+  if (!identity.ok) return identity.rejection;
+  const { sourceAssetId: id, symbol } = identity.asset;
   const price = cleanDecimal(p.current_price);
   if (!price.ok || price.value === null) return rejected(`${id}: current_price ${price.ok ? 'missing' : price.reason}`);
   if (Number(price.value) < 0) return rejected(`${id}: negative price ${price.value}`);
@@ -13,9 +13,7 @@ export function mapCoinGeckoMarket(p: Record<string, unknown>): MapResult {
   const rank = cleanInteger(p.market_cap_rank);
   return mapped({
     kind: 'market_quote',
-    sourceAssetId: id,
-    symbol,
-    name: typeof p.name === 'string' ? p.name.trim() : null,
+    ...identity.asset,
     rank: rank.ok ? rank.value : null,
     crosswalkKey: geckoCrosswalkKey(id, symbol),
     observedAt,

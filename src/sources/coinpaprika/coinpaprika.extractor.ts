@@ -1,19 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Readable } from 'node:stream';
-import {
-  SourcePlugin,
-  type ExtractContext,
-  type ExtractedBatch,
-  type Extractor,
-  type MapResult,
-  type ProbeContext,
-  type RawRecord,
-  type StreamDefinition,
-  SnapshotReader,
-} from '@kasparro/etl-plugin-sdk';
+import { DeclaredExtractor, SourcePlugin, type ExtractContext, type ExtractedBatch, type MapResult, type ProbeContext, type RawRecord, streamOf, SnapshotReader } from '@kasparro/etl-plugin-sdk';
 import { CoinPaprikaConfig } from './coinpaprika.config.js';
 import { mapCoinPaprikaTicker } from './coinpaprika.mapper.js';
 import { losslessArrayStream } from './lossless-array-stream.js';
+
+const TICKERS = streamOf('tickers', 'market_quotes',
+  'id:string!', 'name:string!', 'symbol:string!', 'rank:number',
+  'total_supply:number?', 'max_supply:number?', 'beta_value:number?', 'first_data_at:string?',
+  'last_updated:string!', 'quotes.USD.price:number!', 'quotes.USD.volume_24h:number?', 'quotes.USD.market_cap:number?',
+  'quotes.USD.percent_change_24h:number?',
+);
 
 /**
  * CoinPaprika `GET /tickers`: every active coin in one response of several MB, parsed as a stream
@@ -23,33 +20,10 @@ import { losslessArrayStream } from './lossless-array-stream.js';
  */
 @SourcePlugin({ id: 'coinpaprika' })
 @Injectable()
-export class CoinPaprikaExtractor implements Extractor {
-  readonly sourceId = 'coinpaprika';
-  readonly rateLimitPerMinute = 600;
-  readonly priority = 20;
-  readonly streams: StreamDefinition[] = [
-    {
-      name: 'tickers',
-      kind: 'market_quotes',
-      expectedSchema: [
-        { path: 'id', type: 'string', required: true },
-        { path: 'name', type: 'string', required: true },
-        { path: 'symbol', type: 'string', required: true },
-        { path: 'rank', type: 'number' },
-        { path: 'total_supply', type: 'number', nullable: true },
-        { path: 'max_supply', type: 'number', nullable: true },
-        { path: 'beta_value', type: 'number', nullable: true },
-        { path: 'first_data_at', type: 'string', nullable: true },
-        { path: 'last_updated', type: 'string', required: true },
-        { path: 'quotes.USD.price', type: 'number', required: true },
-        { path: 'quotes.USD.volume_24h', type: 'number', nullable: true },
-        { path: 'quotes.USD.market_cap', type: 'number', nullable: true },
-        { path: 'quotes.USD.percent_change_24h', type: 'number', nullable: true },
-      ],
-    },
-  ];
-
-  constructor(@Inject(CoinPaprikaConfig) private readonly config: CoinPaprikaConfig) {}
+export class CoinPaprikaExtractor extends DeclaredExtractor {
+  constructor(@Inject(CoinPaprikaConfig) private readonly config: CoinPaprikaConfig) {
+    super({ sourceId: 'coinpaprika', rateLimitPerMinute: 600, priority: 20, streams: [TICKERS] });
+  }
 
   private headers(): Record<string, string> | undefined {
     // The pro API takes the bare key in Authorization (no "Bearer").

@@ -1,10 +1,10 @@
-import { cleanDecimal, cleanInteger, decimalOrNull, parseTimestamp, mapped, rejected, type MapResult } from '@kasparro/etl-plugin-sdk';
+import { assetIdentity, cleanDecimal, cleanInteger, decimalOrNull, parseTimestamp, mapped, rejected, type MapResult } from '@kasparro/etl-plugin-sdk';
 
 /** CoinPaprika ticker -> quote. Prices are under `quotes.USD`; `max_supply: 0` means uncapped. */
 export function mapCoinPaprikaTicker(p: Record<string, unknown>): MapResult {
-  const id = typeof p.id === 'string' ? p.id : null;
-  const symbol = typeof p.symbol === 'string' ? p.symbol.trim().toUpperCase() : null;
-  if (!id || !symbol) return rejected('id and symbol are required');
+  const identity = assetIdentity(p);
+  if (!identity.ok) return identity.rejection;
+  const { sourceAssetId: id, symbol } = identity.asset;
   const usd = (p.quotes as { USD?: Record<string, unknown> } | undefined)?.USD;
   if (!usd) return rejected(`${id}: quotes.USD missing`);
   const price = cleanDecimal(usd.price);
@@ -16,9 +16,7 @@ export function mapCoinPaprikaTicker(p: Record<string, unknown>): MapResult {
   const maxSupply = decimalOrNull(p.max_supply);
   return mapped({
     kind: 'market_quote',
-    sourceAssetId: id,
-    symbol,
-    name: typeof p.name === 'string' ? p.name.trim() : null,
+    ...identity.asset,
     rank: rank.ok && rank.value !== null && rank.value > 0 ? rank.value : null,
     crosswalkKey: paprikaCrosswalkKey(id, symbol),
     observedAt,

@@ -3,17 +3,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  SourcePlugin,
-  type ExtractContext,
-  type ExtractedBatch,
-  type Extractor,
-  type MapResult,
-  type RawRecord,
-  type StreamCursor,
-  type StreamDefinition,
-  shown,
-} from '@kasparro/etl-plugin-sdk';
+import { DeclaredExtractor, SourcePlugin, type ExtractContext, type ExtractedBatch, type MapResult, type RawRecord, type StreamCursor, streamOf, shown } from '@kasparro/etl-plugin-sdk';
 import { canonicalHeader } from './csv-headers.js';
 import { CsvSourceConfig } from './csv.config.js';
 import { DELIMITER_NAME, declarationFor, type CsvDelimiter } from './csv-dialect.js';
@@ -29,6 +19,13 @@ interface FileState {
 }
 type CsvCursor = StreamCursor & { files: Record<string, FileState> };
 
+// The canonical CSV columns (text until mapped): the coin and its price, the market figures, then rank and time.
+const QUOTES = streamOf('quotes', 'market_quotes',
+  'symbol:string', 'name:string', 'price_usd:string!',
+  'market_cap_usd:string', 'volume_24h_usd:string', 'change_24h_pct:string',
+  'rank:string', 'observed_at:string!',
+);
+
 /**
  * Every `*.csv` in CSV_SOURCE_DIR, streamed with csv-parse. Incremental by content hash and line
  * number: an unchanged, fully read file is skipped; a partly read one resumes after its last
@@ -41,26 +38,7 @@ type CsvCursor = StreamCursor & { files: Record<string, FileState> };
  */
 @SourcePlugin({ id: 'csv' })
 @Injectable()
-export class CsvExtractor implements Extractor {
-  readonly sourceId = 'csv';
-  readonly priority = 10;
-  readonly streams: StreamDefinition[] = [
-    {
-      name: 'quotes',
-      kind: 'market_quotes',
-      expectedSchema: [
-        { path: 'symbol', type: 'string' },
-        { path: 'name', type: 'string' },
-        { path: 'price_usd', type: 'string', required: true },
-        { path: 'market_cap_usd', type: 'string' },
-        { path: 'volume_24h_usd', type: 'string' },
-        { path: 'change_24h_pct', type: 'string' },
-        { path: 'rank', type: 'string' },
-        { path: 'observed_at', type: 'string', required: true },
-      ],
-    },
-  ];
-
+export class CsvExtractor extends DeclaredExtractor {
   /**
    * Each file's number format and date order, set by its first pass before any of its rows is
    * yielded, read by `map()`. Kept here rather than copied into every raw payload (that would add
@@ -69,7 +47,9 @@ export class CsvExtractor implements Extractor {
    */
   private readonly formats = new Map<string, CsvFileFormat>();
 
-  constructor(@Inject(CsvSourceConfig) private readonly config: CsvSourceConfig) {}
+  constructor(@Inject(CsvSourceConfig) private readonly config: CsvSourceConfig) {
+    super({ sourceId: 'csv', priority: 10, streams: [QUOTES] });
+  }
 
   async *extract(context: ExtractContext): AsyncIterable<ExtractedBatch> {
     const dir = path.resolve(this.config.dir);

@@ -1,16 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  SourcePlugin,
-  type ExtractContext,
-  type ExtractedBatch,
-  type Extractor,
-  type MapResult,
-  type RawRecord,
-  type StreamDefinition,
-} from '@kasparro/etl-plugin-sdk';
+import { DeclaredExtractor, SourcePlugin, type ExtractContext, type ExtractedBatch, type MapResult, type RawRecord, streamOf } from '@kasparro/etl-plugin-sdk';
 import { RssConfig } from './rss.config.js';
 import { dedupeKeyOf, mapRssItem } from './rss.mapper.js';
 import { parseRssFeed } from './rss.parser.js';
+
+const ARTICLES = streamOf('articles', 'news',
+  'title:string!', 'link:string!', 'guid:string?', 'pubDate:string!',
+  'description:string?', 'creator:string?', 'categories:array', 'feed:string!',
+);
 
 /**
  * Each feed of RSS_FEED_URLS (Cointelegraph by default). Feeds are small and re-read every run;
@@ -18,27 +15,10 @@ import { parseRssFeed } from './rss.parser.js';
  */
 @SourcePlugin({ id: 'rss' })
 @Injectable()
-export class RssExtractor implements Extractor {
-  readonly sourceId = 'rss';
-  readonly rateLimitPerMinute = 1;
-  readonly streams: StreamDefinition[] = [
-    {
-      name: 'articles',
-      kind: 'news',
-      expectedSchema: [
-        { path: 'title', type: 'string', required: true },
-        { path: 'link', type: 'string', required: true },
-        { path: 'guid', type: 'string', nullable: true },
-        { path: 'pubDate', type: 'string', required: true },
-        { path: 'description', type: 'string', nullable: true },
-        { path: 'creator', type: 'string', nullable: true },
-        { path: 'categories', type: 'array' },
-        { path: 'feed', type: 'string', required: true },
-      ],
-    },
-  ];
-
-  constructor(@Inject(RssConfig) private readonly config: RssConfig) {}
+export class RssExtractor extends DeclaredExtractor {
+  constructor(@Inject(RssConfig) private readonly config: RssConfig) {
+    super({ sourceId: 'rss', rateLimitPerMinute: 1, streams: [ARTICLES] });
+  }
 
   async *extract(context: ExtractContext): AsyncIterable<ExtractedBatch> {
     const failures: string[] = [];

@@ -6,4 +6,4 @@ export { KrakenSourceModule };
 export { KrakenExtractor } from './kraken.extractor.js';
 export { KrakenEnv } from './kraken.config.js';
 export { mapKrakenTicker, type KrakenTickerPayload } from './kraken.mapper.js';
-export { krakenFixtureRoutes, TICKER_FIXTURE } from './fixture-routes.js';
+export { fixtureRoutes, krakenFixtureRoutes, TICKER_FIXTURE } from './fixture-routes.js';

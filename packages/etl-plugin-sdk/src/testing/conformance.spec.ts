@@ -2,40 +2,10 @@ import { Injectable, Module } from '@nestjs/common';
 import { mapped, rejected, type ExtractContext, type ExtractedBatch, type Extractor, type MapResult, type RawRecord } from '../index.js';
 import { SourcePlugin } from '../source-plugin.decorator.js';
 import { runExtractorConformance, type ConformanceOptions } from './conformance.js';
-
-type Body = () => Promise<void> | void;
+import { declaredCheckOutcomes } from './declared-checks.js';
 
 /** Runs the kit's declared checks outside Jest's registry, so a test can see which ones fail. */
-async function outcomes(options: ConformanceOptions): Promise<Map<string, string | null>> {
-  const its: Array<[string, Body]> = [];
-  const before: Body[] = [];
-  const after: Body[] = [];
-  const g = globalThis as Record<string, unknown>;
-  const saved = { describe: g.describe, it: g.it, beforeAll: g.beforeAll, afterAll: g.afterAll };
-  Object.assign(g, {
-    describe: (_: string, body: () => void) => body(),
-    it: (name: string, body: Body) => its.push([name, body]),
-    beforeAll: (body: Body) => before.push(body),
-    afterAll: (body: Body) => after.push(body),
-  });
-  try {
-    runExtractorConformance(options);
-  } finally {
-    Object.assign(g, saved);
-  }
-  const results = new Map<string, string | null>();
-  for (const body of before) await body();
-  for (const [name, body] of its) {
-    try {
-      await body();
-      results.set(name, null);
-    } catch (err) {
-      results.set(name, err instanceof Error ? err.message : String(err));
-    }
-  }
-  for (const body of after) await body();
-  return results;
-}
+const outcomes = (options: ConformanceOptions) => declaredCheckOutcomes(() => runExtractorConformance(options));
 
 const quote = (id: string, price: string): MapResult =>
   mapped({ kind: 'market_quote', sourceAssetId: id, symbol: id.toUpperCase(), name: id, rank: null, observedAt: new Date('2029-01-01T00:00:00Z'), priceUsd: price,

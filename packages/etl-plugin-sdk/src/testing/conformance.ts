@@ -3,7 +3,8 @@ import type { ExtractedBatch, Extractor, RawRecord } from '../extractor.interfac
 import { stringifyJson } from '../json-number.js';
 import type { Environment } from '../source-config.js';
 import { ConformanceHttpClient, OutboundGuard } from './conformance-http.js';
-import { startFixtureServer, type FixtureRoutes } from './fixture-server.js';
+import type { FixtureRoutes } from './fixture-server.js';
+import { moduleNameOf, startKitFixtures, testGlobals } from './kit-plumbing.js';
 import { bootPlugin, runExtract, type BootedPlugin, type RunResult } from './plugin-harness.js';
 
 /** Fixtures the kit serves itself: the plugin's routes on a loopback server, and the env pointing the plugin at it. */
@@ -32,14 +33,6 @@ export interface ConformanceOptions {
   maxResumePoints?: number;
   /** Title of the generated `describe` block (default `conformance: <module name>`). */
   title?: string;
-}
-
-/** The Jest (or Vitest, Mocha) globals the kit declares its checks with. */
-interface TestGlobals {
-  describe: (name: string, body: () => void) => void;
-  it: (name: string, body: () => Promise<void> | void, timeout?: number) => void;
-  beforeAll: (body: () => Promise<void> | void, timeout?: number) => void;
-  afterAll: (body: () => Promise<void> | void, timeout?: number) => void;
 }
 
 const RUN_STARTED_AT = new Date('2030-01-01T00:00:00.000Z');
@@ -71,10 +64,9 @@ const RUN_STARTED_AT = new Date('2030-01-01T00:00:00.000Z');
  * ```
  */
 export function runExtractorConformance(options: ConformanceOptions): void {
-  const { describe, it, beforeAll, afterAll } = globalThis as unknown as TestGlobals;
-  if (typeof describe !== 'function') throw new Error('runExtractorConformance must be called in a test file (describe/it globals)');
+  const { describe, it, beforeAll, afterAll } = testGlobals('runExtractorConformance');
   const batchSize = options.batchSize ?? 2;
-  const moduleName = typeof options.module === 'function' ? options.module.name : options.module.module.name;
+  const moduleName = moduleNameOf(options.module);
   let booted: BootedPlugin;
   let close: (() => Promise<void>) | undefined;
   let clean: RunResult;
@@ -85,17 +77,9 @@ export function runExtractorConformance(options: ConformanceOptions): void {
 
   describe(options.title ?? `conformance: ${moduleName}`, () => {
     beforeAll(async () => {
-      let env: Environment;
-      if ('routes' in options.fixtures) {
-        const server = await startFixtureServer(options.fixtures.routes);
-        env = options.fixtures.env(server.url);
-        close = () => server.close();
-      } else {
-        const started = await options.fixtures.start();
-        env = started.env;
-        close = started.close;
-      }
-      booted = await bootPlugin(options.module, env);
+      const started = await startKitFixtures(options.fixtures);
+      close = started.close;
+      booted = await bootPlugin(options.module, started.env);
       clean = await run();
     }, 60_000);
 

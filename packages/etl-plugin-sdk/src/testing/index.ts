@@ -5,4 +5,14 @@
  * @packageDocumentation
  */
 export * from './fixture-server.js';
+export * from './plugin-fixture-routes.js';
 export { runExtractorConformance, type ConformanceOptions, type RouteFixtures, type StartedFixtures } from './conformance.js';
+export {
+  runEngineConformance,
+  type ConformanceEngine,
+  type EngineConformanceOptions,
+  type EngineKill,
+  type EngineKillPoint,
+  type EngineRunOutcome,
+  type EngineSession,
+} from './engine-conformance.js';
