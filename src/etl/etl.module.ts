@@ -11,6 +11,10 @@ import { BackfillRepository } from './backfill/backfill.repository.js';
 import { BackfillService } from './backfill/backfill.service.js';
 import { BackfillWorker } from './backfill/backfill-worker.js';
 import { BatchProcessor } from './batch-processor.service.js';
+import { BatchBookkeeping } from './batch/batch-bookkeeping.service.js';
+import { BatchPreparer } from './batch/batch-preparer.service.js';
+import { BatchRowWriter } from './batch/batch-row-writer.service.js';
+import { BatchWriter } from './batch/batch-writer.service.js';
 import { CheckpointRepository } from './checkpoint/checkpoint.repository.js';
 import { CheckpointService } from './checkpoint/checkpoint.service.js';
 import { DriftRepository } from './drift/drift.repository.js';
@@ -56,6 +60,10 @@ import { RowIsolationRepository } from './validation/row-isolation.repository.js
     QuoteWriteSteps,
     RunLedgerRepository,
     RowIsolationRepository,
+    BatchPreparer,
+    BatchRowWriter,
+    BatchBookkeeping,
+    BatchWriter,
     BatchProcessor,
     EtlRunner,
     EtlScheduler,

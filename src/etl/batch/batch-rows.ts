@@ -1,0 +1,28 @@
+import type { AssetCandidate } from '../../catalog/asset-identity.service.js';
+import type { CanonicalQuote } from '../extractor/canonical.types.js';
+import { contentHash } from '../hashing.js';
+import type { QuarantineRow } from '../quarantine/quarantine.repository.js';
+
+/** A quarantine row for one record; its payload hash de-duplicates it. */
+export interface QuarantineRowInput {
+  source: string;
+  stream: string;
+  naturalKey: string | null;
+  payload: Record<string, unknown>;
+  reason: string;
+}
+
+export function quarantineRow({ source, stream, naturalKey, payload, reason }: QuarantineRowInput): QuarantineRow {
+  return { source, stream, naturalKey, payload, payloadHash: contentHash(payload), reason };
+}
+
+export function dedupeQuarantine(rows: QuarantineRow[]): QuarantineRow[] {
+  return [...new Map(rows.map((r) => [r.payloadHash, r])).values()];
+}
+
+export function candidateOf(source: string, q: CanonicalQuote): AssetCandidate {
+  return {
+    source, sourceAssetId: q.sourceAssetId, symbol: q.symbol, name: q.name, rank: q.rank,
+    priceUsd: q.priceUsd, marketCapUsd: q.marketCapUsd, observedAt: q.observedAt, crosswalkKey: q.crosswalkKey ?? null,
+  };
+}
