@@ -11,6 +11,7 @@ import { BackfillRepository } from './backfill/backfill.repository.js';
 import { BackfillService } from './backfill/backfill.service.js';
 import { BackfillWorker } from './backfill/backfill-worker.js';
 import { BatchProcessor } from './batch-processor.service.js';
+import { BatchBoundary } from './batch/batch-boundary.service.js';
 import { BatchBookkeeping } from './batch/batch-bookkeeping.service.js';
 import { BatchPreparer } from './batch/batch-preparer.service.js';
 import { BatchRowWriter } from './batch/batch-row-writer.service.js';
@@ -37,6 +38,11 @@ import { StreamOperationsService } from './operations/stream-operations.service.
 import { QuarantineRepository } from './quarantine/quarantine.repository.js';
 import { RawRecordRepository } from './raw/raw-record.repository.js';
 import { RetryService } from './retry/retry.service.js';
+import { RunFinisher } from './runner/run-finisher.service.js';
+import { RunRecovery } from './runner/run-recovery.service.js';
+import { SourceBatchLoop } from './runner/source-batch-loop.service.js';
+import { SourceRunRecorder } from './runner/source-run-recorder.service.js';
+import { SourceRunner } from './runner/source-runner.service.js';
 import { RowIsolationRepository } from './validation/row-isolation.repository.js';
 
 /**
@@ -60,11 +66,17 @@ import { RowIsolationRepository } from './validation/row-isolation.repository.js
     QuoteWriteSteps,
     RunLedgerRepository,
     RowIsolationRepository,
+    BatchBoundary,
     BatchPreparer,
     BatchRowWriter,
     BatchBookkeeping,
     BatchWriter,
     BatchProcessor,
+    RunRecovery,
+    SourceRunRecorder,
+    SourceBatchLoop,
+    SourceRunner,
+    RunFinisher,
     EtlRunner,
     EtlScheduler,
     CheckpointResetRepository,

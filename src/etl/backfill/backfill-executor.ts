@@ -3,11 +3,10 @@ import { ResolvedAssetCache } from '../../catalog/resolved-asset-cache.js';
 import { SecretMasker } from '../../common/secrets/secret-masker.js';
 import { AppConfig } from '../../config/app-config.js';
 import { BatchProcessor } from '../batch-processor.service.js';
+import { BatchBoundary } from '../batch/batch-boundary.service.js';
 import type { ExtractedBatch, Extractor, HistoryCapability } from '../extractor/extractor.interface.js';
-import { FailureInjector, parseFailureInjection } from '../failure-injection.js';
 import type { BatchCounts } from '../ledger/run-ledger.repository.js';
 import { RunCancelledError } from '../operations/operation-errors.js';
-import { RunCancellationRepository } from '../operations/run-cancellation.repository.js';
 import { RetryService } from '../retry/retry.service.js';
 import type { Waits } from '../retry/waits.js';
 import type { SourceFence } from '../checkpoint/source-lease.repository.js';
@@ -35,6 +34,15 @@ export interface BackfillOutcome {
   waits: Waits;
 }
 
+/** One chunk's batches to commit, with the backfill's running totals (added into) and asset cache. */
+export interface ChunkCommit {
+  job: BackfillJob;
+  chunk: PendingChunk;
+  batches: AsyncIterable<ExtractedBatch>;
+  totals: BatchCounts;
+  resolvedAssets: ResolvedAssetCache;
+}
+
 /**
  * Runs a backfill's pending chunks in order through the batch processor (drift check, mapping,
  * identity, one transaction per batch) without touching the incremental checkpoint. A chunk is
@@ -43,18 +51,14 @@ export interface BackfillOutcome {
  */
 @Injectable()
 export class BackfillExecutor {
-  private readonly injector: FailureInjector;
-
   constructor(
     private readonly config: AppConfig,
     private readonly batches: BatchProcessor,
     private readonly retry: RetryService,
     private readonly backfills: BackfillRepository,
-    private readonly cancellations: RunCancellationRepository,
+    private readonly boundary: BatchBoundary,
     private readonly masker: SecretMasker,
-  ) {
-    this.injector = new FailureInjector(parseFailureInjection(config.etl.failureInjection));
-  }
+  ) {}
 
   async run(job: BackfillJob): Promise<BackfillOutcome> {
     const source = job.extractor.sourceId;
@@ -75,7 +79,7 @@ export class BackfillExecutor {
         const batches = job.history.extractRange({
           asset, from: chunk.from, to: chunk.to, signal: job.signal, http, logger: log, batchSize: this.config.etl.batchSize,
         });
-        await this.commitChunk(job, chunk, batches, totals, resolvedAssets);
+        await this.commitChunk({ job, chunk, batches, totals, resolvedAssets });
       }
       return outcome('succeeded');
     } catch (err) {
@@ -84,7 +88,7 @@ export class BackfillExecutor {
   }
 
   /** Reads one batch ahead, so the chunk's last batch is known and commits the chunk's completion. */
-  private async commitChunk(job: BackfillJob, chunk: PendingChunk, batches: AsyncIterable<ExtractedBatch>, totals: BatchCounts, resolvedAssets: ResolvedAssetCache): Promise<void> {
+  private async commitChunk({ job, chunk, batches, totals, resolvedAssets }: ChunkCommit): Promise<void> {
     const source = job.extractor.sourceId;
     const iterator = batches[Symbol.asyncIterator]();
     let next = await iterator.next();
@@ -100,8 +104,7 @@ export class BackfillExecutor {
       const prepareContext = { extractor: adapter, stream: job.history.stream, runId: job.runId, resolvedAssets, runStartedAt };
       const prepared = await this.batches.prepare(prepareContext, batch);
       const following = await iterator.next();
-      this.injector.check(source, totals.extracted, batch.records.length);
-      if (await this.cancellations.isCancelRequested(job.runId)) throw new RunCancelledError(job.runId);
+      await this.boundary.cross({ source, runId: job.runId, extractedSoFar: totals.extracted, batchSize: batch.records.length });
       const last = following.done === true;
       const { counts } = await this.batches.commit({
         extractor: adapter, stream: job.history.stream, runId: job.runId, sourceRunId: job.sourceRunId, runStartedAt,
