@@ -11,7 +11,7 @@ import { decodeCursor, encodeCursor } from '../common/http/keyset-cursor.js';
 import { paginationTotal } from '../common/http/keyset-page.js';
 import { parseLimit } from '../common/http/query-params.js';
 import { AppConfig } from '../config/app-config.js';
-import { SourceRegistry } from '../etl/extractor/source-registry.service.js';
+import { SourceRegistry } from '../etl/registry/source-registry.service.js';
 import {
   AssetDetailResponseDto, AssetRefParamDto, AssetPageDto, ListAssetsQueryDto, MappingParamDto, RepointMappingDto,
   type AssetDetailDto, type AssetDto, RepointedMappingResponseDto, type RepointedMappingDto,

@@ -23,7 +23,7 @@ import { DriftService } from './drift/drift.service.js';
 import { EtlController } from './etl.controller.js';
 import { EtlScheduler } from './etl.scheduler.js';
 import { EtlRunner } from './etl-runner.service.js';
-import { SourceRegistry } from './extractor/source-registry.service.js';
+import { SourceRegistry } from './registry/source-registry.service.js';
 import { RunLedgerRepository } from './ledger/run-ledger.repository.js';
 import { MarketQuotesRepository } from './load/market-quotes.repository.js';
 import { NewsItemsRepository } from './load/news-items.repository.js';
@@ -37,7 +37,8 @@ import { StreamOperationsController } from './operations/stream-operations.contr
 import { StreamOperationsService } from './operations/stream-operations.service.js';
 import { QuarantineRepository } from './quarantine/quarantine.repository.js';
 import { RawRecordRepository } from './raw/raw-record.repository.js';
-import { RetryService } from './retry/retry.service.js';
+import { HttpClientFactory } from './http-client/http-client.factory.js';
+import { RateLimitRegistry } from './http-client/rate-limit.registry.js';
 import { RunFinisher } from './runner/run-finisher.service.js';
 import { RunRecovery } from './runner/run-recovery.service.js';
 import { SourceBatchLoop } from './runner/source-batch-loop.service.js';
@@ -54,7 +55,8 @@ import { RowIsolationRepository } from './validation/row-isolation.repository.js
   controllers: [EtlController, StreamOperationsController, BackfillController],
   providers: [
     SourceRegistry,
-    RetryService,
+    RateLimitRegistry,
+    HttpClientFactory,
     DriftService,
     CheckpointService,
     CheckpointRepository,
@@ -90,6 +92,6 @@ import { RowIsolationRepository } from './validation/row-isolation.repository.js
     BackfillWorker,
     BackfillService,
   ],
-  exports: [EtlRunner, QuoteWriteSteps, SourceRegistry, RetryService, CheckpointService, DriftService, StreamOperationsService, QuarantineReplayService, BackfillService],
+  exports: [EtlRunner, QuoteWriteSteps, SourceRegistry, RateLimitRegistry, HttpClientFactory, CheckpointService, DriftService, StreamOperationsService, QuarantineReplayService, BackfillService],
 })
 export class EtlModule {}

@@ -7,8 +7,8 @@ import { BatchBoundary } from '../batch/batch-boundary.service.js';
 import type { ExtractedBatch, Extractor, HistoryCapability } from '../extractor/extractor.interface.js';
 import type { BatchCounts } from '../ledger/run-ledger.repository.js';
 import { RunCancelledError } from '../operations/operation-errors.js';
-import { RetryService } from '../retry/retry.service.js';
-import type { Waits } from '../retry/waits.js';
+import { HttpClientFactory } from '../http-client/http-client.factory.js';
+import type { Waits } from '../http-client/waits.js';
 import type { SourceFence } from '../checkpoint/source-lease.repository.js';
 import { BackfillRepository, type PendingChunk } from './backfill.repository.js';
 
@@ -54,7 +54,7 @@ export class BackfillExecutor {
   constructor(
     private readonly config: AppConfig,
     private readonly batches: BatchProcessor,
-    private readonly retry: RetryService,
+    private readonly httpClients: HttpClientFactory,
     private readonly backfills: BackfillRepository,
     private readonly boundary: BatchBoundary,
     private readonly masker: SecretMasker,
@@ -63,7 +63,7 @@ export class BackfillExecutor {
   async run(job: BackfillJob): Promise<BackfillOutcome> {
     const source = job.extractor.sourceId;
     const log = new Logger(`backfill:${source}`);
-    const http = this.retry.clientFor(source, log, job.signal);
+    const http = this.httpClients.clientFor(source, log, job.signal);
     const totals: BatchCounts = { extracted: 0, inserted: 0, updated: 0, unchanged: 0, duplicate: 0, quarantined: 0 };
     const outcome = (status: BackfillOutcome['status'], err?: unknown): BackfillOutcome => ({
       status, interrupted: job.signal.aborted, totals, retries: http.usage.retries, waits: http.usage,

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config.js';
 import { EtlRunner } from '../etl-runner.service.js';
-import { SourceRegistry } from '../extractor/source-registry.service.js';
+import { SourceRegistry } from '../registry/source-registry.service.js';
 import { RunLedgerRepository, type RunStatus } from '../ledger/run-ledger.repository.js';
 import { SourceLock } from '../source-lock.js';
 import { BackfillExecutor } from './backfill-executor.js';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { SourceRegistry } from '../extractor/source-registry.service.js';
+import { SourceRegistry } from '../registry/source-registry.service.js';
 import { BackfillNotFoundError, BackfillRequestError } from '../operations/operation-errors.js';
 import { planChunks } from './backfill-plan.js';
 import { BackfillWorker } from './backfill-worker.js';

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { SecretMasker } from '../../common/secrets/secret-masker.js';
 import type { StreamCursor } from '../extractor/extractor.interface.js';
-import type { Waits } from '../retry/waits.js';
+import type { Waits } from '../http-client/waits.js';
 
 export type RunTrigger = 'schedule' | 'startup' | 'manual' | 'cli' | 'replay' | 'backfill';
 export type RunStatus = 'running' | 'succeeded' | 'partial' | 'failed' | 'rate_limited' | 'abandoned' | 'skipped' | 'cancelled';

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { SourcesBusyError } from '../errors.js';
 import { EtlRunner } from '../etl-runner.service.js';
-import { SourceRegistry } from '../extractor/source-registry.service.js';
+import { SourceRegistry } from '../registry/source-registry.service.js';
 import { RunLedgerRepository, type RunStatus } from '../ledger/run-ledger.repository.js';
 import type { SourceFence } from '../checkpoint/source-lease.repository.js';
 import { SourceLock } from '../source-lock.js';

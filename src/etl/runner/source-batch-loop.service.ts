@@ -8,7 +8,7 @@ import type { SourceFence } from '../checkpoint/source-lease.repository.js';
 import type { EtlEvent } from '../etl-events.js';
 import type { Extractor } from '../extractor/extractor.interface.js';
 import { readAhead } from '../read-ahead.js';
-import type { RetryingHttpClient } from '../retry/source-http-client.js';
+import type { RetryingHttpClient } from '../http-client/source-http-client.js';
 import { addInto, type SourceRunState } from './source-run-state.js';
 
 /** One source run's extraction, with everything its batches commit under. */

@@ -4,7 +4,7 @@ import { SecretMasker } from '../../common/secrets/secret-masker.js';
 import { MetricsService } from '../../metrics/metrics.service.js';
 import type { StreamCursor } from '../extractor/extractor.interface.js';
 import { RunLedgerRepository, type BatchCounts, type RunStatus } from '../ledger/run-ledger.repository.js';
-import type { Waits } from '../retry/waits.js';
+import type { Waits } from '../http-client/waits.js';
 import { ZERO_COUNTS } from './source-run-state.js';
 
 /** How one source of a run ended. */

@@ -8,7 +8,7 @@ import type { EtlEvent } from '../etl-events.js';
 import type { Extractor } from '../extractor/extractor.interface.js';
 import type { RunStatus } from '../ledger/run-ledger.repository.js';
 import { RunCancelledError } from '../operations/operation-errors.js';
-import { RetryService } from '../retry/retry.service.js';
+import { HttpClientFactory } from '../http-client/http-client.factory.js';
 import { SourceLock } from '../source-lock.js';
 import { RunRecovery } from './run-recovery.service.js';
 import { SourceBatchLoop } from './source-batch-loop.service.js';
@@ -37,7 +37,7 @@ export class SourceRunner {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly checkpoints: CheckpointService,
-    private readonly retry: RetryService,
+    private readonly httpClients: HttpClientFactory,
     private readonly recovery: RunRecovery,
     private readonly loop: SourceBatchLoop,
     private readonly recorder: SourceRunRecorder,
@@ -57,7 +57,7 @@ export class SourceRunner {
     if (!lock) return this.recorder.skipped(ofRun);
     let sourceRunId: string | undefined;
     const log = new Logger(`etl:${source}`);
-    const http = this.retry.clientFor(source, log, signal);
+    const http = this.httpClients.clientFor(source, log, signal);
     const state: SourceRunState = { cursors: new Map(), totals: { ...ZERO_COUNTS }, fingerprint: null };
     let status: RunStatus = 'succeeded';
     let error: unknown;

@@ -4,8 +4,7 @@ import { RetryBudgetExhaustedError, UpstreamError } from '../../common/errors/do
 import { maskUrl } from '../../common/logging/logger.options.js';
 import { SecretMasker } from '../../common/secrets/secret-masker.js';
 import type { MetricsService } from '../../metrics/metrics.service.js';
-import type { HttpRequestOptions, SourceHttpClient } from '../extractor/extractor.interface.js';
-import { parseJson } from '../extractor/json-number.js';
+import { parseJson, type HttpRequestOptions, type SourceHttpClient } from '@kasparro/etl-plugin-sdk';
 import type { SourceRateLimiter } from './rate-limiter.js';
 import { parseRetryAfter } from './retry-after.js';
 import { httpStatusError, malformedBodyError, transportError } from './upstream-failure.js';
