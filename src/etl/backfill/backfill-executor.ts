@@ -93,7 +93,7 @@ export class BackfillExecutor {
     const iterator = batches[Symbol.asyncIterator]();
     let next = await iterator.next();
     if (next.done) {
-      await this.backfills.markChunkDone(undefined, job.backfillId, chunk, job.runId);
+      await this.backfills.markChunkDone(undefined, { backfillId: job.backfillId, chunk, runId: job.runId });
       return;
     }
     const adapter = historyExtractor(job.extractor, job.history);
@@ -110,8 +110,8 @@ export class BackfillExecutor {
         extractor: adapter, stream: job.history.stream, runId: job.runId, sourceRunId: job.sourceRunId, runStartedAt,
         previousCursor: undefined, resolvedAssets, keepCursor: true, fence: job.fence,
         alsoInTransaction: async (manager) => {
-          await this.backfills.markProvenance(manager, source, chunk, job.runId);
-          if (last) await this.backfills.markChunkDone(manager, job.backfillId, chunk, job.runId);
+          await this.backfills.markProvenance(manager, { source, chunk, runId: job.runId });
+          if (last) await this.backfills.markChunkDone(manager, { backfillId: job.backfillId, chunk, runId: job.runId });
         },
       }, prepared);
       for (const k of Object.keys(totals) as Array<keyof BatchCounts>) totals[k] += counts[k];

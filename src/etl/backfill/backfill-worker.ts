@@ -101,7 +101,7 @@ export class BackfillWorker implements OnApplicationBootstrap, BeforeApplication
     const runId = await this.ledger.createRun('backfill', [source], this.runner.instanceId);
     // A lease per backfill run: a backfill that lost its source (lock connection gone) commits nothing.
     const fence = await lock.takeLease(this.runner.instanceId);
-    const sourceRunId = await this.ledger.createSourceRun(runId, source, this.runner.instanceId, 'running', null);
+    const sourceRunId = await this.ledger.createSourceRun({ runId, source, instanceId: this.runner.instanceId, status: 'running', cursorBefore: null });
     await lock.recordLeaseOwner(fence, sourceRunId);
     await this.backfills.markRunning(backfillId, runId);
     const job = { backfillId, runId, sourceRunId, extractor, history: extractor.history, signal: this.shutdown.signal, fence };

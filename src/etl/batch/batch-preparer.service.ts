@@ -112,7 +112,7 @@ export class BatchPreparer {
       if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
       const q = p.quote;
       const assetId = this.identity.cachedAssetId(candidateOf(source, q), cache);
-      if (assetId !== undefined) p.resolved = { assetId, copyLine: quoteCopyLine(assetId, source, q, p.contentHash, runId) };
+      if (assetId !== undefined) p.resolved = { assetId, copyLine: quoteCopyLine({ assetId, source, quote: q, contentHash: p.contentHash, runId }) };
     }
   }
 }

@@ -86,7 +86,7 @@ export class BatchRowWriter {
       const assetId = resolved?.assetId ?? assetIds.get(candidateKey(source, q.sourceAssetId));
       if (!assetId) throw new Error(`identity resolution returned no asset for ${source}/${q.sourceAssetId}`);
       lines.set(`${assetId}|${q.observedAt.getTime()}`, {
-        line: resolved?.copyLine ?? quoteCopyLine(assetId, source, q, hash, runId),
+        line: resolved?.copyLine ?? quoteCopyLine({ assetId, source, quote: q, contentHash: hash, runId }),
         written: writtenQuote(assetId, q),
       });
     }

@@ -19,6 +19,16 @@ export interface BatchCounts {
   quarantined: number;
 }
 
+/** A source run's ledger row as it is opened (`status` other than running: opened and closed at once). */
+export interface NewSourceRun {
+  runId: string;
+  source: string;
+  instanceId: string;
+  status: RunStatus;
+  cursorBefore: Record<string, StreamCursor> | null;
+  errorMessage?: string | null;
+}
+
 export interface SourceRunOutcome {
   status: RunStatus;
   cursorAfter: Record<string, StreamCursor> | null;
@@ -47,7 +57,7 @@ export class RunLedgerRepository {
     return row.id;
   }
 
-  async createSourceRun(runId: string, source: string, instanceId: string, status: RunStatus, cursorBefore: Record<string, StreamCursor> | null, errorMessage: string | null = null): Promise<string> {
+  async createSourceRun({ runId, source, instanceId, status, cursorBefore, errorMessage = null }: NewSourceRun): Promise<string> {
     const [row] = (await this.dataSource.query(
       `INSERT INTO etl_source_runs (run_id, source, status, instance_id, cursor_before, error_message, finished_at, duration_ms)
        VALUES ($1::bigint, $2, $3, $4, $5::jsonb, $6, CASE WHEN $3 = 'running' THEN NULL ELSE now() END, CASE WHEN $3 = 'running' THEN NULL ELSE 0 END)

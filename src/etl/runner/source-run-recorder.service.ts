@@ -47,11 +47,13 @@ export class SourceRunRecorder {
   ) {}
 
   started(run: SourceOfRun, cursors: Map<string, StreamCursor>): Promise<string> {
-    return this.ledger.createSourceRun(run.runId, run.source, run.instanceId, 'running', Object.fromEntries(cursors));
+    return this.ledger.createSourceRun({ ...run, status: 'running', cursorBefore: Object.fromEntries(cursors) });
   }
 
   async skipped({ runId, source, instanceId }: SourceOfRun): Promise<SourceRunResult> {
-    await this.ledger.createSourceRun(runId, source, instanceId, 'skipped', null, 'skipped: this source is already running (in this or another process)').catch(() => undefined);
+    await this.ledger.createSourceRun({
+      runId, source, instanceId, status: 'skipped', cursorBefore: null, errorMessage: 'skipped: this source is already running (in this or another process)',
+    }).catch(() => undefined);
     this.logger.warn({ runId, source }, 'source skipped: already running elsewhere');
     return { status: 'skipped', totals: { ...ZERO_COUNTS }, error: 'already running' };
   }
@@ -59,7 +61,7 @@ export class SourceRunRecorder {
   async unstartable({ runId, source, instanceId }: SourceOfRun, err: unknown): Promise<SourceRunResult> {
     const message = this.describeError(err, false);
     this.logger.error({ runId, source, error: message }, 'source could not start');
-    const id = await this.ledger.createSourceRun(runId, source, instanceId, 'failed', null, message).catch(() => undefined);
+    const id = await this.ledger.createSourceRun({ runId, source, instanceId, status: 'failed', cursorBefore: null, errorMessage: message }).catch(() => undefined);
     if (id) await this.ledger.finishSourceRun(id, { status: 'failed', cursorAfter: null, errorClass: errorClass(err), errorMessage: message, schemaFingerprint: null, retries: 0, waits: NO_WAITS }).catch(() => undefined);
     this.metrics.sourceRunFinished(source, 'failed', 0, new Date());
     return { status: 'failed', totals: { ...ZERO_COUNTS }, error: message };
