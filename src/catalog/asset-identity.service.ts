@@ -33,6 +33,13 @@ export function candidateKey(source: string, sourceAssetId: string): string {
 
 export const ASSET_OVERRIDES = Symbol('ASSET_OVERRIDES');
 
+/** Candidates to answer from their existing mappings, into `result` (and the run's cache when given). */
+interface KnownAnswers {
+  candidates: AssetCandidate[];
+  result: Map<string, string>;
+  cache?: ResolvedAssetCache;
+}
+
 /**
  * One canonical asset per real-world coin across sources. An id seen before keeps its asset until
  * its symbol block is decided again; a new id (or one first seen without a name, now named) makes
@@ -91,7 +98,7 @@ export class AssetIdentityService {
       }
       if (unique.size === 0) return result;
     }
-    const pending = await this.answerKnown(manager, [...unique.values()], result, cache);
+    const pending = await this.answerKnown(manager, { candidates: [...unique.values()], result, cache });
     if (pending.length === 0) return result;
 
     // Deciding: serialise per symbol block, then read the blocks (and look again: another
@@ -130,12 +137,7 @@ export class AssetIdentityService {
   }
 
   /** Answers ids already mapped; returns the candidates that need a decision. */
-  private async answerKnown(
-    manager: EntityManager,
-    list: AssetCandidate[],
-    result: Map<string, string>,
-    cache?: ResolvedAssetCache,
-  ): Promise<AssetCandidate[]> {
+  private async answerKnown(manager: EntityManager, { candidates: list, result, cache }: KnownAnswers): Promise<AssetCandidate[]> {
     const pending: AssetCandidate[] = [];
     for (const [source, group] of groupBy(list, (c) => c.source)) {
       const existing = await this.repository.findMappings(manager, source, group.map((c) => c.sourceAssetId));
