@@ -10,6 +10,7 @@ import { BackfillExecutor } from './backfill/backfill-executor.js';
 import { BackfillRepository } from './backfill/backfill.repository.js';
 import { BackfillService } from './backfill/backfill.service.js';
 import { BackfillWorker } from './backfill/backfill-worker.js';
+import { BackfillRuns } from './backfill/backfill-runs.js';
 import { BatchProcessor } from './batch-processor.service.js';
 import { BatchBoundary } from './batch/batch-boundary.service.js';
 import { BatchBookkeeping } from './batch/batch-bookkeeping.service.js';
@@ -89,6 +90,7 @@ import { RowIsolationRepository } from './validation/row-isolation.repository.js
     QuarantineReplayService,
     BackfillRepository,
     BackfillExecutor,
+    BackfillRuns,
     BackfillWorker,
     BackfillService,
   ],

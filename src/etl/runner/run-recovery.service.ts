@@ -59,6 +59,11 @@ export class RunRecovery {
     return busy;
   }
 
+  /** The source's advisory lock, or undefined while another run or process holds it. */
+  tryLockSource(source: string): Promise<SourceLock | undefined> {
+    return SourceLock.tryAcquire(this.dataSource, source);
+  }
+
   /** With the source's lock held: its runs still marked `running` were left by a dead process. */
   async abandonStaleRuns(lock: SourceLock, source: string): Promise<void> {
     const abandoned = await this.ledger.abandonStaleSourceRuns(lock.queryRunner, source);
