@@ -17,6 +17,8 @@ import { BatchBookkeeping } from './batch/batch-bookkeeping.service.js';
 import { BatchPreparer } from './batch/batch-preparer.service.js';
 import { BatchRowWriter } from './batch/batch-row-writer.service.js';
 import { BatchWriter } from './batch/batch-writer.service.js';
+import { NewsRowsWriter } from './batch/news-rows-writer.service.js';
+import { QuoteRowsWriter } from './batch/quote-rows-writer.service.js';
 import { CheckpointRepository } from './checkpoint/checkpoint.repository.js';
 import { CheckpointService } from './checkpoint/checkpoint.service.js';
 import { DriftRepository } from './drift/drift.repository.js';
@@ -71,6 +73,8 @@ import { RowIsolationRepository } from './validation/row-isolation.repository.js
     RowIsolationRepository,
     BatchBoundary,
     BatchPreparer,
+    QuoteRowsWriter,
+    NewsRowsWriter,
     BatchRowWriter,
     BatchBookkeeping,
     BatchWriter,

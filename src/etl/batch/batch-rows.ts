@@ -1,6 +1,7 @@
 import type { AssetCandidate } from '../../catalog/asset-identity.service.js';
 import type { CanonicalQuote } from '../extractor/canonical.types.js';
 import { contentHash } from '../hashing.js';
+import type { WriteCounts } from '../load/market-quotes.repository.js';
 import type { QuarantineRow } from '../quarantine/quarantine.repository.js';
 
 /** A quarantine row for one record; its payload hash de-duplicates it. */
@@ -26,3 +27,5 @@ export function candidateOf(source: string, q: CanonicalQuote): AssetCandidate {
     priceUsd: q.priceUsd, marketCapUsd: q.marketCapUsd, observedAt: q.observedAt, crosswalkKey: q.crosswalkKey ?? null,
   };
 }
+
+export const ZERO_WRITES: WriteCounts = { inserted: 0, updated: 0, unchanged: 0, duplicate: 0 };

@@ -11,8 +11,8 @@ import { describeDataError, isDataError } from '../validation/data-error.js';
 import { isolateFailingUnits } from '../validation/row-isolation.js';
 import { RowIsolationRepository } from '../validation/row-isolation.repository.js';
 import { BatchBookkeeping } from './batch-bookkeeping.service.js';
-import { BatchRowWriter, ZERO_WRITES } from './batch-row-writer.service.js';
-import { quarantineRow } from './batch-rows.js';
+import { BatchRowWriter } from './batch-row-writer.service.js';
+import { quarantineRow, ZERO_WRITES } from './batch-rows.js';
 import type { BatchContext, BatchResult, PreparedBatch, PreparedNews, PreparedQuote } from './batch.types.js';
 
 /** A prepared batch in its transaction, with the cursor it commits. */
@@ -32,12 +32,12 @@ export class BatchWriter {
   private readonly logger = new Logger(BatchWriter.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly rows: BatchRowWriter,
+    private readonly bookkeeping: BatchBookkeeping,
     private readonly checkpoints: CheckpointService,
     private readonly partitions: PartitionMaintenance,
     private readonly isolation: RowIsolationRepository,
-    private readonly rows: BatchRowWriter,
-    private readonly bookkeeping: BatchBookkeeping,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   /**

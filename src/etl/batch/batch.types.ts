@@ -83,3 +83,26 @@ export interface BatchResult {
   fingerprint: string;
   findings: DriftFinding[];
 }
+
+/** The rows one write puts into the tables. */
+export interface BatchRows {
+  raw: CopyText;
+  quotes: PreparedQuote[];
+  news: PreparedNews[];
+}
+
+export interface WriteOptions {
+  /** The run's asset cache: answered from and staged into (left out where a write may be rolled back). */
+  cache?: ResolvedAssetCache;
+  /** The cache's generation when `prepare` answered quotes from it (a later reset makes them stale). */
+  cacheGeneration?: number;
+  copyFirst?: CopyFirstPolicies;
+}
+
+/** One write of a batch's rows, inside the batch's transaction. */
+export interface RowsWrite {
+  source: string;
+  runId: string;
+  rows: BatchRows;
+  options: WriteOptions;
+}

@@ -21,10 +21,10 @@ export class RunFinisher {
   private readonly logger = new Logger(RunFinisher.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly ledger: RunLedgerRepository,
     private readonly anomalies: AnomalyService,
     private readonly newsLinker: NewsLinker,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   /** Every step logs its failure and the next still runs. */

@@ -1,6 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-errors.js';
 import { CheckpointService } from '../checkpoint/checkpoint.service.js';
 import { SourceLeaseLostError } from '../checkpoint/source-lease-lost.error.js';
@@ -9,7 +7,7 @@ import type { Extractor } from '../extractor/extractor.interface.js';
 import type { RunStatus } from '../ledger/run-ledger.repository.js';
 import { RunCancelledError } from '../operations/operation-errors.js';
 import { HttpClientFactory } from '../http-client/http-client.factory.js';
-import { SourceLock } from '../source-lock.js';
+import type { SourceLock } from '../source-lock.js';
 import { RunRecovery } from './run-recovery.service.js';
 import { SourceBatchLoop } from './source-batch-loop.service.js';
 import { errorClass, SourceRunRecorder, type SourceRunResult } from './source-run-recorder.service.js';
@@ -35,7 +33,6 @@ export class SourceRunner {
   private readonly logger = new Logger(SourceRunner.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly checkpoints: CheckpointService,
     private readonly httpClients: HttpClientFactory,
     private readonly recovery: RunRecovery,
@@ -50,7 +47,7 @@ export class SourceRunner {
     const started = Date.now();
     let lock: SourceLock | undefined;
     try {
-      lock = await SourceLock.tryAcquire(this.dataSource, source);
+      lock = await this.recovery.tryLockSource(source);
     } catch (err) {
       return this.recorder.unstartable(ofRun, err);
     }
