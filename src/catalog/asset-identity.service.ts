@@ -9,22 +9,12 @@ import {
   type MatchEvidence,
   type MappingRow,
 } from './asset-identity.repository.js';
+import type { AssetCandidate } from './asset-candidate.js';
 import type { AssetOverride } from './asset-overrides.js';
 import type { ResolvedAssetCache } from './resolved-asset-cache.js';
 
-export interface AssetCandidate {
-  source: string;
-  sourceAssetId: string;
-  symbol: string;
-  name: string | null;
-  rank: number | null;
-  /** Market data of the observation (decimal strings, as on the canonical quote): evidence for matching. */
-  priceUsd?: string | null;
-  marketCapUsd?: string | null;
-  observedAt?: Date | null;
-  /** The plugin's provider-independent key (CanonicalQuote.crosswalkKey). */
-  crosswalkKey?: string | null;
-}
+// Declared apart so the run's cache can name it without importing this service (no import cycle).
+export type { AssetCandidate } from './asset-candidate.js';
 
 /** Map key of a resolved candidate. */
 export function candidateKey(source: string, sourceAssetId: string): string {

@@ -1,4 +1,4 @@
-import type { AssetCandidate } from '../../catalog/asset-identity.service.js';
+import type { AssetCandidate } from '../../catalog/asset-candidate.js';
 import type { CanonicalQuote } from '../extractor/canonical.types.js';
 import { contentHash } from '../hashing.js';
 import type { WriteCounts } from '../load/market-quotes.repository.js';
