@@ -5,7 +5,7 @@ import { decodeCursor } from '../common/http/keyset-cursor.js';
 import { toKeysetPage } from '../common/http/keyset-page.js';
 import { parseLimit } from '../common/http/query-params.js';
 import { AppConfig } from '../config/app-config.js';
-import { SourceRegistry } from '../etl/extractor/source-registry.service.js';
+import { SourceRegistry } from '../etl/registry/source-registry.service.js';
 import { AssetAdminService } from './asset-admin.service.js';
 import { AssetMovedException } from './asset-moved.error.js';
 import type { AssetDetailDto, AssetDto, ListAssetsQueryDto } from './assets.dto.js';

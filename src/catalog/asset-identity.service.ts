@@ -9,22 +9,12 @@ import {
   type MatchEvidence,
   type MappingRow,
 } from './asset-identity.repository.js';
+import type { AssetCandidate } from './asset-candidate.js';
 import type { AssetOverride } from './asset-overrides.js';
 import type { ResolvedAssetCache } from './resolved-asset-cache.js';
 
-export interface AssetCandidate {
-  source: string;
-  sourceAssetId: string;
-  symbol: string;
-  name: string | null;
-  rank: number | null;
-  /** Market data of the observation (decimal strings, as on the canonical quote): evidence for matching. */
-  priceUsd?: string | null;
-  marketCapUsd?: string | null;
-  observedAt?: Date | null;
-  /** The plugin's provider-independent key (CanonicalQuote.crosswalkKey). */
-  crosswalkKey?: string | null;
-}
+// Declared apart so the run's cache can name it without importing this service (no import cycle).
+export type { AssetCandidate } from './asset-candidate.js';
 
 /** Map key of a resolved candidate. */
 export function candidateKey(source: string, sourceAssetId: string): string {
@@ -32,6 +22,13 @@ export function candidateKey(source: string, sourceAssetId: string): string {
 }
 
 export const ASSET_OVERRIDES = Symbol('ASSET_OVERRIDES');
+
+/** Candidates to answer from their existing mappings, into `result` (and the run's cache when given). */
+interface KnownAnswers {
+  candidates: AssetCandidate[];
+  result: Map<string, string>;
+  cache?: ResolvedAssetCache;
+}
 
 /**
  * One canonical asset per real-world coin across sources. An id seen before keeps its asset until
@@ -91,7 +88,7 @@ export class AssetIdentityService {
       }
       if (unique.size === 0) return result;
     }
-    const pending = await this.answerKnown(manager, [...unique.values()], result, cache);
+    const pending = await this.answerKnown(manager, { candidates: [...unique.values()], result, cache });
     if (pending.length === 0) return result;
 
     // Deciding: serialise per symbol block, then read the blocks (and look again: another
@@ -130,12 +127,7 @@ export class AssetIdentityService {
   }
 
   /** Answers ids already mapped; returns the candidates that need a decision. */
-  private async answerKnown(
-    manager: EntityManager,
-    list: AssetCandidate[],
-    result: Map<string, string>,
-    cache?: ResolvedAssetCache,
-  ): Promise<AssetCandidate[]> {
+  private async answerKnown(manager: EntityManager, { candidates: list, result, cache }: KnownAnswers): Promise<AssetCandidate[]> {
     const pending: AssetCandidate[] = [];
     for (const [source, group] of groupBy(list, (c) => c.source)) {
       const existing = await this.repository.findMappings(manager, source, group.map((c) => c.sourceAssetId));

@@ -43,6 +43,43 @@ const UPSERT = `ON CONFLICT (asset_id, bucket_interval, bucket_start, source) DO
            IS DISTINCT FROM (EXCLUDED.open, EXCLUDED.high, EXCLUDED.low, EXCLUDED.close, EXCLUDED.volume,
             EXCLUDED.observations, EXCLUDED.open_at, EXCLUDED.close_at)`;
 
+/** One interval of the buckets a batch touched: their width and the query of one bucket's rows (`b` the bucket). */
+interface TouchedBucketsRefresh {
+  interval: '1h' | '1d';
+  /** The `date_trunc` unit of a bucket. */
+  unit: 'hour' | 'day';
+  /** SELECT of one bucket's aggregate (open … close_at) for asset `b.asset_id`, source $1. */
+  bucketAggregate: string;
+}
+
+/** Recomputes the buckets of one interval holding the batch's quotes ($1 source, $2 asset ids, $3 instants). */
+function refreshTouchedSql({ interval, unit, bucketAggregate }: TouchedBucketsRefresh): string {
+  return `WITH touched AS (
+         SELECT DISTINCT t.asset_id, date_trunc('${unit}', t.observed_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS bucket_start
+           FROM unnest($2::uuid[], $3::timestamptz[]) AS t(asset_id, observed_at))
+       INSERT INTO quote_rollups ${COLUMNS}
+       SELECT '${interval}', b.asset_id, $1, b.bucket_start, a.*
+         FROM touched b CROSS JOIN LATERAL (${bucketAggregate}) a(open, high, low, close, volume, observations, open_at, close_at)
+        WHERE a.observations > 0
+       ${UPSERT}`;
+}
+
+const REFRESH_TOUCHED_HOURS = refreshTouchedSql({
+  interval: '1h',
+  unit: 'hour',
+  bucketAggregate: `SELECT ${RAW_BUCKET_AGG} FROM market_quotes q
+            WHERE q.asset_id = b.asset_id AND q.source = $1
+              AND q.observed_at >= b.bucket_start AND q.observed_at < b.bucket_start + interval '1 hour'`,
+});
+
+const REFRESH_TOUCHED_DAYS = refreshTouchedSql({
+  interval: '1d',
+  unit: 'day',
+  bucketAggregate: `SELECT ${DAY_AGG} FROM quote_rollups h
+            WHERE h.asset_id = b.asset_id AND h.bucket_interval = '1h' AND h.source = $1
+              AND h.bucket_start >= b.bucket_start AND h.bucket_start < b.bucket_start + interval '24 hours'`,
+});
+
 /**
  * All SQL of the 1h / 1d quote rollups. Hours are recomputed from market_quotes, days from their
  * hours, each bucket as a whole (never incremented): a corrected quote, a re-read batch or a batch
@@ -66,34 +103,8 @@ export class QuoteRollupsRepository {
   async refreshBuckets(manager: EntityManager, t: TouchedQuotes): Promise<void> {
     if (t.assetIds.length === 0) return;
     const params = [t.source, t.assetIds, t.observedAt.map((d) => d.toISOString())];
-    await manager.query(
-      `WITH touched AS (
-         SELECT DISTINCT t.asset_id, date_trunc('hour', t.observed_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS bucket_start
-           FROM unnest($2::uuid[], $3::timestamptz[]) AS t(asset_id, observed_at))
-       INSERT INTO quote_rollups ${COLUMNS}
-       SELECT '1h', b.asset_id, $1, b.bucket_start, a.*
-         FROM touched b CROSS JOIN LATERAL (
-           SELECT ${RAW_BUCKET_AGG} FROM market_quotes q
-            WHERE q.asset_id = b.asset_id AND q.source = $1
-              AND q.observed_at >= b.bucket_start AND q.observed_at < b.bucket_start + interval '1 hour') a(open, high, low, close, volume, observations, open_at, close_at)
-        WHERE a.observations > 0
-       ${UPSERT}`,
-      params,
-    );
-    await manager.query(
-      `WITH touched AS (
-         SELECT DISTINCT t.asset_id, date_trunc('day', t.observed_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS bucket_start
-           FROM unnest($2::uuid[], $3::timestamptz[]) AS t(asset_id, observed_at))
-       INSERT INTO quote_rollups ${COLUMNS}
-       SELECT '1d', b.asset_id, $1, b.bucket_start, a.*
-         FROM touched b CROSS JOIN LATERAL (
-           SELECT ${DAY_AGG} FROM quote_rollups h
-            WHERE h.asset_id = b.asset_id AND h.bucket_interval = '1h' AND h.source = $1
-              AND h.bucket_start >= b.bucket_start AND h.bucket_start < b.bucket_start + interval '24 hours') a(open, high, low, close, volume, observations, open_at, close_at)
-        WHERE a.observations > 0
-       ${UPSERT}`,
-      params,
-    );
+    await manager.query(REFRESH_TOUCHED_HOURS, params);
+    await manager.query(REFRESH_TOUCHED_DAYS, params);
   }
 
   /**

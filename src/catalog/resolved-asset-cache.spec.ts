@@ -1,4 +1,4 @@
-import type { AssetCandidate } from './asset-identity.service.js';
+import type { AssetCandidate } from './asset-candidate.js';
 import { ResolvedAssetCache } from './resolved-asset-cache.js';
 
 const btc: AssetCandidate = { source: 'csv', sourceAssetId: 'BTC', symbol: 'BTC', name: 'Bitcoin', rank: 1 };

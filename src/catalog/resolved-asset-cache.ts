@@ -1,4 +1,4 @@
-import type { AssetCandidate } from './asset-identity.service.js';
+import type { AssetCandidate } from './asset-candidate.js';
 
 interface Entry {
   assetId: string;

@@ -10,7 +10,7 @@ import { BackfillService } from '../etl/backfill/backfill.service.js';
 import { EtlRunner } from '../etl/etl-runner.service.js';
 import { QuarantineReplayService } from '../etl/operations/quarantine-replay.service.js';
 import { StreamOperationsService } from '../etl/operations/stream-operations.service.js';
-import { SourceRegistry } from '../etl/extractor/source-registry.service.js';
+import { SourceRegistry } from '../etl/registry/source-registry.service.js';
 import { RollupRebuildService } from '../rollups/rollup-rebuild.service.js';
 import { RunsRepository } from '../runs/runs.repository.js';
 import { parseCliArgs, USAGE, type CliCommand } from './cli-args.js';

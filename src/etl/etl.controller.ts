@@ -5,7 +5,7 @@ import type { Single } from '../common/http/envelope.js';
 import { AppConfig } from '../config/app-config.js';
 import { SourceInfoDto, TriggeredRunDto, TriggerRunDto } from './dto/trigger-run.dto.js';
 import { EtlRunner } from './etl-runner.service.js';
-import { SourceRegistry } from './extractor/source-registry.service.js';
+import { SourceRegistry } from './registry/source-registry.service.js';
 import { ApiErrorDto } from '../common/http/api-error.dto.js';
 import { ApiStandardErrors } from '../common/http/api-standard-errors.decorator.js';
 

@@ -10,7 +10,15 @@ import { BackfillExecutor } from './backfill/backfill-executor.js';
 import { BackfillRepository } from './backfill/backfill.repository.js';
 import { BackfillService } from './backfill/backfill.service.js';
 import { BackfillWorker } from './backfill/backfill-worker.js';
+import { BackfillRuns } from './backfill/backfill-runs.js';
 import { BatchProcessor } from './batch-processor.service.js';
+import { BatchBoundary } from './batch/batch-boundary.service.js';
+import { BatchBookkeeping } from './batch/batch-bookkeeping.service.js';
+import { BatchPreparer } from './batch/batch-preparer.service.js';
+import { BatchRowWriter } from './batch/batch-row-writer.service.js';
+import { BatchWriter } from './batch/batch-writer.service.js';
+import { NewsRowsWriter } from './batch/news-rows-writer.service.js';
+import { QuoteRowsWriter } from './batch/quote-rows-writer.service.js';
 import { CheckpointRepository } from './checkpoint/checkpoint.repository.js';
 import { CheckpointService } from './checkpoint/checkpoint.service.js';
 import { DriftRepository } from './drift/drift.repository.js';
@@ -18,7 +26,7 @@ import { DriftService } from './drift/drift.service.js';
 import { EtlController } from './etl.controller.js';
 import { EtlScheduler } from './etl.scheduler.js';
 import { EtlRunner } from './etl-runner.service.js';
-import { SourceRegistry } from './extractor/source-registry.service.js';
+import { SourceRegistry } from './registry/source-registry.service.js';
 import { RunLedgerRepository } from './ledger/run-ledger.repository.js';
 import { MarketQuotesRepository } from './load/market-quotes.repository.js';
 import { NewsItemsRepository } from './load/news-items.repository.js';
@@ -32,7 +40,13 @@ import { StreamOperationsController } from './operations/stream-operations.contr
 import { StreamOperationsService } from './operations/stream-operations.service.js';
 import { QuarantineRepository } from './quarantine/quarantine.repository.js';
 import { RawRecordRepository } from './raw/raw-record.repository.js';
-import { RetryService } from './retry/retry.service.js';
+import { HttpClientFactory } from './http-client/http-client.factory.js';
+import { RateLimitRegistry } from './http-client/rate-limit.registry.js';
+import { RunFinisher } from './runner/run-finisher.service.js';
+import { RunRecovery } from './runner/run-recovery.service.js';
+import { SourceBatchLoop } from './runner/source-batch-loop.service.js';
+import { SourceRunRecorder } from './runner/source-run-recorder.service.js';
+import { SourceRunner } from './runner/source-runner.service.js';
 import { RowIsolationRepository } from './validation/row-isolation.repository.js';
 
 /**
@@ -44,7 +58,8 @@ import { RowIsolationRepository } from './validation/row-isolation.repository.js
   controllers: [EtlController, StreamOperationsController, BackfillController],
   providers: [
     SourceRegistry,
-    RetryService,
+    RateLimitRegistry,
+    HttpClientFactory,
     DriftService,
     CheckpointService,
     CheckpointRepository,
@@ -56,7 +71,19 @@ import { RowIsolationRepository } from './validation/row-isolation.repository.js
     QuoteWriteSteps,
     RunLedgerRepository,
     RowIsolationRepository,
+    BatchBoundary,
+    BatchPreparer,
+    QuoteRowsWriter,
+    NewsRowsWriter,
+    BatchRowWriter,
+    BatchBookkeeping,
+    BatchWriter,
     BatchProcessor,
+    RunRecovery,
+    SourceRunRecorder,
+    SourceBatchLoop,
+    SourceRunner,
+    RunFinisher,
     EtlRunner,
     EtlScheduler,
     CheckpointResetRepository,
@@ -67,9 +94,10 @@ import { RowIsolationRepository } from './validation/row-isolation.repository.js
     QuarantineReplayService,
     BackfillRepository,
     BackfillExecutor,
+    BackfillRuns,
     BackfillWorker,
     BackfillService,
   ],
-  exports: [EtlRunner, QuoteWriteSteps, SourceRegistry, RetryService, CheckpointService, DriftService, StreamOperationsService, QuarantineReplayService, BackfillService],
+  exports: [EtlRunner, QuoteWriteSteps, SourceRegistry, RateLimitRegistry, HttpClientFactory, CheckpointService, DriftService, StreamOperationsService, QuarantineReplayService, BackfillService],
 })
 export class EtlModule {}

@@ -3,7 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
 import { AppConfig } from '../config/app-config.js';
 import { EtlRunner } from './etl-runner.service.js';
-import { SourceRegistry } from './extractor/source-registry.service.js';
+import { SourceRegistry } from './registry/source-registry.service.js';
 
 export const ETL_CRON_JOB = 'etl-run';
 

@@ -2,7 +2,7 @@ import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { register } from 'prom-client';
 import type { Single } from '../common/http/envelope.js';
-import { RetryService } from '../etl/retry/retry.service.js';
+import { RateLimitRegistry } from '../etl/http-client/rate-limit.registry.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { ObservabilitySnapshotResponseDto } from './observability-json.dto.js';
 import { NotThrottled } from '../common/http/api-standard-errors.decorator.js';
@@ -17,7 +17,7 @@ import { NotThrottled } from '../common/http/api-standard-errors.decorator.js';
 export class ObservabilityController {
   constructor(
     private readonly metrics: MetricsService,
-    private readonly retry: RetryService,
+    private readonly rateLimits: RateLimitRegistry,
   ) {}
 
   @Get('metrics')
@@ -38,7 +38,7 @@ export class ObservabilityController {
     description: 'A JSON view of the ETL metrics for scripts without a Prometheus client; not throttled.',
   })
   @ApiOkResponse({ type: ObservabilitySnapshotResponseDto, description: 'ETL counters and rate-limit usage' })
-  async json(): Promise<Single<{ counters: Awaited<ReturnType<MetricsService['snapshot']>>; rate_limits: ReturnType<RetryService['describeLimits']> }>> {
-    return { data: { counters: await this.metrics.snapshot(), rate_limits: this.retry.describeLimits() } };
+  async json(): Promise<Single<{ counters: Awaited<ReturnType<MetricsService['snapshot']>>; rate_limits: ReturnType<RateLimitRegistry['describeLimits']> }>> {
+    return { data: { counters: await this.metrics.snapshot(), rate_limits: this.rateLimits.describeLimits() } };
   }
 }

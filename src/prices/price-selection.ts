@@ -4,10 +4,16 @@ import { MAX_PRICES_PER_CALL } from './dto/prices.dto.js';
 /** Which assets a /prices or /stream/prices request names: by symbol or by id, never both. */
 export type PriceSelection = { symbols: string[]; assetIds?: undefined } | { assetIds: string[]; symbols?: undefined };
 
-const TICKER = /^[A-Za-z0-9.$_-]{1,20}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** What every item of a listed field must be: a pattern, and its name for the error message. */
+interface ItemKind {
+  valid: RegExp;
+  what: string;
+}
 
-function list(field: string, raw: string, valid: RegExp, what: string): string[] {
+const TICKER: ItemKind = { valid: /^[A-Za-z0-9.$_-]{1,20}$/, what: 'ticker' };
+const UUID: ItemKind = { valid: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, what: 'UUID' };
+
+function list(field: string, raw: string, { valid, what }: ItemKind): string[] {
   const items = [...new Set(raw.split(',').map((s) => s.trim()).filter(Boolean))];
   if (items.length === 0) throw new InvalidInputException([{ field, message: `${field} must list at least one ${what}` }]);
   if (items.length > MAX_PRICES_PER_CALL) {
@@ -23,8 +29,8 @@ export function parsePriceSelection(q: { symbols?: string; asset_ids?: string })
   if (q.symbols !== undefined && q.asset_ids !== undefined) {
     throw new InvalidInputException([{ field: 'asset_ids', message: 'give symbols or asset_ids, not both' }]);
   }
-  if (q.symbols !== undefined) return { symbols: [...new Set(list('symbols', q.symbols, TICKER, 'ticker').map((s) => s.toUpperCase()))] };
-  if (q.asset_ids !== undefined) return { assetIds: [...new Set(list('asset_ids', q.asset_ids, UUID, 'UUID').map((s) => s.toLowerCase()))] };
+  if (q.symbols !== undefined) return { symbols: [...new Set(list('symbols', q.symbols, TICKER).map((s) => s.toUpperCase()))] };
+  if (q.asset_ids !== undefined) return { assetIds: [...new Set(list('asset_ids', q.asset_ids, UUID).map((s) => s.toLowerCase()))] };
   throw new InvalidInputException([
     { field: 'symbols', message: 'symbols or asset_ids is required' },
     { field: 'asset_ids', message: 'symbols or asset_ids is required' },

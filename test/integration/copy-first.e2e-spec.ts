@@ -37,16 +37,16 @@ describe('COPY-first writes', () => {
   });
   const quotes = (runId: string, ...prices: string[]): CopyText => ({
     rows: prices.length,
-    text: prices.map((price, hour) => quoteCopyLine(assetId, 'cf', quoteValues(hour, price), `c:${price}`, runId)).join(''),
+    text: prices.map((price, hour) => quoteCopyLine({ assetId, source: 'cf', quote: quoteValues(hour, price), contentHash: `c:${price}`, runId })).join(''),
   });
 
   it('should copy new rows straight in and report false, leaving the transaction usable, when a key exists', async () => {
     const copied = await ds.transaction(async (m) => {
-      const first = await tryCopyInto(m, 'raw_records', ['source', 'stream', 'natural_key', 'observed_at', 'payload', 'payload_hash', 'fetched_at'],
-        toCopyText([['cf', 't', 'k1', AT, '{"a":1}', 'h1', new Date()], ['cf', 't', 'k2', AT, '{"a":2}', 'h2', new Date()]]));
+      const first = await tryCopyInto(m, { table: 'raw_records', columns: ['source', 'stream', 'natural_key', 'observed_at', 'payload', 'payload_hash', 'fetched_at'],
+        data: toCopyText([['cf', 't', 'k1', AT, '{"a":1}', 'h1', new Date()], ['cf', 't', 'k2', AT, '{"a":2}', 'h2', new Date()]]) });
       // Many rows after the conflicting one: the server stops the COPY early, nothing is left to send.
       const rows = [['cf', 't', 'k2', AT, '{"a":2}', 'h2', new Date()], ...Array.from({ length: 3000 }, (_, i) => ['cf', 't', `n${i}`, AT, '{}', 'h', new Date()])];
-      const second = await tryCopyInto(m, 'raw_records', ['source', 'stream', 'natural_key', 'observed_at', 'payload', 'payload_hash', 'fetched_at'], toCopyText(rows));
+      const second = await tryCopyInto(m, { table: 'raw_records', columns: ['source', 'stream', 'natural_key', 'observed_at', 'payload', 'payload_hash', 'fetched_at'], data: toCopyText(rows) });
       const [{ n }] = (await m.query(`SELECT count(*)::int AS n FROM raw_records WHERE stream = 't'`)) as Array<{ n: number }>;
       return { first, second, n };
     });
@@ -56,8 +56,8 @@ describe('COPY-first writes', () => {
   });
 
   it('should let any error other than a unique violation fail the transaction', async () => {
-    await expect(ds.transaction((m) => tryCopyInto(m, 'raw_records', ['source', 'stream', 'natural_key', 'observed_at', 'payload', 'payload_hash', 'fetched_at'],
-      toCopyText([['cf', 'u', 'k1', AT, 'not json', 'h1', new Date()]])))).rejects.toMatchObject({ code: '22P02' });
+    await expect(ds.transaction((m) => tryCopyInto(m, { table: 'raw_records', columns: ['source', 'stream', 'natural_key', 'observed_at', 'payload', 'payload_hash', 'fetched_at'],
+      data: toCopyText([['cf', 'u', 'k1', AT, 'not json', 'h1', new Date()]]) }))).rejects.toMatchObject({ code: '22P02' });
     expect(await ds.query(`SELECT 1 FROM raw_records WHERE stream = 'u'`)).toEqual([]);
   });
 

@@ -27,8 +27,8 @@ describe('secret masking at the storage sinks', () => {
     const ledger = new RunLedgerRepository(ds, masker);
     const runId = await ledger.createRun('manual', ['coingecko'], 'test');
 
-    const skipped = await ledger.createSourceRun(runId, 'coingecko', 'test', 'failed', null, `could not start: ${KEY}`);
-    const id = await ledger.createSourceRun(runId, 'coingecko', 'test', 'running', null);
+    const skipped = await ledger.createSourceRun({ runId, source: 'coingecko', instanceId: 'test', status: 'failed', cursorBefore: null, errorMessage: `could not start: ${KEY}` });
+    const id = await ledger.createSourceRun({ runId, source: 'coingecko', instanceId: 'test', status: 'running', cursorBefore: null });
     await ledger.finishSourceRun(id, {
       status: 'failed',
       cursorAfter: null,

@@ -3,13 +3,12 @@ import { ResolvedAssetCache } from '../../catalog/resolved-asset-cache.js';
 import { SecretMasker } from '../../common/secrets/secret-masker.js';
 import { AppConfig } from '../../config/app-config.js';
 import { BatchProcessor } from '../batch-processor.service.js';
+import { BatchBoundary } from '../batch/batch-boundary.service.js';
 import type { ExtractedBatch, Extractor, HistoryCapability } from '../extractor/extractor.interface.js';
-import { FailureInjector, parseFailureInjection } from '../failure-injection.js';
 import type { BatchCounts } from '../ledger/run-ledger.repository.js';
 import { RunCancelledError } from '../operations/operation-errors.js';
-import { RunCancellationRepository } from '../operations/run-cancellation.repository.js';
-import { RetryService } from '../retry/retry.service.js';
-import type { Waits } from '../retry/waits.js';
+import { HttpClientFactory } from '../http-client/http-client.factory.js';
+import type { Waits } from '../http-client/waits.js';
 import type { SourceFence } from '../checkpoint/source-lease.repository.js';
 import { BackfillRepository, type PendingChunk } from './backfill.repository.js';
 
@@ -35,6 +34,15 @@ export interface BackfillOutcome {
   waits: Waits;
 }
 
+/** One chunk's batches to commit, with the backfill's running totals (added into) and asset cache. */
+export interface ChunkCommit {
+  job: BackfillJob;
+  chunk: PendingChunk;
+  batches: AsyncIterable<ExtractedBatch>;
+  totals: BatchCounts;
+  resolvedAssets: ResolvedAssetCache;
+}
+
 /**
  * Runs a backfill's pending chunks in order through the batch processor (drift check, mapping,
  * identity, one transaction per batch) without touching the incremental checkpoint. A chunk is
@@ -43,23 +51,19 @@ export interface BackfillOutcome {
  */
 @Injectable()
 export class BackfillExecutor {
-  private readonly injector: FailureInjector;
-
   constructor(
     private readonly config: AppConfig,
     private readonly batches: BatchProcessor,
-    private readonly retry: RetryService,
+    private readonly httpClients: HttpClientFactory,
     private readonly backfills: BackfillRepository,
-    private readonly cancellations: RunCancellationRepository,
+    private readonly boundary: BatchBoundary,
     private readonly masker: SecretMasker,
-  ) {
-    this.injector = new FailureInjector(parseFailureInjection(config.etl.failureInjection));
-  }
+  ) {}
 
   async run(job: BackfillJob): Promise<BackfillOutcome> {
     const source = job.extractor.sourceId;
     const log = new Logger(`backfill:${source}`);
-    const http = this.retry.clientFor(source, log, job.signal);
+    const http = this.httpClients.clientFor(source, log, job.signal);
     const totals: BatchCounts = { extracted: 0, inserted: 0, updated: 0, unchanged: 0, duplicate: 0, quarantined: 0 };
     const outcome = (status: BackfillOutcome['status'], err?: unknown): BackfillOutcome => ({
       status, interrupted: job.signal.aborted, totals, retries: http.usage.retries, waits: http.usage,
@@ -75,7 +79,7 @@ export class BackfillExecutor {
         const batches = job.history.extractRange({
           asset, from: chunk.from, to: chunk.to, signal: job.signal, http, logger: log, batchSize: this.config.etl.batchSize,
         });
-        await this.commitChunk(job, chunk, batches, totals, resolvedAssets);
+        await this.commitChunk({ job, chunk, batches, totals, resolvedAssets });
       }
       return outcome('succeeded');
     } catch (err) {
@@ -84,12 +88,12 @@ export class BackfillExecutor {
   }
 
   /** Reads one batch ahead, so the chunk's last batch is known and commits the chunk's completion. */
-  private async commitChunk(job: BackfillJob, chunk: PendingChunk, batches: AsyncIterable<ExtractedBatch>, totals: BatchCounts, resolvedAssets: ResolvedAssetCache): Promise<void> {
+  private async commitChunk({ job, chunk, batches, totals, resolvedAssets }: ChunkCommit): Promise<void> {
     const source = job.extractor.sourceId;
     const iterator = batches[Symbol.asyncIterator]();
     let next = await iterator.next();
     if (next.done) {
-      await this.backfills.markChunkDone(undefined, job.backfillId, chunk, job.runId);
+      await this.backfills.markChunkDone(undefined, { backfillId: job.backfillId, chunk, runId: job.runId });
       return;
     }
     const adapter = historyExtractor(job.extractor, job.history);
@@ -100,15 +104,14 @@ export class BackfillExecutor {
       const prepareContext = { extractor: adapter, stream: job.history.stream, runId: job.runId, resolvedAssets, runStartedAt };
       const prepared = await this.batches.prepare(prepareContext, batch);
       const following = await iterator.next();
-      this.injector.check(source, totals.extracted, batch.records.length);
-      if (await this.cancellations.isCancelRequested(job.runId)) throw new RunCancelledError(job.runId);
+      await this.boundary.cross({ source, runId: job.runId, extractedSoFar: totals.extracted, batchSize: batch.records.length });
       const last = following.done === true;
       const { counts } = await this.batches.commit({
         extractor: adapter, stream: job.history.stream, runId: job.runId, sourceRunId: job.sourceRunId, runStartedAt,
         previousCursor: undefined, resolvedAssets, keepCursor: true, fence: job.fence,
         alsoInTransaction: async (manager) => {
-          await this.backfills.markProvenance(manager, source, chunk, job.runId);
-          if (last) await this.backfills.markChunkDone(manager, job.backfillId, chunk, job.runId);
+          await this.backfills.markProvenance(manager, { source, chunk, runId: job.runId });
+          if (last) await this.backfills.markChunkDone(manager, { backfillId: job.backfillId, chunk, runId: job.runId });
         },
       }, prepared);
       for (const k of Object.keys(totals) as Array<keyof BatchCounts>) totals[k] += counts[k];

@@ -1,13 +1,11 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config.js';
 import { EtlRunner } from '../etl-runner.service.js';
-import { SourceRegistry } from '../extractor/source-registry.service.js';
-import { RunLedgerRepository, type RunStatus } from '../ledger/run-ledger.repository.js';
-import { SourceLock } from '../source-lock.js';
+import { SourceRegistry } from '../registry/source-registry.service.js';
+import { RunRecovery } from '../runner/run-recovery.service.js';
+import type { SourceLock } from '../source-lock.js';
 import { BackfillExecutor } from './backfill-executor.js';
-import { BackfillRepository } from './backfill.repository.js';
+import { BackfillRuns } from './backfill-runs.js';
 
 const RETRY_BUSY_MS = 5_000;
 
@@ -27,12 +25,11 @@ export class BackfillWorker implements OnApplicationBootstrap, BeforeApplication
   private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: AppConfig,
     private readonly registry: SourceRegistry,
     private readonly runner: EtlRunner,
-    private readonly ledger: RunLedgerRepository,
-    private readonly backfills: BackfillRepository,
+    private readonly recovery: RunRecovery,
+    private readonly backfills: BackfillRuns,
     private readonly executor: BackfillExecutor,
   ) {}
 
@@ -70,13 +67,13 @@ export class BackfillWorker implements OnApplicationBootstrap, BeforeApplication
         busy = true;
         continue;
       }
-      const lock = await SourceLock.tryAcquire(this.dataSource, source);
+      const lock = await this.recovery.tryLockSource(source);
       if (!lock) {
         busy = true;
         continue;
       }
       try {
-        await this.ledger.abandonStaleSourceRuns(lock.queryRunner, source);
+        await this.recovery.abandonStaleRuns(lock, source);
         for (const { id } of await this.backfills.pendingBackfills(source)) {
           if (this.shutdown.signal.aborted) return;
           await this.execute({ backfillId: id, source, lock });
@@ -95,25 +92,15 @@ export class BackfillWorker implements OnApplicationBootstrap, BeforeApplication
   private async execute({ backfillId, source, lock }: { backfillId: string; source: string; lock: SourceLock }): Promise<void> {
     const extractor = this.registry.get(source);
     if (!extractor?.history) {
-      await this.backfills.finish(backfillId, 'failed', `source "${source}" is not installed here or has no history capability`);
+      await this.backfills.reject(backfillId, `source "${source}" is not installed here or has no history capability`);
       return;
     }
-    const runId = await this.ledger.createRun('backfill', [source], this.runner.instanceId);
-    // A lease per backfill run: a backfill that lost its source (lock connection gone) commits nothing.
-    const fence = await lock.takeLease(this.runner.instanceId);
-    const sourceRunId = await this.ledger.createSourceRun(runId, source, this.runner.instanceId, 'running', null);
-    await lock.recordLeaseOwner(fence, sourceRunId);
-    await this.backfills.markRunning(backfillId, runId);
+    const run = await this.backfills.open({ backfillId, source, lock, instanceId: this.runner.instanceId });
+    const { runId, sourceRunId, fence } = run;
     const job = { backfillId, runId, sourceRunId, extractor, history: extractor.history, signal: this.shutdown.signal, fence };
     const outcome = await this.executor.run(job);
-    const status: RunStatus = outcome.status;
-    await this.ledger.finishSourceRun(sourceRunId, {
-      status, cursorAfter: null, errorClass: outcome.errorClass, errorMessage: outcome.message, schemaFingerprint: null,
-      retries: outcome.retries, waits: outcome.waits,
-    }).catch((err: unknown) => this.logger.error({ err, runId }, 'could not record the end of the backfill run'));
-    await this.ledger.finishRun(runId, status).catch((err: unknown) => this.logger.error({ err, runId }, 'could not close the backfill run'));
     // Interrupted by shutdown: left `running`, resumed by the next process that takes the source.
-    if (!outcome.interrupted) await this.backfills.finish(backfillId, status === 'succeeded' ? 'succeeded' : status === 'cancelled' ? 'cancelled' : 'failed', outcome.message);
+    const status = await this.backfills.close({ ...run, backfillId, outcome });
     this.logger.log({ backfillId, runId, source, status }, 'backfill run finished');
   }
 }

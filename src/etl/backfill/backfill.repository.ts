@@ -58,13 +58,36 @@ interface Raw {
   extracted: number; inserted: number; updated: number; unchanged: number; duplicate: number; quarantined: number;
 }
 
+/** A backfill request with its chunk plan, as it is stored. */
+export interface NewBackfill {
+  source: string;
+  assets: string[];
+  from: Date;
+  to: Date;
+  plan: ChunkRange[];
+}
+
+/** The quotes a backfill run wrote in one chunk's window. */
+export interface ChunkProvenance {
+  source: string;
+  chunk: { from: Date; to: Date };
+  runId: string;
+}
+
+/** A backfill's chunk, done by a run. */
+export interface ChunkDone {
+  backfillId: string;
+  chunk: PendingChunk;
+  runId: string;
+}
+
 /** Backfill requests, their chunk progress and their ledger counts (summed over the runs that executed them). */
 @Injectable()
 export class BackfillRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** The request and its full chunk plan, in one transaction: a backfill never exists half-planned. */
-  async create(source: string, assets: string[], from: Date, to: Date, plan: ChunkRange[]): Promise<string> {
+  async create({ source, assets, from, to, plan }: NewBackfill): Promise<string> {
     return this.dataSource.transaction(async (manager) => {
       const [row] = (await manager.query(
         `INSERT INTO etl_backfills (source, assets, range_from, range_to) VALUES ($1, $2::text[], $3, $4) RETURNING id::text AS id`,
@@ -144,7 +167,7 @@ export class BackfillRepository {
    * In the batch's transaction: the quotes this run wrote in the chunk's window are backfilled ones
    * (the window and the run id bound it to this batch's rows; the source+time index serves it).
    */
-  async markProvenance(manager: EntityManager, source: string, chunk: { from: Date; to: Date }, runId: string): Promise<void> {
+  async markProvenance(manager: EntityManager, { source, chunk, runId }: ChunkProvenance): Promise<void> {
     await manager.query(
       `UPDATE market_quotes SET provenance = 'backfill'
         WHERE source = $1 AND observed_at >= $2 AND observed_at < $3 AND run_id = $4::bigint AND provenance <> 'backfill'`,
@@ -153,7 +176,7 @@ export class BackfillRepository {
   }
 
   /** With the chunk's last batch (or alone when the chunk had no point): progress moves iff the rows commit. */
-  async markChunkDone(manager: EntityManager | undefined, backfillId: string, chunk: PendingChunk, runId: string): Promise<void> {
+  async markChunkDone(manager: EntityManager | undefined, { backfillId, chunk, runId }: ChunkDone): Promise<void> {
     await (manager ?? this.dataSource).query(
       `UPDATE etl_backfill_chunks SET done_at = now(), run_id = $4::bigint WHERE backfill_id = $1::bigint AND asset = $2 AND chunk_index = $3`,
       [backfillId, chunk.asset, chunk.chunkIndex, runId],

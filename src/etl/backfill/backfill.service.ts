@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { SourceRegistry } from '../extractor/source-registry.service.js';
+import { SourceRegistry } from '../registry/source-registry.service.js';
 import { BackfillNotFoundError, BackfillRequestError } from '../operations/operation-errors.js';
 import { planChunks } from './backfill-plan.js';
 import { BackfillWorker } from './backfill-worker.js';
@@ -50,7 +50,9 @@ export class BackfillService {
     if (unknown.length > 0) {
       throw new BackfillRequestError('assets', `asset(s) ${unknown.join(', ')} not known for source "${request.source}": run the source once so their identity is resolved`);
     }
-    const backfillId = await this.backfills.create(request.source, assets, from, to, planChunks(from, to, extractor.history.maxChunkSeconds));
+    const backfillId = await this.backfills.create({
+      source: request.source, assets, from, to, plan: planChunks(from, to, extractor.history.maxChunkSeconds),
+    });
     return { backfillId, processed: this.worker.kick() };
   }
 

@@ -109,7 +109,7 @@ export function judgeBatch(obs: BatchObservation, options: JudgeOptions): BatchJ
   for (const field of spec) {
     const seen = observed.get(field.path);
     if (!seen) {
-      judgeMissing(field, obs, options, { findings, renames, blocked, used });
+      judgeMissing({ field, obs, options, out: { findings, renames, blocked, used } });
       continue;
     }
     const nonNull = [...seen.types].filter((t) => t !== 'null');
@@ -130,7 +130,7 @@ export function judgeBatch(obs: BatchObservation, options: JudgeOptions): BatchJ
   const accepted: RawRecord[] = [];
   const quarantined: BatchJudgement['quarantined'] = [];
   records.forEach((record, i) => {
-    const reason = rowProblem(spec, perRecord[i], renames, blocked, options.policy);
+    const reason = rowProblem(perRecord[i], { spec, renames, blocked, policy: options.policy });
     if (reason) {
       quarantined.push({ record, reason });
       return;
@@ -151,8 +151,16 @@ interface Outcome {
   used: Set<string>;
 }
 
+/** One expected field absent from the batch, judged into the batch's outcome. */
+interface MissingField {
+  field: FieldSpec;
+  obs: BatchObservation;
+  options: JudgeOptions;
+  out: Outcome;
+}
+
 /** One expected field absent from the batch: the best candidate the rename rule does not reject, if any. */
-function judgeMissing(field: FieldSpec, obs: BatchObservation, options: JudgeOptions, out: Outcome): void {
+function judgeMissing({ field, obs, options, out }: MissingField): void {
   const severity: DriftSeverity = field.required ? 'critical' : 'warning';
   const rowAction: DriftAction = field.required ? 'quarantined' : 'logged';
   const adminRejected = obs.unexpected.filter((c) => options.rejected.has(renameKey(field.path, c)));
@@ -164,30 +172,30 @@ function judgeMissing(field: FieldSpec, obs: BatchObservation, options: JudgeOpt
     .sort((a, b) => b.similarity - a.similarity)
     .slice(0, MAX_CANDIDATES);
 
-  const refused: Array<{ path: string; evidence: RenameEvidence }> = [];
+  const refused: RenameCandidate[] = [];
   for (const c of ranked) {
     const evidence = judgeRename({
       field, candidate: c.path, similarity: c.similarity, observedTypes: obs.observed.get(c.path)!.types,
-      values: () => valuePairs(field, c.path, obs.records, options),
+      values: () => valuePairs({ field, candidate: c.path, records: obs.records, options }),
     }, options);
     if (evidence.status === 'rejected') {
       refused.push({ path: c.path, evidence });
       continue;
     }
-    for (const r of refused) out.findings.push(renameFinding(field, r.path, r.evidence, 'warning', 'logged'));
+    for (const r of refused) out.findings.push(renameFinding(field, r, { severity: 'warning', action: 'logged' }));
     out.used.add(c.path);
     if (evidence.status === 'applied') {
       out.renames.set(field.path, c.path);
-      out.findings.push(renameFinding(field, c.path, evidence, 'warning', 'applied'));
+      out.findings.push(renameFinding(field, { path: c.path, evidence }, { severity: 'warning', action: 'applied' }));
     } else {
-      out.findings.push(renameFinding(field, c.path, evidence, severity, rowAction));
+      out.findings.push(renameFinding(field, { path: c.path, evidence }, { severity, action: rowAction }));
       const why = `rename to "${c.path}" not applied: ${evidence.reason}`;
       if (field.required) out.blocked.set(field.path, `required field "${field.path}" missing (${why})`);
     }
     return;
   }
   // Nothing usable: the refused candidates are the evidence of why the field stays missing.
-  for (const r of refused) out.findings.push(renameFinding(field, r.path, r.evidence, severity, rowAction));
+  for (const r of refused) out.findings.push(renameFinding(field, r, { severity, action: rowAction }));
   if (refused.length === 0) {
     out.findings.push({
       kind: 'missing', field: field.path, candidate: '', confidence: null, severity, action: rowAction,
@@ -202,15 +210,27 @@ function judgeMissing(field: FieldSpec, obs: BatchObservation, options: JudgeOpt
   }
 }
 
+/** A rename candidate of a field, with the rename rule's evidence. */
+interface RenameCandidate {
+  path: string;
+  evidence: RenameEvidence;
+}
+
 function renameFinding(
   field: FieldSpec,
-  candidate: string,
-  evidence: RenameEvidence,
-  severity: DriftSeverity,
-  action: DriftAction,
+  { path: candidate, evidence }: RenameCandidate,
+  { severity, action }: { severity: DriftSeverity; action: DriftAction },
 ): DriftFinding {
   const { similarity: confidence, status } = evidence;
   return { kind: 'renamed', field: field.path, candidate, confidence, severity, action, status, evidence };
+}
+
+/** A field's rename candidate in a batch's records. */
+interface ValuePairsOf {
+  field: FieldSpec;
+  candidate: string;
+  records: RawRecord[];
+  options: JudgeOptions;
 }
 
 /**
@@ -218,7 +238,7 @@ function renameFinding(
  * batch's first record of each asset). The asset comes from the mapper, reading the record as if
  * the rename were applied.
  */
-function valuePairs(field: FieldSpec, candidate: string, records: RawRecord[], options: JudgeOptions): ValuePair[] {
+function valuePairs({ field, candidate, records, options }: ValuePairsOf): ValuePair[] {
   const pairs = new Map<string, ValuePair>();
   for (const record of records) {
     if (pairs.size >= MAX_VALUE_PAIRS) break;
@@ -246,14 +266,16 @@ function aggregate(perRecord: Array<Map<string, ObservedType>>): Map<string, Fie
   return out;
 }
 
-/** Why one row cannot be used, or undefined. */
-function rowProblem(
-  spec: readonly FieldSpec[],
-  paths: Map<string, ObservedType>,
-  renames: Map<string, string>,
-  blocked: Map<string, string>,
-  policy: DriftPolicy,
-): string | undefined {
+/** What every row of a batch is checked against: the expected fields and the batch's verdicts on them. */
+interface RowRules {
+  spec: readonly FieldSpec[];
+  renames: Map<string, string>;
+  blocked: Map<string, string>;
+  policy: DriftPolicy;
+}
+
+/** Why one row (the types of its paths) cannot be used, or undefined. */
+function rowProblem(paths: Map<string, ObservedType>, { spec, renames, blocked, policy }: RowRules): string | undefined {
   for (const field of spec) {
     if (blocked.has(field.path)) return blocked.get(field.path);
     const source = renames.get(field.path) ?? field.path;

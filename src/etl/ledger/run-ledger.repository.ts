@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { SecretMasker } from '../../common/secrets/secret-masker.js';
 import type { StreamCursor } from '../extractor/extractor.interface.js';
-import type { Waits } from '../retry/waits.js';
+import type { Waits } from '../http-client/waits.js';
 
 export type RunTrigger = 'schedule' | 'startup' | 'manual' | 'cli' | 'replay' | 'backfill';
 export type RunStatus = 'running' | 'succeeded' | 'partial' | 'failed' | 'rate_limited' | 'abandoned' | 'skipped' | 'cancelled';
@@ -17,6 +17,16 @@ export interface BatchCounts {
   /** Rows whose key (natural key; asset, source and instant; news key) the run had already seen: the later one won. */
   duplicate: number;
   quarantined: number;
+}
+
+/** A source run's ledger row as it is opened (`status` other than running: opened and closed at once). */
+export interface NewSourceRun {
+  runId: string;
+  source: string;
+  instanceId: string;
+  status: RunStatus;
+  cursorBefore: Record<string, StreamCursor> | null;
+  errorMessage?: string | null;
 }
 
 export interface SourceRunOutcome {
@@ -47,7 +57,7 @@ export class RunLedgerRepository {
     return row.id;
   }
 
-  async createSourceRun(runId: string, source: string, instanceId: string, status: RunStatus, cursorBefore: Record<string, StreamCursor> | null, errorMessage: string | null = null): Promise<string> {
+  async createSourceRun({ runId, source, instanceId, status, cursorBefore, errorMessage = null }: NewSourceRun): Promise<string> {
     const [row] = (await this.dataSource.query(
       `INSERT INTO etl_source_runs (run_id, source, status, instance_id, cursor_before, error_message, finished_at, duration_ms)
        VALUES ($1::bigint, $2, $3, $4, $5::jsonb, $6, CASE WHEN $3 = 'running' THEN NULL ELSE now() END, CASE WHEN $3 = 'running' THEN NULL ELSE 0 END)

@@ -30,13 +30,25 @@ export interface CopyText {
   text: string;
 }
 
+/** COPY text for some columns of a table. */
+export interface CopyInto {
+  table: string;
+  columns: readonly string[];
+  data: CopyText;
+}
+
+export interface CopyRows extends CopyInto {
+  /** SQL without parameters sent in the same message, ahead of the COPY. */
+  before?: string;
+}
+
 /**
  * Streams COPY text into `table` on the transaction's own connection: the fastest way into
  * PostgreSQL (about 1.5x a multi-row INSERT). The batch is written in one piece: it is in memory
  * already, and nothing is left to write after a server-side error ends the COPY early. `before`
  * is SQL without parameters sent in the same message, ahead of the COPY: one round trip fewer.
  */
-export async function copyRows(manager: EntityManager, table: string, columns: readonly string[], data: CopyText, before?: string): Promise<void> {
+export async function copyRows(manager: EntityManager, { table, columns, data, before }: CopyRows): Promise<void> {
   const runner = manager.queryRunner;
   if (!runner) throw new Error('copyRows needs a transactional EntityManager');
   if (data.rows === 0) return;
@@ -53,9 +65,9 @@ export async function copyRows(manager: EntityManager, table: string, columns: r
  * is set in the COPY's own message and never released (it ends with the transaction): each batch
  * waits on two round trips fewer, which the database otherwise spends idle.
  */
-export async function tryCopyInto(manager: EntityManager, table: string, columns: readonly string[], data: CopyText): Promise<boolean> {
+export async function tryCopyInto(manager: EntityManager, copy: CopyInto): Promise<boolean> {
   try {
-    await copyRows(manager, table, columns, data, 'SAVEPOINT copy_first');
+    await copyRows(manager, { ...copy, before: 'SAVEPOINT copy_first' });
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
     await manager.query('ROLLBACK TO SAVEPOINT copy_first');

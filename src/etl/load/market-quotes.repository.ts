@@ -27,8 +27,17 @@ export interface WriteCounts {
   duplicate: number;
 }
 
+/** A quote as one COPY line stores it: its values, its asset and source, its content hash and run. */
+export interface QuoteLine {
+  assetId: string;
+  source: string;
+  quote: QuoteValues;
+  contentHash: string;
+  runId: string;
+}
+
 /** One quote's COPY line, in QUOTE_COLUMNS order. */
-export function quoteCopyLine(assetId: string, source: string, q: QuoteValues, contentHash: string, runId: string): string {
+export function quoteCopyLine({ assetId, source, quote: q, contentHash, runId }: QuoteLine): string {
   return copyLine([assetId, source, q.sourceAssetId, q.observedAt, q.priceUsd, q.marketCapUsd, q.volume24hUsd, q.change24hPct, q.rank,
     q.circulatingSupply, q.totalSupply, q.maxSupply, contentHash, runId]);
 }
@@ -53,12 +62,12 @@ export class MarketQuotesRepository {
   async upsertQuotes(manager: EntityManager, data: CopyText, policy?: CopyFirstPolicy): Promise<WriteCounts> {
     if (data.rows === 0) return { inserted: 0, updated: 0, unchanged: 0, duplicate: 0 };
     if (policy?.shouldTry()) {
-      const copied = await tryCopyInto(manager, 'market_quotes', QUOTE_COLUMNS, data);
+      const copied = await tryCopyInto(manager, { table: 'market_quotes', columns: QUOTE_COLUMNS, data });
       policy.record(copied);
       if (copied) return { inserted: data.rows, updated: 0, unchanged: 0, duplicate: 0 };
     }
     // The staging table is created in the COPY's own message (one round trip fewer).
-    await copyRows(manager, 'quote_stage', QUOTE_COLUMNS, data, CREATE_QUOTE_STAGE);
+    await copyRows(manager, { table: 'quote_stage', columns: QUOTE_COLUMNS, data, before: CREATE_QUOTE_STAGE });
     // `seen` reads the table as it was before this statement (one snapshot for every part of a WITH).
     const [counts] = (await manager.query(
       `WITH seen AS (

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { SourcesBusyError } from '../errors.js';
 import { EtlRunner } from '../etl-runner.service.js';
-import { SourceRegistry } from '../extractor/source-registry.service.js';
+import { SourceRegistry } from '../registry/source-registry.service.js';
 import { RunLedgerRepository, type RunStatus } from '../ledger/run-ledger.repository.js';
 import type { SourceFence } from '../checkpoint/source-lease.repository.js';
 import { SourceLock } from '../source-lock.js';
@@ -62,7 +62,7 @@ export class QuarantineReplayService implements BeforeApplicationShutdown {
       const missing = ids?.filter((id) => !rows.some((r) => r.id === id)) ?? [];
       if (missing.length > 0) throw new QuarantineEntriesNotOpenError(request.source, missing);
       runId = await this.ledger.createRun('replay', [request.source], this.runner.instanceId);
-      sourceRunId = await this.ledger.createSourceRun(runId, request.source, this.runner.instanceId, 'running', null);
+      sourceRunId = await this.ledger.createSourceRun({ runId, source: request.source, instanceId: this.runner.instanceId, status: 'running', cursorBefore: null });
       await lock.recordLeaseOwner(fence, sourceRunId);
     } catch (err) {
       await lock.release();

@@ -1,16 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { ResolvedAssetCache } from '../../catalog/resolved-asset-cache.js';
 import { AppConfig } from '../../config/app-config.js';
+import { BatchBoundary } from '../batch/batch-boundary.service.js';
 import { BatchProcessor, type PreparedBatch } from '../batch-processor.service.js';
 import type { SourceFence } from '../checkpoint/source-lease.repository.js';
 import type { Extractor } from '../extractor/extractor.interface.js';
 import { contentHash } from '../hashing.js';
-import { FailureInjector, parseFailureInjection } from '../failure-injection.js';
 import type { BatchCounts } from '../ledger/run-ledger.repository.js';
-import { RunCancelledError } from './operation-errors.js';
 import { QuarantineReplayRepository, type OpenQuarantineRow } from './quarantine-replay.repository.js';
 import { replayChunks, replayKey } from './replay-chunks.js';
-import { RunCancellationRepository } from './run-cancellation.repository.js';
 
 export interface ReplayJob {
   extractor: Extractor;
@@ -29,16 +27,12 @@ export interface ReplayJob {
  */
 @Injectable()
 export class ReplayExecutor {
-  private readonly injector: FailureInjector;
-
   constructor(
     private readonly config: AppConfig,
     private readonly batches: BatchProcessor,
     private readonly quarantine: QuarantineReplayRepository,
-    private readonly cancellations: RunCancellationRepository,
-  ) {
-    this.injector = new FailureInjector(parseFailureInjection(config.etl.failureInjection));
-  }
+    private readonly boundary: BatchBoundary,
+  ) {}
 
   async replay(job: ReplayJob): Promise<BatchCounts> {
     const totals: BatchCounts = { extracted: 0, inserted: 0, updated: 0, unchanged: 0, duplicate: 0, quarantined: 0 };
@@ -52,8 +46,7 @@ export class ReplayExecutor {
           records: chunk.map((r) => ({ naturalKey: replayKey(r), payload: r.payload })),
           cursor: {},
         });
-        this.injector.check(job.extractor.sourceId, totals.extracted, chunk.length);
-        if (await this.cancellations.isCancelRequested(job.runId)) throw new RunCancelledError(job.runId);
+        await this.boundary.cross({ source: job.extractor.sourceId, runId: job.runId, extractedSoFar: totals.extracted, batchSize: chunk.length });
         const resolved = resolvedIds(chunk, prepared);
         const { counts } = await this.batches.commit({
           extractor: job.extractor, stream, runId: job.runId, sourceRunId: job.sourceRunId, runStartedAt, previousCursor: undefined,

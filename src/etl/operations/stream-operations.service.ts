@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import { SourcesBusyError } from '../errors.js';
 import { EtlRunner } from '../etl-runner.service.js';
 import type { Extractor } from '../extractor/extractor.interface.js';
-import { SourceRegistry } from '../extractor/source-registry.service.js';
+import { SourceRegistry } from '../registry/source-registry.service.js';
 import { SourceLock } from '../source-lock.js';
 import { CheckpointResetRepository } from './checkpoint-reset.repository.js';
 import { RunFinishedError, RunNotFoundError, UnknownSourceIdError, UnknownStreamError } from './operation-errors.js';

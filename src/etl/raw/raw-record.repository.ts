@@ -38,12 +38,12 @@ export class RawRecordRepository {
   async upsertRaw(manager: EntityManager, data: CopyText, policy?: CopyFirstPolicy): Promise<void> {
     if (data.rows === 0) return;
     if (policy?.shouldTry()) {
-      const copied = await tryCopyInto(manager, 'raw_records', RAW_COLUMNS, data);
+      const copied = await tryCopyInto(manager, { table: 'raw_records', columns: RAW_COLUMNS, data });
       policy.record(copied);
       if (copied) return;
     }
     // The staging table is created in the COPY's own message (one round trip fewer).
-    await copyRows(manager, 'raw_stage', RAW_COLUMNS, data, CREATE_RAW_STAGE);
+    await copyRows(manager, { table: 'raw_stage', columns: RAW_COLUMNS, data, before: CREATE_RAW_STAGE });
     await manager.query(
       `INSERT INTO raw_records AS r (${RAW_COLUMNS.join(', ')})
        SELECT ${RAW_COLUMNS.map((c) => `s.${c}`).join(', ')} FROM raw_stage s

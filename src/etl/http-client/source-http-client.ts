@@ -4,11 +4,10 @@ import { RetryBudgetExhaustedError, UpstreamError } from '../../common/errors/do
 import { maskUrl } from '../../common/logging/logger.options.js';
 import { SecretMasker } from '../../common/secrets/secret-masker.js';
 import type { MetricsService } from '../../metrics/metrics.service.js';
-import type { HttpRequestOptions, SourceHttpClient } from '../extractor/extractor.interface.js';
-import { parseJson } from '../extractor/json-number.js';
+import { parseJson, type HttpRequestOptions, type SourceHttpClient } from '@kasparro/etl-plugin-sdk';
 import type { SourceRateLimiter } from './rate-limiter.js';
 import { parseRetryAfter } from './retry-after.js';
-import { httpStatusError, malformedBodyError, transportError } from './upstream-failure.js';
+import { httpStatusError, malformedBodyError, transportError, type RequestAt } from './upstream-failure.js';
 import { backoffDelay, describeWaits, totalWait, type WaitKind, type Waits } from './waits.js';
 
 export interface RetryPolicy {
@@ -75,29 +74,29 @@ export class RetryingHttpClient implements SourceHttpClient {
   }
 
   getJson<T = unknown>(url: string, options: HttpRequestOptions = {}): Promise<T> {
-    return this.request(url, options, async (response, safeUrl, attempt) => {
-      const text = await readBody(response, this.source, safeUrl, attempt);
-      if (text.trim() === '') throw malformedBodyError(this.source, safeUrl, attempt, 'empty body');
+    return this.request(url, options, async (response, at) => {
+      const text = await readBody(response, at);
+      if (text.trim() === '') throw malformedBodyError(at, 'empty body');
       try {
         // Lossless: numbers arrive as JsonNumber (their decimal text), never rounded through a double.
         return parseJson(text) as T;
       } catch (err) {
-        throw malformedBodyError(this.source, safeUrl, attempt, `invalid JSON (${(err as Error).message})`, err);
+        throw malformedBodyError(at, `invalid JSON (${(err as Error).message})`, err);
       }
     });
   }
 
   getText(url: string, options: HttpRequestOptions = {}): Promise<string> {
-    return this.request(url, options, async (response, safeUrl, attempt) => {
-      const text = await readBody(response, this.source, safeUrl, attempt);
-      if (text.trim() === '') throw malformedBodyError(this.source, safeUrl, attempt, 'empty body');
+    return this.request(url, options, async (response, at) => {
+      const text = await readBody(response, at);
+      if (text.trim() === '') throw malformedBodyError(at, 'empty body');
       return text;
     });
   }
 
   getStream(url: string, options: HttpRequestOptions = {}): Promise<NodeJS.ReadableStream> {
-    return this.request(url, options, (response, safeUrl, attempt) => {
-      if (!response.body) throw malformedBodyError(this.source, safeUrl, attempt, 'empty body');
+    return this.request(url, options, (response, at) => {
+      if (!response.body) throw malformedBodyError(at, 'empty body');
       return Promise.resolve(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream));
     });
   }
@@ -129,7 +128,7 @@ export class RetryingHttpClient implements SourceHttpClient {
         const why = retryAfterMs > budgetLeft
           ? `Retry-After asked for ${retryAfterMs} ms, over the ${Math.round(budgetLeft)} ms left of the wait budget`
           : undefined;
-        throw this.gaveUp(error, attempt, waited, why);
+        throw this.gaveUp(error, { attempts: attempt, waited, why });
       }
       this.usage.retries += 1;
       const reason = retryReason(error);
@@ -139,12 +138,12 @@ export class RetryingHttpClient implements SourceHttpClient {
       // Retry-After is the minimum wait; the backoff only adds what goes beyond it.
       const { baseDelayMs: baseMs, maxWaitMs: capMs } = this.policy;
       const backoffMs = backoffDelay({ attempt, baseMs, capMs, random: this.random });
-      if (retryAfterMs > 0) await this.wait('retryAfterWaitMs', retryAfterMs, waited, signal);
-      if (backoffMs > retryAfterMs) await this.wait('backoffWaitMs', backoffMs - retryAfterMs, waited, signal);
+      if (retryAfterMs > 0) await this.wait({ kind: 'retryAfterWaitMs', ms: retryAfterMs, waited, signal });
+      if (backoffMs > retryAfterMs) await this.wait({ kind: 'backoffWaitMs', ms: backoffMs - retryAfterMs, waited, signal });
     }
   }
 
-  private gaveUp(error: UpstreamError, attempts: number, waited: Waits, why?: string): RetryBudgetExhaustedError {
+  private gaveUp(error: UpstreamError, { attempts, waited, why }: GiveUp): RetryBudgetExhaustedError {
     const message =
       `${this.source}: gave up after ${attempts} attempt(s) and ${Math.round(totalWait(waited))} ms of waiting ` +
       `(${describeWaits(waited)})${why ? `; ${why}` : ''}: ${error.message}`;
@@ -170,6 +169,7 @@ export class RetryingHttpClient implements SourceHttpClient {
 
   private async send<T>(attempt: Attempt, timeout: AbortSignal, consume: Consume<T>): Promise<T> {
     const { url, safeUrl, options, signal } = attempt;
+    const at: RequestAt = { source: this.source, safeUrl, attempt: attempt.attempt };
     const requestSignal = anySignal([signal, timeout])!;
     this.usage.requests += 1;
     let response: Response;
@@ -178,28 +178,28 @@ export class RetryingHttpClient implements SourceHttpClient {
     } catch (err) {
       signal?.throwIfAborted();
       this.metrics.upstreamRequest(this.source, timeout.aborted ? 'timeout' : 'network');
-      throw transportError(this.source, safeUrl, attempt.attempt, err, timeout.aborted);
+      throw transportError(at, err, timeout.aborted);
     }
     this.metrics.upstreamRequest(this.source, String(response.status));
     if (!response.ok) {
       // Masked before the excerpt is cut: a cut through a secret would leave a piece of it.
       const body = this.masker.mask(await response.text().catch(() => ''));
-      const error = httpStatusError(this.source, response.status, safeUrl, attempt.attempt, body);
+      const error = httpStatusError(at, response.status, body);
       const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
       if (retryAfterMs !== undefined) Object.assign(error, { retryAfterMs });
       throw error;
     }
     try {
-      return await consume(response, safeUrl, attempt.attempt);
+      return await consume(response, at);
     } catch (err) {
       signal?.throwIfAborted();
       if (err instanceof UpstreamError) throw err;
-      throw transportError(this.source, safeUrl, attempt.attempt, err, timeout.aborted);
+      throw transportError(at, err, timeout.aborted);
     }
   }
 
   /** Sleeps and counts the time actually slept (also when the sleep is cut short by an abort). */
-  private async wait(kind: WaitKind, ms: number, waited: Waits, signal?: AbortSignal): Promise<void> {
+  private async wait({ kind, ms, waited, signal }: Wait): Promise<void> {
     const started = performance.now();
     try {
       await this.sleep(ms, signal);
@@ -221,7 +221,22 @@ function retryReason(error: UpstreamError): string {
   return /timed out/.test(error.message) ? 'timeout' : 'network';
 }
 
-type Consume<T> = (response: Response, safeUrl: string, attempt: number) => Promise<T>;
+type Consume<T> = (response: Response, at: RequestAt) => Promise<T>;
+
+/** Why a request gives up: after how many attempts and waits, and the reason beyond the last error. */
+interface GiveUp {
+  attempts: number;
+  waited: Waits;
+  why?: string;
+}
+
+/** A wait before the next attempt, counted into the request's waits. */
+interface Wait {
+  kind: WaitKind;
+  ms: number;
+  waited: Waits;
+  signal?: AbortSignal;
+}
 
 /** One attempt of one request. */
 interface Attempt {
@@ -233,11 +248,11 @@ interface Attempt {
   waited: Waits;
 }
 
-async function readBody(response: Response, source: string, safeUrl: string, attempt: number): Promise<string> {
+async function readBody(response: Response, at: RequestAt): Promise<string> {
   try {
     return await response.text();
   } catch (err) {
-    throw malformedBodyError(source, safeUrl, attempt, `body could not be read (${(err as Error).message})`, err);
+    throw malformedBodyError(at, `body could not be read (${(err as Error).message})`, err);
   }
 }
 

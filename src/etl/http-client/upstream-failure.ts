@@ -13,7 +13,14 @@ export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
 }
 
-export function httpStatusError(source: string, status: number, safeUrl: string, attempt: number, body: string): UpstreamError {
+/** Which attempt of which request failed: its source and its URL with credentials masked. */
+export interface RequestAt {
+  source: string;
+  safeUrl: string;
+  attempt: number;
+}
+
+export function httpStatusError({ source, safeUrl, attempt }: RequestAt, status: number, body: string): UpstreamError {
   const hint = FAIL_FAST_HINTS[status];
   const upstreamSays = summariseBody(body);
   const message =
@@ -30,13 +37,13 @@ export function httpStatusError(source: string, status: number, safeUrl: string,
   });
 }
 
-export function transportError(source: string, safeUrl: string, attempt: number, cause: unknown, timedOut: boolean): UpstreamError {
+export function transportError({ source, safeUrl, attempt }: RequestAt, cause: unknown, timedOut: boolean): UpstreamError {
   const code = (cause as { cause?: { code?: string } })?.cause?.code ?? (cause as { code?: string })?.code;
   const what = timedOut ? 'timed out' : `failed (${code ?? (cause instanceof Error ? cause.message : 'network error')})`;
   return new UpstreamError(`${source}: request to ${safeUrl} ${what}`, { source, url: safeUrl, attempt, retryable: true }, { cause });
 }
 
-export function malformedBodyError(source: string, safeUrl: string, attempt: number, detail: string, cause?: unknown): UpstreamError {
+export function malformedBodyError({ source, safeUrl, attempt }: RequestAt, detail: string, cause?: unknown): UpstreamError {
   // A truncated or empty body is usually a transient upstream/proxy fault: retried like a 5xx.
   return new UpstreamError(`${source}: malformed response body from ${safeUrl}: ${detail}`, { source, url: safeUrl, attempt, retryable: true }, { cause });
 }

@@ -3,9 +3,8 @@ import { DiscoveryModule } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { ConfigModule } from '../../config/config.module.js';
 import { PLUGIN_ORIGINS, PluginOrigins } from '../plugins/plugin-origins.js';
-import { RetryService } from '../retry/retry.service.js';
-import type { Extractor } from './extractor.interface.js';
-import { SourcePlugin } from './source-plugin.decorator.js';
+import { RateLimitRegistry } from '../http-client/rate-limit.registry.js';
+import { SourcePlugin, type Extractor } from '@kasparro/etl-plugin-sdk';
 import { SourceRegistry, SourceRegistryError } from './source-registry.service.js';
 
 function fakeExtractor(id: string, declaredSourceId = id): new () => Extractor {
@@ -35,7 +34,7 @@ async function boot(env: Record<string, string>, plugins: Array<new () => Extrac
     imports: [ConfigModule.forRoot(env), DiscoveryModule, PluginsModule, PackageModule],
     providers: [
       SourceRegistry,
-      { provide: RetryService, useValue: { registerSource: (s: string, rpm: number) => registered.push([s, rpm]) } },
+      { provide: RateLimitRegistry, useValue: { registerSource: (s: string, rpm: number) => registered.push([s, rpm]) } },
       { provide: PLUGIN_ORIGINS, useValue: origins },
     ],
   }).compile();

@@ -3,7 +3,7 @@ import { DiscoveryService } from '@nestjs/core';
 import { AppConfig } from '../../config/app-config.js';
 import { ENVIRONMENT, type Environment } from '../../config/config.module.js';
 import { PLUGIN_ORIGINS, PluginOrigins, type PluginOrigin } from '../plugins/plugin-origins.js';
-import { RetryService } from '../retry/retry.service.js';
+import { RateLimitRegistry } from '../http-client/rate-limit.registry.js';
 import { SourcePlugin, type Extractor } from '@kasparro/etl-plugin-sdk';
 
 const DEFAULT_RATE_LIMIT_PER_MIN = 60;
@@ -35,7 +35,7 @@ export class SourceRegistry implements OnModuleInit {
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly config: AppConfig,
-    private readonly retry: RetryService,
+    private readonly rateLimits: RateLimitRegistry,
     @Inject(ENVIRONMENT) private readonly env: Environment,
     @Optional() @Inject(PLUGIN_ORIGINS) private readonly packages: PluginOrigins = new PluginOrigins([]),
   ) {}
@@ -69,7 +69,7 @@ export class SourceRegistry implements OnModuleInit {
           `(available: ${[...this.plugins.keys()].sort().join(', ') || 'none'})`,
       );
     }
-    for (const [id, extractor] of this.plugins) this.retry.registerSource(id, this.rateLimitOf(id, extractor));
+    for (const [id, extractor] of this.plugins) this.rateLimits.registerSource(id, this.rateLimitOf(id, extractor));
     this.logger.log({ discovered: this.ids(), enabled: this.enabledIds() }, 'source plugins registered');
   }
 
