@@ -3,7 +3,7 @@ import { SecretEnv } from '../common/secrets/secret-variables.js';
 import { IsCronExpression } from './cron-expression.js';
 import { IsBoolean, IsIn, IsNumber, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateBy } from 'class-validator';
 import { parseTrustProxy } from '../common/http/trust-proxy.js';
-import { PARTITION_INTERVALS, type PartitionInterval } from '../partitions/partition-ranges.js';
+import { PARTITION_INTERVALS, type PartitionInterval } from './partition-interval.js';
 
 const toBoolean = ({ value }: { value: unknown }): unknown => {
   if (typeof value !== 'string') return value;

@@ -4,7 +4,8 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { PartitionsModule } from '../partitions/partitions.module.js';
 import { CatalogModule } from '../catalog/catalog.module.js';
 import { CountersModule } from '../counters/counters.module.js';
-import { RunsModule } from '../runs/runs.module.js';
+import { AnomalyService } from '../runs/anomaly.service.js';
+import { RunsRepository } from '../runs/runs.repository.js';
 import { BackfillController } from './backfill/backfill.controller.js';
 import { BackfillExecutor } from './backfill/backfill-executor.js';
 import { BackfillRepository } from './backfill/backfill.repository.js';
@@ -54,10 +55,12 @@ import { RowIsolationRepository } from './validation/row-isolation.repository.js
  * source modules the application imports.
  */
 @Module({
-  imports: [DiscoveryModule, ScheduleModule.forRoot(), CatalogModule, CountersModule, RunsModule, PartitionsModule],
+  imports: [DiscoveryModule, ScheduleModule.forRoot(), CatalogModule, CountersModule, PartitionsModule],
   controllers: [EtlController, StreamOperationsController, BackfillController],
   providers: [
     SourceRegistry,
+    RunsRepository,
+    AnomalyService,
     RateLimitRegistry,
     HttpClientFactory,
     DriftService,
@@ -98,6 +101,6 @@ import { RowIsolationRepository } from './validation/row-isolation.repository.js
     BackfillWorker,
     BackfillService,
   ],
-  exports: [EtlRunner, QuoteWriteSteps, SourceRegistry, RateLimitRegistry, HttpClientFactory, CheckpointService, DriftService, StreamOperationsService, QuarantineReplayService, BackfillService],
+  exports: [RunsRepository, AnomalyService, EtlRunner, QuoteWriteSteps, SourceRegistry, RateLimitRegistry, HttpClientFactory, CheckpointService, DriftService, StreamOperationsService, QuarantineReplayService, BackfillService],
 })
 export class EtlModule {}

@@ -1,6 +1,7 @@
+import { PARTITION_INTERVALS, type PartitionInterval } from '../config/partition-interval.js';
+
 /** How wide one partition of a time-partitioned table is (QUOTES_PARTITION_INTERVAL). */
-export const PARTITION_INTERVALS = ['month', 'week', 'day'] as const;
-export type PartitionInterval = (typeof PARTITION_INTERVALS)[number];
+export { PARTITION_INTERVALS, type PartitionInterval };
 
 /** A partition's bounds: `[from, to)`, as PostgreSQL range partitions are. */
 export interface TimeRange {

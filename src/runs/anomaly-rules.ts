@@ -1,3 +1,5 @@
+import { ANOMALY_RULES, type AnomalyRule } from '../metrics/anomaly-rule-names.js';
+
 /**
  * Rules that flag a source run as unusual against its own recent history. Pure functions: the
  * history is the same source's previous finished runs, newest first.
@@ -8,13 +10,7 @@ export interface RunSample {
   durationMs: number | null;
 }
 
-/** Every rule, so /metrics exports each at 0 before it first fires. */
-export const ANOMALY_RULES = [
-  'record_count_outlier', 'duration_outlier', 'success_then_failure', 'success_with_zero_rows',
-  'price_divergence', 'stale_source',
-] as const;
-
-export type AnomalyRule = (typeof ANOMALY_RULES)[number];
+export { ANOMALY_RULES, type AnomalyRule };
 
 export interface Anomaly {
   rule: AnomalyRule;

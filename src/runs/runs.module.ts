@@ -1,9 +1,8 @@
 import { Module } from '@nestjs/common';
-import { AnomalyService } from './anomaly.service.js';
+import { EtlModule } from '../etl/etl.module.js';
 import { RunsController } from './runs.controller.js';
-import { RunsRepository } from './runs.repository.js';
 import { RunsService } from './runs.service.js';
 
-/** Run history and analytics. The ETL engine uses AnomalyService at the end of each run. */
-@Module({ controllers: [RunsController], providers: [RunsRepository, RunsService, AnomalyService], exports: [AnomalyService] })
+/** Run history and analytics over the engine's run ledger (RunsRepository and AnomalyService, from EtlModule). */
+@Module({ imports: [EtlModule], controllers: [RunsController], providers: [RunsService] })
 export class RunsModule {}

@@ -1,4 +1,4 @@
-import { ANOMALY_RULES } from '../../runs/anomaly-rules.js';
+import { ANOMALY_RULES } from '../anomaly-rule-names.js';
 import { METRIC } from '../etl.metrics.js';
 import { DURATION_BUCKETS, type LedgerSummary, type LoadOutcome } from './ledger-summary.repository.js';
 
