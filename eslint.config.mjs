@@ -1,5 +1,18 @@
 import js from '@eslint/js';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import importX from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
+
+/**
+ * The layers of src/ (docs/ARCHITECTURE.md), lowest first: a folder imports only from folders below
+ * it. sources/ sit beside them and import only the plugin SDK (the plugin fence further down).
+ */
+const LAYERS = ['common', 'platform', 'catalog', 'etl', 'api', 'tools'];
+const layerZones = LAYERS.slice(0, -1).map((layer, i) => ({
+  target: `./src/${layer}`,
+  from: [...LAYERS.slice(i + 1).map((above) => `./src/${above}`), './src/app.module.ts', './src/app.setup.ts', './src/main.ts'],
+  message: `${layer}/ is below ${LAYERS.slice(i + 1).join(', ')} and the composition root: it must not import them (docs/ARCHITECTURE.md, "Import rules").`,
+}));
 
 export default tseslint.config(
   { ignores: ['dist/**', '**/dist/**', 'node_modules/**', 'coverage/**', '.data/**', '**/*.cjs', '**/*.mjs'] },
@@ -7,6 +20,8 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })] },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
@@ -22,6 +37,7 @@ export default tseslint.config(
       '@typescript-eslint/unbound-method': 'off',
       '@typescript-eslint/no-unnecessary-type-assertion': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
       eqeqeq: ['error', 'always'],
       curly: ['error', 'multi-line'],
       'no-restricted-syntax': [
@@ -34,6 +50,22 @@ export default tseslint.config(
     // Tests read loosely typed JSON and YAML bodies.
     files: ['test/**/*.ts', '**/*.spec.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
+    // The layers: each imports only the ones below it; nothing below the composition root imports it;
+    // no layer imports a source plugin (they are found by the registry, never imported).
+    files: ['src/**/*.ts'],
+    // Tests compose layers (a filter's spec throws the engine's errors), and the schema's entity list
+    // (TypeORM needs every entity class in one array) names every layer's *.entity.ts by nature.
+    ignores: ['**/*.spec.ts', 'src/platform/database/entities.ts'],
+    rules: {
+      'import-x/no-restricted-paths': ['error', {
+        zones: [
+          ...layerZones,
+          { target: ['./src/common', './src/platform', './src/catalog', './src/etl', './src/api', './src/tools'], from: './src/sources', message: 'A source plugin is found by the registry, never imported (docs/PLUGINS.md).' },
+        ],
+      }],
+    },
   },
   {
     // The ETL engine never imports a source: sources plug in through the Extractor contract.

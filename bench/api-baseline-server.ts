@@ -1,13 +1,13 @@
 import Fastify from 'fastify';
 import { createServer } from 'node:http';
 import { Pool } from 'pg';
-import { ASSET_COLUMNS } from '../src/assets/assets.repository.js';
+import { ASSET_COLUMNS } from '../src/api/assets/assets.repository.js';
 import { LATEST_CONSENSUS_SQL } from '../src/catalog/latest-quotes.repository.js';
 import { CountCache } from '../src/common/sql/count-cache.js';
 import { EXACT_TOTAL_LIMIT } from '../src/common/sql/list-total.js';
-import { QUOTE_COLUMNS } from '../src/data/market-data.repository.js';
-import { namedStatement } from '../src/database/prepared-statement.js';
-import { ASSETS_BY_SYMBOLS_SQL } from '../src/prices/prices.repository.js';
+import { QUOTE_COLUMNS } from '../src/api/data/market-data.repository.js';
+import { namedStatement } from '../src/platform/database/prepared-statement.js';
+import { ASSETS_BY_SYMBOLS_SQL } from '../src/api/prices/prices.repository.js';
 import { baselineHistoryStatement } from './history-statement.js';
 
 /**

@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { EmbeddedPostgresServer } from '../src/database/embedded-postgres.server.js';
+import { EmbeddedPostgresServer } from '../src/platform/database/embedded-postgres.server.js';
 
 /**
  * The PostgreSQL a benchmark uses: the server in DATABASE_URL, else an embedded one in a temp dir.

@@ -197,7 +197,7 @@ async function main(): Promise<void> {
     for (const r of rows) process.stdout.write(`| ${r.join(' | ')} |\n`);
     await appendReport('Growth', {
       method: `${STEPS} successive CSV drops of ${ROWS.toLocaleString('en-US')} rows (bench/generate-csv.ts: ${ASSETS.toLocaleString('en-US')} assets, hourly, new instants each drop) `
-        + `into ONE database through \`node dist/src/cli/etl-cli.js run --source csv\` in its own process (ETL_BATCH_SIZE=${BATCH}); ingest time is the run ledger's duration (boot excluded). `
+        + `into ONE database through \`node dist/src/tools/cli/etl-cli.js run --source csv\` in its own process (ETL_BATCH_SIZE=${BATCH}); ingest time is the run ledger's duration (boot excluded). `
         + 'After each drop: ANALYZE (what autovacuum does shortly after), then disk bytes per quote: every partition of market_quotes with its indexes and TOAST, and of raw_records and raw_record_chunks '
         + '(pg_partition_tree: the same sum whether the tables are partitioned or not), over count(*) of market_quotes; measured right after the drop and again after `etl compact` '
         + '(the hourly partition maintenance, run now: the drops are 2024 history, so every month that got rows is closed and is compacted: raw payloads into compressed chunks, indexes rebuilt packed once per partition; a later drop\'s late rows into an already compacted month are compacted again, its indexes are not repacked). '

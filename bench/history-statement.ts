@@ -1,5 +1,5 @@
-import { INTERVAL_MS, resolveHistoryRange, type HistoryInterval } from '../src/assets/price-history/history-range.js';
-import { historyStatement } from '../src/assets/price-history/price-history.repository.js';
+import { INTERVAL_MS, resolveHistoryRange, type HistoryInterval } from '../src/api/assets/price-history/history-range.js';
+import { historyStatement } from '../src/api/assets/price-history/price-history.repository.js';
 
 /** The service's default ETL_FRESHNESS_BUDGET_SECONDS (the benchmark's service runs with it). */
 const BUDGET_SECONDS = 43_200;

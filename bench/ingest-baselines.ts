@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
-import { buildDataSourceOptions } from '../src/database/database-options.js';
+import { buildDataSourceOptions } from '../src/platform/database/database-options.js';
 
 const STAGING = `CREATE TEMP TABLE staging (line bigserial, symbol text, name text, price_usd text, market_cap_usd text, volume_24h_usd text,
   percent_change_24h text, rank text, last_updated text) ON COMMIT DROP`;

@@ -1,7 +1,7 @@
 import { rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { FixtureUpstream } from '../src/dev/fixture-upstream/fixture-upstream.server.js';
+import { FixtureUpstream } from '../src/tools/dev/fixture-upstream/fixture-upstream.server.js';
 import { benchServer, freshDatabase, median, serverVersion } from './bench-db.js';
 import { generateCsv } from './generate-csv.js';
 import { equivalentTableBaseline, primaryKeyOnlyBaseline, sameWritesBaseline } from './ingest-baselines.js';
@@ -89,7 +89,7 @@ async function main(): Promise<void> {
         + `Each of ${REPEAT} round(s) runs, on fresh databases: the baseline the issue defines (COPY into a temp staging table + one INSERT…SELECT…ON CONFLICT DO UPDATE with SQL-side cleaning into the equivalent partitioned table: market_quotes' columns, check constraints, indexes and foreign key as the migrations create them, read from the catalogue, in monthly range partitions on observed_at covering the file (bench/ingest-baselines.ts baselineQuotesDdl); the coin ids come from one INSERT…SELECT DISTINCT), `
         + 'the same COPY + upsert into a primary-key-only partitioned table (natural key as primary key only; context: what the indexes cost), '
         + 'the ETL\'s own writes done in SQL (context: raw rows as jsonb, assets and mappings, then market_quotes; one transaction), '
-        + `then the project as operators run it: \`node dist/src/cli/etl-cli.js run --source csv\` in its own process (ETL_BATCH_SIZE=${BATCH}), then again on the unchanged file, and once more on another fresh database with ETL_ROLLUPS_ENABLED=false (the difference is what keeping quote_rollups costs). `
+        + `then the project as operators run it: \`node dist/src/tools/cli/etl-cli.js run --source csv\` in its own process (ETL_BATCH_SIZE=${BATCH}), then again on the unchanged file, and once more on another fresh database with ETL_ROLLUPS_ENABLED=false (the difference is what keeping quote_rollups costs). `
         + 'Project times are the run ledger\'s durations (boot excluded); peak RSS is the process\'s VmHWM. '
         + `CoinPaprika: a loopback fixture serving ${TICKERS.toLocaleString('en-US')} tickers in one response; \`run --source coinpaprika\` on a fresh database, then again after every price moved. Medians reported.`,
       environment: `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, PostgreSQL ${pg} (${server.label}); everything on the same machine`,

@@ -11,7 +11,7 @@ export interface ServiceRun {
   totals: { extracted: number; inserted: number; updated: number; unchanged: number; quarantined: number };
 }
 
-const CLI = path.join(__dirname, '../src/cli/etl-cli.js');
+const CLI = path.join(__dirname, '../src/tools/cli/etl-cli.js');
 
 /** The V8 settings the image and `npm start` / `npm run etl` use (docker/Dockerfile, package.json). */
 export const NODE_FLAGS = ['--max-old-space-size=256', '--max-semi-space-size=32'];

@@ -11,7 +11,7 @@ const RAW_COLUMN_LIST = `"source", "stream", "natural_key", "payload", "payload_
 
 /**
  * market_quotes and raw_records become range partitioned by observation time (monthly here; the
- * service creates further partitions with QUOTES_PARTITION_INTERVAL, see src/partitions/). An
+ * service creates further partitions with QUOTES_PARTITION_INTERVAL, see src/catalog/partitions/). An
  * existing database keeps every row: the old table is renamed, the partitioned one created with a
  * partition per month the data covers plus a DEFAULT partition (kept empty by the service: it only
  * catches a row no partition was created for, and maintenance moves such rows out), the rows copied
@@ -104,7 +104,7 @@ async function createQuoteIndexes(queryRunner: QueryRunner, names: string[]): Pr
 
 /**
  * One partition per UTC month holding rows of `from` (by `column`), named as the service names
- * them (src/partitions/partition-ranges.ts), and the DEFAULT partition.
+ * them (src/catalog/partitions/partition-ranges.ts), and the DEFAULT partition.
  */
 async function createPartitions(queryRunner: QueryRunner, table: string, from: string, column: string): Promise<void> {
   const months = (await queryRunner.query(

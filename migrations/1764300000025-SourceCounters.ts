@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { recountSourceCounters } from '../src/counters/source-counters.repository.js';
+import { recountSourceCounters } from '../src/catalog/counters/source-counters.repository.js';
 
 /**
  * Per-source row counters of the growing tables (quotes, news, quarantine), so /stats and list

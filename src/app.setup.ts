@@ -9,10 +9,10 @@ import { AllExceptionsFilter } from './common/http/all-exceptions.filter.js';
 import { EnvelopeInterceptor } from './common/http/envelope.interceptor.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './common/http/request-id.js';
 import { createValidationPipe } from './common/http/validation.js';
-import { maskUrl, QUIET_ROUTES } from './common/logging/logger.options.js';
+import { maskUrl, QUIET_ROUTES } from './platform/logging/logger.options.js';
 import { SecretMasker } from './common/secrets/secret-masker.js';
-import { AppConfig, buildAppConfig } from './config/app-config.js';
-import { MetricsService } from './metrics/metrics.service.js';
+import { AppConfig, buildAppConfig } from './platform/config/app-config.js';
+import { MetricsService } from './platform/metrics/metrics.service.js';
 
 /**
  * The HTTP adapter: fastify, request ids taken from X-Request-Id or generated. Built before the app

@@ -5,9 +5,9 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { existsSync } from 'node:fs';
 import { AppModule } from './app.module.js';
 import { createHttpAdapter, setupApp } from './app.setup.js';
-import { writeBootLog } from './common/logging/boot-log.js';
+import { writeBootLog } from './platform/logging/boot-log.js';
 import { SecretMasker } from './common/secrets/secret-masker.js';
-import { AppConfig } from './config/app-config.js';
+import { AppConfig } from './platform/config/app-config.js';
 
 async function bootstrap(): Promise<void> {
   // A local .env is a convenience for development; real deployments set the environment.

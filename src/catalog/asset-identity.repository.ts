@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { LatestQuotesWriter } from './latest-quotes.repository.js';
-import { subtractQuotesOfAssets } from '../counters/source-counters.repository.js';
+import { subtractQuotesOfAssets } from './counters/source-counters.repository.js';
 import { QuoteRollupsRepository } from './quote-rollups.repository.js';
 
 export interface MappingRow {

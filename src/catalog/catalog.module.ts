@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ENVIRONMENT, type Environment } from '../config/config.module.js';
+import { ENVIRONMENT, type Environment } from '../platform/config/config.module.js';
 import { AssetIdentityRepository } from './asset-identity.repository.js';
 import { AssetIdentityService, ASSET_OVERRIDES } from './asset-identity.service.js';
 import { loadAssetOverrides } from './asset-overrides.js';

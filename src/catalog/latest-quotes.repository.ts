@@ -3,7 +3,7 @@ import { isoTimestampSql } from '../common/sql/iso-timestamp.js';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { preparedQuery } from '../database/prepared-statement.js';
+import { preparedQuery } from '../platform/database/prepared-statement.js';
 
 /** One stored quote, as a batch wrote it (the fields latest_quotes keeps). */
 export interface StoredQuote {

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Post, ServiceUnavailableException } fr
 import { ApiAcceptedResponse, ApiBadRequestResponse, ApiConflictResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { AdminOnly } from '../common/http/admin-key.guard.js';
 import type { Single } from '../common/http/envelope.js';
-import { AppConfig } from '../config/app-config.js';
+import { AppConfig } from '../platform/config/app-config.js';
 import { SourceInfoDto, TriggeredRunDto, TriggerRunDto } from './dto/trigger-run.dto.js';
 import { EtlRunner } from './etl-runner.service.js';
 import { SourceRegistry } from './registry/source-registry.service.js';

@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
-import { PartitionsModule } from '../partitions/partitions.module.js';
+import { PartitionsModule } from '../catalog/partitions/partitions.module.js';
 import { CatalogModule } from '../catalog/catalog.module.js';
-import { CountersModule } from '../counters/counters.module.js';
-import { AnomalyService } from '../runs/anomaly.service.js';
-import { RunsRepository } from '../runs/runs.repository.js';
+import { CountersModule } from '../catalog/counters/counters.module.js';
+import { AnomalyService } from './ledger/anomaly.service.js';
+import { RunsRepository } from './ledger/runs.repository.js';
 import { BackfillController } from './backfill/backfill.controller.js';
 import { BackfillExecutor } from './backfill/backfill-executor.js';
 import { BackfillRepository } from './backfill/backfill.repository.js';

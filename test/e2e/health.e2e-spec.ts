@@ -4,7 +4,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { EmbeddedPostgresServer } from '../../src/database/embedded-postgres.server.js';
+import { EmbeddedPostgresServer } from '../../src/platform/database/embedded-postgres.server.js';
 import { createTestApp } from '../support/app.js';
 
 async function freePort(): Promise<number> {

@@ -128,7 +128,7 @@ describe('an external plugin package (examples/plugins/kraken-source)', () => {
   });
 
   it('should have `npm run upstream:fake` serve the fixture routes the installed package exports (ETL_PLUGINS)', async () => {
-    const child = spawn(process.execPath, [path.join(dir, 'service/dist/src/dev/fixture-upstream/main.js')], {
+    const child = spawn(process.execPath, [path.join(dir, 'service/dist/src/tools/dev/fixture-upstream/main.js')], {
       cwd: path.join(dir, 'service'),
       env: { ...process.env, ETL_PLUGINS: 'kraken-source', FIXTURE_PORT: '0', FIXTURE_COINS: '10' },
       stdio: ['ignore', 'pipe', 'pipe'],

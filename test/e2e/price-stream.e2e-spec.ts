@@ -4,17 +4,17 @@ import http, { type IncomingMessage } from 'node:http';
 import path from 'node:path';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import type { FixtureUpstream } from '../../src/dev/fixture-upstream/fixture-upstream.server.js';
+import type { FixtureUpstream } from '../../src/tools/dev/fixture-upstream/fixture-upstream.server.js';
 import { EtlRunner } from '../../src/etl/etl-runner.service.js';
 import type { WrittenQuotes } from '../../src/etl/load/quote-write-steps.js';
-import { LatestQuotesStep } from '../../src/prices/latest-quotes.step.js';
-import { PriceEventsStep } from '../../src/prices/price-events.step.js';
+import { LatestQuotesStep } from '../../src/api/prices/latest-quotes.step.js';
+import { PriceEventsStep } from '../../src/api/prices/price-events.step.js';
 import { createTestApp } from '../support/app.js';
 import { createTestDatabase, queryRows, type TestDatabase } from '../support/database.js';
 import { testEnv } from '../support/env.js';
 import { startFixtures } from '../support/fixture-env.js';
 
-const CLI = path.join(__dirname, '../../dist/src/cli/etl-cli.js');
+const CLI = path.join(__dirname, '../../dist/src/tools/cli/etl-cli.js');
 
 interface SseEvent { id: string; event: string; data: any }
 

@@ -3,7 +3,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { LatestQuotesAndPriceEvents1764300000030 } from '../../migrations/1764300000030-LatestQuotesAndPriceEvents.js';
-import type { FixtureUpstream } from '../../src/dev/fixture-upstream/fixture-upstream.server.js';
+import type { FixtureUpstream } from '../../src/tools/dev/fixture-upstream/fixture-upstream.server.js';
 import { AssetIdentityRepository } from '../../src/catalog/asset-identity.repository.js';
 import { EtlRunner } from '../../src/etl/etl-runner.service.js';
 import { createTestApp } from '../support/app.js';

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { METRIC } from '../../src/metrics/etl.metrics.js';
+import { METRIC } from '../../src/platform/metrics/etl.metrics.js';
 
 const root = path.join(__dirname, '../..');
 const rulesDir = path.join(root, 'docker/prometheus/rules');

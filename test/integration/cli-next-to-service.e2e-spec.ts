@@ -2,12 +2,12 @@ import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { FixtureUpstream } from '../../src/dev/fixture-upstream/fixture-upstream.server.js';
+import type { FixtureUpstream } from '../../src/tools/dev/fixture-upstream/fixture-upstream.server.js';
 import { testEnv } from '../support/env.js';
 import { startFixtures } from '../support/fixture-env.js';
 import { freePort, startService, type ServiceProcess } from '../support/service-process.js';
 
-const CLI = path.join(__dirname, '../../dist/src/cli/etl-cli.js');
+const CLI = path.join(__dirname, '../../dist/src/tools/cli/etl-cli.js');
 
 /**
  * The CLI next to a running service on the embedded database (DATABASE_URL unset, same directory):

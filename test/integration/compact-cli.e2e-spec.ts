@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createTestDatabase, queryRows, type TestDatabase } from '../support/database.js';
 import { testEnv } from '../support/env.js';
 
-const CLI = path.join(__dirname, '../../dist/src/cli/etl-cli.js');
+const CLI = path.join(__dirname, '../../dist/src/tools/cli/etl-cli.js');
 
 /** `etl compact`, the hourly partition maintenance run by an operator (or the growth benchmark) now. */
 describe('etl compact (CLI)', () => {

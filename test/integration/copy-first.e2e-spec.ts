@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { buildDataSourceOptions } from '../../src/database/database-options.js';
+import { buildDataSourceOptions } from '../../src/platform/database/database-options.js';
 import { CopyFirstPolicy, copyLine, tryCopyInto, type Cell, type CopyText } from '../../src/etl/load/copy-rows.js';
 import { MarketQuotesRepository, quoteCopyLine, type QuoteValues } from '../../src/etl/load/market-quotes.repository.js';
 import { RawRecordRepository, rawCopyText, type RawRow } from '../../src/etl/raw/raw-record.repository.js';

@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { FixtureUpstream } from '../../src/dev/fixture-upstream/fixture-upstream.server.js';
+import { FixtureUpstream } from '../../src/tools/dev/fixture-upstream/fixture-upstream.server.js';
 import { EtlRunner, type RunSummary } from '../../src/etl/etl-runner.service.js';
 import { createTestApp } from '../support/app.js';
 import { createTestDatabase, type TestDatabase, queryRows } from '../support/database.js';

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import type { FixtureUpstream } from '../../src/dev/fixture-upstream/fixture-upstream.server.js';
+import type { FixtureUpstream } from '../../src/tools/dev/fixture-upstream/fixture-upstream.server.js';
 import { EtlRunner } from '../../src/etl/etl-runner.service.js';
 import { createTestApp } from '../support/app.js';
 import { createTestDatabase, type TestDatabase, queryRows } from '../support/database.js';

@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { InitialSchema1764201600000 } from '../../migrations/1764201600000-InitialSchema.js';
 import { IdentityEvidence1764300000006 } from '../../migrations/1764300000006-IdentityEvidence.js';
 import { assetIdFor } from '../../src/catalog/asset-naming.js';
-import { buildDataSourceOptions } from '../../src/database/database-options.js';
+import { buildDataSourceOptions } from '../../src/platform/database/database-options.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 /** Migration IdentityEvidence on data written by the previous matcher. */

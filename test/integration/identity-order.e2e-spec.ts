@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { AssetIdentityRepository } from '../../src/catalog/asset-identity.repository.js';
 import { AssetIdentityService, type AssetCandidate } from '../../src/catalog/asset-identity.service.js';
 import { ResolvedAssetCache } from '../../src/catalog/resolved-asset-cache.js';
-import { buildDataSourceOptions } from '../../src/database/database-options.js';
+import { buildDataSourceOptions } from '../../src/platform/database/database-options.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { identityUniverse, prng } from '../support/identity-universe.js';
 

@@ -1,9 +1,9 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import path from 'node:path';
 import request from 'supertest';
-import { FixtureUpstream } from '../../src/dev/fixture-upstream/fixture-upstream.server.js';
-import { buildIdentityListings, loadIdentityTruth, type IdentityTruth } from '../../src/dev/fixture-upstream/identity-listings.js';
-import { scoreIdentity, type IdentityScore, type ScoredAsset } from '../../src/dev/fixture-upstream/identity-score.js';
+import { FixtureUpstream } from '../../src/tools/dev/fixture-upstream/fixture-upstream.server.js';
+import { buildIdentityListings, loadIdentityTruth, type IdentityTruth } from '../../src/tools/dev/fixture-upstream/identity-listings.js';
+import { scoreIdentity, type IdentityScore, type ScoredAsset } from '../../src/tools/dev/fixture-upstream/identity-score.js';
 import { EtlRunner } from '../../src/etl/etl-runner.service.js';
 import { createTestApp } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';

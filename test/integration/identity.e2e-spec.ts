@@ -4,7 +4,7 @@ import { AssetIdentityService, candidateKey, type AssetCandidate } from '../../s
 import { assetIdFor } from '../../src/catalog/asset-naming.js';
 import type { AssetOverride } from '../../src/catalog/asset-overrides.js';
 import { ResolvedAssetCache } from '../../src/catalog/resolved-asset-cache.js';
-import { buildDataSourceOptions } from '../../src/database/database-options.js';
+import { buildDataSourceOptions } from '../../src/platform/database/database-options.js';
 import { geckoCrosswalkKey } from '../../src/sources/coingecko/coingecko.mapper.js';
 import { paprikaCrosswalkKey } from '../../src/sources/coinpaprika/coinpaprika.mapper.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';

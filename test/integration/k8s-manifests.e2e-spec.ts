@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { EnvSchema } from '../../src/config/env.schema.js';
+import { EnvSchema } from '../../src/platform/config/env.schema.js';
 
 /**
  * Checks of docker/k8s: every object validates against the Kubernetes OpenAPI schemas of npm's
@@ -144,7 +144,7 @@ describe('Kubernetes manifests (docker/k8s)', () => {
 
   it('should run the CLI entry the build produces in the CronJob', () => {
     const cron = all.find(({ m }) => m.kind === 'CronJob')!.m;
-    expect(containers(cron)[0].command.slice(0, 3)).toEqual(['node', 'dist/src/cli/etl-cli.js', 'run']);
+    expect(containers(cron)[0].command.slice(0, 3)).toEqual(['node', 'dist/src/tools/cli/etl-cli.js', 'run']);
     expect(cron.spec.concurrencyPolicy).toBe('Forbid');
   });
 });

@@ -2,14 +2,14 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import request from 'supertest';
-import type { FixtureUpstream } from '../../src/dev/fixture-upstream/fixture-upstream.server.js';
-import { LEDGER_SUMMARY_TTL_MS } from '../../src/metrics/ledger/ledger-metrics.collector.js';
+import type { FixtureUpstream } from '../../src/tools/dev/fixture-upstream/fixture-upstream.server.js';
+import { LEDGER_SUMMARY_TTL_MS } from '../../src/platform/metrics/ledger/ledger-metrics.collector.js';
 import { createTestApp } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { testEnv } from '../support/env.js';
 import { startFixtures } from '../support/fixture-env.js';
 
-const CLI = path.join(__dirname, '../../dist/src/cli/etl-cli.js');
+const CLI = path.join(__dirname, '../../dist/src/tools/cli/etl-cli.js');
 
 /** Value of one sample line of a Prometheus text scrape, or undefined when absent. */
 function sample(text: string, name: string, labels: Record<string, string>): number | undefined {

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { buildDataSourceOptions } from '../../src/database/database-options.js';
+import { buildDataSourceOptions } from '../../src/platform/database/database-options.js';
 import { boundedTotal } from '../../src/common/sql/list-total.js';
 import { WhereBuilder } from '../../src/common/sql/where-builder.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { NewsLinker } from '../../src/catalog/news-linker.service.js';
 import { NewsMentionsRepository } from '../../src/catalog/news-mentions.repository.js';
-import { buildDataSourceOptions } from '../../src/database/database-options.js';
+import { buildDataSourceOptions } from '../../src/platform/database/database-options.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 type Queryable = Pick<EntityManager, 'query'>;

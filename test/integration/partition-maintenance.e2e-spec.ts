@@ -1,11 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { buildAppConfig } from '../../src/config/app-config.js';
-import { SourceCountersRepository } from '../../src/counters/source-counters.repository.js';
-import { buildDataSourceOptions } from '../../src/database/database-options.js';
-import type { MetricsService } from '../../src/metrics/metrics.service.js';
-import { PartitionMaintenance } from '../../src/partitions/partition-maintenance.service.js';
-import { PartitionsRepository } from '../../src/partitions/partitions.repository.js';
+import { buildAppConfig } from '../../src/platform/config/app-config.js';
+import { SourceCountersRepository } from '../../src/catalog/counters/source-counters.repository.js';
+import { buildDataSourceOptions } from '../../src/platform/database/database-options.js';
+import type { MetricsService } from '../../src/platform/metrics/metrics.service.js';
+import { PartitionMaintenance } from '../../src/catalog/partitions/partition-maintenance.service.js';
+import { PartitionsRepository } from '../../src/catalog/partitions/partitions.repository.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 const ASSET = '00000000-0000-4000-8000-000000000001';

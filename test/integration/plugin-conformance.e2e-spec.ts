@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { runExtractorConformance } from '@kasparro/etl-plugin-sdk/testing';
 import KrakenSourceModule, { krakenFixtureRoutes } from '../../examples/plugins/kraken-source/src/index.js';
-import { FixtureUpstream } from '../../src/dev/fixture-upstream/fixture-upstream.server.js';
+import { FixtureUpstream } from '../../src/tools/dev/fixture-upstream/fixture-upstream.server.js';
 import { CoinGeckoSourceModule } from '../../src/sources/coingecko/coingecko-source.module.js';
 import { CoinPaprikaSourceModule } from '../../src/sources/coinpaprika/coinpaprika-source.module.js';
 import { CsvSourceModule } from '../../src/sources/csv/csv-source.module.js';

@@ -1,9 +1,9 @@
 import { DataSource } from 'typeorm';
-import { buildDataSourceOptions } from '../../src/database/database-options.js';
-import { namedStatement, preparedQuery } from '../../src/database/prepared-statement.js';
+import { buildDataSourceOptions } from '../../src/platform/database/database-options.js';
+import { namedStatement, preparedQuery } from '../../src/platform/database/prepared-statement.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
-/** Hot API reads run as named statements on the pool (src/database/prepared-statement.ts). */
+/** Hot API reads run as named statements on the pool (src/platform/database/prepared-statement.ts). */
 describe('preparedQuery', () => {
   let db: TestDatabase;
   let ds: DataSource;

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import type { FixtureUpstream } from '../../src/dev/fixture-upstream/fixture-upstream.server.js';
+import type { FixtureUpstream } from '../../src/tools/dev/fixture-upstream/fixture-upstream.server.js';
 import { createTestDatabase, queryRows, type TestDatabase } from '../support/database.js';
 import { testEnv } from '../support/env.js';
 import { startFixtures } from '../support/fixture-env.js';
 
-const CLI = path.join(__dirname, '../../dist/src/cli/etl-cli.js');
+const CLI = path.join(__dirname, '../../dist/src/tools/cli/etl-cli.js');
 
 /** Every rollup row, and the same computed directly from market_quotes (hours) and from those (days). */
 const STORED = `SELECT bucket_interval, asset_id, source, bucket_start, open::text, high::text, low::text, close::text, volume::text, observations

@@ -3,13 +3,13 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
-import { AssetAdminService } from '../../src/assets/asset-admin.service.js';
+import { AssetAdminService } from '../../src/api/assets/asset-admin.service.js';
 import { AssetIdentityRepository } from '../../src/catalog/asset-identity.repository.js';
 import { AssetIdentityService, type AssetCandidate } from '../../src/catalog/asset-identity.service.js';
 import { geckoCrosswalkKey } from '../../src/sources/coingecko/coingecko.mapper.js';
 import { paprikaCrosswalkKey } from '../../src/sources/coinpaprika/coinpaprika.mapper.js';
 import { QuoteWriteSteps } from '../../src/etl/load/quote-write-steps.js';
-import { RollupRebuildService } from '../../src/rollups/rollup-rebuild.service.js';
+import { RollupRebuildService } from '../../src/catalog/rollups/rollup-rebuild.service.js';
 import { createTestApp } from '../support/app.js';
 import { createTestDatabase, queryRows, type TestDatabase } from '../support/database.js';
 

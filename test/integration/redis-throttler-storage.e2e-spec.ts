@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
-import { FixedWindowThrottlerStorage } from '../../src/common/throttling/fixed-window-throttler.storage.js';
-import { RedisThrottlerStorage } from '../../src/common/throttling/redis-throttler.storage.js';
+import { FixedWindowThrottlerStorage } from '../../src/platform/throttling/fixed-window-throttler.storage.js';
+import { RedisThrottlerStorage } from '../../src/platform/throttling/redis-throttler.storage.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import {
   RetryWaitsAndRssPublisherKeys1764300000005 as RssKeysMigration,
 } from '../../migrations/1764300000005-RetryWaitsAndRssPublisherKeys.js';
-import { buildDataSourceOptions } from '../../src/database/database-options.js';
+import { buildDataSourceOptions } from '../../src/platform/database/database-options.js';
 import { EtlRunner } from '../../src/etl/etl-runner.service.js';
 import { dedupeKeyOf } from '../../src/sources/rss/rss-keys.js';
 import { createTestApp } from '../support/app.js';

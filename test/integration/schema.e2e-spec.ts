@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
-import { buildDataSourceOptions } from '../../src/database/database-options.js';
-import { runMigrationsLocked } from '../../src/database/migration-runner.js';
+import { buildDataSourceOptions } from '../../src/platform/database/database-options.js';
+import { runMigrationsLocked } from '../../src/platform/database/migration-runner.js';
 import { createTestDatabase, quiet, type TestDatabase } from '../support/database.js';
 
 describe('migrations', () => {

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { SecretMasker } from '../../src/common/secrets/secret-masker.js';
-import { buildDataSourceOptions } from '../../src/database/database-options.js';
+import { buildDataSourceOptions } from '../../src/platform/database/database-options.js';
 import { RunLedgerRepository } from '../../src/etl/ledger/run-ledger.repository.js';
 import { QuarantineRepository } from '../../src/etl/quarantine/quarantine.repository.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';

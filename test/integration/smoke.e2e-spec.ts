@@ -2,7 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import net from 'node:net';
 import path from 'node:path';
 import { EtlRunner } from '../../src/etl/etl-runner.service.js';
-import { runSmoke } from '../../src/smoke/smoke.js';
+import { runSmoke } from '../../src/tools/smoke/smoke.js';
 import { createTestApp } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 

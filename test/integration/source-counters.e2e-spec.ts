@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
-import { SourceCountersRepository } from '../../src/counters/source-counters.repository.js';
+import { SourceCountersRepository } from '../../src/catalog/counters/source-counters.repository.js';
 import { EtlRunner, type RunSummary } from '../../src/etl/etl-runner.service.js';
 import { createTestApp } from '../support/app.js';
 import { createTestDatabase, queryRows, type TestDatabase } from '../support/database.js';

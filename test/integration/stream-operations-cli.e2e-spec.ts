@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { firstValueFrom } from 'rxjs';
 import { filter } from 'rxjs/operators';
-import type { FixtureUpstream } from '../../src/dev/fixture-upstream/fixture-upstream.server.js';
+import type { FixtureUpstream } from '../../src/tools/dev/fixture-upstream/fixture-upstream.server.js';
 import { EtlRunner } from '../../src/etl/etl-runner.service.js';
 import { createTestApp } from '../support/app.js';
 import { createTestDatabase, type TestDatabase, queryRows } from '../support/database.js';
@@ -11,7 +11,7 @@ import { testEnv } from '../support/env.js';
 import { startFixtures } from '../support/fixture-env.js';
 import { TEST_SOURCE_ID, TestPluginModule, TestQuotesExtractor } from '../support/test-plugin/test-quotes.extractor.js';
 
-const CLI = path.join(__dirname, '../../dist/src/cli/etl-cli.js');
+const CLI = path.join(__dirname, '../../dist/src/tools/cli/etl-cli.js');
 
 async function sql<T = Record<string, unknown>>(db: TestDatabase, text: string, params: unknown[] = []): Promise<T[]> {
   return queryRows<T>(db.url, text, params);

@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generateCsv } from '../../bench/generate-csv.js';
-import type { FixtureUpstream } from '../../src/dev/fixture-upstream/fixture-upstream.server.js';
+import type { FixtureUpstream } from '../../src/tools/dev/fixture-upstream/fixture-upstream.server.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { startFixtures } from '../support/fixture-env.js';
 import { startService } from '../support/service-process.js';

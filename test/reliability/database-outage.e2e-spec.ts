@@ -1,8 +1,8 @@
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { FixtureUpstream } from '../../src/dev/fixture-upstream/fixture-upstream.server.js';
-import { EmbeddedPostgresServer } from '../../src/database/embedded-postgres.server.js';
+import type { FixtureUpstream } from '../../src/tools/dev/fixture-upstream/fixture-upstream.server.js';
+import { EmbeddedPostgresServer } from '../../src/platform/database/embedded-postgres.server.js';
 import { startFixtures } from '../support/fixture-env.js';
 import { freePort, startService, type ServiceProcess } from '../support/service-process.js';
 

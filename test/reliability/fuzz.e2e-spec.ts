@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { EtlRunner } from '../../src/etl/etl-runner.service.js';
-import type { FixtureUpstream } from '../../src/dev/fixture-upstream/fixture-upstream.server.js';
+import type { FixtureUpstream } from '../../src/tools/dev/fixture-upstream/fixture-upstream.server.js';
 import { createTestApp } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { startFixtures } from '../support/fixture-env.js';

@@ -1,4 +1,4 @@
-import type { FixtureUpstream } from '../../src/dev/fixture-upstream/fixture-upstream.server.js';
+import type { FixtureUpstream } from '../../src/tools/dev/fixture-upstream/fixture-upstream.server.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { startFixtures } from '../support/fixture-env.js';
 import { startService, type ServiceProcess } from '../support/service-process.js';

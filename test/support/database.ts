@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { buildDataSourceOptions } from '../../src/database/database-options.js';
-import { runMigrationsLocked } from '../../src/database/migration-runner.js';
+import { buildDataSourceOptions } from '../../src/platform/database/database-options.js';
+import { runMigrationsLocked } from '../../src/platform/database/migration-runner.js';
 
 const TEMPLATE_LOCK_ID = 7_240_099;
 export const quiet = { log: () => undefined };

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { FixtureUpstream } from '../../src/dev/fixture-upstream/fixture-upstream.server.js';
+import { FixtureUpstream } from '../../src/tools/dev/fixture-upstream/fixture-upstream.server.js';
 
 /** A started fixture upstream and the env pointing all four sources at it (fast rate limits, fast retries). */
 export async function startFixtures(coins = 60): Promise<{ upstream: FixtureUpstream; env: Record<string, string> }> {

@@ -4,7 +4,7 @@ import { QuotePriceColumns } from './quote-price.columns.js';
 
 /**
  * One source's observation of one asset at one instant. Money and supply are numeric (strings in JS).
- * Range partitioned by observed_at (migration 1764300000020; partitions: src/partitions/), so every
+ * Range partitioned by observed_at (migration 1764300000020; partitions: src/catalog/partitions/), so every
  * unique key holds observed_at, and the asset too (the schema stays shardable by asset, e.g. on
  * Citus): primary key (asset_id, observed_at, id), which also serves an asset's history in time order.
  */

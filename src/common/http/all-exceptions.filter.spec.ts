@@ -1,6 +1,6 @@
 import { BadRequestException, ConflictException, NotFoundException, type ArgumentsHost } from '@nestjs/common';
-import { IdentityConflictError, IdentityNotFoundError } from '../../assets/asset-admin.errors.js';
-import { AssetMovedException } from '../../assets/asset-moved.error.js';
+import { IdentityConflictError, IdentityNotFoundError } from '../../api/assets/asset-admin.errors.js';
+import { AssetMovedException } from '../../api/assets/asset-moved.error.js';
 import { SourcesBusyError, UnknownSourceError } from '../../etl/errors.js';
 import {
   BackfillNotFoundError, BackfillRequestError, QuarantineEntriesNotOpenError, RunFinishedError, RunNotFoundError,

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ResolvedAssetCache } from '../../catalog/resolved-asset-cache.js';
 import { SecretMasker } from '../../common/secrets/secret-masker.js';
-import { AppConfig } from '../../config/app-config.js';
+import { AppConfig } from '../../platform/config/app-config.js';
 import { BatchProcessor } from '../batch-processor.service.js';
 import { BatchBoundary } from '../batch/batch-boundary.service.js';
 import type { ExtractedBatch, Extractor, HistoryCapability } from '../extractor/extractor.interface.js';

@@ -1,5 +1,5 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { AppConfig } from '../../config/app-config.js';
+import { AppConfig } from '../../platform/config/app-config.js';
 import { EtlRunner } from '../etl-runner.service.js';
 import { SourceRegistry } from '../registry/source-registry.service.js';
 import { RunRecovery } from '../runner/run-recovery.service.js';

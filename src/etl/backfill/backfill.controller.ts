@@ -5,7 +5,7 @@ import {
 } from '@nestjs/swagger';
 import { AdminOnly } from '../../common/http/admin-key.guard.js';
 import type { Single } from '../../common/http/envelope.js';
-import { AppConfig } from '../../config/app-config.js';
+import { AppConfig } from '../../platform/config/app-config.js';
 import { badRequest } from '../operations/operation-http-errors.js';
 import { BackfillService } from './backfill.service.js';
 import type { BackfillRow } from './backfill.repository.js';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { SourceCountersRepository } from '../../counters/source-counters.repository.js';
+import { SourceCountersRepository } from '../../catalog/counters/source-counters.repository.js';
 import { CheckpointService } from '../checkpoint/checkpoint.service.js';
 import { DriftService } from '../drift/drift.service.js';
 import type { StreamCursor } from '../extractor/extractor.interface.js';

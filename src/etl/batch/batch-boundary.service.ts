@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '../../config/app-config.js';
+import { AppConfig } from '../../platform/config/app-config.js';
 import { FailureInjector, parseFailureInjection } from '../failure-injection.js';
 import { RunCancelledError } from '../operations/operation-errors.js';
 import { RunCancellationRepository } from '../operations/run-cancellation.repository.js';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AssetIdentityService } from '../../catalog/asset-identity.service.js';
 import type { ResolvedAssetCache } from '../../catalog/resolved-asset-cache.js';
-import { AppConfig } from '../../config/app-config.js';
+import { AppConfig } from '../../platform/config/app-config.js';
 import { DriftService } from '../drift/drift.service.js';
 import type { CanonicalQuote, CanonicalRecord } from '../extractor/canonical.types.js';
 import type { ExtractedBatch, Extractor, RawRecord, StreamDefinition } from '../extractor/extractor.interface.js';

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { PartitionMaintenance } from '../../partitions/partition-maintenance.service.js';
+import { PartitionMaintenance } from '../../catalog/partitions/partition-maintenance.service.js';
 import { CheckpointService } from '../checkpoint/checkpoint.service.js';
 import type { StreamCursor } from '../extractor/extractor.interface.js';
 import type { BatchCounts } from '../ledger/run-ledger.repository.js';

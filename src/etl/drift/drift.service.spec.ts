@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { buildAppConfig } from '../../config/app-config.js';
+import { buildAppConfig } from '../../platform/config/app-config.js';
 import { mapped, type Extractor, type RawRecord, type StreamDefinition } from '../extractor/index.js';
 import type { DriftRepository, DriftWrite } from './drift.repository.js';
 import { DriftService } from './drift.service.js';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AppConfig } from '../../config/app-config.js';
+import { AppConfig } from '../../platform/config/app-config.js';
 import type { Extractor, RawRecord, StreamDefinition } from '../extractor/extractor.interface.js';
 import { DriftRepository } from './drift.repository.js';
 import { BaselineCollector, StreamRunMemory } from './field-baseline.js';

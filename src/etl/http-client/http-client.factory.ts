@@ -1,7 +1,7 @@
 import { Injectable, type LoggerService } from '@nestjs/common';
-import { AppConfig } from '../../config/app-config.js';
+import { AppConfig } from '../../platform/config/app-config.js';
 import { SecretMasker } from '../../common/secrets/secret-masker.js';
-import { MetricsService } from '../../metrics/metrics.service.js';
+import { MetricsService } from '../../platform/metrics/metrics.service.js';
 import { RateLimitRegistry } from './rate-limit.registry.js';
 import { RetryingHttpClient } from './source-http-client.js';
 

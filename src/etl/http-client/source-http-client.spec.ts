@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { RetryBudgetExhaustedError, UpstreamError } from '../../common/errors/domain-errors.js';
-import type { MetricsService } from '../../metrics/metrics.service.js';
+import type { MetricsService } from '../../platform/metrics/metrics.service.js';
 import { JsonNumber, stringifyJson } from '../extractor/json-number.js';
 import { SecretMasker } from '../../common/secrets/secret-masker.js';
 import { SourceRateLimiter } from './rate-limiter.js';

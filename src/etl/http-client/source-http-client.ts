@@ -1,9 +1,9 @@
 import type { LoggerService } from '@nestjs/common';
 import { Readable } from 'node:stream';
 import { RetryBudgetExhaustedError, UpstreamError } from '../../common/errors/domain-errors.js';
-import { maskUrl } from '../../common/logging/logger.options.js';
+import { maskUrl } from '../../platform/logging/logger.options.js';
 import { SecretMasker } from '../../common/secrets/secret-masker.js';
-import type { MetricsService } from '../../metrics/metrics.service.js';
+import type { MetricsService } from '../../platform/metrics/metrics.service.js';
 import { parseJson, type HttpRequestOptions, type SourceHttpClient } from '@kasparro/etl-plugin-sdk';
 import type { SourceRateLimiter } from './rate-limiter.js';
 import { parseRetryAfter } from './retry-after.js';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ResolvedAssetCache } from '../../catalog/resolved-asset-cache.js';
-import { AppConfig } from '../../config/app-config.js';
+import { AppConfig } from '../../platform/config/app-config.js';
 import { BatchBoundary } from '../batch/batch-boundary.service.js';
 import { BatchProcessor, type PreparedBatch } from '../batch-processor.service.js';
 import type { SourceFence } from '../checkpoint/source-lease.repository.js';

@@ -1,6 +1,6 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import { buildAppConfig } from '../../config/app-config.js';
-import type { Environment } from '../../config/config.module.js';
+import { buildAppConfig } from '../../platform/config/app-config.js';
+import type { Environment } from '../../platform/config/config.module.js';
 import { PLUGIN_ORIGINS, PluginOrigins } from './plugin-origins.js';
 import { DEFAULT_PLUGIN_LOOKUP, loadPluginPackages, type PluginLookup } from './plugin-package-loader.js';
 

@@ -1,7 +1,7 @@
 import { Injectable, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
-import { ConfigModule } from '../../config/config.module.js';
+import { ConfigModule } from '../../platform/config/config.module.js';
 import { PLUGIN_ORIGINS, PluginOrigins } from '../plugins/plugin-origins.js';
 import { RateLimitRegistry } from '../http-client/rate-limit.registry.js';
 import { SourcePlugin, type Extractor } from '@kasparro/etl-plugin-sdk';

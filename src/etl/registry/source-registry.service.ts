@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
-import { AppConfig } from '../../config/app-config.js';
-import { ENVIRONMENT, type Environment } from '../../config/config.module.js';
+import { AppConfig } from '../../platform/config/app-config.js';
+import { ENVIRONMENT, type Environment } from '../../platform/config/config.module.js';
 import { PLUGIN_ORIGINS, PluginOrigins, type PluginOrigin } from '../plugins/plugin-origins.js';
 import { RateLimitRegistry } from '../http-client/rate-limit.registry.js';
 import { SourcePlugin, type Extractor } from '@kasparro/etl-plugin-sdk';

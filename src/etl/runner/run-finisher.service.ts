@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { NewsLinker } from '../../catalog/news-linker.service.js';
-import { AnomalyService } from '../../runs/anomaly.service.js';
+import { AnomalyService } from '../ledger/anomaly.service.js';
 import { RunLedgerRepository, type RunStatus } from '../ledger/run-ledger.repository.js';
 
 /** A run whose sources have all ended. */

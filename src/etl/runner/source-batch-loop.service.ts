@@ -1,7 +1,7 @@
 import { Injectable, type LoggerService } from '@nestjs/common';
 import { ResolvedAssetCache } from '../../catalog/resolved-asset-cache.js';
-import { AppConfig } from '../../config/app-config.js';
-import { MetricsService } from '../../metrics/metrics.service.js';
+import { AppConfig } from '../../platform/config/app-config.js';
+import { MetricsService } from '../../platform/metrics/metrics.service.js';
 import { BatchProcessor, CopyFirstPolicies } from '../batch-processor.service.js';
 import { BatchBoundary } from '../batch/batch-boundary.service.js';
 import type { SourceFence } from '../checkpoint/source-lease.repository.js';

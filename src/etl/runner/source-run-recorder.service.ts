@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { maskUrl } from '../../common/logging/logger.options.js';
+import { maskUrl } from '../../platform/logging/logger.options.js';
 import { SecretMasker } from '../../common/secrets/secret-masker.js';
-import { MetricsService } from '../../metrics/metrics.service.js';
+import { MetricsService } from '../../platform/metrics/metrics.service.js';
 import type { StreamCursor } from '../extractor/extractor.interface.js';
 import { RunLedgerRepository, type BatchCounts, type RunStatus } from '../ledger/run-ledger.repository.js';
 import type { Waits } from '../http-client/waits.js';
