@@ -13,7 +13,7 @@ import { openLoop } from './open-loop.js';
 import { appendReport } from './report.js';
 import { runMain } from './run-main.js';
 import { startProcess } from './service-run.js';
-import { RollupRebuildService } from '../src/catalog/rollups/rollup-rebuild.service.js';
+import { RollupRebuildService } from '../src/etl/rollups/rollup-rebuild.service.js';
 import { baselineHistoryStatement } from './history-statement.js';
 
 const QUOTES = Number(process.env.BENCH_QUOTES ?? 1_000_000);

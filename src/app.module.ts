@@ -20,7 +20,7 @@ import { NewsModule } from './api/news/news.module.js';
 import { PricesModule } from './api/prices/prices.module.js';
 import { ObservabilityModule } from './api/observability/observability.module.js';
 import { QuarantineApiModule } from './api/quarantine/quarantine-api.module.js';
-import { RollupsModule } from './catalog/rollups/rollups.module.js';
+import { RollupsModule } from './etl/rollups/rollups.module.js';
 import { RunsModule } from './api/runs/runs.module.js';
 import { StatsModule } from './api/stats/stats.module.js';
 import { SourcesModule } from './sources/sources.module.js';

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, ServiceUnavailableException } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBadRequestResponse, ApiConflictResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import { AdminOnly } from '../common/http/admin-key.guard.js';
+import { AdminOnly } from '../platform/http/admin-key.guard.js';
 import type { Single } from '../common/http/envelope.js';
 import { AppConfig } from '../platform/config/app-config.js';
 import { SourceInfoDto, TriggeredRunDto, TriggerRunDto } from './dto/trigger-run.dto.js';

@@ -9,7 +9,7 @@ import { AssetIdentityService, type AssetCandidate } from '../../src/catalog/ass
 import { geckoCrosswalkKey } from '../../src/sources/coingecko/coingecko.mapper.js';
 import { paprikaCrosswalkKey } from '../../src/sources/coinpaprika/coinpaprika.mapper.js';
 import { QuoteWriteSteps } from '../../src/etl/load/quote-write-steps.js';
-import { RollupRebuildService } from '../../src/catalog/rollups/rollup-rebuild.service.js';
+import { RollupRebuildService } from '../../src/etl/rollups/rollup-rebuild.service.js';
 import { createTestApp } from '../support/app.js';
 import { createTestDatabase, queryRows, type TestDatabase } from '../support/database.js';
 

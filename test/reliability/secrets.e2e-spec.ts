@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client } from 'pg';
 import type { FixtureUpstream } from '../../src/tools/dev/fixture-upstream/fixture-upstream.server.js';
-import { keysMatch } from '../../src/common/http/admin-key.guard.js';
+import { keysMatch } from '../../src/platform/http/admin-key.guard.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { startFixtures } from '../support/fixture-env.js';
 import { startService, type ServiceProcess } from '../support/service-process.js';

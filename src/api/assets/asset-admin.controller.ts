@@ -3,7 +3,7 @@ import {
   ApiBadRequestResponse, ApiConflictResponse, ApiExtraModels, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags,
 } from '@nestjs/swagger';
 import { createHash } from 'node:crypto';
-import { ADMIN_KEY_HEADER, AdminOnly } from '../../common/http/admin-key.guard.js';
+import { ADMIN_KEY_HEADER, AdminOnly } from '../../platform/http/admin-key.guard.js';
 import type { Single } from '../../common/http/envelope.js';
 import { requestIdOf } from '../../common/http/request-id.js';
 import { InvalidInputException } from '../../common/http/validation.js';

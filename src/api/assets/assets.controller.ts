@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Put, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags,
 } from '@nestjs/swagger';
-import { AdminOnly } from '../../common/http/admin-key.guard.js';
+import { AdminOnly } from '../../platform/http/admin-key.guard.js';
 import type { Page, Single } from '../../common/http/envelope.js';
 import {
   AssetDetailResponseDto, AssetRefParamDto, AssetPageDto, ListAssetsQueryDto, MappingParamDto, RepointMappingDto,

@@ -1,6 +1,6 @@
 import { ConflictException, Controller, Get, HttpCode, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AdminOnly } from '../../common/http/admin-key.guard.js';
+import { AdminOnly } from '../../platform/http/admin-key.guard.js';
 import type { Page, Single } from '../../common/http/envelope.js';
 import {
   DriftEventIdParamDto, DriftEventPageDto, DriftEventResponseDto, DriftEventsQueryDto, type DriftEventDto,

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Post, Query, ServiceUnavailableExcepti
 import {
   ApiAcceptedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath,
 } from '@nestjs/swagger';
-import { AdminOnly } from '../../common/http/admin-key.guard.js';
+import { AdminOnly } from '../../platform/http/admin-key.guard.js';
 import type { Page, Single } from '../../common/http/envelope.js';
 import { ApiStandardErrors } from '../../common/http/api-standard-errors.decorator.js';
 import { AppConfig } from '../../platform/config/app-config.js';

@@ -3,7 +3,7 @@ import {
   ApiAcceptedResponse, ApiExtraModels, ApiOkResponse,
   ApiOperation, ApiParam, ApiTags, getSchemaPath,
 } from '@nestjs/swagger';
-import { AdminOnly } from '../../common/http/admin-key.guard.js';
+import { AdminOnly } from '../../platform/http/admin-key.guard.js';
 import type { Single } from '../../common/http/envelope.js';
 import { ResetStreamsDto, RunCancellingDto, StreamsResetDto } from './dto/stream-operations.dto.js';
 import { badRequest } from './operation-http-errors.js';

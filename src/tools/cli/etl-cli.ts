@@ -11,7 +11,7 @@ import { EtlRunner } from '../../etl/etl-runner.service.js';
 import { QuarantineReplayService } from '../../etl/operations/quarantine-replay.service.js';
 import { StreamOperationsService } from '../../etl/operations/stream-operations.service.js';
 import { SourceRegistry } from '../../etl/registry/source-registry.service.js';
-import { RollupRebuildService } from '../../catalog/rollups/rollup-rebuild.service.js';
+import { RollupRebuildService } from '../../etl/rollups/rollup-rebuild.service.js';
 import { RunsRepository } from '../../etl/ledger/runs.repository.js';
 import { parseCliArgs, USAGE, type CliCommand } from './cli-args.js';
 import { SourceCountersRepository } from '../../catalog/counters/source-counters.repository.js';

@@ -1,4 +1,4 @@
-import type { RollupRebuildService } from '../../catalog/rollups/rollup-rebuild.service.js';
+import type { RollupRebuildService } from '../../etl/rollups/rollup-rebuild.service.js';
 import type { CliCommand } from './cli-args.js';
 
 /** `etl rollups --rebuild [--from --to]`: the result on stdout (one JSON line with --json), exit 0. */

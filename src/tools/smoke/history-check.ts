@@ -1,4 +1,4 @@
-import type { SmokeCheck } from './smoke-checks.js';
+import type { SmokeCheck } from './smoke-check.js';
 
 function assert(condition: unknown, message: string): asserts condition {
   if (!condition) throw new Error(message);

@@ -3,21 +3,11 @@ import type { ExtractedBatch, Extractor, RawRecord } from '../extractor.interfac
 import { stringifyJson } from '../json-number.js';
 import type { Environment } from '../source-config.js';
 import { ConformanceHttpClient, OutboundGuard } from './conformance-http.js';
-import type { FixtureRoutes } from './fixture-server.js';
+import type { RouteFixtures, StartedFixtures } from './fixtures.js';
 import { moduleNameOf, startKitFixtures, testGlobals } from './kit-plumbing.js';
 import { bootPlugin, runExtract, type BootedPlugin, type RunResult } from './plugin-harness.js';
 
-/** Fixtures the kit serves itself: the plugin's routes on a loopback server, and the env pointing the plugin at it. */
-export interface RouteFixtures {
-  routes: FixtureRoutes;
-  /** The plugin's env for a fixture server at `baseUrl` (e.g. `{ ACME_BASE_URL: baseUrl }`). */
-  env: (baseUrl: string) => Environment;
-}
-
-/** Fixtures the caller starts (a fixture server of its own, files on disk): the env, and how to stop them. */
-export interface StartedFixtures {
-  start: () => Promise<{ env: Environment; close?: () => Promise<void> }>;
-}
+export type { RouteFixtures, StartedFixtures };
 
 /** Options of {@link runExtractorConformance}. */
 export interface ConformanceOptions {

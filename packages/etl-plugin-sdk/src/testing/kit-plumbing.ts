@@ -1,6 +1,6 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import type { Environment } from '../source-config.js';
-import type { RouteFixtures, StartedFixtures } from './conformance.js';
+import type { RouteFixtures, StartedFixtures } from './fixtures.js';
 import { startFixtureServer } from './fixture-server.js';
 
 /** The Jest (or Vitest, Mocha) globals the kits declare their checks with. */

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { QuoteRollupsRepository } from '../quote-rollups.repository.js';
+import { QuoteRollupsRepository } from '../../catalog/quote-rollups.repository.js';
 
 const DAY_MS = 86_400_000;
 

@@ -1,8 +1,8 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { QuoteRollupsRepository } from '../quote-rollups.repository.js';
+import { QuoteRollupsRepository } from '../../catalog/quote-rollups.repository.js';
 import { AppConfig } from '../../platform/config/app-config.js';
-import { QuoteWriteSteps, type QuoteWriteStep, type WrittenQuotes } from '../../etl/load/quote-write-steps.js';
+import { QuoteWriteSteps, type QuoteWriteStep, type WrittenQuotes } from '../load/quote-write-steps.js';
 
 /**
  * Keeps quote_rollups (1h, 1d) in each batch's transaction: the buckets holding the batch's

@@ -1,8 +1,8 @@
 import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException, applyDecorators, UseGuards } from '@nestjs/common';
 import { ApiForbiddenResponse, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { AppConfig } from '../../platform/config/app-config.js';
-import { ApiErrorDto } from './api-error.dto.js';
+import { AppConfig } from '../config/app-config.js';
+import { ApiErrorDto } from '../../common/http/api-error.dto.js';
 
 export const ADMIN_KEY_HEADER = 'x-api-key';
 

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { CatalogModule } from '../catalog.module.js';
-import { EtlModule } from '../../etl/etl.module.js';
+import { CatalogModule } from '../../catalog/catalog.module.js';
+import { EtlModule } from '../etl.module.js';
 import { QuoteRollupsStep } from './quote-rollups.step.js';
 import { RollupRebuildService } from './rollup-rebuild.service.js';
 
