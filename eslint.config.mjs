@@ -10,7 +10,12 @@ import tseslint from 'typescript-eslint';
 const LAYERS = ['common', 'platform', 'catalog', 'etl', 'api', 'tools'];
 const layerZones = LAYERS.slice(0, -1).map((layer, i) => ({
   target: `./src/${layer}`,
-  from: [...LAYERS.slice(i + 1).map((above) => `./src/${above}`), './src/app.module.ts', './src/app.setup.ts', './src/main.ts'],
+  from: [
+    ...LAYERS.slice(i + 1).map((above) => `./src/${above}`),
+    './src/app.module.ts',
+    './src/app.setup.ts',
+    './src/main.ts',
+  ],
   message: `${layer}/ is below ${LAYERS.slice(i + 1).join(', ')} and the composition root: it must not import them (docs/ARCHITECTURE.md, "Import rules").`,
 }));
 
@@ -45,7 +50,10 @@ export default tseslint.config(
       curly: ['error', 'multi-line'],
       'no-restricted-syntax': [
         'error',
-        { selector: "CallExpression[callee.object.name=/^(it|describe|test)$/][callee.property.name=/^(only|skip)$/]", message: 'No focused or skipped tests in the repository.' },
+        {
+          selector: 'CallExpression[callee.object.name=/^(it|describe|test)$/][callee.property.name=/^(only|skip)$/]',
+          message: 'No focused or skipped tests in the repository.',
+        },
       ],
     },
   },
@@ -62,19 +70,36 @@ export default tseslint.config(
     // (TypeORM needs every entity class in one array) names every layer's *.entity.ts by nature.
     ignores: ['**/*.spec.ts', 'src/platform/database/entities.ts'],
     rules: {
-      'import-x/no-restricted-paths': ['error', {
-        zones: [
-          ...layerZones,
-          { target: ['./src/common', './src/platform', './src/catalog', './src/etl', './src/api', './src/tools'], from: './src/sources', message: 'A source plugin is found by the registry, never imported (docs/PLUGINS.md).' },
-        ],
-      }],
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            ...layerZones,
+            {
+              target: ['./src/common', './src/platform', './src/catalog', './src/etl', './src/api', './src/tools'],
+              from: './src/sources',
+              message: 'A source plugin is found by the registry, never imported (docs/PLUGINS.md).',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     // The ETL engine never imports a source: sources plug in through the Extractor contract.
     files: ['src/etl/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/sources/**', '**/examples/plugins/**', 'kraken-source'], message: 'etl/ must not import a source plugin: use the Extractor contract.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/sources/**', '**/examples/plugins/**', 'kraken-source'],
+              message: 'etl/ must not import a source plugin: use the Extractor contract.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -83,25 +108,46 @@ export default tseslint.config(
     // the libraries it depends on. Never the service's code, another plugin, or the SDK's internals.
     files: ['src/sources/*/**/*.ts', 'examples/plugins/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['../*', '../**'], message: 'A plugin imports only the SDK and its own folder: no file outside it.' },
-          { group: ['**/src/**', '**/etl/**', '**/common/**', '**/config/**'], message: 'A plugin imports only @kasparro/etl-plugin-sdk, not the service.' },
-          { group: ['@kasparro/etl-plugin-sdk/*', '!@kasparro/etl-plugin-sdk/testing'], message: 'Import the SDK from @kasparro/etl-plugin-sdk (or /testing), not its internals.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../*', '../**'],
+              message: 'A plugin imports only the SDK and its own folder: no file outside it.',
+            },
+            {
+              group: ['**/src/**', '**/etl/**', '**/common/**', '**/config/**'],
+              message: 'A plugin imports only @kasparro/etl-plugin-sdk, not the service.',
+            },
+            {
+              group: ['@kasparro/etl-plugin-sdk/*', '!@kasparro/etl-plugin-sdk/testing'],
+              message: 'Import the SDK from @kasparro/etl-plugin-sdk (or /testing), not its internals.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     // A package plugin's test may import its own src/ (one level up from test/).
     files: ['examples/plugins/*/test/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['../../*', '../../**'], message: 'A plugin imports only the SDK and its own folder: no file outside it.' },
-          { group: ['@kasparro/etl-plugin-sdk/*', '!@kasparro/etl-plugin-sdk/testing'], message: 'Import the SDK from @kasparro/etl-plugin-sdk (or /testing), not its internals.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../../*', '../../**'],
+              message: 'A plugin imports only the SDK and its own folder: no file outside it.',
+            },
+            {
+              group: ['@kasparro/etl-plugin-sdk/*', '!@kasparro/etl-plugin-sdk/testing'],
+              message: 'Import the SDK from @kasparro/etl-plugin-sdk (or /testing), not its internals.',
+            },
+          ],
+        },
+      ],
     },
   },
 );

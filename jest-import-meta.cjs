@@ -10,7 +10,8 @@ module.exports = ({ types: t }) => ({
       if (!p.isMemberExpression()) return;
       const prop = p.node.property;
       if (t.isIdentifier(prop, { name: 'url' })) p.replaceWith(t.stringLiteral(pathToFileURL(state.filename).href));
-      else if (t.isIdentifier(prop, { name: 'resolve' })) p.replaceWith(t.memberExpression(t.identifier('require'), t.identifier('resolve')));
+      else if (t.isIdentifier(prop, { name: 'resolve' }))
+        p.replaceWith(t.memberExpression(t.identifier('require'), t.identifier('resolve')));
       else if (t.isIdentifier(prop, { name: 'dirname' })) p.replaceWith(t.identifier('__dirname'));
       else if (t.isIdentifier(prop, { name: 'filename' })) p.replaceWith(t.identifier('__filename'));
     },

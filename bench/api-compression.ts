@@ -34,7 +34,9 @@ async function wireBytes(url: string, headers: Record<string, string>): Promise<
       let bytes = 0;
       res.on('data', (chunk: Buffer) => (bytes += chunk.length));
       res.on('end', () => resolve({ bytes, encoding: String(res.headers['content-encoding'] ?? 'identity') }));
-    }).on('error', reject).end();
+    })
+      .on('error', reject)
+      .end();
   });
 }
 
@@ -65,14 +67,24 @@ export async function compressionRows(run: CompressionRun): Promise<string[][]> 
     rows.push([
       target.label,
       `${plain.bytes.toLocaleString('en-US')} → ${zipped.bytes.toLocaleString('en-US')} (${zipped.encoding})`,
-      median(rps.off).toFixed(0), median(rps.on).toFixed(0), `${((median(rps.on) / median(rps.off)) * 100).toFixed(0)} %`,
-      `${median(p99.off).toFixed(1)} (runs ${runs(p99.off)})`, `${median(p99.on).toFixed(1)} (runs ${runs(p99.on)})`, String(rate),
+      median(rps.off).toFixed(0),
+      median(rps.on).toFixed(0),
+      `${((median(rps.on) / median(rps.off)) * 100).toFixed(0)} %`,
+      `${median(p99.off).toFixed(1)} (runs ${runs(p99.off)})`,
+      `${median(p99.on).toFixed(1)} (runs ${runs(p99.on)})`,
+      String(rate),
     ]);
   }
   return rows;
 }
 
 export const COMPRESSION_HEADER = [
-  'answer', 'bytes on the wire: off → on', 'req/s, compression off', 'req/s, compression on (gzip client)', 'throughput on / off',
-  'p99 ms at half load, off', 'p99 ms at half load, on', 'half-load rate (req/s)',
+  'answer',
+  'bytes on the wire: off → on',
+  'req/s, compression off',
+  'req/s, compression on (gzip client)',
+  'throughput on / off',
+  'p99 ms at half load, off',
+  'p99 ms at half load, on',
+  'half-load rate (req/s)',
 ];

@@ -36,15 +36,20 @@ async function load(url: string): Promise<void> {
   const c = new Client({ connectionString: url });
   await c.connect();
   // Asset ids are UUIDv5 in the service (the API validates them): give the md5 the v5 version/variant bits.
-  await c.query(`CREATE FUNCTION v5ish(h text) RETURNS uuid IMMUTABLE LANGUAGE sql AS $$ SELECT (substr(h, 1, 12) || '5' || substr(h, 14, 3) || '8' || substr(h, 18, 15))::uuid $$`);
+  await c.query(
+    `CREATE FUNCTION v5ish(h text) RETURNS uuid IMMUTABLE LANGUAGE sql AS $$ SELECT (substr(h, 1, 12) || '5' || substr(h, 14, 3) || '8' || substr(h, 18, 15))::uuid $$`,
+  );
   await c.query(`INSERT INTO assets (id, asset_key, symbol, name, rank)
     SELECT v5ish(md5('asset' || i)), 'bc' || i || ':bench-coin-' || i, 'BC' || i, 'Bench Coin ' || i, i FROM generate_series(1, 3000) i`);
   await c.query(`INSERT INTO asset_source_ids (source, source_asset_id, asset_id, match_method, confidence, symbol, name)
     SELECT 'csv', 'BC' || i, v5ish(md5('asset' || i)), 'new', 1, 'BC' || i, 'Bench Coin ' || i FROM generate_series(1, 3000) i`);
-  await c.query(`INSERT INTO market_quotes (asset_id, source, source_asset_id, observed_at, price_usd, market_cap_usd, volume_24h_usd, rank, content_hash)
+  await c.query(
+    `INSERT INTO market_quotes (asset_id, source, source_asset_id, observed_at, price_usd, market_cap_usd, volume_24h_usd, rank, content_hash)
     SELECT v5ish(md5('asset' || (1 + g % 3000))), (ARRAY['csv','coingecko','coinpaprika'])[1 + (g / 3000) % 3], 'BC' || (1 + g % 3000),
            timestamptz '2024-01-01' + ((g / 9000) * interval '1 hour'), (g % 100000) / 100.0 + 0.01, g * 10, g, 1 + g % 3000, md5(g::text)
-      FROM generate_series(0, $1 - 1) g`, [QUOTES]);
+      FROM generate_series(0, $1 - 1) g`,
+    [QUOTES],
+  );
   // The top asset also has a year of hourly quotes from three sources before the rest (2023): the
   // history targets read a year of daily and a week of hourly buckets of it.
   await c.query(`INSERT INTO market_quotes (asset_id, source, source_asset_id, observed_at, price_usd, volume_24h_usd, content_hash)
@@ -95,16 +100,35 @@ async function main(): Promise<void> {
     await c.connect();
     const assetId = (await c.query(`SELECT id FROM assets ORDER BY rank LIMIT 1`)).rows[0].id as string;
     // The row DEPTH deep in the default order: where a client paging by cursor would be.
-    const deep = (await c.query(`SELECT observed_at, id::text FROM market_quotes ORDER BY observed_at DESC, id DESC OFFSET $1 LIMIT 1`, [DEPTH])).rows[0] as { observed_at: Date; id: string };
+    const deep = (
+      await c.query(
+        `SELECT observed_at, id::text FROM market_quotes ORDER BY observed_at DESC, id DESC OFFSET $1 LIMIT 1`,
+        [DEPTH],
+      )
+    ).rows[0] as { observed_at: Date; id: string };
     const plans: string[] = [];
     for (const [label, sql, args] of [
-      ['first page', `SELECT q.id FROM market_quotes q JOIN assets a ON a.id = q.asset_id ORDER BY q.observed_at DESC, q.id DESC LIMIT 51`, []],
-      ['deep page (cursor)', `SELECT q.id FROM market_quotes q JOIN assets a ON a.id = q.asset_id WHERE (q.observed_at, q.id) < ($1::timestamptz, $2::bigint) ORDER BY q.observed_at DESC, q.id DESC LIMIT 51`, [deep.observed_at, deep.id]],
-      ['by symbol', `SELECT q.id FROM market_quotes q JOIN assets a ON a.id = q.asset_id WHERE q.asset_id IN (SELECT id FROM assets WHERE symbol = upper($1)) ORDER BY q.observed_at DESC, q.id DESC LIMIT 51`, ['bc7']],
+      [
+        'first page',
+        `SELECT q.id FROM market_quotes q JOIN assets a ON a.id = q.asset_id ORDER BY q.observed_at DESC, q.id DESC LIMIT 51`,
+        [],
+      ],
+      [
+        'deep page (cursor)',
+        `SELECT q.id FROM market_quotes q JOIN assets a ON a.id = q.asset_id WHERE (q.observed_at, q.id) < ($1::timestamptz, $2::bigint) ORDER BY q.observed_at DESC, q.id DESC LIMIT 51`,
+        [deep.observed_at, deep.id],
+      ],
+      [
+        'by symbol',
+        `SELECT q.id FROM market_quotes q JOIN assets a ON a.id = q.asset_id WHERE q.asset_id IN (SELECT id FROM assets WHERE symbol = upper($1)) ORDER BY q.observed_at DESC, q.id DESC LIMIT 51`,
+        ['bc7'],
+      ],
       ['history 1d over a year (rollups)', ...statement(assetId, `interval=1d&${YEAR}`)],
       ['history 1h over a week (rollups)', ...statement(assetId, `interval=1h&${WEEK}`)],
     ] as Array<[string, string, unknown[]]>) {
-      const plan = (await c.query(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY ON) ${sql}`, args)).rows.map((r: { 'QUERY PLAN': string }) => r['QUERY PLAN']);
+      const plan = (await c.query(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY ON) ${sql}`, args)).rows.map(
+        (r: { 'QUERY PLAN': string }) => r['QUERY PLAN'],
+      );
       plans.push(`**${label}**\n\n\`\`\`\n${plan.join('\n')}\n\`\`\``);
     }
     await c.end();
@@ -112,20 +136,53 @@ async function main(): Promise<void> {
     const cursor = encodeCursor('observed_at:desc', [deep.observed_at.toISOString(), deep.id]);
     const targets: Array<[string, string, string]> = [
       ['GET /data first page', '/data?limit=50', '/data?limit=50'],
-      [`GET /data ${DEPTH.toLocaleString('en-US')} rows deep (cursor)`, `/data?limit=50&cursor=${cursor}`, `/data?limit=50&after_at=${deep.observed_at.toISOString()}&after_id=${deep.id}`],
+      [
+        `GET /data ${DEPTH.toLocaleString('en-US')} rows deep (cursor)`,
+        `/data?limit=50&cursor=${cursor}`,
+        `/data?limit=50&after_at=${deep.observed_at.toISOString()}&after_id=${deep.id}`,
+      ],
       ['GET /data?symbol=BC7', '/data?limit=50&symbol=BC7', '/data?limit=50&symbol=BC7'],
-      ['GET /data time range (6 h, 54,000 rows)', '/data?limit=50&from=2024-01-03T00:00:00Z&to=2024-01-03T06:00:00Z', '/data?limit=50&from=2024-01-03T00:00:00Z&to=2024-01-03T06:00:00Z'],
+      [
+        'GET /data time range (6 h, 54,000 rows)',
+        '/data?limit=50&from=2024-01-03T00:00:00Z&to=2024-01-03T06:00:00Z',
+        '/data?limit=50&from=2024-01-03T00:00:00Z&to=2024-01-03T06:00:00Z',
+      ],
       ['GET /assets/{id}', `/assets/${assetId}`, `/assets/${assetId}`],
-      [`GET /prices (${PRICE_SYMBOLS.split(',').length} symbols)`, `/prices?symbols=${PRICE_SYMBOLS}`, `/prices?symbols=${PRICE_SYMBOLS}`],
-      ['GET /assets/{id}/history?interval=1d (a year)', `/assets/${assetId}/history?interval=1d&${YEAR}`, `/assets/${assetId}/history?interval=1d&${YEAR}`],
-      ['GET /assets/{id}/history?interval=1h (a week)', `/assets/${assetId}/history?interval=1h&${WEEK}`, `/assets/${assetId}/history?interval=1h&${WEEK}`],
+      [
+        `GET /prices (${PRICE_SYMBOLS.split(',').length} symbols)`,
+        `/prices?symbols=${PRICE_SYMBOLS}`,
+        `/prices?symbols=${PRICE_SYMBOLS}`,
+      ],
+      [
+        'GET /assets/{id}/history?interval=1d (a year)',
+        `/assets/${assetId}/history?interval=1d&${YEAR}`,
+        `/assets/${assetId}/history?interval=1d&${YEAR}`,
+      ],
+      [
+        'GET /assets/{id}/history?interval=1h (a week)',
+        `/assets/${assetId}/history?interval=1h&${WEEK}`,
+        `/assets/${assetId}/history?interval=1h&${WEEK}`,
+      ],
     ];
-    const env = { DATABASE_URL: url, ETL_SOURCES: '', ETL_SCHEDULER_ENABLED: 'false', ETL_RUN_ON_START: 'false', LOG_LEVEL: 'warn', API_THROTTLE_LIMIT: '100000000' };
+    const env = {
+      DATABASE_URL: url,
+      ETL_SOURCES: '',
+      ETL_SCHEDULER_ENABLED: 'false',
+      ETL_RUN_ON_START: 'false',
+      LOG_LEVEL: 'warn',
+      API_THROTTLE_LIMIT: '100000000',
+    };
     const app = await startProcess(path.join(__dirname, '../src/main.js'), 18181, env);
     const base = await startProcess(path.join(__dirname, 'api-baseline-server.js'), 18182, env);
-    const bareFastify = await startProcess(path.join(__dirname, 'api-baseline-server.js'), 18183, { ...env, BASELINE_HTTP: 'fastify' });
+    const bareFastify = await startProcess(path.join(__dirname, 'api-baseline-server.js'), 18183, {
+      ...env,
+      BASELINE_HTTP: 'fastify',
+    });
     // The same service with compression off: what the compression hook and the compression cost.
-    const uncompressed = await startProcess(path.join(__dirname, '../src/main.js'), 18184, { ...env, COMPRESSION_ENABLED: 'false' });
+    const uncompressed = await startProcess(path.join(__dirname, '../src/main.js'), 18184, {
+      ...env,
+      COMPRESSION_ENABLED: 'false',
+    });
     const rows: string[][] = [];
     let compression: string[][] = [];
     try {
@@ -159,20 +216,33 @@ async function main(): Promise<void> {
         const fr = median(f[t].map((x) => x.rps));
         const steadyP99 = steady[t].map((x) => x.p99);
         const errors = a[t].reduce((s, x) => s + x.errors, 0) + steady[t].reduce((s, x) => s + x.errors, 0);
-        const row = [label, ar.toFixed(0), median(a[t].map((x) => x.p99)).toFixed(1), `${median(steadyP99).toFixed(1)} (at ${halfRate[t]} req/s; runs ${steadyP99.map((v) => v.toFixed(0)).join(', ')})`,
+        const row = [
+          label,
+          ar.toFixed(0),
+          median(a[t].map((x) => x.p99)).toFixed(1),
+          `${median(steadyP99).toFixed(1)} (at ${halfRate[t]} req/s; runs ${steadyP99.map((v) => v.toFixed(0)).join(', ')})`,
           `${median(steadyBase[t].map((x) => x.p99)).toFixed(1)} (runs ${steadyBase[t].map((x) => x.p99.toFixed(0)).join(', ')})`,
-          fr.toFixed(0), `**${((ar / fr) * 100).toFixed(0)} %**`, br.toFixed(0), median(b[t].map((x) => x.p99)).toFixed(1), `${((ar / br) * 100).toFixed(0)} %`, String(errors)];
+          fr.toFixed(0),
+          `**${((ar / fr) * 100).toFixed(0)} %**`,
+          br.toFixed(0),
+          median(b[t].map((x) => x.p99)).toFixed(1),
+          `${((ar / br) * 100).toFixed(0)} %`,
+          String(errors),
+        ];
         rows.push(row);
         process.stdout.write(`${row.join(' | ')}\n`);
       }
       compression = await compressionRows({
-        compressingUrl: 'http://127.0.0.1:18181', plainUrl: 'http://127.0.0.1:18184',
+        compressingUrl: 'http://127.0.0.1:18181',
+        plainUrl: 'http://127.0.0.1:18184',
         targets: [
           { label: 'small: GET /data?limit=1 (below the 1 KiB threshold)', path: '/data?limit=1' },
           { label: 'medium: GET /assets/{id}', path: `/assets/${assetId}` },
           { label: 'large: GET /data?limit=1000', path: '/data?limit=1000' },
         ],
-        seconds: DURATION, connections: CONNECTIONS, rounds: REPEAT,
+        seconds: DURATION,
+        connections: CONNECTIONS,
+        rounds: REPEAT,
       });
       for (const row of compression) process.stdout.write(`${row.join(' | ')}\n`);
     } finally {
@@ -187,10 +257,23 @@ async function main(): Promise<void> {
     await appendReport('API', {
       method: `${QUOTES.toLocaleString('en-US')} quotes (3,000 assets x 3 sources), plus ${(HISTORY_HOURS * 3).toLocaleString('en-US')} for the top asset (hourly through 2023 from the three sources) with the 1h / 1d rollups built as \`etl rollups --rebuild\` builds them; the history targets read a year of its daily buckets and a week of its hourly ones. VACUUM ANALYZEd. autocannon, ${CONNECTIONS} connections, ${DURATION} s per target, ${REPEAT} interleaved round(s) over all targets, medians. The service runs as \`npm start\` does (\`node --max-old-space-size=256 --max-semi-space-size=32 dist/src/main.js\`, the baselines with the same flags; Fastify, validation, throttling guard with its limit raised, security headers, CORS, envelope, metrics; LOG_LEVEL=warn); two baselines run the service's own SQL strings through pg with no validation, logging or envelope (bench/api-baseline-server.ts): a bare Fastify app with no plugins (the framework the service runs on; the issue's “or bare Fastify” baseline, which the target is judged against) and a bare node:http server (context: what Fastify itself costs). All three compute \`total\` the same way: unfiltered from the per-source counters (source_counters), filtered by a count bounded at 10,001 rows behind the same count cache (src/common/sql/count-cache.ts: fresh for 10 s, then served stale while one recount runs). Saturated: closed loop, each connection sends its next request when the last one answers. Half load: an open-loop generator (bench/open-loop.ts) sending at a constant half of the service's measured maximum rate, latency measured from each request's scheduled start; ${REPEAT} interleaved runs per target, the median p99 reported with each run's p99, and the bare Fastify baseline's at the same rate (what the machine alone does to the tail).`,
       environment: `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, PostgreSQL ${await serverVersion(server.adminUrl)} (${server.label}); load generator on the same machine`,
-      header: ['target', 'service req/s', 'service p99 ms (saturated)', 'service p99 ms at half load', 'bare Fastify p99 ms at the same rate', 'bare Fastify req/s', 'ratio to bare Fastify (target >= 60 %)', 'bare node:http req/s', 'node:http p99 ms (saturated)', 'ratio to node:http', 'errors'],
+      header: [
+        'target',
+        'service req/s',
+        'service p99 ms (saturated)',
+        'service p99 ms at half load',
+        'bare Fastify p99 ms at the same rate',
+        'bare Fastify req/s',
+        'ratio to bare Fastify (target >= 60 %)',
+        'bare node:http req/s',
+        'node:http p99 ms (saturated)',
+        'ratio to node:http',
+        'errors',
+      ],
       rows,
-      notes: `Deep page vs first page: ${((deepRps / first) * 100).toFixed(0)} % of the first page's throughput (target: within 20 %). `
-        + `p99 at half load: ${Math.min(...halfLoadP99).toFixed(0)}–${Math.max(...halfLoadP99).toFixed(0)} ms (target < 50 ms). Saturated p99 is queueing: ${CONNECTIONS} connections / throughput.\n\nQuery plans:\n\n${plans.join('\n\n')}`,
+      notes:
+        `Deep page vs first page: ${((deepRps / first) * 100).toFixed(0)} % of the first page's throughput (target: within 20 %). ` +
+        `p99 at half load: ${Math.min(...halfLoadP99).toFixed(0)}–${Math.max(...halfLoadP99).toFixed(0)} ms (target < 50 ms). Saturated p99 is queueing: ${CONNECTIONS} connections / throughput.\n\nQuery plans:\n\n${plans.join('\n\n')}`,
     });
     await appendReport('API compression', {
       method: `The service as shipped (compression on, threshold COMPRESSION_THRESHOLD_BYTES=1024) against the same build with COMPRESSION_ENABLED=false (the plugin not registered: no hook runs), both asked with \`Accept-Encoding: gzip\`, same database and flags as above. Per answer size: bytes on the wire, saturated throughput (${CONNECTIONS} connections, ${DURATION} s) and p99 of an open-loop load at half the uncompressed service's rate, ${REPEAT} interleaved rounds, medians.`,

@@ -9,10 +9,15 @@ import { EmbeddedPostgresServer } from '../src/platform/database/embedded-postgr
  * Each call to `freshDatabase` creates an empty database, so runs do not disturb each other.
  */
 export async function benchServer(): Promise<{ adminUrl: string; label: string; stop: () => Promise<void> }> {
-  if (process.env.DATABASE_URL) return { adminUrl: process.env.DATABASE_URL, label: 'DATABASE_URL server', stop: () => Promise.resolve() };
+  if (process.env.DATABASE_URL) {
+    return { adminUrl: process.env.DATABASE_URL, label: 'DATABASE_URL server', stop: () => Promise.resolve() };
+  }
   const dir = mkdtempSync(path.join(tmpdir(), 'kasparro-bench-'));
   chmodSync(dir, 0o755);
-  const server = new EmbeddedPostgresServer({ dir: path.join(dir, 'pg'), port: 56000 + Math.floor(Math.random() * 1000) });
+  const server = new EmbeddedPostgresServer({
+    dir: path.join(dir, 'pg'),
+    port: 56000 + Math.floor(Math.random() * 1000),
+  });
   const url = await server.start();
   return { adminUrl: url, label: 'embedded PostgreSQL', stop: () => server.stop() };
 }

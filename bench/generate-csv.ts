@@ -16,7 +16,10 @@ export interface CsvOptions {
  * span [from, to).
  */
 export async function generateCsv(
-  dir: string, rows: number, assets = 3000, options: CsvOptions = {},
+  dir: string,
+  rows: number,
+  assets = 3000,
+  options: CsvOptions = {},
 ): Promise<{ file: string; quarantinable: number; range: { from: Date; to: Date } }> {
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, options.name ?? `bench-${rows}.csv`);

@@ -23,7 +23,11 @@ const QUOTE_RELATIONS = ['market_quotes'];
 const RAW_RELATIONS = ['raw_records', 'raw_record_chunks'];
 const FIRST_INSTANT = Date.parse('2024-01-01T00:00:00Z');
 
-interface Latency { p50: number; p99: number; errors: number }
+interface Latency {
+  p50: number;
+  p99: number;
+  errors: number;
+}
 
 interface Sizes {
   quoteBytes: number;
@@ -92,7 +96,14 @@ async function measureApi(url: string, step: number): Promise<Pick<Step, 'stats'
   await c.connect();
   const assetId = (await c.query<{ id: string }>(`SELECT id FROM assets ORDER BY rank LIMIT 1`)).rows[0].id;
   await c.end();
-  const env = { DATABASE_URL: url, ETL_SOURCES: '', ETL_SCHEDULER_ENABLED: 'false', ETL_RUN_ON_START: 'false', LOG_LEVEL: 'warn', API_THROTTLE_LIMIT: '100000000' };
+  const env = {
+    DATABASE_URL: url,
+    ETL_SOURCES: '',
+    ETL_SCHEDULER_ENABLED: 'false',
+    ETL_RUN_ON_START: 'false',
+    LOG_LEVEL: 'warn',
+    API_THROTTLE_LIMIT: '100000000',
+  };
   const service = await startProcess(path.join(__dirname, '../src/main.js'), PORT, env);
   const base = `http://127.0.0.1:${PORT}`;
   try {
@@ -118,12 +129,21 @@ async function plans(c: Client): Promise<string> {
   const from = new Date(FIRST_INSTANT + 1).toISOString();
   const out: string[] = [];
   for (const [label, sql, args] of [
-    ['/stats and unfiltered or per-source totals: the counters', `SELECT coalesce(sum(rows), 0) FROM source_counters WHERE table_name = 'market_quotes'`, []],
-    [`filtered /data total: a count bounded at ${EXACT_TOTAL_LIMIT + 1} rows (then the planner's estimate)`,
-      `SELECT count(*) FROM (SELECT 1 FROM market_quotes q WHERE q.observed_at >= $1 LIMIT ${EXACT_TOTAL_LIMIT + 1}) bounded`, [from]],
+    [
+      '/stats and unfiltered or per-source totals: the counters',
+      `SELECT coalesce(sum(rows), 0) FROM source_counters WHERE table_name = 'market_quotes'`,
+      [],
+    ],
+    [
+      `filtered /data total: a count bounded at ${EXACT_TOTAL_LIMIT + 1} rows (then the planner's estimate)`,
+      `SELECT count(*) FROM (SELECT 1 FROM market_quotes q WHERE q.observed_at >= $1 LIMIT ${EXACT_TOTAL_LIMIT + 1}) bounded`,
+      [from],
+    ],
     ['the estimate itself (planning only)', `SELECT 1 FROM market_quotes q WHERE q.observed_at >= $1`, [from]],
   ] as Array<[string, string, unknown[]]>) {
-    const explain = label.startsWith('the estimate') ? 'EXPLAIN (SUMMARY ON)' : 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY ON)';
+    const explain = label.startsWith('the estimate')
+      ? 'EXPLAIN (SUMMARY ON)'
+      : 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY ON)';
     const { rows } = await c.query<{ 'QUERY PLAN': string }>(`${explain} ${sql}`, args);
     out.push(`**${label}**\n\n\`\`\`\n${rows.map((r) => r['QUERY PLAN']).join('\n')}\n\`\`\``);
   }
@@ -135,7 +155,9 @@ const ms = (l: Latency) => `${l.p50.toFixed(1)} / ${l.p99.toFixed(1)}${l.errors 
 async function main(): Promise<void> {
   const server = await benchServer();
   try {
-    process.stdout.write(`growth benchmark: ${STEPS} drop(s) of ${ROWS.toLocaleString('en-US')} CSV rows into one database, on ${server.label}\n`);
+    process.stdout.write(
+      `growth benchmark: ${STEPS} drop(s) of ${ROWS.toLocaleString('en-US')} CSV rows into one database, on ${server.label}\n`,
+    );
     const url = await freshDatabase(server.adminUrl, 'kbench_growth');
     const hoursPerDrop = Math.ceil(ROWS / ASSETS);
     const steps: Step[] = [];
@@ -143,10 +165,17 @@ async function main(): Promise<void> {
     for (let i = 0; i < STEPS; i++) {
       // Each drop in a directory of its own (the CSV source reads every file in it), new instants each time.
       const dir = path.join(DIR, `step-${i + 1}`);
-      const { file } = await generateCsv(dir, ROWS, ASSETS, { firstHour: i * hoursPerDrop, name: `growth-${i + 1}.csv` });
+      const { file } = await generateCsv(dir, ROWS, ASSETS, {
+        firstHour: i * hoursPerDrop,
+        name: `growth-${i + 1}.csv`,
+      });
       let run;
       try {
-        run = await runSourceOnce('csv', { DATABASE_URL: url, CSV_SOURCE_DIR: path.dirname(file), ETL_BATCH_SIZE: BATCH });
+        run = await runSourceOnce('csv', {
+          DATABASE_URL: url,
+          CSV_SOURCE_DIR: path.dirname(file),
+          ETL_BATCH_SIZE: BATCH,
+        });
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
@@ -156,13 +185,17 @@ async function main(): Promise<void> {
         try {
           // What autovacuum does within a minute of a large drop: the planner's statistics are current.
           await c.query('ANALYZE');
-          const { rows: [n] } = await c.query<{ counted: string; counters: string }>(
+          const {
+            rows: [n],
+          } = await c.query<{ counted: string; counters: string }>(
             `SELECT (SELECT count(*) FROM market_quotes)::text AS counted,
                     (SELECT coalesce(sum(rows), 0) FROM source_counters WHERE table_name = 'market_quotes')::text AS counters`,
           );
           if (i === STEPS - 1) notes = await plans(c);
           return {
-            quotes: Number(n.counted), quoteBytes: await diskBytes(c, QUOTE_RELATIONS), rawBytes: await diskBytes(c, RAW_RELATIONS),
+            quotes: Number(n.counted),
+            quoteBytes: await diskBytes(c, QUOTE_RELATIONS),
+            rawBytes: await diskBytes(c, RAW_RELATIONS),
             countersExact: n.counted === n.counters,
           };
         } finally {
@@ -175,36 +208,67 @@ async function main(): Promise<void> {
       const compactSeconds = await compactOnce({ DATABASE_URL: url });
       const sizes = await measure();
       const api = await measureApi(url, i);
-      const step: Step = { ...sizes, seconds: run.seconds, open: { quoteBytes: open.quoteBytes, rawBytes: open.rawBytes }, compactSeconds, ...api };
+      const step: Step = {
+        ...sizes,
+        seconds: run.seconds,
+        open: { quoteBytes: open.quoteBytes, rawBytes: open.rawBytes },
+        compactSeconds,
+        ...api,
+      };
       steps.push(step);
-      process.stdout.write(`  drop ${i + 1}: ${run.totals.inserted.toLocaleString('en-US')} inserted in ${run.seconds.toFixed(1)} s; `
-        + `${step.quotes.toLocaleString('en-US')} quotes, ${((step.open.quoteBytes + step.open.rawBytes) / step.quotes).toFixed(0)} B/quote, `
-        + `${((step.quoteBytes + step.rawBytes) / step.quotes).toFixed(0)} after compact (${compactSeconds.toFixed(1)} s); `
-        + `/stats p99 ${step.stats.p99.toFixed(1)} ms, /data cold p99 ${step.dataCold.p99.toFixed(1)} ms\n`);
+      process.stdout.write(
+        `  drop ${i + 1}: ${run.totals.inserted.toLocaleString('en-US')} inserted in ${run.seconds.toFixed(1)} s; ` +
+          `${step.quotes.toLocaleString('en-US')} quotes, ${((step.open.quoteBytes + step.open.rawBytes) / step.quotes).toFixed(0)} B/quote, ` +
+          `${((step.quoteBytes + step.rawBytes) / step.quotes).toFixed(0)} after compact (${compactSeconds.toFixed(1)} s); ` +
+          `/stats p99 ${step.stats.p99.toFixed(1)} ms, /data cold p99 ${step.dataCold.p99.toFixed(1)} ms\n`,
+      );
     }
     const first = steps[0].seconds;
     const rows = steps.map((s, i) => [
-      String(i + 1), s.quotes.toLocaleString('en-US'), s.seconds.toFixed(1), `${((s.seconds / first) * 100).toFixed(0)} %`,
-      ((s.open.quoteBytes + s.open.rawBytes) / s.quotes).toFixed(0), s.compactSeconds.toFixed(1),
-      ((s.quoteBytes + s.rawBytes) / s.quotes).toFixed(0), (s.quoteBytes / s.quotes).toFixed(0), (s.rawBytes / s.quotes).toFixed(0),
-      ms(s.stats), ms(s.dataCold), ms(s.dataWarm), ms(s.asset), s.countersExact ? 'yes' : '**NO**',
+      String(i + 1),
+      s.quotes.toLocaleString('en-US'),
+      s.seconds.toFixed(1),
+      `${((s.seconds / first) * 100).toFixed(0)} %`,
+      ((s.open.quoteBytes + s.open.rawBytes) / s.quotes).toFixed(0),
+      s.compactSeconds.toFixed(1),
+      ((s.quoteBytes + s.rawBytes) / s.quotes).toFixed(0),
+      (s.quoteBytes / s.quotes).toFixed(0),
+      (s.rawBytes / s.quotes).toFixed(0),
+      ms(s.stats),
+      ms(s.dataCold),
+      ms(s.dataWarm),
+      ms(s.asset),
+      s.countersExact ? 'yes' : '**NO**',
     ]);
-    const header = ['drop', 'quotes after', 'ingest s (this drop)', 'vs drop 1 (target <= 110 %)', 'disk B/quote after the drop', '`etl compact` s',
+    const header = [
+      'drop',
+      'quotes after',
+      'ingest s (this drop)',
+      'vs drop 1 (target <= 110 %)',
+      'disk B/quote after the drop',
+      '`etl compact` s',
       'disk B/quote after compact (target <= 450)',
-      'market_quotes + indexes B/quote', 'raw B/quote', '/stats p50 / p99 ms (target p99 < 20)', '/data first page, cold count p50 / p99 ms (target p99 < 30)',
-      '/data first page, warm p50 / p99 ms', '/assets/{id} p50 / p99 ms', 'counters = count(*)'];
+      'market_quotes + indexes B/quote',
+      'raw B/quote',
+      '/stats p50 / p99 ms (target p99 < 20)',
+      '/data first page, cold count p50 / p99 ms (target p99 < 30)',
+      '/data first page, warm p50 / p99 ms',
+      '/assets/{id} p50 / p99 ms',
+      'counters = count(*)',
+    ];
     process.stdout.write(`| ${header.join(' | ')} |\n`);
     for (const r of rows) process.stdout.write(`| ${r.join(' | ')} |\n`);
     await appendReport('Growth', {
-      method: `${STEPS} successive CSV drops of ${ROWS.toLocaleString('en-US')} rows (bench/generate-csv.ts: ${ASSETS.toLocaleString('en-US')} assets, hourly, new instants each drop) `
-        + `into ONE database through \`node dist/src/tools/cli/etl-cli.js run --source csv\` in its own process (ETL_BATCH_SIZE=${BATCH}); ingest time is the run ledger's duration (boot excluded). `
-        + 'After each drop: ANALYZE (what autovacuum does shortly after), then disk bytes per quote: every partition of market_quotes with its indexes and TOAST, and of raw_records and raw_record_chunks '
-        + '(pg_partition_tree: the same sum whether the tables are partitioned or not), over count(*) of market_quotes; measured right after the drop and again after `etl compact` '
-        + '(the hourly partition maintenance, run now: the drops are 2024 history, so every month that got rows is closed and is compacted: raw payloads into compressed chunks, indexes rebuilt packed once per partition; a later drop\'s late rows into an already compacted month are compacted again, its indexes are not repacked). '
-        + `Then a fresh service process (\`dist/src/main.js\`, the service's V8 flags, LOG_LEVEL=warn, throttling limit raised) and, per endpoint, a sequential burst of ${REQUESTS} requests (after ${Math.max(1, Math.round(REQUESTS / 10))} warm-up ones): `
-        + '`/stats`; `/data?limit=50&from=…` with a `from` no request used before (every request computes its total: a cold count, bounded at '
-        + `${EXACT_TOTAL_LIMIT.toLocaleString('en-US')} rows, then the planner's estimate, labelled total_is_estimate); \`/data?limit=50\` repeated (warm; its total comes from the per-source counters); \`/assets/{id}\` of the top-ranked asset. `
-        + 'p50 / p99 of each request\'s own latency. Last column: the per-source counters equal count(*) after the drop.',
+      method:
+        `${STEPS} successive CSV drops of ${ROWS.toLocaleString('en-US')} rows (bench/generate-csv.ts: ${ASSETS.toLocaleString('en-US')} assets, hourly, new instants each drop) ` +
+        `into ONE database through \`node dist/src/tools/cli/etl-cli.js run --source csv\` in its own process (ETL_BATCH_SIZE=${BATCH}); ingest time is the run ledger's duration (boot excluded). ` +
+        'After each drop: ANALYZE (what autovacuum does shortly after), then disk bytes per quote: every partition of market_quotes with its indexes and TOAST, and of raw_records and raw_record_chunks ' +
+        '(pg_partition_tree: the same sum whether the tables are partitioned or not), over count(*) of market_quotes; measured right after the drop and again after `etl compact` ' +
+        "(the hourly partition maintenance, run now: the drops are 2024 history, so every month that got rows is closed and is compacted: raw payloads into compressed chunks, indexes rebuilt packed once per partition; a later drop's late rows into an already compacted month are compacted again, its indexes are not repacked). " +
+        `Then a fresh service process (\`dist/src/main.js\`, the service's V8 flags, LOG_LEVEL=warn, throttling limit raised) and, per endpoint, a sequential burst of ${REQUESTS} requests (after ${Math.max(1, Math.round(REQUESTS / 10))} warm-up ones): ` +
+        '`/stats`; `/data?limit=50&from=…` with a `from` no request used before (every request computes its total: a cold count, bounded at ' +
+        `${EXACT_TOTAL_LIMIT.toLocaleString('en-US')} rows, then the planner's estimate, labelled total_is_estimate); \`/data?limit=50\` repeated (warm; its total comes from the per-source counters); \`/assets/{id}\` of the top-ranked asset. ` +
+        "p50 / p99 of each request's own latency. Last column: the per-source counters equal count(*) after the drop.",
       environment: `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, PostgreSQL ${await serverVersion(server.adminUrl)} (${server.label}); everything on the same machine`,
       header,
       rows,

@@ -5,8 +5,16 @@ import path from 'node:path';
 import { AppModule } from '../src/app.module.js';
 import { createHttpAdapter, setupApp } from '../src/app.setup.js';
 import { FixtureUpstream } from '../src/tools/dev/fixture-upstream/fixture-upstream.server.js';
-import { buildIdentityListings, loadIdentityTruth, type TruePair } from '../src/tools/dev/fixture-upstream/identity-listings.js';
-import { scoreIdentity, type IdentityScore, type ScoredAsset } from '../src/tools/dev/fixture-upstream/identity-score.js';
+import {
+  buildIdentityListings,
+  loadIdentityTruth,
+  type TruePair,
+} from '../src/tools/dev/fixture-upstream/identity-listings.js';
+import {
+  scoreIdentity,
+  type IdentityScore,
+  type ScoredAsset,
+} from '../src/tools/dev/fixture-upstream/identity-score.js';
 import { benchServer, freshDatabase } from './bench-db.js';
 import { runMain } from './run-main.js';
 import { runSourceOnce } from './service-run.js';
@@ -24,7 +32,12 @@ async function main(): Promise<void> {
   const order = process.env.BENCH_REVERSE === '1' ? ['coingecko', 'coinpaprika'] : ['coinpaprika', 'coingecko'];
   const truth = loadIdentityTruth(truthDir);
   const server = await benchServer();
-  const lines: string[] = [`identity on real listings (${server.label}; ${truth.pairs.length} true pairs; ingest order ${order.join(' then ')})`, '', '| seed | CoinGecko / CoinPaprika coins | ingest s (per source) | hits / in-scope pairs | recall | false merges | precision |', '| --- | --- | --- | --- | --- | --- | --- |'];
+  const lines: string[] = [
+    `identity on real listings (${server.label}; ${truth.pairs.length} true pairs; ingest order ${order.join(' then ')})`,
+    '',
+    '| seed | CoinGecko / CoinPaprika coins | ingest s (per source) | hits / in-scope pairs | recall | false merges | precision |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+  ];
   const missesBySeed: string[] = [];
   try {
     for (let seed = 1; seed <= seeds; seed++) {
@@ -32,15 +45,26 @@ async function main(): Promise<void> {
       const upstream = await new FixtureUpstream({ listings }).start();
       const url = await freshDatabase(server.adminUrl, `bench_identity_${seed}`);
       const env = {
-        ...upstream.env(), DATABASE_URL: url, ETL_RUN_ON_START: 'false', ETL_SCHEDULER_ENABLED: 'false',
-        COINGECKO_RATE_LIMIT_PER_MIN: '60000', COINPAPRIKA_RATE_LIMIT_PER_MIN: '60000', COINGECKO_MAX_PAGES: '100',
+        ...upstream.env(),
+        DATABASE_URL: url,
+        ETL_RUN_ON_START: 'false',
+        ETL_SCHEDULER_ENABLED: 'false',
+        COINGECKO_RATE_LIMIT_PER_MIN: '60000',
+        COINPAPRIKA_RATE_LIMIT_PER_MIN: '60000',
+        COINGECKO_MAX_PAGES: '100',
       };
       try {
         const seconds: string[] = [];
         for (const source of order) seconds.push((await runSourceOnce(source, env)).seconds.toFixed(1));
         const score = await scoreThroughApi(env, truth.pairs);
-        lines.push(`| ${seed} | ${listings.coingecko.length} / ${listings.coinpaprika.length} | ${seconds.join(' + ')} | ${score.hits} / ${score.pairs} | ${pct(score.recall)} | ${score.falseMerges.length} | ${pct(score.precision)} |`);
-        for (const m of score.misses) missesBySeed.push(`- seed ${seed}: ${m.coingecko} <-> ${m.coinpaprika} (landed on ${m.coingeckoAsset} / ${m.coinpaprikaAsset})`);
+        lines.push(
+          `| ${seed} | ${listings.coingecko.length} / ${listings.coinpaprika.length} | ${seconds.join(' + ')} | ${score.hits} / ${score.pairs} | ${pct(score.recall)} | ${score.falseMerges.length} | ${pct(score.precision)} |`,
+        );
+        for (const m of score.misses) {
+          missesBySeed.push(
+            `- seed ${seed}: ${m.coingecko} <-> ${m.coinpaprika} (landed on ${m.coingeckoAsset} / ${m.coinpaprikaAsset})`,
+          );
+        }
         for (const f of score.falseMerges) missesBySeed.push(`- seed ${seed}: FALSE MERGE ${f.asset}: ${f.reason}`);
       } finally {
         await upstream.stop();
@@ -49,12 +73,18 @@ async function main(): Promise<void> {
   } finally {
     await server.stop();
   }
-  process.stdout.write(`${[...lines, '', 'misses and false merges:', ...(missesBySeed.length ? missesBySeed : ['- none'])].join('\n')}\n`);
+  process.stdout.write(
+    `${[...lines, '', 'misses and false merges:', ...(missesBySeed.length ? missesBySeed : ['- none'])].join('\n')}\n`,
+  );
 }
 
 /** Boots the API (no ETL) on loopback and reads every asset page by page. */
 async function scoreThroughApi(env: Record<string, string>, pairs: TruePair[]): Promise<IdentityScore> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ ...process.env, ...env, APP_ROLE: 'api', LOG_LEVEL: 'warn' }), createHttpAdapter(), { logger: false });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot({ ...process.env, ...env, APP_ROLE: 'api', LOG_LEVEL: 'warn' }),
+    createHttpAdapter(),
+    { logger: false },
+  );
   try {
     setupApp(app);
     await app.listen(0, '127.0.0.1');

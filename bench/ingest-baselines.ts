@@ -49,13 +49,18 @@ const NATURAL_KEY = ['asset_id', 'source', 'observed_at'];
 
 /** The DDL statements of a baseline table, from the catalogue of a migrated database. */
 export async function baselineQuotesDdl(c: Client, indexes: BaselineIndexes, range: BaselineRange): Promise<string[]> {
-  const ddl = [`CREATE TABLE ${BASELINE_TABLE} (LIKE market_quotes INCLUDING DEFAULTS INCLUDING CONSTRAINTS${
-    indexes === 'primary-key-only' ? `, PRIMARY KEY (${NATURAL_KEY.join(', ')})` : ''}) PARTITION BY RANGE (observed_at)`];
+  const ddl = [
+    `CREATE TABLE ${BASELINE_TABLE} (LIKE market_quotes INCLUDING DEFAULTS INCLUDING CONSTRAINTS${
+      indexes === 'primary-key-only' ? `, PRIMARY KEY (${NATURAL_KEY.join(', ')})` : ''
+    }) PARTITION BY RANGE (observed_at)`,
+  ];
   const month = (d: Date) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1));
   for (let m = month(range.from); m < range.to; m = new Date(Date.UTC(m.getUTCFullYear(), m.getUTCMonth() + 1, 1))) {
     const next = new Date(Date.UTC(m.getUTCFullYear(), m.getUTCMonth() + 1, 1));
     const name = `${BASELINE_TABLE}_${m.toISOString().slice(0, 7).replace('-', '_')}`;
-    ddl.push(`CREATE TABLE ${name} PARTITION OF ${BASELINE_TABLE} FOR VALUES FROM ('${m.toISOString()}') TO ('${next.toISOString()}')`);
+    ddl.push(
+      `CREATE TABLE ${name} PARTITION OF ${BASELINE_TABLE} FOR VALUES FROM ('${m.toISOString()}') TO ('${next.toISOString()}')`,
+    );
   }
   if (indexes === 'primary-key-only') return ddl;
   const { rows: defs } = await c.query<{ def: string; is_unique: boolean }>(
@@ -63,14 +68,19 @@ export async function baselineQuotesDdl(c: Client, indexes: BaselineIndexes, ran
       WHERE i.indrelid = 'market_quotes'::regclass ORDER BY i.indexrelid`,
   );
   for (const [n, { def, is_unique: unique }] of defs.entries()) {
-    let sql = def.replace(/^CREATE (UNIQUE )?INDEX \S+ ON (ONLY )?\S+/, `CREATE $1INDEX ${BASELINE_TABLE}_ix${n} ON ${BASELINE_TABLE}`);
+    let sql = def.replace(
+      /^CREATE (UNIQUE )?INDEX \S+ ON (ONLY )?\S+/,
+      `CREATE $1INDEX ${BASELINE_TABLE}_ix${n} ON ${BASELINE_TABLE}`,
+    );
     if (unique && !/\(.*\bobserved_at\b.*\)/.test(sql)) sql = sql.replace(/\)([^)]*)$/, ', observed_at)$1');
     ddl.push(sql);
   }
   const { rows: fks } = await c.query<{ def: string }>(
     `SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = 'market_quotes'::regclass AND contype = 'f' ORDER BY oid`,
   );
-  for (const [n, { def }] of fks.entries()) ddl.push(`ALTER TABLE ${BASELINE_TABLE} ADD CONSTRAINT ${BASELINE_TABLE}_fk${n} ${def}`);
+  for (const [n, { def }] of fks.entries()) {
+    ddl.push(`ALTER TABLE ${BASELINE_TABLE} ADD CONSTRAINT ${BASELINE_TABLE}_fk${n} ${def}`);
+  }
   return ddl;
 }
 
@@ -90,7 +100,9 @@ const ASSETS_FROM_STAGING = `INSERT INTO assets (id, asset_key, symbol, name, ra
      FROM staging s ORDER BY s.symbol
  ON CONFLICT (asset_key) DO NOTHING`;
 
-const quotesFromStaging = (table: string) => `INSERT INTO ${table} AS q (asset_id, source, source_asset_id, observed_at, price_usd, market_cap_usd, volume_24h_usd, change_24h_pct, rank, content_hash)
+const quotesFromStaging = (
+  table: string,
+) => `INSERT INTO ${table} AS q (asset_id, source, source_asset_id, observed_at, price_usd, market_cap_usd, volume_24h_usd, change_24h_pct, rank, content_hash)
    SELECT a.id, 'csv', s.symbol, s.last_updated::timestamptz, ${PRICE}::numeric, s.market_cap_usd::numeric,
           nullif(s.volume_24h_usd, 'N/A')::numeric, nullif(s.percent_change_24h, '')::numeric, s.rank::int,
           md5(concat_ws('|', s.price_usd, s.market_cap_usd, s.volume_24h_usd, s.percent_change_24h, s.rank))

@@ -26,8 +26,9 @@ export function findMentionsBaseline(text: string, categories: string[], diction
       if (best) nameSpans.push({ start: m.index, end: m.index + m[0].length, assetId: best.id, name });
     }
   }
-  const kept = nameSpans.filter((s) => !nameSpans.some((o) =>
-    o !== s && o.start <= s.start && o.end >= s.end && o.end - o.start > s.end - s.start));
+  const kept = nameSpans.filter(
+    (s) => !nameSpans.some((o) => o !== s && o.start <= s.start && o.end >= s.end && o.end - o.start > s.end - s.start),
+  );
   for (const s of kept) add(found, { assetId: s.assetId, confidence: 0.95, matched: haystack.slice(s.start, s.end) });
   const namedIds = new Set(kept.map((s) => s.assetId));
 

@@ -13,15 +13,31 @@ export function seeded(seed: number): () => number {
   };
 }
 
-const SYLLABLES = ('bit coin eth sol ana chain link doge shi ba pol ka dot ava lanche tron ar bi trum op ti mism '
-  + 'apt os sui near al go rand stel lar ton pe pe flo ki zil qa').split(' ');
-const SUFFIXES = ['Cash', 'Classic', 'Protocol', 'Network', 'Token', 'Finance', 'Swap', 'DAO', '2.0', 'Inu', 'AI',
-  'Chain'];
+const SYLLABLES = (
+  'bit coin eth sol ana chain link doge shi ba pol ka dot ava lanche tron ar bi trum op ti mism ' +
+  'apt os sui near al go rand stel lar ton pe pe flo ki zil qa'
+).split(' ');
+const SUFFIXES = [
+  'Cash',
+  'Classic',
+  'Protocol',
+  'Network',
+  'Token',
+  'Finance',
+  'Swap',
+  'DAO',
+  '2.0',
+  'Inu',
+  'AI',
+  'Chain',
+];
 const PREFIXES = ['Wrapped', 'Staked', 'Bridged', 'Liquid', 'Super', 'Baby'];
-const FILLER = ('the market rallied after traders said that prices could retest their highs while analysts '
-  + 'warned about volume regulators exchange fund launch upgrade network fees wallet users report week month record '
-  + 'new near one gas best top hot link sand mana real safe moon sun win key all are can now get it me id op '
-  + 'ai').split(' ');
+const FILLER = (
+  'the market rallied after traders said that prices could retest their highs while analysts ' +
+  'warned about volume regulators exchange fund launch upgrade network fees wallet users report week month record ' +
+  'new near one gas best top hot link sand mana real safe moon sun win key all are can now get it me id op ' +
+  'ai'
+).split(' ');
 
 const pick = <T>(rnd: () => number, xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
 const capital = (w: string) => w[0].toUpperCase() + w.slice(1);
@@ -46,10 +62,14 @@ export function syntheticCatalog(size: number, seed = 1): DictionaryAsset[] {
       name = rnd() < 0.3 ? `${capital(word)} ${pick(rnd, SUFFIXES)}` : capital(word);
       bases.push(name);
     }
-    const symbol = rnd() < 0.02 ? pick(rnd, common)
-      : rnd() < 0.05 && assets.length > 0 ? pick(rnd, assets).symbol
-        : Array.from({ length: 3 + Math.floor(rnd() * 3) }, () => String.fromCharCode(65 + Math.floor(rnd() * 26)))
-          .join('');
+    const symbol =
+      rnd() < 0.02
+        ? pick(rnd, common)
+        : rnd() < 0.05 && assets.length > 0
+          ? pick(rnd, assets).symbol
+          : Array.from({ length: 3 + Math.floor(rnd() * 3) }, () =>
+              String.fromCharCode(65 + Math.floor(rnd() * 26)),
+            ).join('');
     assets.push({
       id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
       symbol,
@@ -81,7 +101,8 @@ export function syntheticNews(count: number, catalog: readonly DictionaryAsset[]
     newsId: String(i + 1),
     title: sentence(8 + Math.floor(rnd() * 6), 1),
     summary: sentence(40 + Math.floor(rnd() * 20), Math.floor(rnd() * 4)),
-    categories: Array.from({ length: Math.floor(rnd() * 3) },
-      () => (rnd() < 0.3 ? pick(rnd, catalog).name : capital(pick(rnd, FILLER)))),
+    categories: Array.from({ length: Math.floor(rnd() * 3) }, () =>
+      rnd() < 0.3 ? pick(rnd, catalog).name : capital(pick(rnd, FILLER)),
+    ),
   }));
 }

@@ -35,8 +35,10 @@ function cpuRounds(catalog: DictionaryAsset[], news: NewsToLink[]) {
   const oldItems = news.slice(0, OLD_ITEMS);
   const once = new MentionMatcher(catalog);
   // Same answers first: a faster matcher that disagrees would be no result.
-  const disagreements = oldItems.filter((n) =>
-    !isDeepStrictEqual(findMentionsBaseline(textOf(n), n.categories, catalog), once.find(textOf(n), n.categories)));
+  const disagreements = oldItems.filter(
+    (n) =>
+      !isDeepStrictEqual(findMentionsBaseline(textOf(n), n.categories, catalog), once.find(textOf(n), n.categories)),
+  );
   if (disagreements.length > 0) {
     throw new Error(`${disagreements.length} of ${oldItems.length} items: the matchers disagree`);
   }
@@ -59,8 +61,13 @@ async function seed(ds: DataSource, catalog: DictionaryAsset[], news: NewsToLink
     `INSERT INTO assets (id, asset_key, symbol, name, rank, needs_review)
      SELECT id, 'bench:' || id, symbol, name, rank, review
        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::boolean[]) AS t(id, symbol, name, rank, review)`,
-    [catalog.map((a) => a.id), catalog.map((a) => a.symbol), catalog.map((a) => a.name), catalog.map((a) => a.rank),
-      catalog.map((a) => a.needsReview)],
+    [
+      catalog.map((a) => a.id),
+      catalog.map((a) => a.symbol),
+      catalog.map((a) => a.name),
+      catalog.map((a) => a.rank),
+      catalog.map((a) => a.needsReview),
+    ],
   );
   await ds.query(
     `INSERT INTO news_items (source, feed_url, dedupe_key, title, link, summary, categories, published_at, content_hash)
@@ -116,40 +123,58 @@ async function main(): Promise<void> {
     const catalog = syntheticCatalog(size);
     const r = cpuRounds(catalog, syntheticNews(NEW_ITEMS, catalog));
     const [old, fresh] = [median(r.old), median(r.fresh)];
-    const row = [count(size), old.toFixed(2), fresh.toFixed(4), `**${(old / fresh).toFixed(0)}x**`,
-      median(r.build).toFixed(1), r.mentions.toFixed(1), `old ${fmt(r.old, 1)}; new ${fmt(r.fresh, 3)}`];
+    const row = [
+      count(size),
+      old.toFixed(2),
+      fresh.toFixed(4),
+      `**${(old / fresh).toFixed(0)}x**`,
+      median(r.build).toFixed(1),
+      r.mentions.toFixed(1),
+      `old ${fmt(r.old, 1)}; new ${fmt(r.fresh, 3)}`,
+    ];
     rows.push(row);
     process.stdout.write(`${row.join(' | ')}\n`);
     largest = { catalog, old };
   }
   const { catalog, old } = largest!;
   const server = await benchServer();
-  const e = await relinkRounds(server.adminUrl, catalog, syntheticNews(RELINK_ITEMS, catalog, 3))
-    .finally(() => server.stop());
+  const e = await relinkRounds(server.adminUrl, catalog, syntheticNews(RELINK_ITEMS, catalog, 3)).finally(() =>
+    server.stop(),
+  );
   const cpu = os.cpus();
-  const environment = `${cpu.length} cores (${cpu[0]?.model ?? 'unknown'}), Node ${process.version}, `
-    + `PostgreSQL ${e.postgres} (${server.label})`;
-  const notes = `End to end on PostgreSQL at ${count(catalog.length)} assets: \`NewsLinker.relinkRecent\` over `
-    + `${count(RELINK_ITEMS)} stored items (read them, match, delete and insert the mentions, one transaction): `
-    + `warm **${median(e.warm).toFixed(3)} ms per item** (rounds ${fmt(e.warm, 3)}); cold, i.e. a new process or a `
-    + `changed catalog (catalog version, dictionary read, matcher build, then the same work), `
-    + `${median(e.cold).toFixed(0)} ms in all (rounds ${fmt(e.cold, 0)}). Catalog version read (the fingerprint `
-    + `query, once per call): ${e.versionRead.toFixed(2)} ms. Longest event-loop stall during a warm relink: `
-    + `${median(e.stalls).toFixed(1)} ms (rounds ${fmt(e.stalls, 1)}); the former linker matched synchronously, so `
-    + `the same relink stalled the loop for about ${count(RELINK_ITEMS)} x ${old.toFixed(1)} ms = `
-    + `${((RELINK_ITEMS * old) / 1000).toFixed(0)} s.`;
+  const environment =
+    `${cpu.length} cores (${cpu[0]?.model ?? 'unknown'}), Node ${process.version}, ` +
+    `PostgreSQL ${e.postgres} (${server.label})`;
+  const notes =
+    `End to end on PostgreSQL at ${count(catalog.length)} assets: \`NewsLinker.relinkRecent\` over ` +
+    `${count(RELINK_ITEMS)} stored items (read them, match, delete and insert the mentions, one transaction): ` +
+    `warm **${median(e.warm).toFixed(3)} ms per item** (rounds ${fmt(e.warm, 3)}); cold, i.e. a new process or a ` +
+    `changed catalog (catalog version, dictionary read, matcher build, then the same work), ` +
+    `${median(e.cold).toFixed(0)} ms in all (rounds ${fmt(e.cold, 0)}). Catalog version read (the fingerprint ` +
+    `query, once per call): ${e.versionRead.toFixed(2)} ms. Longest event-loop stall during a warm relink: ` +
+    `${median(e.stalls).toFixed(1)} ms (rounds ${fmt(e.stalls, 1)}); the former linker matched synchronously, so ` +
+    `the same relink stalled the loop for about ${count(RELINK_ITEMS)} x ${old.toFixed(1)} ms = ` +
+    `${((RELINK_ITEMS * old) / 1000).toFixed(0)} s.`;
   process.stdout.write(`${notes}\n`);
   await appendReport('News linking', {
-    method: 'Synthetic catalogs (bench/news-linking-workload.ts, seeded): made-up names of one to three words with '
-      + 'families sharing a base name ("Foo", "Foo Cash", "Wrapped Foo"), 3-5 letter tickers (some shared, some '
-      + 'ordinary words), 3 % unranked, 2 % awaiting review; news of a ~10-word title and a ~50-word summary naming '
-      + '1-4 coins by name, `$TICKER` or TICKER, plus categories. Old: the former matcher, one regular expression per '
-      + `name and per ticker built for every item (bench/news-linking-baseline.ts), on ${count(OLD_ITEMS)} items per round. `
-      + `New: \`MentionMatcher\` built once for the catalog, on ${count(NEW_ITEMS)} items per round. Both give identical `
-      + `mentions (checked on the timed old items before timing). ${REPEAT} interleaved round(s), medians.`,
+    method:
+      'Synthetic catalogs (bench/news-linking-workload.ts, seeded): made-up names of one to three words with ' +
+      'families sharing a base name ("Foo", "Foo Cash", "Wrapped Foo"), 3-5 letter tickers (some shared, some ' +
+      'ordinary words), 3 % unranked, 2 % awaiting review; news of a ~10-word title and a ~50-word summary naming ' +
+      '1-4 coins by name, `$TICKER` or TICKER, plus categories. Old: the former matcher, one regular expression per ' +
+      `name and per ticker built for every item (bench/news-linking-baseline.ts), on ${count(OLD_ITEMS)} items per round. ` +
+      `New: \`MentionMatcher\` built once for the catalog, on ${count(NEW_ITEMS)} items per round. Both give identical ` +
+      `mentions (checked on the timed old items before timing). ${REPEAT} interleaved round(s), medians.`,
     environment,
-    header: ['assets', 'old ms per item', 'new ms per item', 'speed-up',
-      'new: matcher build ms (once per catalog version)', 'mentions per item', 'rounds (ms per item)'],
+    header: [
+      'assets',
+      'old ms per item',
+      'new ms per item',
+      'speed-up',
+      'new: matcher build ms (once per catalog version)',
+      'mentions per item',
+      'rounds (ms per item)',
+    ],
     rows,
     notes,
   });

@@ -6,7 +6,11 @@ import { Agent, request } from 'node:http';
  * the queueing it causes: no coordinated omission). Used for "p99 at a given load".
  */
 export async function openLoop(
-  url: string, ratePerSecond: number, seconds: number, connections: number, options: { headers?: Record<string, string> } = {},
+  url: string,
+  ratePerSecond: number,
+  seconds: number,
+  connections: number,
+  options: { headers?: Record<string, string> } = {},
 ): Promise<{ sent: number; p99: number; p50: number; errors: number }> {
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
   const target = new URL(url);
@@ -15,14 +19,23 @@ export async function openLoop(
   const inFlight = new Set<Promise<void>>();
   const send = (scheduledAt: number) => {
     const done = new Promise<void>((resolve) => {
-      const req = request({ host: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, agent, headers: options.headers }, (res) => {
-        res.resume();
-        res.on('end', () => {
-          if (res.statusCode !== 200) errors += 1;
-          latencies.push(performance.now() - scheduledAt);
-          resolve();
-        });
-      });
+      const req = request(
+        {
+          host: target.hostname,
+          port: target.port,
+          path: `${target.pathname}${target.search}`,
+          agent,
+          headers: options.headers,
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            if (res.statusCode !== 200) errors += 1;
+            latencies.push(performance.now() - scheduledAt);
+            resolve();
+          });
+        },
+      );
       req.on('error', () => {
         errors += 1;
         resolve();
@@ -38,7 +51,9 @@ export async function openLoop(
   while (sent < total) {
     const now = performance.now();
     // Everything whose scheduled time has come goes out now (timers are coarse; the schedule is not).
-    while (sent < total && started + (sent * 1000) / ratePerSecond <= now) send(started + (sent++ * 1000) / ratePerSecond);
+    while (sent < total && started + (sent * 1000) / ratePerSecond <= now) {
+      send(started + (sent++ * 1000) / ratePerSecond);
+    }
     await new Promise((r) => setTimeout(r, 1));
   }
   await Promise.all(inFlight);

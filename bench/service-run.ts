@@ -50,7 +50,14 @@ export async function runSourceOnce(source: string, env: Record<string, string>)
   const db = new Client({ connectionString: env.DATABASE_URL });
   await db.connect();
   try {
-    const { rows } = await db.query<{ duration_ms: number; records_extracted: number; records_inserted: number; records_updated: number; records_unchanged: number; records_quarantined: number }>(
+    const { rows } = await db.query<{
+      duration_ms: number;
+      records_extracted: number;
+      records_inserted: number;
+      records_updated: number;
+      records_unchanged: number;
+      records_quarantined: number;
+    }>(
       `SELECT duration_ms, records_extracted, records_inserted, records_updated, records_unchanged, records_quarantined
          FROM etl_source_runs WHERE source = $1 ORDER BY id DESC LIMIT 1`,
       [source],
@@ -60,7 +67,13 @@ export async function runSourceOnce(source: string, env: Record<string, string>)
       seconds: r.duration_ms / 1000,
       peakRssMb: peak,
       // bigint columns: text from pg.
-      totals: { extracted: Number(r.records_extracted), inserted: Number(r.records_inserted), updated: Number(r.records_updated), unchanged: Number(r.records_unchanged), quarantined: Number(r.records_quarantined) },
+      totals: {
+        extracted: Number(r.records_extracted),
+        inserted: Number(r.records_inserted),
+        updated: Number(r.records_updated),
+        unchanged: Number(r.records_unchanged),
+        quarantined: Number(r.records_quarantined),
+      },
     };
   } finally {
     await db.end();
@@ -87,7 +100,10 @@ export async function compactOnce(env: Record<string, string>): Promise<number> 
  * service's V8 settings (as `npm start` runs it), once it answers HTTP on `port`.
  */
 export async function startProcess(script: string, port: number, env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...NODE_FLAGS, script], { env: { ...process.env, ...env, PORT: String(port) }, stdio: 'ignore' });
+  const child = spawn(process.execPath, [...NODE_FLAGS, script], {
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: 'ignore',
+  });
   for (let i = 0; i < 300; i++) {
     try {
       if ((await fetch(`http://127.0.0.1:${port}/data?limit=1`)).status < 500) return child;

@@ -32,12 +32,16 @@ export class IdentityEvidence1764300000006 implements MigrationInterface {
          END))`,
     );
     // A row written without it (tooling, older code) is in its symbol's block: hence the expression.
-    await queryRunner.query(`CREATE INDEX "ix_asset_source_ids_block" ON "asset_source_ids" ((coalesce("match_symbol", "symbol")))`);
+    await queryRunner.query(
+      `CREATE INDEX "ix_asset_source_ids_block" ON "asset_source_ids" ((coalesce("match_symbol", "symbol")))`,
+    );
     await this.splitSecondIdsOfOneSource(queryRunner);
     await queryRunner.query(
       `CREATE UNIQUE INDEX "uq_asset_source_ids_asset_source" ON "asset_source_ids" ("asset_id", "source") WHERE match_method IN ${AUTOMATIC}`,
     );
-    await queryRunner.query(`CREATE TABLE "identity_epoch" ("id" smallint NOT NULL, "value" bigint NOT NULL DEFAULT '0', CONSTRAINT "PK_identity_epoch" PRIMARY KEY ("id"))`);
+    await queryRunner.query(
+      `CREATE TABLE "identity_epoch" ("id" smallint NOT NULL, "value" bigint NOT NULL DEFAULT '0', CONSTRAINT "PK_identity_epoch" PRIMARY KEY ("id"))`,
+    );
     await queryRunner.query(`INSERT INTO "identity_epoch" ("id", "value") VALUES (1, 0)`);
   }
 
@@ -52,16 +56,36 @@ export class IdentityEvidence1764300000006 implements MigrationInterface {
          SELECT m.*, row_number() OVER (PARTITION BY asset_id, source ORDER BY created_at, source_asset_id) AS n
            FROM "asset_source_ids" m WHERE match_method IN ${AUTOMATIC}) t
         WHERE n > 1`,
-    )) as Array<{ source: string; source_asset_id: string; asset_id: string; symbol: string; name: string | null; rank: number | null }>;
+    )) as Array<{
+      source: string;
+      source_asset_id: string;
+      asset_id: string;
+      symbol: string;
+      name: string | null;
+      rank: number | null;
+    }>;
     for (const m of extra) {
       const key = `${m.symbol.toLowerCase()}:~${m.source}:${m.source_asset_id.toLowerCase()}`;
       const id = uuidV5(key);
       await queryRunner.query(
         `INSERT INTO "assets" (id, asset_key, symbol, name, rank, needs_review, review_reason) VALUES ($1, $2, $3, $4, $5, true, $6) ON CONFLICT (asset_key) DO NOTHING`,
-        [id, key, m.symbol, m.name ?? m.symbol, m.rank, `split out by migration: asset ${m.asset_id} held a second ${m.source} id`],
+        [
+          id,
+          key,
+          m.symbol,
+          m.name ?? m.symbol,
+          m.rank,
+          `split out by migration: asset ${m.asset_id} held a second ${m.source} id`,
+        ],
       );
-      await queryRunner.query(`UPDATE "asset_source_ids" SET asset_id = $3, match_method = 'new' WHERE source = $1 AND source_asset_id = $2`, [m.source, m.source_asset_id, id]);
-      await queryRunner.query(`UPDATE "market_quotes" SET asset_id = $4 WHERE source = $1 AND source_asset_id = $2 AND asset_id = $3`, [m.source, m.source_asset_id, m.asset_id, id]);
+      await queryRunner.query(
+        `UPDATE "asset_source_ids" SET asset_id = $3, match_method = 'new' WHERE source = $1 AND source_asset_id = $2`,
+        [m.source, m.source_asset_id, id],
+      );
+      await queryRunner.query(
+        `UPDATE "market_quotes" SET asset_id = $4 WHERE source = $1 AND source_asset_id = $2 AND asset_id = $3`,
+        [m.source, m.source_asset_id, m.asset_id, id],
+      );
     }
   }
 
@@ -76,7 +100,10 @@ export class IdentityEvidence1764300000006 implements MigrationInterface {
 
 /** The catalog's asset id (UUIDv5 of the key in its fixed namespace), frozen here as of this migration. */
 function uuidV5(name: string): string {
-  const hash = createHash('sha1').update(Buffer.from('6f1c2b7e4a9d4c3f8e2a5b7c9d1e3f50', 'hex')).update(name, 'utf8').digest();
+  const hash = createHash('sha1')
+    .update(Buffer.from('6f1c2b7e4a9d4c3f8e2a5b7c9d1e3f50', 'hex'))
+    .update(name, 'utf8')
+    .digest();
   hash[6] = (hash[6] & 0x0f) | 0x50;
   hash[8] = (hash[8] & 0x3f) | 0x80;
   const hex = hash.subarray(0, 16).toString('hex');

@@ -30,27 +30,48 @@ export class PartitionedQuotesAndRaw1764300000020 implements MigrationInterface 
   async up(queryRunner: QueryRunner): Promise<void> {
     // market_quotes: the old table and its names out of the way, keeping its sequence (ids stay).
     await queryRunner.query(`ALTER TABLE "market_quotes" RENAME TO "market_quotes_unpartitioned"`);
-    await queryRunner.query(`ALTER TABLE "market_quotes_unpartitioned" RENAME CONSTRAINT "PK_4a1928e441a3153019d5e53301d" TO "market_quotes_unpartitioned_pkey"`);
-    await queryRunner.query(`ALTER TABLE "market_quotes_unpartitioned" RENAME CONSTRAINT "uq_market_quotes_asset_source_observed" TO "market_quotes_unpartitioned_uq"`);
+    await queryRunner.query(
+      `ALTER TABLE "market_quotes_unpartitioned" RENAME CONSTRAINT "PK_4a1928e441a3153019d5e53301d" TO "market_quotes_unpartitioned_pkey"`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "market_quotes_unpartitioned" RENAME CONSTRAINT "uq_market_quotes_asset_source_observed" TO "market_quotes_unpartitioned_uq"`,
+    );
     await queryRunner.query(`ALTER TABLE "market_quotes_unpartitioned" DROP CONSTRAINT "fk_market_quotes_asset"`);
-    for (const ix of ['ix_market_quotes_price_id', 'ix_market_quotes_source_observed_id', 'ix_market_quotes_asset_observed_id', 'ix_market_quotes_observed_id']) {
+    for (const ix of [
+      'ix_market_quotes_price_id',
+      'ix_market_quotes_source_observed_id',
+      'ix_market_quotes_asset_observed_id',
+      'ix_market_quotes_observed_id',
+    ]) {
       await queryRunner.query(`DROP INDEX "public"."${ix}"`);
     }
     await queryRunner.query(`CREATE TABLE "market_quotes" (${QUOTE_COLUMNS},
       CONSTRAINT "pk_market_quotes" PRIMARY KEY ("asset_id", "observed_at", "id"),
       CONSTRAINT "uq_market_quotes_asset_source_observed" UNIQUE ("asset_id", "source", "observed_at")) PARTITION BY RANGE ("observed_at")`);
     await createPartitions(queryRunner, 'market_quotes', 'market_quotes_unpartitioned', 'observed_at');
-    await queryRunner.query(`INSERT INTO "market_quotes" (${QUOTE_COLUMN_LIST}) SELECT ${QUOTE_COLUMN_LIST} FROM "market_quotes_unpartitioned"`);
+    await queryRunner.query(
+      `INSERT INTO "market_quotes" (${QUOTE_COLUMN_LIST}) SELECT ${QUOTE_COLUMN_LIST} FROM "market_quotes_unpartitioned"`,
+    );
     // The primary key (asset_id, observed_at, id) serves what ix_market_quotes_asset_observed_id did.
-    await createQuoteIndexes(queryRunner, ['ix_market_quotes_observed_id', 'ix_market_quotes_source_observed_id', 'ix_market_quotes_price_id']);
-    await queryRunner.query(`ALTER TABLE "market_quotes" ADD CONSTRAINT "fk_market_quotes_asset" FOREIGN KEY ("asset_id") REFERENCES "assets"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
+    await createQuoteIndexes(queryRunner, [
+      'ix_market_quotes_observed_id',
+      'ix_market_quotes_source_observed_id',
+      'ix_market_quotes_price_id',
+    ]);
+    await queryRunner.query(
+      `ALTER TABLE "market_quotes" ADD CONSTRAINT "fk_market_quotes_asset" FOREIGN KEY ("asset_id") REFERENCES "assets"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
+    );
     await queryRunner.query(`ALTER SEQUENCE "market_quotes_id_seq" OWNED BY "market_quotes"."id"`);
     await queryRunner.query(`DROP TABLE "market_quotes_unpartitioned"`);
 
     // raw_records: one row per (natural key, observation instant).
     await queryRunner.query(`ALTER TABLE "raw_records" RENAME TO "raw_records_unpartitioned"`);
-    await queryRunner.query(`ALTER TABLE "raw_records_unpartitioned" RENAME CONSTRAINT "PK_f936fff10e9ab9e7cc03dc87368" TO "raw_records_unpartitioned_pkey"`);
-    await queryRunner.query(`ALTER TABLE "raw_records_unpartitioned" RENAME CONSTRAINT "uq_raw_records_natural_key" TO "raw_records_unpartitioned_uq"`);
+    await queryRunner.query(
+      `ALTER TABLE "raw_records_unpartitioned" RENAME CONSTRAINT "PK_f936fff10e9ab9e7cc03dc87368" TO "raw_records_unpartitioned_pkey"`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "raw_records_unpartitioned" RENAME CONSTRAINT "uq_raw_records_natural_key" TO "raw_records_unpartitioned_uq"`,
+    );
     await queryRunner.query(`CREATE TABLE "raw_records" ("source" text NOT NULL, "stream" text NOT NULL, "natural_key" text NOT NULL,
       "observed_at" TIMESTAMP WITH TIME ZONE NOT NULL, "payload" jsonb NOT NULL, "payload_hash" text NOT NULL,
       "fetched_at" TIMESTAMP WITH TIME ZONE NOT NULL, "run_id" bigint,
@@ -63,7 +84,9 @@ export class PartitionedQuotesAndRaw1764300000020 implements MigrationInterface 
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE "raw_records" RENAME TO "raw_records_partitioned"`);
-    await queryRunner.query(`ALTER TABLE "raw_records_partitioned" RENAME CONSTRAINT "pk_raw_records" TO "raw_records_partitioned_pkey"`);
+    await queryRunner.query(
+      `ALTER TABLE "raw_records_partitioned" RENAME CONSTRAINT "pk_raw_records" TO "raw_records_partitioned_pkey"`,
+    );
     await queryRunner.query(`CREATE TABLE "raw_records" ("id" BIGSERIAL NOT NULL, "source" text NOT NULL, "stream" text NOT NULL, "natural_key" text NOT NULL,
       "payload" jsonb NOT NULL, "payload_hash" text NOT NULL, "fetched_at" TIMESTAMP WITH TIME ZONE NOT NULL, "run_id" bigint,
       CONSTRAINT "uq_raw_records_natural_key" UNIQUE ("source", "stream", "natural_key"), CONSTRAINT "PK_f936fff10e9ab9e7cc03dc87368" PRIMARY KEY ("id"))`);
@@ -74,18 +97,35 @@ export class PartitionedQuotesAndRaw1764300000020 implements MigrationInterface 
     await queryRunner.query(`DROP TABLE "raw_records_partitioned"`);
 
     await queryRunner.query(`ALTER TABLE "market_quotes" RENAME TO "market_quotes_partitioned"`);
-    await queryRunner.query(`ALTER TABLE "market_quotes_partitioned" RENAME CONSTRAINT "pk_market_quotes" TO "market_quotes_partitioned_pkey"`);
-    await queryRunner.query(`ALTER TABLE "market_quotes_partitioned" RENAME CONSTRAINT "uq_market_quotes_asset_source_observed" TO "market_quotes_partitioned_uq"`);
+    await queryRunner.query(
+      `ALTER TABLE "market_quotes_partitioned" RENAME CONSTRAINT "pk_market_quotes" TO "market_quotes_partitioned_pkey"`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "market_quotes_partitioned" RENAME CONSTRAINT "uq_market_quotes_asset_source_observed" TO "market_quotes_partitioned_uq"`,
+    );
     await queryRunner.query(`ALTER TABLE "market_quotes_partitioned" DROP CONSTRAINT "fk_market_quotes_asset"`);
-    for (const ix of ['ix_market_quotes_price_id', 'ix_market_quotes_source_observed_id', 'ix_market_quotes_observed_id']) {
+    for (const ix of [
+      'ix_market_quotes_price_id',
+      'ix_market_quotes_source_observed_id',
+      'ix_market_quotes_observed_id',
+    ]) {
       await queryRunner.query(`DROP INDEX "public"."${ix}"`);
     }
     await queryRunner.query(`CREATE TABLE "market_quotes" (${QUOTE_COLUMNS},
       CONSTRAINT "uq_market_quotes_asset_source_observed" UNIQUE ("asset_id", "source", "observed_at"),
       CONSTRAINT "PK_4a1928e441a3153019d5e53301d" PRIMARY KEY ("id"))`);
-    await queryRunner.query(`INSERT INTO "market_quotes" (${QUOTE_COLUMN_LIST}) SELECT ${QUOTE_COLUMN_LIST} FROM "market_quotes_partitioned"`);
-    await createQuoteIndexes(queryRunner, ['ix_market_quotes_price_id', 'ix_market_quotes_source_observed_id', 'ix_market_quotes_asset_observed_id', 'ix_market_quotes_observed_id']);
-    await queryRunner.query(`ALTER TABLE "market_quotes" ADD CONSTRAINT "fk_market_quotes_asset" FOREIGN KEY ("asset_id") REFERENCES "assets"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
+    await queryRunner.query(
+      `INSERT INTO "market_quotes" (${QUOTE_COLUMN_LIST}) SELECT ${QUOTE_COLUMN_LIST} FROM "market_quotes_partitioned"`,
+    );
+    await createQuoteIndexes(queryRunner, [
+      'ix_market_quotes_price_id',
+      'ix_market_quotes_source_observed_id',
+      'ix_market_quotes_asset_observed_id',
+      'ix_market_quotes_observed_id',
+    ]);
+    await queryRunner.query(
+      `ALTER TABLE "market_quotes" ADD CONSTRAINT "fk_market_quotes_asset" FOREIGN KEY ("asset_id") REFERENCES "assets"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
+    );
     await queryRunner.query(`ALTER SEQUENCE "market_quotes_id_seq" OWNED BY "market_quotes"."id"`);
     await queryRunner.query(`DROP TABLE "market_quotes_partitioned"`);
   }
@@ -99,7 +139,9 @@ const QUOTE_INDEX_COLUMNS: Record<string, string> = {
 };
 
 async function createQuoteIndexes(queryRunner: QueryRunner, names: string[]): Promise<void> {
-  for (const name of names) await queryRunner.query(`CREATE INDEX "${name}" ON "market_quotes" (${QUOTE_INDEX_COLUMNS[name]})`);
+  for (const name of names) {
+    await queryRunner.query(`CREATE INDEX "${name}" ON "market_quotes" (${QUOTE_INDEX_COLUMNS[name]})`);
+  }
 }
 
 /**
@@ -112,7 +154,9 @@ async function createPartitions(queryRunner: QueryRunner, table: string, from: s
        FROM (SELECT date_trunc('month', "${column}" AT TIME ZONE 'UTC') AS m FROM "${from}") d ORDER BY 1`,
   )) as Array<{ name: string; from: string; to: string }>;
   for (const m of months) {
-    await queryRunner.query(`CREATE TABLE "${table}_p${m.name}" PARTITION OF "${table}" FOR VALUES FROM ('${m.from}T00:00:00Z') TO ('${m.to}T00:00:00Z')`);
+    await queryRunner.query(
+      `CREATE TABLE "${table}_p${m.name}" PARTITION OF "${table}" FOR VALUES FROM ('${m.from}T00:00:00Z') TO ('${m.to}T00:00:00Z')`,
+    );
   }
   await queryRunner.query(`CREATE TABLE "${table}_default" PARTITION OF "${table}" DEFAULT`);
 }

@@ -16,7 +16,9 @@ export class RawRecordChunks1764300000021 implements MigrationInterface {
       "observed_at" TIMESTAMP WITH TIME ZONE NOT NULL, "last_observed_at" TIMESTAMP WITH TIME ZONE NOT NULL, "records" integer NOT NULL,
       "lines" text NOT NULL, "compacted_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now()) PARTITION BY RANGE ("observed_at")`);
     await queryRunner.query(`CREATE TABLE "raw_record_chunks_default" PARTITION OF "raw_record_chunks" DEFAULT`);
-    await queryRunner.query(`CREATE INDEX "ix_raw_record_chunks_source_observed" ON "raw_record_chunks" ("source", "stream", "observed_at")`);
+    await queryRunner.query(
+      `CREATE INDEX "ix_raw_record_chunks_source_observed" ON "raw_record_chunks" ("source", "stream", "observed_at")`,
+    );
     await queryRunner.query(`CREATE VIEW "raw_payloads" AS
       SELECT r.source, r.stream, r.natural_key, r.observed_at, r.payload, r.fetched_at, r.run_id, false AS compacted FROM raw_records r
       UNION ALL

@@ -12,7 +12,9 @@ export class QuoteRollups1764300000035 implements MigrationInterface {
     await queryRunner.query(
       `CREATE TABLE "quote_rollups" ("asset_id" uuid NOT NULL, "bucket_interval" text NOT NULL, "bucket_start" TIMESTAMP WITH TIME ZONE NOT NULL, "source" text NOT NULL, "open" numeric NOT NULL, "high" numeric NOT NULL, "low" numeric NOT NULL, "close" numeric NOT NULL, "volume" numeric, "observations" integer NOT NULL, "open_at" TIMESTAMP WITH TIME ZONE NOT NULL, "close_at" TIMESTAMP WITH TIME ZONE NOT NULL, "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "ck_quote_rollups_interval" CHECK ("bucket_interval" IN ('1h', '1d')), CONSTRAINT "PK_quote_rollups" PRIMARY KEY ("asset_id", "bucket_interval", "bucket_start", "source"))`,
     );
-    await queryRunner.query(`CREATE INDEX "ix_quote_rollups_interval_start" ON "quote_rollups" ("bucket_interval", "bucket_start") `);
+    await queryRunner.query(
+      `CREATE INDEX "ix_quote_rollups_interval_start" ON "quote_rollups" ("bucket_interval", "bucket_start") `,
+    );
     await queryRunner.query(
       `ALTER TABLE "quote_rollups" ADD CONSTRAINT "fk_quote_rollups_asset" FOREIGN KEY ("asset_id") REFERENCES "assets"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
     );

@@ -9,7 +9,9 @@ const args = process.argv.slice(2);
 const id = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--dir');
 const dirFlag = args.indexOf('--dir');
 if (!id || !/^[a-z][a-z0-9-]{0,40}$/.test(id)) {
-  console.error('usage: npm run plugin:new -- <id> [--dir <folder>]   (id: lower case, [a-z0-9-], starting with a letter)');
+  console.error(
+    'usage: npm run plugin:new -- <id> [--dir <folder>]   (id: lower case, [a-z0-9-], starting with a letter)',
+  );
   process.exit(2);
 }
 const dir = path.resolve(dirFlag >= 0 ? args[dirFlag + 1] : path.join('src/sources', id));
@@ -18,7 +20,10 @@ if (existsSync(path.join(dir, `${id}-source.module.ts`))) {
   process.exit(1);
 }
 
-const Pascal = id.split('-').map((p) => p[0].toUpperCase() + p.slice(1)).join('');
+const Pascal = id
+  .split('-')
+  .map((p) => p[0].toUpperCase() + p.slice(1))
+  .join('');
 const camel = Pascal[0].toLowerCase() + Pascal.slice(1);
 const ENV = id.toUpperCase().replace(/-/g, '_');
 
@@ -180,4 +185,6 @@ mkdirSync(dir, { recursive: true });
 for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
 console.log(`scaffolded source plugin "${id}" in ${path.relative(process.cwd(), dir) || '.'}:`);
 for (const name of Object.keys(files)) console.log(`  ${name}`);
-console.log(`\nadd to src/sources/sources.module.ts: import { ${Pascal}SourceModule } from './${id}/${id}-source.module.js'; (and list it in imports)`);
+console.log(
+  `\nadd to src/sources/sources.module.ts: import { ${Pascal}SourceModule } from './${id}/${id}-source.module.js'; (and list it in imports)`,
+);

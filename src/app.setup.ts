@@ -36,7 +36,9 @@ export function createHttpAdapter(env: Readonly<Record<string, string | undefine
   });
   // Large JSON answers are compressed when the client accepts it; below the threshold nothing is done.
   // Registered first, so its hook covers every route (Nest's and Swagger's) registered after it.
-  if (api.compressionEnabled) void adapter.getInstance().register(compress, { threshold: api.compressionThresholdBytes });
+  if (api.compressionEnabled) {
+    void adapter.getInstance().register(compress, { threshold: api.compressionThresholdBytes });
+  }
   return adapter;
 }
 
@@ -69,8 +71,14 @@ export function setupApp(app: NestFastifyApplication): INestApplication {
     if ((logSuccesses || reply.statusCode >= 500) && !QUIET_ROUTES.has(request.url.split('?')[0])) {
       const entry = {
         http: {
-          requestId: request.id, method: request.method, url: maskUrl(request.url), route, status: reply.statusCode,
-          ms: Math.round(reply.elapsedTime * 10) / 10, remoteAddress: request.ip, headers: request.headers,
+          requestId: request.id,
+          method: request.method,
+          url: maskUrl(request.url),
+          route,
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime * 10) / 10,
+          remoteAddress: request.ip,
+          headers: request.headers,
         },
       };
       if (reply.statusCode >= 500) http.error(entry, 'request failed');
@@ -88,7 +96,10 @@ export function setupApp(app: NestFastifyApplication): INestApplication {
       .addApiKey({ type: 'apiKey', name: 'x-api-key', in: 'header' }, 'admin-key')
       .build(),
     // `<area>_<action>` (e.g. runs_compare): stable, readable names for generated clients.
-    { operationIdFactory: (controller: string, method: string) => `${lowerFirst(controller.replace(/Controller$/, ''))}_${method}` },
+    {
+      operationIdFactory: (controller: string, method: string) =>
+        `${lowerFirst(controller.replace(/Controller$/, ''))}_${method}`,
+    },
   );
   // Registered as a plugin so its routes are added once the compression plugin (registered with the
   // adapter) has loaded: /docs-json is a large JSON answer too.
@@ -104,7 +115,10 @@ export function setupApp(app: NestFastifyApplication): INestApplication {
 const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 
 /** Trust the nearest `hops` proxies (what fastify does for a number, which its types do not declare). */
-const trustHops = (hops: number) => (_address: string, hop: number): boolean => hop < hops;
+const trustHops =
+  (hops: number) =>
+  (_address: string, hop: number): boolean =>
+    hop < hops;
 
 type Middleware = ReturnType<typeof helmet>;
 
@@ -122,7 +136,9 @@ export function securityHeadersFor(mode: AppConfig['api']['httpsSecurityHeaders'
       contentSecurityPolicy: {
         directives: {
           // Swagger UI needs inline scripts and styles.
-          defaultSrc: ["'self'"], scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"],
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'", "'unsafe-inline'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
           imgSrc: ["'self'", 'data:', 'validator.swagger.io'],
           upgradeInsecureRequests: https ? [] : null,
         },

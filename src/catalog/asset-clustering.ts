@@ -138,8 +138,16 @@ export function clusterBlock(blockSymbol: string, input: BlockMember[]): Planned
   }
 
   const clusters = [...groups.values()].map((g) => g.sort((a, b) => a - b));
-  const planned = clusters.map((g) => planAsset(blockSymbol, g.map((i) => members[i])));
-  disambiguateKeys(planned, clusters.map((g) => g.map((i) => members[i])));
+  const planned = clusters.map((g) =>
+    planAsset(
+      blockSymbol,
+      g.map((i) => members[i]),
+    ),
+  );
+  disambiguateKeys(
+    planned,
+    clusters.map((g) => g.map((i) => members[i])),
+  );
   const reviews = [...edges.filter((e) => e.verdict.kind === 'review'), ...blocked];
   flagForReview({ planned, clusters, edges: reviews, find, members });
   assignMethods({ planned, clusters, edges, find, members });
@@ -158,7 +166,10 @@ function ambiguousEdges(edges: Edge[], members: BlockMember[]): Set<Edge> {
   const bySide = new Map<string, Edge[]>();
   for (const e of edges) {
     if (e.verdict.kind !== 'match') continue;
-    for (const [self, other] of [[e.i, e.j], [e.j, e.i]]) {
+    for (const [self, other] of [
+      [e.i, e.j],
+      [e.j, e.i],
+    ]) {
       const side = `${self}\u0000${members[other].source}`;
       bySide.set(side, [...(bySide.get(side) ?? []), e]);
     }
@@ -189,7 +200,11 @@ function cmp(a: string, b: string): number {
 /** The key and descriptive fields of a cluster: from the member with the smallest natural key. */
 function planAsset(blockSymbol: string, group: BlockMember[]): PlannedAsset {
   const frozen = group.find((m) => m.frozen)?.frozen ?? null;
-  const override = group.map((m) => m.overrideKey).filter((k): k is string => k !== null).sort(cmp)[0] ?? null;
+  const override =
+    group
+      .map((m) => m.overrideKey)
+      .filter((k): k is string => k !== null)
+      .sort(cmp)[0] ?? null;
   const named = group
     .filter((m) => m.name !== null && nameSlug(m.name) !== '')
     .map((m) => ({ m, key: assetKeyFor(blockSymbol, m.name!) }))
@@ -207,9 +222,14 @@ function planAsset(blockSymbol: string, group: BlockMember[]): PlannedAsset {
     needsReview: frozen ? frozen.needsReview : nameless,
     reviewReason: frozen
       ? frozen.reviewReason
-      : nameless ? `${group[0].source} gives symbol ${normalizeSymbol(blockSymbol)} without a name` : null,
+      : nameless
+        ? `${group[0].source} gives symbol ${normalizeSymbol(blockSymbol)} without a name`
+        : null,
     members: group.map((m) => ({
-      source: m.source, sourceAssetId: m.sourceAssetId, method: m.frozen ? null : 'new', confidence: 1,
+      source: m.source,
+      sourceAssetId: m.sourceAssetId,
+      method: m.frozen ? null : 'new',
+      confidence: 1,
     })),
   };
 }
@@ -274,10 +294,9 @@ type Side = { plan: PlannedAsset; group: number[] };
 function compareStrength(a: Side, b: Side, members: BlockMember[]): number {
   const pinned = (x: Side) => (x.plan.frozenId || x.group.some((i) => members[i].overrideKey) ? 1 : 0);
   const bestRank = (x: Side) => Math.min(...x.group.map((i) => members[i].rank ?? Number.MAX_SAFE_INTEGER));
-  return pinned(a) - pinned(b)
-    || a.group.length - b.group.length
-    || bestRank(b) - bestRank(a)
-    || b.group[0] - a.group[0];
+  return (
+    pinned(a) - pinned(b) || a.group.length - b.group.length || bestRank(b) - bestRank(a) || b.group[0] - a.group[0]
+  );
 }
 
 /** Each id's method and confidence: its strongest pair inside its asset; alone: `new`. */

@@ -91,7 +91,12 @@ export interface BlockPlan {
 
 /** Methods the matcher owns; any other (`manual`, admin operations) freezes the asset. */
 export const AUTOMATIC_METHODS = [
-  'new', 'crosswalk', 'symbol_name', 'symbol_name_rank', 'symbol_name_market', 'symbol_market',
+  'new',
+  'crosswalk',
+  'symbol_name',
+  'symbol_name_rank',
+  'symbol_name_market',
+  'symbol_market',
 ];
 
 /** Set-based SQL of identity resolution: a handful of statements per batch, never one per row. */
@@ -165,7 +170,15 @@ export class AssetIdentityRepository {
            needs_review = excluded.needs_review, review_reason = excluded.review_reason, updated_at = now()
          WHERE (assets.symbol, assets.name, assets.rank, assets.needs_review, assets.review_reason)
                IS DISTINCT FROM (excluded.symbol, excluded.name, excluded.rank, excluded.needs_review, excluded.review_reason)`,
-        [a.map((x) => x.id), a.map((x) => x.assetKey), a.map((x) => x.symbol), a.map((x) => x.name), a.map((x) => x.rank), a.map((x) => x.needsReview), a.map((x) => x.reviewReason)],
+        [
+          a.map((x) => x.id),
+          a.map((x) => x.assetKey),
+          a.map((x) => x.symbol),
+          a.map((x) => x.name),
+          a.map((x) => x.rank),
+          a.map((x) => x.needsReview),
+          a.map((x) => x.reviewReason),
+        ],
       );
     }
     if (plan.evidence.length > 0) {
@@ -174,7 +187,12 @@ export class AssetIdentityRepository {
         `UPDATE asset_source_ids m SET match_symbol = t.match_symbol, evidence = t.evidence, updated_at = now()
            FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[]) AS t(source, source_asset_id, match_symbol, evidence)
           WHERE m.source = t.source AND m.source_asset_id = t.source_asset_id`,
-        [e.map((x) => x.source), e.map((x) => x.sourceAssetId), e.map((x) => x.matchSymbol), e.map((x) => JSON.stringify(x.evidence))],
+        [
+          e.map((x) => x.source),
+          e.map((x) => x.sourceAssetId),
+          e.map((x) => x.matchSymbol),
+          e.map((x) => JSON.stringify(x.evidence)),
+        ],
       );
     }
     if (moved.length > 0) {
@@ -191,7 +209,13 @@ export class AssetIdentityRepository {
         `UPDATE asset_source_ids m SET asset_id = t.asset_id, match_method = t.match_method, confidence = t.confidence, updated_at = now()
            FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::numeric[]) AS t(source, source_asset_id, asset_id, match_method, confidence)
           WHERE m.source = t.source AND m.source_asset_id = t.source_asset_id`,
-        [c.map((x) => x.source), c.map((x) => x.sourceAssetId), c.map((x) => x.assetId), c.map((x) => x.matchMethod), c.map((x) => x.confidence)],
+        [
+          c.map((x) => x.source),
+          c.map((x) => x.sourceAssetId),
+          c.map((x) => x.assetId),
+          c.map((x) => x.matchMethod),
+          c.map((x) => x.confidence),
+        ],
       );
     }
     if (plan.inserted.length > 0) {
@@ -199,8 +223,18 @@ export class AssetIdentityRepository {
       await manager.query(
         `INSERT INTO asset_source_ids (source, source_asset_id, asset_id, match_method, confidence, symbol, name, rank, match_symbol, evidence)
          SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::numeric[], $6::text[], $7::text[], $8::int[], $9::text[], $10::jsonb[])`,
-        [m.map((x) => x.source), m.map((x) => x.sourceAssetId), m.map((x) => x.assetId), m.map((x) => x.matchMethod), m.map((x) => x.confidence),
-          m.map((x) => x.symbol), m.map((x) => x.name), m.map((x) => x.rank), m.map((x) => x.matchSymbol), m.map((x) => JSON.stringify(x.evidence))],
+        [
+          m.map((x) => x.source),
+          m.map((x) => x.sourceAssetId),
+          m.map((x) => x.assetId),
+          m.map((x) => x.matchMethod),
+          m.map((x) => x.confidence),
+          m.map((x) => x.symbol),
+          m.map((x) => x.name),
+          m.map((x) => x.rank),
+          m.map((x) => x.matchSymbol),
+          m.map((x) => JSON.stringify(x.evidence)),
+        ],
       );
     }
     if (moved.length > 0) await this.moveQuotes(manager, moved);
@@ -222,7 +256,10 @@ export class AssetIdentityRepository {
         [plan.vacated],
       )) as Array<{ ids: string[] }>;
       await subtractQuotesOfAssets(manager, deleting.ids);
-      await manager.query(`DELETE FROM assets a WHERE a.id = ANY($1::uuid[]) AND NOT EXISTS (SELECT 1 FROM asset_source_ids m WHERE m.asset_id = a.id)`, [plan.vacated]);
+      await manager.query(
+        `DELETE FROM assets a WHERE a.id = ANY($1::uuid[]) AND NOT EXISTS (SELECT 1 FROM asset_source_ids m WHERE m.asset_id = a.id)`,
+        [plan.vacated],
+      );
     }
   }
 
@@ -230,7 +267,10 @@ export class AssetIdentityRepository {
    * An id retired by a re-key keeps answering: an audited `rekey` entry (actor `identity`) and a
    * redirect to the new id, with earlier redirects to the retired id repointed (chains stay one hop).
    */
-  private async redirectRetiredIds(manager: EntityManager, retired: Array<{ from: string; to: string }>): Promise<void> {
+  private async redirectRetiredIds(
+    manager: EntityManager,
+    retired: Array<{ from: string; to: string }>,
+  ): Promise<void> {
     await manager.query(
       `WITH t AS (SELECT * FROM unnest($1::uuid[], $2::uuid[]) AS t(from_id, to_id)),
        audit AS (
@@ -260,10 +300,18 @@ export class AssetIdentityRepository {
            FROM unnest($1::text[], $2::text[], $3::uuid[], $4::uuid[]) AS t(source, source_asset_id, from_id, to_id)
           WHERE q.source = t.source AND q.source_asset_id = t.source_asset_id AND q.asset_id = t.from_id
             AND NOT EXISTS (SELECT 1 FROM market_quotes x WHERE x.asset_id = t.to_id AND x.source = q.source AND x.observed_at = q.observed_at)`,
-        [moved.map((c) => c.source), moved.map((c) => c.sourceAssetId), moved.map((c) => c.fromAssetId), moved.map((c) => c.assetId)],
+        [
+          moved.map((c) => c.source),
+          moved.map((c) => c.sourceAssetId),
+          moved.map((c) => c.fromAssetId),
+          moved.map((c) => c.assetId),
+        ],
       );
     }
-    await this.latestQuotes.recomputeForAssets(manager, moved.flatMap((c) => [c.fromAssetId, c.assetId]));
+    await this.latestQuotes.recomputeForAssets(
+      manager,
+      moved.flatMap((c) => [c.fromAssetId, c.assetId]),
+    );
     // The rollups of both assets follow, in this transaction.
     const pairs = new Map(moved.map((c) => [`${c.fromAssetId}\u0000${c.assetId}\u0000${c.source}`, c]));
     for (const c of pairs.values()) {
@@ -276,23 +324,39 @@ export class AssetIdentityRepository {
    * for this transaction, so quotes written from a cache validated here are never left behind.
    */
   async readEpochShared(manager: EntityManager): Promise<string> {
-    const rows = (await manager.query(`SELECT value FROM identity_epoch WHERE id = 1 FOR SHARE`)) as Array<{ value: string }>;
+    const rows = (await manager.query(`SELECT value FROM identity_epoch WHERE id = 1 FOR SHARE`)) as Array<{
+      value: string;
+    }>;
     return rows[0]?.value ?? '0';
   }
 
   /** Renamed coins keep their asset: only the mapping's descriptive columns follow the source. */
-  async refreshMappings(manager: EntityManager, rows: Array<{ source: string; sourceAssetId: string; symbol: string; name: string | null; rank: number | null }>): Promise<void> {
+  async refreshMappings(
+    manager: EntityManager,
+    rows: Array<{ source: string; sourceAssetId: string; symbol: string; name: string | null; rank: number | null }>,
+  ): Promise<void> {
     if (rows.length === 0) return;
     await manager.query(
       `UPDATE asset_source_ids m SET symbol = t.symbol, name = t.name, rank = t.rank, updated_at = now()
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[]) AS t(source, source_asset_id, symbol, name, rank)
         WHERE m.source = t.source AND m.source_asset_id = t.source_asset_id
           AND (m.symbol, m.name, m.rank) IS DISTINCT FROM (t.symbol, t.name, t.rank)`,
-      [rows.map((r) => r.source), rows.map((r) => r.sourceAssetId), rows.map((r) => r.symbol), rows.map((r) => r.name), rows.map((r) => r.rank)],
+      [
+        rows.map((r) => r.source),
+        rows.map((r) => r.sourceAssetId),
+        rows.map((r) => r.symbol),
+        rows.map((r) => r.name),
+        rows.map((r) => r.rank),
+      ],
     );
   }
 
-  async repointMapping(manager: EntityManager, source: string, sourceAssetId: string, assetId: string): Promise<boolean> {
+  async repointMapping(
+    manager: EntityManager,
+    source: string,
+    sourceAssetId: string,
+    assetId: string,
+  ): Promise<boolean> {
     const result = (await manager.query(
       `UPDATE asset_source_ids SET asset_id = $3, match_method = 'manual', confidence = 1, updated_at = now()
         WHERE source = $1 AND source_asset_id = $2 RETURNING 1`,

@@ -127,10 +127,17 @@ export class AssetIdentityService {
   }
 
   /** Answers ids already mapped; returns the candidates that need a decision. */
-  private async answerKnown(manager: EntityManager, { candidates: list, result, cache }: KnownAnswers): Promise<AssetCandidate[]> {
+  private async answerKnown(
+    manager: EntityManager,
+    { candidates: list, result, cache }: KnownAnswers,
+  ): Promise<AssetCandidate[]> {
     const pending: AssetCandidate[] = [];
     for (const [source, group] of groupBy(list, (c) => c.source)) {
-      const existing = await this.repository.findMappings(manager, source, group.map((c) => c.sourceAssetId));
+      const existing = await this.repository.findMappings(
+        manager,
+        source,
+        group.map((c) => c.sourceAssetId),
+      );
       const bySourceId = new Map<string, MappingRow>(existing.map((m) => [m.source_asset_id, m]));
       const refresh: AssetCandidate[] = [];
       for (const c of group) {
@@ -189,8 +196,15 @@ export class AssetIdentityService {
           const c = fresh.get(key);
           if (!row) {
             write.inserted.push({
-              source: m.source, sourceAssetId: m.sourceAssetId, assetId: id, matchMethod: m.method ?? 'new',
-              confidence: m.confidence, symbol: c!.symbol, name: c!.name, rank: c!.rank, matchSymbol: block,
+              source: m.source,
+              sourceAssetId: m.sourceAssetId,
+              assetId: id,
+              matchMethod: m.method ?? 'new',
+              confidence: m.confidence,
+              symbol: c!.symbol,
+              name: c!.name,
+              rank: c!.rank,
+              matchSymbol: block,
               evidence: evidenceOf(c!),
             });
             continue;
@@ -204,8 +218,12 @@ export class AssetIdentityService {
           if (m.method === null) continue;
           if (row.asset_id !== id || row.match_method !== m.method || Number(row.confidence) !== m.confidence) {
             write.changed.push({
-              source: m.source, sourceAssetId: m.sourceAssetId, fromAssetId: row.asset_id, assetId: id,
-              matchMethod: m.method, confidence: m.confidence,
+              source: m.source,
+              sourceAssetId: m.sourceAssetId,
+              fromAssetId: row.asset_id,
+              assetId: id,
+              matchMethod: m.method,
+              confidence: m.confidence,
             });
           }
         }
@@ -247,8 +265,13 @@ function isProvisional(row: BlockRow): boolean {
 
 function newAssetOf(id: string, a: PlannedAsset) {
   return {
-    id, assetKey: a.key, symbol: a.symbol, name: a.name, rank: a.rank,
-    needsReview: a.needsReview, reviewReason: a.reviewReason,
+    id,
+    assetKey: a.key,
+    symbol: a.symbol,
+    name: a.name,
+    rank: a.rank,
+    needsReview: a.needsReview,
+    reviewReason: a.reviewReason,
   };
 }
 
@@ -260,8 +283,14 @@ function amount(v: string | null | undefined): number | null {
 
 function recordOf(c: AssetCandidate): Omit<BlockMember, 'overrideKey' | 'frozen'> {
   return {
-    source: c.source, sourceAssetId: c.sourceAssetId, symbol: c.symbol, name: c.name, rank: c.rank,
-    priceUsd: amount(c.priceUsd), marketCapUsd: amount(c.marketCapUsd), observedAt: c.observedAt?.getTime() ?? null,
+    source: c.source,
+    sourceAssetId: c.sourceAssetId,
+    symbol: c.symbol,
+    name: c.name,
+    rank: c.rank,
+    priceUsd: amount(c.priceUsd),
+    marketCapUsd: amount(c.marketCapUsd),
+    observedAt: c.observedAt?.getTime() ?? null,
     crosswalkKey: c.crosswalkKey ?? null,
   };
 }
@@ -269,7 +298,12 @@ function recordOf(c: AssetCandidate): Omit<BlockMember, 'overrideKey' | 'frozen'
 function evidenceOf(c: AssetCandidate): MatchEvidence {
   const r = recordOf(c);
   return {
-    name: r.name, rank: r.rank, price: r.priceUsd, cap: r.marketCapUsd, at: r.observedAt, crosswalkKey: r.crosswalkKey,
+    name: r.name,
+    rank: r.rank,
+    price: r.priceUsd,
+    cap: r.marketCapUsd,
+    at: r.observedAt,
+    crosswalkKey: r.crosswalkKey,
   };
 }
 

@@ -133,7 +133,11 @@ function marketEvidence(a: MatchRecord, b: MatchRecord): { level: MarketEvidence
 }
 
 const MARKET_BONUS: Record<MarketEvidence, number> = {
-  strong: 0.1, weak: 0.05, unknown: 0, loose: -0.1, contradicts: 0,
+  strong: 0.1,
+  weak: 0.05,
+  unknown: 0,
+  loose: -0.1,
+  contradicts: 0,
 };
 
 /**

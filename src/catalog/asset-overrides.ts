@@ -17,7 +17,12 @@ export function loadAssetOverrides(file: string): Map<string, AssetOverride> {
   if (!existsSync(file)) return out;
   let rows: Array<Record<string, string>>;
   try {
-    rows = parse(readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true, trim: true, comment: '#' }) as Array<Record<string, string>>;
+    rows = parse(readFileSync(file, 'utf8'), {
+      columns: true,
+      skip_empty_lines: true,
+      trim: true,
+      comment: '#',
+    }) as Array<Record<string, string>>;
   } catch (err) {
     throw new Error(`${file} is not valid CSV: ${(err as Error).message}`, { cause: err });
   }
@@ -28,7 +33,9 @@ export function loadAssetOverrides(file: string): Map<string, AssetOverride> {
       throw new Error(`${file} line ${line}: source, source_asset_id and asset_key are required`);
     }
     if (!/^[a-z0-9]+:[^\s]+$/.test(assetKey)) {
-      throw new Error(`${file} line ${line}: asset_key "${assetKey}" must look like "<symbol>:<name-slug>" (e.g. btc:bitcoin)`);
+      throw new Error(
+        `${file} line ${line}: asset_key "${assetKey}" must look like "<symbol>:<name-slug>" (e.g. btc:bitcoin)`,
+      );
     }
     const key = `${source}\u0000${sourceAssetId}`;
     if (out.has(key)) throw new Error(`${file} line ${line}: duplicate override for ${source}/${sourceAssetId}`);

@@ -21,9 +21,17 @@ import { QuoteRollupsRepository } from './quote-rollups.repository.js';
     {
       provide: ASSET_OVERRIDES,
       inject: [ENVIRONMENT],
-      useFactory: (env: Environment) => loadAssetOverrides(env.ASSET_OVERRIDES_FILE?.trim() || 'data/asset-overrides.csv'),
+      useFactory: (env: Environment) =>
+        loadAssetOverrides(env.ASSET_OVERRIDES_FILE?.trim() || 'data/asset-overrides.csv'),
     },
   ],
-  exports: [AssetIdentityService, NewsLinker, AssetIdentityRepository, LatestQuotesRepository, LatestQuotesWriter, QuoteRollupsRepository],
+  exports: [
+    AssetIdentityService,
+    NewsLinker,
+    AssetIdentityRepository,
+    LatestQuotesRepository,
+    LatestQuotesWriter,
+    QuoteRollupsRepository,
+  ],
 })
 export class CatalogModule {}

@@ -17,7 +17,10 @@ export interface StoredQuote {
 
 /** One source's latest quote of one asset, judged against the as-of instant. */
 export interface LatestRow {
-  source: string; price_usd: string; market_cap_usd: string | null; volume_24h_usd: string | null;
+  source: string;
+  price_usd: string;
+  market_cap_usd: string | null;
+  volume_24h_usd: string | null;
   /** ISO-8601 UTC. */
   observed_at: string;
   /** Whole seconds from observed_at to the view's as-of instant; negative when dated in the future. */
@@ -85,7 +88,12 @@ export function latestConsensusParams(q: ConsensusQuery): unknown[] {
   return [q.assetIds, q.freshnessSeconds, q.asOf.toISOString(), String(q.divergencePct)];
 }
 
-type ConsensusSqlRow = LatestRow & { asset_id: string; median: string | null; spread_pct: string | null; divergent: boolean };
+type ConsensusSqlRow = LatestRow & {
+  asset_id: string;
+  median: string | null;
+  spread_pct: string | null;
+  divergent: boolean;
+};
 
 /** The columns latest_quotes copies from market_quotes. */
 const LATEST_COLUMNS = 'asset_id, source, source_asset_id, observed_at, price_usd, market_cap_usd, volume_24h_usd';
@@ -114,8 +122,13 @@ export class LatestQuotesWriter {
               market_cap_usd = EXCLUDED.market_cap_usd, volume_24h_usd = EXCLUDED.volume_24h_usd, updated_at = now()
         WHERE EXCLUDED.observed_at >= l.observed_at`,
       [
-        source, quotes.map((q) => q.assetId), quotes.map((q) => q.sourceAssetId), quotes.map((q) => q.observedAt.toISOString()),
-        quotes.map((q) => q.priceUsd), quotes.map((q) => q.marketCapUsd), quotes.map((q) => q.volume24hUsd),
+        source,
+        quotes.map((q) => q.assetId),
+        quotes.map((q) => q.sourceAssetId),
+        quotes.map((q) => q.observedAt.toISOString()),
+        quotes.map((q) => q.priceUsd),
+        quotes.map((q) => q.marketCapUsd),
+        quotes.map((q) => q.volume24hUsd),
       ],
     );
   }
@@ -145,7 +158,6 @@ export class LatestQuotesWriter {
       [ids],
     );
   }
-
 }
 
 /** Reads latest_quotes: the latest quotes and consensus of assets. */

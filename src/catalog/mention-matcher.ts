@@ -16,8 +16,55 @@ export interface Mention {
 
 /** Tickers that are ordinary words: only a `$TICKER`, an upper-case ticker or one next to its coin's name counts. */
 export const COMMON_WORD_SYMBOLS = new Set([
-  'DAI', 'ONE', 'GAS', 'BEST', 'NEAR', 'SAND', 'MANA', 'LINK', 'UNI', 'GRT', 'FUN', 'ANY', 'ALL', 'ARE', 'CAN', 'NOW', 'NEW', 'TOP', 'HOT', 'GET', 'KEY',
-  'BIT', 'CAT', 'DOG', 'MOON', 'SUN', 'WIN', 'FOR', 'ACT', 'AI', 'APE', 'ID', 'IT', 'ME', 'OM', 'OP', 'ORDI', 'PEOPLE', 'REAL', 'SAFE', 'SUPER', 'TRUE', 'WAVES', 'XYO', 'LOOM', 'JOE', 'BOND', 'CHR', 'ETHER',
+  'DAI',
+  'ONE',
+  'GAS',
+  'BEST',
+  'NEAR',
+  'SAND',
+  'MANA',
+  'LINK',
+  'UNI',
+  'GRT',
+  'FUN',
+  'ANY',
+  'ALL',
+  'ARE',
+  'CAN',
+  'NOW',
+  'NEW',
+  'TOP',
+  'HOT',
+  'GET',
+  'KEY',
+  'BIT',
+  'CAT',
+  'DOG',
+  'MOON',
+  'SUN',
+  'WIN',
+  'FOR',
+  'ACT',
+  'AI',
+  'APE',
+  'ID',
+  'IT',
+  'ME',
+  'OM',
+  'OP',
+  'ORDI',
+  'PEOPLE',
+  'REAL',
+  'SAFE',
+  'SUPER',
+  'TRUE',
+  'WAVES',
+  'XYO',
+  'LOOM',
+  'JOE',
+  'BOND',
+  'CHR',
+  'ETHER',
 ]);
 
 const TICKER = /^[A-Z0-9]{2,10}$/;
@@ -104,11 +151,15 @@ export class MentionMatcher {
 
   /** Every occurrence of every name, in text order; a name's occurrences never overlap each other. */
   private nameSpans(lower: string): NameSpan[] {
-    const words = [...lower.matchAll(NAME_WORD)]
-      .map((m) => ({ word: m[0], start: m.index, end: m.index + m[0].length }));
+    const words = [...lower.matchAll(NAME_WORD)].map((m) => ({
+      word: m[0],
+      start: m.index,
+      end: m.index + m[0].length,
+    }));
     // joined[j]: word j and word j + 1 may belong to one name.
-    const joined = words.map((w, i) => i + 1 < words.length
-      && NAME_SEPARATOR.test(lower.slice(w.end, words[i + 1].start)));
+    const joined = words.map(
+      (w, i) => i + 1 < words.length && NAME_SEPARATOR.test(lower.slice(w.end, words[i + 1].start)),
+    );
     const spans: NameSpan[] = [];
     // A regular expression scanning for one name resumes after its previous match: same here.
     const resumeAt = new Map<NameNode, number>();

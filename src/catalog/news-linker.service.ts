@@ -31,11 +31,20 @@ export class NewsLinker {
   async link(manager: EntityManager, items: NewsToLink[]): Promise<number> {
     if (items.length === 0) return 0;
     const matcher = await this.matcherFor(manager);
-    const perItem = await mapTimeSliced(items, (item) => matcher
-      .find(`${item.title}\n${item.summary ?? ''}`, item.categories)
-      .map((m): NewsMentionRow => ({ newsId: item.newsId, ...m })), { sliceMs: SLICE_MS });
+    const perItem = await mapTimeSliced(
+      items,
+      (item) =>
+        matcher
+          .find(`${item.title}\n${item.summary ?? ''}`, item.categories)
+          .map((m): NewsMentionRow => ({ newsId: item.newsId, ...m })),
+      { sliceMs: SLICE_MS },
+    );
     const rows = perItem.flat();
-    await this.mentions.replaceMentions(manager, items.map((i) => i.newsId), rows);
+    await this.mentions.replaceMentions(
+      manager,
+      items.map((i) => i.newsId),
+      rows,
+    );
     return rows.length;
   }
 

@@ -87,8 +87,10 @@ export class NewsMentionsRepository {
       `INSERT INTO news_asset_mentions (news_id, asset_id, confidence, matched)
        SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::numeric[], $4::text[])`,
       [
-        rows.map((r) => r.newsId), rows.map((r) => r.assetId),
-        rows.map((r) => r.confidence), rows.map((r) => r.matched),
+        rows.map((r) => r.newsId),
+        rows.map((r) => r.assetId),
+        rows.map((r) => r.confidence),
+        rows.map((r) => r.matched),
       ],
     );
   }

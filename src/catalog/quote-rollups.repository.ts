@@ -112,7 +112,10 @@ export class QuoteRollupsRepository {
    * market_quotes, then days from hours. Buckets without raw quotes are kept: retention may have
    * dropped their quotes, and the rollup is then the only record of them. Idempotent.
    */
-  async rebuildRange(manager: EntityManager, range: { from: Date; to: Date }): Promise<{ hours: number; days: number }> {
+  async rebuildRange(
+    manager: EntityManager,
+    range: { from: Date; to: Date },
+  ): Promise<{ hours: number; days: number }> {
     const params = [range.from.toISOString(), range.to.toISOString()];
     // An INSERT answers its RETURNING rows: one per bucket written (unchanged ones are skipped).
     const hours = (await manager.query(

@@ -5,7 +5,14 @@ import { BatchWriter } from './batch/batch-writer.service.js';
 import type { BatchContext, BatchResult, PrepareContext, PreparedBatch } from './batch/batch.types.js';
 
 export { CopyFirstPolicies } from './batch/batch.types.js';
-export type { BatchContext, BatchResult, PrepareContext, PreparedBatch, PreparedNews, PreparedQuote } from './batch/batch.types.js';
+export type {
+  BatchContext,
+  BatchResult,
+  PrepareContext,
+  PreparedBatch,
+  PreparedNews,
+  PreparedQuote,
+} from './batch/batch.types.js';
 
 /**
  * Turns one extracted batch into committed rows: `prepare` (BatchPreparer: drift check, mapping,

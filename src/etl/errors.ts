@@ -7,7 +7,10 @@ import { fieldErrorDetails, RefusalError, type ErrorDetails } from '../common/er
 export class SourcesBusyError extends RefusalError {
   readonly httpStatus = 409;
 
-  constructor(readonly sources: string[], readonly refused: 'run' | 'operation' = 'run') {
+  constructor(
+    readonly sources: string[],
+    readonly refused: 'run' | 'operation' = 'run',
+  ) {
     super(`already running: ${sources.join(', ')}`);
   }
 
@@ -17,7 +20,9 @@ export class SourcesBusyError extends RefusalError {
 
   override get httpMessage(): string {
     const list = this.sources.join(', ');
-    return this.refused === 'run' ? `Sources already running: ${list}` : `Sources running now: ${list}; retry when the run ends`;
+    return this.refused === 'run'
+      ? `Sources already running: ${list}`
+      : `Sources running now: ${list}; retry when the run ends`;
   }
 }
 
@@ -25,7 +30,10 @@ export class SourcesBusyError extends RefusalError {
 export class UnknownSourceError extends RefusalError {
   readonly httpStatus = 400;
 
-  constructor(readonly sources: string[], readonly enabled: string[]) {
+  constructor(
+    readonly sources: string[],
+    readonly enabled: string[],
+  ) {
     super(`unknown or disabled source(s): ${sources.join(', ')} (enabled: ${enabled.join(', ')})`);
   }
 

@@ -4,6 +4,23 @@ import type { BatchCounts, RunStatus, RunTrigger } from './ledger/run-ledger.rep
 export type EtlEvent =
   | { type: 'run_started'; runId: string; trigger: RunTrigger; sources: string[] }
   | { type: 'source_started'; runId: string; source: string }
-  | { type: 'batch_committed'; runId: string; source: string; stream: string; counts: BatchCounts; totals: BatchCounts; retries: number; elapsedMs: number }
-  | { type: 'source_finished'; runId: string; source: string; status: RunStatus; totals: BatchCounts; durationMs: number; error: string | null }
+  | {
+      type: 'batch_committed';
+      runId: string;
+      source: string;
+      stream: string;
+      counts: BatchCounts;
+      totals: BatchCounts;
+      retries: number;
+      elapsedMs: number;
+    }
+  | {
+      type: 'source_finished';
+      runId: string;
+      source: string;
+      status: RunStatus;
+      totals: BatchCounts;
+      durationMs: number;
+      error: string | null;
+    }
   | { type: 'run_finished'; runId: string; status: RunStatus; sources: Record<string, RunStatus> };

@@ -5,7 +5,12 @@ import { Subject } from 'rxjs';
 import { SourcesBusyError, UnknownSourceError } from './errors.js';
 import type { EtlEvent } from './etl-events.js';
 import { SourceRegistry } from './registry/source-registry.service.js';
-import { RunLedgerRepository, type BatchCounts, type RunStatus, type RunTrigger } from './ledger/run-ledger.repository.js';
+import {
+  RunLedgerRepository,
+  type BatchCounts,
+  type RunStatus,
+  type RunTrigger,
+} from './ledger/run-ledger.repository.js';
 import { RunFinisher } from './runner/run-finisher.service.js';
 import { RunRecovery } from './runner/run-recovery.service.js';
 import { SourceRunner } from './runner/source-runner.service.js';
@@ -103,24 +108,41 @@ export class EtlRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   }
 
   private async execute(runId: string, sources: string[]): Promise<RunSummary> {
-    const results = await Promise.all(sources.map(async (source) => {
-      try {
-        return [source, await this.runSource(runId, source)] as const;
-      } finally {
-        this.release(source);
-      }
-    }));
-    const summary: RunSummary = { runId, status: overallStatus(results.map(([, r]) => r.status)), sources: Object.fromEntries(results) };
+    const results = await Promise.all(
+      sources.map(async (source) => {
+        try {
+          return [source, await this.runSource(runId, source)] as const;
+        } finally {
+          this.release(source);
+        }
+      }),
+    );
+    const summary: RunSummary = {
+      runId,
+      status: overallStatus(results.map(([, r]) => r.status)),
+      sources: Object.fromEntries(results),
+    };
     const wroteRows = results.some(([, r]) => r.totals.inserted + r.totals.updated > 0);
     await this.finisher.finish({ runId, status: summary.status, instanceId: this.instanceId, wroteRows });
-    this.events$.next({ type: 'run_finished', runId, status: summary.status, sources: Object.fromEntries(results.map(([s, r]) => [s, r.status])) });
-    this.logger.log({ runId, status: summary.status, sources: Object.fromEntries(results.map(([s, r]) => [s, r.status])) }, 'ETL run finished');
+    this.events$.next({
+      type: 'run_finished',
+      runId,
+      status: summary.status,
+      sources: Object.fromEntries(results.map(([s, r]) => [s, r.status])),
+    });
+    this.logger.log(
+      { runId, status: summary.status, sources: Object.fromEntries(results.map(([s, r]) => [s, r.status])) },
+      'ETL run finished',
+    );
     return summary;
   }
 
   private runSource(runId: string, source: string): Promise<RunSummary['sources'][string]> {
     return this.sourceRunner.run({
-      runId, extractor: this.registry.get(source)!, instanceId: this.instanceId, signal: this.shutdown.signal,
+      runId,
+      extractor: this.registry.get(source)!,
+      instanceId: this.instanceId,
+      signal: this.shutdown.signal,
       emit: (event) => this.events$.next(event),
     });
   }

@@ -1,5 +1,14 @@
 import { Body, Controller, Get, HttpCode, Post, ServiceUnavailableException } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBadRequestResponse, ApiConflictResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import { AdminOnly } from '../platform/http/admin-key.guard.js';
 import type { Single } from '../common/http/envelope.js';
 import { AppConfig } from '../platform/config/app-config.js';
@@ -25,24 +34,30 @@ export class EtlController {
   @AdminOnly()
   @ApiOperation({
     summary: 'Trigger an ETL run now (all enabled sources, or the listed ones). Returns at once with the run id.',
-    description: 'The run continues in the background; follow it with GET /runs/{id}. A source already running is a 409.',
+    description:
+      'The run continues in the background; follow it with GET /runs/{id}. A source already running is a 409.',
   })
   @ApiAcceptedResponse({ schema: { properties: { data: { $ref: getSchemaPath(TriggeredRunDto) } } } })
   @ApiConflictResponse({ type: ApiErrorDto, description: 'Some of those sources are running already' })
   @ApiBadRequestResponse({ type: ApiErrorDto, description: 'Unknown or disabled source id (field `sources`)' })
   async trigger(@Body() body: TriggerRunDto = {}): Promise<Single<TriggeredRunDto>> {
     if (this.config.appRole === 'api') {
-      throw new ServiceUnavailableException('This replica serves the API only (APP_ROLE=api) and never runs the ETL; trigger a worker or an APP_ROLE=all instance');
+      throw new ServiceUnavailableException(
+        'This replica serves the API only (APP_ROLE=api) and never runs the ETL; trigger a worker or an APP_ROLE=all instance',
+      );
     }
     // A busy (409) or unknown (400) source is a refusal the exception filter answers.
     const handle = await this.runner.start({ trigger: 'manual', sources: body?.sources });
-    return { data: { run_id: handle.runId, sources: handle.sources, status: 'running', location: `/runs/${handle.runId}` } };
+    return {
+      data: { run_id: handle.runId, sources: handle.sources, status: 'running', location: `/runs/${handle.runId}` },
+    };
   }
 
   @Get('sources')
   @ApiOperation({
     summary: 'Installed source plugins: enabled or not, streams, rate limit, running now',
-    description: 'Every plugin discovered at boot (built in under src/sources/, or an ETL_PLUGINS package with its version), whether ETL_SOURCES enables it, and its live state.',
+    description:
+      'Every plugin discovered at boot (built in under src/sources/, or an ETL_PLUGINS package with its version), whether ETL_SOURCES enables it, and its live state.',
   })
   @ApiOkResponse({ schema: { properties: { data: { type: 'array', items: { $ref: getSchemaPath(SourceInfoDto) } } } } })
   sources(): { data: SourceInfoDto[] } {

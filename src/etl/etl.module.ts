@@ -101,6 +101,19 @@ import { RowIsolationRepository } from './validation/row-isolation.repository.js
     BackfillWorker,
     BackfillService,
   ],
-  exports: [RunsRepository, AnomalyService, EtlRunner, QuoteWriteSteps, SourceRegistry, RateLimitRegistry, HttpClientFactory, CheckpointService, DriftService, StreamOperationsService, QuarantineReplayService, BackfillService],
+  exports: [
+    RunsRepository,
+    AnomalyService,
+    EtlRunner,
+    QuoteWriteSteps,
+    SourceRegistry,
+    RateLimitRegistry,
+    HttpClientFactory,
+    CheckpointService,
+    DriftService,
+    StreamOperationsService,
+    QuarantineReplayService,
+    BackfillService,
+  ],
 })
 export class EtlModule {}

@@ -62,7 +62,10 @@ export class EtlScheduler implements OnApplicationBootstrap {
       const { cron, sourceCrons } = this.config.etl;
       for (const group of scheduleGroups(this.registry.enabledIds(), cron, sourceCrons)) {
         const job = CronJob.from({
-          cronTime: group.cron, onTick: () => this.tick('schedule', group.sources), start: true, timeZone: 'UTC',
+          cronTime: group.cron,
+          onTick: () => this.tick('schedule', group.sources),
+          start: true,
+          timeZone: 'UTC',
         });
         this.scheduler.addCronJob(group.job, job);
         const next = job.nextDate().toISO();

@@ -40,35 +40,43 @@ describe('readAhead', () => {
   it('should surface a source error when the consumer reaches it, after the items before it', async () => {
     const log: string[] = [];
     const out: number[] = [];
-    await expect((async () => {
-      for await (const v of readAhead(numbers(5, log, 3), (n) => n)) {
-        await tick();
-        out.push(v);
-      }
-    })()).rejects.toThrow('source failed at 3');
+    await expect(
+      (async () => {
+        for await (const v of readAhead(numbers(5, log, 3), (n) => n)) {
+          await tick();
+          out.push(v);
+        }
+      })(),
+    ).rejects.toThrow('source failed at 3');
     expect(out).toEqual([1, 2]);
   });
 
   it('should surface an error thrown by prepare in order and close the source', async () => {
     const log: string[] = [];
     const out: number[] = [];
-    await expect((async () => {
-      for await (const v of readAhead(numbers(5, log), (n) => {
-        if (n === 2) throw new Error('cannot prepare 2');
-        return n;
-      })) out.push(v);
-    })()).rejects.toThrow('cannot prepare 2');
+    await expect(
+      (async () => {
+        for await (const v of readAhead(numbers(5, log), (n) => {
+          if (n === 2) throw new Error('cannot prepare 2');
+          return n;
+        })) {
+          out.push(v);
+        }
+      })(),
+    ).rejects.toThrow('cannot prepare 2');
     expect(out).toEqual([1]);
     expect(log).toContain('source closed');
   });
 
   it('should close the source when the consumer stops early', async () => {
     const log: string[] = [];
-    await expect((async () => {
-      for await (const v of readAhead(numbers(10, log), (n) => n)) {
-        if (v === 2) throw new Error('consumer failed');
-      }
-    })()).rejects.toThrow('consumer failed');
+    await expect(
+      (async () => {
+        for await (const v of readAhead(numbers(10, log), (n) => n)) {
+          if (v === 2) throw new Error('consumer failed');
+        }
+      })(),
+    ).rejects.toThrow('consumer failed');
     for (let i = 0; i < 5 && !log.includes('source closed'); i++) await tick();
     expect(log).toContain('source closed');
     expect(log.filter((l) => l.startsWith('pulled')).length).toBeLessThanOrEqual(3);

@@ -6,7 +6,11 @@
  * source is closed once the pulls in flight settle (in the background: a failing run must not
  * wait on an upstream).
  */
-export async function* readAhead<T, P>(source: AsyncIterable<T>, prepare: (item: T) => P | Promise<P>, depth = 1): AsyncGenerator<P> {
+export async function* readAhead<T, P>(
+  source: AsyncIterable<T>,
+  prepare: (item: T) => P | Promise<P>,
+  depth = 1,
+): AsyncGenerator<P> {
   const iterator = source[Symbol.asyncIterator]();
   let exhausted = false;
   const pull = async (): Promise<IteratorResult<P, undefined>> => {
@@ -46,7 +50,9 @@ export async function* readAhead<T, P>(source: AsyncIterable<T>, prepare: (item:
     throw err;
   } finally {
     if (!finished) {
-      void Promise.allSettled(queue).then(() => iterator.return?.()).catch(() => undefined);
+      void Promise.allSettled(queue)
+        .then(() => iterator.return?.())
+        .catch(() => undefined);
     }
   }
 }

@@ -11,13 +11,19 @@ import { SourceLeaseRepository, type SourceFence } from './checkpoint/source-lea
  * run also takes the source's lease (`takeLease`), whose fencing token every checkpoint write checks.
  */
 export class SourceLock {
-  private constructor(private readonly runner: QueryRunner, private readonly source: string) {}
+  private constructor(
+    private readonly runner: QueryRunner,
+    private readonly source: string,
+  ) {}
 
   static async tryAcquire(dataSource: DataSource, source: string): Promise<SourceLock | undefined> {
     const runner = dataSource.createQueryRunner();
     await runner.connect();
     try {
-      const [row] = (await runner.query(`SELECT pg_try_advisory_lock(hashtext('kasparro-etl:source'), hashtext($1)) AS locked`, [source])) as Array<{ locked: boolean }>;
+      const [row] = (await runner.query(
+        `SELECT pg_try_advisory_lock(hashtext('kasparro-etl:source'), hashtext($1)) AS locked`,
+        [source],
+      )) as Array<{ locked: boolean }>;
       if (row.locked) return new SourceLock(runner, source);
     } catch (err) {
       await runner.release();
@@ -43,7 +49,9 @@ export class SourceLock {
 
   async release(): Promise<void> {
     try {
-      await this.runner.query(`SELECT pg_advisory_unlock(hashtext('kasparro-etl:source'), hashtext($1))`, [this.source]);
+      await this.runner.query(`SELECT pg_advisory_unlock(hashtext('kasparro-etl:source'), hashtext($1))`, [
+        this.source,
+      ]);
     } catch {
       // The connection is gone (database restarted): PostgreSQL already released the lock with it.
     } finally {

@@ -51,12 +51,25 @@ describe('REST API (real PostgreSQL, data from a real ETL run against fixture up
     it('should return the envelope with rows naming their asset and source', async () => {
       const res = await http().get('/data?limit=3').expect(200);
 
-      expect(res.body.pagination).toEqual({ limit: 3, next_cursor: expect.any(String), total: expect.any(Number), total_is_estimate: false });
-      expect(res.body.metadata).toEqual({ request_id: res.headers['x-request-id'], api_latency_ms: expect.any(Number) });
-      expect(res.body.data[0]).toEqual(expect.objectContaining({
-        id: expect.any(String), asset: { id: expect.any(String), symbol: expect.any(String), name: expect.any(String) },
-        source: expect.any(String), observed_at: expect.any(String), price_usd: expect.stringMatching(/^\d+(\.\d+)?$/),
-      }));
+      expect(res.body.pagination).toEqual({
+        limit: 3,
+        next_cursor: expect.any(String),
+        total: expect.any(Number),
+        total_is_estimate: false,
+      });
+      expect(res.body.metadata).toEqual({
+        request_id: res.headers['x-request-id'],
+        api_latency_ms: expect.any(Number),
+      });
+      expect(res.body.data[0]).toEqual(
+        expect.objectContaining({
+          id: expect.any(String),
+          asset: { id: expect.any(String), symbol: expect.any(String), name: expect.any(String) },
+          source: expect.any(String),
+          observed_at: expect.any(String),
+          price_usd: expect.stringMatching(/^\d+(\.\d+)?$/),
+        }),
+      );
       // Timestamps are formatted by PostgreSQL: they must look exactly like Date#toISOString().
       for (const row of res.body.data) {
         expect(new Date(row.observed_at).toISOString()).toBe(row.observed_at);
@@ -88,7 +101,8 @@ describe('REST API (real PostgreSQL, data from a real ETL run against fixture up
       const byAsset = (await http().get(`/data?asset_id=${assetId}`).expect(200)).body;
       expect(byAsset.data.every((r: any) => r.asset.id === assetId)).toBe(true);
 
-      const range = (await http().get('/data?from=2025-04-29T00:00:00Z&to=2025-04-30T00:00:00Z&limit=1000').expect(200)).body;
+      const range = (await http().get('/data?from=2025-04-29T00:00:00Z&to=2025-04-30T00:00:00Z&limit=1000').expect(200))
+        .body;
       expect(range.data.length).toBeGreaterThan(0);
       expect(range.data.every((r: any) => r.observed_at.startsWith('2025-04-29'))).toBe(true);
 
@@ -97,19 +111,26 @@ describe('REST API (real PostgreSQL, data from a real ETL run against fixture up
       expect(prices.data.every((r: any) => Number(r.price_usd) >= 1000 && Number(r.price_usd) <= 5000)).toBe(true);
     });
 
-    it.each(['observed_at:desc', 'observed_at:asc', 'price:desc', 'price:asc'])('should page with %s without overlap or gap', async (sort) => {
-      const all = (await http().get(`/data?sort=${sort}&limit=1000`).expect(200)).body.data.map((r: any) => r.id);
-      const paged: string[] = [];
-      let cursor: string | null = null;
-      do {
-        const res: any = (await http().get(`/data?sort=${sort}&limit=37${cursor ? `&cursor=${cursor}` : ''}`).expect(200)).body;
-        paged.push(...res.data.map((r: any) => r.id));
-        cursor = res.pagination.next_cursor;
-      } while (cursor);
+    it.each(['observed_at:desc', 'observed_at:asc', 'price:desc', 'price:asc'])(
+      'should page with %s without overlap or gap',
+      async (sort) => {
+        const all = (await http().get(`/data?sort=${sort}&limit=1000`).expect(200)).body.data.map((r: any) => r.id);
+        const paged: string[] = [];
+        let cursor: string | null = null;
+        do {
+          const res: any = (
+            await http()
+              .get(`/data?sort=${sort}&limit=37${cursor ? `&cursor=${cursor}` : ''}`)
+              .expect(200)
+          ).body;
+          paged.push(...res.data.map((r: any) => r.id));
+          cursor = res.pagination.next_cursor;
+        } while (cursor);
 
-      expect(paged).toEqual(all);
-      expect(new Set(paged).size).toBe(paged.length);
-    });
+        expect(paged).toEqual(all);
+        expect(new Set(paged).size).toBe(paged.length);
+      },
+    );
 
     it('should neither skip nor repeat rows while new rows arrive during paging', async () => {
       const seen: string[] = [];
@@ -166,19 +187,29 @@ describe('REST API (real PostgreSQL, data from a real ETL run against fixture up
       ['/drift-events', 'drift', ['-9879001', '1']],
       ['/runs', 'runs', ['2025-05-02T00:00:00Z', 'x']],
       ['/quarantine', 'quarantine', ['2025-13-45T00:00:00Z', '1']],
-            ['/news', 'news', ['2025-05-02T00:00:00Z', '1e99']],
+      ['/news', 'news', ['2025-05-02T00:00:00Z', '1e99']],
       ['/assets', 'assets', [42]],
-    ])('should answer 400 for a well-formed cursor holding values the list cannot use (%s, %j)', async (path, sort, keys) => {
-      const forged = Buffer.from(JSON.stringify({ v: 1, s: sort, k: keys })).toString('base64url');
-      // The admin key only matters to /quarantine (admin-only); the others ignore it.
-      const res = await http().get(`${path}${path.includes('?') ? '&' : '?'}cursor=${forged}`).set('x-api-key', ADMIN_KEY).expect(400);
-      expect(res.body.errors).toEqual([{ field: 'cursor', message: 'cursor is invalid or belongs to another sort order' }]);
-    });
+    ])(
+      'should answer 400 for a well-formed cursor holding values the list cannot use (%s, %j)',
+      async (path, sort, keys) => {
+        const forged = Buffer.from(JSON.stringify({ v: 1, s: sort, k: keys })).toString('base64url');
+        // The admin key only matters to /quarantine (admin-only); the others ignore it.
+        const res = await http()
+          .get(`${path}${path.includes('?') ? '&' : '?'}cursor=${forged}`)
+          .set('x-api-key', ADMIN_KEY)
+          .expect(400);
+        expect(res.body.errors).toEqual([
+          { field: 'cursor', message: 'cursor is invalid or belongs to another sort order' },
+        ]);
+      },
+    );
 
     it('should reject a cursor from another sort order', async () => {
       const cursor = (await http().get('/data?sort=price:asc&limit=1').expect(200)).body.pagination.next_cursor;
       const res = await http().get(`/data?sort=observed_at:desc&cursor=${cursor}`).expect(400);
-      expect(res.body.errors).toEqual([{ field: 'cursor', message: 'cursor is invalid or belongs to another sort order' }]);
+      expect(res.body.errors).toEqual([
+        { field: 'cursor', message: 'cursor is invalid or belongs to another sort order' },
+      ]);
     });
   });
 
@@ -211,7 +242,12 @@ describe('REST API (real PostgreSQL, data from a real ETL run against fixture up
 
       await http().put(path).set('x-api-key', ADMIN_KEY).send({ asset_id: etc.id }).expect(200);
       const after = (await http().get(`/assets/${etc.id}`).expect(200)).body.data;
-      expect(after.source_ids).toContainEqual({ source: 'csv', source_asset_id: 'ETC:ethereum-classic', match_method: 'manual', confidence: 1 });
+      expect(after.source_ids).toContainEqual({
+        source: 'csv',
+        source_asset_id: 'ETC:ethereum-classic',
+        match_method: 'manual',
+        confidence: 1,
+      });
     });
   });
 
@@ -234,13 +270,17 @@ describe('REST API (real PostgreSQL, data from a real ETL run against fixture up
     const names = stats.sources.map((s: any) => s.source);
     expect(names).toEqual(expect.arrayContaining(['csv', 'coinpaprika', 'coingecko', 'rss']));
     const gecko = stats.sources.find((s: any) => s.source === 'coingecko');
-    expect(gecko).toEqual(expect.objectContaining({
-      enabled: true, last_run_status: 'succeeded', records_total: expect.any(Number),
-      last_success_at: expect.any(String),
-      cursor: {
-        markets: { snapshot: expect.objectContaining({ complete: true, max_last_updated: expect.any(String) }) },
-      },
-    }));
+    expect(gecko).toEqual(
+      expect.objectContaining({
+        enabled: true,
+        last_run_status: 'succeeded',
+        records_total: expect.any(Number),
+        last_success_at: expect.any(String),
+        cursor: {
+          markets: { snapshot: expect.objectContaining({ complete: true, max_last_updated: expect.any(String) }) },
+        },
+      }),
+    );
     expect(stats.totals.market_quotes).toBeGreaterThan(0);
   });
 
@@ -255,7 +295,9 @@ describe('REST API (real PostgreSQL, data from a real ETL run against fixture up
       const latest = list.data[0].id;
       const compare = (await http().get(`/runs/compare?base=${runId}&target=${latest}`).expect(200)).body.data;
       expect(compare.base.id).toBe(runId);
-      expect(compare.sources.find((s: any) => s.source === 'csv')).toEqual(expect.objectContaining({ base_status: 'succeeded' }));
+      expect(compare.sources.find((s: any) => s.source === 'csv')).toEqual(
+        expect.objectContaining({ base_status: 'succeeded' }),
+      );
     });
 
     it('should page runs whose start times differ below the millisecond without skipping any', async () => {
@@ -268,7 +310,11 @@ describe('REST API (real PostgreSQL, data from a real ETL run against fixture up
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const page: any = (await http().get(`/runs?trigger=cli&limit=2${cursor ? `&cursor=${cursor}` : ''}`).expect(200)).body;
+        const page: any = (
+          await http()
+            .get(`/runs?trigger=cli&limit=2${cursor ? `&cursor=${cursor}` : ''}`)
+            .expect(200)
+        ).body;
         seen.push(...page.data.map((r: any) => r.id));
         cursor = page.pagination.next_cursor;
       } while (cursor);
@@ -279,7 +325,9 @@ describe('REST API (real PostgreSQL, data from a real ETL run against fixture up
     it('should answer 400 for bad ids and 404 for unknown runs', async () => {
       expect((await http().get('/runs/abc').expect(400)).body.errors[0].field).toBe('id');
       await http().get('/runs/999999').expect(404);
-      expect((await http().get('/runs/compare?base=1').expect(400)).body.errors.map((e: any) => e.field)).toEqual(['target']);
+      expect((await http().get('/runs/compare?base=1').expect(400)).body.errors.map((e: any) => e.field)).toEqual([
+        'target',
+      ]);
       await http().get(`/runs/compare?base=${runId}&target=999999`).expect(404);
       expect((await http().get('/runs?status=weird').expect(400)).body.errors[0].field).toBe('status');
     });
@@ -297,7 +345,12 @@ describe('REST API (real PostgreSQL, data from a real ETL run against fixture up
     await http().get('/quarantine').expect(401);
     await http().get('/quarantine').set('x-api-key', 'wrong-key-wrong-key').expect(401);
     const res = (await http().get('/quarantine?source=csv').set('x-api-key', ADMIN_KEY).expect(200)).body;
-    expect(res.data.map((q: any) => q.reason)).toEqual(expect.arrayContaining(['price_usd: not a number: "not-a-price"', 'observed_at: unrecognised timestamp "someday"']));
+    expect(res.data.map((q: any) => q.reason)).toEqual(
+      expect.arrayContaining([
+        'price_usd: not a number: "not-a-price"',
+        'observed_at: unrecognised timestamp "someday"',
+      ]),
+    );
   });
 
   it.each([
@@ -309,7 +362,12 @@ describe('REST API (real PostgreSQL, data from a real ETL run against fixture up
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: any = (await http().get(`${path}?limit=1${cursor ? `&cursor=${cursor}` : ''}`).set(headers).expect(200)).body;
+      const page: any = (
+        await http()
+          .get(`${path}?limit=1${cursor ? `&cursor=${cursor}` : ''}`)
+          .set(headers)
+          .expect(200)
+      ).body;
       expect(page.pagination.total).toBe(all.pagination.total);
       seen.push(...page.data.map((r: any) => r.id));
       cursor = page.pagination.next_cursor;
@@ -321,7 +379,7 @@ describe('REST API (real PostgreSQL, data from a real ETL run against fixture up
     expect([...times].sort((a, b) => b - a)).toEqual(times);
   });
 
-  it('should serve the seed system\'s observability aliases', async () => {
+  it("should serve the seed system's observability aliases", async () => {
     const text = await http().get('/observability/metrics').expect(200);
     expect(text.text).toMatch(/etl_records_total\{/);
     const json = (await http().get('/observability/metrics/json').expect(200)).body.data;
@@ -345,12 +403,32 @@ describe('REST API (real PostgreSQL, data from a real ETL run against fixture up
 
     await expect(SwaggerParser.validate(structuredClone(doc))).resolves.toBeDefined();
     expect(doc.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining([
-      '/data', '/assets', '/assets/{id}', '/assets/mappings/{source}/{sourceAssetId}', '/news', '/stats', '/runs', '/runs/{id}', '/runs/compare',
-      '/drift-events', '/quarantine', '/etl/runs', '/etl/sources', '/health', '/health/live', '/health/ready', '/metrics',
-      '/observability/metrics', '/observability/metrics/json',
-    ]));
-    await http().get('/docs').expect((r) => expect([200, 301, 302]).toContain(r.status));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/data',
+        '/assets',
+        '/assets/{id}',
+        '/assets/mappings/{source}/{sourceAssetId}',
+        '/news',
+        '/stats',
+        '/runs',
+        '/runs/{id}',
+        '/runs/compare',
+        '/drift-events',
+        '/quarantine',
+        '/etl/runs',
+        '/etl/sources',
+        '/health',
+        '/health/live',
+        '/health/ready',
+        '/metrics',
+        '/observability/metrics',
+        '/observability/metrics/json',
+      ]),
+    );
+    await http()
+      .get('/docs')
+      .expect((r) => expect([200, 301, 302]).toContain(r.status));
   });
 });
 
@@ -360,7 +438,12 @@ describe('API throttling', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    app = await createTestApp({ DATABASE_URL: db.url, API_THROTTLE_LIMIT: '5', API_THROTTLE_TTL_SECONDS: '60', ETL_SOURCES: '' });
+    app = await createTestApp({
+      DATABASE_URL: db.url,
+      API_THROTTLE_LIMIT: '5',
+      API_THROTTLE_TTL_SECONDS: '60',
+      ETL_SOURCES: '',
+    });
   });
 
   afterAll(async () => {

@@ -5,7 +5,29 @@ import request from 'supertest';
 import { createTestApp } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
-const PROMQL_WORDS = new Set(['sum', 'by', 'rate', 'increase', 'histogram_quantile', 'time', 'le', 'source', 'outcome', 'status', 'reason', 'kind', 'rule', 'route', 'instance', 'avg', 'max', 'min', 'without', 'on', 'ignoring']);
+const PROMQL_WORDS = new Set([
+  'sum',
+  'by',
+  'rate',
+  'increase',
+  'histogram_quantile',
+  'time',
+  'le',
+  'source',
+  'outcome',
+  'status',
+  'reason',
+  'kind',
+  'rule',
+  'route',
+  'instance',
+  'avg',
+  'max',
+  'min',
+  'without',
+  'on',
+  'ignoring',
+]);
 
 type Dashboard = {
   panels: Array<{ targets: Array<{ expr: string }> }>;
@@ -25,11 +47,15 @@ function dashboardMetricNames(file = 'kasparro-etl.json'): string[] {
   const names = new Set<string>();
   const exprs = [
     ...dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr)),
-    ...(dashboard.templating?.list ?? [])
-      .map((v) => (typeof v.query === 'string' ? v.query : v.query.query).replace(/^label_values\(/, '(')),
+    ...(dashboard.templating?.list ?? []).map((v) =>
+      (typeof v.query === 'string' ? v.query : v.query.query).replace(/^label_values\(/, '('),
+    ),
   ];
   for (const expr of exprs) {
-    const withoutLabels = expr.replace(/\{[^}]*\}/g, '').replace(/\[[^\]]*\]/g, '').replace(/"[^"]*"/g, '');
+    const withoutLabels = expr
+      .replace(/\{[^}]*\}/g, '')
+      .replace(/\[[^\]]*\]/g, '')
+      .replace(/"[^"]*"/g, '');
     for (const word of withoutLabels.match(/[a-zA-Z_:][a-zA-Z0-9_:]*/g) ?? []) {
       if (!PROMQL_WORDS.has(word) && /_/.test(word)) names.add(word.replace(/_(bucket|count|sum)$/, ''));
     }
@@ -71,10 +97,15 @@ describe('Grafana dashboard and Prometheus config', () => {
     const exprs = market.panels.flatMap((p) => p.targets.map((t) => t.expr));
     expect(exprs.every((e) => e.includes('instance=~"$instance"'))).toBe(true);
     expect(exprs.filter((e) => e.includes('source=~"$source"')).length).toBeGreaterThanOrEqual(5);
-    expect(dashboardMetricNames('kasparro-market-data.json')).toEqual(expect.arrayContaining([
-      'etl_source_data_age_seconds', 'etl_consensus_max_spread_percent', 'etl_divergent_assets',
-      'etl_records_total', 'etl_records_extracted_total',
-    ]));
+    expect(dashboardMetricNames('kasparro-market-data.json')).toEqual(
+      expect.arrayContaining([
+        'etl_source_data_age_seconds',
+        'etl_consensus_max_spread_percent',
+        'etl_divergent_assets',
+        'etl_records_total',
+        'etl_records_extracted_total',
+      ]),
+    );
   });
 
   // Per-process series (upstream requests, retries) are summed; ledger-served ones are the same on every replica.
@@ -83,17 +114,23 @@ describe('Grafana dashboard and Prometheus config', () => {
       for (const { targets } of loadDashboard(file).panels) {
         for (const { expr } of targets) {
           const sumOverReplicas = /sum (by \([^)]*\) )?\((rate|increase)\(etl_(?!http_requests|retries)/.test(expr);
-          expect({ file, expr, sumOverReplicas })
-            .toEqual({ file, expr, sumOverReplicas: false });
+          expect({ file, expr, sumOverReplicas }).toEqual({ file, expr, sumOverReplicas: false });
         }
       }
     }
   });
 
   it('should cover ingestion, runs, errors, retries, drift and API latency', () => {
-    expect(dashboardMetricNames()).toEqual(expect.arrayContaining([
-      'etl_records_total', 'etl_runs_total', 'etl_run_duration_seconds', 'etl_retries_total', 'etl_drift_events_total', 'http_request_duration_seconds',
-    ]));
+    expect(dashboardMetricNames()).toEqual(
+      expect.arrayContaining([
+        'etl_records_total',
+        'etl_runs_total',
+        'etl_run_duration_seconds',
+        'etl_retries_total',
+        'etl_drift_events_total',
+        'http_request_duration_seconds',
+      ]),
+    );
   });
 
   it('should scrape the app service on the port and path the app serves', () => {

@@ -24,7 +24,8 @@ describe('HTTP hardening', () => {
 
   describe('HSTS and upgrade-insecure-requests', () => {
     const hsts = (res: request.Response) => res.headers['strict-transport-security'] as string | undefined;
-    const upgrades = (res: request.Response) => String(res.headers['content-security-policy']).includes('upgrade-insecure-requests');
+    const upgrades = (res: request.Response) =>
+      String(res.headers['content-security-policy']).includes('upgrade-insecure-requests');
 
     it.each([
       // [HTTPS_SECURITY_HEADERS, TRUST_PROXY, X-Forwarded-Proto sent, HTTPS headers expected]
@@ -71,7 +72,9 @@ describe('HTTP hardening', () => {
       const tooMany = answers[LIMIT];
       expect(Number(tooMany.headers['retry-after'])).toBeGreaterThan(0);
       expect(tooMany.body).toEqual({
-        statusCode: 429, error: 'Too Many Requests', message: expect.stringContaining('retry after'),
+        statusCode: 429,
+        error: 'Too Many Requests',
+        message: expect.stringContaining('retry after'),
         request_id: tooMany.headers['x-request-id'],
       });
       expect(tooMany.text).not.toContain('ThrottlerException');
@@ -79,10 +82,22 @@ describe('HTTP hardening', () => {
 
     it('should send X-RateLimit-* on every throttled route and none on probes and scrapes', async () => {
       const app = await boot({ API_THROTTLE_LIMIT: '50' });
-      const throttled = ['/data?limit=1', '/assets?limit=1', '/news?limit=1', '/runs', '/stats', '/drift-events', '/etl/sources'];
+      const throttled = [
+        '/data?limit=1',
+        '/assets?limit=1',
+        '/news?limit=1',
+        '/runs',
+        '/stats',
+        '/drift-events',
+        '/etl/sources',
+      ];
       for (const route of throttled) {
         const res = await request(app.getHttpServer()).get(route).expect(200);
-        expect([route, res.headers['x-ratelimit-limit'], res.headers['x-ratelimit-remaining']]).toEqual([route, '50', '49']);
+        expect([route, res.headers['x-ratelimit-limit'], res.headers['x-ratelimit-remaining']]).toEqual([
+          route,
+          '50',
+          '49',
+        ]);
       }
       for (const route of ['/health/live', '/health/ready', '/metrics']) {
         const res = await request(app.getHttpServer()).get(route).expect(200);
@@ -97,14 +112,17 @@ describe('HTTP hardening', () => {
       expect(statuses.slice(LIMIT)).toEqual([429, 429, 429]);
     });
 
-    it.each(['1', '127.0.0.1/32'])('should count each forwarded client apart behind a trusted proxy (TRUST_PROXY=%s)', async (trust) => {
-      const app = await boot({ API_THROTTLE_LIMIT: String(LIMIT), TRUST_PROXY: trust });
-      for (let i = 0; i < LIMIT; i++) await hit(app, '198.51.100.7').expect(200);
-      await hit(app, '198.51.100.7').expect(429);
-      await hit(app, '198.51.100.8').expect(200);
-      // With one trusted hop, only the address the proxy appended counts: a forged first entry is ignored.
-      await hit(app, '203.0.113.99, 198.51.100.7').expect(429);
-    });
+    it.each(['1', '127.0.0.1/32'])(
+      'should count each forwarded client apart behind a trusted proxy (TRUST_PROXY=%s)',
+      async (trust) => {
+        const app = await boot({ API_THROTTLE_LIMIT: String(LIMIT), TRUST_PROXY: trust });
+        for (let i = 0; i < LIMIT; i++) await hit(app, '198.51.100.7').expect(200);
+        await hit(app, '198.51.100.7').expect(429);
+        await hit(app, '198.51.100.8').expect(200);
+        // With one trusted hop, only the address the proxy appended counts: a forged first entry is ignored.
+        await hit(app, '203.0.113.99, 198.51.100.7').expect(429);
+      },
+    );
   });
 
   describe('compression', () => {

@@ -4,14 +4,32 @@ import request from 'supertest';
 import { createTestApp } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
-interface Schema { $ref?: string; type?: string; properties?: object; items?: Schema; allOf?: Schema[]; oneOf?: Schema[] }
-interface Response { description?: string; content?: Record<string, { schema?: Schema }> }
+interface Schema {
+  $ref?: string;
+  type?: string;
+  properties?: object;
+  items?: Schema;
+  allOf?: Schema[];
+  oneOf?: Schema[];
+}
+interface Response {
+  description?: string;
+  content?: Record<string, { schema?: Schema }>;
+}
 interface Operation {
-  operationId?: string; summary?: string; description?: string; parameters?: Array<{ in: string }>;
-  requestBody?: unknown; security?: Array<Record<string, unknown>>; responses: Record<string, Response>;
+  operationId?: string;
+  summary?: string;
+  description?: string;
+  parameters?: Array<{ in: string }>;
+  requestBody?: unknown;
+  security?: Array<Record<string, unknown>>;
+  responses: Record<string, Response>;
   'x-throttle'?: string;
 }
-interface Document { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, Schema> } }
+interface Document {
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, Schema> };
+}
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 const ERROR_SCHEMA = '#/components/schemas/ApiErrorDto';
@@ -24,7 +42,11 @@ function problemsOf(doc: Document, path: string, method: string, op: Operation):
     if (!op.responses[status]) problems.push(`${at}: no ${status} response (${why})`);
   };
   // Meaningful: names the area and the action (assets_list, mergeAssets), not Nest's ClassController_method.
-  if (!op.operationId || !/^[a-z][A-Za-z0-9]*(_[a-z][A-Za-z0-9]*)?$/.test(op.operationId) || /controller/i.test(op.operationId)) {
+  if (
+    !op.operationId ||
+    !/^[a-z][A-Za-z0-9]*(_[a-z][A-Za-z0-9]*)?$/.test(op.operationId) ||
+    /controller/i.test(op.operationId)
+  ) {
     problems.push(`${at}: operationId ${JSON.stringify(op.operationId)} is not <area>_<action> or a verb phrase`);
   }
   if (!op.summary?.trim()) problems.push(`${at}: no summary`);
@@ -89,7 +111,8 @@ describe('OpenAPI document completeness', () => {
 
   it('should list every problem of every operation (none expected)', () => {
     const operations = Object.entries(doc.paths).flatMap(([path, item]) =>
-      METHODS.filter((m) => item[m]).map((m) => ({ path, method: m, op: item[m] })));
+      METHODS.filter((m) => item[m]).map((m) => ({ path, method: m, op: item[m] })),
+    );
     expect(operations.length).toBeGreaterThan(20);
     const problems = operations.flatMap(({ path, method, op }) => problemsOf(doc, path, method, op));
     expect(problems).toEqual([]);

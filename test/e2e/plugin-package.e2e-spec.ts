@@ -36,8 +36,13 @@ describe('an external plugin package (examples/plugins/kraken-source)', () => {
 
     const host = path.join(dir, 'service');
     cpSync(path.join(ROOT, 'dist'), path.join(host, 'dist'), { recursive: true });
-    cpSync(path.join(ROOT, 'packages/etl-plugin-sdk/package.json'), path.join(host, 'packages/etl-plugin-sdk/package.json'));
-    cpSync(path.join(ROOT, 'packages/etl-plugin-sdk/dist'), path.join(host, 'packages/etl-plugin-sdk/dist'), { recursive: true });
+    cpSync(
+      path.join(ROOT, 'packages/etl-plugin-sdk/package.json'),
+      path.join(host, 'packages/etl-plugin-sdk/package.json'),
+    );
+    cpSync(path.join(ROOT, 'packages/etl-plugin-sdk/dist'), path.join(host, 'packages/etl-plugin-sdk/dist'), {
+      recursive: true,
+    });
     cpSync(path.join(ROOT, 'package-lock.json'), path.join(host, 'package-lock.json'));
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts?: unknown };
     delete pkg.scripts; // an install into the copy must not rebuild anything
@@ -46,7 +51,9 @@ describe('an external plugin package (examples/plugins/kraken-source)', () => {
     await exec('cp', ['-al', path.join(ROOT, 'node_modules'), path.join(host, 'node_modules')]);
     rmSync(path.join(host, 'node_modules/.package-lock.json'), { force: true });
 
-    await exec('npm', ['install', '--no-save', '--offline', '--no-audit', '--no-fund', path.join('..', tarball)], { cwd: host });
+    await exec('npm', ['install', '--no-save', '--offline', '--no-audit', '--no-fund', path.join('..', tarball)], {
+      cwd: host,
+    });
     expect(existsSync(path.join(host, 'node_modules/kraken-source/dist/index.js'))).toBe(true);
     expect(existsSync(path.join(ROOT, 'node_modules/kraken-source'))).toBe(false);
 
@@ -80,8 +87,15 @@ describe('an external plugin package (examples/plugins/kraken-source)', () => {
   };
 
   it('should list the package plugin with its origin, name and version, next to the built-ins', async () => {
-    const { data } = await get<{ data: Array<{ id: string; enabled: boolean; origin: string; package?: string; version?: string }> }>('/etl/sources');
-    expect(data.find((s) => s.id === 'kraken')).toMatchObject({ enabled: true, origin: 'package', package: 'kraken-source', version: '1.0.0' });
+    const { data } = await get<{
+      data: Array<{ id: string; enabled: boolean; origin: string; package?: string; version?: string }>;
+    }>('/etl/sources');
+    expect(data.find((s) => s.id === 'kraken')).toMatchObject({
+      enabled: true,
+      origin: 'package',
+      package: 'kraken-source',
+      version: '1.0.0',
+    });
     const csv = data.find((s) => s.id === 'csv')!;
     expect(csv).toMatchObject({ origin: 'built-in' });
     expect(csv).not.toHaveProperty('package');
@@ -96,16 +110,21 @@ describe('an external plugin package (examples/plugins/kraken-source)', () => {
     expect(started.status).toBe(202);
     const { data: run } = (await started.json()) as { data: { run_id: number } };
     let status = 'running';
-    for (const deadline = Date.now() + 90_000; status === 'running' && Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 90_000; status === 'running' && Date.now() < deadline;) {
       await new Promise((r) => setTimeout(r, 250));
       status = (await get<{ data: { status: string } }>(`/runs/${run.run_id}`)).data.status;
     }
     expect(status).toBe('succeeded');
     expect(upstream.requests.some((r) => r.path === '/0/public/Ticker')).toBe(true);
 
-    const quotes = await get<{ data: Array<{ asset: { id: string; symbol: string }; price_usd: string; source: string; volume_24h_usd: string | null }> }>(
-      '/data?source=kraken&limit=50',
-    );
+    const quotes = await get<{
+      data: Array<{
+        asset: { id: string; symbol: string };
+        price_usd: string;
+        source: string;
+        volume_24h_usd: string | null;
+      }>;
+    }>('/data?source=kraken&limit=50');
     const bySymbol = new Map(quotes.data.map((q) => [q.asset.symbol, q]));
     expect([...bySymbol.keys()].sort()).toEqual(['BTC', 'ETH', 'SOL']);
     expect(bySymbol.get('BTC')!.price_usd).toMatch(/^94120\.1/);
@@ -120,10 +139,15 @@ describe('an external plugin package (examples/plugins/kraken-source)', () => {
 
     // Resolved by the catalog like any source: the same asset as the CSV fixture's BTC and ETH.
     for (const symbol of ['BTC', 'ETH']) {
-      const assets = await get<{ data: Array<{ id: string; source_ids: Array<{ source: string; match_method: string }> }> }>(`/assets?symbol=${symbol}`);
+      const assets = await get<{
+        data: Array<{ id: string; source_ids: Array<{ source: string; match_method: string }> }>;
+      }>(`/assets?symbol=${symbol}`);
       const withKraken = assets.data.filter((a) => a.source_ids.some((s) => s.source === 'kraken'));
       expect(withKraken.map((a) => a.id)).toEqual([bySymbol.get(symbol)!.asset.id]);
-      expect(withKraken[0].source_ids.map((s) => [s.source, s.match_method]).sort()).toEqual([['csv', 'symbol_name'], ['kraken', 'symbol_name']]);
+      expect(withKraken[0].source_ids.map((s) => [s.source, s.match_method]).sort()).toEqual([
+        ['csv', 'symbol_name'],
+        ['kraken', 'symbol_name'],
+      ]);
     }
   });
 

@@ -16,7 +16,11 @@ import { startFixtures } from '../support/fixture-env.js';
 
 const CLI = path.join(__dirname, '../../dist/src/tools/cli/etl-cli.js');
 
-interface SseEvent { id: string; event: string; data: any }
+interface SseEvent {
+  id: string;
+  event: string;
+  data: any;
+}
 
 /** A real SSE client over loopback HTTP: parses frames as they arrive. */
 class SseClient {
@@ -63,7 +67,11 @@ class SseClient {
     for (;;) {
       const found = find();
       if (found !== undefined) return found;
-      if (Date.now() > deadline) throw new Error(`SSE: not seen within ${ms} ms (events: ${JSON.stringify(this.events.map((e) => [e.id, e.data.symbol]))})`);
+      if (Date.now() > deadline) {
+        throw new Error(
+          `SSE: not seen within ${ms} ms (events: ${JSON.stringify(this.events.map((e) => [e.id, e.data.symbol]))})`,
+        );
+      }
       await new Promise((r) => setTimeout(r, 50));
     }
   }
@@ -73,9 +81,14 @@ class SseClient {
   }
 }
 
-function runCli(env: Record<string, string | undefined>, ...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+function runCli(
+  env: Record<string, string | undefined>,
+  ...args: string[]
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH, ...testEnv(env) } as NodeJS.ProcessEnv });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { PATH: process.env.PATH, ...testEnv(env) } as NodeJS.ProcessEnv,
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -107,7 +120,9 @@ describe('GET /stream/prices (SSE, real PostgreSQL, events from another process)
     upstream = fixtures.upstream;
     env = { ...fixtures.env, DATABASE_URL: db.url, PRICE_STREAM_HEARTBEAT_MS: '300' };
     app = await createTestApp(env);
-    expect((await app.get(EtlRunner).run({ trigger: 'manual', sources: ['coingecko', 'coinpaprika'] })).status).toBe('succeeded');
+    expect((await app.get(EtlRunner).run({ trigger: 'manual', sources: ['coingecko', 'coinpaprika'] })).status).toBe(
+      'succeeded',
+    );
     await app.listen(0, '127.0.0.1');
     base = await app.getUrl();
     base = base.replace('[::1]', '127.0.0.1');
@@ -136,7 +151,9 @@ describe('GET /stream/prices (SSE, real PostgreSQL, events from another process)
     expect(op.operationId).toBe('priceStream_prices');
     expect(Object.keys(op.responses['200'].content)).toContain('text/event-stream');
     expect(op.responses['200'].content['text/event-stream'].schema.example).toContain('event: price');
-    expect(op.parameters.map((p: any) => p.name)).toEqual(expect.arrayContaining(['symbols', 'asset_ids', 'Last-Event-ID']));
+    expect(op.parameters.map((p: any) => p.name)).toEqual(
+      expect.arrayContaining(['symbols', 'asset_ids', 'Last-Event-ID']),
+    );
   });
 
   it('should validate like GET /prices (400 naming the field, before any stream starts)', async () => {
@@ -158,13 +175,25 @@ describe('GET /stream/prices (SSE, real PostgreSQL, events from another process)
 
     const prices = (await fetch(`${base}/prices?symbols=BTC`).then((r) => r.json())) as any;
     const bitcoin = prices.data.find((i: any) => i.asset.name === 'Bitcoin');
-    btcEvent = await c.waitFor(() => c.events.find((e) => e.data.asset_id === bitcoin.asset.id && e.data.consensus_price_usd === bitcoin.consensus_price_usd));
+    btcEvent = await c.waitFor(() =>
+      c.events.find(
+        (e) => e.data.asset_id === bitcoin.asset.id && e.data.consensus_price_usd === bitcoin.consensus_price_usd,
+      ),
+    );
     expect(btcEvent.event).toBe('price');
     expect(btcEvent.id).toMatch(/^\d+$/);
-    expect(Object.keys(btcEvent.data).sort()).toEqual(['asset_id', 'consensus_price_usd', 'observed_at', 'sources', 'symbol']);
+    expect(Object.keys(btcEvent.data).sort()).toEqual([
+      'asset_id',
+      'consensus_price_usd',
+      'observed_at',
+      'sources',
+      'symbol',
+    ]);
     expect(btcEvent.data.symbol).toBe('BTC');
     expect(btcEvent.data.observed_at).toBe(bitcoin.observed_at);
-    expect(btcEvent.data.sources.map((s: any) => [s.source, s.price_usd])).toEqual(bitcoin.sources.map((s: any) => [s.source, s.price_usd]));
+    expect(btcEvent.data.sources.map((s: any) => [s.source, s.price_usd])).toEqual(
+      bitcoin.sources.map((s: any) => [s.source, s.price_usd]),
+    );
     // Only what was asked for, in increasing id order.
     expect(c.events.every((e) => ['BTC', 'ETH'].includes(e.data.symbol))).toBe(true);
     const ids = c.events.map((e) => BigInt(e.id));
@@ -180,35 +209,54 @@ describe('GET /stream/prices (SSE, real PostgreSQL, events from another process)
     expect(first.data).toEqual(btcEvent.data);
 
     const caughtUp = await open('symbols=BTC', { 'last-event-id': btcEvent.id });
-    await caughtUp.waitFor(() => (caughtUp.comments.filter((l) => l === ': ping').length >= 2 ? true : undefined), 5_000);
+    await caughtUp.waitFor(
+      () => (caughtUp.comments.filter((l) => l === ': ping').length >= 2 ? true : undefined),
+      5_000,
+    );
     expect(caughtUp.events).toEqual([]);
   });
 
   it('should send no event for a batch that rolled back, and one for the same change committed', async () => {
     const [eth] = await queryRows<{ id: string; source_asset_id: string }>(
-      db.url, `SELECT asset_id::text AS id, source_asset_id FROM latest_quotes WHERE source = 'coingecko' AND asset_id IN (SELECT id FROM assets WHERE symbol = 'ETH')`,
+      db.url,
+      `SELECT asset_id::text AS id, source_asset_id FROM latest_quotes WHERE source = 'coingecko' AND asset_id IN (SELECT id FROM assets WHERE symbol = 'ETH')`,
     );
     const c = await open(`asset_ids=${eth.id}`);
     await c.waitFor(() => (c.comments.includes(': connected') ? true : undefined), 5_000);
     // Later than the CLI run's snapshot (the fixture clock was advanced): latest_quotes only moves forward.
     const at = new Date(upstream.snapshotTime.getTime() + 60_000);
     const written = (price: string): WrittenQuotes => ({
-      runId: '0', source: 'coingecko',
-      quotes: [{ assetId: eth.id, sourceAssetId: eth.source_asset_id, observedAt: at, priceUsd: price, marketCapUsd: null, volume24hUsd: null }],
+      runId: '0',
+      source: 'coingecko',
+      quotes: [
+        {
+          assetId: eth.id,
+          sourceAssetId: eth.source_asset_id,
+          observedAt: at,
+          priceUsd: price,
+          marketCapUsd: null,
+          volume24hUsd: null,
+        },
+      ],
     });
     const dataSource = app.get<DataSource>(getDataSourceToken());
     const steps = [app.get(LatestQuotesStep), app.get(PriceEventsStep)];
-    const batch = (w: WrittenQuotes) => dataSource.transaction(async (m) => {
-      for (const s of steps) await s.afterQuotesWritten(m, w);
-    });
+    const batch = (w: WrittenQuotes) =>
+      dataSource.transaction(async (m) => {
+        for (const s of steps) await s.afterQuotesWritten(m, w);
+      });
 
-    await expect(dataSource.transaction(async (m) => {
-      for (const s of steps) await s.afterQuotesWritten(m, written('1234567.891'));
-      throw new Error('the batch fails after its steps ran');
-    })).rejects.toThrow('the batch fails');
+    await expect(
+      dataSource.transaction(async (m) => {
+        for (const s of steps) await s.afterQuotesWritten(m, written('1234567.891'));
+        throw new Error('the batch fails after its steps ran');
+      }),
+    ).rejects.toThrow('the batch fails');
     await batch(written('2345678.912'));
 
-    const committed = await c.waitFor(() => c.events.find((e) => e.data.sources.some((s: any) => s.price_usd === '2345678.912')));
+    const committed = await c.waitFor(() =>
+      c.events.find((e) => e.data.sources.some((s: any) => s.price_usd === '2345678.912')),
+    );
     expect(committed.data.asset_id).toBe(eth.id);
     expect(c.events.some((e) => JSON.stringify(e.data).includes('1234567.891'))).toBe(false);
     const kept = await queryRows(db.url, `SELECT id FROM price_events WHERE sources::text LIKE '%1234567.891%'`);
@@ -217,25 +265,41 @@ describe('GET /stream/prices (SSE, real PostgreSQL, events from another process)
 
   it('should reconnect its LISTEN connection when the database drops it, and deliver what was committed meanwhile', async () => {
     const [eth] = await queryRows<{ id: string; source_asset_id: string }>(
-      db.url, `SELECT asset_id::text AS id, source_asset_id FROM latest_quotes WHERE source = 'coingecko' AND asset_id IN (SELECT id FROM assets WHERE symbol = 'ETH')`,
+      db.url,
+      `SELECT asset_id::text AS id, source_asset_id FROM latest_quotes WHERE source = 'coingecko' AND asset_id IN (SELECT id FROM assets WHERE symbol = 'ETH')`,
     );
     const c = await open(`asset_ids=${eth.id}`);
     await c.waitFor(() => (c.comments.includes(': connected') ? true : undefined), 5_000);
-    const killed = await queryRows<{ ok: boolean }>(db.url, `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity
-                                                              WHERE application_name = 'kasparro-price-stream' AND datname = current_database()`);
+    const killed = await queryRows<{ ok: boolean }>(
+      db.url,
+      `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity
+                                                              WHERE application_name = 'kasparro-price-stream' AND datname = current_database()`,
+    );
     expect(killed).toEqual([{ ok: true }]);
     const dataSource = app.get<DataSource>(getDataSourceToken());
     const at = new Date(upstream.snapshotTime.getTime() + 120_000);
     await dataSource.transaction(async (m) => {
       const w: WrittenQuotes = {
-        runId: '0', source: 'coingecko',
-        quotes: [{ assetId: eth.id, sourceAssetId: eth.source_asset_id, observedAt: at, priceUsd: '3456789.123', marketCapUsd: null, volume24hUsd: null }],
+        runId: '0',
+        source: 'coingecko',
+        quotes: [
+          {
+            assetId: eth.id,
+            sourceAssetId: eth.source_asset_id,
+            observedAt: at,
+            priceUsd: '3456789.123',
+            marketCapUsd: null,
+            volume24hUsd: null,
+          },
+        ],
       };
       for (const s of [app.get(LatestQuotesStep), app.get(PriceEventsStep)]) await s.afterQuotesWritten(m, w);
     });
     await c.waitFor(() => c.events.find((e) => e.data.sources.some((s: any) => s.price_usd === '3456789.123')));
-    const listeners = await queryRows(db.url, `SELECT pid FROM pg_stat_activity WHERE application_name = 'kasparro-price-stream' AND datname = current_database()`);
+    const listeners = await queryRows(
+      db.url,
+      `SELECT pid FROM pg_stat_activity WHERE application_name = 'kasparro-price-stream' AND datname = current_database()`,
+    );
     expect(listeners).toHaveLength(1);
   });
 });
-

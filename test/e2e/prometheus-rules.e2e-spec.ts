@@ -92,8 +92,9 @@ describe('Prometheus alert rules', () => {
         .replace(/\{[^}]*\}/g, '')
         .replace(/\[[^\]]*\]/g, '')
         .replace(/"[^"]*"/g, '');
-      for (const w of bare.match(/[a-zA-Z_:][a-zA-Z0-9_:]*/g) ?? [])
-        {if (!words.has(w)) used.add(w.replace(/_(bucket|count|sum)$/, ''));}
+      for (const w of bare.match(/[a-zA-Z_:][a-zA-Z0-9_:]*/g) ?? []) {
+        if (!words.has(w)) used.add(w.replace(/_(bucket|count|sum)$/, ''));
+      }
     }
     expect([...used].filter((n) => !known.has(n))).toEqual([]);
   });

@@ -38,12 +38,25 @@ describe('Swagger UI in a browser on a non-localhost host over plain HTTP', () =
 
   /** The DOM after the page's scripts ran (virtual time lets them finish without a fixed sleep). */
   async function renderedDom(url: string): Promise<string> {
-    const { stdout } = await run('chromium', [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
-      `--user-data-dir=${profile}`, `--host-resolver-rules=MAP ${HOST} 127.0.0.1`,
-      '--virtual-time-budget=15000', '--dump-dom', url,
-    ], { timeout: 90_000, maxBuffer: 64 * 1024 * 1024 }).catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') throw new Error('chromium is not installed: apt-get install -y chromium (see .ci/run)');
+    const { stdout } = await run(
+      'chromium',
+      [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        '--no-first-run',
+        `--user-data-dir=${profile}`,
+        `--host-resolver-rules=MAP ${HOST} 127.0.0.1`,
+        '--virtual-time-budget=15000',
+        '--dump-dom',
+        url,
+      ],
+      { timeout: 90_000, maxBuffer: 64 * 1024 * 1024 },
+    ).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') {
+        throw new Error('chromium is not installed: apt-get install -y chromium (see .ci/run)');
+      }
       throw err;
     });
     return stdout;

@@ -24,10 +24,20 @@ const CSV_HEADER = 'symbol,name,price_usd,market_cap_usd,volume_24h_usd,percent_
 type ServedCoin = FixtureCoin & { in: { gecko: boolean; paprika: boolean } };
 
 function coin(
-  symbol: string, name: string, ids: { gecko?: string; paprika?: string }, price: number, rank: number,
+  symbol: string,
+  name: string,
+  ids: { gecko?: string; paprika?: string },
+  price: number,
+  rank: number,
 ): ServedCoin {
   return {
-    symbol, name, geckoId: ids.gecko ?? '', paprikaId: ids.paprika ?? '', price, rank, maxSupply: null,
+    symbol,
+    name,
+    geckoId: ids.gecko ?? '',
+    paprikaId: ids.paprika ?? '',
+    price,
+    rank,
+    maxSupply: null,
     in: { gecko: !!ids.gecko, paprika: !!ids.paprika },
   };
 }
@@ -94,9 +104,17 @@ class RebrandUpstream {
   }
 }
 
-interface SourceIdBody { source: string; source_asset_id: string; match_method: string }
+interface SourceIdBody {
+  source: string;
+  source_asset_id: string;
+  match_method: string;
+}
 interface AssetBody {
-  id: string; symbol: string; name: string; needs_review: boolean; source_ids: SourceIdBody[];
+  id: string;
+  symbol: string;
+  name: string;
+  needs_review: boolean;
+  source_ids: SourceIdBody[];
   history: Array<Record<string, unknown>>;
 }
 type QuoteCount = { source: string; source_asset_id: string; n: number };
@@ -113,30 +131,45 @@ describe('operator identity corrections (POST /assets/{id}/merge|split|review), 
     http().post(`/assets/${id}/${action}`).set('x-api-key', ADMIN_KEY).send(body);
   const run = async () => {
     const summary = await app.get(EtlRunner).run({ trigger: 'manual' });
-    expect(Object.entries(summary.sources).map(([source, s]) => [source, s.status]).sort()).toEqual(
-      [['coingecko', 'succeeded'], ['coinpaprika', 'succeeded'], ['csv', 'succeeded'], ['rss', 'succeeded']],
-    );
+    expect(
+      Object.entries(summary.sources)
+        .map(([source, s]) => [source, s.status])
+        .sort(),
+    ).toEqual([
+      ['coingecko', 'succeeded'],
+      ['coinpaprika', 'succeeded'],
+      ['csv', 'succeeded'],
+      ['rss', 'succeeded'],
+    ]);
   };
   const sql = async <T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> =>
     (await pg.query(text, params)).rows as T[];
   const asset = async (id: string): Promise<AssetBody> =>
     (await http().get(`/assets/${id}`).expect(200)).body.data as AssetBody;
-  const ownerOf = async (source: string, sourceAssetId: string): Promise<string> => (await sql<{ asset_id: string }>(
-    `SELECT asset_id FROM asset_source_ids WHERE source = $1 AND source_asset_id = $2`, [source, sourceAssetId],
-  ))[0]?.asset_id;
-  const csvIdOf = async (assetId: string): Promise<string> => (await sql<{ source_asset_id: string }>(
-    `SELECT source_asset_id FROM asset_source_ids WHERE source = 'csv' AND asset_id = $1`, [assetId],
-  ))[0]?.source_asset_id;
-  const quotesOf = (assetId: string) => sql<QuoteCount>(
-    `SELECT source, source_asset_id, count(*)::int AS n FROM market_quotes WHERE asset_id = $1
+  const ownerOf = async (source: string, sourceAssetId: string): Promise<string> =>
+    (
+      await sql<{ asset_id: string }>(
+        `SELECT asset_id FROM asset_source_ids WHERE source = $1 AND source_asset_id = $2`,
+        [source, sourceAssetId],
+      )
+    )[0]?.asset_id;
+  const csvIdOf = async (assetId: string): Promise<string> =>
+    (
+      await sql<{ source_asset_id: string }>(
+        `SELECT source_asset_id FROM asset_source_ids WHERE source = 'csv' AND asset_id = $1`,
+        [assetId],
+      )
+    )[0]?.source_asset_id;
+  const quotesOf = (assetId: string) =>
+    sql<QuoteCount>(
+      `SELECT source, source_asset_id, count(*)::int AS n FROM market_quotes WHERE asset_id = $1
       GROUP BY 1, 2 ORDER BY 1, 2`,
-    [assetId],
-  );
-  const csvPricesOf = (assetId: string) =>
-    sql<{ price_usd: string }>(
-      `SELECT price_usd::text FROM market_quotes WHERE asset_id = $1 AND source = 'csv'`,
       [assetId],
     );
+  const csvPricesOf = (assetId: string) =>
+    sql<{ price_usd: string }>(`SELECT price_usd::text FROM market_quotes WHERE asset_id = $1 AND source = 'csv'`, [
+      assetId,
+    ]);
   const newsOf = async (assetId: string) =>
     (await sql<{ news_id: string }>(`SELECT news_id::text FROM news_asset_mentions WHERE asset_id = $1`, [assetId]))
       .map((r) => r.news_id)
@@ -169,9 +202,15 @@ describe('operator identity corrections (POST /assets/{id}/merge|split|review), 
       `LINK,ChainLink Token,14.50,9000000000,500000000,0.5,,${at}`,
     ]);
     app = await createTestApp({
-      ...upstream.env(), DATABASE_URL: db.url, ADMIN_API_KEY: ADMIN_KEY, ETL_SOURCES: 'coingecko,coinpaprika,csv,rss',
-      CSV_SOURCE_DIR: csvDir, COINGECKO_RATE_LIMIT_PER_MIN: '6000', COINPAPRIKA_RATE_LIMIT_PER_MIN: '6000',
-      RSS_RATE_LIMIT_PER_MIN: '6000', HTTP_RETRY_BASE_MS: '10',
+      ...upstream.env(),
+      DATABASE_URL: db.url,
+      ADMIN_API_KEY: ADMIN_KEY,
+      ETL_SOURCES: 'coingecko,coinpaprika,csv,rss',
+      CSV_SOURCE_DIR: csvDir,
+      COINGECKO_RATE_LIMIT_PER_MIN: '6000',
+      COINPAPRIKA_RATE_LIMIT_PER_MIN: '6000',
+      RSS_RATE_LIMIT_PER_MIN: '6000',
+      HTTP_RETRY_BASE_MS: '10',
     });
     pg = new Client({ connectionString: db.url });
     await pg.connect();
@@ -183,9 +222,11 @@ describe('operator identity corrections (POST /assets/{id}/merge|split|review), 
     bttTube = await ownerOf('coinpaprika', 'btt-bittube');
     bttTorrent = await ownerOf('coingecko', 'bittorrent');
     link = await ownerOf('coingecko', 'chainlink');
-    linkCsv = (await sql<{ asset_id: string }>(
-      `SELECT asset_id FROM asset_source_ids WHERE source = 'csv' AND name = 'ChainLink Token'`,
-    ))[0]?.asset_id;
+    linkCsv = (
+      await sql<{ asset_id: string }>(
+        `SELECT asset_id FROM asset_source_ids WHERE source = 'csv' AND name = 'ChainLink Token'`,
+      )
+    )[0]?.asset_id;
     // The matcher's review cases here: a BTT look-alike or the CSV's old "ChainLink Token" name.
     flagged = (await sql<{ id: string }>(`SELECT id FROM assets WHERE needs_review ORDER BY symbol, id`))[0]?.id;
   });
@@ -208,15 +249,21 @@ describe('operator identity corrections (POST /assets/{id}/merge|split|review), 
   describe('auth and validation', () => {
     it('should answer 401 without or with a wrong admin key, before anything else', async () => {
       await http().post(`/assets/${pol}/merge`).send({ from: matic }).expect(401);
-      await http().post(`/assets/${pol}/split`).set('x-api-key', 'wrong-key-wrong-key')
-        .send({ source: 'csv', source_asset_id: 'x' }).expect(401);
+      await http()
+        .post(`/assets/${pol}/split`)
+        .set('x-api-key', 'wrong-key-wrong-key')
+        .send({ source: 'csv', source_asset_id: 'x' })
+        .expect(401);
       await http().post(`/assets/${pol}/review`).send({ decision: 'confirm' }).expect(401);
       expect(await auditCount()).toBe(0);
     });
 
     it('should answer 403 when the service has no admin key', async () => {
       const locked = await createTestApp({
-        ...upstream.env(), DATABASE_URL: db.url, ADMIN_API_KEY: '', ETL_SOURCES: 'coingecko',
+        ...upstream.env(),
+        DATABASE_URL: db.url,
+        ADMIN_API_KEY: '',
+        ETL_SOURCES: 'coingecko',
       });
       const bodies: Array<[string, object]> = [
         ['merge', { from: matic }],
@@ -225,8 +272,11 @@ describe('operator identity corrections (POST /assets/{id}/merge|split|review), 
       ];
       try {
         for (const [action, body] of bodies) {
-          const res = await request(locked.getHttpServer()).post(`/assets/${pol}/${action}`).set('x-api-key', ADMIN_KEY)
-            .send(body).expect(403);
+          const res = await request(locked.getHttpServer())
+            .post(`/assets/${pol}/${action}`)
+            .set('x-api-key', ADMIN_KEY)
+            .send(body)
+            .expect(403);
           expect(res.body.message).toMatch(/ADMIN_API_KEY/);
         }
       } finally {
@@ -253,13 +303,23 @@ describe('operator identity corrections (POST /assets/{id}/merge|split|review), 
 
     it('should answer any body with 200, 400, 404 or 409, never 500, and record nothing', async () => {
       const hostile = fc.oneof(
-        fc.string({ maxLength: 40 }), fc.integer(), fc.boolean(), fc.constant(null), fc.uuid(),
+        fc.string({ maxLength: 40 }),
+        fc.integer(),
+        fc.boolean(),
+        fc.constant(null),
+        fc.uuid(),
         fc.constantFrom(pol, btc, "' OR 1=1 --", 'merge_into', 'confirm', 'coinpaprika'),
         fc.constantFrom('ü'.repeat(300), '9'.repeat(400)),
         fc.array(fc.string({ maxLength: 5 }), { maxLength: 3 }),
       );
       const fields = fc.constantFrom(
-        'from', 'source', 'source_asset_id', 'decision', 'asset_id', 'reason', 'unexpected',
+        'from',
+        'source',
+        'source_asset_id',
+        'decision',
+        'asset_id',
+        'reason',
+        'unexpected',
       );
       // Merging BTC into POL is refused (both hold a CoinGecko id), so no generated body can change anything.
       const before = await mappings();
@@ -304,11 +364,13 @@ describe('operator identity corrections (POST /assets/{id}/merge|split|review), 
       // BTC holds a CoinGecko id, so does BitTorrent: one asset never holds two ids of one source.
       const clash = (await post(btc, 'merge', { from: bttTorrent }).expect(409)).body;
       expect(clash).toMatchObject({
-        sources: ['coingecko'], message: expect.stringMatching(/at most one id per source/),
+        sources: ['coingecko'],
+        message: expect.stringMatching(/at most one id per source/),
       });
       // POL's only source id.
-      const last = await post(pol, 'split', { source: 'coingecko', source_asset_id: 'polygon-ecosystem-token' })
-        .expect(409);
+      const last = await post(pol, 'split', { source: 'coingecko', source_asset_id: 'polygon-ecosystem-token' }).expect(
+        409,
+      );
       expect(last.body.message).toMatch(/only source id/);
       // An id of another asset.
       const other = await post(pol, 'split', { source: 'coingecko', source_asset_id: 'bitcoin' }).expect(409);
@@ -343,8 +405,12 @@ describe('operator identity corrections (POST /assets/{id}/merge|split|review), 
       maticQuotes = await quotesOf(matic);
       maticNews = await newsOf(matic);
       polNews = await newsOf(pol);
-      const res = await http().post(`/assets/${pol}/merge`).set('x-api-key', ADMIN_KEY)
-        .set('x-request-id', 'merge-matic-1').send({ from: matic, reason }).expect(200);
+      const res = await http()
+        .post(`/assets/${pol}/merge`)
+        .set('x-api-key', ADMIN_KEY)
+        .set('x-request-id', 'merge-matic-1')
+        .send({ from: matic, reason })
+        .expect(200);
       first = res.body.data;
     });
 
@@ -353,15 +419,24 @@ describe('operator identity corrections (POST /assets/{id}/merge|split|review), 
       expect(maticQuotes.length).toBe(2);
       expect(maticNews.length).toBeGreaterThan(0);
       expect(first).toEqual({
-        action: 'merge', asset_id: pol, absorbed_asset_id: matic,
+        action: 'merge',
+        asset_id: pol,
+        absorbed_asset_id: matic,
         moved: { source_ids: 2, quotes: total(maticQuotes), news_links: maticNews.length },
-        dropped_duplicate_quotes: 0, merged_duplicate_news_links: both, redirects_repointed: 0,
-        audit_id: expect.stringMatching(/^\d+$/), replayed: false,
+        dropped_duplicate_quotes: 0,
+        merged_duplicate_news_links: both,
+        redirects_repointed: 0,
+        audit_id: expect.stringMatching(/^\d+$/),
+        replayed: false,
       });
       const survivor = await asset(pol);
-      expect(survivor.source_ids.map((s) => `${s.source}/${s.source_asset_id}/${s.match_method}`).sort()).toEqual([
-        'coingecko/polygon-ecosystem-token/new', 'coinpaprika/matic-polygon/manual', `csv/${await csvIdOf(pol)}/manual`,
-      ].sort());
+      expect(survivor.source_ids.map((s) => `${s.source}/${s.source_asset_id}/${s.match_method}`).sort()).toEqual(
+        [
+          'coingecko/polygon-ecosystem-token/new',
+          'coinpaprika/matic-polygon/manual',
+          `csv/${await csvIdOf(pol)}/manual`,
+        ].sort(),
+      );
       expect(await quotesOf(matic)).toEqual([]);
       expect((await quotesOf(pol)).filter((q) => q.source !== 'coingecko')).toEqual(maticQuotes);
       expect(await newsOf(pol)).toEqual([...new Set([...polNews, ...maticNews])].sort());
@@ -383,24 +458,34 @@ describe('operator identity corrections (POST /assets/{id}/merge|split|review), 
     });
 
     it('should record the audit entry (actor, request id, before/after) and show it in the history', async () => {
-      const [row] = await sql<Record<string, any>>(
-        `SELECT * FROM asset_identity_audit WHERE id = $1`, [first.audit_id],
-      );
+      const [row] = await sql<Record<string, any>>(`SELECT * FROM asset_identity_audit WHERE id = $1`, [
+        first.audit_id,
+      ]);
       expect(row).toMatchObject({
-        action: 'merge', asset_id: pol, other_asset_id: matic, actor: expect.stringMatching(/^admin-key:[0-9a-f]{8}$/),
-        request_id: 'merge-matic-1', request: { from: matic, reason },
+        action: 'merge',
+        asset_id: pol,
+        other_asset_id: matic,
+        actor: expect.stringMatching(/^admin-key:[0-9a-f]{8}$/),
+        request_id: 'merge-matic-1',
+        request: { from: matic, reason },
       });
       expect(row.before.absorbed).toMatchObject({ id: matic, quotes: total(maticQuotes) });
       expect(row.after.survivor.source_ids).toHaveLength(3);
       expect(row.after.dropped_quotes).toEqual([]);
       expect(JSON.stringify(row)).not.toContain(ADMIN_KEY);
-      expect((await asset(pol)).history).toEqual([{
-        id: first.audit_id, action: 'merge', asset_id: pol, other_asset_id: matic, actor: row.actor,
-        request_id: 'merge-matic-1',
-        request: { from: matic, reason },
-        result: expect.objectContaining({ absorbed_asset_id: matic, dropped_duplicate_quotes: 0 }),
-        created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
-      }]);
+      expect((await asset(pol)).history).toEqual([
+        {
+          id: first.audit_id,
+          action: 'merge',
+          asset_id: pol,
+          other_asset_id: matic,
+          actor: row.actor,
+          request_id: 'merge-matic-1',
+          request: { from: matic, reason },
+          result: expect.objectContaining({ absorbed_asset_id: matic, dropped_duplicate_quotes: 0 }),
+          created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+        },
+      ]);
     });
 
     it('should hold on the next ETL run: new quotes of both ids land on the survivor', async () => {
@@ -432,13 +517,22 @@ describe('operator identity corrections (POST /assets/{id}/merge|split|review), 
       // Same key as the matcher gives "MATIC / Polygon": splitting back out restores the absorbed id.
       const key = assetKeyFor('MATIC', 'Polygon');
       expect(split).toEqual({
-        action: 'split', asset_id: pol, new_asset_id: assetIdFor(key), new_asset_key: key, ...body, moved_quotes: 2,
-        audit_id: expect.stringMatching(/^\d+$/), replayed: false,
+        action: 'split',
+        asset_id: pol,
+        new_asset_id: assetIdFor(key),
+        new_asset_key: key,
+        ...body,
+        moved_quotes: 2,
+        audit_id: expect.stringMatching(/^\d+$/),
+        replayed: false,
       });
       expect(split.new_asset_id).toBe(matic);
       const created = await asset(matic);
       expect(created).toMatchObject({
-        symbol: 'MATIC', name: 'Polygon', needs_review: false, source_ids: [{ ...body, match_method: 'manual' }],
+        symbol: 'MATIC',
+        name: 'Polygon',
+        needs_review: false,
+        source_ids: [{ ...body, match_method: 'manual' }],
       });
       expect(await quotesOf(matic)).toEqual([{ ...body, n: 2 }]);
       expect((await quotesOf(pol)).map((q) => q.source)).toEqual(['coingecko', 'csv']);
@@ -451,7 +545,7 @@ describe('operator identity corrections (POST /assets/{id}/merge|split|review), 
       expect(await auditCount()).toBe(audits);
     });
 
-    it('should hold on the next ETL run: the split id\'s new quotes land on the new asset', async () => {
+    it("should hold on the next ETL run: the split id's new quotes land on the new asset", async () => {
       upstream.tick();
       await run();
       expect(await ownerOf('coinpaprika', 'matic-polygon')).toBe(matic);
@@ -460,14 +554,18 @@ describe('operator identity corrections (POST /assets/{id}/merge|split|review), 
   });
 
   describe('merge with quotes that collide on (asset, source, instant)', () => {
-    it('should keep the survivor\'s quote, drop the absorbed one, count it, keep it in the audit', async () => {
+    it("should keep the survivor's quote, drop the absorbed one, count it, keep it in the audit", async () => {
       // The CSV id is on POL with its day-1 quote. Re-pointed to MATIC, the same row in a new file
       // lands on MATIC at the same instant: both assets then hold a CSV quote at that instant.
       const csvId = await csvIdOf(pol);
-      await http().put(`/assets/mappings/csv/${encodeURIComponent(csvId)}`).set('x-api-key', ADMIN_KEY)
-        .send({ asset_id: matic }).expect(200);
+      await http()
+        .put(`/assets/mappings/csv/${encodeURIComponent(csvId)}`)
+        .set('x-api-key', ADMIN_KEY)
+        .send({ asset_id: matic })
+        .expect(200);
       const [{ observed_at: instant }] = await sql<{ observed_at: Date }>(
-        `SELECT observed_at FROM market_quotes WHERE asset_id = $1 AND source = 'csv'`, [pol],
+        `SELECT observed_at FROM market_quotes WHERE asset_id = $1 AND source = 'csv'`,
+        [pol],
       );
       writeCsv('day1-again.csv', [`MATIC,Polygon,0.3816,3800000000,120000000,1.5,,${instant.toISOString()}`]);
       upstream.tick();
@@ -479,11 +577,14 @@ describe('operator identity corrections (POST /assets/{id}/merge|split|review), 
       const merged = (await post(pol, 'merge', { from: matic }).expect(200)).body.data;
 
       expect(merged).toMatchObject({
-        moved: { source_ids: 2, quotes: 4 }, dropped_duplicate_quotes: 1, replayed: false,
+        moved: { source_ids: 2, quotes: 4 },
+        dropped_duplicate_quotes: 1,
+        replayed: false,
       });
       expect(await csvPricesOf(pol)).toEqual(kept);
       const [{ after }] = await sql<{ after: { dropped_quotes: Array<Record<string, unknown>> } }>(
-        `SELECT after FROM asset_identity_audit WHERE id = $1`, [merged.audit_id],
+        `SELECT after FROM asset_identity_audit WHERE id = $1`,
+        [merged.audit_id],
       );
       expect(after.dropped_quotes).toEqual([
         expect.objectContaining({ source: 'csv', source_asset_id: csvId, price_usd: '0.3816' }),
@@ -497,7 +598,8 @@ describe('operator identity corrections (POST /assets/{id}/merge|split|review), 
   describe('review', () => {
     it('should confirm: clear needs_review, once; repeats replay; the next run keeps it confirmed', async () => {
       const [{ review_reason: reason }] = await sql<{ review_reason: string }>(
-        `SELECT review_reason FROM assets WHERE id = $1`, [flagged],
+        `SELECT review_reason FROM assets WHERE id = $1`,
+        [flagged],
       );
       expect(reason).toEqual(expect.any(String));
 
@@ -505,8 +607,12 @@ describe('operator identity corrections (POST /assets/{id}/merge|split|review), 
       const confirmed = (await post(flagged, 'review', body).expect(200)).body.data;
 
       expect(confirmed).toEqual({
-        action: 'confirm', asset_id: flagged, needs_review: false, cleared_review_reason: reason,
-        audit_id: expect.stringMatching(/^\d+$/), replayed: false,
+        action: 'confirm',
+        asset_id: flagged,
+        needs_review: false,
+        cleared_review_reason: reason,
+        audit_id: expect.stringMatching(/^\d+$/),
+        replayed: false,
       });
       const audits = await auditCount();
       const again = (await post(flagged, 'review', { decision: 'confirm' }).expect(200)).body.data;
@@ -526,8 +632,12 @@ describe('operator identity corrections (POST /assets/{id}/merge|split|review), 
       const audits = await auditCount();
       const res = (await post(btc, 'review', { decision: 'confirm' }).expect(200)).body.data;
       expect(res).toEqual({
-        action: 'confirm', asset_id: btc, needs_review: false, cleared_review_reason: null,
-        audit_id: null, replayed: false,
+        action: 'confirm',
+        asset_id: btc,
+        needs_review: false,
+        cleared_review_reason: null,
+        audit_id: null,
+        replayed: false,
       });
       expect(await auditCount()).toBe(audits);
     });
@@ -539,7 +649,10 @@ describe('operator identity corrections (POST /assets/{id}/merge|split|review), 
       const merged = (await post(linkCsv, 'review', decision).expect(200)).body.data;
 
       expect(merged).toMatchObject({
-        action: 'merge', asset_id: link, absorbed_asset_id: linkCsv, moved: { source_ids: 1, quotes: 1 },
+        action: 'merge',
+        asset_id: link,
+        absorbed_asset_id: linkCsv,
+        moved: { source_ids: 1, quotes: 1 },
         replayed: false,
       });
       expect(await ownerOf('csv', csvId)).toBe(link);

@@ -8,7 +8,14 @@ const PREFIX = `smoke${process.pid}_`;
 function runBench(script: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [path.join(DIST, script)], {
-      env: { ...process.env, DATABASE_URL: process.env.TEST_DATABASE_ADMIN_URL!, BENCH_REPORT: 'off', BENCH_DB_PREFIX: PREFIX, BENCH_REPEAT: '1', ...env },
+      env: {
+        ...process.env,
+        DATABASE_URL: process.env.TEST_DATABASE_ADMIN_URL!,
+        BENCH_REPORT: 'off',
+        BENCH_DB_PREFIX: PREFIX,
+        BENCH_REPEAT: '1',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -23,7 +30,9 @@ describe('benchmarks (smoke: tiny sizes, no report written)', () => {
   afterAll(async () => {
     const admin = new Client({ connectionString: process.env.TEST_DATABASE_ADMIN_URL });
     await admin.connect();
-    const { rows } = await admin.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [`${PREFIX}%`]);
+    const { rows } = await admin.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [
+      `${PREFIX}%`,
+    ]);
     for (const r of rows) await admin.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`);
     await admin.end();
   });
@@ -31,21 +40,32 @@ describe('benchmarks (smoke: tiny sizes, no report written)', () => {
   it('should run the ingestion benchmark end to end and print every ratio', async () => {
     const { code, output } = await runBench('ingest.bench.js', { BENCH_ROWS: '3000', BENCH_TICKERS: '200' });
     expect({ code, output: code === 0 ? '' : output }).toEqual({ code: 0, output: '' });
-    expect(output).toMatch(/project: CSV source end to end .*\d+ % of the baseline\*\* \(target >= 80 %\).*\d+ % of the primary-key-only table/);
-    const [, inserted, quarantined, unfixable] = /rows inserted \/ quarantined \| (\d+) \/ (\d+) \| (\d+) unfixable/.exec(output) ?? [];
+    expect(output).toMatch(
+      /project: CSV source end to end .*\d+ % of the baseline\*\* \(target >= 80 %\).*\d+ % of the primary-key-only table/,
+    );
+    const [, inserted, quarantined, unfixable] =
+      /rows inserted \/ quarantined \| (\d+) \/ (\d+) \| (\d+) unfixable/.exec(output) ?? [];
     expect(Number(inserted) + Number(quarantined)).toBe(3000);
     expect(Number(quarantined)).toBe(Number(unfixable));
     expect(output).toMatch(/peak RSS of the ETL process \(VmHWM\) \| \d+ MB/);
-    expect(output).toMatch(/project without the rollup step .*maintaining the 1h \/ 1d rollups in each batch: \*\*\d+ % of the ingestion time\*\*/);
+    expect(output).toMatch(
+      /project without the rollup step .*maintaining the 1h \/ 1d rollups in each batch: \*\*\d+ % of the ingestion time\*\*/,
+    );
     expect(output).toMatch(/CoinPaprika: 200 tickers, first run/);
   }, 180_000);
 
   it('should run the growth benchmark: every drop reported, counters exact, bytes per quote measured', async () => {
     const { code, output } = await runBench('growth.bench.js', {
-      BENCH_GROWTH_STEPS: '2', BENCH_GROWTH_ROWS: '3000', BENCH_GROWTH_REQUESTS: '5', BENCH_GROWTH_PORT: String(18300 + (process.pid % 500)),
+      BENCH_GROWTH_STEPS: '2',
+      BENCH_GROWTH_ROWS: '3000',
+      BENCH_GROWTH_REQUESTS: '5',
+      BENCH_GROWTH_PORT: String(18300 + (process.pid % 500)),
     });
     expect({ code, output: code === 0 ? '' : output }).toEqual({ code: 0, output: '' });
-    const drops = output.split('\n').filter((l) => /^\| \d+ \| /.test(l)).map((l) => l.split(' | '));
+    const drops = output
+      .split('\n')
+      .filter((l) => /^\| \d+ \| /.test(l))
+      .map((l) => l.split(' | '));
     expect(drops.map((d) => d[1])).toEqual(['2,999', '5,998']);
     for (const d of drops) {
       // Bytes per quote (table + indexes + raw) after the drop and fewer after `etl compact` (every
@@ -60,7 +80,10 @@ describe('benchmarks (smoke: tiny sizes, no report written)', () => {
 
   it('should run the news-linking benchmark: old and new agree, every figure printed', async () => {
     const { code, output } = await runBench('news-linking.bench.js', {
-      BENCH_ASSETS: '300,600', BENCH_OLD_ITEMS: '5', BENCH_ITEMS: '50', BENCH_RELINK_ITEMS: '50',
+      BENCH_ASSETS: '300,600',
+      BENCH_OLD_ITEMS: '5',
+      BENCH_ITEMS: '50',
+      BENCH_RELINK_ITEMS: '50',
     });
     expect({ code, output: code === 0 ? '' : output }).toEqual({ code: 0, output: '' });
     expect(output.split('\n').filter((l) => /^[\d,]+ \| [\d.]+ \| [\d.]+ \| \*\*\d+x\*\* \|/.test(l))).toHaveLength(2);
@@ -68,7 +91,12 @@ describe('benchmarks (smoke: tiny sizes, no report written)', () => {
   }, 180_000);
 
   it('should run the API benchmark against the service and both baselines with no errors', async () => {
-    const { code, output } = await runBench('api.bench.js', { BENCH_QUOTES: '3000', BENCH_DURATION: '1', BENCH_CONNECTIONS: '4', BENCH_REPEAT: '1' });
+    const { code, output } = await runBench('api.bench.js', {
+      BENCH_QUOTES: '3000',
+      BENCH_DURATION: '1',
+      BENCH_CONNECTIONS: '4',
+      BENCH_REPEAT: '1',
+    });
     expect({ code, output: code === 0 ? '' : output }).toEqual({ code: 0, output: '' });
     const rows = output.split('\n').filter((l) => l.startsWith('GET '));
     // /data x4, /assets/{id}, /prices, /assets/{id}/history at 1d over a year and 1h over a week.

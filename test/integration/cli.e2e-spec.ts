@@ -17,7 +17,10 @@ describe('etl CLI', () => {
     db = await createTestDatabase();
     const fixtures = await startFixtures(50);
     upstream = fixtures.upstream;
-    env = { PATH: process.env.PATH, ...testEnv({ ...fixtures.env, DATABASE_URL: db.url, LOG_LEVEL: 'warn' }) } as NodeJS.ProcessEnv;
+    env = {
+      PATH: process.env.PATH,
+      ...testEnv({ ...fixtures.env, DATABASE_URL: db.url, LOG_LEVEL: 'warn' }),
+    } as NodeJS.ProcessEnv;
   });
 
   afterAll(async () => {
@@ -41,7 +44,11 @@ describe('etl CLI', () => {
 
     expect(res.status).toBe(0);
     const summary = JSON.parse(res.stdout.trim().split('\n').pop()!);
-    expect(summary).toMatchObject({ msg: 'etl run finished', status: 'succeeded', sources: { coingecko: { status: 'succeeded', totals: { extracted: 50 } } } });
+    expect(summary).toMatchObject({
+      msg: 'etl run finished',
+      status: 'succeeded',
+      sources: { coingecko: { status: 'succeeded', totals: { extracted: 50 } } },
+    });
   });
 
   it('should exit 1 when a source fails', async () => {
@@ -56,18 +63,26 @@ describe('etl CLI', () => {
     const sources = JSON.parse((await cli('sources', '--json')).stdout.trim().split('\n').pop()!);
     expect(sources.sources.map((s: any) => s.id)).toEqual(['coingecko', 'coinpaprika', 'csv', 'rss']);
     const status = JSON.parse((await cli('status', '--json')).stdout.trim().split('\n').pop()!);
-    expect(status.sources.map((s: any) => [s.source, s.status])).toEqual([['coingecko', 'succeeded'], ['rss', 'failed']]);
+    expect(status.sources.map((s: any) => [s.source, s.status])).toEqual([
+      ['coingecko', 'succeeded'],
+      ['rss', 'failed'],
+    ]);
     expect(status.sources.find((s: any) => s.source === 'coingecko').records_inserted).toBe(50);
   });
 
   it('should recount the row counters from the tables (a repair after a bulk operation)', async () => {
-    await queryRows(db.url, `UPDATE source_counters SET rows = 7 WHERE source = 'coingecko' AND table_name = 'market_quotes'`);
+    await queryRows(
+      db.url,
+      `UPDATE source_counters SET rows = 7 WHERE source = 'coingecko' AND table_name = 'market_quotes'`,
+    );
 
     const res = await cli('recount', '--source', 'coingecko', '--json');
 
     expect(res.status).toBe(0);
     expect(JSON.parse(res.stdout.trim().split('\n').pop()!)).toMatchObject({
-      msg: 'counters recounted', source: 'coingecko', counters: { coingecko: { market_quotes: 50 } },
+      msg: 'counters recounted',
+      source: 'coingecko',
+      counters: { coingecko: { market_quotes: 50 } },
     });
   });
 

@@ -19,7 +19,10 @@ describe('etl compact (CLI)', () => {
 
   const cli = (args: string[]) =>
     new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      const env = { PATH: process.env.PATH, ...testEnv({ DATABASE_URL: db.url, ETL_SOURCES: '', LOG_LEVEL: 'warn' }) } as NodeJS.ProcessEnv;
+      const env = {
+        PATH: process.env.PATH,
+        ...testEnv({ DATABASE_URL: db.url, ETL_SOURCES: '', LOG_LEVEL: 'warn' }),
+      } as NodeJS.ProcessEnv;
       const child = spawn(process.execPath, [CLI, ...args], { env });
       let stdout = '';
       let stderr = '';
@@ -30,10 +33,13 @@ describe('etl compact (CLI)', () => {
 
   it('should compact a closed month of raw payloads into chunks, keep every payload readable, and then find nothing left', async () => {
     // Rows of a month long closed land in the DEFAULT partition; the pass gives them their own partition first.
-    await queryRows(db.url, `INSERT INTO raw_records (source, stream, natural_key, observed_at, payload, payload_hash, fetched_at, run_id)
+    await queryRows(
+      db.url,
+      `INSERT INTO raw_records (source, stream, natural_key, observed_at, payload, payload_hash, fetched_at, run_id)
       SELECT 'csv', 'quotes', 'old.csv#' || i, timestamptz '2025-03-01' + i * interval '1 hour',
              jsonb_build_object('symbol', 'C' || i, 'price', '0.000000012345678901234567' || i), 'h' || i, timestamptz '2025-04-02', 1
-        FROM generate_series(1, 300) i`);
+        FROM generate_series(1, 300) i`,
+    );
     const before = await queryRows(db.url, `SELECT natural_key, payload::text FROM raw_payloads ORDER BY natural_key`);
 
     const first = await cli(['compact', '--json']);
@@ -44,8 +50,12 @@ describe('etl compact (CLI)', () => {
     expect(result.compacted).toContain('raw_records_p20250301');
 
     expect(await queryRows(db.url, `SELECT count(*)::int AS n FROM raw_records`)).toEqual([{ n: 0 }]);
-    expect(await queryRows(db.url, `SELECT count(*)::int AS n FROM raw_payloads WHERE compacted`)).toEqual([{ n: 300 }]);
-    expect(await queryRows(db.url, `SELECT natural_key, payload::text FROM raw_payloads ORDER BY natural_key`)).toEqual(before);
+    expect(await queryRows(db.url, `SELECT count(*)::int AS n FROM raw_payloads WHERE compacted`)).toEqual([
+      { n: 300 },
+    ]);
+    expect(await queryRows(db.url, `SELECT natural_key, payload::text FROM raw_payloads ORDER BY natural_key`)).toEqual(
+      before,
+    );
 
     const second = await cli(['compact']);
     expect(second.status).toBe(0);

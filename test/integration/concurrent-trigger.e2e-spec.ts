@@ -21,7 +21,10 @@ describe('POST /etl/runs raced', () => {
     upstream = fixtures.upstream;
     db = await createTestDatabase();
     app = await createTestApp({
-      ...fixtures.env, DATABASE_URL: db.url, ADMIN_API_KEY: ADMIN_KEY, ETL_SOURCES: 'csv,coinpaprika',
+      ...fixtures.env,
+      DATABASE_URL: db.url,
+      ADMIN_API_KEY: ADMIN_KEY,
+      ETL_SOURCES: 'csv,coinpaprika',
     });
   });
 

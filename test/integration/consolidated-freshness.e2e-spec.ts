@@ -14,7 +14,13 @@ import { startFixtures } from '../support/fixture-env.js';
 const DAY_MS = 86_400_000;
 const BUDGET_SECONDS = 43_200;
 
-interface Latest { source: string; price_usd: string; observed_at: string; age_seconds: number; fresh: boolean }
+interface Latest {
+  source: string;
+  price_usd: string;
+  observed_at: string;
+  age_seconds: number;
+  fresh: boolean;
+}
 
 /**
  * The consolidated view of GET /assets/{id} judges freshness against the current time: stale
@@ -40,7 +46,9 @@ describe('consolidated view freshness and exact consensus', () => {
       [q.assetId, q.source, q.observedAt.toISOString(), q.price],
     );
     // The view reads latest_quotes: rows already stored when it was introduced are backfilled the same way.
-    await app.get(LatestQuotesWriter).recomputeForAssets(app.get<DataSource>(getDataSourceToken()).manager, [q.assetId]);
+    await app
+      .get(LatestQuotesWriter)
+      .recomputeForAssets(app.get<DataSource>(getDataSourceToken()).manager, [q.assetId]);
   }
 
   async function insertAsset(a: { assetId: string; key: string; symbol: string }): Promise<void> {
@@ -74,13 +82,20 @@ describe('consolidated view freshness and exact consensus', () => {
 
     const { consolidated: v } = await view('ETH');
 
-    expect(v.latest.map((l: Latest) => [l.source, l.fresh])).toEqual([['coingecko', false], ['coinpaprika', false]]);
+    expect(v.latest.map((l: Latest) => [l.source, l.fresh])).toEqual([
+      ['coingecko', false],
+      ['coinpaprika', false],
+    ]);
     for (const l of v.latest as Latest[]) {
       expect(Math.abs(l.age_seconds - (before - Date.parse(l.observed_at)) / 1000)).toBeLessThanOrEqual(5);
       expect(l.age_seconds).toBeGreaterThan(3 * 86_400 - 120);
     }
     expect(v).toMatchObject({
-      stale: true, fresh_sources: 0, consensus_price_usd: null, spread_pct: null, divergent: false,
+      stale: true,
+      fresh_sources: 0,
+      consensus_price_usd: null,
+      spread_pct: null,
+      divergent: false,
       freshness_budget_seconds: BUDGET_SECONDS,
       stale_reason: expect.stringMatching(
         new RegExp(`^no source has a quote within ${BUDGET_SECONDS} s of as_of; the newest past quote is \\d+ s old$`),
@@ -101,7 +116,10 @@ describe('consolidated view freshness and exact consensus', () => {
     const { consolidated: v } = await view('ETH');
 
     expect(v.latest.map((l: Latest) => [l.source, l.fresh, l.age_seconds < 0])).toEqual([
-      ['coingecko', true, false], ['coinpaprika', true, false], ['future', false, true], ['skewed', true, true],
+      ['coingecko', true, false],
+      ['coinpaprika', true, false],
+      ['future', false, true],
+      ['skewed', true, true],
     ]);
     // Three fresh prices: the middle one is the coinpaprika price (the skewed source repeats it).
     expect(v).toMatchObject({ stale: false, stale_reason: null, fresh_sources: 3, consensus_price_usd: paprikaPrice });
@@ -117,31 +135,49 @@ describe('consolidated view freshness and exact consensus', () => {
     const v = (await http().get(`/assets/${assetId}`).expect(200)).body.data.consolidated;
 
     expect(v).toMatchObject({
-      stale: true, fresh_sources: 0, consensus_price_usd: null,
-      stale_reason: `no source has a quote within ${BUDGET_SECONDS} s of as_of; `
-        + `the newest past quote is ${v.latest[1].age_seconds} s old; `
-        + `1 quote(s) dated more than ${BUDGET_SECONDS} s in the future are not counted`,
+      stale: true,
+      fresh_sources: 0,
+      consensus_price_usd: null,
+      stale_reason:
+        `no source has a quote within ${BUDGET_SECONDS} s of as_of; ` +
+        `the newest past quote is ${v.latest[1].age_seconds} s old; ` +
+        `1 quote(s) dated more than ${BUDGET_SECONDS} s in the future are not counted`,
     });
-    expect(v.latest.map((l: Latest) => [l.source, l.fresh])).toEqual([['future', false], ['old', false]]);
+    expect(v.latest.map((l: Latest) => [l.source, l.fresh])).toEqual([
+      ['future', false],
+      ['old', false],
+    ]);
   });
 
   it.each([
     // 200 (b - a) > 5 (a + b) exactly when b > 41/39 a: 39 and 41 sit on the boundary.
     ['on the boundary', '41', false, '5.0000', '40'],
-    ['beyond it by 1e-21, which a double rounds away',
-      '41.000000000000000000001', true, '5.0000', '40.0000000000000000000005'],
+    [
+      'beyond it by 1e-21, which a double rounds away',
+      '41.000000000000000000001',
+      true,
+      '5.0000',
+      '40.0000000000000000000005',
+    ],
     ['below it', '40.99', false, '4.9756', '39.995'],
   ])('should decide divergence exactly (%s)', async (_case, high, divergent, spread, median) => {
     const assetId = randomUUID();
     await insertAsset({ assetId, key: `div:${assetId}`, symbol: 'DIV' });
-    for (const [source, price] of [['a', '39'], ['b', high]]) {
+    for (const [source, price] of [
+      ['a', '39'],
+      ['b', high],
+    ]) {
       await insertQuote({ assetId, source, observedAt: new Date(Date.now() - 1000), price });
     }
 
     const v = (await http().get(`/assets/${assetId}`).expect(200)).body.data.consolidated;
 
     expect(v).toMatchObject({
-      divergent, spread_pct: spread, consensus_price_usd: median, fresh_sources: 2, stale: false,
+      divergent,
+      spread_pct: spread,
+      consensus_price_usd: median,
+      fresh_sources: 2,
+      stale: false,
     });
   });
 
@@ -152,7 +188,11 @@ describe('consolidated view freshness and exact consensus', () => {
     const v = (await http().get(`/assets/${assetId}`).expect(200)).body.data.consolidated;
 
     expect(v).toMatchObject({
-      latest: [], stale: true, stale_reason: 'no quotes for this asset', consensus_price_usd: null, fresh_sources: 0,
+      latest: [],
+      stale: true,
+      stale_reason: 'no quotes for this asset',
+      consensus_price_usd: null,
+      fresh_sources: 0,
     });
   });
   it('should judge run-level price divergence the same way: exact, fresh against now, far-future quotes ignored', async () => {
@@ -182,7 +222,10 @@ describe('consolidated view freshness and exact consensus', () => {
 
     const found = await runs.divergentAssets(5, BUDGET_SECONDS, 1000);
     const mine = new Set(ids.values());
-    const divergentSymbols = found.filter((d) => mine.has(d.asset_id)).map((d) => d.symbol).sort();
+    const divergentSymbols = found
+      .filter((d) => mine.has(d.asset_id))
+      .map((d) => d.symbol)
+      .sort();
 
     expect(divergentSymbols).toEqual(['RDA']);
     expect(found.find((d) => d.symbol === 'RDA')).toMatchObject({ sources: 2, spread_pct: 5 });

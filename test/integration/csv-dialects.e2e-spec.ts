@@ -53,14 +53,18 @@ const FILES: Record<string, string[]> = {
   // A delimiter no reader knows: the header cannot be read.
   'pipes.csv': ['symbol|name|price_usd|last_updated', 'XMR|Monero|300|2025-05-02'],
   // Declared in CSV_DIALECTS (declared-*.csv): semicolons, decimal commas, day first.
-  'declared-eu.csv': [
-    'symbol;name;price_usd;last_updated',
-    'TON;Toncoin;0,25;01/02/2025',
-    'NEAR;Near;1.5;01/02/2025',
-  ],
+  'declared-eu.csv': ['symbol;name;price_usd;last_updated', 'TON;Toncoin;0,25;01/02/2025', 'NEAR;Near;1.5;01/02/2025'],
   // One ticker, two coins; and an id column keying its rows.
-  'same-ticker.csv': ['symbol,name,price_usd,last_updated', 'UNI,Uniswap,5.5,2025-05-02', 'UNI,Unicorn Token,0.01,2025-05-02'],
-  'with-ids.csv': ['coin_id,symbol,name,price_usd,last_updated', 'pepe-eth,PEPE,Pepe,0.00001,2025-05-02', 'pepe-sol,PEPE,Pepe (Solana),0.00002,2025-05-02'],
+  'same-ticker.csv': [
+    'symbol,name,price_usd,last_updated',
+    'UNI,Uniswap,5.5,2025-05-02',
+    'UNI,Unicorn Token,0.01,2025-05-02',
+  ],
+  'with-ids.csv': [
+    'coin_id,symbol,name,price_usd,last_updated',
+    'pepe-eth,PEPE,Pepe,0.00001,2025-05-02',
+    'pepe-sol,PEPE,Pepe (Solana),0.00002,2025-05-02',
+  ],
 };
 
 describe('CSV dialects end to end (real drop folder, real ETL, real PostgreSQL, the HTTP API)', () => {
@@ -76,7 +80,10 @@ describe('CSV dialects end to end (real drop folder, real ETL, real PostgreSQL, 
     for (const [file, lines] of Object.entries(FILES)) writeFileSync(path.join(dir, file), lines.join('\n') + '\n');
     db = await createTestDatabase();
     app = await createTestApp({
-      DATABASE_URL: db.url, ADMIN_API_KEY: ADMIN_KEY, ETL_SOURCES: 'csv', CSV_SOURCE_DIR: dir,
+      DATABASE_URL: db.url,
+      ADMIN_API_KEY: ADMIN_KEY,
+      ETL_SOURCES: 'csv',
+      CSV_SOURCE_DIR: dir,
       CSV_DIALECTS: 'declared-*.csv:delimiter=semicolon,decimal=comma,dates=dmy',
     });
     first = await run();
@@ -89,12 +96,15 @@ describe('CSV dialects end to end (real drop folder, real ETL, real PostgreSQL, 
   });
 
   async function stored(): Promise<Record<string, Record<string, unknown>>> {
-    const { data } = (await http().get('/data?source=csv&limit=1000').expect(200)).body as { data: Array<Record<string, any>> };
+    const { data } = (await http().get('/data?source=csv&limit=1000').expect(200)).body as {
+      data: Array<Record<string, any>>;
+    };
     return Object.fromEntries(data.map((r) => [`${r.asset.symbol}/${r.source_asset_id}`, r]));
   }
 
   async function quarantined(): Promise<Record<string, string>> {
-    const { data } = (await http().get('/quarantine?source=csv&limit=1000').set('x-api-key', ADMIN_KEY).expect(200)).body as { data: Array<{ natural_key: string; reason: string }> };
+    const { data } = (await http().get('/quarantine?source=csv&limit=1000').set('x-api-key', ADMIN_KEY).expect(200))
+      .body as { data: Array<{ natural_key: string; reason: string }> };
     return Object.fromEntries(data.map((q) => [q.natural_key, q.reason]));
   }
 
@@ -112,7 +122,9 @@ describe('CSV dialects end to end (real drop folder, real ETL, real PostgreSQL, 
     ['TON/TON:toncoin', '0.25', null, '2025-02-01'],
   ])('should store %s at its real value, never re-scaled (%s)', async (key, price, cap, day) => {
     const row = (await stored())[key];
-    expect(row && { price: row.price_usd, cap: row.market_cap_usd, day: String(row.observed_at).slice(0, 10) }).toEqual({ price, cap, day });
+    expect(row && { price: row.price_usd, cap: row.market_cap_usd, day: String(row.observed_at).slice(0, 10) }).toEqual(
+      { price, cap, day },
+    );
   });
 
   it('should store the volume of a quoted decimal-comma file with its dot thousands', async () => {
@@ -120,20 +132,43 @@ describe('CSV dialects end to end (real drop folder, real ETL, real PostgreSQL, 
   });
 
   it.each([
-    ['undecidable.csv#2', /^price_usd: ambiguous number "1,234": .*neither declared \(CSV_DIALECTS decimal=point\|comma\) nor settled/],
-    ['undecidable.csv#3', /^observed_at: ambiguous date "03\/04\/2025": .*neither declared \(CSV_DIALECTS dates=dmy\|mdy\) nor settled by a date with a day above 12/],
+    [
+      'undecidable.csv#2',
+      /^price_usd: ambiguous number "1,234": .*neither declared \(CSV_DIALECTS decimal=point\|comma\) nor settled/,
+    ],
+    [
+      'undecidable.csv#3',
+      /^observed_at: ambiguous date "03\/04\/2025": .*neither declared \(CSV_DIALECTS dates=dmy\|mdy\) nor settled by a date with a day above 12/,
+    ],
     ['mixed.csv#4', /^price_usd: ambiguous number "1,234": .*this file mixes decimal points and decimal commas/],
-    ['width.csv#2', /^line 2 has 6 fields, the header has 5: its values cannot be matched to columns \(a value holding a comma must be quoted\)$/],
+    [
+      'width.csv#2',
+      /^line 2 has 6 fields, the header has 5: its values cannot be matched to columns \(a value holding a comma must be quoted\)$/,
+    ],
     ['width.csv#3', /^line 3 has 4 fields, the header has 5: its values cannot be matched to columns$/],
-    ['pipes.csv#header', /^pipes\.csv: header cannot be read: no delimiter \(comma, semicolon, tab\) splits "symbol\|name\|price_usd\|last_updated" .*; its 1 other line\(s\) were not read$/],
+    [
+      'pipes.csv#header',
+      /^pipes\.csv: header cannot be read: no delimiter \(comma, semicolon, tab\) splits "symbol\|name\|price_usd\|last_updated" .*; its 1 other line\(s\) were not read$/,
+    ],
     ['declared-eu.csv#3', /^price_usd: not a number in this file's decimal comma format: "1.5"$/],
   ])('should quarantine %s with the reason', async (naturalKey, reason) => {
     expect((await quarantined())[naturalKey]).toMatch(reason);
   });
 
   it('should quarantine exactly those rows and load every other one, the counts adding up', async () => {
-    expect(Object.keys(await quarantined()).sort()).toEqual(['declared-eu.csv#3', 'mixed.csv#4', 'pipes.csv#header', 'undecidable.csv#2', 'undecidable.csv#3', 'width.csv#2', 'width.csv#3']);
-    expect(first.sources.csv).toMatchObject({ status: 'succeeded', totals: { extracted: 22, inserted: 15, quarantined: 7 } });
+    expect(Object.keys(await quarantined()).sort()).toEqual([
+      'declared-eu.csv#3',
+      'mixed.csv#4',
+      'pipes.csv#header',
+      'undecidable.csv#2',
+      'undecidable.csv#3',
+      'width.csv#2',
+      'width.csv#3',
+    ]);
+    expect(first.sources.csv).toMatchObject({
+      status: 'succeeded',
+      totals: { extracted: 22, inserted: 15, quarantined: 7 },
+    });
     expect(Object.keys(await stored())).toHaveLength(15);
   });
 
@@ -147,7 +182,10 @@ describe('CSV dialects end to end (real drop folder, real ETL, real PostgreSQL, 
     const unicorn = rows['UNI/UNI:unicorn-token'];
     expect([uniswap?.price_usd, unicorn?.price_usd]).toEqual(['5.5', '0.01']);
     expect((uniswap.asset as { id: string }).id).not.toBe((unicorn.asset as { id: string }).id);
-    expect([(uniswap.asset as { name: string }).name, (unicorn.asset as { name: string }).name]).toEqual(['Uniswap', 'Unicorn Token']);
+    expect([(uniswap.asset as { name: string }).name, (unicorn.asset as { name: string }).name]).toEqual([
+      'Uniswap',
+      'Unicorn Token',
+    ]);
   });
 
   it('should key rows by the id column when the file has one', async () => {
@@ -159,12 +197,20 @@ describe('CSV dialects end to end (real drop folder, real ETL, real PostgreSQL, 
     const again = await run();
     expect(again.sources.csv.totals).toMatchObject({ extracted: 0 });
     const before = await stored();
-    writeFileSync(path.join(dir, 'later.csv'), 'symbol,name,price_usd,last_updated\nUNI,unicorn  token,0.02,2025-05-03\n');
+    writeFileSync(
+      path.join(dir, 'later.csv'),
+      'symbol,name,price_usd,last_updated\nUNI,unicorn  token,0.02,2025-05-03\n',
+    );
     const later = await run();
     expect(later.sources.csv.totals).toMatchObject({ extracted: 1, inserted: 1 });
-    const { data } = (await http().get('/data?source=csv&symbol=UNI&limit=100').expect(200)).body as { data: Array<Record<string, any>> };
+    const { data } = (await http().get('/data?source=csv&symbol=UNI&limit=100').expect(200)).body as {
+      data: Array<Record<string, any>>;
+    };
     const newest = data.find((r) => r.price_usd === '0.02');
-    expect(newest && [newest.source_asset_id, newest.asset.id]).toEqual(['UNI:unicorn-token', (before['UNI/UNI:unicorn-token'].asset as { id: string }).id]);
+    expect(newest && [newest.source_asset_id, newest.asset.id]).toEqual([
+      'UNI:unicorn-token',
+      (before['UNI/UNI:unicorn-token'].asset as { id: string }).id,
+    ]);
   });
 });
 
@@ -174,7 +220,10 @@ describe('CSV dialects across a crash (the first pass runs again on resume)', ()
     // Rows 2-9: `1.23N` and 01/02/2025 have two readings each; only the last row (0,5 and 31/12/2025)
     // settles the file: decimal comma (1.230 is 1230) and day first (2025-02-01).
     const rows = Array.from({ length: 8 }, (_, i) => `C${i};Coin ${i};1.23${i};01/02/2025`);
-    writeFileSync(path.join(dir, 'eu.csv'), ['symbol;name;price_usd;last_updated', ...rows, 'LAST;Last;0,5;31/12/2025'].join('\n') + '\n');
+    writeFileSync(
+      path.join(dir, 'eu.csv'),
+      ['symbol;name;price_usd;last_updated', ...rows, 'LAST;Last;0,5;31/12/2025'].join('\n') + '\n',
+    );
     const db = await createTestDatabase();
     const env = { DATABASE_URL: db.url, ETL_SOURCES: 'csv', CSV_SOURCE_DIR: dir, ETL_BATCH_SIZE: '2' };
     const runs: RunSummary[] = [];
@@ -184,8 +233,11 @@ describe('CSV dialects across a crash (the first pass runs again on resume)', ()
         try {
           runs.push(await app.get(EtlRunner).run({ trigger: 'manual', sources: ['csv'] }));
           if (runs.length === 3) {
-            const { data } = (await request(app.getHttpServer()).get('/data?source=csv&limit=100').expect(200)).body as { data: Array<Record<string, any>> };
-            const seen = data.map((r) => `${r.asset.symbol}=${r.price_usd}@${String(r.observed_at).slice(0, 10)}`).sort();
+            const { data } = (await request(app.getHttpServer()).get('/data?source=csv&limit=100').expect(200))
+              .body as { data: Array<Record<string, any>> };
+            const seen = data
+              .map((r) => `${r.asset.symbol}=${r.price_usd}@${String(r.observed_at).slice(0, 10)}`)
+              .sort();
             const expected = [...rows.map((_, i) => `C${i}=123${i}@2025-02-01`), 'LAST=0.5@2025-12-31'].sort();
             expect(seen).toEqual(expected);
           }

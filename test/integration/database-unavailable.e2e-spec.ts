@@ -36,62 +36,94 @@ describe('database unavailable: 503 with Retry-After, not 500', () => {
     const deadUrl = async () => `postgres://postgres@127.0.0.1:${await freePort()}/postgres`;
 
     it.each<{ name: string; provoke: () => Promise<unknown>; expected: boolean }>([
-      { name: 'connection refused (pg Client)', provoke: async () => {
-        const c = new Client({ connectionString: await deadUrl() });
-        return c.connect();
-      }, expected: true },
-      { name: 'connection refused (TypeORM pool)', provoke: async () => {
-        const ds = new DataSource({ type: 'postgres', url: await deadUrl(), connectTimeoutMS: 2000 });
-        return ds.initialize();
-      }, expected: true },
-      { name: '"terminating connection" (backend killed by an administrator)', provoke: async () => {
-        const victim = new Client({ connectionString: db.url });
-        await victim.connect();
-        victim.on('error', () => undefined);
-        const killer = admin();
-        await killer.connect();
-        const [{ pid }] = (await victim.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows;
-        await killer.query('SELECT pg_terminate_backend($1)', [pid]);
-        await killer.end();
-        try {
-          return await victim.query('SELECT 1');
-        } finally {
-          await victim.end().catch(() => undefined);
-        }
-      }, expected: true },
-      { name: 'statement timeout (TypeORM QueryFailedError wrapping 57014)', provoke: async () => {
-        const ds = await new DataSource({ type: 'postgres', url: db.url, extra: { statement_timeout: 50 } }).initialize();
-        try {
-          return await ds.query('SELECT pg_sleep(1)');
-        } finally {
-          await ds.destroy();
-        }
-      }, expected: true },
-      { name: 'syntax error (a bug, not an outage)', provoke: async () => {
-        const ds = await new DataSource({ type: 'postgres', url: db.url }).initialize();
-        try {
-          return await ds.query('SELEC 1');
-        } finally {
-          await ds.destroy();
-        }
-      }, expected: false },
-      { name: 'unique violation (a conflict, not an outage)', provoke: async () => {
-        const ds = await new DataSource({ type: 'postgres', url: db.url }).initialize();
-        try {
-          return await ds.query('CREATE TEMP TABLE t (x int PRIMARY KEY); INSERT INTO t VALUES (1), (1)');
-        } finally {
-          await ds.destroy();
-        }
-      }, expected: false },
+      {
+        name: 'connection refused (pg Client)',
+        provoke: async () => {
+          const c = new Client({ connectionString: await deadUrl() });
+          return c.connect();
+        },
+        expected: true,
+      },
+      {
+        name: 'connection refused (TypeORM pool)',
+        provoke: async () => {
+          const ds = new DataSource({ type: 'postgres', url: await deadUrl(), connectTimeoutMS: 2000 });
+          return ds.initialize();
+        },
+        expected: true,
+      },
+      {
+        name: '"terminating connection" (backend killed by an administrator)',
+        provoke: async () => {
+          const victim = new Client({ connectionString: db.url });
+          await victim.connect();
+          victim.on('error', () => undefined);
+          const killer = admin();
+          await killer.connect();
+          const [{ pid }] = (await victim.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows;
+          await killer.query('SELECT pg_terminate_backend($1)', [pid]);
+          await killer.end();
+          try {
+            return await victim.query('SELECT 1');
+          } finally {
+            await victim.end().catch(() => undefined);
+          }
+        },
+        expected: true,
+      },
+      {
+        name: 'statement timeout (TypeORM QueryFailedError wrapping 57014)',
+        provoke: async () => {
+          const ds = await new DataSource({
+            type: 'postgres',
+            url: db.url,
+            extra: { statement_timeout: 50 },
+          }).initialize();
+          try {
+            return await ds.query('SELECT pg_sleep(1)');
+          } finally {
+            await ds.destroy();
+          }
+        },
+        expected: true,
+      },
+      {
+        name: 'syntax error (a bug, not an outage)',
+        provoke: async () => {
+          const ds = await new DataSource({ type: 'postgres', url: db.url }).initialize();
+          try {
+            return await ds.query('SELEC 1');
+          } finally {
+            await ds.destroy();
+          }
+        },
+        expected: false,
+      },
+      {
+        name: 'unique violation (a conflict, not an outage)',
+        provoke: async () => {
+          const ds = await new DataSource({ type: 'postgres', url: db.url }).initialize();
+          try {
+            return await ds.query('CREATE TEMP TABLE t (x int PRIMARY KEY); INSERT INTO t VALUES (1), (1)');
+          } finally {
+            await ds.destroy();
+          }
+        },
+        expected: false,
+      },
       {
         name: 'a plain programming error',
         provoke: () => Promise.reject(new TypeError("Cannot read properties of undefined (reading 'id')")),
         expected: false,
       },
-    ])('$name -> unavailable: $expected', async ({ provoke, expected }) => {
-      const err = await errorOf(provoke);
-      expect(isDatabaseUnavailable(err)).toBe(expected);
-    }, 20_000);
+    ])(
+      '$name -> unavailable: $expected',
+      async ({ provoke, expected }) => {
+        const err = await errorOf(provoke);
+        expect(isDatabaseUnavailable(err)).toBe(expected);
+      },
+      20_000,
+    );
   });
 
   describe('through the API', () => {
@@ -110,7 +142,9 @@ describe('database unavailable: 503 with Retry-After, not 500', () => {
       await c.connect();
       try {
         await c.query(`ALTER DATABASE "${db.name}" ALLOW_CONNECTIONS ${accepting}`);
-        if (!accepting) await c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [db.name]);
+        if (!accepting) {
+          await c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [db.name]);
+        }
       } finally {
         await c.end();
       }
@@ -127,7 +161,9 @@ describe('database unavailable: 503 with Retry-After, not 500', () => {
           expect([route, res.status]).toEqual([route, 503]);
           expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
           expect(res.body).toEqual({
-            statusCode: 503, error: 'Service Unavailable', message: expect.stringContaining('database is unavailable'),
+            statusCode: 503,
+            error: 'Service Unavailable',
+            message: expect.stringContaining('database is unavailable'),
             request_id: res.headers['x-request-id'],
           });
         }

@@ -72,12 +72,13 @@ describe('boot with an unreachable DATABASE_URL', () => {
     const lines = parsed(res);
     const retries = lines.filter((l) => l.msg === 'database unreachable: retrying');
     expect(retries.length).toBeGreaterThanOrEqual(2);
-    for (const r of retries)
-      {expect(r).toMatchObject({
+    for (const r of retries) {
+      expect(r).toMatchObject({
         database: `127.0.0.1:${port}/kasparro`,
         level: 40,
         error: expect.stringMatching(/ECONNREFUSED/),
-      });}
+      });
+    }
     const waits = retries.map((r) => r.retryInMs as number);
     expect(waits[1]).toBeGreaterThan(waits[0]);
     expect(lines.filter((l) => String(l.msg).startsWith('database unreachable: giving up'))).toHaveLength(1);

@@ -37,9 +37,15 @@ describe('drift: the rename rule end to end', () => {
     const db = await createTestDatabase();
     dbs.push(db);
     const app = await createTestApp({
-      ...upstream.env(), DATABASE_URL: db.url, ETL_SOURCES: 'coingecko', COINGECKO_MAX_PAGES: '1',
+      ...upstream.env(),
+      DATABASE_URL: db.url,
+      ETL_SOURCES: 'coingecko',
+      COINGECKO_MAX_PAGES: '1',
       COINGECKO_RATE_LIMIT_PER_MIN: '6000',
-      HTTP_RETRY_BASE_MS: '10', HTTP_TIMEOUT_MS: '2000', ADMIN_API_KEY: ADMIN_KEY, ...env,
+      HTTP_RETRY_BASE_MS: '10',
+      HTTP_TIMEOUT_MS: '2000',
+      ADMIN_API_KEY: ADMIN_KEY,
+      ...env,
     });
     apps.push(app);
     return { app, db };
@@ -61,11 +67,17 @@ describe('drift: the rename rule end to end', () => {
     expect(summary.sources.coingecko.totals).toMatchObject({ inserted: 0, quarantined: COINS });
     const [event] = (await request(app.getHttpServer()).get('/drift-events?kind=renamed').expect(200)).body.data;
     expect(event).toMatchObject({
-      field: 'current_price', candidate: 'current_price_now', status: 'proposed', action: 'quarantined',
+      field: 'current_price',
+      candidate: 'current_price_now',
+      status: 'proposed',
+      action: 'quarantined',
       rejected_at: null,
     });
     expect(event.evidence).toMatchObject({
-      same_name: false, qualifiers: { match: true }, type: { match: true }, values: { checked: false },
+      same_name: false,
+      qualifiers: { match: true },
+      type: { match: true },
+      values: { checked: false },
     });
     expect(await sql(db, `SELECT DISTINCT reason FROM quarantined_records`)).toEqual([
       { reason: expect.stringMatching(/^required field "current_price" missing \(rename to "current_price_now" not/) },
@@ -87,8 +99,11 @@ describe('drift: the rename rule end to end', () => {
       const summary = await run(app);
 
       expect(summary.sources.coingecko.totals).toMatchObject({ inserted: COINS, quarantined: 0 });
-      const [{ n }] = await sql<{ n: number }>(db, `
-        SELECT count(*)::int AS n FROM drift_field_baselines WHERE source = 'coingecko' AND field = 'current_price'`);
+      const [{ n }] = await sql<{ n: number }>(
+        db,
+        `
+        SELECT count(*)::int AS n FROM drift_field_baselines WHERE source = 'coingecko' AND field = 'current_price'`,
+      );
       expect(n).toBe(COINS);
     });
 
@@ -101,13 +116,17 @@ describe('drift: the rename rule end to end', () => {
       const summary = await run(app);
 
       expect(summary.sources.coingecko.totals).toMatchObject({ inserted: COINS, quarantined: 0 });
-      const mismatched = await sql(db, `
+      const mismatched = await sql(
+        db,
+        `
         SELECT a.source_asset_id FROM market_quotes a
           JOIN market_quotes b ON b.asset_id = a.asset_id AND b.observed_at > a.observed_at
-         WHERE a.price_usd <> b.price_usd`);
+         WHERE a.price_usd <> b.price_usd`,
+      );
       expect(mismatched).toEqual([]);
       const [{ observations }] = await sql<{ observations: number }>(
-        db, `SELECT count(DISTINCT observed_at)::int AS observations FROM market_quotes`,
+        db,
+        `SELECT count(DISTINCT observed_at)::int AS observations FROM market_quotes`,
       );
       expect(observations).toBe(2);
     });
@@ -119,12 +138,19 @@ describe('drift: the rename rule end to end', () => {
 
       expect(applied).toMatchObject({ field: 'current_price', status: 'applied', action: 'applied', confidence: 0.8 });
       expect(applied.evidence).toMatchObject({
-        status: 'applied', similarity: 0.8, threshold: 0.8, same_name: false,
-        qualifiers: { match: true, differing: [] }, type: { expected: 'number', observed: ['number'], match: true },
+        status: 'applied',
+        similarity: 0.8,
+        threshold: 0.8,
+        same_name: false,
+        qualifiers: { match: true, differing: [] },
+        type: { expected: 'number', observed: ['number'], match: true },
         values: { checked: true, plausible: true, compared: COINS, median_ratio: 1, factor: 10 },
       });
       expect(applied.evidence.values.samples[0]).toEqual({
-        asset: expect.any(String), previous: expect.any(Number), candidate: expect.any(Number), ratio: 1,
+        asset: expect.any(String),
+        previous: expect.any(Number),
+        candidate: expect.any(Number),
+        ratio: 1,
       });
       expect(refused).toMatchObject({ field: 'current_price', status: 'rejected', action: 'logged' });
       expect(refused.evidence).toMatchObject({
@@ -178,30 +204,44 @@ describe('drift: the rename rule end to end', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kasparro-drift-'));
     chmodSync(dir, 0o755);
     try {
-      writeFileSync(path.join(dir, '2025-05-01.csv'), [
-        'symbol,name,price_usd,volume_24h_usd,last_updated',
-        'BTC,Bitcoin,96000.5,30000000000,2025-05-01T00:00:00Z', 'ETH,Ethereum,3500.25,15000000000,2025-05-01T00:00:00Z',
-      ].join('\n') + '\n');
+      writeFileSync(
+        path.join(dir, '2025-05-01.csv'),
+        [
+          'symbol,name,price_usd,volume_24h_usd,last_updated',
+          'BTC,Bitcoin,96000.5,30000000000,2025-05-01T00:00:00Z',
+          'ETH,Ethereum,3500.25,15000000000,2025-05-01T00:00:00Z',
+        ].join('\n') + '\n',
+      );
       const { app, db } = await boot({ ETL_SOURCES: 'csv', CSV_SOURCE_DIR: dir });
       expect((await run(app, 'csv')).sources.csv.totals).toMatchObject({ inserted: 2, quarantined: 0 });
 
-      writeFileSync(path.join(dir, '2025-05-02.csv'), [
-        'symbol,name,prices_usd,volume_12h_usd,last_updated',
-        'BTC,Bitcoin,97000.5,14000000000,2025-05-02T00:00:00Z', 'ETH,Ethereum,3550.25,7000000000,2025-05-02T00:00:00Z',
-      ].join('\n') + '\n');
+      writeFileSync(
+        path.join(dir, '2025-05-02.csv'),
+        [
+          'symbol,name,prices_usd,volume_12h_usd,last_updated',
+          'BTC,Bitcoin,97000.5,14000000000,2025-05-02T00:00:00Z',
+          'ETH,Ethereum,3550.25,7000000000,2025-05-02T00:00:00Z',
+        ].join('\n') + '\n',
+      );
       const second = await run(app, 'csv');
 
       expect(second.sources.csv.totals).toMatchObject({ inserted: 2, quarantined: 0 });
-      const stored = await sql(db, `
+      const stored = await sql(
+        db,
+        `
         SELECT source_asset_id, price_usd::text, volume_24h_usd::text FROM market_quotes
-         WHERE observed_at = '2025-05-02T00:00:00Z' ORDER BY 1`);
+         WHERE observed_at = '2025-05-02T00:00:00Z' ORDER BY 1`,
+      );
       expect(stored).toEqual([
         { source_asset_id: 'BTC:bitcoin', price_usd: '97000.5', volume_24h_usd: null },
         { source_asset_id: 'ETH:ethereum', price_usd: '3550.25', volume_24h_usd: null },
       ]);
-      const renames = await sql(db, `
+      const renames = await sql(
+        db,
+        `
         SELECT field, candidate, status, evidence->'qualifiers'->'differing' AS differing
-          FROM drift_events WHERE kind = 'renamed' ORDER BY field`);
+          FROM drift_events WHERE kind = 'renamed' ORDER BY field`,
+      );
       expect(renames).toEqual([
         { field: 'price_usd', candidate: 'prices_usd', status: 'applied', differing: [] },
         { field: 'volume_24h_usd', candidate: 'volume_12h_usd', status: 'rejected', differing: ['window'] },

@@ -18,7 +18,11 @@ const TINY = '0.000000000000000000012345678901234567890';
 // Between the two (closer to the lower): the middle of three.
 const CSV_PRICE = '12345678901.1234567890123451';
 
-interface Latest { source: string; price_usd: string; fresh: boolean }
+interface Latest {
+  source: string;
+  price_usd: string;
+  fresh: boolean;
+}
 
 /**
  * Numbers with 20+ significant digits from the fixture CoinPaprika and CoinGecko (served as exact
@@ -41,28 +45,39 @@ describe('exact numbers end to end', () => {
     ({ upstream, env: fixtureEnv } = await startFixtures(30));
     upstream.faults.setExactNumbers('coinpaprika', {
       BTC: {
-        'quotes.USD.price': PAPRIKA_PRICE, total_supply: SUPPLY,
-        'quotes.USD.market_cap': CAP, 'quotes.USD.volume_24h': TINY,
+        'quotes.USD.price': PAPRIKA_PRICE,
+        total_supply: SUPPLY,
+        'quotes.USD.market_cap': CAP,
+        'quotes.USD.volume_24h': TINY,
       },
     });
     upstream.faults.setExactNumbers('coingecko', {
       BTC: {
-        current_price: GECKO_PRICE, circulating_supply: SUPPLY, total_supply: SUPPLY,
-        market_cap: CAP, total_volume: TINY,
+        current_price: GECKO_PRICE,
+        circulating_supply: SUPPLY,
+        total_supply: SUPPLY,
+        market_cap: CAP,
+        total_volume: TINY,
       },
     });
     // A third source with a price between the two (closer to the lower), at the snapshot time.
     csvDir = mkdtempSync(path.join(tmpdir(), 'exact-csv-'));
     const advanced = await fetch(`${upstream.baseUrl}/__advance`, { method: 'POST' });
     const { snapshotAt } = (await advanced.json()) as { snapshotAt: string };
-    writeFileSync(path.join(csvDir, 'exact.csv'), [
-      'symbol,name,price_usd,market_cap_usd,volume_24h_usd,percent_change_24h,rank,last_updated',
-      `BTC,Bitcoin,${CSV_PRICE},${CAP},1,0.5,1,${snapshotAt}`,
-      '',
-    ].join('\n'));
+    writeFileSync(
+      path.join(csvDir, 'exact.csv'),
+      [
+        'symbol,name,price_usd,market_cap_usd,volume_24h_usd,percent_change_24h,rank,last_updated',
+        `BTC,Bitcoin,${CSV_PRICE},${CAP},1,0.5,1,${snapshotAt}`,
+        '',
+      ].join('\n'),
+    );
     db = await createTestDatabase();
     app = await createTestApp({
-      ...fixtureEnv, DATABASE_URL: db.url, ETL_SOURCES: 'coinpaprika,coingecko,csv', CSV_SOURCE_DIR: csvDir,
+      ...fixtureEnv,
+      DATABASE_URL: db.url,
+      ETL_SOURCES: 'coinpaprika,coingecko,csv',
+      CSV_SOURCE_DIR: csvDir,
     });
     const summary = await app.get(EtlRunner).run({ trigger: 'manual', sources: ['coinpaprika', 'coingecko'] });
     expect(summary.status).toBe('succeeded');
@@ -83,7 +98,11 @@ describe('exact numbers end to end', () => {
 
     expect(res.body.data).toHaveLength(1);
     expect(res.body.data[0]).toMatchObject({
-      source, price_usd: price, market_cap_usd: CAP, volume_24h_usd: TINY, ...supplies,
+      source,
+      price_usd: price,
+      market_cap_usd: CAP,
+      volume_24h_usd: TINY,
+      ...supplies,
     });
   });
 
@@ -115,8 +134,11 @@ describe('exact numbers end to end', () => {
       ['coinpaprika', PAPRIKA_PRICE, true],
     ]);
     expect(view).toMatchObject({
-      consensus_price_usd: '12345678901.1234567890123455', spread_pct: '0.0000',
-      divergent: false, stale: false, fresh_sources: 2,
+      consensus_price_usd: '12345678901.1234567890123455',
+      spread_pct: '0.0000',
+      divergent: false,
+      stale: false,
+      fresh_sources: 2,
     });
   });
 

@@ -41,10 +41,32 @@ describe(IdentityEvidence1764300000006.name, () => {
     await new IdentityEvidence1764300000006().up(runner);
 
     const split = assetIdFor('qux:~coingecko:qux-bsc');
-    expect(await runner.query(`SELECT source, source_asset_id, asset_id, match_symbol, evidence FROM asset_source_ids ORDER BY 1, 2`)).toEqual([
-      { source: 'coingecko', source_asset_id: 'qux', asset_id: qux, match_symbol: 'QUX', evidence: { name: 'Qux', crosswalkKey: 'qux:qux' } },
-      { source: 'coingecko', source_asset_id: 'qux-bsc', asset_id: split, match_symbol: 'QUX', evidence: { name: 'Qux', crosswalkKey: 'qux:quxbsc' } },
-      { source: 'coinpaprika', source_asset_id: 'qux-qux', asset_id: qux, match_symbol: 'QUX', evidence: { name: 'Qux', crosswalkKey: 'qux:qux' } },
+    expect(
+      await runner.query(
+        `SELECT source, source_asset_id, asset_id, match_symbol, evidence FROM asset_source_ids ORDER BY 1, 2`,
+      ),
+    ).toEqual([
+      {
+        source: 'coingecko',
+        source_asset_id: 'qux',
+        asset_id: qux,
+        match_symbol: 'QUX',
+        evidence: { name: 'Qux', crosswalkKey: 'qux:qux' },
+      },
+      {
+        source: 'coingecko',
+        source_asset_id: 'qux-bsc',
+        asset_id: split,
+        match_symbol: 'QUX',
+        evidence: { name: 'Qux', crosswalkKey: 'qux:quxbsc' },
+      },
+      {
+        source: 'coinpaprika',
+        source_asset_id: 'qux-qux',
+        asset_id: qux,
+        match_symbol: 'QUX',
+        evidence: { name: 'Qux', crosswalkKey: 'qux:qux' },
+      },
     ]);
     expect(await runner.query(`SELECT source_asset_id, asset_id FROM market_quotes ORDER BY 1`)).toEqual([
       { source_asset_id: 'qux', asset_id: qux },

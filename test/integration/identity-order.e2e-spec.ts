@@ -53,7 +53,9 @@ describe('identity is independent of arrival order (fast-check, real PostgreSQL)
     const mappings = await dataSource.query(
       `SELECT m.source, m.source_asset_id, m.asset_id, m.match_method, m.confidence FROM asset_source_ids m ORDER BY 1, 2`,
     );
-    const assets = await dataSource.query(`SELECT id, asset_key, symbol, name, rank, needs_review, review_reason FROM assets ORDER BY asset_key`);
+    const assets = await dataSource.query(
+      `SELECT id, asset_key, symbol, name, rank, needs_review, review_reason FROM assets ORDER BY asset_key`,
+    );
     return { mappings, assets };
   }
 
@@ -117,9 +119,17 @@ describe('identity is independent of arrival order (fast-check, real PostgreSQL)
     await ingest(arrange({ seed: 99, bySource: false, batchSize: 100, runs: 2 }));
     const rows = (await dataSource.query(
       `SELECT m.asset_id, m.source, m.source_asset_id, m.match_method, a.needs_review FROM asset_source_ids m JOIN assets a ON a.id = m.asset_id`,
-    )) as Array<{ asset_id: string; source: string; source_asset_id: string; match_method: string; needs_review: boolean }>;
+    )) as Array<{
+      asset_id: string;
+      source: string;
+      source_asset_id: string;
+      match_method: string;
+      needs_review: boolean;
+    }>;
     const byAsset = new Map<string, string[]>();
-    for (const r of rows) byAsset.set(r.asset_id, [...(byAsset.get(r.asset_id) ?? []), `${r.source}/${r.source_asset_id}`]);
+    for (const r of rows) {
+      byAsset.set(r.asset_id, [...(byAsset.get(r.asset_id) ?? []), `${r.source}/${r.source_asset_id}`]);
+    }
     const assetOf = new Map(rows.map((r) => [`${r.source}/${r.source_asset_id}`, r.asset_id]));
     const together = (a: string, b: string) => assetOf.get(a) === assetOf.get(b);
 
@@ -128,13 +138,18 @@ describe('identity is independent of arrival order (fast-check, real PostgreSQL)
     for (const r of records.filter((c) => c.source === 'coinpaprika')) {
       const id = `coinpaprika/${r.sourceAssetId}`;
       const partner = [...byAsset.get(assetOf.get(id)!)!].find((x) => x.startsWith('coingecko/'));
-      if (/-bridged-|-other-|-tube$|-dao$/.test(r.sourceAssetId)) expect({ id, partner }).toEqual({ id, partner: undefined });
-      else expect({ id, partner }).toEqual({ id, partner: `coingecko/${/coin-\d+/.exec(r.sourceAssetId)![0]}` });
+      if (/-bridged-|-other-|-tube$|-dao$/.test(r.sourceAssetId)) {
+        expect({ id, partner }).toEqual({ id, partner: undefined });
+      } else expect({ id, partner }).toEqual({ id, partner: `coingecko/${/coin-\d+/.exec(r.sourceAssetId)![0]}` });
     }
     // Suffix ids and copies are never their namesake; bare tickers await review.
     for (const r of records.filter((c) => c.source === 'coingecko' && /-(2|bsc)$/.test(c.sourceAssetId))) {
-      expect(together(`coingecko/${r.sourceAssetId}`, `coingecko/${r.sourceAssetId.replace(/-(2|bsc)$/, '')}`)).toBe(false);
+      expect(together(`coingecko/${r.sourceAssetId}`, `coingecko/${r.sourceAssetId.replace(/-(2|bsc)$/, '')}`)).toBe(
+        false,
+      );
     }
-    for (const r of rows.filter((x) => x.source === 'csv' && !x.source_asset_id.includes('|'))) expect(r.needs_review).toBe(true);
+    for (const r of rows.filter((x) => x.source === 'csv' && !x.source_asset_id.includes('|'))) {
+      expect(r.needs_review).toBe(true);
+    }
   }, 60_000);
 });

@@ -2,8 +2,16 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import path from 'node:path';
 import request from 'supertest';
 import { FixtureUpstream } from '../../src/tools/dev/fixture-upstream/fixture-upstream.server.js';
-import { buildIdentityListings, loadIdentityTruth, type IdentityTruth } from '../../src/tools/dev/fixture-upstream/identity-listings.js';
-import { scoreIdentity, type IdentityScore, type ScoredAsset } from '../../src/tools/dev/fixture-upstream/identity-score.js';
+import {
+  buildIdentityListings,
+  loadIdentityTruth,
+  type IdentityTruth,
+} from '../../src/tools/dev/fixture-upstream/identity-listings.js';
+import {
+  scoreIdentity,
+  type IdentityScore,
+  type ScoredAsset,
+} from '../../src/tools/dev/fixture-upstream/identity-score.js';
 import { EtlRunner } from '../../src/etl/etl-runner.service.js';
 import { createTestApp } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -27,14 +35,25 @@ describe('identity on real CoinGecko and CoinPaprika listings', () => {
     upstream = await new FixtureUpstream({ listings: buildIdentityListings(truth) }).start();
     db = await createTestDatabase();
     app = await createTestApp({
-      ...upstream.env(), DATABASE_URL: db.url, ETL_SOURCES: 'coingecko,coinpaprika',
-      COINGECKO_RATE_LIMIT_PER_MIN: '6000', COINPAPRIKA_RATE_LIMIT_PER_MIN: '6000', HTTP_RETRY_BASE_MS: '10',
+      ...upstream.env(),
+      DATABASE_URL: db.url,
+      ETL_SOURCES: 'coingecko,coinpaprika',
+      COINGECKO_RATE_LIMIT_PER_MIN: '6000',
+      COINPAPRIKA_RATE_LIMIT_PER_MIN: '6000',
+      HTTP_RETRY_BASE_MS: '10',
     });
     const summary = await app.get(EtlRunner).run({ trigger: 'manual', sources: ['coingecko', 'coinpaprika'] });
-    expect([summary.sources.coingecko?.status, summary.sources.coinpaprika?.status]).toEqual(['succeeded', 'succeeded']);
+    expect([summary.sources.coingecko?.status, summary.sources.coinpaprika?.status]).toEqual([
+      'succeeded',
+      'succeeded',
+    ]);
     score = scoreIdentity(await allAssets(app), truth.pairs);
-    process.stdout.write(`identity on real listings: ${score.hits}/${score.pairs} pairs, ${score.falseMerges.length} false merges\n`);
-    for (const m of score.misses) process.stdout.write(`  miss ${m.coingecko} <-> ${m.coinpaprika}: ${m.coingeckoAsset} / ${m.coinpaprikaAsset}\n`);
+    process.stdout.write(
+      `identity on real listings: ${score.hits}/${score.pairs} pairs, ${score.falseMerges.length} false merges\n`,
+    );
+    for (const m of score.misses) {
+      process.stdout.write(`  miss ${m.coingecko} <-> ${m.coinpaprika}: ${m.coingeckoAsset} / ${m.coinpaprikaAsset}\n`);
+    }
   }, 240_000);
 
   afterAll(async () => {
@@ -65,7 +84,10 @@ async function allAssets(app: NestFastifyApplication): Promise<ScoredAsset[]> {
   const out: ScoredAsset[] = [];
   let cursor: string | null = null;
   do {
-    const res = await request(app.getHttpServer()).get('/assets').query({ limit: 200, ...(cursor ? { cursor } : {}) }).expect(200);
+    const res = await request(app.getHttpServer())
+      .get('/assets')
+      .query({ limit: 200, ...(cursor ? { cursor } : {}) })
+      .expect(200);
     const body = res.body as { data: ScoredAsset[]; pagination: { next_cursor: string | null } };
     out.push(...body.data);
     cursor = body.pagination.next_cursor;

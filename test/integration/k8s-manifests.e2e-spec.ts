@@ -21,7 +21,13 @@ function validate(files: string[]): Validation[] {
   if (res.status !== 0) throw new Error(`k8s-validate failed: ${res.stderr}`);
   return JSON.parse(res.stdout) as Validation[];
 }
-type Manifest = { apiVersion?: string; kind?: string; metadata?: { name?: string }; spec?: any; data?: Record<string, string> };
+type Manifest = {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string };
+  spec?: any;
+  data?: Record<string, string>;
+};
 
 function load(file: string): Manifest[] {
   return parseAllDocuments(readFileSync(path.join(dir, file), 'utf8')).map((d) => {
@@ -36,8 +42,18 @@ function containers(m: Manifest): any[] {
 }
 
 const KNOWN_ENV = new Set([
-  ...Object.keys(new EnvSchema()), 'DATABASE_URL', 'ADMIN_API_KEY', 'ETL_FAILURE_INJECTION',
-  'CSV_SOURCE_DIR', 'COINPAPRIKA_BASE_URL', 'COINPAPRIKA_API_KEY', 'COINGECKO_BASE_URL', 'COINGECKO_API_KEY', 'COINGECKO_API_TIER', 'COINGECKO_MAX_PAGES', 'RSS_FEED_URLS',
+  ...Object.keys(new EnvSchema()),
+  'DATABASE_URL',
+  'ADMIN_API_KEY',
+  'ETL_FAILURE_INJECTION',
+  'CSV_SOURCE_DIR',
+  'COINPAPRIKA_BASE_URL',
+  'COINPAPRIKA_API_KEY',
+  'COINGECKO_BASE_URL',
+  'COINGECKO_API_KEY',
+  'COINGECKO_API_TIER',
+  'COINGECKO_MAX_PAGES',
+  'RSS_FEED_URLS',
 ]);
 
 describe('Kubernetes manifests (docker/k8s)', () => {
@@ -47,7 +63,12 @@ describe('Kubernetes manifests (docker/k8s)', () => {
   it('should parse, and every object should have apiVersion, kind and a name', () => {
     expect(files.length).toBeGreaterThanOrEqual(8);
     for (const { file, m } of all.filter(({ m }) => m.kind !== 'Kustomization')) {
-      expect({ file, apiVersion: typeof m.apiVersion, kind: typeof m.kind, name: typeof m.metadata?.name }).toEqual({ file, apiVersion: 'string', kind: 'string', name: 'string' });
+      expect({ file, apiVersion: typeof m.apiVersion, kind: typeof m.kind, name: typeof m.metadata?.name }).toEqual({
+        file,
+        apiVersion: 'string',
+        kind: 'string',
+        name: 'string',
+      });
     }
   });
 
@@ -71,7 +92,10 @@ describe('Kubernetes manifests (docker/k8s)', () => {
   });
 
   it('should run the API replicas as api and the worker as worker', () => {
-    const role = (name: string) => containers(all.find(({ m }) => m.metadata?.name === name)!.m)[0].env.find((e: { name: string }) => e.name === 'APP_ROLE').value;
+    const role = (name: string) =>
+      containers(all.find(({ m }) => m.metadata?.name === name)!.m)[0].env.find(
+        (e: { name: string }) => e.name === 'APP_ROLE',
+      ).value;
     expect(role('kasparro-etl-api')).toBe('api');
     expect(role('kasparro-etl-worker')).toBe('worker');
   });
@@ -79,8 +103,12 @@ describe('Kubernetes manifests (docker/k8s)', () => {
   it('should only set environment variables the app reads', () => {
     const names = new Set<string>();
     for (const { m } of all) {
-      if (m.kind === 'ConfigMap' || m.kind === 'Secret') Object.keys(m.data ?? (m as any).stringData ?? {}).forEach((n) => names.add(n));
-      if (['Deployment', 'CronJob'].includes(m.kind!)) for (const c of containers(m)) (c.env ?? []).forEach((e: { name: string }) => names.add(e.name));
+      if (m.kind === 'ConfigMap' || m.kind === 'Secret') {
+        Object.keys(m.data ?? (m as any).stringData ?? {}).forEach((n) => names.add(n));
+      }
+      if (['Deployment', 'CronJob'].includes(m.kind!)) {
+        for (const c of containers(m)) (c.env ?? []).forEach((e: { name: string }) => names.add(e.name));
+      }
     }
     expect([...names].filter((n) => !KNOWN_ENV.has(n))).toEqual([]);
   });
@@ -93,16 +121,38 @@ describe('Kubernetes manifests (docker/k8s)', () => {
     expect(results.filter((r) => r.error)).toEqual([]);
   });
 
-  const deployment = (spec: string[]) => ['apiVersion: apps/v1', 'kind: Deployment', 'metadata: { name: x }', 'spec:', ...spec];
+  const deployment = (spec: string[]) => [
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata: { name: x }',
+    'spec:',
+    ...spec,
+  ];
   const template = '  template: { spec: { containers: [{ name: c, image: i }] } }';
   it.each([
-    ['a Deployment with a string replica count', deployment(['  replicas: two', '  selector: { matchLabels: { a: b } }', template])],
+    [
+      'a Deployment with a string replica count',
+      deployment(['  replicas: two', '  selector: { matchLabels: { a: b } }', template]),
+    ],
     ['a Deployment without a selector', deployment([template])],
-    ['a PodDisruptionBudget with an object for minAvailable',
-      ['apiVersion: policy/v1', 'kind: PodDisruptionBudget', 'metadata: { name: x }', 'spec: { minAvailable: { n: 1 } }']],
-    ['a PrometheusRule whose rule has no expr',
-      ['apiVersion: monitoring.coreos.com/v1', 'kind: PrometheusRule', 'metadata: { name: x }',
-        'spec: { groups: [{ name: g, rules: [{ alert: A }] }] }']],
+    [
+      'a PodDisruptionBudget with an object for minAvailable',
+      [
+        'apiVersion: policy/v1',
+        'kind: PodDisruptionBudget',
+        'metadata: { name: x }',
+        'spec: { minAvailable: { n: 1 } }',
+      ],
+    ],
+    [
+      'a PrometheusRule whose rule has no expr',
+      [
+        'apiVersion: monitoring.coreos.com/v1',
+        'kind: PrometheusRule',
+        'metadata: { name: x }',
+        'spec: { groups: [{ name: g, rules: [{ alert: A }] }] }',
+      ],
+    ],
   ])('should reject %s (the schema check is real)', (_what, lines) => {
     const tmp = mkdtempSync(path.join(tmpdir(), 'k8s-'));
     try {
@@ -117,11 +167,17 @@ describe('Kubernetes manifests (docker/k8s)', () => {
   it('should pin the image to the package version, never :latest', () => {
     const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
     for (const { file, m } of all.filter(({ m }) => ['Deployment', 'CronJob'].includes(m.kind!))) {
-      for (const c of containers(m)) expect({ file, image: c.image }).toEqual({ file, image: `kasparro-etl:${version}` });
+      for (const c of containers(m)) {
+        expect({ file, image: c.image }).toEqual({ file, image: `kasparro-etl:${version}` });
+      }
     }
     const [k] = load('kustomization.yaml') as Array<Manifest & { images: Array<{ newTag: string }> }>;
     expect(k.images.map((i) => i.newTag)).toEqual([version]);
-    expect(readdirSync(dir).map((f) => readFileSync(path.join(dir, f), 'utf8')).join('\n')).not.toMatch(/:latest\b|newTag: latest/);
+    expect(
+      readdirSync(dir)
+        .map((f) => readFileSync(path.join(dir, f), 'utf8'))
+        .join('\n'),
+    ).not.toMatch(/:latest\b|newTag: latest/);
   });
 
   it('should keep a PodDisruptionBudget over exactly the API pods', () => {
@@ -138,7 +194,9 @@ describe('Kubernetes manifests (docker/k8s)', () => {
     const stated = /container limit \((\d+Mi) in the\s+manifests\)/.exec(docs)?.[1];
     expect(stated).toBeDefined();
     for (const { file, m } of all.filter(({ m }) => ['Deployment', 'CronJob'].includes(m.kind!))) {
-      for (const c of containers(m)) expect({ file, memory: c.resources.limits.memory }).toEqual({ file, memory: stated });
+      for (const c of containers(m)) {
+        expect({ file, memory: c.resources.limits.memory }).toEqual({ file, memory: stated });
+      }
     }
   });
 

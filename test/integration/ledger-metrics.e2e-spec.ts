@@ -67,8 +67,9 @@ describe('ledger-served ETL metrics', () => {
   it('should export every counter at 0 for every enabled source before any run', async () => {
     const text = await scrape();
     for (const source of ['coingecko', 'coinpaprika', 'csv', 'rss']) {
-      for (const status of ['succeeded', 'failed', 'rate_limited'])
-        {expect(sample(text, 'etl_runs_total', { source, status })).toBe(0);}
+      for (const status of ['succeeded', 'failed', 'rate_limited']) {
+        expect(sample(text, 'etl_runs_total', { source, status })).toBe(0);
+      }
       for (const outcome of ['inserted', 'updated', 'unchanged', 'quarantined']) {
         expect(sample(text, 'etl_records_total', { source, outcome })).toBe(0);
       }

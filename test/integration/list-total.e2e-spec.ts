@@ -12,7 +12,9 @@ describe(boundedTotal.name, () => {
     db = await createTestDatabase({ migrated: false });
     dataSource = await new DataSource(buildDataSourceOptions(db.url)).initialize();
     await dataSource.query(`CREATE TABLE t (id bigint PRIMARY KEY, kind text NOT NULL)`);
-    await dataSource.query(`INSERT INTO t SELECT g, CASE WHEN g <= 3 THEN 'rare' ELSE 'common' END FROM generate_series(1, 5000) g`);
+    await dataSource.query(
+      `INSERT INTO t SELECT g, CASE WHEN g <= 3 THEN 'rare' ELSE 'common' END FROM generate_series(1, 5000) g`,
+    );
     await dataSource.query(`ANALYZE t`);
   });
 
@@ -22,11 +24,17 @@ describe(boundedTotal.name, () => {
   });
 
   it('should count exactly up to the limit', async () => {
-    expect(await boundedTotal(dataSource, 't', new WhereBuilder().add('kind = ?', 'rare'), 100)).toEqual({ total: 3, estimate: false });
-    expect(await boundedTotal(dataSource, 't', new WhereBuilder().add('id <= ?', 100), 100)).toEqual({ total: 100, estimate: false });
+    expect(await boundedTotal(dataSource, 't', new WhereBuilder().add('kind = ?', 'rare'), 100)).toEqual({
+      total: 3,
+      estimate: false,
+    });
+    expect(await boundedTotal(dataSource, 't', new WhereBuilder().add('id <= ?', 100), 100)).toEqual({
+      total: 100,
+      estimate: false,
+    });
   });
 
-  it('should serve the planner\'s estimate, labelled, past the limit (never less than the limit + 1)', async () => {
+  it("should serve the planner's estimate, labelled, past the limit (never less than the limit + 1)", async () => {
     const common = await boundedTotal(dataSource, 't', new WhereBuilder().add('kind = ?', 'common'), 100);
     expect(common.estimate).toBe(true);
     // ANALYZE read every row of this small table: the estimate is the true count.

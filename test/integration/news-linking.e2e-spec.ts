@@ -27,10 +27,13 @@ describe(NewsLinker.name, () => {
 
   async function addAsset(q: Queryable, symbol: string, name: string, rank: number | null = null): Promise<string> {
     const id = randomUUID();
-    await q.query(
-      `INSERT INTO assets (id, asset_key, symbol, name, rank) VALUES ($1, $2, $3, $4, $5)`,
-      [id, `${symbol}:${id}`, symbol, name, rank],
-    );
+    await q.query(`INSERT INTO assets (id, asset_key, symbol, name, rank) VALUES ($1, $2, $3, $4, $5)`, [
+      id,
+      `${symbol}:${id}`,
+      symbol,
+      name,
+      rank,
+    ]);
     ids[symbol] = id;
     return id;
   }
@@ -87,22 +90,47 @@ describe(NewsLinker.name, () => {
   it.each<[string, (q: DataSource) => Promise<unknown>, Record<string, string[]>, number]>([
     // Each change touches only columns the matcher reads; none of them bumps updated_at.
     ['an asset inserted', (q) => addAsset(q, 'SOL', 'Solana', 6), { btc: ['BTC', 'ETH'], sol: ['SOL'] }, 1],
-    ['a review flag set', (q) => q.query(`UPDATE assets SET needs_review = true WHERE symbol = 'ETH'`),
-      { btc: ['BTC'], sol: ['SOL'] }, 1],
+    [
+      'a review flag set',
+      (q) => q.query(`UPDATE assets SET needs_review = true WHERE symbol = 'ETH'`),
+      { btc: ['BTC'], sol: ['SOL'] },
+      1,
+    ],
     // Back to the catalog of two steps ago: that version's matcher is still cached.
-    ['a review flag cleared', (q) => q.query(`UPDATE assets SET needs_review = false WHERE symbol = 'ETH'`),
-      { btc: ['BTC', 'ETH'], sol: ['SOL'] }, 0],
-    ['a rename', (q) => q.query(`UPDATE assets SET name = 'Solana Outage Coin' WHERE symbol = 'SOL'`),
-      { btc: ['BTC', 'ETH'], sol: ['SOL'] }, 1],
-    ['a ticker change', (q) => q.query(`UPDATE assets SET symbol = 'XBT' WHERE symbol = 'ETH'`),
-      { btc: ['BTC'], sol: ['SOL'] }, 1],
-    ['a rank change that makes a shared ticker ambiguous', async (q) => {
-      await q.query(`UPDATE assets SET rank = NULL WHERE symbol = 'SOL'`);
-      await addAsset(q, 'SOL', 'Sologenic');
-    }, { btc: ['BTC'] }, 1],
+    [
+      'a review flag cleared',
+      (q) => q.query(`UPDATE assets SET needs_review = false WHERE symbol = 'ETH'`),
+      { btc: ['BTC', 'ETH'], sol: ['SOL'] },
+      0,
+    ],
+    [
+      'a rename',
+      (q) => q.query(`UPDATE assets SET name = 'Solana Outage Coin' WHERE symbol = 'SOL'`),
+      { btc: ['BTC', 'ETH'], sol: ['SOL'] },
+      1,
+    ],
+    [
+      'a ticker change',
+      (q) => q.query(`UPDATE assets SET symbol = 'XBT' WHERE symbol = 'ETH'`),
+      { btc: ['BTC'], sol: ['SOL'] },
+      1,
+    ],
+    [
+      'a rank change that makes a shared ticker ambiguous',
+      async (q) => {
+        await q.query(`UPDATE assets SET rank = NULL WHERE symbol = 'SOL'`);
+        await addAsset(q, 'SOL', 'Sologenic');
+      },
+      { btc: ['BTC'] },
+      1,
+    ],
     // Sologenic is then the only SOL: the ticker is no longer ambiguous.
-    ['an asset deleted', (q) => q.query(`DELETE FROM assets WHERE name = 'Solana Outage Coin'`),
-      { btc: ['BTC'], sol: ['SOL'] }, 1],
+    [
+      'an asset deleted',
+      (q) => q.query(`DELETE FROM assets WHERE name = 'Solana Outage Coin'`),
+      { btc: ['BTC'], sol: ['SOL'] },
+      1,
+    ],
   ])('should follow the catalog after %s', async (_change, change, expected, dictionaryReads) => {
     const reads = repo.dictionaryReads;
     await change(ds);
@@ -117,16 +145,18 @@ describe(NewsLinker.name, () => {
 
   it('should link assets a transaction created itself, and forget them when it rolls back', async () => {
     const news = await addNews('Cardano and ADA holders');
-    await ds.transaction(async (manager) => {
-      await addAsset(manager, 'ADA', 'Cardano', 9);
-      const item = { newsId: news, title: 'Cardano and ADA holders', summary: null, categories: [] };
-      expect(await linker.link(manager, [item])).toBe(1);
-      const [row] = (await manager.query(
-        `SELECT count(*)::int AS n FROM news_asset_mentions WHERE news_id = $1`, [news],
-      )) as Array<{ n: number }>;
-      expect(row.n).toBe(1);
-      throw new Error('roll back');
-    }).catch((err: Error) => expect(err.message).toBe('roll back'));
+    await ds
+      .transaction(async (manager) => {
+        await addAsset(manager, 'ADA', 'Cardano', 9);
+        const item = { newsId: news, title: 'Cardano and ADA holders', summary: null, categories: [] };
+        expect(await linker.link(manager, [item])).toBe(1);
+        const [row] = (await manager.query(`SELECT count(*)::int AS n FROM news_asset_mentions WHERE news_id = $1`, [
+          news,
+        ])) as Array<{ n: number }>;
+        expect(row.n).toBe(1);
+        throw new Error('roll back');
+      })
+      .catch((err: Error) => expect(err.message).toBe('roll back'));
     // The matcher that knew ADA belongs to a version no committed state has: not used again
     // (it would link to an asset that does not exist and fail on the foreign key).
     await linker.relinkRecent();
@@ -139,7 +169,7 @@ describe(NewsLinker.name, () => {
        SELECT 'rss', 'http://feed', 'bulk-' || i, 'Bitcoin note ' || i, 'http://x', now() - interval '1 hour', 'h'
          FROM generate_series(1, 3000) i`,
     );
-    const before = (await linked());
+    const before = await linked();
     const written = await linker.relinkRecent();
     const after = await linked();
     expect(Object.keys(after).length - Object.keys(before).length).toBe(3000);

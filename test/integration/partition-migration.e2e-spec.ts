@@ -23,21 +23,32 @@ describe(PartitionedQuotesAndRaw1764300000020.name, () => {
   let db: TestDatabase;
   let ds: DataSource;
 
-  const options = (migrations: DataSourceOptions['migrations']): DataSourceOptions => ({ ...buildDataSourceOptions(db.url, { poolSize: 2 }), migrations });
-  const rows = async (sql: string): Promise<string[]> => ((await ds.query(sql)) as Array<{ r: string }>).map((x) => x.r);
+  const options = (migrations: DataSourceOptions['migrations']): DataSourceOptions => ({
+    ...buildDataSourceOptions(db.url, { poolSize: 2 }),
+    migrations,
+  });
+  const rows = async (sql: string): Promise<string[]> =>
+    ((await ds.query(sql)) as Array<{ r: string }>).map((x) => x.r);
   const relkind = async (table: string): Promise<string> =>
-    ((await ds.query(`SELECT relkind::text AS k FROM pg_class WHERE relname = $1`, [table])) as Array<{ k: string }>)[0].k;
-  const insertQuote = (assetId: string, at: string) => ds.query(
-    `INSERT INTO market_quotes (asset_id, source, source_asset_id, observed_at, price_usd, content_hash) VALUES ($1, 'csv', 'X', $2, 1, 'h')`,
-    [assetId, at],
-  );
+    ((await ds.query(`SELECT relkind::text AS k FROM pg_class WHERE relname = $1`, [table])) as Array<{ k: string }>)[0]
+      .k;
+  const insertQuote = (assetId: string, at: string) =>
+    ds.query(
+      `INSERT INTO market_quotes (asset_id, source, source_asset_id, observed_at, price_usd, content_hash) VALUES ($1, 'csv', 'X', $2, 1, 'h')`,
+      [assetId, at],
+    );
 
   beforeAll(async () => {
     db = await createTestDatabase({ migrated: false });
     // The schema as it was before the migration, with rows in it.
-    const before = await new DataSource(options(MIGRATIONS.slice(0, MIGRATIONS.indexOf(PartitionedQuotesAndRaw1764300000020)))).initialize();
+    const before = await new DataSource(
+      options(MIGRATIONS.slice(0, MIGRATIONS.indexOf(PartitionedQuotesAndRaw1764300000020))),
+    ).initialize();
     await runMigrationsLocked(before, quiet);
-    await before.query(`INSERT INTO assets (id, asset_key, symbol, name) VALUES ($1, 'a', 'AAA', 'A'), ($2, 'b', 'BBB', 'B')`, [ASSET, OTHER]);
+    await before.query(
+      `INSERT INTO assets (id, asset_key, symbol, name) VALUES ($1, 'a', 'AAA', 'A'), ($2, 'b', 'BBB', 'B')`,
+      [ASSET, OTHER],
+    );
     await before.query(
       `INSERT INTO market_quotes (asset_id, source, source_asset_id, observed_at, price_usd, market_cap_usd, content_hash, run_id, provenance)
        SELECT CASE WHEN i % 2 = 0 THEN $1::uuid ELSE $2::uuid END, 'csv', 'X' || i, timestamptz '2025-11-20T00:00:00Z' + i * interval '7 hours',
@@ -53,7 +64,9 @@ describe(PartitionedQuotesAndRaw1764300000020.name, () => {
     );
     await before.destroy();
     // Up to this migration, so undoLastMigration reverts it.
-    ds = await new DataSource(options(MIGRATIONS.slice(0, MIGRATIONS.indexOf(PartitionedQuotesAndRaw1764300000020) + 1))).initialize();
+    ds = await new DataSource(
+      options(MIGRATIONS.slice(0, MIGRATIONS.indexOf(PartitionedQuotesAndRaw1764300000020) + 1)),
+    ).initialize();
   });
 
   afterAll(async () => {
@@ -80,7 +93,11 @@ describe(PartitionedQuotesAndRaw1764300000020.name, () => {
         WHERE i.inhparent = 'market_quotes'::regclass ORDER BY 1`,
     )) as Array<{ name: string }>;
     expect(partitions.map((p) => p.name)).toEqual([
-      'market_quotes_default', 'market_quotes_p20251101', 'market_quotes_p20251201', 'market_quotes_p20260101', 'market_quotes_p20260201',
+      'market_quotes_default',
+      'market_quotes_p20251101',
+      'market_quotes_p20251201',
+      'market_quotes_p20260101',
+      'market_quotes_p20260201',
     ]);
     expect(await ds.query(`SELECT count(*)::int AS n FROM ONLY market_quotes_default`)).toEqual([{ n: 0 }]);
     expect(await ds.query(`SELECT count(*)::int AS n FROM market_quotes_p20251201`)).toEqual([{ n: 106 }]); // i = 38 … 143: 2025-12-01 ≤ 2025-11-20 + 7 h × i < 2026-01-01
@@ -95,9 +112,16 @@ describe(PartitionedQuotesAndRaw1764300000020.name, () => {
     for (const key of uniqueKeys) expect(key.columns).toEqual(expect.arrayContaining(['asset_id', 'observed_at']));
     // Constraints after up: the natural key, the asset's foreign key, its cascade.
     await expect(insertQuote(ASSET, '2025-11-20T14:00:00Z')).rejects.toMatchObject({ code: '23505' });
-    await expect(insertQuote('00000000-0000-4000-8000-00000000dead', '2025-11-20T14:00:00Z')).rejects.toMatchObject({ code: '23503' });
-    const nextId = ((await ds.query(`INSERT INTO market_quotes (asset_id, source, source_asset_id, observed_at, price_usd, content_hash)
-      VALUES ($1, 'csv', 'X', '2030-01-01T00:00:00Z', 1, 'h') RETURNING id`, [OTHER])) as Array<{ id: string }>)[0].id;
+    await expect(insertQuote('00000000-0000-4000-8000-00000000dead', '2025-11-20T14:00:00Z')).rejects.toMatchObject({
+      code: '23503',
+    });
+    const nextId = (
+      (await ds.query(
+        `INSERT INTO market_quotes (asset_id, source, source_asset_id, observed_at, price_usd, content_hash)
+      VALUES ($1, 'csv', 'X', '2030-01-01T00:00:00Z', 1, 'h') RETURNING id`,
+        [OTHER],
+      )) as Array<{ id: string }>
+    )[0].id;
     expect(Number(nextId)).toBeGreaterThan(300);
     await ds.query(`DELETE FROM market_quotes WHERE id = $1`, [nextId]);
 
@@ -110,11 +134,15 @@ describe(PartitionedQuotesAndRaw1764300000020.name, () => {
     expect(await rows(QUOTES_SQL)).toEqual(quotesBefore);
     expect(await rows(RAW_SQL)).toEqual(rawBefore);
     await expect(insertQuote(ASSET, '2025-11-20T14:00:00Z')).rejects.toMatchObject({ code: '23505' });
-    await expect(insertQuote('00000000-0000-4000-8000-00000000dead', '2025-11-20T14:00:00Z')).rejects.toMatchObject({ code: '23503' });
+    await expect(insertQuote('00000000-0000-4000-8000-00000000dead', '2025-11-20T14:00:00Z')).rejects.toMatchObject({
+      code: '23503',
+    });
     await ds.query(`DELETE FROM assets WHERE id = $1`, [OTHER]);
     expect(await ds.query(`SELECT count(*)::int AS n FROM market_quotes`)).toEqual([{ n: 150 }]);
-    await expect(ds.query(`INSERT INTO raw_records (source, stream, natural_key, payload, payload_hash, fetched_at)
-      VALUES ('csv', 'quotes', 'f.csv#1', '{}', 'x', now())`)).rejects.toMatchObject({ code: '23505' });
+    await expect(
+      ds.query(`INSERT INTO raw_records (source, stream, natural_key, payload, payload_hash, fetched_at)
+      VALUES ('csv', 'quotes', 'f.csv#1', '{}', 'x', now())`),
+    ).rejects.toMatchObject({ code: '23505' });
 
     // And up again on the reverted database (the cascade deleted half the quotes): still lossless.
     const quotesReverted = await rows(QUOTES_SQL);
@@ -141,7 +169,13 @@ describe(RawRecordChunks1764300000021.name, () => {
 
   it('should put compacted payloads back as rows when reverted, so nothing is lost', async () => {
     // Arrange: a closed month of raw rows, compacted into chunks.
-    const maintenance = new PartitionMaintenance(ds, buildAppConfig({}), new PartitionsRepository(), {} as MetricsService, new SourceCountersRepository(ds));
+    const maintenance = new PartitionMaintenance(
+      ds,
+      buildAppConfig({}),
+      new PartitionsRepository(),
+      {} as MetricsService,
+      new SourceCountersRepository(ds),
+    );
     await maintenance.ensureCovering({ raw_records: [new Date('2026-01-05T00:00:00Z')] });
     await ds.query(`INSERT INTO raw_records (source, stream, natural_key, observed_at, payload, payload_hash, fetched_at, run_id)
       SELECT 'csv', 'quotes', 'f.csv#' || i, timestamptz '2026-01-01' + i * interval '1 minute', jsonb_build_object('p', 1.000000000000000000001 * i), 'h' || i,
@@ -152,12 +186,19 @@ describe(RawRecordChunks1764300000021.name, () => {
     expect(await ds.query(`SELECT count(*)::int AS n FROM raw_records`)).toEqual([{ n: 0 }]);
 
     // Act: revert the migrations that came after it, then it
-    const last = async () => ((await ds.query(`SELECT name FROM schema_migrations ORDER BY timestamp DESC LIMIT 1`)) as Array<{ name: string }>)[0].name;
+    const last = async () =>
+      (
+        (await ds.query(`SELECT name FROM schema_migrations ORDER BY timestamp DESC LIMIT 1`)) as Array<{
+          name: string;
+        }>
+      )[0].name;
     while ((await last()) !== RawRecordChunks1764300000021.name) await ds.undoLastMigration();
     await ds.undoLastMigration();
 
     // Assert
     expect(await ds.query(records)).toEqual(before);
-    expect(await ds.query(`SELECT to_regclass('raw_record_chunks') AS t, to_regclass('raw_payloads') AS v`)).toEqual([{ t: null, v: null }]);
+    expect(await ds.query(`SELECT to_regclass('raw_record_chunks') AS t, to_regclass('raw_payloads') AS v`)).toEqual([
+      { t: null, v: null },
+    ]);
   });
 });

@@ -15,9 +15,25 @@ const upstream = () => ({
   },
 });
 
-runExtractorConformance({ title: 'conformance: csv', module: CsvSourceModule, fixtures: { start: () => Promise.resolve({ env: { CSV_SOURCE_DIR: path.join(__dirname, '../../data') } }) }, batchSize: 25, expectRejects: true });
-runExtractorConformance({ title: 'conformance: coinpaprika', module: CoinPaprikaSourceModule, fixtures: upstream(), batchSize: 5 });
-runExtractorConformance({ title: 'conformance: coingecko', module: CoinGeckoSourceModule, fixtures: upstream(), batchSize: 5 });
+runExtractorConformance({
+  title: 'conformance: csv',
+  module: CsvSourceModule,
+  fixtures: { start: () => Promise.resolve({ env: { CSV_SOURCE_DIR: path.join(__dirname, '../../data') } }) },
+  batchSize: 25,
+  expectRejects: true,
+});
+runExtractorConformance({
+  title: 'conformance: coinpaprika',
+  module: CoinPaprikaSourceModule,
+  fixtures: upstream(),
+  batchSize: 5,
+});
+runExtractorConformance({
+  title: 'conformance: coingecko',
+  module: CoinGeckoSourceModule,
+  fixtures: upstream(),
+  batchSize: 5,
+});
 runExtractorConformance({ title: 'conformance: rss', module: RssSourceModule, fixtures: upstream(), batchSize: 3 });
 
 // The fixture server composes the routes a plugin provides (no change to the server per source).

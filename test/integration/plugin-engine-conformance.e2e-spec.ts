@@ -21,10 +21,34 @@ const upstream = (coins: number) => ({
   },
 });
 
-runEngineConformance({ title: 'engine conformance: csv', module: CsvSourceModule, engine, batchSize: 40, fixtures: { start: () => Promise.resolve({ env: { CSV_SOURCE_DIR: path.join(__dirname, '../../data') } }) } });
-runEngineConformance({ title: 'engine conformance: coinpaprika', module: CoinPaprikaSourceModule, engine, batchSize: 4, fixtures: upstream(12) });
-runEngineConformance({ title: 'engine conformance: coingecko', module: CoinGeckoSourceModule, engine, batchSize: 4, fixtures: upstream(12) });
-runEngineConformance({ title: 'engine conformance: rss', module: RssSourceModule, engine, batchSize: 3, fixtures: upstream(12) });
+runEngineConformance({
+  title: 'engine conformance: csv',
+  module: CsvSourceModule,
+  engine,
+  batchSize: 40,
+  fixtures: { start: () => Promise.resolve({ env: { CSV_SOURCE_DIR: path.join(__dirname, '../../data') } }) },
+});
+runEngineConformance({
+  title: 'engine conformance: coinpaprika',
+  module: CoinPaprikaSourceModule,
+  engine,
+  batchSize: 4,
+  fixtures: upstream(12),
+});
+runEngineConformance({
+  title: 'engine conformance: coingecko',
+  module: CoinGeckoSourceModule,
+  engine,
+  batchSize: 4,
+  fixtures: upstream(12),
+});
+runEngineConformance({
+  title: 'engine conformance: rss',
+  module: RssSourceModule,
+  engine,
+  batchSize: 3,
+  fixtures: upstream(12),
+});
 runEngineConformance({
   title: 'engine conformance: kraken (package plugin)',
   module: KrakenSourceModule,

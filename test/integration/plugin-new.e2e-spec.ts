@@ -10,7 +10,10 @@ import { typecheck } from '../support/typecheck.js';
  */
 const ROOT = path.join(__dirname, '../..');
 const dir = mkdtempSync(path.join(ROOT, 'test/.scaffold-'));
-const output = execFileSync('npm', ['run', '--silent', 'plugin:new', '--', 'acme-scaffold', '--dir', dir], { cwd: ROOT, encoding: 'utf8' });
+const output = execFileSync('npm', ['run', '--silent', 'plugin:new', '--', 'acme-scaffold', '--dir', dir], {
+  cwd: ROOT,
+  encoding: 'utf8',
+});
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -25,18 +28,26 @@ describe('npm run plugin:new', () => {
       'acme-scaffold.fixture-routes.ts',
       'acme-scaffold.mapper.ts',
     ]);
-    expect(output).toContain("import { AcmeScaffoldSourceModule } from './acme-scaffold/acme-scaffold-source.module.js'");
+    expect(output).toContain(
+      "import { AcmeScaffoldSourceModule } from './acme-scaffold/acme-scaffold-source.module.js'",
+    );
   });
 
   it('should generate code that type-checks against the SDK', () => {
-    const files = readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => path.join(dir, f));
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => path.join(dir, f));
     expect(typecheck(files)).toEqual([]);
   }, 120_000);
 
   it('should refuse to overwrite an existing plugin and an invalid id', () => {
     const run = (...args: string[]) => {
       try {
-        execFileSync(process.execPath, [path.join(ROOT, 'scripts/plugin-new.mjs'), ...args], { cwd: ROOT, encoding: 'utf8', stdio: 'pipe' });
+        execFileSync(process.execPath, [path.join(ROOT, 'scripts/plugin-new.mjs'), ...args], {
+          cwd: ROOT,
+          encoding: 'utf8',
+          stdio: 'pipe',
+        });
         return 0;
       } catch (err) {
         return (err as { status: number }).status;

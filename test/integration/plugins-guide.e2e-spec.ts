@@ -25,9 +25,16 @@ describe('docs/PLUGINS.md', () => {
       writeFileSync(file, code);
       return file;
     });
-    expect(files.map((f) => path.basename(f))).toEqual(expect.arrayContaining([
-      'acme.config.ts', 'acme.mapper.ts', 'acme.extractor.ts', 'acme-source.module.ts', 'acme.fixture-routes.ts', 'acme.conformance.spec.ts',
-    ]));
+    expect(files.map((f) => path.basename(f))).toEqual(
+      expect.arrayContaining([
+        'acme.config.ts',
+        'acme.mapper.ts',
+        'acme.extractor.ts',
+        'acme-source.module.ts',
+        'acme.fixture-routes.ts',
+        'acme.conformance.spec.ts',
+      ]),
+    );
     expect(typecheck(files)).toEqual([]);
   }, 120_000);
 });

@@ -18,12 +18,28 @@ const HEADER = 'symbol,name,price_usd,market_cap_usd,volume_24h_usd,change_24h_p
 const GOOD_AT = '2025-05-02T00:00:00Z';
 
 interface Row {
-  symbol: string; name?: string; price?: string; cap?: string; volume?: string; change?: string; rank?: string;
-  supply?: string; at?: string;
+  symbol: string;
+  name?: string;
+  price?: string;
+  cap?: string;
+  volume?: string;
+  change?: string;
+  rank?: string;
+  supply?: string;
+  at?: string;
 }
-const line = (r: Row): string => [r.symbol, r.name ?? `${r.symbol} coin`, r.price ?? '1.5', r.cap ?? '1000000',
-  r.volume ?? '5000', r.change ?? '-1.2',
-  r.rank ?? '10', r.supply ?? '21000000', r.at ?? GOOD_AT].join(',');
+const line = (r: Row): string =>
+  [
+    r.symbol,
+    r.name ?? `${r.symbol} coin`,
+    r.price ?? '1.5',
+    r.cap ?? '1000000',
+    r.volume ?? '5000',
+    r.change ?? '-1.2',
+    r.rank ?? '10',
+    r.supply ?? '21000000',
+    r.at ?? GOOD_AT,
+  ].join(',');
 
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
 
@@ -33,59 +49,124 @@ const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOS
  * the second line of defence, row isolation inside savepoints.
  */
 const HOSTILE: Array<[string, Row, RegExp]> = [
-  ['a decimal exponent PostgreSQL rejects', { symbol: 'HEXP', price: '1e999999' },
-    /^out of envelope: price_usd: decimal magnitude out of range "1e999999"/],
-  ['a negative exponent PostgreSQL rejects', { symbol: 'HNEXP', volume: '1e-999999' },
-    /^out of envelope: volume_24h_usd: decimal too small/],
-  ['a price with hundreds of digits', { symbol: 'HDIG', price: '7'.repeat(300) },
-    /^out of envelope: price_usd: decimal with 300 significant digits \(at most 40\)$/],
-  ['a price with a 60-digit fraction', { symbol: 'HFRAC', price: `0.${'3'.repeat(60)}` },
-    /^out of envelope: price_usd: decimal with 60 significant digits/],
-  ['a market cap beyond 1e40', { symbol: 'HCAP', cap: '4.2e45' },
-    /^out of envelope: market_cap_usd: decimal magnitude out of range/],
-  ['a 24 h change of 1e400', { symbol: 'HCHG', change: '1e400' },
-    /^out of envelope: change_24h_pct: decimal magnitude out of range/],
-  ['a supply of 41 digits', { symbol: 'HSUP', supply: '1'.repeat(41) },
-    /^out of envelope: circulating_supply: decimal with 41 significant digits/],
-  ['an integer rank beyond int range', { symbol: 'HRANK', rank: '99999999999' },
-    /^out of envelope: rank: integer 99999999999 out of range for integer \(int4\)$/],
-  ['a rank one past int4', { symbol: 'HRANK2', rank: '2147483648' },
-    /^out of envelope: rank: integer 2147483648 out of range/],
-  ['a NUL in the name', { symbol: 'HNUL', name: 'Bad\u0000Coin' },
-    /^cannot be stored as received: payload.name: string contains NUL \(U\+0000\)$/],
-  ['a NUL in the price', { symbol: 'HNUL2', price: '1.5\u0000' },
-    /^cannot be stored as received: payload.price_usd: string contains NUL/],
-  ['a timestamp in year 10000', { symbol: 'HY10K', at: '10000-01-01T00:00:00Z' },
-    /^observed_at: unrecognised timestamp "10000-01-01T00:00:00Z"$/],
-  ['a timestamp in 1900', { symbol: 'HY1900', at: '1900-01-01T00:00:00Z' },
-    /^out of envelope: observed_at: timestamp 1900-01-01T00:00:00.000Z is before 2009-01-03/],
-  ['a timestamp one second before the genesis block', { symbol: 'HGEN', at: '2009-01-02T23:59:59Z' },
-    /^out of envelope: observed_at: timestamp 2009-01-02T23:59:59.000Z is before/],
-  ['a timestamp centuries ahead', { symbol: 'HFUT', at: '2999-12-31T00:00:00Z' },
-    /^out of envelope: observed_at: timestamp 2999-12-31T00:00:00.000Z is more than 86400 s after the run started/],
-  ['an epoch-millisecond timestamp in 2286', { symbol: 'HEPOCH', at: '9999999999999' },
-    /^out of envelope: observed_at: timestamp 2286-11-20T17:46:39.999Z is more than 86400 s/],
-  ['a timestamp three days ahead', { symbol: 'HSOON', at: inDays(3) },
-    /^out of envelope: observed_at: timestamp .* is more than 86400 s after the run started/],
-  ['a value a database check constraint refuses', { symbol: 'HCHECK', price: '13.37' },
+  [
+    'a decimal exponent PostgreSQL rejects',
+    { symbol: 'HEXP', price: '1e999999' },
+    /^out of envelope: price_usd: decimal magnitude out of range "1e999999"/,
+  ],
+  [
+    'a negative exponent PostgreSQL rejects',
+    { symbol: 'HNEXP', volume: '1e-999999' },
+    /^out of envelope: volume_24h_usd: decimal too small/,
+  ],
+  [
+    'a price with hundreds of digits',
+    { symbol: 'HDIG', price: '7'.repeat(300) },
+    /^out of envelope: price_usd: decimal with 300 significant digits \(at most 40\)$/,
+  ],
+  [
+    'a price with a 60-digit fraction',
+    { symbol: 'HFRAC', price: `0.${'3'.repeat(60)}` },
+    /^out of envelope: price_usd: decimal with 60 significant digits/,
+  ],
+  [
+    'a market cap beyond 1e40',
+    { symbol: 'HCAP', cap: '4.2e45' },
+    /^out of envelope: market_cap_usd: decimal magnitude out of range/,
+  ],
+  [
+    'a 24 h change of 1e400',
+    { symbol: 'HCHG', change: '1e400' },
+    /^out of envelope: change_24h_pct: decimal magnitude out of range/,
+  ],
+  [
+    'a supply of 41 digits',
+    { symbol: 'HSUP', supply: '1'.repeat(41) },
+    /^out of envelope: circulating_supply: decimal with 41 significant digits/,
+  ],
+  [
+    'an integer rank beyond int range',
+    { symbol: 'HRANK', rank: '99999999999' },
+    /^out of envelope: rank: integer 99999999999 out of range for integer \(int4\)$/,
+  ],
+  [
+    'a rank one past int4',
+    { symbol: 'HRANK2', rank: '2147483648' },
+    /^out of envelope: rank: integer 2147483648 out of range/,
+  ],
+  [
+    'a NUL in the name',
+    { symbol: 'HNUL', name: 'Bad\u0000Coin' },
+    /^cannot be stored as received: payload.name: string contains NUL \(U\+0000\)$/,
+  ],
+  [
+    'a NUL in the price',
+    { symbol: 'HNUL2', price: '1.5\u0000' },
+    /^cannot be stored as received: payload.price_usd: string contains NUL/,
+  ],
+  [
+    'a timestamp in year 10000',
+    { symbol: 'HY10K', at: '10000-01-01T00:00:00Z' },
+    /^observed_at: unrecognised timestamp "10000-01-01T00:00:00Z"$/,
+  ],
+  [
+    'a timestamp in 1900',
+    { symbol: 'HY1900', at: '1900-01-01T00:00:00Z' },
+    /^out of envelope: observed_at: timestamp 1900-01-01T00:00:00.000Z is before 2009-01-03/,
+  ],
+  [
+    'a timestamp one second before the genesis block',
+    { symbol: 'HGEN', at: '2009-01-02T23:59:59Z' },
+    /^out of envelope: observed_at: timestamp 2009-01-02T23:59:59.000Z is before/,
+  ],
+  [
+    'a timestamp centuries ahead',
+    { symbol: 'HFUT', at: '2999-12-31T00:00:00Z' },
+    /^out of envelope: observed_at: timestamp 2999-12-31T00:00:00.000Z is more than 86400 s after the run started/,
+  ],
+  [
+    'an epoch-millisecond timestamp in 2286',
+    { symbol: 'HEPOCH', at: '9999999999999' },
+    /^out of envelope: observed_at: timestamp 2286-11-20T17:46:39.999Z is more than 86400 s/,
+  ],
+  [
+    'a timestamp three days ahead',
+    { symbol: 'HSOON', at: inDays(3) },
+    /^out of envelope: observed_at: timestamp .* is more than 86400 s after the run started/,
+  ],
+  [
+    'a value a database check constraint refuses',
+    { symbol: 'HCHECK', price: '13.37' },
     /^database refused the row: new row for relation "market_quotes(_p\d{8})?" violates check constraint "poison_check" .*\[SQLSTATE 23514\]$/,
   ],
-  ['a raw payload a database trigger refuses', { symbol: 'HTRAP', name: 'RawTrap' },
-    /^database refused the row: raw trap \[SQLSTATE 22023\]$/],
+  [
+    'a raw payload a database trigger refuses',
+    { symbol: 'HTRAP', name: 'RawTrap' },
+    /^database refused the row: raw trap \[SQLSTATE 22023\]$/,
+  ],
 ];
 
-const GOOD_FIRST: Row[] = Array.from({ length: 8 }, (_, i) => (
-  { symbol: `GA${i}`, price: `${100 + i}.25`, rank: `${i + 1}` }),
-);
+const GOOD_FIRST: Row[] = Array.from({ length: 8 }, (_, i) => ({
+  symbol: `GA${i}`,
+  price: `${100 + i}.25`,
+  rank: `${i + 1}`,
+}));
 // The last two sit on the envelope's edges (40 integer digits; 40 digits after the point): stored, and served.
 const GOOD_SECOND: Row[] = [
   ...Array.from({ length: 4 }, (_, i) => ({ symbol: `GB${i}`, price: `${200 + i}.5`, rank: String(i + 20) })),
   {
-    symbol: 'GMAX', price: '9'.repeat(40), cap: '1e39', rank: '2147483647',
+    symbol: 'GMAX',
+    price: '9'.repeat(40),
+    cap: '1e39',
+    rank: '2147483647',
     supply: `${'1'.repeat(20)}.${'2'.repeat(20)}`,
   },
   {
-    symbol: 'GMIN', price: '1e-40', volume: `0.${'0'.repeat(30)}1234567891`, change: '-99.99', rank: '0',
+    symbol: 'GMIN',
+    price: '1e-40',
+    volume: `0.${'0'.repeat(30)}1234567891`,
+    change: '-99.99',
+    rank: '0',
     at: '2009-01-03T00:00:00Z',
   },
 ];
@@ -127,7 +208,11 @@ describe('poison rows never stall a source (CSV drop folder, real PostgreSQL)', 
     writeFileSync(path.join(dir, 'a-poison.csv'), `${first.join('\n')}\n`);
     writeFileSync(path.join(dir, 'b-good.csv'), `${[HEADER, ...GOOD_SECOND.map(line)].join('\n')}\n`);
     app = await createTestApp({
-      ETL_SOURCES: 'csv', CSV_SOURCE_DIR: dir, ETL_BATCH_SIZE: '5', ADMIN_API_KEY: ADMIN_KEY, DATABASE_URL: db.url,
+      ETL_SOURCES: 'csv',
+      CSV_SOURCE_DIR: dir,
+      ETL_BATCH_SIZE: '5',
+      ADMIN_API_KEY: ADMIN_KEY,
+      DATABASE_URL: db.url,
     });
   });
 
@@ -142,16 +227,22 @@ describe('poison rows never stall a source (CSV drop folder, real PostgreSQL)', 
 
     const firstLines = 2 + HOSTILE.length * 2 + 1;
     expect(summary.sources.csv).toEqual({
-      status: 'succeeded', error: null,
+      status: 'succeeded',
+      error: null,
       // GA1..GA7 repeat between the hostile rows: same symbol and instant, so each repeat is a duplicate.
       totals: {
-        extracted: firstLines + GOOD_SECOND.length, inserted: GOOD_FIRST.length + GOOD_SECOND.length,
-        updated: 0, unchanged: 0,
-        duplicate: firstLines - HOSTILE.length - GOOD_FIRST.length, quarantined: HOSTILE.length },
+        extracted: firstLines + GOOD_SECOND.length,
+        inserted: GOOD_FIRST.length + GOOD_SECOND.length,
+        updated: 0,
+        unchanged: 0,
+        duplicate: firstLines - HOSTILE.length - GOOD_FIRST.length,
+        quarantined: HOSTILE.length,
+      },
     });
     const stored = await sql<{ symbol: string; price: string }>(
       `SELECT a.symbol, q.price_usd::text AS price FROM market_quotes q JOIN assets a ON a.id = q.asset_id
-        ORDER BY a.symbol`);
+        ORDER BY a.symbol`,
+    );
     expect(stored.map((s) => s.symbol)).toEqual([...GOOD_FIRST, ...GOOD_SECOND].map((r) => r.symbol).sort());
     // The later duplicate won, and the values are the ones in the file.
     expect(stored.find((s) => s.symbol === 'GA0')?.price).toBe('999.75');
@@ -161,7 +252,8 @@ describe('poison rows never stall a source (CSV drop folder, real PostgreSQL)', 
   });
 
   it.each(HOSTILE.map(([what, row, reason], i) => [what, row.symbol, reason, 4 + i * 2] as const))(
-    'should quarantine %s with its reason, file and line', async (_what, symbol, reason, lineNo) => {
+    'should quarantine %s with its reason, file and line',
+    async (_what, symbol, reason, lineNo) => {
       const res = await http().get('/quarantine?limit=100').set('x-api-key', ADMIN_KEY).expect(200);
 
       const entry = res.body.data.find((q: { natural_key: string }) => q.natural_key === `a-poison.csv#${lineNo}`);
@@ -176,15 +268,18 @@ describe('poison rows never stall a source (CSV drop folder, real PostgreSQL)', 
     const res = await http().get('/quarantine?limit=100').set('x-api-key', ADMIN_KEY).expect(200);
 
     const nul = res.body.data.find((q: { payload: { symbol: string } }) => q.payload.symbol === 'HNUL');
-    expect(nul).toEqual(expect.objectContaining({
-      payload_storage: 'text', payload: expect.objectContaining({ name: 'Bad\u0000Coin' }),
-    }));
+    expect(nul).toEqual(
+      expect.objectContaining({
+        payload_storage: 'text',
+        payload: expect.objectContaining({ name: 'Bad\u0000Coin' }),
+      }),
+    );
     const asText = res.body.data.filter((q: { payload_storage: string }) => q.payload_storage === 'text');
-    expect(asText.map((q: { payload: { symbol: string } }) => q.payload.symbol).sort())
-      .toEqual(['HNUL', 'HNUL2']);
-    expect(await sql(`SELECT count(*)::int AS n FROM quarantined_records
-                       WHERE payload IS NULL AND payload_text IS NOT NULL`))
-      .toEqual([{ n: 2 }]);
+    expect(asText.map((q: { payload: { symbol: string } }) => q.payload.symbol).sort()).toEqual(['HNUL', 'HNUL2']);
+    expect(
+      await sql(`SELECT count(*)::int AS n FROM quarantined_records
+                       WHERE payload IS NULL AND payload_text IS NOT NULL`),
+    ).toEqual([{ n: 2 }]);
   });
 
   it('should not store any part of a quarantined row (no raw payload refused, no asset, no quote)', async () => {
@@ -203,7 +298,8 @@ describe('poison rows never stall a source (CSV drop folder, real PostgreSQL)', 
     const again = await run();
 
     expect(again.sources.csv).toEqual({
-      status: 'succeeded', error: null,
+      status: 'succeeded',
+      error: null,
       totals: { extracted: 0, inserted: 0, updated: 0, unchanged: 0, duplicate: 0, quarantined: 0 },
     });
   });
@@ -217,7 +313,11 @@ describe('poison rows never stall a source (CSV drop folder, real PostgreSQL)', 
     const changed = await run();
 
     expect(changed.sources.csv.totals).toEqual({
-      extracted: GOOD_SECOND.length + 1, inserted: 0, updated: 1, unchanged: GOOD_SECOND.length - 1, duplicate: 1,
+      extracted: GOOD_SECOND.length + 1,
+      inserted: 0,
+      updated: 1,
+      unchanged: GOOD_SECOND.length - 1,
+      duplicate: 1,
       quarantined: 0,
     });
   });
@@ -226,7 +326,8 @@ describe('poison rows never stall a source (CSV drop folder, real PostgreSQL)', 
     const ledger = await sql<Record<string, number>>(
       `SELECT records_extracted::float8 AS e, records_inserted::float8 AS i, records_updated::float8 AS u, records_unchanged::float8 AS c,
               records_duplicate::float8 AS d, records_quarantined::float8 AS q
-         FROM etl_source_runs ORDER BY id`);
+         FROM etl_source_runs ORDER BY id`,
+    );
 
     expect(ledger).toHaveLength(3);
     for (const r of ledger) expect(r.e).toBe(r.i + r.u + r.c + r.d + r.q);
@@ -253,8 +354,11 @@ describe('poison rows never stall a source (CSV drop folder, real PostgreSQL)', 
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const page: { data: Array<{ id: string }>; pagination: { next_cursor: string | null } } =
-          (await http().get(`/data?sort=${sort}&limit=3${cursor ? `&cursor=${cursor}` : ''}`).expect(200)).body;
+        const page: { data: Array<{ id: string }>; pagination: { next_cursor: string | null } } = (
+          await http()
+            .get(`/data?sort=${sort}&limit=3${cursor ? `&cursor=${cursor}` : ''}`)
+            .expect(200)
+        ).body;
         seen.push(...page.data.map((r) => r.id));
         cursor = page.pagination.next_cursor;
       } while (cursor);
@@ -280,19 +384,29 @@ describe('poison news items never stall a source (RSS from a loopback feed, real
   const feed = (items: string[]) => `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>t</title>
     <link>https://news.example</link><description>d</description>${items.join('')}</channel></rss>`;
   const HOSTILE_NEWS: Array<[string, string, RegExp]> = [
-    ['far-future', rfc822('2100-01-01T00:00:00Z'),
-      /^out of envelope: published_at: timestamp 2100-01-01T00:00:00.000Z is more than 86400 s after the run started/],
-    ['year-1900', rfc822('1900-06-01T00:00:00Z'),
-      /^out of envelope: published_at: timestamp 1900-06-01T00:00:00.000Z is before 2009-01-03/],
-    ['epoch-zero', rfc822('1970-01-01T00:00:00Z'),
-      /^out of envelope: published_at: timestamp 1970-01-01T00:00:00.000Z is before/],
+    [
+      'far-future',
+      rfc822('2100-01-01T00:00:00Z'),
+      /^out of envelope: published_at: timestamp 2100-01-01T00:00:00.000Z is more than 86400 s after the run started/,
+    ],
+    [
+      'year-1900',
+      rfc822('1900-06-01T00:00:00Z'),
+      /^out of envelope: published_at: timestamp 1900-06-01T00:00:00.000Z is before 2009-01-03/,
+    ],
+    [
+      'epoch-zero',
+      rfc822('1970-01-01T00:00:00Z'),
+      /^out of envelope: published_at: timestamp 1970-01-01T00:00:00.000Z is before/,
+    ],
   ];
   const goodAt = rfc822(new Date(Date.now() - 3_600_000).toISOString());
 
   beforeAll(async () => {
     db = await createTestDatabase();
     const between = HOSTILE_NEWS.flatMap(([guid, at]) => [
-      item(guid, `Hostile ${guid}`, at), item(`good-${guid}`, 'Ether steady', goodAt),
+      item(guid, `Hostile ${guid}`, at),
+      item(`good-${guid}`, 'Ether steady', goodAt),
     ]);
     const first = feed([item('good-1', 'Bitcoin steady', goodAt), ...between]);
     const second = feed([item('good-1', 'Bitcoin steady', goodAt), item('good-2', 'Solana steady', goodAt)]);
@@ -302,8 +416,11 @@ describe('poison news items never stall a source (RSS from a loopback feed, real
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     app = await createTestApp({
-      ETL_SOURCES: 'rss', RSS_FEED_URLS: `${base}/one,${base}/two`, RSS_RATE_LIMIT_PER_MIN: '6000',
-      ADMIN_API_KEY: ADMIN_KEY, DATABASE_URL: db.url,
+      ETL_SOURCES: 'rss',
+      RSS_FEED_URLS: `${base}/one,${base}/two`,
+      RSS_RATE_LIMIT_PER_MIN: '6000',
+      ADMIN_API_KEY: ADMIN_KEY,
+      DATABASE_URL: db.url,
     });
   });
 
@@ -318,12 +435,21 @@ describe('poison news items never stall a source (RSS from a loopback feed, real
 
     const extracted = 1 + HOSTILE_NEWS.length * 2 + 2;
     expect(summary.sources.rss).toEqual({
-      status: 'succeeded', error: null,
+      status: 'succeeded',
+      error: null,
       totals: {
-        extracted, inserted: 2 + HOSTILE_NEWS.length, updated: 0, unchanged: 0, duplicate: 1, quarantined: HOSTILE_NEWS.length,
+        extracted,
+        inserted: 2 + HOSTILE_NEWS.length,
+        updated: 0,
+        unchanged: 0,
+        duplicate: 1,
+        quarantined: HOSTILE_NEWS.length,
       },
     });
-    const res = await request(app.getHttpServer()).get('/quarantine?source=rss').set('x-api-key', ADMIN_KEY).expect(200);
+    const res = await request(app.getHttpServer())
+      .get('/quarantine?source=rss')
+      .set('x-api-key', ADMIN_KEY)
+      .expect(200);
     const quarantine = res.body.data as Array<{ reason: string; payload: { guid: string } }>;
     for (const [guid, , reason] of HOSTILE_NEWS) {
       expect(quarantine.find((q) => q.payload.guid === guid)?.reason).toMatch(reason);
@@ -352,8 +478,14 @@ describe(isolateFailingUnits.name, () => {
     const dataSource = app.get<DataSource>(getDataSourceToken());
     const savepoints = app.get(RowIsolationRepository);
     const units = [
-      { v: '1.5', n: '1' }, { v: '1e999999', n: '2' }, { v: '2.5', n: '3' }, { v: '3.5', n: '99999999999' },
-      { v: '4.5', n: '4' }, { v: 'NaNish', n: '5' }, { v: '5.5', n: '6' }, { v: '6.5', n: null },
+      { v: '1.5', n: '1' },
+      { v: '1e999999', n: '2' },
+      { v: '2.5', n: '3' },
+      { v: '3.5', n: '99999999999' },
+      { v: '4.5', n: '4' },
+      { v: 'NaNish', n: '5' },
+      { v: '5.5', n: '6' },
+      { v: '6.5', n: null },
     ];
     await dataSource.query(`CREATE TABLE isolation_probe (v numeric NOT NULL, n int NOT NULL)`);
 
@@ -364,7 +496,8 @@ describe(isolateFailingUnits.name, () => {
         write: async (subset: typeof units) => {
           await manager.query(
             `INSERT INTO isolation_probe SELECT v::numeric, n::int FROM unnest($1::text[], $2::text[]) AS t(v, n)`,
-            [subset.map((u) => u.v), subset.map((u) => u.n)]);
+            [subset.map((u) => u.v), subset.map((u) => u.n)],
+          );
           return subset.length;
         },
       });
@@ -372,10 +505,16 @@ describe(isolateFailingUnits.name, () => {
     });
 
     expect(outcome.failed.map(({ unit, error }) => [unit.v, (error as { code: string }).code])).toEqual([
-      ['1e999999', '22003'], ['3.5', '22003'], ['NaNish', '22P02'], ['6.5', '23502'],
+      ['1e999999', '22003'],
+      ['3.5', '22003'],
+      ['NaNish', '22P02'],
+      ['6.5', '23502'],
     ]);
     expect(await dataSource.query(`SELECT v::text, n FROM isolation_probe ORDER BY n`)).toEqual([
-      { v: '1.5', n: 1 }, { v: '2.5', n: 3 }, { v: '4.5', n: 4 }, { v: '5.5', n: 6 },
+      { v: '1.5', n: 1 },
+      { v: '2.5', n: 3 },
+      { v: '4.5', n: 4 },
+      { v: '5.5', n: 6 },
     ]);
     expect(outcome.results.reduce((a, b) => a + b, 0)).toBe(4);
   });

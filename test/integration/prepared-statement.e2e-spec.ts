@@ -30,7 +30,11 @@ describe('preparedQuery', () => {
     expect(await preparedQuery(ds, sql, [1])).toEqual([{ id: 1, price: '1.5' }]);
     expect(await preparedQuery(ds, sql, [2])).toEqual([{ id: 2, price: '2.25' }]);
     // The pool has one connection: both calls ran on it, through one server-side prepared statement.
-    const statements = await preparedQuery<{ calls: string }>(ds, `SELECT count(*)::text AS calls FROM pg_prepared_statements WHERE statement = $1`, [sql]);
+    const statements = await preparedQuery<{ calls: string }>(
+      ds,
+      `SELECT count(*)::text AS calls FROM pg_prepared_statements WHERE statement = $1`,
+      [sql],
+    );
     expect(statements).toEqual([{ calls: '1' }]);
   });
 
@@ -44,6 +48,8 @@ describe('preparedQuery', () => {
   });
 
   it('should pass any other database error through unchanged', async () => {
-    await expect(preparedQuery(ds, `SELECT * FROM no_such_table WHERE id = $1`, [1])).rejects.toMatchObject({ code: '42P01' });
+    await expect(preparedQuery(ds, `SELECT * FROM no_such_table WHERE id = $1`, [1])).rejects.toMatchObject({
+      code: '42P01',
+    });
   });
 });

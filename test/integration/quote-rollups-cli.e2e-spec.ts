@@ -33,7 +33,10 @@ describe('etl rollups (CLI)', () => {
     db = await createTestDatabase();
     const fixtures = await startFixtures(40);
     upstream = fixtures.upstream;
-    env = { PATH: process.env.PATH, ...testEnv({ ...fixtures.env, DATABASE_URL: db.url, LOG_LEVEL: 'warn' }) } as NodeJS.ProcessEnv;
+    env = {
+      PATH: process.env.PATH,
+      ...testEnv({ ...fixtures.env, DATABASE_URL: db.url, LOG_LEVEL: 'warn' }),
+    } as NodeJS.ProcessEnv;
   });
 
   afterAll(async () => {
@@ -63,7 +66,10 @@ describe('etl rollups (CLI)', () => {
 
   it('should skip the rollups with ETL_ROLLUPS_ENABLED=false, and the rebuild should then give exactly the incremental rows', async () => {
     expect((await cli(['run', '--source', 'coinpaprika'], { ETL_ROLLUPS_ENABLED: 'false' })).status).toBe(0);
-    const paprika = await queryRows<{ n: number }>(db.url, `SELECT count(*)::int AS n FROM quote_rollups WHERE source = 'coinpaprika'`);
+    const paprika = await queryRows<{ n: number }>(
+      db.url,
+      `SELECT count(*)::int AS n FROM quote_rollups WHERE source = 'coinpaprika'`,
+    );
     expect(paprika[0].n).toBe(0);
     const before = await queryRows(db.url, STORED);
 
@@ -71,7 +77,12 @@ describe('etl rollups (CLI)', () => {
 
     expect(res.status).toBe(0);
     const out = JSON.parse(res.stdout) as Record<string, unknown>;
-    expect(out).toMatchObject({ msg: 'rollups rebuilt', chunks: expect.any(Number), hours_written: expect.any(Number), days_written: expect.any(Number) });
+    expect(out).toMatchObject({
+      msg: 'rollups rebuilt',
+      chunks: expect.any(Number),
+      hours_written: expect.any(Number),
+      days_written: expect.any(Number),
+    });
     expect(out.hours_written).toBeGreaterThan(0);
     const after = await queryRows(db.url, STORED);
     expect(after).toEqual(await queryRows(db.url, DIRECT));
@@ -82,7 +93,15 @@ describe('etl rollups (CLI)', () => {
   it('should be idempotent: a second rebuild over a range writes nothing', async () => {
     const [{ first }] = await queryRows<{ first: Date }>(db.url, `SELECT min(observed_at) AS first FROM market_quotes`);
     const day = Math.floor(first.getTime() / 86_400_000) * 86_400_000;
-    const res = await cli(['rollups', '--rebuild', '--from', new Date(day).toISOString(), '--to', new Date(day + 2 * 86_400_000).toISOString(), '--json']);
+    const res = await cli([
+      'rollups',
+      '--rebuild',
+      '--from',
+      new Date(day).toISOString(),
+      '--to',
+      new Date(day + 2 * 86_400_000).toISOString(),
+      '--json',
+    ]);
 
     expect(res.status).toBe(0);
     expect(JSON.parse(res.stdout)).toMatchObject({ chunks: 2, hours_written: 0, days_written: 0 });

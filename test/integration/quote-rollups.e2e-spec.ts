@@ -22,8 +22,23 @@ const STEPS = { '1h': HOUR, '1d': DAY } as const;
 type Interval = keyof typeof STEPS;
 
 /** One stored quote of the model: prices in cents so the expected text is exact. */
-interface Quote { asset: string; source: string; at: number; cents: number; volume: number | null }
-interface Bucket { start: string; source: string; open: string; high: string; low: string; close: string; volume: string | null; observations: number }
+interface Quote {
+  asset: string;
+  source: string;
+  at: number;
+  cents: number;
+  volume: number | null;
+}
+interface Bucket {
+  start: string;
+  source: string;
+  open: string;
+  high: string;
+  low: string;
+  close: string;
+  volume: string | null;
+  observations: number;
+}
 
 /** Seeded PRNG (mulberry32): a failing seed reproduces. */
 function prng(seed: number): () => number {
@@ -58,15 +73,22 @@ function expectedBuckets(model: Iterable<Quote>, asset: string, interval: Interv
     const k = `${Math.floor(q.at / step) * step}|${q.source}`;
     groups.set(k, [...(groups.get(k) ?? []), q]);
   }
-  return [...groups.entries()].map(([k, qs]) => {
-    const sorted = [...qs].sort((a, b) => a.at - b.at);
-    const last = sorted[sorted.length - 1];
-    return {
-      start: new Date(Number(k.split('|')[0])).toISOString(), source: last.source,
-      open: money(sorted[0].cents), high: money(Math.max(...qs.map((q) => q.cents))), low: money(Math.min(...qs.map((q) => q.cents))),
-      close: money(last.cents), volume: last.volume === null ? null : String(last.volume), observations: qs.length,
-    };
-  }).sort((a, b) => a.start.localeCompare(b.start) || a.source.localeCompare(b.source));
+  return [...groups.entries()]
+    .map(([k, qs]) => {
+      const sorted = [...qs].sort((a, b) => a.at - b.at);
+      const last = sorted[sorted.length - 1];
+      return {
+        start: new Date(Number(k.split('|')[0])).toISOString(),
+        source: last.source,
+        open: money(sorted[0].cents),
+        high: money(Math.max(...qs.map((q) => q.cents))),
+        low: money(Math.min(...qs.map((q) => q.cents))),
+        close: money(last.cents),
+        volume: last.volume === null ? null : String(last.volume),
+        observations: qs.length,
+      };
+    })
+    .sort((a, b) => a.start.localeCompare(b.start) || a.source.localeCompare(b.source));
 }
 
 /**
@@ -94,7 +116,11 @@ describe('quote rollups and GET /assets/{id}/history', () => {
 
   async function newAsset(symbol: string): Promise<string> {
     const id = randomUUID();
-    await sql(`INSERT INTO assets (id, asset_key, symbol, name) VALUES ($1, $2, $3, $3)`, [id, `${symbol.toLowerCase()}:${id}`, symbol]);
+    await sql(`INSERT INTO assets (id, asset_key, symbol, name) VALUES ($1, $2, $3, $3)`, [
+      id,
+      `${symbol.toLowerCase()}:${id}`,
+      symbol,
+    ]);
     return id;
   }
 
@@ -108,11 +134,25 @@ describe('quote rollups and GET /assets/{id}/history', () => {
           `INSERT INTO market_quotes (asset_id, source, source_asset_id, observed_at, price_usd, volume_24h_usd, content_hash)
            SELECT t.asset_id, $1, 'id', t.at, t.price, t.volume, 'h' FROM unnest($2::uuid[], $3::timestamptz[], $4::numeric[], $5::numeric[]) AS t(asset_id, at, price, volume)
            ON CONFLICT (asset_id, source, observed_at) DO UPDATE SET price_usd = EXCLUDED.price_usd, volume_24h_usd = EXCLUDED.volume_24h_usd, updated_at = now()`,
-          [source, quotes.map((q) => q.asset), quotes.map((q) => new Date(q.at).toISOString()), quotes.map((q) => money(q.cents)), quotes.map((q) => (q.volume === null ? null : String(q.volume)))],
+          [
+            source,
+            quotes.map((q) => q.asset),
+            quotes.map((q) => new Date(q.at).toISOString()),
+            quotes.map((q) => money(q.cents)),
+            quotes.map((q) => (q.volume === null ? null : String(q.volume))),
+          ],
         );
         await app.get(QuoteWriteSteps).run(m, {
-          runId: '1', source,
-          quotes: quotes.map((q) => ({ assetId: q.asset, sourceAssetId: 'id', observedAt: new Date(q.at), priceUsd: money(q.cents), marketCapUsd: null, volume24hUsd: q.volume === null ? null : String(q.volume) })),
+          runId: '1',
+          source,
+          quotes: quotes.map((q) => ({
+            assetId: q.asset,
+            sourceAssetId: 'id',
+            observedAt: new Date(q.at),
+            priceUsd: money(q.cents),
+            marketCapUsd: null,
+            volume24hUsd: q.volume === null ? null : String(q.volume),
+          })),
         });
       });
     }
@@ -132,114 +172,176 @@ describe('quote rollups and GET /assets/{id}/history', () => {
                   FROM quote_rollups ORDER BY asset_id, bucket_interval, bucket_start, source`);
   }
 
-  it.each([11, 4242])('should equal a direct aggregation of the raw quotes after shuffled batches, corrections, re-reads and a merge (seed %i)', async (seed) => {
-    const rnd = prng(seed);
-    const [a, b] = [await newAsset(`RA${seed}`), await newAsset(`RB${seed}`)];
-    const model = new Map<string, Quote>();
-    for (const asset of [a, b]) {
-      for (const source of SOURCES) {
-        for (let i = 0; i < 60; i++) {
-          // Minutes across four days, clustered so some hours are empty (gaps) and some hold several quotes.
-          const at = BASE + Math.floor(rnd() * DAYS * 24) * HOUR + Math.floor(rnd() * 4) * 15 * 60_000;
-          const q = { asset, source, at, cents: 10_000 + Math.floor(rnd() * 5_000), volume: rnd() < 0.2 ? null : Math.floor(rnd() * 1e9) };
-          model.set(key(q), q);
+  it.each([11, 4242])(
+    'should equal a direct aggregation of the raw quotes after shuffled batches, corrections, re-reads and a merge (seed %i)',
+    async (seed) => {
+      const rnd = prng(seed);
+      const [a, b] = [await newAsset(`RA${seed}`), await newAsset(`RB${seed}`)];
+      const model = new Map<string, Quote>();
+      for (const asset of [a, b]) {
+        for (const source of SOURCES) {
+          for (let i = 0; i < 60; i++) {
+            // Minutes across four days, clustered so some hours are empty (gaps) and some hold several quotes.
+            const at = BASE + Math.floor(rnd() * DAYS * 24) * HOUR + Math.floor(rnd() * 4) * 15 * 60_000;
+            const q = {
+              asset,
+              source,
+              at,
+              cents: 10_000 + Math.floor(rnd() * 5_000),
+              volume: rnd() < 0.2 ? null : Math.floor(rnd() * 1e9),
+            };
+            model.set(key(q), q);
+          }
         }
       }
-    }
-    // Batches in random time order (backfills, replays), each of one source.
-    const all = shuffle([...model.values()], rnd);
-    for (let i = 0; i < all.length;) {
-      const n = 1 + Math.floor(rnd() * 40);
-      await ingest(all.slice(i, i + n));
-      i += n;
-    }
-    // In-place corrections at existing instants, then a re-read of unchanged quotes.
-    const corrected = shuffle([...model.values()], rnd).slice(0, 50).map((q) => ({ ...q, cents: 9_000 + Math.floor(rnd() * 7_000), volume: rnd() < 0.5 ? null : 7 }));
-    for (const q of corrected) model.set(key(q), q);
-    await ingest(corrected);
-    await ingest(shuffle([...model.values()], rnd).slice(0, 80));
+      // Batches in random time order (backfills, replays), each of one source.
+      const all = shuffle([...model.values()], rnd);
+      for (let i = 0; i < all.length;) {
+        const n = 1 + Math.floor(rnd() * 40);
+        await ingest(all.slice(i, i + n));
+        i += n;
+      }
+      // In-place corrections at existing instants, then a re-read of unchanged quotes.
+      const corrected = shuffle([...model.values()], rnd)
+        .slice(0, 50)
+        .map((q) => ({ ...q, cents: 9_000 + Math.floor(rnd() * 7_000), volume: rnd() < 0.5 ? null : 7 }));
+      for (const q of corrected) model.set(key(q), q);
+      await ingest(corrected);
+      await ingest(shuffle([...model.values()], rnd).slice(0, 80));
 
-    for (const asset of [a, b]) {
-      for (const interval of ['1h', '1d'] as const) expect(await storedBuckets(asset, interval)).toEqual(expectedBuckets(model.values(), asset, interval));
-    }
+      for (const asset of [a, b]) {
+        for (const interval of ['1h', '1d'] as const) {
+          expect(await storedBuckets(asset, interval)).toEqual(expectedBuckets(model.values(), asset, interval));
+        }
+      }
 
-    // Random ranges through the API: buckets whose start is in [from, to), gaps for the rest.
-    for (let i = 0; i < 8; i++) {
-      const interval: Interval = rnd() < 0.5 ? '1h' : '1d';
-      const from = BASE - DAY + Math.floor(rnd() * (DAYS + 1) * 24) * HOUR + (rnd() < 0.3 ? 17 * 60_000 : 0);
-      const to = from + (1 + Math.floor(rnd() * 72)) * HOUR;
-      const source = rnd() < 0.3 ? SOURCES[Math.floor(rnd() * SOURCES.length)] : undefined;
-      const res = await http().get(`/assets/${a}/history`)
-        .query({ interval, from: new Date(from).toISOString(), to: new Date(to).toISOString(), ...(source ? { source } : {}) }).expect(200);
-      const inRange = expectedBuckets(model.values(), a, interval)
-        .filter((x) => Date.parse(x.start) >= from && Date.parse(x.start) < to && (!source || x.source === source));
-      expect(res.body.data.buckets).toEqual(inRange);
-      const step = STEPS[interval];
-      const present = new Set(inRange.map((x) => Date.parse(x.start)));
-      let missing = 0;
-      for (let s = Math.ceil(from / step) * step; s < to; s += step) if (!present.has(s)) missing++;
-      const gapBuckets = (res.body.metadata.gaps as Array<{ from: string; to: string }>)
-        .reduce((n, g) => n + (Date.parse(g.to) - Date.parse(g.from)) / step, 0);
-      expect(gapBuckets).toBe(missing);
-      expect(res.body.data.consensus.map((c: { start: string }) => c.start)).toEqual([...new Set(inRange.map((x) => x.start))]);
-    }
+      // Random ranges through the API: buckets whose start is in [from, to), gaps for the rest.
+      for (let i = 0; i < 8; i++) {
+        const interval: Interval = rnd() < 0.5 ? '1h' : '1d';
+        const from = BASE - DAY + Math.floor(rnd() * (DAYS + 1) * 24) * HOUR + (rnd() < 0.3 ? 17 * 60_000 : 0);
+        const to = from + (1 + Math.floor(rnd() * 72)) * HOUR;
+        const source = rnd() < 0.3 ? SOURCES[Math.floor(rnd() * SOURCES.length)] : undefined;
+        const res = await http()
+          .get(`/assets/${a}/history`)
+          .query({
+            interval,
+            from: new Date(from).toISOString(),
+            to: new Date(to).toISOString(),
+            ...(source ? { source } : {}),
+          })
+          .expect(200);
+        const inRange = expectedBuckets(model.values(), a, interval).filter(
+          (x) => Date.parse(x.start) >= from && Date.parse(x.start) < to && (!source || x.source === source),
+        );
+        expect(res.body.data.buckets).toEqual(inRange);
+        const step = STEPS[interval];
+        const present = new Set(inRange.map((x) => Date.parse(x.start)));
+        let missing = 0;
+        for (let s = Math.ceil(from / step) * step; s < to; s += step) if (!present.has(s)) missing++;
+        const gapBuckets = (res.body.metadata.gaps as Array<{ from: string; to: string }>).reduce(
+          (n, g) => n + (Date.parse(g.to) - Date.parse(g.from)) / step,
+          0,
+        );
+        expect(gapBuckets).toBe(missing);
+        expect(res.body.data.consensus.map((c: { start: string }) => c.start)).toEqual([
+          ...new Set(inRange.map((x) => x.start)),
+        ]);
+      }
 
-    // A merge moves b's quotes into a (a's quote wins at a shared instant): both assets' rollups follow.
-    await app.get(AssetAdminService).merge({ survivorId: a, fromId: b, reason: 'test' }, { actor: 'test', requestId: null });
-    for (const q of [...model.values()].filter((x) => x.asset === b)) {
-      model.delete(key(q));
-      const moved = { ...q, asset: a };
-      if (!model.has(key(moved))) model.set(key(moved), moved);
-    }
-    for (const interval of ['1h', '1d'] as const) {
-      expect(await storedBuckets(a, interval)).toEqual(expectedBuckets(model.values(), a, interval));
-      expect(await storedBuckets(b, interval)).toEqual([]);
-    }
-    const moved = await http().get(`/assets/${b}/history?interval=1d`).expect(308);
-    expect(moved.headers.location).toBe(`/assets/${a}/history?interval=1d`);
+      // A merge moves b's quotes into a (a's quote wins at a shared instant): both assets' rollups follow.
+      await app
+        .get(AssetAdminService)
+        .merge({ survivorId: a, fromId: b, reason: 'test' }, { actor: 'test', requestId: null });
+      for (const q of [...model.values()].filter((x) => x.asset === b)) {
+        model.delete(key(q));
+        const moved = { ...q, asset: a };
+        if (!model.has(key(moved))) model.set(key(moved), moved);
+      }
+      for (const interval of ['1h', '1d'] as const) {
+        expect(await storedBuckets(a, interval)).toEqual(expectedBuckets(model.values(), a, interval));
+        expect(await storedBuckets(b, interval)).toEqual([]);
+      }
+      const moved = await http().get(`/assets/${b}/history?interval=1d`).expect(308);
+      expect(moved.headers.location).toBe(`/assets/${a}/history?interval=1d`);
 
-    // The rebuild (what `etl rollups --rebuild` runs) gives exactly the incremental result, and is idempotent.
-    const incremental = await allRollups();
-    await sql(`DELETE FROM quote_rollups`);
-    const rebuilt = await app.get(RollupRebuildService).rebuild();
-    expect(rebuilt.chunks).toBeGreaterThanOrEqual(DAYS);
-    expect(await allRollups()).toEqual(incremental);
-    const again = await app.get(RollupRebuildService).rebuild();
-    expect([again.hours_written, again.days_written]).toEqual([0, 0]);
-    await sql(`DELETE FROM market_quotes WHERE asset_id = $1`, [a]);
-    await sql(`DELETE FROM quote_rollups WHERE asset_id = $1`, [a]);
-  });
+      // The rebuild (what `etl rollups --rebuild` runs) gives exactly the incremental result, and is idempotent.
+      const incremental = await allRollups();
+      await sql(`DELETE FROM quote_rollups`);
+      const rebuilt = await app.get(RollupRebuildService).rebuild();
+      expect(rebuilt.chunks).toBeGreaterThanOrEqual(DAYS);
+      expect(await allRollups()).toEqual(incremental);
+      const again = await app.get(RollupRebuildService).rebuild();
+      expect([again.hours_written, again.days_written]).toEqual([0, 0]);
+      await sql(`DELETE FROM market_quotes WHERE asset_id = $1`, [a]);
+      await sql(`DELETE FROM quote_rollups WHERE asset_id = $1`, [a]);
+    },
+  );
 
-  it('should move the rollups of a split source id to the new asset, in the split\'s transaction', async () => {
+  it("should move the rollups of a split source id to the new asset, in the split's transaction", async () => {
     const asset = await newAsset('SPL');
-    for (const [source, id] of [['srca', 'spl-a'], ['srcb', 'spl-b']]) {
-      await sql(`INSERT INTO asset_source_ids (source, source_asset_id, asset_id, match_method, confidence, symbol, name)
-                 VALUES ($1, $2, $3, 'manual', 1, 'SPL', $4)`, [source, id, asset, `Split Coin ${source}`]);
+    for (const [source, id] of [
+      ['srca', 'spl-a'],
+      ['srcb', 'spl-b'],
+    ]) {
+      await sql(
+        `INSERT INTO asset_source_ids (source, source_asset_id, asset_id, match_method, confidence, symbol, name)
+                 VALUES ($1, $2, $3, 'manual', 1, 'SPL', $4)`,
+        [source, id, asset, `Split Coin ${source}`],
+      );
     }
-    const quotes = [0, 1, 2, 25, 26].flatMap((h, i) => ['srca', 'srcb'].map((source) => ({ asset, source, at: BASE + h * HOUR, cents: 100_00 + i * 7, volume: i })));
+    const quotes = [0, 1, 2, 25, 26].flatMap((h, i) =>
+      ['srca', 'srcb'].map((source) => ({ asset, source, at: BASE + h * HOUR, cents: 100_00 + i * 7, volume: i })),
+    );
     await ingest(quotes);
     await sql(`UPDATE market_quotes SET source_asset_id = 'spl-b' WHERE asset_id = $1 AND source = 'srcb'`, [asset]);
 
-    const split = await app.get(AssetAdminService).split({ assetId: asset, source: 'srcb', sourceAssetId: 'spl-b' }, { actor: 'test', requestId: null });
+    const split = await app
+      .get(AssetAdminService)
+      .split({ assetId: asset, source: 'srcb', sourceAssetId: 'spl-b' }, { actor: 'test', requestId: null });
 
     const moved = quotes.filter((q) => q.source === 'srcb').map((q) => ({ ...q, asset: split.new_asset_id }));
     for (const interval of ['1h', '1d'] as const) {
-      expect(await storedBuckets(asset, interval)).toEqual(expectedBuckets(quotes, asset, interval).filter((x) => x.source === 'srca'));
-      expect(await storedBuckets(split.new_asset_id, interval)).toEqual(expectedBuckets(moved, split.new_asset_id, interval));
+      expect(await storedBuckets(asset, interval)).toEqual(
+        expectedBuckets(quotes, asset, interval).filter((x) => x.source === 'srca'),
+      );
+      expect(await storedBuckets(split.new_asset_id, interval)).toEqual(
+        expectedBuckets(moved, split.new_asset_id, interval),
+      );
     }
   });
 
   it('should move the rollups with the quotes when identity re-keys an asset (its id changes)', async () => {
     const service = new AssetIdentityService(new AssetIdentityRepository());
     const candidate = (source: string, sourceAssetId: string, name: string): AssetCandidate => ({
-      source, sourceAssetId, symbol: 'RKY', name, rank: 900, observedAt: new Date(BASE), priceUsd: null, marketCapUsd: null,
-      crosswalkKey: (source === 'coingecko' ? geckoCrosswalkKey(sourceAssetId, 'RKY') : paprikaCrosswalkKey(sourceAssetId, 'RKY')) ?? null,
+      source,
+      sourceAssetId,
+      symbol: 'RKY',
+      name,
+      rank: 900,
+      observedAt: new Date(BASE),
+      priceUsd: null,
+      marketCapUsd: null,
+      crosswalkKey:
+        (source === 'coingecko'
+          ? geckoCrosswalkKey(sourceAssetId, 'RKY')
+          : paprikaCrosswalkKey(sourceAssetId, 'RKY')) ?? null,
     });
     const resolve = (c: AssetCandidate) => dataSource.transaction((m) => service.resolve(m, [c]));
-    const owner = async () => (await sql<{ asset_id: string }>(`SELECT asset_id FROM asset_source_ids WHERE source = 'coingecko' AND source_asset_id = 'rekeycoin'`))[0].asset_id;
+    const owner = async () =>
+      (
+        await sql<{ asset_id: string }>(
+          `SELECT asset_id FROM asset_source_ids WHERE source = 'coingecko' AND source_asset_id = 'rekeycoin'`,
+        )
+      )[0].asset_id;
     await resolve(candidate('coingecko', 'rekeycoin', 'RKY'));
     const before = await owner();
-    const quotes = [0, 3, 30].map((h, i) => ({ asset: before, source: 'coingecko', at: BASE + h * HOUR, cents: 5_00 + i, volume: null }));
+    const quotes = [0, 3, 30].map((h, i) => ({
+      asset: before,
+      source: 'coingecko',
+      at: BASE + h * HOUR,
+      cents: 5_00 + i,
+      volume: null,
+    }));
     await ingest(quotes);
     await sql(`UPDATE market_quotes SET source_asset_id = 'rekeycoin' WHERE asset_id = $1`, [before]);
 
@@ -258,17 +360,44 @@ describe('quote rollups and GET /assets/{id}/history', () => {
 
   it('should keep the daily rollups of quotes that retention dropped, through a rebuild and a later batch', async () => {
     const asset = await newAsset('RET');
-    const day1 = [0, 5, 23].map((h, i) => ({ asset, source: 'srca', at: BASE + h * HOUR, cents: 100_00 + i, volume: 1 }));
+    const day1 = [0, 5, 23].map((h, i) => ({
+      asset,
+      source: 'srca',
+      at: BASE + h * HOUR,
+      cents: 100_00 + i,
+      volume: 1,
+    }));
     await ingest(day1);
     // Retention drops the raw quotes of day 1 (a partition drop); day 2 arrives later.
     await sql(`DELETE FROM market_quotes WHERE asset_id = $1`, [asset]);
     await ingest([{ asset, source: 'srca', at: BASE + DAY + HOUR, cents: 200_00, volume: 2 }]);
     await app.get(RollupRebuildService).rebuild({ from: new Date(BASE), to: new Date(BASE + 2 * DAY) });
 
-    const res = await http().get(`/assets/${asset}/history`).query({ interval: '1d', from: new Date(BASE).toISOString(), to: new Date(BASE + 2 * DAY).toISOString() }).expect(200);
+    const res = await http()
+      .get(`/assets/${asset}/history`)
+      .query({ interval: '1d', from: new Date(BASE).toISOString(), to: new Date(BASE + 2 * DAY).toISOString() })
+      .expect(200);
     expect(res.body.data.buckets).toEqual([
-      { start: new Date(BASE).toISOString(), source: 'srca', open: '100.00', high: '100.02', low: '100.00', close: '100.02', volume: '1', observations: 3 },
-      { start: new Date(BASE + DAY).toISOString(), source: 'srca', open: '200.00', high: '200.00', low: '200.00', close: '200.00', volume: '2', observations: 1 },
+      {
+        start: new Date(BASE).toISOString(),
+        source: 'srca',
+        open: '100.00',
+        high: '100.02',
+        low: '100.00',
+        close: '100.02',
+        volume: '1',
+        observations: 3,
+      },
+      {
+        start: new Date(BASE + DAY).toISOString(),
+        source: 'srca',
+        open: '200.00',
+        high: '200.00',
+        low: '200.00',
+        close: '200.00',
+        volume: '2',
+        observations: 1,
+      },
     ]);
   });
 
@@ -283,20 +412,56 @@ describe('quote rollups and GET /assets/{id}/history', () => {
       { asset, source: 'srca', at: at(15), cents: 102_00, volume: 1 },
     ]);
 
-    const res = await http().get(`/assets/${asset}/history`).query({ interval: '5m', from: new Date(at(0)).toISOString(), to: new Date(at(20)).toISOString() }).expect(200);
+    const res = await http()
+      .get(`/assets/${asset}/history`)
+      .query({ interval: '5m', from: new Date(at(0)).toISOString(), to: new Date(at(20)).toISOString() })
+      .expect(200);
 
     expect(res.body.data).toEqual({
       asset: { id: asset, symbol: 'FIVE', name: 'FIVE' },
       interval: '5m',
       buckets: [
-        { start: new Date(at(0)).toISOString(), source: 'srca', open: '100.00', high: '101.50', low: '99.00', close: '101.50', volume: '9', observations: 3 },
-        { start: new Date(at(0)).toISOString(), source: 'srcb', open: '100.50', high: '100.50', low: '100.50', close: '100.50', volume: null, observations: 1 },
-        { start: new Date(at(15)).toISOString(), source: 'srca', open: '102.00', high: '102.00', low: '102.00', close: '102.00', volume: '1', observations: 1 },
+        {
+          start: new Date(at(0)).toISOString(),
+          source: 'srca',
+          open: '100.00',
+          high: '101.50',
+          low: '99.00',
+          close: '101.50',
+          volume: '9',
+          observations: 3,
+        },
+        {
+          start: new Date(at(0)).toISOString(),
+          source: 'srcb',
+          open: '100.50',
+          high: '100.50',
+          low: '100.50',
+          close: '100.50',
+          volume: null,
+          observations: 1,
+        },
+        {
+          start: new Date(at(15)).toISOString(),
+          source: 'srca',
+          open: '102.00',
+          high: '102.00',
+          low: '102.00',
+          close: '102.00',
+          volume: '1',
+          observations: 1,
+        },
       ],
       // Both sources fresh in the first bucket: the exact mean of the two middle closes.
-      consensus: [{ start: new Date(at(0)).toISOString(), close: '101' }, { start: new Date(at(15)).toISOString(), close: '102.00' }],
+      consensus: [
+        { start: new Date(at(0)).toISOString(), close: '101' },
+        { start: new Date(at(15)).toISOString(), close: '102.00' },
+      ],
     });
-    expect(res.body.metadata).toMatchObject({ gaps: [{ from: new Date(at(5)).toISOString(), to: new Date(at(15)).toISOString() }], request_id: expect.any(String) });
+    expect(res.body.metadata).toMatchObject({
+      gaps: [{ from: new Date(at(5)).toISOString(), to: new Date(at(15)).toISOString() }],
+      request_id: expect.any(String),
+    });
   });
 
   it('should count in a daily consensus only the sources whose close is within the freshness budget of the bucket end', async () => {
@@ -309,19 +474,38 @@ describe('quote rollups and GET /assets/{id}/history', () => {
       { asset, source: 'stale', at: BASE + 2 * HOUR, cents: 500_00, volume: null },
     ]);
 
-    const res = await http().get(`/assets/${asset}/history`).query({ interval: '1d', from: new Date(BASE).toISOString(), to: new Date(BASE + DAY).toISOString() }).expect(200);
+    const res = await http()
+      .get(`/assets/${asset}/history`)
+      .query({ interval: '1d', from: new Date(BASE).toISOString(), to: new Date(BASE + DAY).toISOString() })
+      .expect(200);
 
     expect(res.body.data.buckets).toHaveLength(4);
     expect(res.body.data.consensus).toEqual([{ start: new Date(BASE).toISOString(), close: '101.00' }]);
-    const one = await http().get(`/assets/${asset}/history`).query({ interval: '1d', from: new Date(BASE).toISOString(), to: new Date(BASE + DAY).toISOString(), source: 'stale' }).expect(200);
+    const one = await http()
+      .get(`/assets/${asset}/history`)
+      .query({
+        interval: '1d',
+        from: new Date(BASE).toISOString(),
+        to: new Date(BASE + DAY).toISOString(),
+        source: 'stale',
+      })
+      .expect(200);
     expect(one.body.data.buckets.map((x: Bucket) => x.source)).toEqual(['stale']);
     expect(one.body.data.consensus).toEqual([{ start: new Date(BASE).toISOString(), close: '101.00' }]);
   });
 
   it.each([
     ['5m over more than 7 days', { interval: '5m', from: '2025-03-01T00:00:00Z', to: '2025-03-08T00:05:00Z' }, 'from'],
-    ['1h over more than 400 days', { interval: '1h', from: '2024-01-01T00:00:00Z', to: '2025-03-01T00:00:00Z' }, 'from'],
-    ['1d over more than 20 years', { interval: '1d', from: '2000-01-01T00:00:00Z', to: '2025-03-01T00:00:00Z' }, 'from'],
+    [
+      '1h over more than 400 days',
+      { interval: '1h', from: '2024-01-01T00:00:00Z', to: '2025-03-01T00:00:00Z' },
+      'from',
+    ],
+    [
+      '1d over more than 20 years',
+      { interval: '1d', from: '2000-01-01T00:00:00Z', to: '2025-03-01T00:00:00Z' },
+      'from',
+    ],
     ['from not before to', { interval: '1d', from: '2025-03-02T00:00:00Z', to: '2025-03-01T00:00:00Z' }, 'from'],
     ['an unknown interval', { interval: '15m' }, 'interval'],
     ['a bad date', { from: 'yesterday' }, 'from'],
@@ -334,9 +518,14 @@ describe('quote rollups and GET /assets/{id}/history', () => {
 
   it('should answer the same history for {source}:{source_asset_id} as for the asset id', async () => {
     const asset = await newAsset('REF');
-    await sql(`INSERT INTO asset_source_ids (source, source_asset_id, asset_id, match_method, confidence, symbol, name)
-               VALUES ('srcref', 'ref-coin', $1, 'manual', 1, 'REF', 'Ref Coin')`, [asset]);
-    await ingest([0, 1, 30].map((h, i) => ({ asset, source: 'srcref', at: BASE + h * HOUR, cents: 5_00 + i, volume: i })));
+    await sql(
+      `INSERT INTO asset_source_ids (source, source_asset_id, asset_id, match_method, confidence, symbol, name)
+               VALUES ('srcref', 'ref-coin', $1, 'manual', 1, 'REF', 'Ref Coin')`,
+      [asset],
+    );
+    await ingest(
+      [0, 1, 30].map((h, i) => ({ asset, source: 'srcref', at: BASE + h * HOUR, cents: 5_00 + i, volume: i })),
+    );
     const query = { interval: '1h', from: new Date(BASE).toISOString(), to: new Date(BASE + 2 * DAY).toISOString() };
     const byId = await http().get(`/assets/${asset}/history`).query(query).expect(200);
     const byRef = await http().get('/assets/srcref:ref-coin/history').query(query).expect(200);
@@ -357,6 +546,8 @@ describe('quote rollups and GET /assets/{id}/history', () => {
     const today = Math.floor(Date.now() / DAY) * DAY;
 
     expect(res.body.data).toMatchObject({ interval: '1d', buckets: [], consensus: [] });
-    expect(res.body.metadata.gaps).toEqual([{ from: new Date(today + DAY - 365 * DAY).toISOString(), to: new Date(today + DAY).toISOString() }]);
+    expect(res.body.metadata.gaps).toEqual([
+      { from: new Date(today + DAY - 365 * DAY).toISOString(), to: new Date(today + DAY).toISOString() },
+    ]);
   });
 });

@@ -30,7 +30,11 @@ describe('RedisThrottlerStorage (real Redis)', () => {
 
   it('should give the same answers as the in-process storage for one window', async () => {
     const local = new FixedWindowThrottlerStorage();
-    const shape = (r: { totalHits: number; isBlocked: boolean; timeToExpire: number }) => [r.totalHits, r.isBlocked, r.timeToExpire];
+    const shape = (r: { totalHits: number; isBlocked: boolean; timeToExpire: number }) => [
+      r.totalHits,
+      r.isBlocked,
+      r.timeToExpire,
+    ];
     for (let i = 0; i < 5; i++) {
       const a = await storage.increment('same-rule', 60_000, 3, 60_000, 'default');
       const b = await local.increment('same-rule', 60_000, 3, 60_000, 'default');

@@ -3,9 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import {
-  RetryWaitsAndRssPublisherKeys1764300000005 as RssKeysMigration,
-} from '../../migrations/1764300000005-RetryWaitsAndRssPublisherKeys.js';
+import { RetryWaitsAndRssPublisherKeys1764300000005 as RssKeysMigration } from '../../migrations/1764300000005-RetryWaitsAndRssPublisherKeys.js';
 import { buildDataSourceOptions } from '../../src/platform/database/database-options.js';
 import { EtlRunner } from '../../src/etl/etl-runner.service.js';
 import { dedupeKeyOf } from '../../src/sources/rss/rss-keys.js';
@@ -67,8 +65,10 @@ describe('RSS items are keyed per publisher', () => {
     return queryRows<T>(db.url, text, params);
   }
 
-  it('should keep two publishers\' guid 42 apart, a publisher\'s shared article once, ?id=1 and ?id=2 apart', async () => {
-    const feeds = Object.keys(FEEDS).map((p) => base + p).join(',');
+  it("should keep two publishers' guid 42 apart, a publisher's shared article once, ?id=1 and ?id=2 apart", async () => {
+    const feeds = Object.keys(FEEDS)
+      .map((p) => base + p)
+      .join(',');
     const env = { DATABASE_URL: db.url, ETL_SOURCES: 'rss', RSS_RATE_LIMIT_PER_MIN: '6000', RSS_FEED_URLS: feeds };
     const app: NestFastifyApplication = await createTestApp(env);
     try {
@@ -76,7 +76,8 @@ describe('RSS items are keyed per publisher', () => {
       const second = await app.get(EtlRunner).run({ trigger: 'manual', sources: ['rss'] });
 
       expect(first.sources.rss).toMatchObject({
-        status: 'succeeded', totals: { extracted: 6, inserted: 4, quarantined: 0 },
+        status: 'succeeded',
+        totals: { extracted: 6, inserted: 4, quarantined: 0 },
       });
       expect(second.sources.rss.totals).toMatchObject({ extracted: 6, inserted: 0 });
       const rows = await sql<{ dedupe_key: string; title: string }>(
@@ -106,12 +107,27 @@ describe('RSS items are keyed per publisher', () => {
       const feedA = 'https://feeds.a.example/rss';
       const old = [
         { source: 'rss', key: '42', guid: '42', link: 'https://www.a.example/news/42?utm_source=rss', feed: feedA },
-        { source: 'rss', key: 'guid-only-feed', guid: 'guid-only-feed', link: 'not-a-url', feed: 'https://feeds.c.example/rss' },
         {
-          source: 'rss', key: 'https://a.example/article.php', guid: null,
-          link: 'https://a.example/article.php?id=1&utm_source=rss', feed: feedA,
+          source: 'rss',
+          key: 'guid-only-feed',
+          guid: 'guid-only-feed',
+          link: 'not-a-url',
+          feed: 'https://feeds.c.example/rss',
         },
-        { source: 'rss', key: 'https://d.example/x', guid: '  ', link: 'https://d.example/x?ref=tw#c', feed: 'https://d.example/rss' },
+        {
+          source: 'rss',
+          key: 'https://a.example/article.php',
+          guid: null,
+          link: 'https://a.example/article.php?id=1&utm_source=rss',
+          feed: feedA,
+        },
+        {
+          source: 'rss',
+          key: 'https://d.example/x',
+          guid: '  ',
+          link: 'https://d.example/x?ref=tw#c',
+          feed: 'https://d.example/rss',
+        },
         // Another news source's keys are its own business.
         { source: 'other', key: '42', guid: '42', link: 'https://a.example/y', feed: 'f' },
       ];
@@ -126,9 +142,15 @@ describe('RSS items are keyed per publisher', () => {
       await migration.up(runner);
 
       type Row = { source: string; dedupe_key: string; guid: string | null; link: string; feed_url: string };
-      const rows = (await runner.query(`SELECT source, dedupe_key, guid, link, feed_url FROM news_items ORDER BY id`)) as Row[];
+      const rows = (await runner.query(
+        `SELECT source, dedupe_key, guid, link, feed_url FROM news_items ORDER BY id`,
+      )) as Row[];
       expect(rows.map((r) => r.dedupe_key)).toEqual([
-        'a.example|42', 'feeds.c.example|guid-only-feed', 'https://a.example/article.php?id=1', 'https://d.example/x', '42',
+        'a.example|42',
+        'feeds.c.example|guid-only-feed',
+        'https://a.example/article.php?id=1',
+        'https://d.example/x',
+        '42',
       ]);
       // The migration's frozen copy gives the keys today's mapper gives.
       const rss = rows.filter((x) => x.source === 'rss');
@@ -138,12 +160,22 @@ describe('RSS items are keyed per publisher', () => {
         `SELECT column_name FROM information_schema.columns
           WHERE table_name = 'etl_source_runs' AND column_name LIKE '%wait_ms' ORDER BY column_name`,
       )) as Array<{ column_name: string }>;
-      expect(columns.map((c) => c.column_name)).toEqual(['backoff_wait_ms', 'rate_limit_wait_ms', 'retry_after_wait_ms']);
+      expect(columns.map((c) => c.column_name)).toEqual([
+        'backoff_wait_ms',
+        'rate_limit_wait_ms',
+        'retry_after_wait_ms',
+      ]);
 
       await migration.down(runner);
-      const back = (await runner.query(`SELECT dedupe_key FROM news_items ORDER BY id`)) as Array<{ dedupe_key: string }>;
+      const back = (await runner.query(`SELECT dedupe_key FROM news_items ORDER BY id`)) as Array<{
+        dedupe_key: string;
+      }>;
       expect(back.map((r) => r.dedupe_key)).toEqual([
-        '42', 'guid-only-feed', 'https://a.example/article.php', 'https://d.example/x', '42',
+        '42',
+        'guid-only-feed',
+        'https://a.example/article.php',
+        'https://d.example/x',
+        '42',
       ]);
       await migration.up(runner);
     } finally {

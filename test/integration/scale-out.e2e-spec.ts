@@ -29,7 +29,15 @@ describe('two application instances on one database', () => {
   });
 
   it('should migrate once and run each source once per tick', async () => {
-    const env = { ...fixtureEnv, DATABASE_URL: db.url, APP_ROLE: 'worker', ETL_SOURCES: 'coingecko,coinpaprika', ETL_SCHEDULER_ENABLED: 'true', ETL_RUN_ON_START: 'false', ETL_CRON: '*/3 * * * * *' };
+    const env = {
+      ...fixtureEnv,
+      DATABASE_URL: db.url,
+      APP_ROLE: 'worker',
+      ETL_SOURCES: 'coingecko,coinpaprika',
+      ETL_SCHEDULER_ENABLED: 'true',
+      ETL_RUN_ON_START: 'false',
+      ETL_CRON: '*/3 * * * * *',
+    };
     services.push(...(await Promise.all([startService(env), startService(env)])));
     await new Promise((r) => setTimeout(r, 8000));
     for (const s of services) await s.stop();
@@ -37,9 +45,20 @@ describe('two application instances on one database', () => {
     const client = new Client({ connectionString: db.url });
     await client.connect();
     try {
-      const migrations = (await client.query(`SELECT name, count(*)::int AS n FROM schema_migrations GROUP BY name`)).rows;
+      const migrations = (await client.query(`SELECT name, count(*)::int AS n FROM schema_migrations GROUP BY name`))
+        .rows;
       expect(migrations.every((m: { n: number }) => m.n === 1)).toBe(true);
-      const runs = (await client.query(`SELECT source, status, instance_id, started_at, finished_at FROM etl_source_runs ORDER BY started_at`)).rows as Array<{ source: string; status: string; instance_id: string; started_at: Date; finished_at: Date | null }>;
+      const runs = (
+        await client.query(
+          `SELECT source, status, instance_id, started_at, finished_at FROM etl_source_runs ORDER BY started_at`,
+        )
+      ).rows as Array<{
+        source: string;
+        status: string;
+        instance_id: string;
+        started_at: Date;
+        finished_at: Date | null;
+      }>;
       const succeeded = runs.filter((r) => r.status === 'succeeded');
       expect(succeeded.length).toBeGreaterThanOrEqual(2);
       expect(runs.some((r) => r.status === 'skipped')).toBe(true);
@@ -50,7 +69,11 @@ describe('two application instances on one database', () => {
           expect(mine[i].started_at.getTime()).toBeGreaterThanOrEqual(mine[i - 1].finished_at!.getTime());
         }
       }
-      const [{ n }] = (await client.query(`SELECT count(*)::int AS n FROM (SELECT 1 FROM market_quotes GROUP BY asset_id, source, observed_at HAVING count(*) > 1) d`)).rows as Array<{ n: number }>;
+      const [{ n }] = (
+        await client.query(
+          `SELECT count(*)::int AS n FROM (SELECT 1 FROM market_quotes GROUP BY asset_id, source, observed_at HAVING count(*) > 1) d`,
+        )
+      ).rows as Array<{ n: number }>;
       expect(n).toBe(0);
     } finally {
       await client.end();

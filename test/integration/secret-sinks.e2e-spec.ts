@@ -27,8 +27,21 @@ describe('secret masking at the storage sinks', () => {
     const ledger = new RunLedgerRepository(ds, masker);
     const runId = await ledger.createRun('manual', ['coingecko'], 'test');
 
-    const skipped = await ledger.createSourceRun({ runId, source: 'coingecko', instanceId: 'test', status: 'failed', cursorBefore: null, errorMessage: `could not start: ${KEY}` });
-    const id = await ledger.createSourceRun({ runId, source: 'coingecko', instanceId: 'test', status: 'running', cursorBefore: null });
+    const skipped = await ledger.createSourceRun({
+      runId,
+      source: 'coingecko',
+      instanceId: 'test',
+      status: 'failed',
+      cursorBefore: null,
+      errorMessage: `could not start: ${KEY}`,
+    });
+    const id = await ledger.createSourceRun({
+      runId,
+      source: 'coingecko',
+      instanceId: 'test',
+      status: 'running',
+      cursorBefore: null,
+    });
     await ledger.finishSourceRun(id, {
       status: 'failed',
       cursorAfter: null,
@@ -44,12 +57,18 @@ describe('secret masking at the storage sinks', () => {
     )) as Array<Record<string, unknown>>;
     expect(rows).toEqual([
       {
-        id: skipped, error_message: 'could not start: [Redacted:COINGECKO_API_KEY]',
-        rate_limit_wait_ms: 0, backoff_wait_ms: 0, retry_after_wait_ms: 0,
+        id: skipped,
+        error_message: 'could not start: [Redacted:COINGECKO_API_KEY]',
+        rate_limit_wait_ms: 0,
+        backoff_wait_ms: 0,
+        retry_after_wait_ms: 0,
       },
       {
-        id, error_message: 'HTTP 401 (upstream says: [Redacted:COINGECKO_API_KEY])',
-        rate_limit_wait_ms: 1, backoff_wait_ms: 2, retry_after_wait_ms: 3,
+        id,
+        error_message: 'HTTP 401 (upstream says: [Redacted:COINGECKO_API_KEY])',
+        rate_limit_wait_ms: 1,
+        backoff_wait_ms: 2,
+        retry_after_wait_ms: 3,
       },
     ]);
   });
@@ -58,7 +77,11 @@ describe('secret masking at the storage sinks', () => {
     const quarantine = new QuarantineRepository(masker);
 
     const row = {
-      source: 'coingecko', stream: 'markets', naturalKey: 'k1', payload: { id: 'x' }, payloadHash: 'h1',
+      source: 'coingecko',
+      stream: 'markets',
+      naturalKey: 'k1',
+      payload: { id: 'x' },
+      payloadHash: 'h1',
       reason: `database said: key ${KEY} rejected`,
     };
 

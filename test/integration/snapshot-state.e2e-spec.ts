@@ -42,7 +42,10 @@ describe('snapshot stream state (CoinGecko, CoinPaprika)', () => {
 
   async function runOnce(db: TestDatabase, source: string, env: Record<string, string> = {}): Promise<SourceResult> {
     const app: NestFastifyApplication = await createTestApp({
-      ...fixtureEnv, DATABASE_URL: db.url, ETL_SOURCES: source, ...env,
+      ...fixtureEnv,
+      DATABASE_URL: db.url,
+      ETL_SOURCES: source,
+      ...env,
     });
     try {
       return (await app.get(EtlRunner).run({ trigger: 'manual', sources: [source] })).sources[source];
@@ -52,7 +55,9 @@ describe('snapshot stream state (CoinGecko, CoinPaprika)', () => {
   }
 
   async function sql<T = Record<string, unknown>>(
-    db: TestDatabase, text: string, params: unknown[] = [],
+    db: TestDatabase,
+    text: string,
+    params: unknown[] = [],
   ): Promise<T[]> {
     return queryRows<T>(db.url, text, params);
   }
@@ -82,8 +87,11 @@ describe('snapshot stream state (CoinGecko, CoinPaprika)', () => {
       const second = await runOnce(db, source);
 
       expect(second.totals).toMatchObject({ extracted: COINS, inserted: 5, updated: 0, unchanged: COINS - 5 });
-      const late = await sql<{ n: number }>(db,
-        `SELECT count(*)::int AS n FROM market_quotes WHERE source = $1 AND observed_at = $2`, [source, older]);
+      const late = await sql<{ n: number }>(
+        db,
+        `SELECT count(*)::int AS n FROM market_quotes WHERE source = $1 AND observed_at = $2`,
+        [source, older],
+      );
       expect(late).toEqual([{ n: 5 }]);
     });
 
@@ -111,10 +119,12 @@ describe('snapshot stream state (CoinGecko, CoinPaprika)', () => {
       expect(second.totals).toMatchObject({ extracted: COINS, inserted: 0, updated: 3, unchanged: COINS - 3 });
       expect(await quoteCount(db, source)).toBe(COINS);
       const btcId = source === 'coingecko' ? 'bitcoin' : 'btc-bitcoin';
-      const [btc] = await sql<{ price: string }>(db,
+      const [btc] = await sql<{ price: string }>(
+        db,
         `SELECT price_usd::text AS price FROM market_quotes WHERE source = $1 AND source_asset_id = $2`,
-        [source, btcId]);
-      const expected = (96518 * (source === 'coingecko' ? 0.9987 : 1.0021)) * 1.5;
+        [source, btcId],
+      );
+      const expected = 96518 * (source === 'coingecko' ? 0.9987 : 1.0021) * 1.5;
       expect(Number(btc.price)).toBeCloseTo(expected, 2);
     });
 
@@ -139,7 +149,14 @@ describe('snapshot stream state (CoinGecko, CoinPaprika)', () => {
 
       const second = await runOnce(db, source);
 
-      expect(second.totals).toEqual({ extracted: COINS, inserted: 0, updated: 0, unchanged: COINS, duplicate: 0, quarantined: 0 });
+      expect(second.totals).toEqual({
+        extracted: COINS,
+        inserted: 0,
+        updated: 0,
+        unchanged: COINS,
+        duplicate: 0,
+        quarantined: 0,
+      });
       expect(await sql(db, versions)).toEqual(before);
       expect(before).toHaveLength(2 * COINS);
       expect(await snapshotCursor(db, source)).toMatchObject({ complete: true, records_read: COINS });
@@ -161,8 +178,11 @@ describe('snapshot stream state (CoinGecko, CoinPaprika)', () => {
       upstream.faults.set('coingecko', [{ type: 'delay', ms: 0 }, { type: 'repeat-page' }]);
       const first = await runOnce(db, source);
       expect(first).toMatchObject({ status: 'succeeded', totals: { inserted: 250 } });
-      expect(await snapshotCursor(db, source))
-        .toMatchObject({ complete: false, pages_read: 1, stopped_early: 'page 2 repeated page 1' });
+      expect(await snapshotCursor(db, source)).toMatchObject({
+        complete: false,
+        pages_read: 1,
+        stopped_early: 'page 2 repeated page 1',
+      });
 
       const second = await runOnce(db, source);
 
@@ -174,7 +194,10 @@ describe('snapshot stream state (CoinGecko, CoinPaprika)', () => {
     it('should read the pages after a failed page on the next run', async () => {
       const db = await newDb();
       olderPastPageOne();
-      upstream.faults.set('coingecko', [{ type: 'delay', ms: 0 }, { type: 'status', status: 500, times: 10 }]);
+      upstream.faults.set('coingecko', [
+        { type: 'delay', ms: 0 },
+        { type: 'status', status: 500, times: 10 },
+      ]);
       const first = await runOnce(db, source, { HTTP_MAX_RETRIES: '1' });
       expect(first).toMatchObject({ status: 'failed', totals: { inserted: 250 } });
       expect(await snapshotCursor(db, source)).toMatchObject({ complete: false, pages_read: 1 });
@@ -191,8 +214,10 @@ describe('snapshot stream state (CoinGecko, CoinPaprika)', () => {
       olderPastPageOne();
       const first = await runOnce(db, source, { COINGECKO_MAX_PAGES: '1' });
       expect(first.totals).toMatchObject({ inserted: 250 });
-      expect(await snapshotCursor(db, source))
-        .toMatchObject({ complete: false, stopped_early: 'COINGECKO_MAX_PAGES (1) reached' });
+      expect(await snapshotCursor(db, source)).toMatchObject({
+        complete: false,
+        stopped_early: 'COINGECKO_MAX_PAGES (1) reached',
+      });
 
       const second = await runOnce(db, source, { COINGECKO_MAX_PAGES: '3' });
 

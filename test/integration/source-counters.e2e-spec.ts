@@ -16,7 +16,8 @@ const HEADER = 'symbol,name,price_usd,market_cap_usd,volume_24h_usd,change_24h_p
 const SYMBOLS = ['CA', 'CB', 'CC', 'CD'];
 const INSTANTS = ['2025-05-01T00:00:00Z', '2025-05-01T01:00:00Z', '2025-05-01T02:00:00Z'];
 
-const line = (symbol: string, at: string, price: string) => `${symbol},${symbol} coin,${price},1000000,5000,1.5,10,21000000,${at}`;
+const line = (symbol: string, at: string, price: string) =>
+  `${symbol},${symbol} coin,${price},1000000,5000,1.5,10,21000000,${at}`;
 const grid = (price: (i: number) => string) =>
   SYMBOLS.flatMap((s, i) => INSTANTS.map((at, j) => line(s, at, price(i * 10 + j))));
 
@@ -26,18 +27,22 @@ describe(SourceCountersRepository.name, () => {
   let dir: string;
   const http = () => request(app.getHttpServer());
   const sql = <T = Record<string, unknown>>(text: string, params: unknown[] = []) => queryRows<T>(db.url, text, params);
-  const writeCsv = (name: string, rows: string[]) => writeFileSync(path.join(dir, name), `${[HEADER, ...rows].join('\n')}\n`);
+  const writeCsv = (name: string, rows: string[]) =>
+    writeFileSync(path.join(dir, name), `${[HEADER, ...rows].join('\n')}\n`);
   const run = (): Promise<RunSummary> => app.get(EtlRunner).run({ trigger: 'manual', sources: ['csv'] });
 
   /** The counters next to count(*) of every counted table, per source. */
   async function countersAndCounts(): Promise<{ counters: Record<string, number>; counted: Record<string, number> }> {
-    const counters = await sql<{ k: string; n: string }>(`SELECT table_name || '/' || source AS k, rows::text AS n FROM source_counters WHERE rows <> 0`);
+    const counters = await sql<{ k: string; n: string }>(
+      `SELECT table_name || '/' || source AS k, rows::text AS n FROM source_counters WHERE rows <> 0`,
+    );
     const counted = await sql<{ k: string; n: string }>(
       `SELECT 'market_quotes/' || source AS k, count(*)::text AS n FROM market_quotes GROUP BY source
        UNION ALL SELECT 'news_items/' || source, count(*)::text FROM news_items GROUP BY source
        UNION ALL SELECT 'quarantined_records/' || source, count(*)::text FROM quarantined_records GROUP BY source`,
     );
-    const toMap = (rows: Array<{ k: string; n: string }>) => Object.fromEntries(rows.map((r) => [r.k, Number(r.n)]).sort());
+    const toMap = (rows: Array<{ k: string; n: string }>) =>
+      Object.fromEntries(rows.map((r) => [r.k, Number(r.n)]).sort());
     return { counters: toMap(counters), counted: toMap(counted) };
   }
 
@@ -61,7 +66,11 @@ describe(SourceCountersRepository.name, () => {
       DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION fail_at_commit()`);
     dir = mkdtempSync(path.join(tmpdir(), 'kasparro-counters-'));
     app = await createTestApp({
-      ETL_SOURCES: 'csv', CSV_SOURCE_DIR: dir, ETL_BATCH_SIZE: '4', ADMIN_API_KEY: ADMIN_KEY, DATABASE_URL: db.url,
+      ETL_SOURCES: 'csv',
+      CSV_SOURCE_DIR: dir,
+      ETL_BATCH_SIZE: '4',
+      ADMIN_API_KEY: ADMIN_KEY,
+      DATABASE_URL: db.url,
     });
   });
 
@@ -74,8 +83,12 @@ describe(SourceCountersRepository.name, () => {
   it('should count every inserted quote and quarantined row in the batch transaction, exactly', async () => {
     // Twelve quotes, a duplicate of one (same asset and instant), a row out of the envelope and a row
     // the database refuses (isolated in savepoints, quarantined).
-    writeCsv('a.csv', [...grid((i) => `${100 + i}.5`), line('CA', INSTANTS[0], '99.25'), line('CQ', INSTANTS[0], '1e999999'),
-      line('CR', INSTANTS[0], '13.37')]);
+    writeCsv('a.csv', [
+      ...grid((i) => `${100 + i}.5`),
+      line('CA', INSTANTS[0], '99.25'),
+      line('CQ', INSTANTS[0], '1e999999'),
+      line('CR', INSTANTS[0], '13.37'),
+    ]);
 
     const summary = await run();
 
@@ -92,13 +105,21 @@ describe(SourceCountersRepository.name, () => {
       const page = (await http().get(`/data${query}`).expect(200)).body;
       expect(page.pagination).toMatchObject({ total: 12, total_is_estimate: false });
     }
-    expect((await http().get('/data?source=coingecko').expect(200)).body.pagination).toMatchObject({ total: 0, total_is_estimate: false });
+    expect((await http().get('/data?source=coingecko').expect(200)).body.pagination).toMatchObject({
+      total: 0,
+      total_is_estimate: false,
+    });
   });
 
   it('should count filtered /data lists exactly below the threshold', async () => {
     const page = (await http().get(`/data?symbol=CB&from=${INSTANTS[1]}`).expect(200)).body;
 
-    expect(page.pagination).toEqual({ limit: expect.any(Number), next_cursor: null, total: 2, total_is_estimate: false });
+    expect(page.pagination).toEqual({
+      limit: expect.any(Number),
+      next_cursor: null,
+      total: 2,
+      total_is_estimate: false,
+    });
     expect(page.data).toHaveLength(2);
   });
 
@@ -107,7 +128,10 @@ describe(SourceCountersRepository.name, () => {
     expect((await run()).sources.csv).toMatchObject({ status: 'succeeded', totals: { inserted: 0, unchanged: 11 } });
     await expectExact();
 
-    writeCsv('c-updated.csv', grid((i) => `${200 + i}.5`));
+    writeCsv(
+      'c-updated.csv',
+      grid((i) => `${200 + i}.5`),
+    );
     expect((await run()).sources.csv).toMatchObject({ status: 'succeeded', totals: { inserted: 0, updated: 12 } });
     expect(await expectExact()).toEqual({ 'market_quotes/csv': 12, 'quarantined_records/csv': 2 });
   });
@@ -129,7 +153,10 @@ describe(SourceCountersRepository.name, () => {
     // earlier identity decision), and one more instant CA lacks.
     const [{ id: ca }] = await sql<{ id: string }>(`SELECT id FROM assets WHERE symbol = 'CA'`);
     const stray = '00000000-0000-4000-8000-00000000c0de';
-    await sql(`INSERT INTO assets (id, asset_key, symbol, name, needs_review) VALUES ($1, 'stray-ca', 'CA', 'Stray CA', false)`, [stray]);
+    await sql(
+      `INSERT INTO assets (id, asset_key, symbol, name, needs_review) VALUES ($1, 'stray-ca', 'CA', 'Stray CA', false)`,
+      [stray],
+    );
     await sql(
       `INSERT INTO market_quotes (asset_id, source, source_asset_id, observed_at, price_usd, content_hash)
        SELECT $1::uuid, source, source_asset_id, observed_at, price_usd + 1, 'stray' FROM market_quotes WHERE asset_id = $2::uuid
@@ -141,7 +168,9 @@ describe(SourceCountersRepository.name, () => {
     await app.get<DataSource>(getDataSourceToken()).transaction((m) => counters.recount(m, 'csv'));
     expect(await expectExact()).toEqual({ 'market_quotes/csv': 16, 'quarantined_records/csv': 2 });
 
-    const merged = (await http().post(`/assets/${ca}/merge`).set('x-api-key', ADMIN_KEY).send({ from: stray }).expect(200)).body.data;
+    const merged = (
+      await http().post(`/assets/${ca}/merge`).set('x-api-key', ADMIN_KEY).send({ from: stray }).expect(200)
+    ).body.data;
 
     expect(merged).toMatchObject({ dropped_duplicate_quotes: 3, moved: { quotes: 1 } });
     expect(await expectExact()).toEqual({ 'market_quotes/csv': 13, 'quarantined_records/csv': 2 });
@@ -160,7 +189,9 @@ describe(SourceCountersRepository.name, () => {
     });
 
     expect(await expectExact()).toEqual({ 'market_quotes/csv': 8, 'quarantined_records/csv': 2 });
-    await expect(counters.subtractRowsOf(ds.manager, 'market_quotes', 'x; DROP TABLE assets')).rejects.toThrow(/not a relation name/);
+    await expect(counters.subtractRowsOf(ds.manager, 'market_quotes', 'x; DROP TABLE assets')).rejects.toThrow(
+      /not a relation name/,
+    );
   });
 
   it('should recount from scratch to the same values', async () => {
@@ -194,12 +225,16 @@ describe(`${SourceCountersRepository.name} (news)`, () => {
 
   it('should count the news items a batch inserts, and nothing when the feed is read again', async () => {
     const counted = async () => {
-      const [row] = await queryRows<{ counter: string | null; n: string }>(db.url,
+      const [row] = await queryRows<{ counter: string | null; n: string }>(
+        db.url,
         `SELECT (SELECT rows::text FROM source_counters WHERE source = 'rss' AND table_name = 'news_items') AS counter,
-                (SELECT count(*)::text FROM news_items WHERE source = 'rss') AS n`);
+                (SELECT count(*)::text FROM news_items WHERE source = 'rss') AS n`,
+      );
       return row;
     };
-    expect((await app.get(EtlRunner).run({ trigger: 'manual', sources: ['rss'] })).sources.rss.status).toBe('succeeded');
+    expect((await app.get(EtlRunner).run({ trigger: 'manual', sources: ['rss'] })).sources.rss.status).toBe(
+      'succeeded',
+    );
     const first = await counted();
     expect(Number(first.n)).toBeGreaterThan(0);
     expect(first.counter).toBe(first.n);

@@ -21,7 +21,11 @@ describe('source lease fencing', () => {
     ({ upstream, env: fixtureEnv } = await startFixtures(600));
     db = await createTestDatabase();
     const env = {
-      ...fixtureEnv, DATABASE_URL: db.url, ETL_SOURCES: 'coingecko', ETL_BATCH_SIZE: '50', HTTP_TIMEOUT_MS: '20000',
+      ...fixtureEnv,
+      DATABASE_URL: db.url,
+      ETL_SOURCES: 'coingecko',
+      ETL_BATCH_SIZE: '50',
+      HTTP_TIMEOUT_MS: '20000',
     };
     workerA = await createTestApp(env);
     workerB = await createTestApp(env);
@@ -40,7 +44,10 @@ describe('source lease fencing', () => {
 
   it('should abandon the stale worker, with no duplicate and no checkpoint moving back', async () => {
     // A's page 1 is served at once, its page 2 only after B has run the whole source.
-    upstream.faults.set('coingecko', [{ type: 'delay', ms: 0 }, { type: 'delay', ms: 4000 }]);
+    upstream.faults.set('coingecko', [
+      { type: 'delay', ms: 0 },
+      { type: 'delay', ms: 4000 },
+    ]);
     const a = workerA.get(EtlRunner);
     const aCommitted = firstValueFrom(a.events$.pipe(filter((e) => e.type === 'batch_committed')));
     const runA = await a.start({ trigger: 'manual', sources: ['coingecko'] });
@@ -65,14 +72,15 @@ describe('source lease fencing', () => {
 
     expect(summaryB.sources.coingecko).toMatchObject({ status: 'succeeded', totals: { extracted: 600 } });
     expect({ run: summaryA.status, ...summaryA.sources.coingecko, totals: undefined }).toEqual({
-      run: 'abandoned', status: 'abandoned', totals: undefined,
+      run: 'abandoned',
+      status: 'abandoned',
+      totals: undefined,
       error: expect.stringMatching(/lost the source \(fencing token 1 is no longer current\)/),
     });
     // No duplicate: every quote and raw payload once.
     const quoteKeys = `SELECT count(*)::int AS n, count(DISTINCT (asset_id, observed_at))::int AS keys
                          FROM market_quotes`;
-    expect(await sql(quoteKeys))
-      .toEqual([{ n: 600, keys: 600 }]);
+    expect(await sql(quoteKeys)).toEqual([{ n: 600, keys: 600 }]);
     expect(await sql(`SELECT count(*)::int AS n FROM raw_records`)).toEqual([{ n: 600 }]);
     // The checkpoint is B's complete one, untouched by A after B finished.
     const after = await sql(checkpoint);

@@ -35,9 +35,13 @@ describe('per-source schedules', () => {
 
   it('should run the overridden source on its own cron and leave the others on ETL_CRON', async () => {
     const app: NestFastifyApplication = await createTestApp({
-      ...fixtureEnv, DATABASE_URL: db.url, ETL_SOURCES: 'csv,coinpaprika', ETL_SCHEDULER_ENABLED: 'true',
+      ...fixtureEnv,
+      DATABASE_URL: db.url,
+      ETL_SOURCES: 'csv,coinpaprika',
+      ETL_SCHEDULER_ENABLED: 'true',
       // ETL_CRON fires once a year (never during the test); COINPAPRIKA_CRON every second.
-      ETL_CRON: '0 0 1 1 *', COINPAPRIKA_CRON: '* * * * * *',
+      ETL_CRON: '0 0 1 1 *',
+      COINPAPRIKA_CRON: '* * * * * *',
     });
     try {
       // The ETL's jobs (partition maintenance has its own hourly job).
@@ -55,11 +59,14 @@ describe('per-source schedules', () => {
   });
 
   it.each([
-    [{ COINGECKO_CRON: '61 * * * *' },
-      /COINGECKO_CRON="61 \* \* \* \*": COINGECKO_CRON is not a valid cron expression/],
+    [
+      { COINGECKO_CRON: '61 * * * *' },
+      /COINGECKO_CRON="61 \* \* \* \*": COINGECKO_CRON is not a valid cron expression/,
+    ],
     [{ ETL_CRON: '61 * * * *' }, /ETL_CRON="61 \* \* \* \*": ETL_CRON is not a valid cron expression/],
   ])('should fail boot naming the variable for %j', async (env, message) => {
-    await expect(createTestApp({ ...fixtureEnv, DATABASE_URL: db.url, ETL_SOURCES: 'coingecko', ...env }))
-      .rejects.toThrow(message);
+    await expect(
+      createTestApp({ ...fixtureEnv, DATABASE_URL: db.url, ETL_SOURCES: 'coingecko', ...env }),
+    ).rejects.toThrow(message);
   });
 });

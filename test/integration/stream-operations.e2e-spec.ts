@@ -23,7 +23,10 @@ describe('stream operations: reset and cancel (admin API)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    app = await createTestApp({ DATABASE_URL: db.url, ETL_SOURCES: TEST_SOURCE_ID, ETL_BATCH_SIZE: '25', ADMIN_API_KEY: ADMIN_KEY }, [TestPluginModule.register()]);
+    app = await createTestApp(
+      { DATABASE_URL: db.url, ETL_SOURCES: TEST_SOURCE_ID, ETL_BATCH_SIZE: '25', ADMIN_API_KEY: ADMIN_KEY },
+      [TestPluginModule.register()],
+    );
     runner = app.get(EtlRunner);
   });
 
@@ -58,7 +61,12 @@ describe('stream operations: reset and cancel (admin API)', () => {
       expect((await http().get('/stats').expect(200)).body.data.sources[0].cursor).toEqual({ quotes: {} });
       const again = await runner.run({ trigger: 'manual' });
       expect(again.sources[TEST_SOURCE_ID].totals).toEqual({
-        extracted: 200, inserted: 0, updated: 0, unchanged: 200, duplicate: 0, quarantined: 0,
+        extracted: 200,
+        inserted: 0,
+        updated: 0,
+        unchanged: 200,
+        duplicate: 0,
+        quarantined: 0,
       });
       const after = await snapshotTables(db.url);
       expect(after).toEqual(before);
@@ -74,7 +82,9 @@ describe('stream operations: reset and cancel (admin API)', () => {
     });
 
     it('should answer 404 for a source no plugin has, and 401 without the admin key', async () => {
-      expect((await http().post('/etl/sources/nosuch/reset').set(key).send({}).expect(404)).body.message).toMatch(/unknown source "nosuch"/);
+      expect((await http().post('/etl/sources/nosuch/reset').set(key).send({}).expect(404)).body.message).toMatch(
+        /unknown source "nosuch"/,
+      );
       await http().post(`/etl/sources/${TEST_SOURCE_ID}/reset`).send({}).expect(401);
     });
 
@@ -82,12 +92,18 @@ describe('stream operations: reset and cancel (admin API)', () => {
       await sql(db, `DELETE FROM etl_checkpoints`);
       const handle = await startSlowRun();
       try {
-        const res = await http().post(`/etl/sources/${TEST_SOURCE_ID}/reset`).set(key).send({ streams: ['quotes'] }).expect(409);
+        const res = await http()
+          .post(`/etl/sources/${TEST_SOURCE_ID}/reset`)
+          .set(key)
+          .send({ streams: ['quotes'] })
+          .expect(409);
         expect(res.body.running).toEqual([TEST_SOURCE_ID]);
       } finally {
         await handle.done;
       }
-      expect(await sql(db, `SELECT cursor FROM etl_checkpoints WHERE source = $1`, [TEST_SOURCE_ID])).toEqual([{ cursor: { offset: 200 } }]);
+      expect(await sql(db, `SELECT cursor FROM etl_checkpoints WHERE source = $1`, [TEST_SOURCE_ID])).toEqual([
+        { cursor: { offset: 200 } },
+      ]);
     });
   });
 
@@ -101,17 +117,27 @@ describe('stream operations: reset and cancel (admin API)', () => {
 
       expect(res.body.data).toEqual({ run_id: handle.runId, status: 'cancelling' });
       expect(summary.status).toBe('cancelled');
-      const [run] = await sql<{ status: string; cancel_requested_at: Date | null }>(db, `SELECT status, cancel_requested_at FROM etl_runs WHERE id = $1`, [handle.runId]);
+      const [run] = await sql<{ status: string; cancel_requested_at: Date | null }>(
+        db,
+        `SELECT status, cancel_requested_at FROM etl_runs WHERE id = $1`,
+        [handle.runId],
+      );
       expect(run.status).toBe('cancelled');
       expect(run.cancel_requested_at).not.toBeNull();
-      const [sourceRun] = await sql<{ status: string; records_inserted: number }>(db, `SELECT status, records_inserted::float8 AS records_inserted FROM etl_source_runs WHERE run_id = $1`, [handle.runId]);
+      const [sourceRun] = await sql<{ status: string; records_inserted: number }>(
+        db,
+        `SELECT status, records_inserted::float8 AS records_inserted FROM etl_source_runs WHERE run_id = $1`,
+        [handle.runId],
+      );
       expect(sourceRun.status).toBe('cancelled');
       // Whole batches only, and the checkpoint matches the committed rows exactly.
       const [{ n }] = await sql<{ n: number }>(db, `SELECT count(*)::int AS n FROM market_quotes`);
       expect(n).toBe(sourceRun.records_inserted);
       expect(n % 25).toBe(0);
       expect(n).toBeLessThan(200);
-      expect(await sql(db, `SELECT cursor FROM etl_checkpoints WHERE source = $1`, [TEST_SOURCE_ID])).toEqual([{ cursor: { offset: n } }]);
+      expect(await sql(db, `SELECT cursor FROM etl_checkpoints WHERE source = $1`, [TEST_SOURCE_ID])).toEqual([
+        { cursor: { offset: n } },
+      ]);
 
       TestQuotesExtractor.dataset = { assets: 10, points: 20 };
       const resumed = await runner.run({ trigger: 'manual' });
@@ -122,7 +148,9 @@ describe('stream operations: reset and cancel (admin API)', () => {
 
     it('should answer 409 for a finished run, 404 for an unknown one and 400 for a malformed id', async () => {
       const done = await runner.run({ trigger: 'manual' });
-      expect((await http().delete(`/etl/runs/${done.runId}`).set(key).expect(409)).body.message).toMatch(/already ended \(succeeded\)/);
+      expect((await http().delete(`/etl/runs/${done.runId}`).set(key).expect(409)).body.message).toMatch(
+        /already ended \(succeeded\)/,
+      );
       await http().delete('/etl/runs/999999').set(key).expect(404);
       await http().delete('/etl/runs/abc').set(key).expect(400);
       await http().delete(`/etl/runs/${done.runId}`).expect(401);
@@ -137,12 +165,15 @@ describe('stream operations: reset and cancel (admin API)', () => {
     ['post', '/etl/backfills', 'createBackfill', ['202', '400', '401', '403']],
     ['get', '/etl/backfills', 'listBackfills', ['200', '401', '403']],
     ['get', '/etl/backfills/{id}', 'getBackfill', ['200', '400', '401', '403', '404']],
-  ])('should document %s %s in Swagger with its operationId, admin security and error responses', async (method, path, operationId, codes) => {
-    const doc = (await http().get('/docs-json').expect(200)).body;
-    const op = doc.paths[path]?.[method];
+  ])(
+    'should document %s %s in Swagger with its operationId, admin security and error responses',
+    async (method, path, operationId, codes) => {
+      const doc = (await http().get('/docs-json').expect(200)).body;
+      const op = doc.paths[path]?.[method];
 
-    expect(op?.operationId).toBe(operationId);
-    expect(op.security).toEqual([{ 'admin-key': [] }]);
-    expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(codes));
-  });
+      expect(op?.operationId).toBe(operationId);
+      expect(op.security).toEqual([{ 'admin-key': [] }]);
+      expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(codes));
+    },
+  );
 });

@@ -32,8 +32,13 @@ describe('throttling across replicas (REDIS_URL)', () => {
 
   it('should let two service processes share one limit per client', async () => {
     const env = {
-      DATABASE_URL: db.url, ETL_SOURCES: '', REDIS_URL, THROTTLE_REDIS_PREFIX: prefix,
-      API_THROTTLE_LIMIT: String(LIMIT), API_THROTTLE_TTL_SECONDS: '60', LOG_LEVEL: 'warn',
+      DATABASE_URL: db.url,
+      ETL_SOURCES: '',
+      REDIS_URL,
+      THROTTLE_REDIS_PREFIX: prefix,
+      API_THROTTLE_LIMIT: String(LIMIT),
+      API_THROTTLE_TTL_SECONDS: '60',
+      LOG_LEVEL: 'warn',
     };
     services.push(await startService(env), await startService(env));
     const [a, b] = services;
@@ -60,7 +65,10 @@ describe('throttling across replicas (REDIS_URL)', () => {
   it('should keep serving (counting per process) while Redis is unreachable', async () => {
     const deadRedis = `redis://127.0.0.1:${await freePort()}`;
     const app: NestFastifyApplication = await createTestApp({
-      DATABASE_URL: db.url, ETL_SOURCES: '', REDIS_URL: deadRedis, API_THROTTLE_LIMIT: '3',
+      DATABASE_URL: db.url,
+      ETL_SOURCES: '',
+      REDIS_URL: deadRedis,
+      API_THROTTLE_LIMIT: '3',
     });
     try {
       const statuses = [];

@@ -43,14 +43,25 @@ describe('database outage during a run', () => {
     const dataDir = path.join(dir, 'pg');
     // Slow upstream pages keep the run going while the database disappears.
     upstream.faults.set('coingecko', [{ type: 'delay', ms: 1500, times: 3 }]);
-    service = await startService({ ...fixtureEnv, DATABASE_URL: '', EMBEDDED_PG_DIR: dataDir, EMBEDDED_PG_PORT: String(port), ADMIN_API_KEY: ADMIN, ETL_SOURCES: 'coingecko', ETL_RUN_ON_START: 'true', ETL_BATCH_SIZE: '50' });
+    service = await startService({
+      ...fixtureEnv,
+      DATABASE_URL: '',
+      EMBEDDED_PG_DIR: dataDir,
+      EMBEDDED_PG_PORT: String(port),
+      ADMIN_API_KEY: ADMIN,
+      ETL_SOURCES: 'coingecko',
+      ETL_RUN_ON_START: 'true',
+      ETL_BATCH_SIZE: '50',
+    });
     await new Promise((r) => setTimeout(r, 1000));
 
     const pid = Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
     process.kill(pid, 'SIGINT');
     await until(async () => (await fetch(`${service.url}/health/ready`)).status === 503);
     expect((await fetch(`${service.url}/health/live`)).status).toBe(200);
-    const body = (await (await fetch(`${service.url}/health/ready`)).json()) as { details: { database: { status: string } } };
+    const body = (await (await fetch(`${service.url}/health/ready`)).json()) as {
+      details: { database: { status: string } };
+    };
     expect(body.details.database.status).toBe('down');
     // Data endpoints say "retry later" (503 + Retry-After), not 500, while the database is away.
     for (const route of ['/data?limit=1', '/assets?limit=1', '/stats']) {
@@ -69,17 +80,36 @@ describe('database outage during a run', () => {
     upstream.faults.clear();
     let runId = '';
     await until(async () => {
-      const res = await fetch(`${service.url}/etl/runs`, { method: 'POST', headers: { 'x-api-key': ADMIN, 'content-type': 'application/json' }, body: '{}' });
+      const res = await fetch(`${service.url}/etl/runs`, {
+        method: 'POST',
+        headers: { 'x-api-key': ADMIN, 'content-type': 'application/json' },
+        body: '{}',
+      });
       if (res.status === 202) runId = ((await res.json()) as { data: { run_id: string } }).data.run_id;
       return res.status === 202;
     });
-    await until(async () => ((await (await fetch(`${service.url}/runs/${runId}`)).json()) as { data: { status: string } }).data.status !== 'running', 60_000);
+    await until(
+      async () =>
+        ((await (await fetch(`${service.url}/runs/${runId}`)).json()) as { data: { status: string } }).data.status !==
+        'running',
+      60_000,
+    );
 
-    const run = ((await (await fetch(`${service.url}/runs/${runId}`)).json()) as { data: { status: string; records: { extracted: number } } }).data;
+    const run = (
+      (await (await fetch(`${service.url}/runs/${runId}`)).json()) as {
+        data: { status: string; records: { extracted: number } };
+      }
+    ).data;
     expect(run.status).toBe('succeeded');
-    const stats = ((await (await fetch(`${service.url}/stats`)).json()) as { data: { sources: Array<{ source: string; records_total: number }> } }).data;
+    const stats = (
+      (await (await fetch(`${service.url}/stats`)).json()) as {
+        data: { sources: Array<{ source: string; records_total: number }> };
+      }
+    ).data;
     expect(stats.sources.find((s) => s.source === 'coingecko')!.records_total).toBe(600);
-    const runs = ((await (await fetch(`${service.url}/runs`)).json()) as { data: Array<{ id: string; status: string }> }).data;
+    const runs = (
+      (await (await fetch(`${service.url}/runs`)).json()) as { data: Array<{ id: string; status: string }> }
+    ).data;
     expect(runs.some((r) => r.status === 'running')).toBe(false);
     const interrupted = runs.find((r) => r.id !== runId)!;
     expect(['failed', 'abandoned']).toContain(interrupted.status);

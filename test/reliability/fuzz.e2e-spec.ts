@@ -12,7 +12,22 @@ import { scale } from './scale.js';
 const RUNS = scale(60, 600);
 
 const ENDPOINTS: Array<{ path: string; params: string[] }> = [
-  { path: '/data', params: ['source', 'symbol', 'asset_id', 'from', 'to', 'min_price', 'max_price', 'sort', 'limit', 'cursor', 'offset'] },
+  {
+    path: '/data',
+    params: [
+      'source',
+      'symbol',
+      'asset_id',
+      'from',
+      'to',
+      'min_price',
+      'max_price',
+      'sort',
+      'limit',
+      'cursor',
+      'offset',
+    ],
+  },
   { path: '/news', params: ['asset_id', 'source', 'from', 'to', 'q', 'limit', 'cursor'] },
   { path: '/assets', params: ['q', 'symbol', 'needs_review', 'limit', 'cursor'] },
   { path: '/runs', params: ['status', 'trigger', 'source', 'limit', 'cursor'] },
@@ -23,7 +38,24 @@ const ENDPOINTS: Array<{ path: string; params: string[] }> = [
 const hostile = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'grapheme', maxLength: 20 }),
-  fc.constantFrom("' OR 1=1 --", '"; DROP TABLE market_quotes; --', '%', '_', '\\', '%00', '../../etc/passwd', '${jndi:x}', '<script>', 'NaN', '-1', '1e309', '9'.repeat(400), 'ü'.repeat(300), '2025-13-45T99:99:99Z', ''),
+  fc.constantFrom(
+    "' OR 1=1 --",
+    '"; DROP TABLE market_quotes; --',
+    '%',
+    '_',
+    '\\',
+    '%00',
+    '../../etc/passwd',
+    '${jndi:x}',
+    '<script>',
+    'NaN',
+    '-1',
+    '1e309',
+    '9'.repeat(400),
+    'ü'.repeat(300),
+    '2025-13-45T99:99:99Z',
+    '',
+  ),
   fc.integer().map(String),
   fc.double().map(String),
 );
@@ -48,27 +80,37 @@ describe(`fuzzing the public endpoints (${RUNS} inputs per endpoint)`, () => {
     await db?.drop();
   });
 
-  const counts = () => query<Record<string, number>>(db.url, `SELECT (SELECT count(*) FROM market_quotes)::int q, (SELECT count(*) FROM assets)::int a, (SELECT count(*) FROM news_items)::int n, (SELECT count(*) FROM etl_runs)::int r`);
-
-  it.each(ENDPOINTS.map((e) => [e.path, e] as const))('%s: always 200 or a 400 naming the field, never 500, never a changed row', async (_p, endpoint) => {
-    const before = await counts();
-    let tried = 0;
-    await fc.assert(
-      fc.asyncProperty(fc.dictionary(fc.constantFrom(...endpoint.params, 'unexpected'), hostile, { minKeys: 1, maxKeys: 3 }), async (params) => {
-        tried += 1;
-        const res = await request(app.getHttpServer()).get(endpoint.path).query(params);
-        expect([200, 400, 404]).toContain(res.status);
-        if (res.status === 400) {
-          const fields: string[] = (res.body.errors ?? []).map((e: { field: string }) => e.field);
-          expect(fields.length).toBeGreaterThan(0);
-          expect(fields.every((f) => Object.keys(params).includes(f) || endpoint.params.includes(f))).toBe(true);
-        }
-      }),
-      { numRuns: RUNS },
+  const counts = () =>
+    query<Record<string, number>>(
+      db.url,
+      `SELECT (SELECT count(*) FROM market_quotes)::int q, (SELECT count(*) FROM assets)::int a, (SELECT count(*) FROM news_items)::int n, (SELECT count(*) FROM etl_runs)::int r`,
     );
-    expect(await counts()).toEqual(before);
-    process.stdout.write(`[reliability] fuzz ${endpoint.path}: ${tried} inputs, 0 server errors\n`);
-  });
+
+  it.each(ENDPOINTS.map((e) => [e.path, e] as const))(
+    '%s: always 200 or a 400 naming the field, never 500, never a changed row',
+    async (_p, endpoint) => {
+      const before = await counts();
+      let tried = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.dictionary(fc.constantFrom(...endpoint.params, 'unexpected'), hostile, { minKeys: 1, maxKeys: 3 }),
+          async (params) => {
+            tried += 1;
+            const res = await request(app.getHttpServer()).get(endpoint.path).query(params);
+            expect([200, 400, 404]).toContain(res.status);
+            if (res.status === 400) {
+              const fields: string[] = (res.body.errors ?? []).map((e: { field: string }) => e.field);
+              expect(fields.length).toBeGreaterThan(0);
+              expect(fields.every((f) => Object.keys(params).includes(f) || endpoint.params.includes(f))).toBe(true);
+            }
+          },
+        ),
+        { numRuns: RUNS },
+      );
+      expect(await counts()).toEqual(before);
+      process.stdout.write(`[reliability] fuzz ${endpoint.path}: ${tried} inputs, 0 server errors\n`);
+    },
+  );
 
   it('path parameters: never 500', async () => {
     await fc.assert(

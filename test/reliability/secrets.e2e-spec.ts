@@ -25,7 +25,13 @@ describe('secrets never reach the logs', () => {
     upstream = f.upstream;
     // An upstream error path too: the key is sent, rejected, and the error recorded.
     upstream.faults.set('coinpaprika', [{ type: 'status', status: 403 }]);
-    service = await startService({ ...f.env, ...SECRETS, DATABASE_URL: db.url, LOG_LEVEL: 'debug', ETL_RUN_ON_START: 'true' });
+    service = await startService({
+      ...f.env,
+      ...SECRETS,
+      DATABASE_URL: db.url,
+      LOG_LEVEL: 'debug',
+      ETL_RUN_ON_START: 'true',
+    });
   });
 
   afterAll(async () => {
@@ -39,7 +45,10 @@ describe('secrets never reach the logs', () => {
     await fetch(`${service.url}/quarantine`, { headers: { 'x-api-key': 'wrong-wrong-wrong-wrong' } });
     await fetch(`${service.url}/quarantine?api_key=${SECRETS.ADMIN_API_KEY}`);
     await fetch(`${service.url}/data?key=${SECRETS.COINGECKO_API_KEY}`);
-    await fetch(`${service.url}/etl/runs`, { method: 'POST', headers: { 'x-api-key': SECRETS.ADMIN_API_KEY, authorization: SECRETS.COINPAPRIKA_API_KEY } });
+    await fetch(`${service.url}/etl/runs`, {
+      method: 'POST',
+      headers: { 'x-api-key': SECRETS.ADMIN_API_KEY, authorization: SECRETS.COINPAPRIKA_API_KEY },
+    });
     await new Promise((r) => setTimeout(r, 3000));
     const runs = await (await fetch(`${service.url}/runs/1`)).text();
     await service.stop();
@@ -48,7 +57,11 @@ describe('secrets never reach the logs', () => {
     expect(logs.length).toBeGreaterThan(1000);
     expect(logs).toMatch(/\[Redacted\]/);
     for (const [name, value] of Object.entries(SECRETS)) {
-      expect({ name, inLogs: logs.includes(value), inRunRecord: runs.includes(value) }).toEqual({ name, inLogs: false, inRunRecord: false });
+      expect({ name, inLogs: logs.includes(value), inRunRecord: runs.includes(value) }).toEqual({
+        name,
+        inLogs: false,
+        inRunRecord: false,
+      });
     }
     expect(upstream.requests.some((r) => r.headers['x-cg-demo-api-key'] === SECRETS.COINGECKO_API_KEY)).toBe(true);
     expect(upstream.requests.some((r) => r.headers.authorization === SECRETS.COINPAPRIKA_API_KEY)).toBe(true);
@@ -86,16 +99,28 @@ describe('secrets never leave through errors', () => {
     const others = { admin: KEYS.ADMIN_API_KEY, db: dbPassword };
     switch (mode) {
       case 'plain':
-        return { status: 401, type: 'text/plain', body: `invalid API key: ${sent} (admin ${others.admin}, db ${others.db})` };
+        return {
+          status: 401,
+          type: 'text/plain',
+          body: `invalid API key: ${sent} (admin ${others.admin}, db ${others.db})`,
+        };
       case 'json':
-        return { status: 400, type: 'application/json', body: JSON.stringify({ error: 'rejected', key: sent, ...others }) };
+        return {
+          status: 400,
+          type: 'application/json',
+          body: JSON.stringify({ error: 'rejected', key: sent, ...others }),
+        };
       case 'urlencoded': {
         const body = new URLSearchParams({ error: 'boom', api_key: sent, ...others }).toString();
         return { status: 500, type: 'application/x-www-form-urlencoded', body };
       }
       case 'basic': {
         const basic = Buffer.from(`user:${sent}`).toString('base64');
-        return { status: 401, type: 'text/plain', body: `bad credentials Basic ${basic}; ${encodeURIComponent(others.db)}` };
+        return {
+          status: 401,
+          type: 'text/plain',
+          body: `bad credentials Basic ${basic}; ${encodeURIComponent(others.db)}`,
+        };
       }
     }
   }
@@ -114,9 +139,17 @@ describe('secrets never leave through errors', () => {
     await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
     const base = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
     service = await startService({
-      ...KEYS, DATABASE_URL: url.toString(), LOG_LEVEL: 'debug', ETL_SOURCES: 'coingecko,coinpaprika',
-      COINGECKO_BASE_URL: `${base}/cg`, COINPAPRIKA_BASE_URL: `${base}/cp`, COINGECKO_MAX_PAGES: '1',
-      COINGECKO_RATE_LIMIT_PER_MIN: '6000', COINPAPRIKA_RATE_LIMIT_PER_MIN: '6000', HTTP_RETRY_BASE_MS: '5', HTTP_MAX_RETRIES: '2',
+      ...KEYS,
+      DATABASE_URL: url.toString(),
+      LOG_LEVEL: 'debug',
+      ETL_SOURCES: 'coingecko,coinpaprika',
+      COINGECKO_BASE_URL: `${base}/cg`,
+      COINPAPRIKA_BASE_URL: `${base}/cp`,
+      COINGECKO_MAX_PAGES: '1',
+      COINGECKO_RATE_LIMIT_PER_MIN: '6000',
+      COINPAPRIKA_RATE_LIMIT_PER_MIN: '6000',
+      HTTP_RETRY_BASE_MS: '5',
+      HTTP_MAX_RETRIES: '2',
     });
   });
 
@@ -135,7 +168,10 @@ describe('secrets never leave through errors', () => {
 
   async function runAndRead(m: Mode): Promise<string> {
     mode = m;
-    const started = await fetch(`${service.url}/etl/runs`, { method: 'POST', headers: { 'x-api-key': KEYS.ADMIN_API_KEY } });
+    const started = await fetch(`${service.url}/etl/runs`, {
+      method: 'POST',
+      headers: { 'x-api-key': KEYS.ADMIN_API_KEY },
+    });
     expect(started.status).toBe(202);
     const { data } = (await started.json()) as { data: { run_id: string } };
     for (const deadline = Date.now() + 20_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
@@ -149,7 +185,9 @@ describe('secrets never leave through errors', () => {
     const c = new Client({ connectionString: db.url });
     await c.connect();
     try {
-      const tables = (await c.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`)).rows as Array<{ tablename: string }>;
+      const tables = (await c.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`)).rows as Array<{
+        tablename: string;
+      }>;
       const texts: string[] = [];
       for (const { tablename } of tables) {
         const rows = (await c.query(`SELECT t::text AS row FROM "${tablename}" t`)).rows as Array<{ row: string }>;
@@ -167,8 +205,9 @@ describe('secrets never leave through errors', () => {
     const list = await (await fetch(`${service.url}/runs?limit=50`)).text();
     const apiErrors = await Promise.all([
       fetch(`${service.url}/runs/${encodeURIComponent(KEYS.ADMIN_API_KEY)}`).then((r) => r.text()),
-      fetch(`${service.url}/data?${new URLSearchParams({ symbol: KEYS.COINGECKO_API_KEY, limit: KEYS.COINPAPRIKA_API_KEY }).toString()}`)
-        .then((r) => r.text()),
+      fetch(
+        `${service.url}/data?${new URLSearchParams({ symbol: KEYS.COINGECKO_API_KEY, limit: KEYS.COINPAPRIKA_API_KEY }).toString()}`,
+      ).then((r) => r.text()),
     ]);
     const rows = await everyRow();
     await service.stop();
@@ -184,7 +223,10 @@ describe('secrets never leave through errors', () => {
     const secrets = { ...KEYS, DATABASE_PASSWORD: dbPassword };
     const leaks = Object.entries(secrets).flatMap(([name, value]) =>
       forms(value).flatMap((form) =>
-        Object.entries(places).filter(([, text]) => text.includes(form)).map(([where]) => `${name} in ${where}`)),
+        Object.entries(places)
+          .filter(([, text]) => text.includes(form))
+          .map(([where]) => `${name} in ${where}`),
+      ),
     );
     expect(leaks).toEqual([]);
   });

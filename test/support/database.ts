@@ -71,14 +71,19 @@ export async function createTestDatabase(options: { migrated?: boolean } = {}): 
   return {
     name,
     url: urlForDatabase(name),
-    drop: () => withAdmin(async (admin) => {
-      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    }),
+    drop: () =>
+      withAdmin(async (admin) => {
+        await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      }),
   };
 }
 
 /** One query on its own connection to `url`: the rows (for tests that check what landed in a table). */
-export async function queryRows<T = Record<string, unknown>>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
+export async function queryRows<T = Record<string, unknown>>(
+  url: string,
+  text: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {

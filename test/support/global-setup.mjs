@@ -25,11 +25,28 @@ export default async function globalSetup() {
     const dir = mkdtempSync(path.join(tmpdir(), 'kasparro-test-pg-'));
     chmodSync(dir, 0o755); // the server runs as the postgres OS user when we are root
     const server = new EmbeddedPostgres({
-      databaseDir: path.join(dir, 'data'), port, user: 'kasparro', password: 'kasparro-test',
-      persistent: false, createPostgresUser: true, onLog: () => {},
+      databaseDir: path.join(dir, 'data'),
+      port,
+      user: 'kasparro',
+      password: 'kasparro-test',
+      persistent: false,
+      createPostgresUser: true,
+      onLog: () => {},
       // Test-only durability trade-offs (immich does the same): much faster on 2 cores.
-      postgresFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',
-        '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300'],
+      postgresFlags: [
+        '-c',
+        'fsync=off',
+        '-c',
+        'synchronous_commit=off',
+        '-c',
+        'full_page_writes=off',
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        'unix_socket_directories=',
+        '-c',
+        'max_connections=300',
+      ],
     });
     await server.initialise();
     await server.start();

@@ -6,7 +6,9 @@ export default async function globalTeardown() {
   if (adminUrl && !globalThis.__EMBEDDED_PG__) {
     const client = new pg.Client({ connectionString: adminUrl });
     await client.connect();
-    const { rows } = await client.query(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`kt_%${process.env.TEST_RUN_ID}%`]);
+    const { rows } = await client.query(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [
+      `kt_%${process.env.TEST_RUN_ID}%`,
+    ]);
     for (const { datname } of rows) {
       await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`).catch(() => undefined);
     }

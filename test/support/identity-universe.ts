@@ -23,10 +23,22 @@ interface Market {
 }
 
 function candidate(source: string, id: string, symbol: string, name: string | null, m: Market | null): AssetCandidate {
-  const crosswalkKey = source === 'coingecko' ? geckoCrosswalkKey(id, symbol) : source === 'coinpaprika' ? paprikaCrosswalkKey(id, symbol) : undefined;
+  const crosswalkKey =
+    source === 'coingecko'
+      ? geckoCrosswalkKey(id, symbol)
+      : source === 'coinpaprika'
+        ? paprikaCrosswalkKey(id, symbol)
+        : undefined;
   return {
-    source, sourceAssetId: id, symbol: source === 'coingecko' ? symbol.toLowerCase() : symbol, name, rank: m?.rank ?? null,
-    priceUsd: m ? String(m.price) : null, marketCapUsd: m ? String(m.cap) : null, observedAt: AT, crosswalkKey: crosswalkKey ?? null,
+    source,
+    sourceAssetId: id,
+    symbol: source === 'coingecko' ? symbol.toLowerCase() : symbol,
+    name,
+    rank: m?.rank ?? null,
+    priceUsd: m ? String(m.price) : null,
+    marketCapUsd: m ? String(m.cap) : null,
+    observedAt: AT,
+    crosswalkKey: crosswalkKey ?? null,
   };
 }
 
@@ -40,10 +52,40 @@ function candidate(source: string, id: string, symbol: string, name: string | nu
 export function identityUniverse(coins: number, seed = 7): { records: AssetCandidate[]; coins: number } {
   const rnd = prng(seed);
   const out: AssetCandidate[] = [];
-  const market = (rank: number): Market => ({ rank, price: Number((10 ** (rnd() * 10 - 5)).toPrecision(6)), cap: Math.round(10 ** (5 + rnd() * 6)) });
-  const near = (m: Market): Market => ({ rank: m.rank + Math.round(rnd() * 2), price: Number((m.price * (1 + (rnd() - 0.5) * 0.004)).toPrecision(8)), cap: Math.round(m.cap * (1 + (rnd() - 0.5) * 0.04)) });
-  const families = ['plain', 'plain', 'plain', 'renamed', 'suffix', 'copy', 'contained', 'variant', 'shared', 'lookalike', 'bare'] as const;
-  const perFamily: Record<(typeof families)[number], number> = { plain: 1, renamed: 1, suffix: 2, copy: 2, contained: 2, variant: 2, shared: 2, lookalike: 2, bare: 1 };
+  const market = (rank: number): Market => ({
+    rank,
+    price: Number((10 ** (rnd() * 10 - 5)).toPrecision(6)),
+    cap: Math.round(10 ** (5 + rnd() * 6)),
+  });
+  const near = (m: Market): Market => ({
+    rank: m.rank + Math.round(rnd() * 2),
+    price: Number((m.price * (1 + (rnd() - 0.5) * 0.004)).toPrecision(8)),
+    cap: Math.round(m.cap * (1 + (rnd() - 0.5) * 0.04)),
+  });
+  const families = [
+    'plain',
+    'plain',
+    'plain',
+    'renamed',
+    'suffix',
+    'copy',
+    'contained',
+    'variant',
+    'shared',
+    'lookalike',
+    'bare',
+  ] as const;
+  const perFamily: Record<(typeof families)[number], number> = {
+    plain: 1,
+    renamed: 1,
+    suffix: 2,
+    copy: 2,
+    contained: 2,
+    variant: 2,
+    shared: 2,
+    lookalike: 2,
+    bare: 1,
+  };
   let count = 0;
   for (let i = 0; count < coins; i++) {
     const family = families[i % families.length];
@@ -54,12 +96,18 @@ export function identityUniverse(coins: number, seed = 7): { records: AssetCandi
     const m = market(10 + i);
     switch (family) {
       case 'plain':
-        out.push(candidate('coingecko', slug, sym, name, m), candidate('coinpaprika', `${sym.toLowerCase()}-${slug}`, sym, name, near(m)));
+        out.push(
+          candidate('coingecko', slug, sym, name, m),
+          candidate('coinpaprika', `${sym.toLowerCase()}-${slug}`, sym, name, near(m)),
+        );
         if (i % 3 === 0) out.push(candidate('csv', `${sym}|${name}`, sym, name, near(m)));
         break;
       case 'renamed':
         // CoinGecko shows the ticker as the name, CoinPaprika the long name: the ids crosswalk.
-        out.push(candidate('coingecko', slug, sym, sym, m), candidate('coinpaprika', `${sym.toLowerCase()}-${slug}`, sym, `Coin Network ${i}`, near(m)));
+        out.push(
+          candidate('coingecko', slug, sym, sym, m),
+          candidate('coinpaprika', `${sym.toLowerCase()}-${slug}`, sym, `Coin Network ${i}`, near(m)),
+        );
         break;
       case 'suffix':
         // `slug` and `slug-2` are two coins with one name; only `slug` is CoinPaprika's coin.
@@ -73,21 +121,43 @@ export function identityUniverse(coins: number, seed = 7): { records: AssetCandi
         out.push(
           candidate('coingecko', slug, sym, name, m),
           // The copy tracks the price; its cap is a sliver of the original's.
-          candidate('coingecko', `${slug}-bsc`, sym, name, { rank: 7000 + i, price: m.price, cap: Math.round(m.cap / 1000) }),
+          candidate('coingecko', `${slug}-bsc`, sym, name, {
+            rank: 7000 + i,
+            price: m.price,
+            cap: Math.round(m.cap / 1000),
+          }),
           candidate('coinpaprika', `${sym.toLowerCase()}-${slug}-token`, sym, name, near(m)),
         );
         break;
       case 'contained':
-        out.push(candidate('coingecko', slug, sym, name, m), candidate('coinpaprika', `${sym.toLowerCase()}-${slug}-dao`, sym, `${name} DAO`, { ...market(m.rank + 1) }));
+        out.push(
+          candidate('coingecko', slug, sym, name, m),
+          candidate('coinpaprika', `${sym.toLowerCase()}-${slug}-dao`, sym, `${name} DAO`, { ...market(m.rank + 1) }),
+        );
         break;
       case 'variant':
-        out.push(candidate('coingecko', slug, sym, name, m), candidate('coinpaprika', `${sym.toLowerCase()}-bridged-${slug}`, sym, `Bridged ${name}`, { ...near(m) }));
+        out.push(
+          candidate('coingecko', slug, sym, name, m),
+          candidate('coinpaprika', `${sym.toLowerCase()}-bridged-${slug}`, sym, `Bridged ${name}`, { ...near(m) }),
+        );
         break;
       case 'shared':
-        out.push(candidate('coingecko', slug, sym, name, m), candidate('coinpaprika', `${sym.toLowerCase()}-other-${i}`, sym, `Unrelated Token ${i * 7}`, market(3000 + i)));
+        out.push(
+          candidate('coingecko', slug, sym, name, m),
+          candidate(
+            'coinpaprika',
+            `${sym.toLowerCase()}-other-${i}`,
+            sym,
+            `Unrelated Token ${i * 7}`,
+            market(3000 + i),
+          ),
+        );
         break;
       case 'lookalike':
-        out.push(candidate('coingecko', slug, sym, `Bittorr${i}`, m), candidate('coinpaprika', `${sym.toLowerCase()}-${slug}-tube`, sym, `Bittub${i}`, market(4000 + i)));
+        out.push(
+          candidate('coingecko', slug, sym, `Bittorr${i}`, m),
+          candidate('coinpaprika', `${sym.toLowerCase()}-${slug}-tube`, sym, `Bittub${i}`, market(4000 + i)),
+        );
         break;
       case 'bare':
         out.push(candidate('coingecko', slug, sym, name, m), candidate('csv', sym, sym, null, null));

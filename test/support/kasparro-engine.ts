@@ -46,7 +46,15 @@ export function kasparroEngine(options: KasparroEngineOptions = {}): Conformance
         run: (kill) => withFrozenClock(frozenAt, () => runOnce({ module, sourceId, env: bootEnv, kill })),
         storedRows: async () => (await queryRows<{ k: string }>(db.url, STORED_ROWS, [sourceId])).map((r) => r.k),
         checkpoints: async () =>
-          Object.fromEntries((await queryRows<{ stream: string; cursor: unknown }>(db.url, 'SELECT stream, cursor FROM etl_checkpoints WHERE source = $1', [sourceId])).map((r) => [r.stream, r.cursor])),
+          Object.fromEntries(
+            (
+              await queryRows<{ stream: string; cursor: unknown }>(
+                db.url,
+                'SELECT stream, cursor FROM etl_checkpoints WHERE source = $1',
+                [sourceId],
+              )
+            ).map((r) => [r.stream, r.cursor]),
+          ),
         close: () => db.drop(),
       };
     },
@@ -69,7 +77,8 @@ interface RunOnce {
 }
 
 async function runOnce({ module, sourceId, env, kill }: RunOnce): Promise<EngineRunOutcome> {
-  const injected: Record<string, string> = kill?.at === 'mid-batch' ? { ETL_FAILURE_INJECTION: `${sourceId}:after=${kill.recordsBefore}` } : {};
+  const injected: Record<string, string> =
+    kill?.at === 'mid-batch' ? { ETL_FAILURE_INJECTION: `${sourceId}:after=${kill.recordsBefore}` } : {};
   const app: NestFastifyApplication = await createTestApp(env(injected), [module]);
   const batchRecords: number[] = [];
   let shutdown: Promise<void> | undefined;
@@ -82,7 +91,12 @@ async function runOnce({ module, sourceId, env, kill }: RunOnce): Promise<Engine
   try {
     const summary = await runner.run({ trigger: 'manual', sources: [sourceId] });
     const result = summary.sources[sourceId];
-    const killed = kill === undefined ? false : kill.at === 'batch-boundary' ? shutdown !== undefined : /injected failure/.test(result.error ?? '');
+    const killed =
+      kill === undefined
+        ? false
+        : kill.at === 'batch-boundary'
+          ? shutdown !== undefined
+          : /injected failure/.test(result.error ?? '');
     return { status: result.status, committedBatches: batchRecords.length, batchRecords, killed };
   } finally {
     events.unsubscribe();

@@ -24,7 +24,12 @@ export interface ServiceProcess {
 /** The built service (`node dist/src/main.js`, as `npm start` runs it) in its own process. */
 export async function startService(
   env: Record<string, string | undefined>,
-  opts: { waitReady?: boolean; timeoutMs?: number; /** Another copy of the built service (default MAIN_JS) */ mainJs?: string; cwd?: string } = {},
+  opts: {
+    waitReady?: boolean;
+    timeoutMs?: number;
+    /** Another copy of the built service (default MAIN_JS) */ mainJs?: string;
+    cwd?: string;
+  } = {},
 ): Promise<ServiceProcess> {
   const port = await freePort();
   const logs: string[] = [];
@@ -49,7 +54,9 @@ export async function startService(
   if (opts.waitReady ?? true) {
     const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode}: ${logs.join('').slice(-2000)}`);
+      if (child.exitCode !== null) {
+        throw new Error(`service exited with ${child.exitCode}: ${logs.join('').slice(-2000)}`);
+      }
       try {
         const res = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(1000) });
         if (res.status === 200) break;

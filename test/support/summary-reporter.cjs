@@ -7,12 +7,15 @@ class SummaryReporter {
     const file = process.env.JEST_SUMMARY_FILE;
     if (!file) return;
     mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, JSON.stringify({
-      passed: results.numPassedTests,
-      failed: results.numFailedTests + results.numRuntimeErrorTestSuites,
-      skipped: results.numPendingTests + results.numTodoTests,
-      suitesFailed: results.numFailedTestSuites,
-    }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        passed: results.numPassedTests,
+        failed: results.numFailedTests + results.numRuntimeErrorTestSuites,
+        skipped: results.numPendingTests + results.numTodoTests,
+        suitesFailed: results.numFailedTestSuites,
+      }),
+    );
   }
 }
 module.exports = SummaryReporter;

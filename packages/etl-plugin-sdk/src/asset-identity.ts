@@ -29,7 +29,9 @@ export function assetIdentity(
   const rawId = payload[fields.id ?? 'id'];
   const id = typeof rawId === 'string' ? rawId : undefined; // as sent: ids are keys, never trimmed
   const symbol = text(payload[fields.symbol ?? 'symbol'])?.toUpperCase();
-  if (!id || !symbol) return { ok: false, rejection: rejected(`${fields.id ?? 'id'} and ${fields.symbol ?? 'symbol'} are required`) };
+  if (!id || !symbol) {
+    return { ok: false, rejection: rejected(`${fields.id ?? 'id'} and ${fields.symbol ?? 'symbol'} are required`) };
+  }
   return { ok: true, asset: { sourceAssetId: id, symbol, name: text(payload[fields.name ?? 'name']) ?? null } };
 }
 

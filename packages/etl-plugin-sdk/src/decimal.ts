@@ -17,11 +17,18 @@ export function cleanDecimal(raw: unknown): DecimalResult {
   if (raw === null || raw === undefined) return { ok: true, value: null };
   // Already a valid JSON number literal (the parser checked it): `numeric` reads it exactly, exponent included.
   if (isJsonNumber(raw)) return { ok: true, value: raw.text };
-  if (typeof raw === 'number') return Number.isFinite(raw) ? { ok: true, value: String(raw) } : { ok: false, reason: `not a finite number: ${raw}` };
+  if (typeof raw === 'number') {
+    return Number.isFinite(raw)
+      ? { ok: true, value: String(raw) }
+      : { ok: false, reason: `not a finite number: ${raw}` };
+  }
   if (typeof raw !== 'string') return { ok: false, reason: `not a number: ${JSON.stringify(raw)}` };
   const trimmed = raw.trim();
   if (EMPTY.has(trimmed.toLowerCase())) return { ok: true, value: null };
-  const cleaned = trimmed.replace(/^\$|^USD\s*/i, '').replace(/[$,_\s]/g, '').replace(/%$/, '');
+  const cleaned = trimmed
+    .replace(/^\$|^USD\s*/i, '')
+    .replace(/[$,_\s]/g, '')
+    .replace(/%$/, '');
   if (!DECIMAL.test(cleaned)) return { ok: false, reason: `not a number: "${raw}"` };
   return { ok: true, value: cleaned.replace(/^\+/, '') };
 }

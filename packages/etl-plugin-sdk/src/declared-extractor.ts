@@ -41,7 +41,9 @@ export abstract class DeclaredExtractor implements Extractor {
   protected constructor(declaration: ExtractorDeclaration) {
     this.sourceId = declaration.sourceId;
     this.streams = declaration.streams;
-    if (declaration.rateLimitPerMinute !== undefined) (this as { rateLimitPerMinute?: number }).rateLimitPerMinute = declaration.rateLimitPerMinute;
+    if (declaration.rateLimitPerMinute !== undefined) {
+      (this as { rateLimitPerMinute?: number }).rateLimitPerMinute = declaration.rateLimitPerMinute;
+    }
     if (declaration.priority !== undefined) (this as { priority?: number }).priority = declaration.priority;
   }
 

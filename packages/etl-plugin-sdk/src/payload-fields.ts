@@ -19,7 +19,9 @@ export function payloadFields(...fields: readonly string[]): FieldSpec[] {
     const m = NOTATION.exec(notation);
     const type = m?.[2] as FieldType | undefined;
     if (!m || !type || !FIELD_TYPES.includes(type)) {
-      throw new Error(`payloadFields: "${notation}" is not "<path>:<${FIELD_TYPES.join('|')}>" with an optional "!" (required) and "?" (nullable)`);
+      throw new Error(
+        `payloadFields: "${notation}" is not "<path>:<${FIELD_TYPES.join('|')}>" with an optional "!" (required) and "?" (nullable)`,
+      );
     }
     const spec: FieldSpec = { path: m[1], type };
     if (m[3]) spec.required = true;

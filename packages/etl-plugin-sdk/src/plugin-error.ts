@@ -24,7 +24,10 @@ export class SourcePluginError extends Error {
   readonly kind: SourcePluginErrorKind;
 
   constructor(options: { sourceId: string; kind: SourcePluginErrorKind; message: string; cause?: unknown }) {
-    super(`${options.sourceId}: ${options.message}`, options.cause === undefined ? undefined : { cause: options.cause });
+    super(
+      `${options.sourceId}: ${options.message}`,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.name = 'SourcePluginError';
     this.sourceId = options.sourceId;
     this.kind = options.kind;
@@ -33,5 +36,9 @@ export class SourcePluginError extends Error {
 
 /** True for a {@link SourcePluginError}, also one thrown by another copy of the SDK. */
 export function isSourcePluginError(error: unknown): error is SourcePluginError {
-  return error instanceof Error && error.name === 'SourcePluginError' && typeof (error as Partial<SourcePluginError>).sourceId === 'string';
+  return (
+    error instanceof Error &&
+    error.name === 'SourcePluginError' &&
+    typeof (error as Partial<SourcePluginError>).sourceId === 'string'
+  );
 }

@@ -5,7 +5,9 @@ import { payloadFields, streamOf } from './payload-fields.js';
 
 describe('payloadFields / streamOf', () => {
   it('should read "<path>:<type>" with "!" required and "?" nullable, in order', () => {
-    expect(payloadFields('id:string!', 'quotes.USD.price:number!', 'image:string?', 'rank:number', 'roi:object!?')).toEqual([
+    expect(
+      payloadFields('id:string!', 'quotes.USD.price:number!', 'image:string?', 'rank:number', 'roi:object!?'),
+    ).toEqual([
       { path: 'id', type: 'string', required: true },
       { path: 'quotes.USD.price', type: 'number', required: true },
       { path: 'image', type: 'string', nullable: true },
@@ -20,20 +22,36 @@ describe('payloadFields / streamOf', () => {
   });
 
   it('should declare a stream, with no schema when no field is given', () => {
-    expect(streamOf('tickers', 'market_quotes', 'id:string!')).toEqual({ name: 'tickers', kind: 'market_quotes', expectedSchema: [{ path: 'id', type: 'string', required: true }] });
+    expect(streamOf('tickers', 'market_quotes', 'id:string!')).toEqual({
+      name: 'tickers',
+      kind: 'market_quotes',
+      expectedSchema: [{ path: 'id', type: 'string', required: true }],
+    });
     expect(streamOf('articles', 'news')).toEqual({ name: 'articles', kind: 'news' });
   });
 });
 
 describe('assetIdentity', () => {
   it('should give the id as sent, the symbol trimmed and upper-cased, the name trimmed', () => {
-    expect(assetIdentity({ id: 'btc-bitcoin', symbol: ' btc ', name: ' Bitcoin ' })).toEqual({ ok: true, asset: { sourceAssetId: 'btc-bitcoin', symbol: 'BTC', name: 'Bitcoin' } });
-    expect(assetIdentity({ id: 'x', symbol: 'x' })).toEqual({ ok: true, asset: { sourceAssetId: 'x', symbol: 'X', name: null } });
+    expect(assetIdentity({ id: 'btc-bitcoin', symbol: ' btc ', name: ' Bitcoin ' })).toEqual({
+      ok: true,
+      asset: { sourceAssetId: 'btc-bitcoin', symbol: 'BTC', name: 'Bitcoin' },
+    });
+    expect(assetIdentity({ id: 'x', symbol: 'x' })).toEqual({
+      ok: true,
+      asset: { sourceAssetId: 'x', symbol: 'X', name: null },
+    });
   });
 
   it('should reject a payload without an id or a symbol', () => {
-    expect(assetIdentity({ symbol: 'btc' })).toEqual({ ok: false, rejection: { ok: false, reason: 'id and symbol are required' } });
-    expect(assetIdentity({ id: 'btc', symbol: '  ' })).toEqual({ ok: false, rejection: { ok: false, reason: 'id and symbol are required' } });
+    expect(assetIdentity({ symbol: 'btc' })).toEqual({
+      ok: false,
+      rejection: { ok: false, reason: 'id and symbol are required' },
+    });
+    expect(assetIdentity({ id: 'btc', symbol: '  ' })).toEqual({
+      ok: false,
+      rejection: { ok: false, reason: 'id and symbol are required' },
+    });
   });
 });
 

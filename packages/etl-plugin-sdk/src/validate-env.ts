@@ -17,7 +17,10 @@ export class InvalidEnvironmentError extends Error {
  * variables fall back to the schema's property defaults. Throws InvalidEnvironmentError listing each
  * bad variable with what is allowed.
  */
-export function validateEnv<T extends object>(schema: ClassConstructor<T>, env: Readonly<Record<string, string | undefined>>): T {
+export function validateEnv<T extends object>(
+  schema: ClassConstructor<T>,
+  env: Readonly<Record<string, string | undefined>>,
+): T {
   const defaults = new schema() as Record<string, unknown>;
   const input: Record<string, unknown> = {};
   for (const key of Object.keys(defaults).concat(Object.keys(env))) {
@@ -45,7 +48,11 @@ function stripUndefined(obj: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** Only keys the schema declares (as defaults or decorated optional properties) are read. */
-function pick<T>(input: Record<string, unknown>, defaults: Record<string, unknown>, schema: ClassConstructor<T>): Record<string, unknown> {
+function pick<T>(
+  input: Record<string, unknown>,
+  defaults: Record<string, unknown>,
+  schema: ClassConstructor<T>,
+): Record<string, unknown> {
   const declared = new Set([...Object.keys(defaults), ...declaredProperties(schema)]);
   return Object.fromEntries(Object.entries(input).filter(([k]) => declared.has(k)));
 }

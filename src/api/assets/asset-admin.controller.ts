@@ -1,6 +1,12 @@
 import { Body, Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
 import {
-  ApiBadRequestResponse, ApiConflictResponse, ApiExtraModels, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags,
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiExtraModels,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
 } from '@nestjs/swagger';
 import { createHash } from 'node:crypto';
 import { ADMIN_KEY_HEADER, AdminOnly } from '../../platform/http/admin-key.guard.js';
@@ -10,8 +16,15 @@ import { InvalidInputException } from '../../common/http/validation.js';
 import { AssetAdminService, type AdminContext } from './asset-admin.service.js';
 import { AssetIdParamDto } from './assets.dto.js';
 import {
-  ConfirmResultDto, MergeAssetsDto, MergeResultDto, MergeResultResponseDto, ReviewAssetDto, ReviewResultResponseDto,
-  SplitAssetDto, SplitResultDto, SplitResultResponseDto,
+  ConfirmResultDto,
+  MergeAssetsDto,
+  MergeResultDto,
+  MergeResultResponseDto,
+  ReviewAssetDto,
+  ReviewResultResponseDto,
+  SplitAssetDto,
+  SplitResultDto,
+  SplitResultResponseDto,
 } from './dto/asset-admin.dto.js';
 import { ApiErrorDto } from '../../common/http/api-error.dto.js';
 import { ApiStandardErrors } from '../../common/http/api-standard-errors.decorator.js';
@@ -24,7 +37,10 @@ interface AdminRequest {
 function actorOf(request: AdminRequest): string {
   const header = request.headers[ADMIN_KEY_HEADER];
   const key = Array.isArray(header) ? header[0] : header;
-  return `admin-key:${createHash('sha256').update(key ?? '').digest('hex').slice(0, 8)}`;
+  return `admin-key:${createHash('sha256')
+    .update(key ?? '')
+    .digest('hex')
+    .slice(0, 8)}`;
 }
 
 function contextOf(request: AdminRequest): AdminContext {
@@ -50,21 +66,25 @@ export class AssetAdminController {
   @ApiOperation({
     operationId: 'mergeAssets',
     summary: 'Merge asset `from` into this one (admin): its source ids, quotes and news links move here',
-    description: '`from` then answers GET with 308 here. Idempotent: repeating it replays the recorded result '
-      + '(replayed: true). Quotes of `from` at an instant this asset already has from the same source are dropped '
-      + '(this asset\'s kept) and counted; they stay in the audit entry. Refused (409) when both assets hold an id of '
-      + 'the same source.',
+    description:
+      '`from` then answers GET with 308 here. Idempotent: repeating it replays the recorded result ' +
+      '(replayed: true). Quotes of `from` at an instant this asset already has from the same source are dropped ' +
+      "(this asset's kept) and counted; they stay in the audit entry. Refused (409) when both assets hold an id of " +
+      'the same source.',
   })
   @ApiOkResponse({ type: MergeResultResponseDto })
   @ApiBadRequestResponse({ type: ApiErrorDto, description: 'id or from is not a UUID (the body names the field)' })
   @ApiNotFoundResponse({ type: ApiErrorDto, description: 'No such asset (field `id` or `from`)' })
   @ApiConflictResponse({
     type: ApiErrorDto,
-    description: 'Merge into itself; an id of the same source on both; an asset already absorbed by another merge '
-      + '(merged_into); an ETL run of an involved source in progress',
+    description:
+      'Merge into itself; an id of the same source on both; an asset already absorbed by another merge ' +
+      '(merged_into); an ETL run of an involved source in progress',
   })
   merge(
-    @Param() params: AssetIdParamDto, @Body() body: MergeAssetsDto, @Req() request: AdminRequest,
+    @Param() params: AssetIdParamDto,
+    @Body() body: MergeAssetsDto,
+    @Req() request: AdminRequest,
   ): Promise<Single<MergeResultDto>> {
     const command = { survivorId: params.id, fromId: body.from, reason: body.reason };
     return answer(this.admin.merge(command, contextOf(request)));
@@ -76,23 +96,33 @@ export class AssetAdminController {
   @ApiOperation({
     operationId: 'splitAsset',
     summary: 'Split one source id (and its quotes) out of this asset into a new asset (admin)',
-    description: 'The new asset takes the key the matcher gives that source id alone (symbol + name), else its '
-      + 'isolated key. News links stay; the next news re-link gives the new asset its own. Idempotent: repeating it '
-      + 'replays the recorded result.',
+    description:
+      'The new asset takes the key the matcher gives that source id alone (symbol + name), else its ' +
+      'isolated key. News links stay; the next news re-link gives the new asset its own. Idempotent: repeating it ' +
+      'replays the recorded result.',
   })
   @ApiOkResponse({ type: SplitResultResponseDto })
   @ApiBadRequestResponse({ type: ApiErrorDto, description: 'Bad source or source_asset_id (the body names the field)' })
-  @ApiNotFoundResponse({ type: ApiErrorDto, description: 'No such asset (field `id`) or source id (field `source_asset_id`)' })
+  @ApiNotFoundResponse({
+    type: ApiErrorDto,
+    description: 'No such asset (field `id`) or source id (field `source_asset_id`)',
+  })
   @ApiConflictResponse({
     type: ApiErrorDto,
-    description: 'The source id is the asset\'s last one, or belongs to another asset; the asset was absorbed '
-      + '(merged_into); an ETL run of that source in progress',
+    description:
+      "The source id is the asset's last one, or belongs to another asset; the asset was absorbed " +
+      '(merged_into); an ETL run of that source in progress',
   })
   split(
-    @Param() params: AssetIdParamDto, @Body() body: SplitAssetDto, @Req() request: AdminRequest,
+    @Param() params: AssetIdParamDto,
+    @Body() body: SplitAssetDto,
+    @Req() request: AdminRequest,
   ): Promise<Single<SplitResultDto>> {
     const command = {
-      assetId: params.id, source: body.source, sourceAssetId: body.source_asset_id, reason: body.reason,
+      assetId: params.id,
+      source: body.source,
+      sourceAssetId: body.source_asset_id,
+      reason: body.reason,
     };
     return answer(this.admin.split(command, contextOf(request)));
   }
@@ -103,8 +133,9 @@ export class AssetAdminController {
   @ApiOperation({
     operationId: 'reviewAsset',
     summary: 'Resolve an identity review (admin): confirm (its own coin: clears needs_review) or merge_into asset_id',
-    description: 'merge_into merges this asset into asset_id exactly as POST /assets/{asset_id}/merge {from: id} does. '
-      + 'Idempotent.',
+    description:
+      'merge_into merges this asset into asset_id exactly as POST /assets/{asset_id}/merge {from: id} does. ' +
+      'Idempotent.',
   })
   @ApiOkResponse({ type: ReviewResultResponseDto })
   @ApiBadRequestResponse({
@@ -112,9 +143,14 @@ export class AssetAdminController {
     description: 'Bad decision, asset_id missing with merge_into or given with confirm (the body names the field)',
   })
   @ApiNotFoundResponse({ type: ApiErrorDto, description: 'No such asset (field `id` or `asset_id`)' })
-  @ApiConflictResponse({ type: ApiErrorDto, description: 'As for merge (merge_into), or the asset was absorbed by a merge (merged_into)' })
+  @ApiConflictResponse({
+    type: ApiErrorDto,
+    description: 'As for merge (merge_into), or the asset was absorbed by a merge (merged_into)',
+  })
   review(
-    @Param() params: AssetIdParamDto, @Body() body: ReviewAssetDto, @Req() request: AdminRequest,
+    @Param() params: AssetIdParamDto,
+    @Body() body: ReviewAssetDto,
+    @Req() request: AdminRequest,
   ): Promise<Single<ConfirmResultDto | MergeResultDto>> {
     if (body.decision === 'confirm') {
       if (body.asset_id !== undefined) {

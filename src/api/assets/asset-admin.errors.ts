@@ -4,7 +4,10 @@ import { RefusalError, type ErrorDetails } from '../../common/errors/domain-erro
 export class IdentityNotFoundError extends RefusalError {
   readonly httpStatus = 404;
 
-  constructor(message: string, readonly field: string) {
+  constructor(
+    message: string,
+    readonly field: string,
+  ) {
     super(message);
   }
 
@@ -21,7 +24,10 @@ export class IdentityNotFoundError extends RefusalError {
 export class IdentityConflictError extends RefusalError {
   readonly httpStatus = 409;
 
-  constructor(message: string, readonly details: ErrorDetails = {}) {
+  constructor(
+    message: string,
+    readonly details: ErrorDetails = {},
+  ) {
     super(message);
   }
 }

@@ -106,10 +106,9 @@ export class AssetAdminRepository {
 
   /** Symbols of the assets that exist among `ids` (to take the identity locks before the row locks). */
   async symbolsOf(manager: EntityManager, ids: string[]): Promise<string[]> {
-    const rows = (await manager.query(
-      `SELECT DISTINCT symbol FROM assets WHERE id = ANY($1::uuid[])`,
-      [ids],
-    )) as Array<{ symbol: string }>;
+    const rows = (await manager.query(`SELECT DISTINCT symbol FROM assets WHERE id = ANY($1::uuid[])`, [
+      ids,
+    ])) as Array<{ symbol: string }>;
     return rows.map((r) => r.symbol);
   }
 
@@ -138,10 +137,9 @@ export class AssetAdminRepository {
 
   /** The survivor an absorbed asset id redirects to, if any. */
   async survivorOf(id: string, manager: EntityManager = this.dataSource.manager): Promise<string | undefined> {
-    const rows = (await manager.query(
-      `SELECT to_asset_id FROM asset_redirects WHERE from_asset_id = $1::uuid`,
-      [id],
-    )) as Array<{ to_asset_id: string }>;
+    const rows = (await manager.query(`SELECT to_asset_id FROM asset_redirects WHERE from_asset_id = $1::uuid`, [
+      id,
+    ])) as Array<{ to_asset_id: string }>;
     return rows[0]?.to_asset_id;
   }
 
@@ -174,8 +172,15 @@ export class AssetAdminRepository {
               (action, asset_id, other_asset_id, actor, request_id, request, before, after, result)
        VALUES ($1, $2::uuid, $3::uuid, $4, $5, $6::jsonb, $7::jsonb, $8::jsonb, $9::jsonb) RETURNING id::text AS id`,
       [
-        e.action, e.assetId, e.otherAssetId, e.actor, e.requestId,
-        JSON.stringify(e.request), JSON.stringify(e.before), JSON.stringify(e.after), JSON.stringify(e.result),
+        e.action,
+        e.assetId,
+        e.otherAssetId,
+        e.actor,
+        e.requestId,
+        JSON.stringify(e.request),
+        JSON.stringify(e.before),
+        JSON.stringify(e.after),
+        JSON.stringify(e.result),
       ],
     )) as Array<{ id: string }>;
     return row.id;
@@ -199,7 +204,9 @@ export class AssetAdminRepository {
    * (the unique key asset/source/observed_at): the survivor's quote is kept, deterministically.
    */
   async takeCollidingQuotes(
-    manager: EntityManager, fromId: string, toId: string,
+    manager: EntityManager,
+    fromId: string,
+    toId: string,
   ): Promise<Array<Record<string, unknown>>> {
     const [rows] = (await manager.query(
       `DELETE FROM market_quotes q
@@ -229,7 +236,9 @@ export class AssetAdminRepository {
    * confidence, its matched text with it): `merged` counts those.
    */
   async moveNewsLinks(
-    manager: EntityManager, fromId: string, toId: string,
+    manager: EntityManager,
+    fromId: string,
+    toId: string,
   ): Promise<{ moved: number; merged: number }> {
     await manager.query(
       `UPDATE news_asset_mentions s SET confidence = f.confidence, matched = f.matched
@@ -262,10 +271,10 @@ export class AssetAdminRepository {
 
   /** A live asset answers for itself: a redirect from its id (left by an older merge) goes. */
   async deleteRedirectFrom(manager: EntityManager, id: string): Promise<number> {
-    const [, count] = (await manager.query(
-      `DELETE FROM asset_redirects WHERE from_asset_id = $1::uuid`,
-      [id],
-    )) as [unknown, number];
+    const [, count] = (await manager.query(`DELETE FROM asset_redirects WHERE from_asset_id = $1::uuid`, [id])) as [
+      unknown,
+      number,
+    ];
     return count;
   }
 
@@ -283,7 +292,9 @@ export class AssetAdminRepository {
 
   /** Which of these ids or keys an asset already has (a split needs a free one). */
   async existingAssets(
-    manager: EntityManager, ids: string[], keys: string[],
+    manager: EntityManager,
+    ids: string[],
+    keys: string[],
   ): Promise<Array<{ id: string; asset_key: string }>> {
     return (await manager.query(
       `SELECT id, asset_key FROM assets WHERE id = ANY($1::uuid[]) OR asset_key = ANY($2::text[])`,

@@ -7,7 +7,11 @@ import { assetIdFor, assetKeyFor, isolatedAssetKey } from '../../catalog/asset-n
 import { QuoteRollupsRepository } from '../../catalog/quote-rollups.repository.js';
 import { IdentityConflictError, IdentityNotFoundError } from './asset-admin.errors.js';
 import {
-  AssetAdminRepository, type AdminAssetRow, type AdminSourceId, type AuditEntryRow, type SplitAsset,
+  AssetAdminRepository,
+  type AdminAssetRow,
+  type AdminSourceId,
+  type AuditEntryRow,
+  type SplitAsset,
 } from './asset-admin.repository.js';
 import type { ConfirmResultDto, MergeResultDto, SplitResultDto } from './dto/asset-admin.dto.js';
 
@@ -75,7 +79,9 @@ export class AssetAdminService {
     const { survivor, absorbed } = await this.lockAndLoad(m, cmd.survivorId, cmd.fromId);
     if (!absorbed) {
       const done = await this.repository.findLatestAudit(m, {
-        action: 'merge', assetId: cmd.survivorId, otherAssetId: cmd.fromId,
+        action: 'merge',
+        assetId: cmd.survivorId,
+        otherAssetId: cmd.fromId,
       });
       if (done) return replay<MergeResultDto>(done);
     }
@@ -84,7 +90,10 @@ export class AssetAdminService {
     const into = await this.requireLive(m, survivor, cmd.survivorId, byReview ? 'asset_id' : 'id');
     const from = await this.requireLive(m, absorbed, cmd.fromId, byReview ? 'id' : 'from');
     refuseSameSourceIds(into, from);
-    await this.requireIdleSources(m, from.source_ids.map((s) => s.source));
+    await this.requireIdleSources(
+      m,
+      from.source_ids.map((s) => s.source),
+    );
 
     const sourceIds = await this.repository.moveAllSourceIds(m, from.id, into.id);
     const dropped = await this.repository.takeCollidingQuotes(m, from.id, into.id);
@@ -106,7 +115,10 @@ export class AssetAdminService {
       redirects_repointed: redirects,
     };
     const auditId = await this.repository.insertAudit(m, {
-      action: 'merge', assetId: into.id, otherAssetId: from.id, ...ctx,
+      action: 'merge',
+      assetId: into.id,
+      otherAssetId: from.id,
+      ...ctx,
       request: { from: from.id, ...(byReview ? { via: 'review', decision: 'merge_into' } : {}), ...reasonOf(cmd) },
       before: { survivor: into, absorbed: from },
       after: { survivor: await this.repository.findAsset(m, into.id), dropped_quotes: dropped },
@@ -114,7 +126,10 @@ export class AssetAdminService {
     });
     await this.repository.insertRedirect(m, from.id, into.id, auditId);
     // The quotes dropped as duplicates leave the stored-row counters, last (counters are locked last).
-    await this.counters.add(m, dropped.map((q) => ({ source: String(q.source), table: 'market_quotes', rows: -1 })));
+    await this.counters.add(
+      m,
+      dropped.map((q) => ({ source: String(q.source), table: 'market_quotes', rows: -1 })),
+    );
     this.logger.log(
       { survivor: into.id, absorbed: from.id, sourceIds, quotes, droppedQuotes: dropped.length, auditId },
       'assets merged',
@@ -131,14 +146,15 @@ export class AssetAdminService {
       const owner = await this.repository.ownerOf(m, cmd.source, cmd.sourceAssetId);
       if (!owner) throw new IdentityNotFoundError(`No source id ${sourceId}`, 'source_asset_id');
       const done = await this.repository.findLatestAudit(m, {
-        action: 'split', assetId: asset.id, otherAssetId: owner,
+        action: 'split',
+        assetId: asset.id,
+        otherAssetId: owner,
         requestContains: { source: cmd.source, source_asset_id: cmd.sourceAssetId },
       });
       if (done) return replay<SplitResultDto>(done);
-      throw new IdentityConflictError(
-        `${sourceId} belongs to asset ${owner}, not to ${asset.id}`,
-        { owner_asset_id: owner },
-      );
+      throw new IdentityConflictError(`${sourceId} belongs to asset ${owner}, not to ${asset.id}`, {
+        owner_asset_id: owner,
+      });
     }
     if (asset.source_ids.length === 1) {
       throw new IdentityConflictError(
@@ -152,17 +168,28 @@ export class AssetAdminService {
     // The key may be the one an older merge absorbed (splitting back out): that id is live again.
     const revived = await this.repository.deleteRedirectFrom(m, target.id);
     const moved = await this.repository.moveSourceId(m, {
-      source: cmd.source, sourceAssetId: cmd.sourceAssetId, fromAssetId: asset.id, toAssetId: target.id,
+      source: cmd.source,
+      sourceAssetId: cmd.sourceAssetId,
+      fromAssetId: asset.id,
+      toAssetId: target.id,
     });
     await this.latestQuotes.recomputeForAssets(m, [asset.id, target.id]);
     await this.rollups.moveQuotes(m, { fromAssetId: asset.id, toAssetId: target.id, source: cmd.source });
 
     const result: Omit<SplitResultDto, 'audit_id' | 'replayed'> = {
-      action: 'split', asset_id: asset.id, new_asset_id: target.id, new_asset_key: target.assetKey,
-      source: cmd.source, source_asset_id: cmd.sourceAssetId, moved_quotes: moved.quotes,
+      action: 'split',
+      asset_id: asset.id,
+      new_asset_id: target.id,
+      new_asset_key: target.assetKey,
+      source: cmd.source,
+      source_asset_id: cmd.sourceAssetId,
+      moved_quotes: moved.quotes,
     };
     const auditId = await this.repository.insertAudit(m, {
-      action: 'split', assetId: asset.id, otherAssetId: target.id, ...ctx,
+      action: 'split',
+      assetId: asset.id,
+      otherAssetId: target.id,
+      ...ctx,
       request: { source: cmd.source, source_asset_id: cmd.sourceAssetId, ...reasonOf(cmd) },
       before: { asset },
       after: {
@@ -187,16 +214,26 @@ export class AssetAdminService {
       if (done) return replay<ConfirmResultDto>(done);
       // Never flagged: confirming changes nothing, so there is nothing to record.
       return {
-        action: 'confirm', asset_id: asset.id, needs_review: false, cleared_review_reason: null,
-        audit_id: null, replayed: false,
+        action: 'confirm',
+        asset_id: asset.id,
+        needs_review: false,
+        cleared_review_reason: null,
+        audit_id: null,
+        replayed: false,
       };
     }
     await this.repository.clearReview(m, asset.id);
     const result: Omit<ConfirmResultDto, 'audit_id' | 'replayed'> = {
-      action: 'confirm', asset_id: asset.id, needs_review: false, cleared_review_reason: asset.review_reason,
+      action: 'confirm',
+      asset_id: asset.id,
+      needs_review: false,
+      cleared_review_reason: asset.review_reason,
     };
     const auditId = await this.repository.insertAudit(m, {
-      action: 'confirm', assetId: asset.id, otherAssetId: null, ...ctx,
+      action: 'confirm',
+      assetId: asset.id,
+      otherAssetId: null,
+      ...ctx,
       request: { decision: 'confirm', ...reasonOf(cmd) },
       before: { asset },
       after: { asset: await this.repository.findAsset(m, asset.id) },
@@ -210,7 +247,9 @@ export class AssetAdminService {
    * rows), then reads the assets as they are once nobody else can change them.
    */
   private async lockAndLoad(
-    m: EntityManager, id: string, otherId?: string,
+    m: EntityManager,
+    id: string,
+    otherId?: string,
   ): Promise<{ survivor?: AdminAssetRow; absorbed?: AdminAssetRow }> {
     const ids = otherId ? [id, otherId] : [id];
     await this.identity.lockSymbols(m, await this.repository.symbolsOf(m, ids));
@@ -223,7 +262,10 @@ export class AssetAdminService {
 
   /** The asset, or 409 when a merge absorbed it (naming the survivor), or 404 when it never was. */
   private async requireLive(
-    m: EntityManager, asset: AdminAssetRow | undefined, id: string, field: string,
+    m: EntityManager,
+    asset: AdminAssetRow | undefined,
+    id: string,
+    field: string,
   ): Promise<AdminAssetRow> {
     if (asset) return asset;
     const survivor = await this.repository.survivorOf(id, m);
@@ -240,10 +282,9 @@ export class AssetAdminService {
   private async requireIdleSources(m: EntityManager, sources: string[]): Promise<void> {
     const busy = await this.repository.tryLockSources(m, sources);
     if (busy.length > 0) {
-      throw new IdentityConflictError(
-        `An ETL run of ${busy.join(', ')} is in progress; retry when it ends`,
-        { running: busy },
-      );
+      throw new IdentityConflictError(`An ETL run of ${busy.join(', ')} is in progress; retry when it ends`, {
+        running: busy,
+      });
     }
   }
 
@@ -296,8 +337,8 @@ function refuseSameSourceIds(into: AdminAssetRow, from: AdminAssetRow): void {
   if (clash.length === 0) return;
   const sources = [...new Set(clash.map((c) => c.source))];
   throw new IdentityConflictError(
-    `Both assets hold an id of ${sources.join(', ')}: an asset holds at most one id per source. `
-      + 'Split the extra id out first, or keep the assets apart',
+    `Both assets hold an id of ${sources.join(', ')}: an asset holds at most one id per source. ` +
+      'Split the extra id out first, or keep the assets apart',
     { sources, ids: { [into.id]: into.source_ids.filter((s) => sources.includes(s.source)), [from.id]: clash } },
   );
 }

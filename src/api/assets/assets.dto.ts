@@ -9,8 +9,9 @@ import { IsAssetRef } from './asset-ref.js';
 export class ListAssetsQueryDto {
   @ApiPropertyOptional({
     example: 'bitcoin',
-    description: 'Symbol (exact, case-insensitive) or name (contains, case-insensitive). Ranked: exact symbol or name '
-      + 'matches first, then symbol or name prefix matches, then the rest; each group by rank.',
+    description:
+      'Symbol (exact, case-insensitive) or name (contains, case-insensitive). Ranked: exact symbol or name ' +
+      'matches first, then symbol or name prefix matches, then the rest; each group by rank.',
   })
   @IsOptional()
   @MinLength(1, { message: 'q must not be empty' })
@@ -22,7 +23,10 @@ export class ListAssetsQueryDto {
   @Matches(/^[A-Za-z0-9.$_-]{1,20}$/, { message: 'symbol must be a ticker such as BTC' })
   symbol?: string;
 
-  @ApiPropertyOptional({ example: true, description: 'Only assets awaiting identity review (true) or only confirmed ones (false)' })
+  @ApiPropertyOptional({
+    example: true,
+    description: 'Only assets awaiting identity review (true) or only confirmed ones (false)',
+  })
   @IsOptional()
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean({ message: 'needs_review must be true or false' })
@@ -45,8 +49,9 @@ export class AssetIdParamDto {
 export class AssetRefParamDto {
   @ApiProperty({
     example: 'coingecko:bitcoin',
-    description: 'The asset UUID, or `{source}:{source_asset_id}` as the source names the coin '
-      + '(`coingecko:bitcoin`, `coinpaprika:btc-bitcoin`, `csv:BTC`)',
+    description:
+      'The asset UUID, or `{source}:{source_asset_id}` as the source names the coin ' +
+      '(`coingecko:bitcoin`, `coinpaprika:btc-bitcoin`, `csv:BTC`)',
   })
   @IsAssetRef()
   id: string;
@@ -72,13 +77,18 @@ export class RepointMappingDto {
 export class SourceIdDto {
   @ApiProperty({ example: 'coingecko' }) source: string;
   @ApiProperty({ example: 'bitcoin' }) source_asset_id: string;
-  @ApiProperty({ enum: ['crosswalk', 'symbol_name', 'symbol_name_rank', 'override', 'manual', 'new'], example: 'symbol_name' }) match_method: string;
+  @ApiProperty({
+    enum: ['crosswalk', 'symbol_name', 'symbol_name_rank', 'override', 'manual', 'new'],
+    example: 'symbol_name',
+  })
+  match_method: string;
   @ApiProperty({ example: 1 }) confidence: number;
 }
 
 /** A mapping after a manual re-point. */
 export class RepointedMappingDto extends SourceIdDto {
-  @ApiProperty({ example: '3b241101-e2bb-5255-8caf-4136c566a962', description: 'The canonical asset it now points at' }) asset_id: string;
+  @ApiProperty({ example: '3b241101-e2bb-5255-8caf-4136c566a962', description: 'The canonical asset it now points at' })
+  asset_id: string;
 }
 
 export class RepointedMappingResponseDto {
@@ -109,12 +119,14 @@ export class LatestQuoteDto {
   @ApiProperty({ example: '2025-05-02T00:10:25.889Z' }) observed_at: string;
 
   @ApiProperty({
-    example: 120, description: 'Whole seconds from observed_at to as_of; negative when dated in the future',
+    example: 120,
+    description: 'Whole seconds from observed_at to as_of; negative when dated in the future',
   })
   age_seconds: number;
 
   @ApiProperty({
-    example: true, description: 'Within ETL_FRESHNESS_BUDGET_SECONDS of as_of (either side): in the consensus',
+    example: true,
+    description: 'Within ETL_FRESHNESS_BUDGET_SECONDS of as_of (either side): in the consensus',
   })
   fresh: boolean;
 }
@@ -124,7 +136,8 @@ export class ConsolidatedDto {
   latest: LatestQuoteDto[];
 
   @ApiProperty({
-    example: '2025-05-02T00:12:25.889Z', description: 'The instant freshness is judged against (the request time)',
+    example: '2025-05-02T00:12:25.889Z',
+    description: 'The instant freshness is judged against (the request time)',
   })
   as_of: string;
 
@@ -135,38 +148,52 @@ export class ConsolidatedDto {
   fresh_sources: number;
 
   @ApiProperty({
-    example: false, description: 'True when no source is fresh: consensus_price_usd and spread_pct are null',
+    example: false,
+    description: 'True when no source is fresh: consensus_price_usd and spread_pct are null',
   })
   stale: boolean;
 
   @ApiProperty({
-    type: String, nullable: true, example: null, description: 'Why the view is stale; null when it is not',
+    type: String,
+    nullable: true,
+    example: null,
+    description: 'Why the view is stale; null when it is not',
   })
   stale_reason: string | null;
 
   @ApiProperty({
-    type: String, nullable: true, example: '96511.25', description: "Exact median of the fresh latest prices",
+    type: String,
+    nullable: true,
+    example: '96511.25',
+    description: 'Exact median of the fresh latest prices',
   })
   consensus_price_usd: string | null;
 
   @ApiProperty({
-    type: String, nullable: true, example: '0.3400',
+    type: String,
+    nullable: true,
+    example: '0.3400',
     description: '(max - min) / median of the fresh prices, in percent, 4 decimals (decimal text)',
   })
   spread_pct: string | null;
 
   @ApiProperty({
-    type: String, nullable: true, example: '2025-05-02T00:10:25.889Z', description: 'observed_at of the newest quote',
+    type: String,
+    nullable: true,
+    example: '2025-05-02T00:10:25.889Z',
+    description: 'observed_at of the newest quote',
   })
   freshest_at: string | null;
 
   @ApiProperty({
-    example: false, description: 'Spread of the fresh prices above ETL_PRICE_DIVERGENCE_PCT (compared exactly)',
+    example: false,
+    description: 'Spread of the fresh prices above ETL_PRICE_DIVERGENCE_PCT (compared exactly)',
   })
   divergent: boolean;
 
   @ApiProperty({
-    example: { name: 'coingecko', rank: 'coingecko' }, description: 'Which source each descriptive field came from',
+    example: { name: 'coingecko', rank: 'coingecko' },
+    description: 'Which source each descriptive field came from',
   })
   field_sources: Record<string, string | null>;
 }

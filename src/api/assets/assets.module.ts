@@ -17,7 +17,16 @@ import { PriceHistoryService } from './price-history/price-history.service.js';
 @Module({
   imports: [CatalogModule, CountersModule, EtlModule],
   controllers: [AssetsController, AssetAdminController, PriceHistoryController],
-  providers: [AssetsRepository, AssetsService, AssetMappingsService, AssetAdminRepository, AssetAdminService, AssetRefResolver, PriceHistoryRepository, PriceHistoryService],
+  providers: [
+    AssetsRepository,
+    AssetsService,
+    AssetMappingsService,
+    AssetAdminRepository,
+    AssetAdminService,
+    AssetRefResolver,
+    PriceHistoryRepository,
+    PriceHistoryService,
+  ],
   // Sub-routes of /assets/{id} in other modules resolve `{source}:{source_asset_id}` the same way.
   exports: [AssetRefResolver],
 })

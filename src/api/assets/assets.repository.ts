@@ -6,11 +6,28 @@ import { WhereBuilder } from '../../common/sql/where-builder.js';
 import { preparedQuery } from '../../platform/database/prepared-statement.js';
 
 export interface AssetRow {
-  id: string; asset_key: string; symbol: string; name: string; rank: number | null; needs_review: boolean; review_reason: string | null;
-  source_ids: Array<{ source: string; source_asset_id: string; match_method: string; confidence: number; name: string | null; rank: number | null }>;
+  id: string;
+  asset_key: string;
+  symbol: string;
+  name: string;
+  rank: number | null;
+  needs_review: boolean;
+  review_reason: string | null;
+  source_ids: Array<{
+    source: string;
+    source_asset_id: string;
+    match_method: string;
+    confidence: number;
+    name: string | null;
+    rank: number | null;
+  }>;
 }
 
-export interface AssetFilter { q?: string; symbol?: string; needsReview?: boolean }
+export interface AssetFilter {
+  q?: string;
+  symbol?: string;
+  needsReview?: boolean;
+}
 
 /** A page row: with `q`, also its keyset (match tier and rank key, as text). */
 export type AssetPageRow = AssetRow & { match_tier?: string; rank_key?: string };
@@ -75,8 +92,11 @@ export class AssetsRepository {
   }
 
   async find(id: string): Promise<AssetRow | undefined> {
-    const rows = await preparedQuery<AssetRow>(this.dataSource, `SELECT ${ASSET_COLUMNS} FROM assets a WHERE a.id = $1::uuid`, [id]);
+    const rows = await preparedQuery<AssetRow>(
+      this.dataSource,
+      `SELECT ${ASSET_COLUMNS} FROM assets a WHERE a.id = $1::uuid`,
+      [id],
+    );
     return rows[0];
   }
-
 }

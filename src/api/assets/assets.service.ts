@@ -28,9 +28,16 @@ export class AssetsService {
     const limit = parseLimit(query.limit);
     // With q the order is by match tier and rank, so is the cursor (a cursor of the other order is a 400).
     const sort = query.q ? 'assets-q' : 'assets';
-    const after = query.cursor ? decodeCursor(query.cursor, sort, query.q ? ['bigint', 'bigint', 'text'] : ['text']) : undefined;
-    const { rows, total } = await this.assets.page({ q: query.q, symbol: query.symbol, needsReview: query.needs_review }, limit, after);
-    const keyOf = (r: AssetPageRow) => (query.q ? [r.match_tier ?? '2', r.rank_key ?? '0', r.asset_key] : [r.asset_key]);
+    const after = query.cursor
+      ? decodeCursor(query.cursor, sort, query.q ? ['bigint', 'bigint', 'text'] : ['text'])
+      : undefined;
+    const { rows, total } = await this.assets.page(
+      { q: query.q, symbol: query.symbol, needsReview: query.needs_review },
+      limit,
+      after,
+    );
+    const keyOf = (r: AssetPageRow) =>
+      query.q ? [r.match_tier ?? '2', r.rank_key ?? '0', r.asset_key] : [r.asset_key];
     return toKeysetPage({ rows, limit, sort, keyOf, map: toAssetDto, total });
   }
 
@@ -41,7 +48,10 @@ export class AssetsService {
     const [asset, consensus, history] = await Promise.all([
       this.assets.find(id),
       this.latestQuotes.consensus({
-        assetIds: [id], asOf, freshnessSeconds: budgetSeconds, divergencePct: this.config.etl.priceDivergencePct,
+        assetIds: [id],
+        asOf,
+        freshnessSeconds: budgetSeconds,
+        divergencePct: this.config.etl.priceDivergencePct,
       }),
       this.admin.history(id),
     ]);
@@ -50,7 +60,11 @@ export class AssetsService {
       if (survivor) throw new AssetMovedException(id, survivor);
       throw new NotFoundException(`Asset ${id} not found`);
     }
-    const { field_sources, ...fields } = surviveFields(asset, asset.source_ids, (source) => this.registry.get(source)?.priority ?? 0);
+    const { field_sources, ...fields } = surviveFields(
+      asset,
+      asset.source_ids,
+      (source) => this.registry.get(source)?.priority ?? 0,
+    );
     return {
       ...toAssetDto(asset),
       ...fields,
@@ -62,7 +76,18 @@ export class AssetsService {
 
 function toAssetDto(r: AssetRow): AssetDto {
   return {
-    id: r.id, asset_key: r.asset_key, symbol: r.symbol, name: r.name, rank: r.rank, needs_review: r.needs_review, review_reason: r.review_reason,
-    source_ids: r.source_ids.map(({ source, source_asset_id, match_method, confidence }) => ({ source, source_asset_id, match_method, confidence })),
+    id: r.id,
+    asset_key: r.asset_key,
+    symbol: r.symbol,
+    name: r.name,
+    rank: r.rank,
+    needs_review: r.needs_review,
+    review_reason: r.review_reason,
+    source_ids: r.source_ids.map(({ source, source_asset_id, match_method, confidence }) => ({
+      source,
+      source_asset_id,
+      match_method,
+      confidence,
+    })),
   };
 }

@@ -3,7 +3,11 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminOnly } from '../../platform/http/admin-key.guard.js';
 import type { Page, Single } from '../../common/http/envelope.js';
 import {
-  DriftEventIdParamDto, DriftEventPageDto, DriftEventResponseDto, DriftEventsQueryDto, type DriftEventDto,
+  DriftEventIdParamDto,
+  DriftEventPageDto,
+  DriftEventResponseDto,
+  DriftEventsQueryDto,
+  type DriftEventDto,
 } from './dto/drift-events.dto.js';
 import { DriftEventsService } from './drift-events.service.js';
 import { ApiStandardErrors } from '../../common/http/api-standard-errors.decorator.js';
@@ -29,9 +33,10 @@ export class DriftEventsController {
   @AdminOnly()
   @ApiOperation({
     summary: 'Reject a rename (admin): it is never applied again; the old field then counts as missing. Idempotent.',
-    description: 'Marks the rename event rejected and stores the rejection, so later runs never map the old field onto '
-      + 'the candidate again (a required field then quarantines its rows under the drift policy). Repeating it '
-      + 'answers the same rejected event.',
+    description:
+      'Marks the rename event rejected and stores the rejection, so later runs never map the old field onto ' +
+      'the candidate again (a required field then quarantines its rows under the drift policy). Repeating it ' +
+      'answers the same rejected event.',
   })
   @ApiOkResponse({ type: DriftEventResponseDto, description: 'The rename event, now rejected, with rejected_at' })
   @ApiStandardErrors({

@@ -38,14 +38,23 @@ const COLUMNS = `source, stream, kind, field, candidate, confidence::float8::tex
 export class DriftEventsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  page(q: DriftEventsQueryDto, limit: number, after?: [string, string]): Promise<{ rows: PageRow[]; total: ListTotal }> {
+  page(
+    q: DriftEventsQueryDto,
+    limit: number,
+    after?: [string, string],
+  ): Promise<{ rows: PageRow[]; total: ListTotal }> {
     const where = new WhereBuilder()
       .addIf(q.source, 'source = ?')
       .addIf(q.kind, 'kind = ?')
       .addIf(q.status, 'status = ?')
       .addIf(q.since ? new Date(q.since) : undefined, 'last_seen_at >= ?');
     return newestFirstPage(this.dataSource, {
-      table: 'drift_events', keyset: { at: 'drift_events.last_seen_at', id: 'drift_events.id' }, columns: COLUMNS, where, limit, after,
+      table: 'drift_events',
+      keyset: { at: 'drift_events.last_seen_at', id: 'drift_events.id' },
+      columns: COLUMNS,
+      where,
+      limit,
+      after,
     });
   }
 

@@ -6,9 +6,7 @@ import type { DriftEventDto, DriftEventsQueryDto } from './dto/drift-events.dto.
 import { DriftEventsRepository, type DriftEventRow } from './drift-events.repository.js';
 
 export type RejectOutcome =
-  | { outcome: 'rejected'; event: DriftEventDto }
-  | { outcome: 'not_found' }
-  | { outcome: 'not_a_rename'; kind: string };
+  { outcome: 'rejected'; event: DriftEventDto } | { outcome: 'not_found' } | { outcome: 'not_a_rename'; kind: string };
 
 @Injectable()
 export class DriftEventsService {
@@ -17,7 +15,14 @@ export class DriftEventsService {
   async list(query: DriftEventsQueryDto): Promise<Page<DriftEventDto>> {
     const limit = parseLimit(query.limit);
     const { rows, total } = await this.repository.page(query, limit, timeCursor(query.cursor, 'drift'));
-    return toTimePage(rows, limit, 'drift', (r) => r.cursor_at, ({ cursor_at: _c, ...r }) => toDto(r), total);
+    return toTimePage(
+      rows,
+      limit,
+      'drift',
+      (r) => r.cursor_at,
+      ({ cursor_at: _c, ...r }) => toDto(r),
+      total,
+    );
   }
 
   /**

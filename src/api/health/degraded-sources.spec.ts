@@ -4,7 +4,11 @@ import type { LastRunRow } from './health.repository.js';
 const now = Date.parse('2025-05-02T12:00:00Z');
 const budgetMs = 3_600_000;
 const run = (source: string, overrides: Partial<LastRunRow>): LastRunRow => ({
-  source, status: 'succeeded', finished_at: new Date(now - 60_000), last_success_at: new Date(now - 60_000), ...overrides,
+  source,
+  status: 'succeeded',
+  finished_at: new Date(now - 60_000),
+  last_success_at: new Date(now - 60_000),
+  ...overrides,
 });
 
 describe('degradedSources', () => {
@@ -14,7 +18,10 @@ describe('degradedSources', () => {
   });
 
   it('should list a source whose last success is older than the budget, or that never succeeded', () => {
-    const rows = [run('old', { last_success_at: new Date(now - budgetMs - 1) }), run('never', { status: 'partial', last_success_at: null })];
+    const rows = [
+      run('old', { last_success_at: new Date(now - budgetMs - 1) }),
+      run('never', { status: 'partial', last_success_at: null }),
+    ];
     expect(degradedSources(rows, budgetMs, now)).toEqual(['old', 'never']);
   });
 

@@ -8,7 +8,10 @@ import type { LastRunRow } from './health.repository.js';
 export function degradedSources(rows: readonly LastRunRow[], budgetMs: number, now: number): string[] {
   const failed = FAILED_RUN_STATUSES as readonly string[];
   return rows
-    .filter((r) => r.status !== null && (failed.includes(r.status) ||
-      !r.last_success_at || now - new Date(r.last_success_at).getTime() > budgetMs))
+    .filter(
+      (r) =>
+        r.status !== null &&
+        (failed.includes(r.status) || !r.last_success_at || now - new Date(r.last_success_at).getTime() > budgetMs),
+    )
     .map((r) => r.source);
 }

@@ -24,7 +24,11 @@ export class HealthController {
   })
   @ApiServiceUnavailableResponse({ description: 'The database is unreachable' })
   overall() {
-    return this.health.check([() => this.database.isReachable(), () => this.database.isMigrated(), () => this.etl.sourcesStatus()]);
+    return this.health.check([
+      () => this.database.isReachable(),
+      () => this.database.isMigrated(),
+      () => this.etl.sourcesStatus(),
+    ]);
   }
 
   @Get('live')

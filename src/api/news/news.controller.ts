@@ -15,7 +15,8 @@ export class NewsController {
   @Get()
   @ApiOperation({
     summary: 'News items with the assets they mention, newest first',
-    description: 'Filter by asset (`asset_id`, or `symbol` for every asset with that ticker), source or text; keyset pagination (pass pagination.next_cursor as `cursor`).',
+    description:
+      'Filter by asset (`asset_id`, or `symbol` for every asset with that ticker), source or text; keyset pagination (pass pagination.next_cursor as `cursor`).',
   })
   @ApiOkResponse({ type: NewsPageDto })
   list(@Query() query: NewsQueryDto): Promise<Page<NewsItemDto>> {

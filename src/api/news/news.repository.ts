@@ -19,8 +19,17 @@ export interface NewsFilter {
 }
 
 export interface NewsPageRow {
-  id: string; cursor_at: string; source: string; feed_url: string; title: string; link: string; summary: string | null;
-  author: string | null; categories: string[]; published_at: Date; assets: LinkedAssetDto[];
+  id: string;
+  cursor_at: string;
+  source: string;
+  feed_url: string;
+  title: string;
+  link: string;
+  summary: string | null;
+  author: string | null;
+  categories: string[];
+  published_at: Date;
+  assets: LinkedAssetDto[];
 }
 
 const NEWS_COLUMNS = `n.source, n.feed_url, n.title, n.link, n.summary, n.author, n.categories, n.published_at,
@@ -35,21 +44,36 @@ export class NewsRepository {
   ) {}
 
   /** One newest-first page of news with the assets each mentions, and the total for the same filters. */
-  listNewsPage(f: NewsFilter, limit: number, after?: [string, string]): Promise<{ rows: NewsPageRow[]; total: ListTotal }> {
+  listNewsPage(
+    f: NewsFilter,
+    limit: number,
+    after?: [string, string],
+  ): Promise<{ rows: NewsPageRow[]; total: ListTotal }> {
     const pattern = f.text ? `%${f.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
     const where = new WhereBuilder()
       .addIf(f.source, 'n.source = ?')
       .addIf(f.assetId, 'EXISTS (SELECT 1 FROM news_asset_mentions m WHERE m.news_id = n.id AND m.asset_id = ?::uuid)')
-      .addIf(f.symbol, `EXISTS (SELECT 1 FROM news_asset_mentions m JOIN assets a ON a.id = m.asset_id
-                               WHERE m.news_id = n.id AND a.symbol = upper(?))`)
+      .addIf(
+        f.symbol,
+        `EXISTS (SELECT 1 FROM news_asset_mentions m JOIN assets a ON a.id = m.asset_id
+                               WHERE m.news_id = n.id AND a.symbol = upper(?))`,
+      )
       .addIf(f.from, 'n.published_at >= ?')
       .addIf(f.to, 'n.published_at < ?');
     if (pattern) where.add('(n.title ILIKE ? OR n.summary ILIKE ?)', pattern, pattern);
     // Per source only (or unfiltered): the counters kept with every batch; otherwise a bounded count.
     const perSourceOnly = !f.assetId && !f.symbol && !f.from && !f.to && !pattern;
-    const counted = perSourceOnly ? async () => exactTotal(await this.counters.total('news_items', f.source)) : undefined;
+    const counted = perSourceOnly
+      ? async () => exactTotal(await this.counters.total('news_items', f.source))
+      : undefined;
     return newestFirstPage<NewsPageRow>(this.dataSource, {
-      table: 'news_items n', keyset: { at: 'n.published_at', id: 'n.id' }, columns: NEWS_COLUMNS, where, limit, after, knownTotal: counted,
+      table: 'news_items n',
+      keyset: { at: 'n.published_at', id: 'n.id' },
+      columns: NEWS_COLUMNS,
+      where,
+      limit,
+      after,
+      knownTotal: counted,
     });
   }
 }

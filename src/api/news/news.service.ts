@@ -13,12 +13,19 @@ export class NewsService {
 
   async list(query: NewsQueryDto): Promise<Page<NewsItemDto>> {
     if (query.from && query.to && Date.parse(query.from) > Date.parse(query.to)) {
-      throw new InvalidInputException([{ field: 'from', message: 'from must not be after to' }, { field: 'to', message: 'to must not be before from' }]);
+      throw new InvalidInputException([
+        { field: 'from', message: 'from must not be after to' },
+        { field: 'to', message: 'to must not be before from' },
+      ]);
     }
     const limit = parseLimit(query.limit);
     const filter = {
-      assetId: query.asset_id, symbol: query.symbol, source: query.source, text: query.q,
-      from: query.from ? new Date(query.from) : undefined, to: query.to ? new Date(query.to) : undefined,
+      assetId: query.asset_id,
+      symbol: query.symbol,
+      source: query.source,
+      text: query.q,
+      from: query.from ? new Date(query.from) : undefined,
+      to: query.to ? new Date(query.to) : undefined,
     };
     const { rows, total } = await this.repository.listNewsPage(filter, limit, timeCursor(query.cursor, 'news'));
     return toTimePage(rows, limit, 'news', (r) => r.cursor_at, toDto, total);

@@ -23,7 +23,7 @@ export class ObservabilityController {
   @Get('metrics')
   @Header('content-type', register.contentType)
   @ApiOperation({
-    summary: 'Prometheus metrics (alias of /metrics, kept for the seed system\'s clients)',
+    summary: "Prometheus metrics (alias of /metrics, kept for the seed system's clients)",
     description: 'The same exposition as GET /metrics; not throttled, so scrapes never see 429.',
   })
   @ApiProduces('text/plain')
@@ -38,7 +38,12 @@ export class ObservabilityController {
     description: 'A JSON view of the ETL metrics for scripts without a Prometheus client; not throttled.',
   })
   @ApiOkResponse({ type: ObservabilitySnapshotResponseDto, description: 'ETL counters and rate-limit usage' })
-  async json(): Promise<Single<{ counters: Awaited<ReturnType<MetricsService['snapshot']>>; rate_limits: ReturnType<RateLimitRegistry['describeLimits']> }>> {
+  async json(): Promise<
+    Single<{
+      counters: Awaited<ReturnType<MetricsService['snapshot']>>;
+      rate_limits: ReturnType<RateLimitRegistry['describeLimits']>;
+    }>
+  > {
     return { data: { counters: await this.metrics.snapshot(), rate_limits: this.rateLimits.describeLimits() } };
   }
 }

@@ -36,7 +36,10 @@ export class PriceEventsHub implements OnModuleDestroy {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
-  constructor(private readonly location: DatabaseLocation, private readonly events: PriceEventsRepository) {}
+  constructor(
+    private readonly location: DatabaseLocation,
+    private readonly events: PriceEventsRepository,
+  ) {}
 
   get subscriberCount(): number {
     return this.subscribers.size;
@@ -89,7 +92,10 @@ export class PriceEventsHub implements OnModuleDestroy {
   private lost(client: Client, err: Error): void {
     if (this.client !== client || this.closed) return;
     this.client = undefined;
-    this.logger.warn({ err: err.message, retryMs: this.reconnectMs }, 'price stream LISTEN connection lost; reconnecting');
+    this.logger.warn(
+      { err: err.message, retryMs: this.reconnectMs },
+      'price stream LISTEN connection lost; reconnecting',
+    );
     void client.end().catch(() => undefined);
     this.scheduleReconnect();
   }
@@ -113,7 +119,9 @@ export class PriceEventsHub implements OnModuleDestroy {
       return;
     }
     this.draining = this.readAll()
-      .catch((err: Error) => this.logger.warn({ err: err.message }, 'price events read failed; next notification retries'))
+      .catch((err: Error) =>
+        this.logger.warn({ err: err.message }, 'price events read failed; next notification retries'),
+      )
       .finally(() => {
         this.draining = undefined;
         if (this.drainAgain) {

@@ -60,11 +60,15 @@ export class PriceEventsRepository {
         ORDER BY t.ord
        RETURNING id::text`,
       [
-        candidates.map((c) => c.assetId), candidates.map((c) => c.consensusPriceUsd),
-        candidates.map((c) => JSON.stringify(c.sources)), candidates.map((c) => c.observedAt),
+        candidates.map((c) => c.assetId),
+        candidates.map((c) => c.consensusPriceUsd),
+        candidates.map((c) => JSON.stringify(c.sources)),
+        candidates.map((c) => c.observedAt),
       ],
     )) as Array<{ id: string }>;
-    if (rows.length > 0) await manager.query(`SELECT pg_notify($1, $2)`, [PRICE_EVENTS_CHANNEL, rows[rows.length - 1].id]);
+    if (rows.length > 0) {
+      await manager.query(`SELECT pg_notify($1, $2)`, [PRICE_EVENTS_CHANNEL, rows[rows.length - 1].id]);
+    }
     return rows.length;
   }
 
@@ -87,7 +91,9 @@ export class PriceEventsRepository {
 
   /** The newest event id ('0' when none): where a process starts following the stream. */
   async newestId(): Promise<string> {
-    const rows = (await this.dataSource.query(`SELECT coalesce(max(id), 0)::text AS id FROM price_events`)) as Array<{ id: string }>;
+    const rows = (await this.dataSource.query(`SELECT coalesce(max(id), 0)::text AS id FROM price_events`)) as Array<{
+      id: string;
+    }>;
     return rows[0].id;
   }
 }

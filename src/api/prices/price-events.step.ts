@@ -33,7 +33,12 @@ export class PriceEventsStep implements QuoteWriteStep {
     );
     const candidates = assetIds.map((assetId) => {
       const view = consolidate(consensus.get(assetId), asOf, budgetSeconds);
-      return { assetId, consensusPriceUsd: view.consensus_price_usd, sources: toSourcePrices(view.latest), observedAt: view.freshest_at };
+      return {
+        assetId,
+        consensusPriceUsd: view.consensus_price_usd,
+        sources: toSourcePrices(view.latest),
+        observedAt: view.freshest_at,
+      };
     });
     await this.events.publishMoved(manager, candidates);
     await this.events.prune(manager, this.config.priceStream.retentionSeconds);

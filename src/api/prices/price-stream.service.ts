@@ -17,7 +17,10 @@ export interface OpenStream {
 export class PriceStreamService {
   private readonly logger = new Logger(PriceStreamService.name);
 
-  constructor(private readonly hub: PriceEventsHub, private readonly config: AppConfig) {}
+  constructor(
+    private readonly hub: PriceEventsHub,
+    private readonly config: AppConfig,
+  ) {}
 
   async open({ selection, lastEventId, reply }: OpenStream): Promise<void> {
     // From here on the route writes the socket itself (Fastify sends nothing more). Headers the
@@ -40,7 +43,9 @@ export class PriceStreamService {
       assetIds: new Set(selection.assetIds ?? []),
       onClose: (reason) => {
         this.hub.unsubscribe(connection);
-        if (reason === 'slow') this.logger.warn({ requestId: reply.request.id }, 'price stream client dropped: it does not keep up');
+        if (reason === 'slow') {
+          this.logger.warn({ requestId: reply.request.id }, 'price stream client dropped: it does not keep up');
+        }
       },
     });
     try {

@@ -17,7 +17,13 @@ import { PricesService } from './prices.service.js';
   imports: [CatalogModule, EtlModule],
   controllers: [PricesController, PriceStreamController],
   providers: [
-    PricesRepository, PricesService, LatestQuotesStep, PriceEventsRepository, PriceEventsStep, PriceEventsHub, PriceStreamService,
+    PricesRepository,
+    PricesService,
+    LatestQuotesStep,
+    PriceEventsRepository,
+    PriceEventsStep,
+    PriceEventsHub,
+    PriceStreamService,
   ],
 })
 export class PricesModule implements OnModuleInit {

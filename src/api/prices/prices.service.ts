@@ -32,7 +32,10 @@ export class PricesService {
     const unique = [...new Map(assets.map((a) => [a.id, a])).values()];
     const budgetSeconds = this.config.etl.freshnessBudgetSeconds;
     const consensus = await this.latestQuotes.consensus({
-      assetIds: unique.map((a) => a.id), asOf, freshnessSeconds: budgetSeconds, divergencePct: this.config.etl.priceDivergencePct,
+      assetIds: unique.map((a) => a.id),
+      asOf,
+      freshnessSeconds: budgetSeconds,
+      divergencePct: this.config.etl.priceDivergencePct,
     });
     return {
       items: unique.map((a) => toPriceItem(a, consolidate(consensus.get(a.id), asOf, budgetSeconds))),

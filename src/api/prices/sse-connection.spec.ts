@@ -6,14 +6,28 @@ import { formatPriceEvent, SseConnection } from './sse-connection.js';
 
 function event(id: number, symbol = 'BTC', padding = 0): PriceEventRow {
   return {
-    id: String(id), asset_id: '3b241101-e2bb-5255-8caf-4136c566a962', symbol, consensus_price_usd: '1.5',
-    sources: [{ source: 'x'.repeat(padding), price_usd: '1.5', observed_at: '2025-05-02T00:00:00.000Z', age_seconds: 1, fresh: true }],
+    id: String(id),
+    asset_id: '3b241101-e2bb-5255-8caf-4136c566a962',
+    symbol,
+    consensus_price_usd: '1.5',
+    sources: [
+      {
+        source: 'x'.repeat(padding),
+        price_usd: '1.5',
+        observed_at: '2025-05-02T00:00:00.000Z',
+        age_seconds: 1,
+        fresh: true,
+      },
+    ],
     observed_at: '2025-05-02T00:00:00.000Z',
   };
 }
 
 /** A real loopback HTTP response to write to; the client socket reads or not, as the test says. */
-async function withResponse(readClient: boolean, run: (res: ServerResponse, received: () => string) => Promise<void>): Promise<void> {
+async function withResponse(
+  readClient: boolean,
+  run: (res: ServerResponse, received: () => string) => Promise<void>,
+): Promise<void> {
   let resolveResponse!: (res: ServerResponse) => void;
   const response = new Promise<ServerResponse>((resolve) => (resolveResponse = resolve));
   const server = http.createServer((_req, res) => {
@@ -39,7 +53,12 @@ async function withResponse(readClient: boolean, run: (res: ServerResponse, rece
 
 describe(SseConnection.name, () => {
   const options = (res: ServerResponse, onClose = jest.fn()) => ({
-    raw: res, heartbeatMs: 60_000, maxBufferBytes: 64 * 1024, symbols: new Set(['BTC']), assetIds: new Set<string>(), onClose,
+    raw: res,
+    heartbeatMs: 60_000,
+    maxBufferBytes: 64 * 1024,
+    symbols: new Set(['BTC']),
+    assetIds: new Set<string>(),
+    onClose,
   });
 
   it('should write events once each, in id order, and only those asked for', async () => {

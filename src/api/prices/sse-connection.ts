@@ -15,7 +15,13 @@ export interface SseConnectionOptions {
 
 /** The SSE frame of one price event (`id` is the event id a reconnect sends back as Last-Event-ID). */
 export function formatPriceEvent(e: PriceEventRow): string {
-  const data = { asset_id: e.asset_id, symbol: e.symbol, consensus_price_usd: e.consensus_price_usd, sources: e.sources, observed_at: e.observed_at };
+  const data = {
+    asset_id: e.asset_id,
+    symbol: e.symbol,
+    consensus_price_usd: e.consensus_price_usd,
+    sources: e.sources,
+    observed_at: e.observed_at,
+  };
   return `id: ${e.id}\nevent: price\ndata: ${JSON.stringify(data)}\n\n`;
 }
 

@@ -5,5 +5,9 @@ import { QuarantineController } from './quarantine.controller.js';
 import { QuarantineReadRepository } from './quarantine-read.repository.js';
 import { QuarantineService } from './quarantine.service.js';
 
-@Module({ imports: [CountersModule, EtlModule], controllers: [QuarantineController], providers: [QuarantineService, QuarantineReadRepository] })
+@Module({
+  imports: [CountersModule, EtlModule],
+  controllers: [QuarantineController],
+  providers: [QuarantineService, QuarantineReadRepository],
+})
 export class QuarantineApiModule {}

@@ -7,12 +7,21 @@ import { newestFirstPage } from '../../common/sql/newest-first-page.js';
 import { WhereBuilder } from '../../common/sql/where-builder.js';
 
 export interface QuarantineRow {
-  id: string; cursor_at: string; source: string; stream: string; natural_key: string | null; reason: string;
+  id: string;
+  cursor_at: string;
+  source: string;
+  stream: string;
+  natural_key: string | null;
+  reason: string;
   /** jsonb, or null when the payload is kept as text (payload_text). */
   payload: unknown;
   payload_text: string | null;
-  occurrences: number; first_seen_at: Date; last_seen_at: Date; run_id: string | null;
-  status: 'open' | 'resolved'; resolved_by_run_id: string | null;
+  occurrences: number;
+  first_seen_at: Date;
+  last_seen_at: Date;
+  run_id: string | null;
+  status: 'open' | 'resolved';
+  resolved_by_run_id: string | null;
 }
 
 export interface QuarantinePage {
@@ -20,8 +29,9 @@ export interface QuarantinePage {
   total: ListTotal;
 }
 
-const QUARANTINE_COLUMNS = 'source, stream, natural_key, reason, payload, payload_text, occurrences, first_seen_at, last_seen_at, '
-  + 'run_id::text, status, resolved_by_run_id::text';
+const QUARANTINE_COLUMNS =
+  'source, stream, natural_key, reason, payload, payload_text, occurrences, first_seen_at, last_seen_at, ' +
+  'run_id::text, status, resolved_by_run_id::text';
 
 export interface QuarantineFilter {
   source?: string;
@@ -38,15 +48,23 @@ export class QuarantineReadRepository {
   ) {}
 
   page(f: QuarantineFilter, limit: number, after?: [string, string]): Promise<QuarantinePage> {
-    const where = new WhereBuilder().addIf(f.source, 'source = ?').addIf(f.since, 'last_seen_at >= ?')
+    const where = new WhereBuilder()
+      .addIf(f.source, 'source = ?')
+      .addIf(f.since, 'last_seen_at >= ?')
       .addIf(f.status === 'all' ? undefined : f.status, 'status = ?');
     // Every status, per source or all: the counters hold it exactly (no count of the table).
-    const counted = f.status === 'all' && f.since === undefined
-      ? async () => exactTotal(await this.counters.total('quarantined_records', f.source))
-      : undefined;
+    const counted =
+      f.status === 'all' && f.since === undefined
+        ? async () => exactTotal(await this.counters.total('quarantined_records', f.source))
+        : undefined;
     return newestFirstPage<QuarantineRow>(this.dataSource, {
-      table: 'quarantined_records', keyset: { at: 'quarantined_records.last_seen_at', id: 'quarantined_records.id' },
-      columns: QUARANTINE_COLUMNS, where, limit, after, knownTotal: counted,
+      table: 'quarantined_records',
+      keyset: { at: 'quarantined_records.last_seen_at', id: 'quarantined_records.id' },
+      columns: QUARANTINE_COLUMNS,
+      where,
+      limit,
+      after,
+      knownTotal: counted,
     });
   }
 }

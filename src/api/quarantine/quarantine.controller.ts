@@ -1,6 +1,11 @@
 import { Body, Controller, Get, HttpCode, Post, Query, ServiceUnavailableException } from '@nestjs/common';
 import {
-  ApiAcceptedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath,
+  ApiAcceptedResponse,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import { AdminOnly } from '../../platform/http/admin-key.guard.js';
 import type { Page, Single } from '../../common/http/envelope.js';
@@ -16,13 +21,17 @@ import { QuarantineService } from './quarantine.service.js';
 @ApiExtraModels(ReplayStartedDto)
 @Controller('quarantine')
 export class QuarantineController {
-  constructor(private readonly quarantine: QuarantineService, private readonly config: AppConfig) {}
+  constructor(
+    private readonly quarantine: QuarantineService,
+    private readonly config: AppConfig,
+  ) {}
 
   @Get()
   @AdminOnly()
   @ApiOperation({
     operationId: 'listQuarantine',
-    summary: 'Rows that failed validation or mapping, with the raw payload and the reason (admin); open ones by default',
+    summary:
+      'Rows that failed validation or mapping, with the raw payload and the reason (admin); open ones by default',
     description: 'Admin only: payloads are shown as received. Filter by source, time or status; keyset pagination.',
   })
   @ApiOkResponse({ type: QuarantinePageDto })
@@ -35,9 +44,10 @@ export class QuarantineController {
   @AdminOnly()
   @ApiOperation({
     operationId: 'replayQuarantine',
-    summary: 'Replay open quarantine entries through today\'s rules and mappers (admin)',
-    description: 'Rows that now pass are loaded and marked resolved (kept, with the run that resolved them); rows '
-      + 'that still fail stay open with their new reason. Runs as its own run under the source lock.',
+    summary: "Replay open quarantine entries through today's rules and mappers (admin)",
+    description:
+      'Rows that now pass are loaded and marked resolved (kept, with the run that resolved them); rows ' +
+      'that still fail stay open with their new reason. Runs as its own run under the source lock.',
   })
   @ApiAcceptedResponse({ schema: { properties: { data: { $ref: getSchemaPath(ReplayStartedDto) } } } })
   @ApiStandardErrors({

@@ -19,7 +19,9 @@ export class QuarantineService {
   async list(query: QuarantineQueryDto): Promise<Page<QuarantinedRecordDto>> {
     const limit = parseLimit(query.limit);
     const filter = {
-      source: query.source, since: query.since ? new Date(query.since) : undefined, status: query.status ?? 'open',
+      source: query.source,
+      since: query.since ? new Date(query.since) : undefined,
+      status: query.status ?? 'open',
     };
     const { rows, total } = await this.repository.page(filter, limit, timeCursor(query.cursor, 'quarantine'));
     return toTimePage(rows, limit, 'quarantine', (r) => r.cursor_at, toDto, total);
@@ -39,6 +41,7 @@ function toDto({ cursor_at: _c, payload, payload_text: text, ...r }: QuarantineR
     ...r,
     payload: storedAsText ? (JSON.parse(text) as unknown) : payload,
     payload_storage: storedAsText ? 'text' : 'jsonb',
-    first_seen_at: r.first_seen_at.toISOString(), last_seen_at: r.last_seen_at.toISOString(),
+    first_seen_at: r.first_seen_at.toISOString(),
+    last_seen_at: r.last_seen_at.toISOString(),
   };
 }

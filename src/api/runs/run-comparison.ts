@@ -4,8 +4,11 @@ import type { SourceRunRow } from '../../etl/ledger/runs.repository.js';
 /** A source run's record counts; zeros when the run did not include the source. */
 export function sourceRunCounts(s: SourceRunRow | undefined): RunCountsDto {
   return {
-    extracted: s?.records_extracted ?? 0, inserted: s?.records_inserted ?? 0, updated: s?.records_updated ?? 0,
-    unchanged: s?.records_unchanged ?? 0, duplicate: s?.records_duplicate ?? 0,
+    extracted: s?.records_extracted ?? 0,
+    inserted: s?.records_inserted ?? 0,
+    updated: s?.records_updated ?? 0,
+    unchanged: s?.records_unchanged ?? 0,
+    duplicate: s?.records_duplicate ?? 0,
     quarantined: s?.records_quarantined ?? 0,
   };
 }
@@ -31,10 +34,14 @@ export function compareSource({ source, base: b, target: t }: SourceRunPair): Ru
     target_status: t?.status ?? null,
     status_changed: (b?.status ?? null) !== (t?.status ?? null),
     records_delta: {
-      extracted: ct.extracted - cb.extracted, inserted: ct.inserted - cb.inserted,
-      updated: ct.updated - cb.updated, unchanged: ct.unchanged - cb.unchanged,
-      duplicate: ct.duplicate - cb.duplicate, quarantined: ct.quarantined - cb.quarantined,
+      extracted: ct.extracted - cb.extracted,
+      inserted: ct.inserted - cb.inserted,
+      updated: ct.updated - cb.updated,
+      unchanged: ct.unchanged - cb.unchanged,
+      duplicate: ct.duplicate - cb.duplicate,
+      quarantined: ct.quarantined - cb.quarantined,
     },
-    duration_delta_ms: typeof b?.duration_ms === 'number' && typeof t?.duration_ms === 'number' ? t.duration_ms - b.duration_ms : null,
+    duration_delta_ms:
+      typeof b?.duration_ms === 'number' && typeof t?.duration_ms === 'number' ? t.duration_ms - b.duration_ms : null,
   };
 }

@@ -2,8 +2,15 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Page, Single } from '../../common/http/envelope.js';
 import {
-  CompareRunsQueryDto, ListRunsQueryDto, RunComparisonResponseDto, RunDetailResponseDto, RunIdParamDto, RunPageDto,
-  type RunComparisonDto, type RunDetailDto, type RunDto,
+  CompareRunsQueryDto,
+  ListRunsQueryDto,
+  RunComparisonResponseDto,
+  RunDetailResponseDto,
+  RunIdParamDto,
+  RunPageDto,
+  type RunComparisonDto,
+  type RunDetailDto,
+  type RunDto,
 } from './dto/runs.dto.js';
 import { RunsService } from './runs.service.js';
 import { ApiErrorDto } from '../../common/http/api-error.dto.js';

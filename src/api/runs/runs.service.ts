@@ -4,7 +4,12 @@ import { timeCursor, toTimePage } from '../../common/http/keyset-page.js';
 import { parseLimit } from '../../common/http/query-params.js';
 import { AnomalyService } from '../../etl/ledger/anomaly.service.js';
 import type {
-  CompareRunsQueryDto, ListRunsQueryDto, RunComparisonDto, RunDetailDto, RunDto, SourceRunDto,
+  CompareRunsQueryDto,
+  ListRunsQueryDto,
+  RunComparisonDto,
+  RunDetailDto,
+  RunDto,
+  SourceRunDto,
 } from './dto/runs.dto.js';
 import { compareSource, sourceRunCounts } from './run-comparison.js';
 import { RunsRepository, type RunRow, type SourceRunRow } from '../../etl/ledger/runs.repository.js';
@@ -29,14 +34,22 @@ export class RunsService {
     const [base, target] = await Promise.all([this.runs.findRun(query.base), this.runs.findRun(query.target)]);
     if (!base) throw new NotFoundException(`Run ${query.base} (base) not found`);
     if (!target) throw new NotFoundException(`Run ${query.target} (target) not found`);
-    const [baseRuns, targetRuns, anomalies] = await Promise.all([this.runs.findSourceRuns(base.id), this.runs.findSourceRuns(target.id), this.anomalies.anomaliesOf(target.id)]);
+    const [baseRuns, targetRuns, anomalies] = await Promise.all([
+      this.runs.findSourceRuns(base.id),
+      this.runs.findSourceRuns(target.id),
+      this.anomalies.anomaliesOf(target.id),
+    ]);
     const sources = [...new Set([...baseRuns, ...targetRuns].map((s) => s.source))].sort();
     return {
       base: toRunDto(base),
       target: toRunDto(target),
-      sources: sources.map((source) => compareSource({
-        source, base: baseRuns.find((s) => s.source === source), target: targetRuns.find((s) => s.source === source),
-      })),
+      sources: sources.map((source) =>
+        compareSource({
+          source,
+          base: baseRuns.find((s) => s.source === source),
+          target: targetRuns.find((s) => s.source === source),
+        }),
+      ),
       anomalies,
     };
   }
@@ -44,17 +57,30 @@ export class RunsService {
   async detail(id: string): Promise<RunDetailDto> {
     const run = await this.runs.findRun(id);
     if (!run) throw new NotFoundException(`Run ${id} not found`);
-    const [sourceRuns, drift, anomalies] = await Promise.all([this.runs.findSourceRuns(run.id), this.runs.driftOfRun(run.id), this.anomalies.anomaliesOf(run.id)]);
+    const [sourceRuns, drift, anomalies] = await Promise.all([
+      this.runs.findSourceRuns(run.id),
+      this.runs.driftOfRun(run.id),
+      this.anomalies.anomaliesOf(run.id),
+    ]);
     return { ...toRunDto(run), source_runs: sourceRuns.map(toSourceRunDto), drift_events: drift, anomalies };
   }
 }
 
 function toRunDto(r: RunRow): RunDto {
   return {
-    id: r.id, trigger: r.trigger, status: r.status, sources: r.sources, started_at: new Date(r.started_at).toISOString(),
-    finished_at: iso(r.finished_at), duration_ms: r.duration_ms,
+    id: r.id,
+    trigger: r.trigger,
+    status: r.status,
+    sources: r.sources,
+    started_at: new Date(r.started_at).toISOString(),
+    finished_at: iso(r.finished_at),
+    duration_ms: r.duration_ms,
     records: {
-      extracted: r.extracted, inserted: r.inserted, updated: r.updated, unchanged: r.unchanged, duplicate: r.duplicate,
+      extracted: r.extracted,
+      inserted: r.inserted,
+      updated: r.updated,
+      unchanged: r.unchanged,
+      duplicate: r.duplicate,
       quarantined: r.quarantined,
     },
   };
@@ -62,9 +88,20 @@ function toRunDto(r: RunRow): RunDto {
 
 function toSourceRunDto(s: SourceRunRow): SourceRunDto {
   return {
-    source: s.source, status: s.status, started_at: new Date(s.started_at).toISOString(), finished_at: iso(s.finished_at), duration_ms: s.duration_ms,
-    records: sourceRunCounts(s), retries: s.retries, rate_limit_wait_ms: s.rate_limit_wait_ms,
-    backoff_wait_ms: s.backoff_wait_ms, retry_after_wait_ms: s.retry_after_wait_ms, cursor_before: s.cursor_before, cursor_after: s.cursor_after,
-    error_class: s.error_class, error_message: s.error_message, schema_fingerprint: s.schema_fingerprint,
+    source: s.source,
+    status: s.status,
+    started_at: new Date(s.started_at).toISOString(),
+    finished_at: iso(s.finished_at),
+    duration_ms: s.duration_ms,
+    records: sourceRunCounts(s),
+    retries: s.retries,
+    rate_limit_wait_ms: s.rate_limit_wait_ms,
+    backoff_wait_ms: s.backoff_wait_ms,
+    retry_after_wait_ms: s.retry_after_wait_ms,
+    cursor_before: s.cursor_before,
+    cursor_after: s.cursor_after,
+    error_class: s.error_class,
+    error_message: s.error_message,
+    schema_fingerprint: s.schema_fingerprint,
   };
 }

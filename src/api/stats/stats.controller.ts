@@ -14,8 +14,9 @@ export class StatsController {
   @Get()
   @ApiOperation({
     summary: 'Per-source ETL statistics (records, last run, last success/failure, cursor) and totals',
-    description: 'One entry per enabled source, read from the run ledger and the per-source row counters (kept in '
-      + 'the transaction of every batch, so the counts are exact and the cost does not grow with the tables).',
+    description:
+      'One entry per enabled source, read from the run ledger and the per-source row counters (kept in ' +
+      'the transaction of every batch, so the counts are exact and the cost does not grow with the tables).',
   })
   @ApiOkResponse({ type: StatsResponseDto })
   async stats(): Promise<Single<StatsDto>> {

@@ -5,11 +5,22 @@ import { FAILED_RUN_STATUSES, lastFinishedAtSql, lastSourceRunSql } from '../../
 import type { StatsTotalsDto } from './dto/stats.dto.js';
 
 export interface SourceStatsRow {
-  source: string; records_total: string; status: string | null; started_at: Date | null; duration_ms: number | null;
+  source: string;
+  records_total: string;
+  status: string | null;
+  started_at: Date | null;
+  duration_ms: number | null;
   /** bigint columns: text from pg. */
-  extracted: string | null; inserted: string | null; updated: string | null; unchanged: string | null;
-  duplicate: string | null; quarantined: string | null;
-  last_success_at: Date | null; last_failure_at: Date | null; error_message: string | null; cursor: Record<string, unknown> | null;
+  extracted: string | null;
+  inserted: string | null;
+  updated: string | null;
+  unchanged: string | null;
+  duplicate: string | null;
+  quarantined: string | null;
+  last_success_at: Date | null;
+  last_failure_at: Date | null;
+  error_message: string | null;
+  cursor: Record<string, unknown> | null;
 }
 
 @Injectable()
@@ -40,7 +51,8 @@ export class StatsRepository {
   async totals(): Promise<StatsTotalsDto> {
     // Rows of the growing tables come from the counters; the others grow with the catalogue or
     // the run count, not with the data. bigint throughout (text to JS: no int4 overflow at 2^31).
-    const counted = (table: string) => `(SELECT coalesce(sum(rows), 0) FROM source_counters WHERE table_name = '${table}')::bigint::text`;
+    const counted = (table: string) =>
+      `(SELECT coalesce(sum(rows), 0) FROM source_counters WHERE table_name = '${table}')::bigint::text`;
     const [row] = (await this.dataSource.query(
       `SELECT (SELECT count(*) FROM assets)::bigint::text AS assets,
               (SELECT count(*) FROM assets WHERE needs_review)::bigint::text AS assets_needing_review,
@@ -49,9 +61,13 @@ export class StatsRepository {
               (SELECT count(*) FROM drift_events)::bigint::text AS drift_events`,
     )) as Array<Record<keyof StatsTotalsDto, string>>;
     return {
-      assets: Number(row.assets), assets_needing_review: Number(row.assets_needing_review),
-      market_quotes: Number(row.market_quotes), news_items: Number(row.news_items), runs: Number(row.runs),
-      quarantined_records: Number(row.quarantined_records), drift_events: Number(row.drift_events),
+      assets: Number(row.assets),
+      assets_needing_review: Number(row.assets_needing_review),
+      market_quotes: Number(row.market_quotes),
+      news_items: Number(row.news_items),
+      runs: Number(row.runs),
+      quarantined_records: Number(row.quarantined_records),
+      drift_events: Number(row.drift_events),
     };
   }
 }

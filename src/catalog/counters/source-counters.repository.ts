@@ -77,7 +77,10 @@ export class SourceCountersRepository {
     const rows = (await manager.query(
       `SELECT source, count(*)::bigint AS n FROM ${quoteRelation(relation)} GROUP BY source`,
     )) as Array<{ source: string; n: string }>;
-    await addCounterDeltas(manager, rows.map((r) => ({ source: r.source, table, rows: -Number(r.n) })));
+    await addCounterDeltas(
+      manager,
+      rows.map((r) => ({ source: r.source, table, rows: -Number(r.n) })),
+    );
   }
 
   /**
@@ -98,8 +101,12 @@ export class SourceCountersRepository {
 
   /** Every counter (a handful of rows: sources × tables). */
   async counts(): Promise<SourceCounts> {
-    const rows = (await this.dataSource.query(`SELECT source, table_name, rows::text AS rows FROM source_counters`)) as Array<{
-      source: string; table_name: CountedTable; rows: string;
+    const rows = (await this.dataSource.query(
+      `SELECT source, table_name, rows::text AS rows FROM source_counters`,
+    )) as Array<{
+      source: string;
+      table_name: CountedTable;
+      rows: string;
     }>;
     const counts: SourceCounts = new Map();
     for (const r of rows) {
@@ -132,7 +139,10 @@ export async function addCounterDeltas(manager: Queryable, deltas: CounterDelta[
     merged.set(key, { ...d, rows: (merged.get(key)?.rows ?? 0) + d.rows });
   }
   // Sorted: two transactions adjusting several counters lock them in the same order.
-  const rows = [...merged.entries()].filter(([, d]) => d.rows !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, d]) => d);
+  const rows = [...merged.entries()]
+    .filter(([, d]) => d.rows !== 0)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, d]) => d);
   if (rows.length === 0) return;
   await manager.query(
     `INSERT INTO source_counters AS c (source, table_name, rows)
@@ -149,7 +159,10 @@ export async function subtractQuotesOfAssets(manager: Queryable, assetIds: strin
     `SELECT source, count(*)::bigint AS n FROM market_quotes WHERE asset_id = ANY($1::uuid[]) GROUP BY source`,
     [assetIds],
   )) as Array<{ source: string; n: string }>;
-  await addCounterDeltas(manager, rows.map((r) => ({ source: r.source, table: 'market_quotes', rows: -Number(r.n) })));
+  await addCounterDeltas(
+    manager,
+    rows.map((r) => ({ source: r.source, table: 'market_quotes', rows: -Number(r.n) })),
+  );
 }
 
 /**
@@ -157,12 +170,17 @@ export async function subtractQuotesOfAssets(manager: Queryable, assetIds: strin
  * there; it passes its own frozen table list, so a table counted later does not change it).
  */
 export async function recountSourceCounters(
-  manager: Queryable, source?: string, tables: readonly CountedTable[] = COUNTED_TABLES,
+  manager: Queryable,
+  source?: string,
+  tables: readonly CountedTable[] = COUNTED_TABLES,
 ): Promise<void> {
   await manager.query(`LOCK TABLE source_counters IN SHARE ROW EXCLUSIVE MODE`);
   const filter = source === undefined ? '' : 'WHERE source = $1';
   const params = source === undefined ? [] : [source];
-  const counted = tables.map((t) => `SELECT source, '${t}'::text AS table_name, count(*)::bigint AS rows FROM ${t} ${filter} GROUP BY source`)
+  const counted = tables
+    .map(
+      (t) => `SELECT source, '${t}'::text AS table_name, count(*)::bigint AS rows FROM ${t} ${filter} GROUP BY source`,
+    )
     .join(' UNION ALL ');
   await manager.query(
     `WITH counted AS (${counted}),
@@ -178,6 +196,8 @@ export async function recountSourceCounters(
 
 function quoteRelation(relation: string): string {
   const parts = relation.split('.');
-  if (parts.length > 2 || parts.some((p) => !/^[A-Za-z_][A-Za-z0-9_$]*$/.test(p))) throw new Error(`not a relation name: ${relation}`);
+  if (parts.length > 2 || parts.some((p) => !/^[A-Za-z_][A-Za-z0-9_$]*$/.test(p))) {
+    throw new Error(`not a relation name: ${relation}`);
+  }
   return parts.map((p) => `"${p}"`).join('.');
 }

@@ -6,7 +6,13 @@ import { AppConfig } from '../../platform/config/app-config.js';
 import { SourceCountersRepository } from '../counters/source-counters.repository.js';
 import { MetricsService } from '../../platform/metrics/metrics.service.js';
 import { expiredRanges, instantsAhead, missingRanges, nextStart, type TimeRange } from './partition-ranges.js';
-import { PARTITIONED_TABLES, PartitionsRepository, RAW_CHUNKS_TABLE, type PartitionedTable, type PartitionInfo } from './partitions.repository.js';
+import {
+  PARTITIONED_TABLES,
+  PartitionsRepository,
+  RAW_CHUNKS_TABLE,
+  type PartitionedTable,
+  type PartitionInfo,
+} from './partitions.repository.js';
 
 /** Instants a batch is about to write, by table. */
 export type InstantsByTable = Partial<Record<PartitionedTable, Iterable<Date>>>;
@@ -60,7 +66,7 @@ export class PartitionMaintenance implements OnApplicationBootstrap {
     const ahead = instantsAhead(now, end, interval);
     const wanted: InstantsByTable = {};
     for (const table of PARTITIONED_TABLES) {
-      wanted[table] = [...ahead, ...await this.partitions.defaultPartitionDays(this.dataSource.manager, table)];
+      wanted[table] = [...ahead, ...(await this.partitions.defaultPartitionDays(this.dataSource.manager, table))];
     }
     await this.ensureCovering(wanted);
     await this.applyRetention(now);
@@ -73,13 +79,20 @@ export class PartitionMaintenance implements OnApplicationBootstrap {
    * partition twice.
    */
   async ensureCovering(instants: InstantsByTable): Promise<string[]> {
-    const wanted = Object.entries(instants).map(([table, at]) => [table as PartitionedTable, [...(at ?? [])]] as const)
+    const wanted = Object.entries(instants)
+      .map(([table, at]) => [table as PartitionedTable, [...(at ?? [])]] as const)
       .filter(([, at]) => at.length > 0);
     if (wanted.length === 0) return [];
     const tables = wanted.map(([t]) => t);
     const interval = this.config.storage.partitionInterval;
     const plan = (existing: PartitionInfo[]) =>
-      wanted.flatMap(([table, at]) => missingRanges(existing.filter((p) => p.table === table), at, interval).map((range) => ({ table, range })));
+      wanted.flatMap(([table, at]) =>
+        missingRanges(
+          existing.filter((p) => p.table === table),
+          at,
+          interval,
+        ).map((range) => ({ table, range })),
+      );
     if (plan(await this.partitions.listPartitions(this.dataSource.manager, tables)).length === 0) return [];
     return this.dataSource.transaction(async (manager) => {
       await this.partitions.lockForDdl(manager);
@@ -109,13 +122,19 @@ export class PartitionMaintenance implements OnApplicationBootstrap {
       await this.ensureCovering({ [RAW_CHUNKS_TABLE]: instantsAhead(p.from, new Date(p.to.getTime() - 1), 'day') });
       const records = await this.partitions.compactRawPartition(manager, p);
       await this.partitions.vacuum(manager, p);
-      this.logger.log({ table: p.table, partition: p.name, ...bounds(p), records }, 'raw partition compacted into raw_record_chunks');
+      this.logger.log(
+        { table: p.table, partition: p.name, ...bounds(p), records },
+        'raw partition compacted into raw_record_chunks',
+      );
       done.push(p.name);
     }
     for (const p of await this.partitions.listUncompacted(manager, PARTITIONED_TABLES, before)) {
       const started = Date.now();
       await this.partitions.rebuildIndexes(manager, p);
-      this.logger.log({ table: p.table, partition: p.name, ...bounds(p), ms: Date.now() - started }, 'partition indexes compacted');
+      this.logger.log(
+        { table: p.table, partition: p.name, ...bounds(p), ms: Date.now() - started },
+        'partition indexes compacted',
+      );
       done.push(p.name);
     }
     return done;
@@ -138,7 +157,12 @@ export class PartitionMaintenance implements OnApplicationBootstrap {
     const tables = all.filter((t) => days[t] !== undefined);
     if (tables.length === 0) return [];
     const expired = (existing: PartitionInfo[]) =>
-      tables.flatMap((t) => expiredRanges(existing.filter((p) => p.table === t), new Date(now.getTime() - days[t]! * DAY_MS)));
+      tables.flatMap((t) =>
+        expiredRanges(
+          existing.filter((p) => p.table === t),
+          new Date(now.getTime() - days[t]! * DAY_MS),
+        ),
+      );
     if (expired(await this.partitions.listPartitions(this.dataSource.manager, tables)).length === 0) return [];
     const dropped = await this.dataSource.transaction(async (manager) => {
       await this.partitions.lockForDdl(manager);
@@ -153,7 +177,10 @@ export class PartitionMaintenance implements OnApplicationBootstrap {
     });
     // Logged and counted once committed: a rolled-back drop dropped nothing.
     for (const p of dropped) {
-      this.logger.log({ table: p.table, partition: p.name, ...bounds(p), retentionDays: days[p.table as PartitionedTable] }, 'partition dropped by retention');
+      this.logger.log(
+        { table: p.table, partition: p.name, ...bounds(p), retentionDays: days[p.table as PartitionedTable] },
+        'partition dropped by retention',
+      );
       this.metrics.partitionDropped(p.table);
     }
     return dropped.map((p) => p.name);

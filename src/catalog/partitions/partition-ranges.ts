@@ -52,7 +52,11 @@ function covers(ranges: readonly TimeRange[], at: Date): boolean {
  * instant, the interval holding it, clipped to the existing partitions around it (which may have
  * another width, after QUOTES_PARTITION_INTERVAL changed), so no two ranges ever overlap.
  */
-export function missingRanges(existing: readonly TimeRange[], instants: Iterable<Date>, interval: PartitionInterval): TimeRange[] {
+export function missingRanges(
+  existing: readonly TimeRange[],
+  instants: Iterable<Date>,
+  interval: PartitionInterval,
+): TimeRange[] {
   const planned: TimeRange[] = [];
   const all = (): TimeRange[] => [...existing, ...planned];
   // A batch's instants are mostly the same few (one snapshot instant, a CSV's hours): check each once.

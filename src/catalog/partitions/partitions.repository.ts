@@ -80,16 +80,24 @@ export class PartitionsRepository {
    * writers and readers of the table are not blocked; PostgreSQL builds the partition's indexes and
    * foreign key from the parent's, and checks the DEFAULT partition holds nothing of the range.
    */
-  async createPartition(manager: EntityManager, table: PartitionedTable, range: TimeRange): Promise<{ name: string; moved: number }> {
+  async createPartition(
+    manager: EntityManager,
+    table: PartitionedTable,
+    range: TimeRange,
+  ): Promise<{ name: string; moved: number }> {
     const name = partitionName(table, range.from);
-    await manager.query(`CREATE TABLE "${name}" (LIKE "${table}" INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE)`);
+    await manager.query(
+      `CREATE TABLE "${name}" (LIKE "${table}" INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE)`,
+    );
     const [{ moved }] = (await manager.query(
       `WITH moved AS (DELETE FROM "${defaultPartitionName(table)}" WHERE observed_at >= $1 AND observed_at < $2 RETURNING *),
             copied AS (INSERT INTO "${name}" SELECT * FROM moved RETURNING 1)
        SELECT count(*)::int AS moved FROM copied`,
       [range.from, range.to],
     )) as Array<{ moved: number }>;
-    await manager.query(`ALTER TABLE "${table}" ATTACH PARTITION "${name}" FOR VALUES FROM (${isoLiteral(range.from)}) TO (${isoLiteral(range.to)})`);
+    await manager.query(
+      `ALTER TABLE "${table}" ATTACH PARTITION "${name}" FOR VALUES FROM (${isoLiteral(range.from)}) TO (${isoLiteral(range.to)})`,
+    );
     return { name, moved };
   }
 
@@ -121,8 +129,10 @@ export class PartitionsRepository {
    */
   async rebuildIndexes(manager: EntityManager, partition: PartitionInfo): Promise<void> {
     // Full leaf pages (the default keeps 10 % free for inserts a closed partition rarely gets).
-    const indexes = (await manager.query(`SELECT indexrelid::regclass::text AS name FROM pg_index WHERE indrelid = $1::regclass`,
-      [partition.name])) as Array<{ name: string }>;
+    const indexes = (await manager.query(
+      `SELECT indexrelid::regclass::text AS name FROM pg_index WHERE indrelid = $1::regclass`,
+      [partition.name],
+    )) as Array<{ name: string }>;
     for (const ix of indexes) await manager.query(`ALTER INDEX ${ix.name} SET (fillfactor = 100)`);
     await manager.query(`REINDEX TABLE CONCURRENTLY "${partition.name}"`);
     await manager.query(`COMMENT ON TABLE "${partition.name}" IS '${COMPACTED}'`);
@@ -156,10 +166,14 @@ export class PartitionsRepository {
 
   /** Closed raw_records partitions still holding rows (compacted once closed, again if late rows came). */
   async listRawToCompact(manager: EntityManager, before: Date): Promise<PartitionInfo[]> {
-    const closed = (await this.listPartitions(manager, ['raw_records'])).filter((p) => p.to.getTime() <= before.getTime());
+    const closed = (await this.listPartitions(manager, ['raw_records'])).filter(
+      (p) => p.to.getTime() <= before.getTime(),
+    );
     const out: PartitionInfo[] = [];
     for (const p of closed) {
-      const [{ has }] = (await manager.query(`SELECT EXISTS (SELECT 1 FROM "${p.name}") AS has`)) as Array<{ has: boolean }>;
+      const [{ has }] = (await manager.query(`SELECT EXISTS (SELECT 1 FROM "${p.name}") AS has`)) as Array<{
+        has: boolean;
+      }>;
       if (has) out.push(p);
     }
     return out;

@@ -31,10 +31,16 @@ describe('mapTimeSliced', () => {
 
   it('should let other work run between slices of a long CPU-bound map', async () => {
     // Each item takes >= 1 ms, so a 5 ms slice holds at most 5 items: 50 items need >= 9 hand-backs.
-    const { result, turns } = await turnsDuring(() => mapTimeSliced(Array.from({ length: 50 }, (_, i) => i), (i) => {
-      busyFor(1);
-      return i;
-    }, { sliceMs: 5 }));
+    const { result, turns } = await turnsDuring(() =>
+      mapTimeSliced(
+        Array.from({ length: 50 }, (_, i) => i),
+        (i) => {
+          busyFor(1);
+          return i;
+        },
+        { sliceMs: 5 },
+      ),
+    );
     expect(result).toHaveLength(50);
     expect(turns).toBeGreaterThanOrEqual(9);
     expect(turns).toBeLessThanOrEqual(51);

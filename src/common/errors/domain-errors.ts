@@ -17,7 +17,14 @@ export class UpstreamError extends DomainError {
   readonly classification: ErrorClassification;
   constructor(
     message: string,
-    readonly details: { source: string; url?: string; status?: number; attempt?: number; retryable: boolean; rateLimited?: boolean },
+    readonly details: {
+      source: string;
+      url?: string;
+      status?: number;
+      attempt?: number;
+      retryable: boolean;
+      rateLimited?: boolean;
+    },
     options?: { cause?: unknown },
   ) {
     super(message, options);
@@ -78,7 +85,11 @@ export abstract class ResourceMovedError extends DomainError {
   readonly classification: ErrorClassification = 'data';
   abstract readonly details: ErrorDetails;
 
-  constructor(message: string, readonly fromId: string, readonly toId: string) {
+  constructor(
+    message: string,
+    readonly fromId: string,
+    readonly toId: string,
+  ) {
     super(message);
   }
 }

@@ -15,7 +15,7 @@ describe(errorCodeOf.name, () => {
 });
 
 describe(errorMessageOf.name, () => {
-  it('should give an Error\'s message, else the value as text', () => {
+  it("should give an Error's message, else the value as text", () => {
     expect(errorMessageOf(new Error('boom'))).toBe('boom');
     expect(errorMessageOf('just text')).toBe('just text');
     expect(errorMessageOf(undefined)).toBe('undefined');

@@ -3,8 +3,13 @@ import { IdentityConflictError, IdentityNotFoundError } from '../../api/assets/a
 import { AssetMovedException } from '../../api/assets/asset-moved.error.js';
 import { SourcesBusyError, UnknownSourceError } from '../../etl/errors.js';
 import {
-  BackfillNotFoundError, BackfillRequestError, QuarantineEntriesNotOpenError, RunFinishedError, RunNotFoundError,
-  UnknownSourceIdError, UnknownStreamError,
+  BackfillNotFoundError,
+  BackfillRequestError,
+  QuarantineEntriesNotOpenError,
+  RunFinishedError,
+  RunNotFoundError,
+  UnknownSourceIdError,
+  UnknownStreamError,
 } from '../../etl/operations/operation-errors.js';
 import { SecretMasker } from '../secrets/secret-masker.js';
 import { AllExceptionsFilter } from './all-exceptions.filter.js';
@@ -85,38 +90,81 @@ describe(`${AllExceptionsFilter.name} (domain errors)`, () => {
   const finished = new RunFinishedError('9', 'succeeded');
   const notOpen = new QuarantineEntriesNotOpenError('csv', ['7']);
   const badRange = new BackfillRequestError('to', 'to must not be in the future');
-  const identityConflict = new IdentityConflictError('An ETL run of csv is in progress; retry when it ends', { running: ['csv'] });
-  const bareConflict = new IdentityConflictError('x is the only source id of asset a: nothing would be left to split from');
+  const identityConflict = new IdentityConflictError('An ETL run of csv is in progress; retry when it ends', {
+    running: ['csv'],
+  });
+  const bareConflict = new IdentityConflictError(
+    'x is the only source id of asset a: nothing would be left to split from',
+  );
 
   // Each expected answer is the HttpException the controllers threw before: same status, same body, same key order.
   it.each([
-    ['a busy source on a run trigger', new SourcesBusyError(busy),
-      new ConflictException({ statusCode: 409, error: 'Conflict', message: 'Sources already running: csv, rss', running: busy })],
-    ['a busy source on an operation', new SourcesBusyError(busy, 'operation'),
-      new ConflictException({ statusCode: 409, error: 'Conflict', message: 'Sources running now: csv, rss; retry when the run ends', running: busy })],
+    [
+      'a busy source on a run trigger',
+      new SourcesBusyError(busy),
+      new ConflictException({
+        statusCode: 409,
+        error: 'Conflict',
+        message: 'Sources already running: csv, rss',
+        running: busy,
+      }),
+    ],
+    [
+      'a busy source on an operation',
+      new SourcesBusyError(busy, 'operation'),
+      new ConflictException({
+        statusCode: 409,
+        error: 'Conflict',
+        message: 'Sources running now: csv, rss; retry when the run ends',
+        running: busy,
+      }),
+    ],
     ['an unknown or disabled source of a run', unknown, fieldError('sources', unknown.message)],
-    ['an unknown source named by the path', unknownId('resource'), new NotFoundException(unknownId('resource').message)],
+    [
+      'an unknown source named by the path',
+      unknownId('resource'),
+      new NotFoundException(unknownId('resource').message),
+    ],
     ['an unknown source named in the body', unknownId('field'), fieldError('source', unknownId('field').message)],
     ['an unknown stream', stream, fieldError('streams', stream.message)],
     ['an unknown run', new RunNotFoundError('9'), new NotFoundException('run 9 not found')],
-    ['a run that ended', finished,
-      new ConflictException({ statusCode: 409, error: 'Conflict', message: finished.message, status: 'succeeded' })],
+    [
+      'a run that ended',
+      finished,
+      new ConflictException({ statusCode: 409, error: 'Conflict', message: finished.message, status: 'succeeded' }),
+    ],
     ['quarantine ids not open', notOpen, new NotFoundException(notOpen.message)],
     ['a backfill request the source cannot serve', badRange, fieldError('to', badRange.message)],
     ['an unknown backfill', new BackfillNotFoundError('3'), new NotFoundException('backfill 3 not found')],
-    ['an unknown asset of a correction', new IdentityNotFoundError('Asset a not found', 'from'),
-      new NotFoundException({ statusCode: 404, error: 'Not Found', message: 'Asset a not found', field: 'from' })],
-    ['a correction conflict with details', identityConflict,
-      new ConflictException({ statusCode: 409, error: 'Conflict', message: identityConflict.message, running: ['csv'] })],
-    ['a correction conflict without details', bareConflict,
-      new ConflictException({ statusCode: 409, error: 'Conflict', message: bareConflict.message })],
+    [
+      'an unknown asset of a correction',
+      new IdentityNotFoundError('Asset a not found', 'from'),
+      new NotFoundException({ statusCode: 404, error: 'Not Found', message: 'Asset a not found', field: 'from' }),
+    ],
+    [
+      'a correction conflict with details',
+      identityConflict,
+      new ConflictException({
+        statusCode: 409,
+        error: 'Conflict',
+        message: identityConflict.message,
+        running: ['csv'],
+      }),
+    ],
+    [
+      'a correction conflict without details',
+      bareConflict,
+      new ConflictException({ statusCode: 409, error: 'Conflict', message: bareConflict.message }),
+    ],
   ])('should answer %s as before', (_case, error, before) => {
     const { argumentsHost, sent } = host();
 
     sut.catch(error, argumentsHost);
 
     expect(sent.status).toBe(before.getStatus());
-    expect(JSON.stringify(sent.body)).toBe(JSON.stringify({ ...(before.getResponse() as object), request_id: 'req-1' }));
+    expect(JSON.stringify(sent.body)).toBe(
+      JSON.stringify({ ...(before.getResponse() as object), request_id: 'req-1' }),
+    );
   });
 
   it('should answer a moved asset with 308 to the same resource of the survivor', () => {
@@ -129,8 +177,14 @@ describe(`${AllExceptionsFilter.name} (domain errors)`, () => {
     const location = `/assets/${to}/history?interval=1h`;
     expect(sent.status).toBe(308);
     expect(sent.headers).toEqual({ location });
-    expect(JSON.stringify(sent.body)).toBe(JSON.stringify({
-      statusCode: 308, message: `Asset ${from} was merged into ${to}`, merged_into: to, location, request_id: 'req-1',
-    }));
+    expect(JSON.stringify(sent.body)).toBe(
+      JSON.stringify({
+        statusCode: 308,
+        message: `Asset ${from} was merged into ${to}`,
+        merged_into: to,
+        location,
+        request_id: 'req-1',
+      }),
+    );
   });
 });

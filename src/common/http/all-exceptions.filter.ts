@@ -60,13 +60,19 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     if (isDatabaseUnavailable(exception)) {
       // Expected during an outage: a warning, no stack (every request of the outage lands here).
-      this.logger.warn({ requestId, reason: this.masker.mask(String((exception as Error)?.message)) }, 'database unavailable');
-      reply.status(HttpStatus.SERVICE_UNAVAILABLE).header('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS)).send({
-        statusCode: 503,
-        error: 'Service Unavailable',
-        message: `The database is unavailable; retry in ${DATABASE_RETRY_AFTER_SECONDS} s`,
-        request_id: requestId,
-      });
+      this.logger.warn(
+        { requestId, reason: this.masker.mask(String((exception as Error)?.message)) },
+        'database unavailable',
+      );
+      reply
+        .status(HttpStatus.SERVICE_UNAVAILABLE)
+        .header('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS))
+        .send({
+          statusCode: 503,
+          error: 'Service Unavailable',
+          message: `The database is unavailable; retry in ${DATABASE_RETRY_AFTER_SECONDS} s`,
+          request_id: requestId,
+        });
       return;
     }
     this.logger.error({ err: exception, requestId }, 'unhandled error');

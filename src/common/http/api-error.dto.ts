@@ -23,7 +23,10 @@ export class ApiErrorDto {
   })
   message!: string | string[];
 
-  @ApiProperty({ example: '0b7c1f1e-3f6a-4c8e-9a57-0d2f0c1b9e21', description: 'Also in the X-Request-Id header and the logs' })
+  @ApiProperty({
+    example: '0b7c1f1e-3f6a-4c8e-9a57-0d2f0c1b9e21',
+    description: 'Also in the X-Request-Id header and the logs',
+  })
   request_id!: string;
 
   @ApiPropertyOptional({ type: [ApiFieldErrorDto], description: 'On 400: one entry per bad field' })

@@ -15,8 +15,11 @@ export interface StandardErrorsOptions {
   noInput?: boolean;
 }
 
-const error = (status: number, description: string, headers?: Record<string, { description: string; schema: object }>) =>
-  ApiResponse({ status, description, type: ApiErrorDto, headers });
+const error = (
+  status: number,
+  description: string,
+  headers?: Record<string, { description: string; schema: object }>,
+) => ApiResponse({ status, description, type: ApiErrorDto, headers });
 
 /**
  * The error answers every API operation can give, documented with the error schema (ApiErrorDto):
@@ -48,7 +51,9 @@ export function ApiStandardErrors(options: StandardErrorsOptions = {}): MethodDe
       'Retry-After': { description: 'Seconds until a retry is worthwhile', schema: { type: 'integer' } },
     }),
   ];
-  if (!options.noInput) decorators.push(error(400, options.badRequest ?? 'Invalid parameters: the body lists each bad field'));
+  if (!options.noInput) {
+    decorators.push(error(400, options.badRequest ?? 'Invalid parameters: the body lists each bad field'));
+  }
   if (options.notFound) decorators.push(error(404, options.notFound));
   if (options.conflict) decorators.push(error(409, options.conflict));
   return applyDecorators(...decorators);

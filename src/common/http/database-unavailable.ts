@@ -7,7 +7,14 @@
 
 /** Socket-level failures reaching the database host. */
 const NETWORK_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
 ]);
 
 /**
@@ -40,7 +47,11 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     if (!e || typeof e !== 'object' || seen.has(e)) continue;
     seen.add(e);
     const { code, message, driverError, cause, errors } = e as {
-      code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown; errors?: unknown;
+      code?: unknown;
+      message?: unknown;
+      driverError?: unknown;
+      cause?: unknown;
+      errors?: unknown;
     };
     if (typeof code === 'string' && (NETWORK_CODES.has(code) || SQLSTATES.test(code))) return true;
     if (typeof message === 'string' && MESSAGES.some((m) => m.test(message))) return true;

@@ -17,9 +17,8 @@ export function refusalAnswer(error: RefusalError): DomainErrorAnswer {
   const reason = REASONS[statusCode];
   const message = error.httpMessage;
   const details = error.details;
-  const body = details === undefined
-    ? { message, error: reason, statusCode }
-    : { statusCode, error: reason, message, ...details };
+  const body =
+    details === undefined ? { message, error: reason, statusCode } : { statusCode, error: reason, message, ...details };
   return { status: statusCode, headers: {}, body };
 }
 

@@ -18,7 +18,14 @@ export class EnvelopeInterceptor implements NestInterceptor {
         // A controller's own metadata (e.g. /prices `not_found`) is kept next to the shared fields.
         const own = (body as { metadata?: unknown }).metadata;
         const extra = own && typeof own === 'object' && !Array.isArray(own) ? own : {};
-        return { ...body, metadata: { ...extra, request_id: requestIdOf(request) ?? null, api_latency_ms: Math.round(latencyMs * 100) / 100 } };
+        return {
+          ...body,
+          metadata: {
+            ...extra,
+            request_id: requestIdOf(request) ?? null,
+            api_latency_ms: Math.round(latencyMs * 100) / 100,
+          },
+        };
       }),
     );
   }

@@ -35,11 +35,19 @@ function isKey(kind: CursorKey, value: unknown): value is string {
 /** The sort key values of a cursor made by `encodeCursor(sort, …)`, each of the given kind. */
 export function decodeCursor(cursor: string, sort: string, kinds: readonly CursorKey[]): string[] {
   try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { v?: unknown; s?: unknown; k?: unknown };
-    if (parsed.v !== 1 || parsed.s !== sort || !Array.isArray(parsed.k) || parsed.k.length !== kinds.length) throw new Error('shape');
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as {
+      v?: unknown;
+      s?: unknown;
+      k?: unknown;
+    };
+    if (parsed.v !== 1 || parsed.s !== sort || !Array.isArray(parsed.k) || parsed.k.length !== kinds.length) {
+      throw new Error('shape');
+    }
     if (!kinds.every((kind, i) => isKey(kind, (parsed.k as unknown[])[i]))) throw new Error('value');
     return parsed.k as string[];
   } catch {
-    throw new InvalidInputException([{ field: 'cursor', message: 'cursor is invalid or belongs to another sort order' }]);
+    throw new InvalidInputException([
+      { field: 'cursor', message: 'cursor is invalid or belongs to another sort order' },
+    ]);
   }
 }

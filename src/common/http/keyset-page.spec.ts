@@ -4,9 +4,14 @@ import { toKeysetPage, toTimePage } from './keyset-page.js';
 const total = { total: 3, estimate: false };
 
 describe('toKeysetPage', () => {
-  it('should drop the extra row and encode the last returned row\'s key when another page exists', () => {
+  it("should drop the extra row and encode the last returned row's key when another page exists", () => {
     const page = toKeysetPage({
-      rows: [{ k: 'a' }, { k: 'b' }, { k: 'c' }], limit: 2, sort: 'things', keyOf: (r) => [r.k], map: (r) => r.k, total,
+      rows: [{ k: 'a' }, { k: 'b' }, { k: 'c' }],
+      limit: 2,
+      sort: 'things',
+      keyOf: (r) => [r.k],
+      map: (r) => r.k,
+      total,
     });
     expect(page.data).toEqual(['a', 'b']);
     expect(decodeCursor(page.pagination.next_cursor!, 'things', ['text'])).toEqual(['b']);
@@ -14,17 +19,47 @@ describe('toKeysetPage', () => {
   });
 
   it('should give no cursor when the rows fit the page', () => {
-    const page = toKeysetPage({ rows: [{ k: 'a' }], limit: 2, sort: 'things', keyOf: (r) => [r.k], map: (r) => r, total });
+    const page = toKeysetPage({
+      rows: [{ k: 'a' }],
+      limit: 2,
+      sort: 'things',
+      keyOf: (r) => [r.k],
+      map: (r) => r,
+      total,
+    });
     expect(page.pagination.next_cursor).toBeNull();
   });
 });
 
 describe('toTimePage', () => {
   it('should keep a string timestamp verbatim (microseconds) and turn a Date into ISO-8601', () => {
-    const rows = [{ id: '2', at: '2025-05-02T00:00:00.123456Z' }, { id: '1', at: '2025-05-01T00:00:00.000Z' }];
-    const micro = toTimePage(rows, 1, 'news', (r) => r.at, (r) => r.id, total);
-    expect(decodeCursor(micro.pagination.next_cursor!, 'news', ['timestamp', 'bigint'])).toEqual(['2025-05-02T00:00:00.123456Z', '2']);
-    const dated = toTimePage(rows, 1, 'news', (r) => new Date(r.at), (r) => r.id, total);
-    expect(decodeCursor(dated.pagination.next_cursor!, 'news', ['timestamp', 'bigint'])).toEqual(['2025-05-02T00:00:00.123Z', '2']);
+    const rows = [
+      { id: '2', at: '2025-05-02T00:00:00.123456Z' },
+      { id: '1', at: '2025-05-01T00:00:00.000Z' },
+    ];
+    const micro = toTimePage(
+      rows,
+      1,
+      'news',
+      (r) => r.at,
+      (r) => r.id,
+      total,
+    );
+    expect(decodeCursor(micro.pagination.next_cursor!, 'news', ['timestamp', 'bigint'])).toEqual([
+      '2025-05-02T00:00:00.123456Z',
+      '2',
+    ]);
+    const dated = toTimePage(
+      rows,
+      1,
+      'news',
+      (r) => new Date(r.at),
+      (r) => r.id,
+      total,
+    );
+    expect(decodeCursor(dated.pagination.next_cursor!, 'news', ['timestamp', 'bigint'])).toEqual([
+      '2025-05-02T00:00:00.123Z',
+      '2',
+    ]);
   });
 });

@@ -28,7 +28,11 @@ export function toKeysetPage<R, T>({ rows, limit, sort, keyOf, map, total }: Key
   const last = page[page.length - 1];
   return {
     data: page.map(map),
-    pagination: { limit, next_cursor: rows.length > limit && last ? encodeCursor(sort, keyOf(last)) : null, ...paginationTotal(total) },
+    pagination: {
+      limit,
+      next_cursor: rows.length > limit && last ? encodeCursor(sort, keyOf(last)) : null,
+      ...paginationTotal(total),
+    },
   };
 }
 

@@ -18,7 +18,10 @@ export function LimitParam(): PropertyDecorator {
 /** Opaque keyset cursor from a previous page's `pagination.next_cursor`. */
 export function CursorParam(): PropertyDecorator {
   return applyDecorators(
-    ApiPropertyOptional({ description: 'Opaque cursor from pagination.next_cursor of the previous page', example: 'eyJ2IjoxLCJzIjoib2JzZXJ2ZWRfYXQ6ZGVzYyIsImsiOlsiMjAyNS0wNS0wMlQwMDoxMDoyNS4wMDBaIiwiNDIiXX0' }),
+    ApiPropertyOptional({
+      description: 'Opaque cursor from pagination.next_cursor of the previous page',
+      example: 'eyJ2IjoxLCJzIjoib2JzZXJ2ZWRfYXQ6ZGVzYyIsImsiOlsiMjAyNS0wNS0wMlQwMDoxMDoyNS4wMDBaIiwiNDIiXX0',
+    }),
     IsOptional(),
     IsString(),
     MaxLength(512, { message: 'cursor is too long' }),
@@ -35,7 +38,10 @@ export function DateTimeParam(description: string, example: string): PropertyDec
     IsISO8601({ strict: true, strictSeparator: true }, { message }),
     // ISO 8601 also allows forms a Date cannot read (ordinal dates, expanded years such as
     // "-9879001"): they must be a 400 naming the field, not an Invalid Date reaching the database.
-    ValidateBy({ name: 'isReadableDateTime', validator: { validate: isReadableDateTime, defaultMessage: () => message } }),
+    ValidateBy({
+      name: 'isReadableDateTime',
+      validator: { validate: isReadableDateTime, defaultMessage: () => message },
+    }),
   );
 }
 

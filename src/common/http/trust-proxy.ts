@@ -18,12 +18,16 @@ export function parseTrustProxy(raw: string | undefined): TrustProxySetting | { 
     const hops = Number(value);
     return hops >= 1 && hops <= 32 ? hops : { error: 'TRUST_PROXY hop count must be between 1 and 32' };
   }
-  const entries = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const entries = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = entries.filter((entry) => !isAddressOrCidr(entry));
   if (entries.length === 0 || bad.length > 0) {
     return {
-      error: `TRUST_PROXY must be off, a hop count (e.g. 1) or a comma-separated list of proxy addresses or CIDRs `
-        + `(e.g. 10.0.0.0/8,192.168.1.10); not understood: ${bad.join(', ') || value}`,
+      error:
+        `TRUST_PROXY must be off, a hop count (e.g. 1) or a comma-separated list of proxy addresses or CIDRs ` +
+        `(e.g. 10.0.0.0/8,192.168.1.10); not understood: ${bad.join(', ') || value}`,
     };
   }
   return entries;

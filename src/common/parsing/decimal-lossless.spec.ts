@@ -27,7 +27,8 @@ describe('cleanDecimal of lossless JSON numbers', () => {
 describe('parseTimestamp of lossless JSON numbers', () => {
   it('should read a lossless epoch number as it reads a JS one', () => {
     expect([parseTimestamp(new JsonNumber('1737567568')), parseTimestamp(new JsonNumber('1737567568000'))]).toEqual([
-      new Date('2025-01-22T17:39:28Z'), new Date('2025-01-22T17:39:28Z'),
+      new Date('2025-01-22T17:39:28Z'),
+      new Date('2025-01-22T17:39:28Z'),
     ]);
   });
 });

@@ -46,7 +46,10 @@ describe(SecretMasker.name, () => {
     });
 
     it('should mask a secret that contains another one whole', () => {
-      const sut = new SecretMasker([{ name: 'SHORT', value: 'abcdef' }, { name: 'LONG', value: 'xx-abcdef-yy' }]);
+      const sut = new SecretMasker([
+        { name: 'SHORT', value: 'abcdef' },
+        { name: 'LONG', value: 'xx-abcdef-yy' },
+      ]);
 
       expect(sut.mask('xx-abcdef-yy and abcdef')).toBe('[Redacted:LONG] and [Redacted:SHORT]');
     });
@@ -79,7 +82,11 @@ describe(SecretMasker.name, () => {
       const out = masker().maskDeep({ error: { database: shared }, details: { database: shared }, cyclic });
 
       const masked = { status: 'down', message: 'key [Redacted:COINGECKO_API_KEY] refused' };
-      expect(out).toEqual({ error: { database: masked }, details: { database: masked }, cyclic: { name: 'loop', self: '[Circular]' } });
+      expect(out).toEqual({
+        error: { database: masked },
+        details: { database: masked },
+        cyclic: { name: 'loop', self: '[Circular]' },
+      });
     });
 
     it('should mask every string of an object, errors included, without touching the original', () => {
@@ -133,7 +140,11 @@ describe(SecretMasker.name, () => {
       });
 
       expect(sut.names).toEqual([
-        'ADMIN_API_KEY', 'COINPAPRIKA_API_KEY', 'DATABASE_URL', 'OTHER_URL', 'WIDGET_SIGNATURE',
+        'ADMIN_API_KEY',
+        'COINPAPRIKA_API_KEY',
+        'DATABASE_URL',
+        'OTHER_URL',
+        'WIDGET_SIGNATURE',
       ]);
       expect(sut.mask('pw db/pa$$word and hunter22, sig-123456')).toBe(
         'pw [Redacted:DATABASE_URL] and [Redacted:OTHER_URL], [Redacted:WIDGET_SIGNATURE]',

@@ -117,9 +117,8 @@ export class SecretMasker {
     ancestors.add(value);
     try {
       if (Array.isArray(value)) return value.map((v) => this.walk(v, ancestors));
-      const source = value instanceof Error
-        ? { ...value, name: value.name, message: value.message, stack: value.stack }
-        : value;
+      const source =
+        value instanceof Error ? { ...value, name: value.name, message: value.message, stack: value.stack } : value;
       return Object.fromEntries(Object.entries(source).map(([k, v]) => [this.mask(k), this.walk(v, ancestors)]));
     } finally {
       ancestors.delete(value);

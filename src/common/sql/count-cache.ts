@@ -39,7 +39,9 @@ export class CountCache<T = number> {
   private load(key: string, compute: () => Promise<T>, now: number): Promise<T> {
     const value = compute();
     const entry: Entry<T> = { value, freshUntil: now + this.ttlMs, refreshing: false };
-    if (!this.entries.has(key) && this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    if (!this.entries.has(key) && this.entries.size >= this.maxEntries) {
+      this.entries.delete(this.entries.keys().next().value!);
+    }
     this.entries.set(key, entry);
     value.then(
       (n) => (entry.known = n),
@@ -53,7 +55,14 @@ export class CountCache<T = number> {
     stale.refreshing = true;
     compute().then(
       (n) => {
-        if (this.entries.get(key) === stale) this.entries.set(key, { value: Promise.resolve(n), known: n, freshUntil: this.now() + this.ttlMs, refreshing: false });
+        if (this.entries.get(key) === stale) {
+          this.entries.set(key, {
+            value: Promise.resolve(n),
+            known: n,
+            freshUntil: this.now() + this.ttlMs,
+            refreshing: false,
+          });
+        }
       },
       // Keep serving the stale count; the next request past maxStaleMs counts in the foreground.
       () => (stale.refreshing = false),

@@ -16,6 +16,8 @@ describe('lastFinishedAtSql', () => {
   });
 
   it('should take any status when none is given', () => {
-    expect(lastFinishedAtSql('s.source')).toBe('(SELECT max(r.finished_at) FROM etl_source_runs r WHERE r.source = s.source)');
+    expect(lastFinishedAtSql('s.source')).toBe(
+      '(SELECT max(r.finished_at) FROM etl_source_runs r WHERE r.source = s.source)',
+    );
   });
 });

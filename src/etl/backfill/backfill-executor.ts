@@ -66,18 +66,40 @@ export class BackfillExecutor {
     const http = this.httpClients.clientFor(source, log, job.signal);
     const totals: BatchCounts = { extracted: 0, inserted: 0, updated: 0, unchanged: 0, duplicate: 0, quarantined: 0 };
     const outcome = (status: BackfillOutcome['status'], err?: unknown): BackfillOutcome => ({
-      status, interrupted: job.signal.aborted, totals, retries: http.usage.retries, waits: http.usage,
-      message: err === undefined ? null : this.masker.mask(err instanceof Error ? err.message : 'backfill failed').slice(0, 2000),
+      status,
+      interrupted: job.signal.aborted,
+      totals,
+      retries: http.usage.retries,
+      waits: http.usage,
+      message:
+        err === undefined
+          ? null
+          : this.masker.mask(err instanceof Error ? err.message : 'backfill failed').slice(0, 2000),
       errorClass: err === undefined ? null : err instanceof Error ? err.name : 'Error',
     });
     try {
       const chunks = await this.backfills.pendingChunks(job.backfillId);
-      const assets = new Map((await this.backfills.knownAssets(source, [...new Set(chunks.map((c) => c.asset))])).map((a) => [a.sourceAssetId, a]));
+      const assets = new Map(
+        (await this.backfills.knownAssets(source, [...new Set(chunks.map((c) => c.asset))])).map((a) => [
+          a.sourceAssetId,
+          a,
+        ]),
+      );
       const resolvedAssets = new ResolvedAssetCache();
       for (const chunk of chunks) {
-        const asset = assets.get(chunk.asset) ?? { sourceAssetId: chunk.asset, symbol: chunk.asset.toUpperCase(), name: null };
+        const asset = assets.get(chunk.asset) ?? {
+          sourceAssetId: chunk.asset,
+          symbol: chunk.asset.toUpperCase(),
+          name: null,
+        };
         const batches = job.history.extractRange({
-          asset, from: chunk.from, to: chunk.to, signal: job.signal, http, logger: log, batchSize: this.config.etl.batchSize,
+          asset,
+          from: chunk.from,
+          to: chunk.to,
+          signal: job.signal,
+          http,
+          logger: log,
+          batchSize: this.config.etl.batchSize,
         });
         await this.commitChunk({ job, chunk, batches, totals, resolvedAssets });
       }
@@ -101,19 +123,42 @@ export class BackfillExecutor {
       const batch = next.value;
       job.signal.throwIfAborted();
       const runStartedAt = new Date();
-      const prepareContext = { extractor: adapter, stream: job.history.stream, runId: job.runId, resolvedAssets, runStartedAt };
+      const prepareContext = {
+        extractor: adapter,
+        stream: job.history.stream,
+        runId: job.runId,
+        resolvedAssets,
+        runStartedAt,
+      };
       const prepared = await this.batches.prepare(prepareContext, batch);
       const following = await iterator.next();
-      await this.boundary.cross({ source, runId: job.runId, extractedSoFar: totals.extracted, batchSize: batch.records.length });
+      await this.boundary.cross({
+        source,
+        runId: job.runId,
+        extractedSoFar: totals.extracted,
+        batchSize: batch.records.length,
+      });
       const last = following.done === true;
-      const { counts } = await this.batches.commit({
-        extractor: adapter, stream: job.history.stream, runId: job.runId, sourceRunId: job.sourceRunId, runStartedAt,
-        previousCursor: undefined, resolvedAssets, keepCursor: true, fence: job.fence,
-        alsoInTransaction: async (manager) => {
-          await this.backfills.markProvenance(manager, { source, chunk, runId: job.runId });
-          if (last) await this.backfills.markChunkDone(manager, { backfillId: job.backfillId, chunk, runId: job.runId });
+      const { counts } = await this.batches.commit(
+        {
+          extractor: adapter,
+          stream: job.history.stream,
+          runId: job.runId,
+          sourceRunId: job.sourceRunId,
+          runStartedAt,
+          previousCursor: undefined,
+          resolvedAssets,
+          keepCursor: true,
+          fence: job.fence,
+          alsoInTransaction: async (manager) => {
+            await this.backfills.markProvenance(manager, { source, chunk, runId: job.runId });
+            if (last) {
+              await this.backfills.markChunkDone(manager, { backfillId: job.backfillId, chunk, runId: job.runId });
+            }
+          },
         },
-      }, prepared);
+        prepared,
+      );
       for (const k of Object.keys(totals) as Array<keyof BatchCounts>) totals[k] += counts[k];
       next = following;
     }
@@ -127,7 +172,9 @@ function historyExtractor(extractor: Extractor, history: HistoryCapability): Ext
     streams: [history.stream],
     rateLimitPerMinute: extractor.rateLimitPerMinute,
     priority: extractor.priority,
-    extract: () => ({ [Symbol.asyncIterator]: () => ({ next: () => Promise.resolve({ done: true as const, value: undefined }) }) }),
+    extract: () => ({
+      [Symbol.asyncIterator]: () => ({ next: () => Promise.resolve({ done: true as const, value: undefined }) }),
+    }),
     map: (record) => history.map(record),
   };
 }

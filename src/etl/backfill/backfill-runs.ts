@@ -54,7 +54,13 @@ export class BackfillRuns {
     const runId = await this.ledger.createRun('backfill', [source], instanceId);
     // A lease per backfill run: a backfill that lost its source (lock connection gone) commits nothing.
     const fence = await lock.takeLease(instanceId);
-    const sourceRunId = await this.ledger.createSourceRun({ runId, source, instanceId, status: 'running', cursorBefore: null });
+    const sourceRunId = await this.ledger.createSourceRun({
+      runId,
+      source,
+      instanceId,
+      status: 'running',
+      cursorBefore: null,
+    });
     await lock.recordLeaseOwner(fence, sourceRunId);
     await this.backfills.markRunning(backfillId, runId);
     return { runId, sourceRunId, fence };
@@ -63,12 +69,27 @@ export class BackfillRuns {
   /** Closes the run; the backfill ends too unless shutdown interrupted it (the next process resumes it). */
   async close({ backfillId, runId, sourceRunId, outcome }: BackfillEnd): Promise<RunStatus> {
     const status: RunStatus = outcome.status;
-    await this.ledger.finishSourceRun(sourceRunId, {
-      status, cursorAfter: null, errorClass: outcome.errorClass, errorMessage: outcome.message, schemaFingerprint: null,
-      retries: outcome.retries, waits: outcome.waits,
-    }).catch((err: unknown) => this.logger.error({ err, runId }, 'could not record the end of the backfill run'));
-    await this.ledger.finishRun(runId, status).catch((err: unknown) => this.logger.error({ err, runId }, 'could not close the backfill run'));
-    if (!outcome.interrupted) await this.backfills.finish(backfillId, status === 'succeeded' ? 'succeeded' : status === 'cancelled' ? 'cancelled' : 'failed', outcome.message);
+    await this.ledger
+      .finishSourceRun(sourceRunId, {
+        status,
+        cursorAfter: null,
+        errorClass: outcome.errorClass,
+        errorMessage: outcome.message,
+        schemaFingerprint: null,
+        retries: outcome.retries,
+        waits: outcome.waits,
+      })
+      .catch((err: unknown) => this.logger.error({ err, runId }, 'could not record the end of the backfill run'));
+    await this.ledger
+      .finishRun(runId, status)
+      .catch((err: unknown) => this.logger.error({ err, runId }, 'could not close the backfill run'));
+    if (!outcome.interrupted) {
+      await this.backfills.finish(
+        backfillId,
+        status === 'succeeded' ? 'succeeded' : status === 'cancelled' ? 'cancelled' : 'failed',
+        outcome.message,
+      );
+    }
     return status;
   }
 }

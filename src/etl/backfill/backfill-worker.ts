@@ -89,7 +89,15 @@ export class BackfillWorker implements OnApplicationBootstrap, BeforeApplication
     }
   }
 
-  private async execute({ backfillId, source, lock }: { backfillId: string; source: string; lock: SourceLock }): Promise<void> {
+  private async execute({
+    backfillId,
+    source,
+    lock,
+  }: {
+    backfillId: string;
+    source: string;
+    lock: SourceLock;
+  }): Promise<void> {
     const extractor = this.registry.get(source);
     if (!extractor?.history) {
       await this.backfills.reject(backfillId, `source "${source}" is not installed here or has no history capability`);
@@ -97,7 +105,15 @@ export class BackfillWorker implements OnApplicationBootstrap, BeforeApplication
     }
     const run = await this.backfills.open({ backfillId, source, lock, instanceId: this.runner.instanceId });
     const { runId, sourceRunId, fence } = run;
-    const job = { backfillId, runId, sourceRunId, extractor, history: extractor.history, signal: this.shutdown.signal, fence };
+    const job = {
+      backfillId,
+      runId,
+      sourceRunId,
+      extractor,
+      history: extractor.history,
+      signal: this.shutdown.signal,
+      fence,
+    };
     const outcome = await this.executor.run(job);
     // Interrupted by shutdown: left `running`, resumed by the next process that takes the source.
     const status = await this.backfills.close({ ...run, backfillId, outcome });

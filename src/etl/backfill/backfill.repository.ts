@@ -53,9 +53,25 @@ const SELECT_BACKFILL = `
     ) r ON true`;
 
 interface Raw {
-  id: string; source: string; assets: string[]; range_from: Date; range_to: Date; status: BackfillStatus; error_message: string | null;
-  created_at: Date; started_at: Date | null; finished_at: Date | null; chunks_total: number; chunks_done: number; run_id: string | null;
-  extracted: number; inserted: number; updated: number; unchanged: number; duplicate: number; quarantined: number;
+  id: string;
+  source: string;
+  assets: string[];
+  range_from: Date;
+  range_to: Date;
+  status: BackfillStatus;
+  error_message: string | null;
+  created_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+  chunks_total: number;
+  chunks_done: number;
+  run_id: string | null;
+  extracted: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  duplicate: number;
+  quarantined: number;
 }
 
 /** A backfill request with its chunk plan, as it is stored. */
@@ -153,7 +169,10 @@ export class BackfillRepository {
       `UPDATE etl_backfills SET status = 'running', started_at = coalesce(started_at, now()), error_message = NULL WHERE id = $1::bigint`,
       [backfillId],
     );
-    await this.dataSource.query(`UPDATE etl_runs SET backfill_id = $2::bigint WHERE id = $1::bigint`, [runId, backfillId]);
+    await this.dataSource.query(`UPDATE etl_runs SET backfill_id = $2::bigint WHERE id = $1::bigint`, [
+      runId,
+      backfillId,
+    ]);
   }
 
   async finish(backfillId: string, status: BackfillStatus, errorMessage: string | null): Promise<void> {
@@ -185,11 +204,37 @@ export class BackfillRepository {
 }
 
 function toRow(raw: Raw): BackfillRow {
-  const r = countsToNumbers(raw, ['chunks_total', 'chunks_done', 'extracted', 'inserted', 'updated', 'unchanged', 'duplicate', 'quarantined']);
+  const r = countsToNumbers(raw, [
+    'chunks_total',
+    'chunks_done',
+    'extracted',
+    'inserted',
+    'updated',
+    'unchanged',
+    'duplicate',
+    'quarantined',
+  ]);
   return {
-    id: r.id, source: r.source, assets: r.assets, from: r.range_from, to: r.range_to, status: r.status, errorMessage: r.error_message,
-    createdAt: r.created_at, startedAt: r.started_at, finishedAt: r.finished_at, chunksTotal: r.chunks_total, chunksDone: r.chunks_done, runId: r.run_id,
-    records: { extracted: r.extracted, inserted: r.inserted, updated: r.updated, unchanged: r.unchanged,
-      duplicate: r.duplicate, quarantined: r.quarantined },
+    id: r.id,
+    source: r.source,
+    assets: r.assets,
+    from: r.range_from,
+    to: r.range_to,
+    status: r.status,
+    errorMessage: r.error_message,
+    createdAt: r.created_at,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    chunksTotal: r.chunks_total,
+    chunksDone: r.chunks_done,
+    runId: r.run_id,
+    records: {
+      extracted: r.extracted,
+      inserted: r.inserted,
+      updated: r.updated,
+      unchanged: r.unchanged,
+      duplicate: r.duplicate,
+      quarantined: r.quarantined,
+    },
   };
 }

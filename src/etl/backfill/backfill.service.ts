@@ -34,24 +34,43 @@ export class BackfillService {
 
   async create(request: BackfillRequest): Promise<BackfillCreated> {
     const extractor = this.registry.get(request.source);
-    if (!extractor) throw new BackfillRequestError('source', `unknown source "${request.source}" (installed: ${this.registry.ids().join(', ')})`);
+    if (!extractor) {
+      throw new BackfillRequestError(
+        'source',
+        `unknown source "${request.source}" (installed: ${this.registry.ids().join(', ')})`,
+      );
+    }
     if (!extractor.history) {
-      throw new BackfillRequestError('source', `source "${request.source}" cannot be backfilled: its plugin has no history capability`);
+      throw new BackfillRequestError(
+        'source',
+        `source "${request.source}" cannot be backfilled: its plugin has no history capability`,
+      );
     }
     const from = new Date(request.from);
     const to = new Date(request.to);
-    if (Number.isNaN(from.getTime())) throw new BackfillRequestError('from', `from "${request.from}" is not an ISO 8601 timestamp`);
-    if (Number.isNaN(to.getTime())) throw new BackfillRequestError('to', `to "${request.to}" is not an ISO 8601 timestamp`);
+    if (Number.isNaN(from.getTime())) {
+      throw new BackfillRequestError('from', `from "${request.from}" is not an ISO 8601 timestamp`);
+    }
+    if (Number.isNaN(to.getTime())) {
+      throw new BackfillRequestError('to', `to "${request.to}" is not an ISO 8601 timestamp`);
+    }
     if (!(from < to)) throw new BackfillRequestError('to', 'to must be after from (the range is [from, to))');
     if (to.getTime() > Date.now() + 3_600_000) throw new BackfillRequestError('to', 'to must not be in the future');
     const assets = [...new Set(request.assets)];
     const known = new Set((await this.backfills.knownAssets(request.source, assets)).map((a) => a.sourceAssetId));
     const unknown = assets.filter((a) => !known.has(a));
     if (unknown.length > 0) {
-      throw new BackfillRequestError('assets', `asset(s) ${unknown.join(', ')} not known for source "${request.source}": run the source once so their identity is resolved`);
+      throw new BackfillRequestError(
+        'assets',
+        `asset(s) ${unknown.join(', ')} not known for source "${request.source}": run the source once so their identity is resolved`,
+      );
     }
     const backfillId = await this.backfills.create({
-      source: request.source, assets, from, to, plan: planChunks(from, to, extractor.history.maxChunkSeconds),
+      source: request.source,
+      assets,
+      from,
+      to,
+      plan: planChunks(from, to, extractor.history.maxChunkSeconds),
     });
     return { backfillId, processed: this.worker.kick() };
   }

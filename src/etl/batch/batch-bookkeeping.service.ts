@@ -38,14 +38,17 @@ export class BatchBookkeeping {
     const { ctx, prepared } = end;
     const source = ctx.extractor.sourceId;
     const { batch, inspection } = prepared;
-    const quarantined = end.isolated.length === 0
-      ? prepared.quarantined
-      : dedupeQuarantine([...prepared.quarantined, ...end.isolated]);
+    const quarantined =
+      end.isolated.length === 0 ? prepared.quarantined : dedupeQuarantine([...prepared.quarantined, ...end.isolated]);
     const quarantinedNew = await this.quarantine.quarantine(manager, ctx.runId, quarantined);
     await this.drift.record(manager, { runId: ctx.runId, source, stream: ctx.stream.name, inspection });
     if (!ctx.keepCursor) {
       await this.checkpoints.commit(manager, {
-        source, stream: ctx.stream.name, cursor: end.cursor, runId: ctx.runId, fence: ctx.fence,
+        source,
+        stream: ctx.stream.name,
+        cursor: end.cursor,
+        runId: ctx.runId,
+        fence: ctx.fence,
       });
     }
     await ctx.alsoInTransaction?.(manager);
@@ -61,7 +64,10 @@ export class BatchBookkeeping {
     await this.ledger.addBatchCounts(manager, ctx.sourceRunId, batchCounts);
     // Last, in the same transaction: the stored-row counters /stats and list totals read.
     await this.counters.addBatch(manager, {
-      source, table: ctx.stream.kind === 'news' ? 'news_items' : 'market_quotes', inserted: end.written.inserted, quarantined: quarantinedNew,
+      source,
+      table: ctx.stream.kind === 'news' ? 'news_items' : 'market_quotes',
+      inserted: end.written.inserted,
+      quarantined: quarantinedNew,
     });
     return batchCounts;
   }

@@ -78,12 +78,26 @@ export class BatchPreparer {
       if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
       // Lossless: JsonNumbers are written as received, so the stored raw payload keeps every digit.
       const payloadJson = stringifyJson(r.payload);
-      raw.push({ source, stream: stream.name, naturalKey: r.naturalKey, payloadJson, payloadHash: contentHash(payloadJson), fetchedAt,
-        observedAt: instantOf(r.naturalKey) });
+      raw.push({
+        source,
+        stream: stream.name,
+        naturalKey: r.naturalKey,
+        payloadJson,
+        payloadHash: contentHash(payloadJson),
+        fetchedAt,
+        observedAt: instantOf(r.naturalKey),
+      });
     }
     return {
-      batch, raw: rawCopyText(raw, runId), rawRows: raw, duplicates: batch.records.length - unique.length, quotes,
-      newsItems, quarantined: dedupeQuarantine(quarantined), quarantinedCount: quarantined.length, inspection,
+      batch,
+      raw: rawCopyText(raw, runId),
+      rawRows: raw,
+      duplicates: batch.records.length - unique.length,
+      quotes,
+      newsItems,
+      quarantined: dedupeQuarantine(quarantined),
+      quarantinedCount: quarantined.length,
+      inspection,
       cacheGeneration,
     };
   }
@@ -112,7 +126,12 @@ export class BatchPreparer {
       if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
       const q = p.quote;
       const assetId = this.identity.cachedAssetId(candidateOf(source, q), cache);
-      if (assetId !== undefined) p.resolved = { assetId, copyLine: quoteCopyLine({ assetId, source, quote: q, contentHash: p.contentHash, runId }) };
+      if (assetId !== undefined) {
+        p.resolved = {
+          assetId,
+          copyLine: quoteCopyLine({ assetId, source, quote: q, contentHash: p.contentHash, runId }),
+        };
+      }
     }
   }
 }
@@ -140,7 +159,17 @@ function yieldToEventLoop(): Promise<void> {
 
 /** What makes a stored quote "changed" (its asset and key are not part of it). */
 function quoteHash(q: CanonicalQuote): string {
-  return contentHash([q.priceUsd, q.marketCapUsd, q.volume24hUsd, q.change24hPct, q.rank, q.circulatingSupply, q.totalSupply, q.maxSupply, q.sourceAssetId]);
+  return contentHash([
+    q.priceUsd,
+    q.marketCapUsd,
+    q.volume24hUsd,
+    q.change24hPct,
+    q.rank,
+    q.circulatingSupply,
+    q.totalSupply,
+    q.maxSupply,
+    q.sourceAssetId,
+  ]);
 }
 
 function safeMap(extractor: Extractor, record: RawRecord, stream: string): ReturnType<Extractor['map']> {

@@ -23,8 +23,15 @@ export function dedupeQuarantine(rows: QuarantineRow[]): QuarantineRow[] {
 
 export function candidateOf(source: string, q: CanonicalQuote): AssetCandidate {
   return {
-    source, sourceAssetId: q.sourceAssetId, symbol: q.symbol, name: q.name, rank: q.rank,
-    priceUsd: q.priceUsd, marketCapUsd: q.marketCapUsd, observedAt: q.observedAt, crosswalkKey: q.crosswalkKey ?? null,
+    source,
+    sourceAssetId: q.sourceAssetId,
+    symbol: q.symbol,
+    name: q.name,
+    rank: q.rank,
+    priceUsd: q.priceUsd,
+    marketCapUsd: q.marketCapUsd,
+    observedAt: q.observedAt,
+    crosswalkKey: q.crosswalkKey ?? null,
   };
 }
 

@@ -51,7 +51,8 @@ export class BatchWriter {
     const cursor = this.checkpoints.advance(ctx.previousCursor, batch.cursor, ctx.runStartedAt);
     // Before the batch's transaction, in a short one of its own: no instant may lack a partition.
     await this.partitions.ensureCovering({
-      market_quotes: prepared.quotes.map((q) => q.quote.observedAt), raw_records: prepared.rawRows.map((r) => r.observedAt),
+      market_quotes: prepared.quotes.map((q) => q.quote.observedAt),
+      raw_records: prepared.rawRows.map((r) => r.observedAt),
     });
     let counts: BatchCounts;
     try {
@@ -96,7 +97,10 @@ export class BatchWriter {
             source: ctx.extractor.sourceId,
             runId: ctx.runId,
             rows: {
-              raw: rawCopyText(units.flatMap((u) => (u.raw ? [u.raw] : [])), ctx.runId),
+              raw: rawCopyText(
+                units.flatMap((u) => (u.raw ? [u.raw] : [])),
+                ctx.runId,
+              ),
               quotes: units.flatMap((u) => u.quotes),
               news: units.flatMap((u) => u.news),
             },
@@ -111,7 +115,17 @@ export class BatchWriter {
       const isolated = failed.flatMap(({ unit, error }) => {
         const record = unit.quotes[0]?.record ?? unit.news[0]?.record;
         const reason = `database refused the row: ${describeDataError(error)}`;
-        return record ? [quarantineRow({ source, stream: ctx.stream.name, naturalKey: record.naturalKey, payload: record.payload, reason })] : [];
+        return record
+          ? [
+              quarantineRow({
+                source,
+                stream: ctx.stream.name,
+                naturalKey: record.naturalKey,
+                payload: record.payload,
+                reason,
+              }),
+            ]
+          : [];
       });
       const keys = failed.map((f) => f.unit.naturalKey);
       this.logger.warn({ source, stream: ctx.stream.name, quarantined: keys }, 'rows the database refused quarantined');
@@ -138,8 +152,10 @@ interface RowUnit {
 
 function addWriteCounts(a: WriteCounts, b: WriteCounts): WriteCounts {
   return {
-    inserted: a.inserted + b.inserted, updated: a.updated + b.updated,
-    unchanged: a.unchanged + b.unchanged, duplicate: a.duplicate + b.duplicate,
+    inserted: a.inserted + b.inserted,
+    updated: a.updated + b.updated,
+    unchanged: a.unchanged + b.unchanged,
+    duplicate: a.duplicate + b.duplicate,
   };
 }
 

@@ -3,7 +3,13 @@ import type { ResolvedAssetCache } from '../../catalog/resolved-asset-cache.js';
 import type { SourceFence } from '../checkpoint/source-lease.repository.js';
 import type { DriftFinding, DriftInspection } from '../drift/drift.service.js';
 import type { CanonicalNews, CanonicalQuote } from '../extractor/canonical.types.js';
-import type { ExtractedBatch, Extractor, RawRecord, StreamCursor, StreamDefinition } from '../extractor/extractor.interface.js';
+import type {
+  ExtractedBatch,
+  Extractor,
+  RawRecord,
+  StreamCursor,
+  StreamDefinition,
+} from '../extractor/extractor.interface.js';
 import type { BatchCounts } from '../ledger/run-ledger.repository.js';
 import { CopyFirstPolicy, type CopyText } from '../load/copy-rows.js';
 import type { QuarantineRow } from '../quarantine/quarantine.repository.js';

@@ -18,9 +18,26 @@ export class NewsRowsWriter {
     const rows = new Map<string, NewsRow>();
     for (const { news: n } of items) {
       rows.set(n.dedupeKey, {
-        source, feedUrl: n.feedUrl, dedupeKey: n.dedupeKey, guid: n.guid, title: n.title, link: n.link, summary: n.summary,
-        author: n.author, categories: n.categories, publishedAt: n.publishedAt,
-        contentHash: contentHash([n.title, n.link, n.summary, n.author, n.categories, n.publishedAt.toISOString(), n.guid, n.feedUrl]),
+        source,
+        feedUrl: n.feedUrl,
+        dedupeKey: n.dedupeKey,
+        guid: n.guid,
+        title: n.title,
+        link: n.link,
+        summary: n.summary,
+        author: n.author,
+        categories: n.categories,
+        publishedAt: n.publishedAt,
+        contentHash: contentHash([
+          n.title,
+          n.link,
+          n.summary,
+          n.author,
+          n.categories,
+          n.publishedAt.toISOString(),
+          n.guid,
+          n.feedUrl,
+        ]),
       });
     }
     const { counts, items: stored } = await this.news.upsertNews(manager, runId, [...rows.values()]);

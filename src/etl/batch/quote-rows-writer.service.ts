@@ -22,15 +22,24 @@ export class QuoteRowsWriter {
     // Without the cache (row isolation) nothing it answered at preparation can be checked: resolve all.
     const prepared = cache ? quotes : quotes.map((p) => ({ ...p, resolved: undefined }));
     const unresolved = prepared.filter((p) => !p.resolved);
-    let assetIds = unresolved.length === 0
-      ? new Map<string, string>()
-      : await this.identity.resolve(manager, unresolved.map(({ quote }) => candidateOf(source, quote)), cache);
+    let assetIds =
+      unresolved.length === 0
+        ? new Map<string, string>()
+        : await this.identity.resolve(
+            manager,
+            unresolved.map(({ quote }) => candidateOf(source, quote)),
+            cache,
+          );
     let cached = prepared;
     const valid = cache ? await this.identity.cacheStillValid(manager, cache) : true;
     if (cache && (!valid || cacheGeneration !== cache.generation)) {
       // A re-decision moved source ids since the cache answered (this batch, or the one prepared
       // while the previous batch reset the cache): answer the whole batch afresh.
-      assetIds = await this.identity.resolve(manager, prepared.map(({ quote }) => candidateOf(source, quote)), cache);
+      assetIds = await this.identity.resolve(
+        manager,
+        prepared.map(({ quote }) => candidateOf(source, quote)),
+        cache,
+      );
       cached = prepared.map((p) => ({ ...p, resolved: undefined }));
     }
     // Last quote wins per (asset, observed_at): two source ids may resolve to one asset.
@@ -53,7 +62,11 @@ export class QuoteRowsWriter {
 
 function writtenQuote(assetId: string, q: CanonicalQuote): WrittenQuote {
   return {
-    assetId, sourceAssetId: q.sourceAssetId, observedAt: q.observedAt,
-    priceUsd: q.priceUsd, marketCapUsd: q.marketCapUsd, volume24hUsd: q.volume24hUsd,
+    assetId,
+    sourceAssetId: q.sourceAssetId,
+    observedAt: q.observedAt,
+    priceUsd: q.priceUsd,
+    marketCapUsd: q.marketCapUsd,
+    volume24hUsd: q.volume24hUsd,
   };
 }

@@ -20,7 +20,9 @@ export class CheckpointRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async findCheckpoints(source: string): Promise<Map<string, StreamCursor>> {
-    const rows = (await this.dataSource.query(`SELECT stream, cursor FROM etl_checkpoints WHERE source = $1`, [source])) as Array<{ stream: string; cursor: StreamCursor }>;
+    const rows = (await this.dataSource.query(`SELECT stream, cursor FROM etl_checkpoints WHERE source = $1`, [
+      source,
+    ])) as Array<{ stream: string; cursor: StreamCursor }>;
     return new Map(rows.map((r) => [r.stream, r.cursor]));
   }
 

@@ -22,7 +22,9 @@ export class CheckpointService {
   advance(previous: StreamCursor | undefined, proposed: StreamCursor, runStartedAt: Date): StreamCursor {
     if (proposed.watermark === undefined) return proposed;
     const proposedAt = Date.parse(proposed.watermark);
-    if (Number.isNaN(proposedAt)) throw new Error(`cursor watermark "${proposed.watermark}" is not an ISO-8601 timestamp`);
+    if (Number.isNaN(proposedAt)) {
+      throw new Error(`cursor watermark "${proposed.watermark}" is not an ISO-8601 timestamp`);
+    }
     let at = Math.min(proposedAt, runStartedAt.getTime());
     const previousAt = previous?.watermark ? Date.parse(previous.watermark) : Number.NaN;
     if (!Number.isNaN(previousAt)) at = Math.max(at, previousAt);

@@ -7,8 +7,13 @@ import { DomainError, type ErrorClassification } from '../../common/errors/domai
 export class SourceLeaseLostError extends DomainError {
   readonly classification: ErrorClassification = 'internal';
 
-  constructor(readonly source: string, readonly token: string) {
-    super(`${source}: this run lost the source (fencing token ${token} is no longer current); `
-      + 'its batch was rolled back');
+  constructor(
+    readonly source: string,
+    readonly token: string,
+  ) {
+    super(
+      `${source}: this run lost the source (fencing token ${token} is no longer current); ` +
+        'its batch was rolled back',
+    );
   }
 }

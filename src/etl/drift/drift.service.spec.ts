@@ -17,13 +17,25 @@ const stream: StreamDefinition = {
 const extractor = {
   sourceId: 'fake',
   streams: [stream],
-  extract: () => { throw new Error('not used'); },
-  map: (r: RawRecord) => mapped({
-    kind: 'market_quote', sourceAssetId: String(r.payload.id), symbol: 'X', name: 'X', rank: null,
-    observedAt: new Date(0), priceUsd: String(r.payload.price),
-    marketCapUsd: null, volume24hUsd: null, change24hPct: null,
-    circulatingSupply: null, totalSupply: null, maxSupply: null,
-  }),
+  extract: () => {
+    throw new Error('not used');
+  },
+  map: (r: RawRecord) =>
+    mapped({
+      kind: 'market_quote',
+      sourceAssetId: String(r.payload.id),
+      symbol: 'X',
+      name: 'X',
+      rank: null,
+      observedAt: new Date(0),
+      priceUsd: String(r.payload.price),
+      marketCapUsd: null,
+      volume24hUsd: null,
+      change24hPct: null,
+      circulatingSupply: null,
+      totalSupply: null,
+      maxSupply: null,
+    }),
 } as Extractor;
 
 /** A strict fake: records each read; writes are collected. */
@@ -50,7 +62,8 @@ class FakeDriftRepository {
 
 const records = (field: string, n: number, price = (i: number) => 100 + i): RawRecord[] =>
   Array.from({ length: n }, (_, i) => ({
-    naturalKey: `c${i}@t`, payload: { id: `c${i}`, [field]: price(i), volume: 5 },
+    naturalKey: `c${i}@t`,
+    payload: { id: `c${i}`, [field]: price(i), volume: 5 },
   }));
 
 function setup(repo = new FakeDriftRepository(), env: Record<string, string> = {}) {
@@ -69,7 +82,7 @@ describe(DriftService.name, () => {
       expect(repo.reads).toEqual([]);
     });
 
-    it('should load rejections and the missing field\'s values once per run, and again for the next run', async () => {
+    it("should load rejections and the missing field's values once per run, and again for the next run", async () => {
       const { sut, repo } = setup(new FakeDriftRepository({ price: { c0: 100, c1: 101 } }));
 
       const a = await sut.inspect({ extractor, stream, records: records('prices', 2), runId: '1' });
@@ -77,7 +90,10 @@ describe(DriftService.name, () => {
       await sut.inspect({ extractor, stream, records: records('prices', 2), runId: '2' });
 
       expect(repo.reads).toEqual([
-        'rejected fake/quotes', 'baselines fake/quotes price', 'rejected fake/quotes', 'baselines fake/quotes price',
+        'rejected fake/quotes',
+        'baselines fake/quotes price',
+        'rejected fake/quotes',
+        'baselines fake/quotes price',
       ]);
       expect(a.findings.find((f) => f.kind === 'renamed')).toMatchObject({ candidate: 'prices', status: 'applied' });
       expect(a.accepted.map((r) => r.payload.price)).toEqual([100, 101]);
@@ -101,7 +117,8 @@ describe(DriftService.name, () => {
       const renamed = await sut.inspect({ extractor, stream, records: far, runId: '1' });
 
       expect(renamed.findings.find((f) => f.kind === 'renamed')).toMatchObject({
-        status: 'rejected', evidence: { values: { compared: 2, plausible: false } },
+        status: 'rejected',
+        evidence: { values: { compared: 2, plausible: false } },
       });
     });
   });
@@ -116,8 +133,10 @@ describe(DriftService.name, () => {
       await sut.record({} as EntityManager, { runId: '7', source: 'fake', stream: 'quotes', inspection: batch });
 
       expect(repo.writes[0].baselines).toEqual([
-        { field: 'price', assetKey: 'c0', value: 100 }, { field: 'volume', assetKey: 'c0', value: 5 },
-        { field: 'price', assetKey: 'c1', value: 101 }, { field: 'volume', assetKey: 'c1', value: 5 },
+        { field: 'price', assetKey: 'c0', value: 100 },
+        { field: 'volume', assetKey: 'c0', value: 5 },
+        { field: 'price', assetKey: 'c1', value: 101 },
+        { field: 'volume', assetKey: 'c1', value: 5 },
       ]);
     });
 

@@ -24,7 +24,10 @@ export class StreamRunMemory {
   /** Assets whose values this run records (at most `maxAssets`). */
   private readonly assets = new Set<string>();
 
-  constructor(readonly runId: string, private readonly maxAssets: number) {}
+  constructor(
+    readonly runId: string,
+    private readonly maxAssets: number,
+  ) {}
 
   missingFields(fields: readonly string[]): string[] {
     return fields.filter((f) => !this.stored.has(f));
@@ -65,7 +68,10 @@ export class BaselineCollector {
   private readonly rows: BaselineRow[] = [];
   private readonly fields: readonly FieldSpec[];
 
-  constructor(stream: StreamDefinition, private readonly memory: StreamRunMemory | undefined) {
+  constructor(
+    stream: StreamDefinition,
+    private readonly memory: StreamRunMemory | undefined,
+  ) {
     this.fields = (stream.expectedSchema ?? []).filter((f) => f.type !== 'object' && f.type !== 'array');
   }
 

@@ -6,7 +6,7 @@
  */
 
 export type QualifierClass =
-  | 'currency' | 'window' | 'relative' | 'delta' | 'extremum' | 'statistic' | 'scale' | 'side' | 'inverse';
+  'currency' | 'window' | 'relative' | 'delta' | 'extremum' | 'statistic' | 'scale' | 'side' | 'inverse';
 
 /** Qualifier class -> canonical values found in a name (`window` -> {'24h'}). */
 export type Qualifiers = ReadonlyMap<QualifierClass, ReadonlySet<string>>;
@@ -24,8 +24,21 @@ const TIME_UNITS: Record<string, { unit: string; hours?: number }> = {
 
 /** Window words without a number. */
 const WINDOW_WORDS: Record<string, string> = {
-  hourly: '1h', daily: '24h', weekly: '168h', monthly: '1mo', yearly: '1y', annual: '1y', annually: '1y', ytd: 'ytd',
-  intraday: 'intraday', alltime: 'alltime', hour: '1h', day: '24h', week: '168h', month: '1mo', year: '1y',
+  hourly: '1h',
+  daily: '24h',
+  weekly: '168h',
+  monthly: '1mo',
+  yearly: '1y',
+  annual: '1y',
+  annually: '1y',
+  ytd: 'ytd',
+  intraday: 'intraday',
+  alltime: 'alltime',
+  hour: '1h',
+  day: '24h',
+  week: '168h',
+  month: '1mo',
+  year: '1y',
 };
 
 /**
@@ -42,29 +55,77 @@ const CURRENCIES = new Set(
     'ssp stn svc syp szl thb tjs tmt tnd try ttd twd tzs uah ugx usd uyu uzs ves vnd vuv wst xaf xag xau',
     'xcd xof xpf yer zar zmw zwl btc xbt eth bnb sol xrp ada doge ltc trx bch xlm xmr avax matic shib',
     'usdt usdc busd tusd dai eurc sat sats satoshi satoshis wei gwei',
-  ].join(' ').split(' '),
+  ]
+    .join(' ')
+    .split(' '),
 );
 
 const CURRENCY_WORDS: Record<string, string> = {
-  dollar: 'usd', dollars: 'usd', euro: 'eur', euros: 'eur', yen: 'jpy', bitcoin: 'btc', ether: 'eth', ethereum: 'eth',
-  xbt: 'btc', sats: 'sat', satoshi: 'sat', satoshis: 'sat',
+  dollar: 'usd',
+  dollars: 'usd',
+  euro: 'eur',
+  euros: 'eur',
+  yen: 'jpy',
+  bitcoin: 'btc',
+  ether: 'eth',
+  ethereum: 'eth',
+  xbt: 'btc',
+  sats: 'sat',
+  satoshi: 'sat',
+  satoshis: 'sat',
 };
 
 /** Single-token qualifiers: token -> [class, canonical value]. */
 const WORD_QUALIFIERS: Record<string, [QualifierClass, string]> = {
-  pct: ['relative', 'percent'], percent: ['relative', 'percent'], percentage: ['relative', 'percent'],
-  perc: ['relative', 'percent'], ratio: ['relative', 'ratio'], fraction: ['relative', 'ratio'],
-  rel: ['relative', 'rel'], relative: ['relative', 'rel'], bps: ['relative', 'bps'], bp: ['relative', 'bps'],
-  change: ['delta', 'change'], chg: ['delta', 'change'], delta: ['delta', 'change'], diff: ['delta', 'change'],
-  difference: ['delta', 'change'], high: ['extremum', 'max'], max: ['extremum', 'max'], maximum: ['extremum', 'max'],
-  peak: ['extremum', 'max'], low: ['extremum', 'min'], min: ['extremum', 'min'], minimum: ['extremum', 'min'],
-  ath: ['extremum', 'max'], atl: ['extremum', 'min'], avg: ['statistic', 'mean'], average: ['statistic', 'mean'],
-  mean: ['statistic', 'mean'], median: ['statistic', 'median'], vwap: ['statistic', 'vwap'],
-  twap: ['statistic', 'twap'], open: ['statistic', 'open'], close: ['statistic', 'close'], sum: ['statistic', 'sum'],
-  k: ['scale', '1e3'], thousand: ['scale', '1e3'], thousands: ['scale', '1e3'], mn: ['scale', '1e6'],
-  mm: ['scale', '1e6'], million: ['scale', '1e6'], millions: ['scale', '1e6'], bn: ['scale', '1e9'],
-  billion: ['scale', '1e9'], billions: ['scale', '1e9'], bid: ['side', 'bid'], ask: ['side', 'ask'],
-  buy: ['side', 'buy'], sell: ['side', 'sell'], inverse: ['inverse', 'inverse'], inv: ['inverse', 'inverse'],
+  pct: ['relative', 'percent'],
+  percent: ['relative', 'percent'],
+  percentage: ['relative', 'percent'],
+  perc: ['relative', 'percent'],
+  ratio: ['relative', 'ratio'],
+  fraction: ['relative', 'ratio'],
+  rel: ['relative', 'rel'],
+  relative: ['relative', 'rel'],
+  bps: ['relative', 'bps'],
+  bp: ['relative', 'bps'],
+  change: ['delta', 'change'],
+  chg: ['delta', 'change'],
+  delta: ['delta', 'change'],
+  diff: ['delta', 'change'],
+  difference: ['delta', 'change'],
+  high: ['extremum', 'max'],
+  max: ['extremum', 'max'],
+  maximum: ['extremum', 'max'],
+  peak: ['extremum', 'max'],
+  low: ['extremum', 'min'],
+  min: ['extremum', 'min'],
+  minimum: ['extremum', 'min'],
+  ath: ['extremum', 'max'],
+  atl: ['extremum', 'min'],
+  avg: ['statistic', 'mean'],
+  average: ['statistic', 'mean'],
+  mean: ['statistic', 'mean'],
+  median: ['statistic', 'median'],
+  vwap: ['statistic', 'vwap'],
+  twap: ['statistic', 'twap'],
+  open: ['statistic', 'open'],
+  close: ['statistic', 'close'],
+  sum: ['statistic', 'sum'],
+  k: ['scale', '1e3'],
+  thousand: ['scale', '1e3'],
+  thousands: ['scale', '1e3'],
+  mn: ['scale', '1e6'],
+  mm: ['scale', '1e6'],
+  million: ['scale', '1e6'],
+  millions: ['scale', '1e6'],
+  bn: ['scale', '1e9'],
+  billion: ['scale', '1e9'],
+  billions: ['scale', '1e9'],
+  bid: ['side', 'bid'],
+  ask: ['side', 'ask'],
+  buy: ['side', 'buy'],
+  sell: ['side', 'sell'],
+  inverse: ['inverse', 'inverse'],
+  inv: ['inverse', 'inverse'],
   inverted: ['inverse', 'inverse'],
 };
 

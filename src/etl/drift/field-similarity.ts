@@ -40,7 +40,10 @@ export function typeCompatibility(expected: FieldType, observed: Set<string>): n
  * the better of edit similarity (joined tokens) and token-set overlap, scaled by type compatibility.
  * Only the last path segment is compared when both share the same parent path.
  */
-export function renameConfidence(expected: { path: string; type: FieldType }, candidate: { path: string; types: Set<string> }): number {
+export function renameConfidence(
+  expected: { path: string; type: FieldType },
+  candidate: { path: string; types: Set<string> },
+): number {
   const [expParent, expLeaf] = splitPath(expected.path);
   const [candParent, candLeaf] = splitPath(candidate.path);
   const sameParent = expParent === candParent;

@@ -16,16 +16,28 @@ const stream: StreamDefinition = {
 const rec = (payload: Record<string, unknown>, key = String(payload.id)): RawRecord => ({ naturalKey: key, payload });
 
 const base: JudgeOptions = {
-  policy: 'evolve', renameThreshold: 0.8, optionalRenameThreshold: 0.9, valueFactor: 10,
-  rejected: new Set<string>(), previousValue: () => undefined, assetOf: (r) => String(r.payload.id),
+  policy: 'evolve',
+  renameThreshold: 0.8,
+  optionalRenameThreshold: 0.9,
+  valueFactor: 10,
+  rejected: new Set<string>(),
+  previousValue: () => undefined,
+  assetOf: (r) => String(r.payload.id),
 };
-const sut = { inspect: (s: StreamDefinition, records: RawRecord[], o: Partial<JudgeOptions>) => judgeBatch(observeBatch(s, records), { ...base, ...o }) };
+const sut = {
+  inspect: (s: StreamDefinition, records: RawRecord[], o: Partial<JudgeOptions>) =>
+    judgeBatch(observeBatch(s, records), { ...base, ...o }),
+};
 
 describe(judgeBatch.name, () => {
   const evolve = { policy: 'evolve' as const, renameThreshold: 0.8 };
 
   it('should report nothing when payloads match the schema', () => {
-    const result = sut.inspect(stream, [rec({ id: 'bitcoin', symbol: 'btc', current_price: 1, market_cap: null, roi: { times: 1 } })], evolve);
+    const result = sut.inspect(
+      stream,
+      [rec({ id: 'bitcoin', symbol: 'btc', current_price: 1, market_cap: null, roi: { times: 1 } })],
+      evolve,
+    );
 
     expect(result.findings).toEqual([]);
     expect(result.accepted).toHaveLength(1);
@@ -33,10 +45,29 @@ describe(judgeBatch.name, () => {
   });
 
   it('should apply a confident rename under evolve and rewrite the payload to the expected name', () => {
-    const result = sut.inspect(stream, [rec({ id: 'bitcoin', symbol: 'btc', price_current: 96518, market_cap: 1, roi: null })], evolve);
+    const result = sut.inspect(
+      stream,
+      [rec({ id: 'bitcoin', symbol: 'btc', price_current: 96518, market_cap: 1, roi: null })],
+      evolve,
+    );
 
-    expect(result.findings).toEqual([expect.objectContaining({ kind: 'renamed', field: 'current_price', candidate: 'price_current', confidence: 1, severity: 'warning', action: 'applied', status: 'applied' })]);
-    expect(result.findings[0].evidence).toMatchObject({ same_name: true, qualifiers: { match: true }, type: { match: true }, threshold: 0.8 });
+    expect(result.findings).toEqual([
+      expect.objectContaining({
+        kind: 'renamed',
+        field: 'current_price',
+        candidate: 'price_current',
+        confidence: 1,
+        severity: 'warning',
+        action: 'applied',
+        status: 'applied',
+      }),
+    ]);
+    expect(result.findings[0].evidence).toMatchObject({
+      same_name: true,
+      qualifiers: { match: true },
+      type: { match: true },
+      threshold: 0.8,
+    });
     expect(result.accepted[0].payload.current_price).toBe(96518);
     expect(result.quarantined).toEqual([]);
   });
@@ -61,7 +92,10 @@ describe(judgeBatch.name, () => {
   });
 
   it('should not apply renames under freeze: affected rows are quarantined', () => {
-    const result = sut.inspect(stream, [rec({ id: 'bitcoin', symbol: 'btc', price_current: 1 })], { policy: 'freeze', renameThreshold: 0.8 });
+    const result = sut.inspect(stream, [rec({ id: 'bitcoin', symbol: 'btc', price_current: 1 })], {
+      policy: 'freeze',
+      renameThreshold: 0.8,
+    });
 
     expect(result.accepted).toEqual([]);
     expect(result.quarantined[0].reason).toMatch(/price_current.*freeze/);
@@ -69,10 +103,16 @@ describe(judgeBatch.name, () => {
   });
 
   it('should report a missing required field as critical and quarantine only the rows lacking it', () => {
-    const result = sut.inspect(stream, [rec({ id: 'a', symbol: 'a', current_price: 1 }), rec({ id: 'b', current_price: 2 })], evolve);
+    const result = sut.inspect(
+      stream,
+      [rec({ id: 'a', symbol: 'a', current_price: 1 }), rec({ id: 'b', current_price: 2 })],
+      evolve,
+    );
 
     expect(result.accepted.map((r) => r.naturalKey)).toEqual(['a']);
-    expect(result.quarantined.map((q) => [q.record.naturalKey, q.reason])).toEqual([['b', 'required field "symbol" missing']]);
+    expect(result.quarantined.map((q) => [q.record.naturalKey, q.reason])).toEqual([
+      ['b', 'required field "symbol" missing'],
+    ]);
   });
 
   it('should report a missing optional field as a warning and keep the rows', () => {
@@ -86,9 +126,15 @@ describe(judgeBatch.name, () => {
   });
 
   it('should report added fields as info, ignoring extractor metadata fields and the inside of object leaves', () => {
-    const result = sut.inspect(stream, [rec({ id: 'a', symbol: 'a', current_price: 1, market_cap: 2, roi: { times: 3 }, ath: 9, _row: 4 })], evolve);
+    const result = sut.inspect(
+      stream,
+      [rec({ id: 'a', symbol: 'a', current_price: 1, market_cap: 2, roi: { times: 3 }, ath: 9, _row: 4 })],
+      evolve,
+    );
 
-    expect(result.findings).toEqual([{ kind: 'added', field: 'ath', candidate: '', confidence: null, severity: 'info', action: 'logged' }]);
+    expect(result.findings).toEqual([
+      { kind: 'added', field: 'ath', candidate: '', confidence: null, severity: 'info', action: 'logged' },
+    ]);
   });
 
   it('should report a type change; under evolve the row goes on to the mapper, under freeze it is quarantined', () => {
@@ -97,7 +143,17 @@ describe(judgeBatch.name, () => {
     const evolved = sut.inspect(stream, rows, evolve);
     const frozen = sut.inspect(stream, rows, { policy: 'freeze', renameThreshold: 0.8 });
 
-    expect(evolved.findings).toEqual([{ kind: 'type_changed', field: 'current_price', candidate: '', confidence: null, severity: 'critical', action: 'logged', details: { expected: 'number', observed: ['string'] } }]);
+    expect(evolved.findings).toEqual([
+      {
+        kind: 'type_changed',
+        field: 'current_price',
+        candidate: '',
+        confidence: null,
+        severity: 'critical',
+        action: 'logged',
+        details: { expected: 'number', observed: ['string'] },
+      },
+    ]);
     expect(evolved.accepted).toHaveLength(1);
     expect(frozen.accepted).toHaveLength(0);
     expect(frozen.quarantined[0].reason).toMatch(/changed type from number to string/);
@@ -114,7 +170,9 @@ describe(judgeBatch.name, () => {
 
   it('should handle nested paths (dotted) for renames: case only is the same name, a plural is not', () => {
     const nested: StreamDefinition = {
-      name: 't', kind: 'market_quotes', expectedSchema: [{ path: 'quotes.USD.price', type: 'number', required: true }],
+      name: 't',
+      kind: 'market_quotes',
+      expectedSchema: [{ path: 'quotes.USD.price', type: 'number', required: true }],
     };
 
     const same = sut.inspect(nested, [rec({ id: 'x', quotes: { USD: { Price: 3 } } })], evolve);
@@ -124,13 +182,17 @@ describe(judgeBatch.name, () => {
 
     const renamed = (r: typeof same) => r.findings.find((f) => f.kind === 'renamed');
     expect(renamed(same)).toMatchObject({
-      field: 'quotes.USD.price', candidate: 'quotes.USD.Price', action: 'applied', status: 'applied',
+      field: 'quotes.USD.price',
+      candidate: 'quotes.USD.Price',
+      action: 'applied',
+      status: 'applied',
     });
     expect((same.accepted[0].payload.quotes as { USD: { price: number } }).USD.price).toBe(3);
     expect(renamed(plural)).toMatchObject({ candidate: 'quotes.USD.Prices', status: 'proposed' });
     expect(plural.quarantined[0].reason).toMatch(/rename to "quotes.USD.Prices" not applied: names differ/);
     expect(renamed(pluralWithHistory)).toMatchObject({
-      status: 'applied', evidence: { values: { checked: true, compared: 1, plausible: true } },
+      status: 'applied',
+      evidence: { values: { checked: true, compared: 1, plausible: true } },
     });
   });
 
@@ -142,9 +204,13 @@ describe(judgeBatch.name, () => {
     expect(result.quarantined[0].reason).toBe(
       'required field "current_price" missing (rename to "price_current" rejected by an admin)',
     );
-    expect(result.findings).toContainEqual(expect.objectContaining({
-      kind: 'missing', field: 'current_price', details: { rejected_renames: ['price_current'] },
-    }));
+    expect(result.findings).toContainEqual(
+      expect.objectContaining({
+        kind: 'missing',
+        field: 'current_price',
+        details: { rejected_renames: ['price_current'] },
+      }),
+    );
     expect(result.findings).toContainEqual(expect.objectContaining({ kind: 'added', field: 'price_current' }));
   });
 

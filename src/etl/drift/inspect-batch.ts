@@ -117,8 +117,13 @@ export function judgeBatch(obs: BatchObservation, options: JudgeOptions): BatchJ
     if (wrong.length > 0) {
       const action: DriftAction = options.policy === 'freeze' ? 'quarantined' : 'logged';
       findings.push({
-        kind: 'type_changed', field: field.path, candidate: '', confidence: null,
-        severity: field.required ? 'critical' : 'warning', action, details: { expected: field.type, observed: nonNull },
+        kind: 'type_changed',
+        field: field.path,
+        candidate: '',
+        confidence: null,
+        severity: field.required ? 'critical' : 'warning',
+        action,
+        details: { expected: field.type, observed: nonNull },
       });
     }
   }
@@ -174,10 +179,16 @@ function judgeMissing({ field, obs, options, out }: MissingField): void {
 
   const refused: RenameCandidate[] = [];
   for (const c of ranked) {
-    const evidence = judgeRename({
-      field, candidate: c.path, similarity: c.similarity, observedTypes: obs.observed.get(c.path)!.types,
-      values: () => valuePairs({ field, candidate: c.path, records: obs.records, options }),
-    }, options);
+    const evidence = judgeRename(
+      {
+        field,
+        candidate: c.path,
+        similarity: c.similarity,
+        observedTypes: obs.observed.get(c.path)!.types,
+        values: () => valuePairs({ field, candidate: c.path, records: obs.records, options }),
+      },
+      options,
+    );
     if (evidence.status === 'rejected') {
       refused.push({ path: c.path, evidence });
       continue;
@@ -198,14 +209,22 @@ function judgeMissing({ field, obs, options, out }: MissingField): void {
   for (const r of refused) out.findings.push(renameFinding(field, r, { severity, action: rowAction }));
   if (refused.length === 0) {
     out.findings.push({
-      kind: 'missing', field: field.path, candidate: '', confidence: null, severity, action: rowAction,
+      kind: 'missing',
+      field: field.path,
+      candidate: '',
+      confidence: null,
+      severity,
+      action: rowAction,
       ...(adminRejected.length > 0 ? { details: { rejected_renames: adminRejected } } : {}),
     });
   }
   if (field.required) {
-    const why = refused.length > 0
-      ? ` (candidate "${refused[0].path}" rejected: ${refused[0].evidence.reason})`
-      : adminRejected.length > 0 ? ` (rename to "${adminRejected[0]}" rejected by an admin)` : '';
+    const why =
+      refused.length > 0
+        ? ` (candidate "${refused[0].path}" rejected: ${refused[0].evidence.reason})`
+        : adminRejected.length > 0
+          ? ` (rename to "${adminRejected[0]}" rejected by an admin)`
+          : '';
     out.blocked.set(field.path, `required field "${field.path}" missing${why}`);
   }
 }
@@ -275,7 +294,10 @@ interface RowRules {
 }
 
 /** Why one row (the types of its paths) cannot be used, or undefined. */
-function rowProblem(paths: Map<string, ObservedType>, { spec, renames, blocked, policy }: RowRules): string | undefined {
+function rowProblem(
+  paths: Map<string, ObservedType>,
+  { spec, renames, blocked, policy }: RowRules,
+): string | undefined {
   for (const field of spec) {
     if (blocked.has(field.path)) return blocked.get(field.path);
     const source = renames.get(field.path) ?? field.path;
@@ -297,7 +319,15 @@ function isUnderExpectedLeaf(path: string, leaves: ReadonlySet<string>): boolean
 
 function fingerprintOf(observed: Map<string, FieldObservation>): string {
   const canonical = [...observed.entries()]
-    .map(([path, o]) => `${path}:${[...o.types].filter((t) => t !== 'null').sort().join('|') || 'null'}`)
+    .map(
+      ([path, o]) =>
+        `${path}:${
+          [...o.types]
+            .filter((t) => t !== 'null')
+            .sort()
+            .join('|') || 'null'
+        }`,
+    )
     .sort()
     .join('\n');
   return createHash('sha256').update(canonical).digest('hex').slice(0, 16);

@@ -7,7 +7,11 @@ describe('typeOf', () => {
     const payload = parseJson(text) as Record<string, unknown>;
 
     expect([...observePaths(payload, new Set())]).toEqual([
-      ['price', 'number'], ['text', 'string'], ['n', 'null'], ['q.USD.cap', 'number'], ['l', 'array'],
+      ['price', 'number'],
+      ['text', 'string'],
+      ['n', 'null'],
+      ['q.USD.cap', 'number'],
+      ['l', 'array'],
     ]);
     expect([typeOf(7), typeOf({}), typeOf(true)]).toEqual(['number', 'object', 'boolean']);
   });

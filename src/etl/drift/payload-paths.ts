@@ -8,15 +8,20 @@ export type ObservedType = 'string' | 'number' | 'boolean' | 'object' | 'array' 
  * expected schema (type 'object') are not descended into; names starting with `_` are metadata
  * added by the extractor and ignored.
  */
-export function observePaths(payload: Record<string, unknown>, leafObjects: ReadonlySet<string>, maxDepth = 4): Map<string, ObservedType> {
+export function observePaths(
+  payload: Record<string, unknown>,
+  leafObjects: ReadonlySet<string>,
+  maxDepth = 4,
+): Map<string, ObservedType> {
   const out = new Map<string, ObservedType>();
   const walk = (value: Record<string, unknown>, prefix: string, depth: number) => {
     for (const [key, v] of Object.entries(value)) {
       if (key.startsWith('_')) continue;
       const path = prefix ? `${prefix}.${key}` : key;
       const type = typeOf(v);
-      if (type === 'object' && depth < maxDepth && !leafObjects.has(path)) walk(v as Record<string, unknown>, path, depth + 1);
-      else out.set(path, type);
+      if (type === 'object' && depth < maxDepth && !leafObjects.has(path)) {
+        walk(v as Record<string, unknown>, path, depth + 1);
+      } else out.set(path, type);
     }
   };
   walk(payload, '', 1);

@@ -5,7 +5,10 @@ import { judgeRename, type RenameRuleOptions, type RenameStatus } from './rename
 import type { ValuePair } from './value-plausibility.js';
 
 const DEFAULTS: RenameRuleOptions = {
-  policy: 'evolve', renameThreshold: 0.8, optionalRenameThreshold: 0.9, valueFactor: 10,
+  policy: 'evolve',
+  renameThreshold: 0.8,
+  optionalRenameThreshold: 0.9,
+  valueFactor: 10,
 };
 
 interface Case {
@@ -23,7 +26,9 @@ function judge(c: Case) {
   const field: FieldSpec = { path: c.field, type: c.type ?? 'number', required: c.required ?? true };
   const types = new Set<ObservedType>(c.observed ?? [field.type as ObservedType]);
   const values: ValuePair[] = (c.ratios ?? []).map((r, i) => ({
-    asset: `asset${i}`, previous: 100 * (i + 1), candidate: 100 * (i + 1) * r,
+    asset: `asset${i}`,
+    previous: 100 * (i + 1),
+    candidate: 100 * (i + 1) * r,
   }));
   const similarity = renameConfidence(field, { path: c.candidate, types });
   const options = { ...DEFAULTS, ...c.options };
@@ -93,63 +98,172 @@ describe(judgeRename.name, () => {
   describe('outcomes', () => {
     // [case, expected status, what the reason says]
     it.each<[string, RenameStatus, RegExp, Case]>([
-      ['same name, word order, first run', 'applied', /same name/,
-        { field: 'volume_24h_usd', candidate: 'volume_usd_24h' }],
+      [
+        'same name, word order, first run',
+        'applied',
+        /same name/,
+        { field: 'volume_24h_usd', candidate: 'volume_usd_24h' },
+      ],
       ['same name, camelCase, first run', 'applied', /same name/, { field: 'market_cap', candidate: 'marketCap' }],
       ['same name, camelCase the other way', 'applied', /same name/, { field: 'marketCap', candidate: 'market_cap' }],
       ['same name, snake to camel', 'applied', /same name/, { field: 'current_price', candidate: 'currentPrice' }],
       ['same name, qualifier moved', 'applied', /same name/, { field: 'price_usd', candidate: 'usd_price' }],
-      ['same name, separator dropped (optional)', 'applied', /same name/,
-        { field: 'market_cap', candidate: 'marketcap', required: false }],
-      ['same name, kebab and dots', 'applied', /same name/,
-        { field: 'quotes.USD.percent_change_24h', candidate: 'quotes.USD.percent-change-24h' }],
-      ['same name, values present and plausible', 'applied', /values plausible/,
-        { field: 'current_price', candidate: 'price_current', ratios: PLAUSIBLE }],
-      ['same name, values 100x off', 'rejected', /values implausible/,
-        { field: 'current_price', candidate: 'price_current', ratios: [100, 100, 100] }],
-      ['same name, all values null', 'applied', /same name/,
-        { field: 'current_price', candidate: 'currentPrice', observed: ['null'] }],
-      ['other name, no history', 'proposed', /no accepted values/,
-        { field: 'price', candidate: 'last_price', options: { renameThreshold: 0.5 } }],
-      ['other name, plausible history', 'applied', /median ratio 1\.01 over 3 assets/,
-        { field: 'price', candidate: 'last_price', ratios: PLAUSIBLE, options: { renameThreshold: 0.5 } }],
-      ['other name, 5x is within the factor', 'applied', /values plausible/,
-        { field: 'price', candidate: 'last_price', ratios: [5, 5, 5], options: { renameThreshold: 0.5 } }],
-      ['other name, 100x', 'rejected', /outside \[0\.1, 10\]/,
-        { field: 'price', candidate: 'last_price', ratios: [100, 101, 99], options: { renameThreshold: 0.5 } }],
-      ['other name, 1/20', 'rejected', /values implausible/,
-        { field: 'price', candidate: 'last_price', ratios: [0.05, 0.05], options: { renameThreshold: 0.5 } }],
-      ['other name, one odd asset of five', 'applied', /median ratio 1 /,
-        { field: 'price', candidate: 'last_price', ratios: [1, 1, 1, 1, 500], options: { renameThreshold: 0.5 } }],
-      ['other name, stricter factor', 'rejected', /outside \[0\.5, 2\]/,
-        { field: 'price', candidate: 'last_price', ratios: [3, 3], options: { renameThreshold: 0.5, valueFactor: 2 } }],
+      [
+        'same name, separator dropped (optional)',
+        'applied',
+        /same name/,
+        { field: 'market_cap', candidate: 'marketcap', required: false },
+      ],
+      [
+        'same name, kebab and dots',
+        'applied',
+        /same name/,
+        { field: 'quotes.USD.percent_change_24h', candidate: 'quotes.USD.percent-change-24h' },
+      ],
+      [
+        'same name, values present and plausible',
+        'applied',
+        /values plausible/,
+        { field: 'current_price', candidate: 'price_current', ratios: PLAUSIBLE },
+      ],
+      [
+        'same name, values 100x off',
+        'rejected',
+        /values implausible/,
+        { field: 'current_price', candidate: 'price_current', ratios: [100, 100, 100] },
+      ],
+      [
+        'same name, all values null',
+        'applied',
+        /same name/,
+        { field: 'current_price', candidate: 'currentPrice', observed: ['null'] },
+      ],
+      [
+        'other name, no history',
+        'proposed',
+        /no accepted values/,
+        { field: 'price', candidate: 'last_price', options: { renameThreshold: 0.5 } },
+      ],
+      [
+        'other name, plausible history',
+        'applied',
+        /median ratio 1\.01 over 3 assets/,
+        { field: 'price', candidate: 'last_price', ratios: PLAUSIBLE, options: { renameThreshold: 0.5 } },
+      ],
+      [
+        'other name, 5x is within the factor',
+        'applied',
+        /values plausible/,
+        { field: 'price', candidate: 'last_price', ratios: [5, 5, 5], options: { renameThreshold: 0.5 } },
+      ],
+      [
+        'other name, 100x',
+        'rejected',
+        /outside \[0\.1, 10\]/,
+        { field: 'price', candidate: 'last_price', ratios: [100, 101, 99], options: { renameThreshold: 0.5 } },
+      ],
+      [
+        'other name, 1/20',
+        'rejected',
+        /values implausible/,
+        { field: 'price', candidate: 'last_price', ratios: [0.05, 0.05], options: { renameThreshold: 0.5 } },
+      ],
+      [
+        'other name, one odd asset of five',
+        'applied',
+        /median ratio 1 /,
+        { field: 'price', candidate: 'last_price', ratios: [1, 1, 1, 1, 500], options: { renameThreshold: 0.5 } },
+      ],
+      [
+        'other name, stricter factor',
+        'rejected',
+        /outside \[0\.5, 2\]/,
+        { field: 'price', candidate: 'last_price', ratios: [3, 3], options: { renameThreshold: 0.5, valueFactor: 2 } },
+      ],
       ['plural, required, no history', 'proposed', /names differ/, { field: 'price', candidate: 'prices' }],
-      ['CSV numeric text, plausible', 'applied', /values plausible/,
-        { field: 'price_usd', candidate: 'prices_usd', type: 'string', ratios: PLAUSIBLE }],
-      ['optional field between the thresholds', 'rejected', /below the optional-field threshold 0\.9/,
-        { field: 'circulating_supply', candidate: 'circulating_supp', required: false, ratios: PLAUSIBLE }],
-      ['the same rename of a required field', 'applied', /values plausible/,
-        { field: 'circulating_supply', candidate: 'circulating_supp', ratios: PLAUSIBLE }],
-      ['optional field above the stricter threshold', 'applied', /values plausible/,
-        { field: 'market_cap', candidate: 'market_caps', required: false, ratios: PLAUSIBLE }],
-      ['optional threshold never below the main one', 'rejected', /threshold 0\.95/,
-        { field: 'circulating_supply', candidate: 'circulating_supp', required: false, ratios: PLAUSIBLE,
-          options: { optionalRenameThreshold: 0.1, renameThreshold: 0.95 } }],
-      ['below the threshold', 'rejected', /similarity .* below the threshold 0\.8/,
-        { field: 'current_price', candidate: 'last_px' }],
-      ['type differs', 'rejected', /type differs: expected number, observed string/,
-        { field: 'market_cap', candidate: 'marketCap', observed: ['string'] }],
-      ['type partly differs', 'rejected', /type differs/,
-        { field: 'market_cap', candidate: 'marketCap', observed: ['number', 'boolean'],
-          options: { renameThreshold: 0 } }],
-      ['currency wins over a same-looking name', 'rejected', /qualifiers differ \(currency\)/,
-        { field: 'current_price', candidate: 'current_price_btc' }],
-      ['window wins over a high similarity', 'rejected', /qualifiers differ \(window\)/,
-        { field: 'volume_24h_usd', candidate: 'volume_12h_usd' }],
-      ['freeze: nothing is applied', 'proposed', /freeze/,
-        { field: 'current_price', candidate: 'price_current', options: { policy: 'freeze' } }],
-      ['freeze: a refusal stays a refusal', 'rejected', /currency/,
-        { field: 'current_price', candidate: 'current_price_btc', options: { policy: 'freeze' } }],
+      [
+        'CSV numeric text, plausible',
+        'applied',
+        /values plausible/,
+        { field: 'price_usd', candidate: 'prices_usd', type: 'string', ratios: PLAUSIBLE },
+      ],
+      [
+        'optional field between the thresholds',
+        'rejected',
+        /below the optional-field threshold 0\.9/,
+        { field: 'circulating_supply', candidate: 'circulating_supp', required: false, ratios: PLAUSIBLE },
+      ],
+      [
+        'the same rename of a required field',
+        'applied',
+        /values plausible/,
+        { field: 'circulating_supply', candidate: 'circulating_supp', ratios: PLAUSIBLE },
+      ],
+      [
+        'optional field above the stricter threshold',
+        'applied',
+        /values plausible/,
+        { field: 'market_cap', candidate: 'market_caps', required: false, ratios: PLAUSIBLE },
+      ],
+      [
+        'optional threshold never below the main one',
+        'rejected',
+        /threshold 0\.95/,
+        {
+          field: 'circulating_supply',
+          candidate: 'circulating_supp',
+          required: false,
+          ratios: PLAUSIBLE,
+          options: { optionalRenameThreshold: 0.1, renameThreshold: 0.95 },
+        },
+      ],
+      [
+        'below the threshold',
+        'rejected',
+        /similarity .* below the threshold 0\.8/,
+        { field: 'current_price', candidate: 'last_px' },
+      ],
+      [
+        'type differs',
+        'rejected',
+        /type differs: expected number, observed string/,
+        { field: 'market_cap', candidate: 'marketCap', observed: ['string'] },
+      ],
+      [
+        'type partly differs',
+        'rejected',
+        /type differs/,
+        {
+          field: 'market_cap',
+          candidate: 'marketCap',
+          observed: ['number', 'boolean'],
+          options: { renameThreshold: 0 },
+        },
+      ],
+      [
+        'currency wins over a same-looking name',
+        'rejected',
+        /qualifiers differ \(currency\)/,
+        { field: 'current_price', candidate: 'current_price_btc' },
+      ],
+      [
+        'window wins over a high similarity',
+        'rejected',
+        /qualifiers differ \(window\)/,
+        { field: 'volume_24h_usd', candidate: 'volume_12h_usd' },
+      ],
+      [
+        'freeze: nothing is applied',
+        'proposed',
+        /freeze/,
+        { field: 'current_price', candidate: 'price_current', options: { policy: 'freeze' } },
+      ],
+      [
+        'freeze: a refusal stays a refusal',
+        'rejected',
+        /currency/,
+        { field: 'current_price', candidate: 'current_price_btc', options: { policy: 'freeze' } },
+      ],
     ])('%s', (_name, status, reason, c) => {
       const evidence = judge(c);
 
@@ -160,7 +274,10 @@ describe(judgeRename.name, () => {
 
   it('should show every check in the evidence', () => {
     const evidence = judge({
-      field: 'price', candidate: 'last_price', ratios: [1.01, 0.99, 1.02], options: { renameThreshold: 0.5 },
+      field: 'price',
+      candidate: 'last_price',
+      ratios: [1.01, 0.99, 1.02],
+      options: { renameThreshold: 0.5 },
     });
 
     expect(evidence).toEqual({
@@ -173,7 +290,13 @@ describe(judgeRename.name, () => {
       qualifiers: { match: true, differing: [], field: [], candidate: [] },
       type: { expected: 'number', observed: ['number'], match: true },
       values: {
-        checked: true, plausible: true, compared: 3, median_ratio: 1.01, min_ratio: 0.99, max_ratio: 1.02, factor: 10,
+        checked: true,
+        plausible: true,
+        compared: 3,
+        median_ratio: 1.01,
+        min_ratio: 0.99,
+        max_ratio: 1.02,
+        factor: 10,
         samples: [
           { asset: 'asset0', previous: 100, candidate: 101, ratio: 1.01 },
           { asset: 'asset1', previous: 200, candidate: 198, ratio: 0.99 },

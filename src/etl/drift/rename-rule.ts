@@ -60,25 +60,37 @@ export function judgeRename(c: RenameCandidate, options: RenameRuleOptions): Ren
   const { renameThreshold, optionalRenameThreshold } = options;
   const threshold = optional ? Math.max(renameThreshold, optionalRenameThreshold) : renameThreshold;
   const same = sameName(c.field.path, c.candidate);
-  const qualifiers = compareQualifiers(
-    qualifiersOf(nameTokens(c.field.path)),
-    qualifiersOf(nameTokens(c.candidate)),
-  );
+  const qualifiers = compareQualifiers(qualifiersOf(nameTokens(c.field.path)), qualifiersOf(nameTokens(c.candidate)));
   const observed = [...c.observedTypes].filter((t) => t !== 'null').sort();
   const typeMatch = observed.length === 0 ? null : observed.every((t) => t === c.field.type);
   const similar = c.similarity >= threshold;
-  const values = similar || typeof c.values !== 'function'
-    ? judgeValues(typeof c.values === 'function' ? c.values() : c.values, options.valueFactor)
-    : { ...judgeValues([], options.valueFactor), reason: 'not compared: similarity below the threshold' };
+  const values =
+    similar || typeof c.values !== 'function'
+      ? judgeValues(typeof c.values === 'function' ? c.values() : c.values, options.valueFactor)
+      : { ...judgeValues([], options.valueFactor), reason: 'not compared: similarity below the threshold' };
   const [status, reason] = decide({
-    similarity: c.similarity, threshold, optional, same, qualifiers, typeMatch, observed, values, field: c.field,
+    similarity: c.similarity,
+    threshold,
+    optional,
+    same,
+    qualifiers,
+    typeMatch,
+    observed,
+    values,
+    field: c.field,
   });
   const frozen = options.policy === 'freeze' && status !== 'rejected';
   return {
     status: frozen ? 'proposed' : status,
     reason: frozen ? `${reason}; not applied under drift policy freeze` : reason,
-    similarity: c.similarity, threshold, threshold_kind: optional ? 'optional' : 'required', same_name: same,
-    qualifiers, type: { expected: c.field.type, observed, match: typeMatch }, values, policy: options.policy,
+    similarity: c.similarity,
+    threshold,
+    threshold_kind: optional ? 'optional' : 'required',
+    same_name: same,
+    qualifiers,
+    type: { expected: c.field.type, observed, match: typeMatch },
+    values,
+    policy: options.policy,
   };
 }
 

@@ -59,7 +59,13 @@ export function judgeValues(pairs: readonly ValuePair[], factor: number): ValueE
   });
   if (rated.length === 0) {
     return {
-      checked: false, plausible: null, compared: 0, median_ratio: null, min_ratio: null, max_ratio: null, factor,
+      checked: false,
+      plausible: null,
+      compared: 0,
+      median_ratio: null,
+      min_ratio: null,
+      max_ratio: null,
+      factor,
       samples: [],
       reason: 'no accepted values of the field for the same assets to compare with',
     };
@@ -69,8 +75,14 @@ export function judgeValues(pairs: readonly ValuePair[], factor: number): ValueE
   const median = round6(ratios.length % 2 ? ratios[mid] : (ratios[mid - 1] + ratios[mid]) / 2);
   const plausible = median >= 1 / factor && median <= factor;
   return {
-    checked: true, plausible, compared: rated.length, median_ratio: median,
-    min_ratio: ratios[0], max_ratio: ratios[ratios.length - 1], factor, samples: rated.slice(0, SAMPLES_SHOWN),
+    checked: true,
+    plausible,
+    compared: rated.length,
+    median_ratio: median,
+    min_ratio: ratios[0],
+    max_ratio: ratios[ratios.length - 1],
+    factor,
+    samples: rated.slice(0, SAMPLES_SHOWN),
     ...(plausible ? {} : { reason: `median ratio ${median} outside [${round6(1 / factor)}, ${factor}]` }),
   };
 }

@@ -2,7 +2,11 @@ import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, Matches } from 'class-validator';
 
 export class TriggerRunDto {
-  @ApiPropertyOptional({ type: [String], example: ['coingecko', 'csv'], description: 'Sources to run (default: every enabled source)' })
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['coingecko', 'csv'],
+    description: 'Sources to run (default: every enabled source)',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
@@ -41,12 +45,16 @@ export class SourceInfoDto {
   @ApiProperty({ example: false })
   running: boolean;
 
-  @ApiProperty({ enum: ['built-in', 'package'], example: 'package', description: 'Compiled into the service, or loaded from an ETL_PLUGINS package' })
+  @ApiProperty({
+    enum: ['built-in', 'package'],
+    example: 'package',
+    description: 'Compiled into the service, or loaded from an ETL_PLUGINS package',
+  })
   origin: 'built-in' | 'package';
 
   @ApiPropertyOptional({ example: 'kraken-source', description: 'The npm package (origin "package" only)' })
   package?: string;
 
-  @ApiPropertyOptional({ example: '1.0.0', description: "The package's version (origin \"package\" only)" })
+  @ApiPropertyOptional({ example: '1.0.0', description: 'The package\'s version (origin "package" only)' })
   version?: string;
 }

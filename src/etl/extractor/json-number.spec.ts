@@ -37,8 +37,9 @@ describe('json-number', () => {
 
   describe('stringifyJson', () => {
     it('should write every received digit back, numbers as numbers', () => {
-      const text = '{"price":12345678901.123456789012345,"supply":1234567890123456789012345,'
-        + '"name":"x","n":null,"l":[1.50,2E-8]}';
+      const text =
+        '{"price":12345678901.123456789012345,"supply":1234567890123456789012345,' +
+        '"name":"x","n":null,"l":[1.50,2E-8]}';
 
       expect(stringifyJson(parseJson(text))).toBe(text);
     });
@@ -47,13 +48,12 @@ describe('json-number', () => {
       expect(stringifyJson({ a: 'x', n: new JsonNumber('1.10'), m: 2 })).toBe('{"a":"x","n":1.10,"m":2}');
     });
 
-    it.each([
-      [{ file: 'a.csv', line: 3, price: '1,5', empty: null, ok: true }],
-      [[1, 'two', null]],
-      ['text'],
-    ])('should give the same text as JSON.stringify for %p', (value) => {
-      expect(stringifyJson(value)).toBe(JSON.stringify(value));
-    });
+    it.each([[{ file: 'a.csv', line: 3, price: '1,5', empty: null, ok: true }], [[1, 'two', null]], ['text']])(
+      'should give the same text as JSON.stringify for %p',
+      (value) => {
+        expect(stringifyJson(value)).toBe(JSON.stringify(value));
+      },
+    );
 
     it('should give the same text as JSON.stringify for nested values without JsonNumbers', () => {
       const value = { a: 'quote "x"\u0001', b: 1.5, c: [true, null, { d: -0.25 }], e: new Date(0) };
@@ -67,7 +67,10 @@ describe('json-number', () => {
       const n = new JsonNumber('12345678901.123456789012345');
 
       expect([JSON.stringify({ n }), String(n), Number(n), jsonNumberText(7.25)]).toEqual([
-        '{"n":"12345678901.123456789012345"}', '12345678901.123456789012345', 12345678901.123457, '7.25',
+        '{"n":"12345678901.123456789012345"}',
+        '12345678901.123456789012345',
+        12345678901.123457,
+        '7.25',
       ]);
     });
 

@@ -16,8 +16,15 @@ describe(SnapshotReader.name, () => {
     sut.pageRead();
 
     expect(keys).toEqual(['b@2025-05-02T00:00:00Z', 'a@2020-01-01T00:00:00Z', 'c@garbage']);
-    expect(sut.finished()).toEqual({ snapshot: { read_at: '2025-05-02T12:00:00.000Z', pages_read: 1, records_read: 3,
-      max_last_updated: '2025-05-02T00:00:00.000Z', complete: true } });
+    expect(sut.finished()).toEqual({
+      snapshot: {
+        read_at: '2025-05-02T12:00:00.000Z',
+        pages_read: 1,
+        records_read: 3,
+        max_last_updated: '2025-05-02T00:00:00.000Z',
+        complete: true,
+      },
+    });
   });
 
   it('should key numeric ids (lossless JsonNumber too) by their text', () => {
@@ -34,8 +41,10 @@ describe(SnapshotReader.name, () => {
     sut.pageRead();
 
     expect(sut.reading().snapshot).toMatchObject({ complete: false, pages_read: 1 });
-    expect(sut.finished('page 2 repeated page 1').snapshot)
-      .toMatchObject({ complete: false, stopped_early: 'page 2 repeated page 1' });
+    expect(sut.finished('page 2 repeated page 1').snapshot).toMatchObject({
+      complete: false,
+      stopped_early: 'page 2 repeated page 1',
+    });
   });
 
   it('should carry no watermark, so the engine never filters a snapshot by time', () => {

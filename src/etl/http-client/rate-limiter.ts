@@ -30,7 +30,13 @@ export class SourceRateLimiter {
   }
 
   /** What /observability/metrics/json shows of this limit. */
-  describe(): { source: string; requests_per_minute: number; bucket_size: number; available_tokens: number; requests_last_minute: number } {
+  describe(): {
+    source: string;
+    requests_per_minute: number;
+    bucket_size: number;
+    available_tokens: number;
+    requests_last_minute: number;
+  } {
     this.bucket.drip();
     this.prune();
     return {

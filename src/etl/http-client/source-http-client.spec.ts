@@ -10,7 +10,9 @@ import { RetryingHttpClient, type RetryPolicy } from './source-http-client.js';
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** A real loopback server answering with a scripted sequence of handlers (last one repeats). */
-async function upstream(handlers: Handler[]): Promise<{ url: string; hits: IncomingMessage[]; close: () => Promise<void> }> {
+async function upstream(
+  handlers: Handler[],
+): Promise<{ url: string; hits: IncomingMessage[]; close: () => Promise<void> }> {
   const hits: IncomingMessage[] = [];
   const server: Server = createServer((req, res) => {
     hits.push(req);
@@ -21,14 +23,20 @@ async function upstream(handlers: Handler[]): Promise<{ url: string; hits: Incom
   return {
     url: `http://127.0.0.1:${port}/v1/things`,
     hits,
-    close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
-const json = (status: number, body: unknown, headers: Record<string, string> = {}): Handler => (_req, res) => {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(JSON.stringify(body));
-};
+const json =
+  (status: number, body: unknown, headers: Record<string, string> = {}): Handler =>
+  (_req, res) => {
+    res.writeHead(status, { 'content-type': 'application/json', ...headers });
+    res.end(JSON.stringify(body));
+  };
 
 function fakeMetrics() {
   const calls = { requests: [] as string[], retries: [] as string[], waited: 0 };
@@ -87,8 +95,10 @@ describe(RetryingHttpClient.name, () => {
     const body = await sut.getJson<Array<Record<string, unknown>>>(server.url);
 
     expect(body[0]).toEqual({
-      id: 'x', price: new JsonNumber('12345678901.123456789012345'),
-      supply: new JsonNumber('1234567890123456789012345'), p: '1.5',
+      id: 'x',
+      price: new JsonNumber('12345678901.123456789012345'),
+      supply: new JsonNumber('1234567890123456789012345'),
+      p: '1.5',
     });
     expect(stringifyJson(body)).toBe(text);
   });
@@ -170,7 +180,10 @@ describe(RetryingHttpClient.name, () => {
   });
 
   it('should retry timeouts and report them as such', async () => {
-    server = await upstream([(_q, res) => setTimeout(() => json(200, { late: true })(_q, res), 1000), json(200, { ok: 1 })]);
+    server = await upstream([
+      (_q, res) => setTimeout(() => json(200, { late: true })(_q, res), 1000),
+      json(200, { ok: 1 }),
+    ]);
     const { sut, calls } = client({ timeoutMs: 200 });
 
     await expect(sut.getJson(server.url)).resolves.toEqual({ ok: new JsonNumber('1') });
@@ -220,7 +233,9 @@ describe(RetryingHttpClient.name, () => {
       source: 'x',
       limiter: new SourceRateLimiter('x', 6000, 100),
       policy: { ...policy, baseDelayMs: 5000, maxWaitMs: 5000, maxRetries: 5 },
-      metrics, logger: quietLogger, signal: controller.signal,
+      metrics,
+      logger: quietLogger,
+      signal: controller.signal,
     });
     const started = Date.now();
     setTimeout(() => controller.abort(new Error('shutdown')), 100);
@@ -306,8 +321,10 @@ describe(RetryingHttpClient.name, () => {
       const left = Math.round(3000 - sut.usage.retryAfterWaitMs);
       const waits = String.raw`\(backoff 0 ms, Retry-After 20\d\d ms, rate limit \d+ ms\)`;
       expect(error.message).toMatch(
-        new RegExp(String.raw`gave up after 2 attempt\(s\) and \d+ ms of waiting ${waits}; ` +
-          `Retry-After asked for 2000 ms, over the ${left} ms left`),
+        new RegExp(
+          String.raw`gave up after 2 attempt\(s\) and \d+ ms of waiting ${waits}; ` +
+            `Retry-After asked for 2000 ms, over the ${left} ms left`,
+        ),
       );
     });
 

@@ -101,11 +101,7 @@ export class RetryingHttpClient implements SourceHttpClient {
     });
   }
 
-  private async request<T>(
-    url: string,
-    options: HttpRequestOptions,
-    consume: Consume<T>,
-  ): Promise<T> {
+  private async request<T>(url: string, options: HttpRequestOptions, consume: Consume<T>): Promise<T> {
     const fullUrl = withQuery(url, options.query);
     const safeUrl = maskUrl(fullUrl);
     const signal = anySignal([this.runSignal, options.signal]);
@@ -125,9 +121,10 @@ export class RetryingHttpClient implements SourceHttpClient {
       // The Retry-After budget counts only the waits upstreams asked for, not our own rate limit.
       const budgetLeft = this.policy.maxWaitMs - this.usage.retryAfterWaitMs;
       if (attempt > this.policy.maxRetries || retryAfterMs > budgetLeft) {
-        const why = retryAfterMs > budgetLeft
-          ? `Retry-After asked for ${retryAfterMs} ms, over the ${Math.round(budgetLeft)} ms left of the wait budget`
-          : undefined;
+        const why =
+          retryAfterMs > budgetLeft
+            ? `Retry-After asked for ${retryAfterMs} ms, over the ${Math.round(budgetLeft)} ms left of the wait budget`
+            : undefined;
         throw this.gaveUp(error, { attempts: attempt, waited, why });
       }
       this.usage.retries += 1;
@@ -139,7 +136,9 @@ export class RetryingHttpClient implements SourceHttpClient {
       const { baseDelayMs: baseMs, maxWaitMs: capMs } = this.policy;
       const backoffMs = backoffDelay({ attempt, baseMs, capMs, random: this.random });
       if (retryAfterMs > 0) await this.wait({ kind: 'retryAfterWaitMs', ms: retryAfterMs, waited, signal });
-      if (backoffMs > retryAfterMs) await this.wait({ kind: 'backoffWaitMs', ms: backoffMs - retryAfterMs, waited, signal });
+      if (backoffMs > retryAfterMs) {
+        await this.wait({ kind: 'backoffWaitMs', ms: backoffMs - retryAfterMs, waited, signal });
+      }
     }
   }
 
@@ -174,7 +173,10 @@ export class RetryingHttpClient implements SourceHttpClient {
     this.usage.requests += 1;
     let response: Response;
     try {
-      response = await fetch(url, { headers: { accept: 'application/json, application/xml, text/xml, */*', ...options.headers }, signal: requestSignal });
+      response = await fetch(url, {
+        headers: { accept: 'application/json, application/xml, text/xml, */*', ...options.headers },
+        signal: requestSignal,
+      });
     } catch (err) {
       signal?.throwIfAborted();
       this.metrics.upstreamRequest(this.source, timeout.aborted ? 'timeout' : 'network');

@@ -37,15 +37,33 @@ export function httpStatusError({ source, safeUrl, attempt }: RequestAt, status:
   });
 }
 
-export function transportError({ source, safeUrl, attempt }: RequestAt, cause: unknown, timedOut: boolean): UpstreamError {
+export function transportError(
+  { source, safeUrl, attempt }: RequestAt,
+  cause: unknown,
+  timedOut: boolean,
+): UpstreamError {
   const code = (cause as { cause?: { code?: string } })?.cause?.code ?? (cause as { code?: string })?.code;
-  const what = timedOut ? 'timed out' : `failed (${code ?? (cause instanceof Error ? cause.message : 'network error')})`;
-  return new UpstreamError(`${source}: request to ${safeUrl} ${what}`, { source, url: safeUrl, attempt, retryable: true }, { cause });
+  const what = timedOut
+    ? 'timed out'
+    : `failed (${code ?? (cause instanceof Error ? cause.message : 'network error')})`;
+  return new UpstreamError(
+    `${source}: request to ${safeUrl} ${what}`,
+    { source, url: safeUrl, attempt, retryable: true },
+    { cause },
+  );
 }
 
-export function malformedBodyError({ source, safeUrl, attempt }: RequestAt, detail: string, cause?: unknown): UpstreamError {
+export function malformedBodyError(
+  { source, safeUrl, attempt }: RequestAt,
+  detail: string,
+  cause?: unknown,
+): UpstreamError {
   // A truncated or empty body is usually a transient upstream/proxy fault: retried like a 5xx.
-  return new UpstreamError(`${source}: malformed response body from ${safeUrl}: ${detail}`, { source, url: safeUrl, attempt, retryable: true }, { cause });
+  return new UpstreamError(
+    `${source}: malformed response body from ${safeUrl}: ${detail}`,
+    { source, url: safeUrl, attempt, retryable: true },
+    { cause },
+  );
 }
 
 /** A short, single-line excerpt of an error body, for the recorded error message. */

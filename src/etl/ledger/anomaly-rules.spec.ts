@@ -1,4 +1,12 @@
-import { durationOutlier, evaluateSourceRun, recordCountOutlier, staleSource, successThenFailure, successWithZeroRows, type RunSample } from './anomaly-rules.js';
+import {
+  durationOutlier,
+  evaluateSourceRun,
+  recordCountOutlier,
+  staleSource,
+  successThenFailure,
+  successWithZeroRows,
+  type RunSample,
+} from './anomaly-rules.js';
 
 const ok = (extracted: number, durationMs = 1000): RunSample => ({ status: 'succeeded', extracted, durationMs });
 
@@ -20,19 +28,27 @@ describe('anomaly rules', () => {
     });
 
     it('should flag any change when history never varied', () => {
-      expect(recordCountOutlier('csv', ok(999), [ok(1000), ok(1000), ok(1000), ok(1000), ok(1000)])?.rule).toBe('record_count_outlier');
+      expect(recordCountOutlier('csv', ok(999), [ok(1000), ok(1000), ok(1000), ok(1000), ok(1000)])?.rule).toBe(
+        'record_count_outlier',
+      );
     });
   });
 
   it('should flag a duration far above the recent median', () => {
-    expect(durationOutlier('rss', ok(10, 9000), [ok(10, 1000), ok(10, 1200), ok(10, 900)])?.message).toMatch(/9000 ms, over 3x the recent median \(1000 ms\)/);
+    expect(durationOutlier('rss', ok(10, 9000), [ok(10, 1000), ok(10, 1200), ok(10, 900)])?.message).toMatch(
+      /9000 ms, over 3x the recent median \(1000 ms\)/,
+    );
     expect(durationOutlier('rss', ok(10, 2000), [ok(10, 1000), ok(10, 1200), ok(10, 900)])).toBeUndefined();
   });
 
   it('should flag a failure right after a success, ignoring skipped runs', () => {
     const failed = { status: 'failed', extracted: 0, durationMs: 5 };
-    expect(successThenFailure('coingecko', failed, [{ status: 'skipped', extracted: 0, durationMs: 0 }, ok(10)])?.rule).toBe('success_then_failure');
-    expect(successThenFailure('coingecko', failed, [{ status: 'failed', extracted: 0, durationMs: 5 }])).toBeUndefined();
+    expect(
+      successThenFailure('coingecko', failed, [{ status: 'skipped', extracted: 0, durationMs: 0 }, ok(10)])?.rule,
+    ).toBe('success_then_failure');
+    expect(
+      successThenFailure('coingecko', failed, [{ status: 'failed', extracted: 0, durationMs: 5 }]),
+    ).toBeUndefined();
   });
 
   it('should flag success with zero rows', () => {
@@ -48,6 +64,10 @@ describe('anomaly rules', () => {
   });
 
   it('should combine the per-source rules', () => {
-    expect(evaluateSourceRun('csv', ok(0), steady).map((a) => a.rule).sort()).toEqual(['record_count_outlier', 'success_with_zero_rows']);
+    expect(
+      evaluateSourceRun('csv', ok(0), steady)
+        .map((a) => a.rule)
+        .sort(),
+    ).toEqual(['record_count_outlier', 'success_with_zero_rows']);
   });
 });

@@ -30,21 +30,39 @@ export function recordCountOutlier(source: string, run: RunSample, history: RunS
   const std = Math.sqrt(points.reduce((a, b) => a + (b - mean) ** 2, 0) / points.length);
   if (std === 0) {
     return run.extracted !== mean
-      ? { rule: 'record_count_outlier', source, message: `${source} extracted ${run.extracted} records; the last ${points.length} runs all extracted ${mean}`, details: { mean, std, z: null } }
+      ? {
+          rule: 'record_count_outlier',
+          source,
+          message: `${source} extracted ${run.extracted} records; the last ${points.length} runs all extracted ${mean}`,
+          details: { mean, std, z: null },
+        }
       : undefined;
   }
   const z = (run.extracted - mean) / std;
   return Math.abs(z) > Z_THRESHOLD
-    ? { rule: 'record_count_outlier', source, message: `${source} extracted ${run.extracted} records (z-score ${z.toFixed(1)} over the last ${points.length} runs, mean ${mean.toFixed(0)})`, details: { mean, std, z: Number(z.toFixed(2)) } }
+    ? {
+        rule: 'record_count_outlier',
+        source,
+        message: `${source} extracted ${run.extracted} records (z-score ${z.toFixed(1)} over the last ${points.length} runs, mean ${mean.toFixed(0)})`,
+        details: { mean, std, z: Number(z.toFixed(2)) },
+      }
     : undefined;
 }
 
 export function durationOutlier(source: string, run: RunSample, history: RunSample[]): Anomaly | undefined {
-  const durations = history.map((h) => h.durationMs).filter((d): d is number => d !== null && d > 0).sort((a, b) => a - b);
+  const durations = history
+    .map((h) => h.durationMs)
+    .filter((d): d is number => d !== null && d > 0)
+    .sort((a, b) => a - b);
   if (run.durationMs === null || durations.length < 3) return undefined;
   const median = durations[Math.floor(durations.length / 2)];
   return run.durationMs > DURATION_FACTOR * median && run.durationMs - median > 1000
-    ? { rule: 'duration_outlier', source, message: `${source} took ${run.durationMs} ms, over ${DURATION_FACTOR}x the recent median (${median} ms)`, details: { median } }
+    ? {
+        rule: 'duration_outlier',
+        source,
+        message: `${source} took ${run.durationMs} ms, over ${DURATION_FACTOR}x the recent median (${median} ms)`,
+        details: { median },
+      }
     : undefined;
 }
 
@@ -61,17 +79,30 @@ export function successWithZeroRows(source: string, run: RunSample): Anomaly | u
     : undefined;
 }
 
-export function staleSource(source: string, lastSuccessAt: Date | null, now: Date, budgetSeconds: number): Anomaly | undefined {
+export function staleSource(
+  source: string,
+  lastSuccessAt: Date | null,
+  now: Date,
+  budgetSeconds: number,
+): Anomaly | undefined {
   if (lastSuccessAt === null) return { rule: 'stale_source', source, message: `${source} has never succeeded` };
   const ageSeconds = (now.getTime() - lastSuccessAt.getTime()) / 1000;
   return ageSeconds > budgetSeconds
-    ? { rule: 'stale_source', source, message: `${source} has not succeeded for ${Math.round(ageSeconds / 60)} min (budget ${Math.round(budgetSeconds / 60)} min)`, details: { lastSuccessAt: lastSuccessAt.toISOString() } }
+    ? {
+        rule: 'stale_source',
+        source,
+        message: `${source} has not succeeded for ${Math.round(ageSeconds / 60)} min (budget ${Math.round(budgetSeconds / 60)} min)`,
+        details: { lastSuccessAt: lastSuccessAt.toISOString() },
+      }
     : undefined;
 }
 
 /** Every per-source rule for one source run. */
 export function evaluateSourceRun(source: string, run: RunSample, history: RunSample[]): Anomaly[] {
-  return [recordCountOutlier(source, run, history), durationOutlier(source, run, history), successThenFailure(source, run, history), successWithZeroRows(source, run)].filter(
-    (a): a is Anomaly => a !== undefined,
-  );
+  return [
+    recordCountOutlier(source, run, history),
+    durationOutlier(source, run, history),
+    successThenFailure(source, run, history),
+    successWithZeroRows(source, run),
+  ].filter((a): a is Anomaly => a !== undefined);
 }

@@ -21,16 +21,35 @@ export class AnomalyService {
     for (const s of sourceRuns) {
       if (s.status === 'running') continue;
       const history = await this.runs.history(s.source, s.id);
-      out.push(...evaluateSourceRun(s.source, { status: s.status, extracted: s.records_extracted, durationMs: s.duration_ms }, history));
+      out.push(
+        ...evaluateSourceRun(
+          s.source,
+          { status: s.status, extracted: s.records_extracted, durationMs: s.duration_ms },
+          history,
+        ),
+      );
     }
     const lastSuccess = await this.runs.lastSuccess(run.sources);
     const now = run.finished_at ?? new Date();
     for (const source of run.sources) {
-      const stale = staleSource(source, lastSuccess.get(source) ?? null, new Date(now), this.config.etl.freshnessBudgetSeconds);
+      const stale = staleSource(
+        source,
+        lastSuccess.get(source) ?? null,
+        new Date(now),
+        this.config.etl.freshnessBudgetSeconds,
+      );
       if (stale) out.push(stale);
     }
-    for (const d of await this.runs.divergentAssets(this.config.etl.priceDivergencePct, this.config.etl.freshnessBudgetSeconds)) {
-      out.push({ rule: 'price_divergence', source: null, message: `${d.symbol}: sources disagree by ${d.spread_pct.toFixed(2)}% (threshold ${this.config.etl.priceDivergencePct}%)`, details: d });
+    for (const d of await this.runs.divergentAssets(
+      this.config.etl.priceDivergencePct,
+      this.config.etl.freshnessBudgetSeconds,
+    )) {
+      out.push({
+        rule: 'price_divergence',
+        source: null,
+        message: `${d.symbol}: sources disagree by ${d.spread_pct.toFixed(2)}% (threshold ${this.config.etl.priceDivergencePct}%)`,
+        details: d,
+      });
     }
     return out;
   }

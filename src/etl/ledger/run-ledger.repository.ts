@@ -6,7 +6,8 @@ import type { StreamCursor } from '../extractor/extractor.interface.js';
 import type { Waits } from '../http-client/waits.js';
 
 export type RunTrigger = 'schedule' | 'startup' | 'manual' | 'cli' | 'replay' | 'backfill';
-export type RunStatus = 'running' | 'succeeded' | 'partial' | 'failed' | 'rate_limited' | 'abandoned' | 'skipped' | 'cancelled';
+export type RunStatus =
+  'running' | 'succeeded' | 'partial' | 'failed' | 'rate_limited' | 'abandoned' | 'skipped' | 'cancelled';
 
 /** A batch's (or a source run's) counts: extracted = inserted + updated + unchanged + duplicate + quarantined. */
 export interface BatchCounts {
@@ -57,12 +58,26 @@ export class RunLedgerRepository {
     return row.id;
   }
 
-  async createSourceRun({ runId, source, instanceId, status, cursorBefore, errorMessage = null }: NewSourceRun): Promise<string> {
+  async createSourceRun({
+    runId,
+    source,
+    instanceId,
+    status,
+    cursorBefore,
+    errorMessage = null,
+  }: NewSourceRun): Promise<string> {
     const [row] = (await this.dataSource.query(
       `INSERT INTO etl_source_runs (run_id, source, status, instance_id, cursor_before, error_message, finished_at, duration_ms)
        VALUES ($1::bigint, $2, $3, $4, $5::jsonb, $6, CASE WHEN $3 = 'running' THEN NULL ELSE now() END, CASE WHEN $3 = 'running' THEN NULL ELSE 0 END)
        RETURNING id::text AS id`,
-      [runId, source, status, instanceId, cursorBefore ? JSON.stringify(cursorBefore) : null, errorMessage && this.masker.mask(errorMessage)],
+      [
+        runId,
+        source,
+        status,
+        instanceId,
+        cursorBefore ? JSON.stringify(cursorBefore) : null,
+        errorMessage && this.masker.mask(errorMessage),
+      ],
     )) as Array<{ id: string }>;
     return row.id;
   }
@@ -86,8 +101,18 @@ export class RunLedgerRepository {
               cursor_after = $3::jsonb, error_class = $4, error_message = $5, schema_fingerprint = $6,
               retries = $7, rate_limit_wait_ms = $8, backoff_wait_ms = $9, retry_after_wait_ms = $10
         WHERE id = $1::bigint`,
-      [sourceRunId, o.status, o.cursorAfter ? JSON.stringify(o.cursorAfter) : null, o.errorClass, o.errorMessage && this.masker.mask(o.errorMessage), o.schemaFingerprint, o.retries,
-        Math.round(o.waits.rateLimitWaitMs), Math.round(o.waits.backoffWaitMs), Math.round(o.waits.retryAfterWaitMs)],
+      [
+        sourceRunId,
+        o.status,
+        o.cursorAfter ? JSON.stringify(o.cursorAfter) : null,
+        o.errorClass,
+        o.errorMessage && this.masker.mask(o.errorMessage),
+        o.schemaFingerprint,
+        o.retries,
+        Math.round(o.waits.rateLimitWaitMs),
+        Math.round(o.waits.backoffWaitMs),
+        Math.round(o.waits.retryAfterWaitMs),
+      ],
     );
   }
 
@@ -127,7 +152,9 @@ export class RunLedgerRepository {
 
   /** Sources with a `running` row (possibly stale: check with the advisory lock). */
   async sourcesMarkedRunning(): Promise<string[]> {
-    const rows = (await this.dataSource.query(`SELECT DISTINCT source FROM etl_source_runs WHERE status = 'running'`)) as Array<{ source: string }>;
+    const rows = (await this.dataSource.query(
+      `SELECT DISTINCT source FROM etl_source_runs WHERE status = 'running'`,
+    )) as Array<{ source: string }>;
     return rows.map((r) => r.source);
   }
 

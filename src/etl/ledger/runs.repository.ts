@@ -8,8 +8,20 @@ import type { DataSource } from 'typeorm';
 import { WhereBuilder } from '../../common/sql/where-builder.js';
 
 export interface RunRow {
-  id: string; trigger: string; status: string; sources: string[]; instance_id: string; started_at: Date; finished_at: Date | null; duration_ms: number | null;
-  extracted: number; inserted: number; updated: number; unchanged: number; duplicate: number; quarantined: number;
+  id: string;
+  trigger: string;
+  status: string;
+  sources: string[];
+  instance_id: string;
+  started_at: Date;
+  finished_at: Date | null;
+  duration_ms: number | null;
+  extracted: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  duplicate: number;
+  quarantined: number;
 }
 
 /** A run as a page row: with its keyset timestamp (microseconds). */
@@ -17,16 +29,39 @@ export type RunPageRow = RunRow & { cursor_at: string };
 
 /** What `etl status` shows of a source's latest run. */
 export interface LatestSourceRunRow {
-  source: string; status: string; started_at: Date; finished_at: Date | null; duration_ms: number | null;
-  records_extracted: number; records_inserted: number; records_quarantined: number; error_message: string | null;
+  source: string;
+  status: string;
+  started_at: Date;
+  finished_at: Date | null;
+  duration_ms: number | null;
+  records_extracted: number;
+  records_inserted: number;
+  records_quarantined: number;
+  error_message: string | null;
 }
 
 export interface SourceRunRow {
-  id: string; run_id: string; source: string; status: string; started_at: Date; finished_at: Date | null; duration_ms: number | null;
-  records_extracted: number; records_inserted: number; records_updated: number; records_unchanged: number;
-  records_duplicate: number; records_quarantined: number;
-  retries: number; rate_limit_wait_ms: number; backoff_wait_ms: number; retry_after_wait_ms: number;
-  cursor_before: unknown; cursor_after: unknown; error_class: string | null; error_message: string | null;
+  id: string;
+  run_id: string;
+  source: string;
+  status: string;
+  started_at: Date;
+  finished_at: Date | null;
+  duration_ms: number | null;
+  records_extracted: number;
+  records_inserted: number;
+  records_updated: number;
+  records_unchanged: number;
+  records_duplicate: number;
+  records_quarantined: number;
+  retries: number;
+  rate_limit_wait_ms: number;
+  backoff_wait_ms: number;
+  retry_after_wait_ms: number;
+  cursor_before: unknown;
+  cursor_after: unknown;
+  error_class: string | null;
+  error_message: string | null;
   schema_fingerprint: string | null;
 }
 
@@ -38,23 +73,46 @@ const RUN_COLUMNS = `r.trigger, r.status, r.sources, r.instance_id, r.started_at
 const RUN_COUNTS = ['extracted', 'inserted', 'updated', 'unchanged', 'duplicate', 'quarantined'] as const;
 const toRunRow = <R extends RunRow>(r: R): R => countsToNumbers(r, RUN_COUNTS);
 const WITH_SOURCE_RUNS = 'LEFT JOIN etl_source_runs s ON s.run_id = r.id';
-const SOURCE_RUN_COUNTS = ['records_extracted', 'records_inserted', 'records_updated', 'records_unchanged', 'records_duplicate', 'records_quarantined'] as const;
+const SOURCE_RUN_COUNTS = [
+  'records_extracted',
+  'records_inserted',
+  'records_updated',
+  'records_unchanged',
+  'records_duplicate',
+  'records_quarantined',
+] as const;
 
 @Injectable()
 export class RunsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async page(f: { status?: string; trigger?: string; source?: string }, limit: number, after?: [string, string]): Promise<{ rows: RunPageRow[]; total: ListTotal }> {
-    const where = new WhereBuilder().addIf(f.status, 'r.status = ?').addIf(f.trigger, 'r.trigger = ?').addIf(f.source, '? = ANY(r.sources)');
+  async page(
+    f: { status?: string; trigger?: string; source?: string },
+    limit: number,
+    after?: [string, string],
+  ): Promise<{ rows: RunPageRow[]; total: ListTotal }> {
+    const where = new WhereBuilder()
+      .addIf(f.status, 'r.status = ?')
+      .addIf(f.trigger, 'r.trigger = ?')
+      .addIf(f.source, '? = ANY(r.sources)');
     const { rows, total } = await newestFirstPage<RunPageRow>(this.dataSource, {
-      table: 'etl_runs r', joins: WITH_SOURCE_RUNS, keyset: { at: 'r.started_at', id: 'r.id' }, columns: RUN_COLUMNS,
-      where, groupBy: 'r.id', limit, after,
+      table: 'etl_runs r',
+      joins: WITH_SOURCE_RUNS,
+      keyset: { at: 'r.started_at', id: 'r.id' },
+      columns: RUN_COLUMNS,
+      where,
+      groupBy: 'r.id',
+      limit,
+      after,
     });
     return { rows: rows.map(toRunRow), total };
   }
 
   async findRun(id: string): Promise<RunRow | undefined> {
-    const rows = (await this.dataSource.query(`SELECT r.id::text, ${RUN_COLUMNS} FROM etl_runs r ${WITH_SOURCE_RUNS} WHERE r.id = $1::bigint GROUP BY r.id`, [id])) as RunRow[];
+    const rows = (await this.dataSource.query(
+      `SELECT r.id::text, ${RUN_COLUMNS} FROM etl_runs r ${WITH_SOURCE_RUNS} WHERE r.id = $1::bigint GROUP BY r.id`,
+      [id],
+    )) as RunRow[];
     return rows[0] && toRunRow(rows[0]);
   }
 
@@ -71,7 +129,11 @@ export class RunsRepository {
   }
 
   /** The same source's finished runs before `beforeId`, newest first. */
-  async history(source: string, beforeId: string, limit = 10): Promise<Array<{ status: string; extracted: number; durationMs: number | null }>> {
+  async history(
+    source: string,
+    beforeId: string,
+    limit = 10,
+  ): Promise<Array<{ status: string; extracted: number; durationMs: number | null }>> {
     return (await this.dataSource.query(
       `SELECT status, records_extracted AS extracted, duration_ms AS "durationMs" FROM etl_source_runs
         WHERE source = $1 AND id < $2::bigint AND status <> 'running' ORDER BY id DESC LIMIT $3`,
@@ -129,7 +191,10 @@ export class RunsRepository {
   }
 
   /** How many assets diverge beyond the threshold, and the widest spread of all (same rules as above). */
-  async consensusSummary(thresholdPct: number, freshSeconds: number): Promise<{ divergent: number; maxSpreadPct: number }> {
+  async consensusSummary(
+    thresholdPct: number,
+    freshSeconds: number,
+  ): Promise<{ divergent: number; maxSpreadPct: number }> {
     const [row] = (await this.dataSource.query(
       `WITH ${SPREAD_CTES}
        SELECT count(*) FILTER (WHERE ${DIVERGENT})::bigint AS divergent,
@@ -142,7 +207,10 @@ export class RunsRepository {
   }
 
   /** Stores what the run's anomaly check found, so every replica's /metrics can report it. */
-  async recordEvaluation(runId: string, e: { anomalies: Record<string, number>; divergent: number; maxSpreadPct: number }): Promise<void> {
+  async recordEvaluation(
+    runId: string,
+    e: { anomalies: Record<string, number>; divergent: number; maxSpreadPct: number },
+  ): Promise<void> {
     await this.dataSource.query(
       `UPDATE etl_runs SET anomalies = $2::jsonb, divergent_assets = $3, max_spread_pct = $4 WHERE id = $1::bigint`,
       [runId, JSON.stringify(e.anomalies), e.divergent, e.maxSpreadPct],

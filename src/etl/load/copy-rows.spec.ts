@@ -46,7 +46,9 @@ describe('CopyFirstPolicy', () => {
   it('should never skip more than 32 batches in a row', () => {
     const policy = new CopyFirstPolicy();
     for (let i = 0; i < 20; i++) {
-      while (!policy.shouldTry()) { /* skipped */ }
+      while (!policy.shouldTry()) {
+        /* skipped */
+      }
       policy.record(false);
     }
     let skipped = 0;

@@ -12,7 +12,9 @@ export function copyCell(value: Cell): string {
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   const s = value instanceof Date ? value.toISOString() : value;
   // Most cells need no escaping: test first, replace only when needed (hot path of every COPY).
-  return NEEDS_ESCAPE.test(s) ? s.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : s;
+  return NEEDS_ESCAPE.test(s)
+    ? s.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'))
+    : s;
 }
 
 const NEEDS_ESCAPE = /[\\\t\n\r]/;

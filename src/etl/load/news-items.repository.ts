@@ -20,7 +20,11 @@ export class NewsItemsRepository {
    * the batch with its id (so mentions can be linked, including for items already stored). An item
    * this run already wrote (an earlier batch, another feed of the source) counts as `duplicate`.
    */
-  async upsertNews(manager: EntityManager, runId: string, rows: NewsRow[]): Promise<{ counts: WriteCounts; items: StoredNews[] }> {
+  async upsertNews(
+    manager: EntityManager,
+    runId: string,
+    rows: NewsRow[],
+  ): Promise<{ counts: WriteCounts; items: StoredNews[] }> {
     if (rows.length === 0) return { counts: { inserted: 0, updated: 0, unchanged: 0, duplicate: 0 }, items: [] };
     const params = [
       rows.map((r) => r.source),

@@ -3,14 +3,26 @@ import { QuoteWriteSteps, type QuoteWriteStep, type WrittenQuotes } from './quot
 
 const manager = {} as EntityManager;
 const batch = (n: number): WrittenQuotes => ({
-  runId: '1', source: 'csv',
+  runId: '1',
+  source: 'csv',
   quotes: Array.from({ length: n }, (_, i) => ({
-    assetId: `a${i}`, sourceAssetId: `s${i}`, observedAt: new Date(0), priceUsd: '1', marketCapUsd: null, volume24hUsd: null,
+    assetId: `a${i}`,
+    sourceAssetId: `s${i}`,
+    observedAt: new Date(0),
+    priceUsd: '1',
+    marketCapUsd: null,
+    volume24hUsd: null,
   })),
 });
 
 function recorder(name: string, calls: string[]): QuoteWriteStep {
-  return { name, afterQuotesWritten: (_m, w) => { calls.push(`${name}:${w.quotes.length}`); return Promise.resolve(); } };
+  return {
+    name,
+    afterQuotesWritten: (_m, w) => {
+      calls.push(`${name}:${w.quotes.length}`);
+      return Promise.resolve();
+    },
+  };
 }
 
 describe('QuoteWriteSteps', () => {

@@ -34,7 +34,9 @@ export class QuoteWriteSteps {
   private readonly steps: QuoteWriteStep[] = [];
 
   register(step: QuoteWriteStep): void {
-    if (this.steps.some((s) => s.name === step.name)) throw new Error(`quote write step "${step.name}" registered twice`);
+    if (this.steps.some((s) => s.name === step.name)) {
+      throw new Error(`quote write step "${step.name}" registered twice`);
+    }
     this.steps.push(step);
     this.logger.debug({ step: step.name }, 'quote write step registered');
   }

@@ -6,7 +6,11 @@ import { SourcesBusyError } from '../errors.js';
  * no such resource) or as a `field` of a request (HTTP 400 naming the field `source`).
  */
 export class UnknownSourceIdError extends RefusalError {
-  constructor(readonly source: string, readonly installed: string[], readonly namedAs: 'resource' | 'field') {
+  constructor(
+    readonly source: string,
+    readonly installed: string[],
+    readonly namedAs: 'resource' | 'field',
+  ) {
     super(`unknown source "${source}" (installed: ${installed.join(', ')})`);
   }
 
@@ -23,7 +27,11 @@ export class UnknownSourceIdError extends RefusalError {
 export class UnknownStreamError extends RefusalError {
   readonly httpStatus = 400;
 
-  constructor(readonly source: string, readonly streams: string[], readonly declared: string[]) {
+  constructor(
+    readonly source: string,
+    readonly streams: string[],
+    readonly declared: string[],
+  ) {
     super(`source "${source}" has no stream(s) ${streams.join(', ')} (streams: ${declared.join(', ')})`);
   }
 
@@ -46,7 +54,10 @@ export class RunNotFoundError extends RefusalError {
 export class RunFinishedError extends RefusalError {
   readonly httpStatus = 409;
 
-  constructor(readonly runId: string, readonly status: string) {
+  constructor(
+    readonly runId: string,
+    readonly status: string,
+  ) {
     super(`run ${runId} already ended (${status}): only a running run can be cancelled`);
   }
 
@@ -61,7 +72,9 @@ export class RunFinishedError extends RefusalError {
  */
 export class RunCancelledError extends Error {
   constructor(readonly runId: string) {
-    super(`cancelled by an operator request; batches committed before the request are kept, the next run resumes from the last checkpoint`);
+    super(
+      `cancelled by an operator request; batches committed before the request are kept, the next run resumes from the last checkpoint`,
+    );
     this.name = 'RunCancelledError';
   }
 }
@@ -71,22 +84,36 @@ export class QuarantineEntriesNotOpenError extends RefusalError {
   readonly httpStatus = 404;
   readonly details = undefined;
 
-  constructor(readonly source: string, readonly ids: string[]) {
+  constructor(
+    readonly source: string,
+    readonly ids: string[],
+  ) {
     super(`no open quarantine entr${ids.length === 1 ? 'y' : 'ies'} of source "${source}" with id ${ids.join(', ')}`);
   }
 }
 
 /** Errors that refuse an operation for a stated reason (the CLI prints them and exits 1). */
 export function isOperationRefusal(err: unknown): err is Error {
-  return [UnknownSourceIdError, UnknownStreamError, RunNotFoundError, RunFinishedError, QuarantineEntriesNotOpenError, SourcesBusyError,
-    BackfillRequestError, BackfillNotFoundError].some((type) => err instanceof type);
+  return [
+    UnknownSourceIdError,
+    UnknownStreamError,
+    RunNotFoundError,
+    RunFinishedError,
+    QuarantineEntriesNotOpenError,
+    SourcesBusyError,
+    BackfillRequestError,
+    BackfillNotFoundError,
+  ].some((type) => err instanceof type);
 }
 
 /** A backfill request the source cannot serve (HTTP 400 naming the field). */
 export class BackfillRequestError extends RefusalError {
   readonly httpStatus = 400;
 
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super(message);
   }
 

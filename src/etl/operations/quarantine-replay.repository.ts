@@ -22,8 +22,20 @@ export class QuarantineReplayRepository {
         WHERE source = $1 AND status = 'open' AND ($2::bigint[] IS NULL OR id = ANY($2::bigint[]))
         ORDER BY id`,
       [source, ids ?? null],
-    )) as Array<{ id: string; stream: string; natural_key: string | null; payload: Record<string, unknown>; payload_hash: string }>;
-    return rows.map((r) => ({ id: r.id, stream: r.stream, naturalKey: r.natural_key, payload: r.payload, payloadHash: r.payload_hash }));
+    )) as Array<{
+      id: string;
+      stream: string;
+      natural_key: string | null;
+      payload: Record<string, unknown>;
+      payload_hash: string;
+    }>;
+    return rows.map((r) => ({
+      id: r.id,
+      stream: r.stream,
+      naturalKey: r.natural_key,
+      payload: r.payload,
+      payloadHash: r.payload_hash,
+    }));
   }
 
   /** In the batch's transaction: the rows are resolved if and only if what they produced commits. */

@@ -62,7 +62,13 @@ export class QuarantineReplayService implements BeforeApplicationShutdown {
       const missing = ids?.filter((id) => !rows.some((r) => r.id === id)) ?? [];
       if (missing.length > 0) throw new QuarantineEntriesNotOpenError(request.source, missing);
       runId = await this.ledger.createRun('replay', [request.source], this.runner.instanceId);
-      sourceRunId = await this.ledger.createSourceRun({ runId, source: request.source, instanceId: this.runner.instanceId, status: 'running', cursorBefore: null });
+      sourceRunId = await this.ledger.createSourceRun({
+        runId,
+        source: request.source,
+        instanceId: this.runner.instanceId,
+        status: 'running',
+        cursorBefore: null,
+      });
       await lock.recordLeaseOwner(fence, sourceRunId);
     } catch (err) {
       await lock.release();
@@ -88,13 +94,22 @@ export class QuarantineReplayService implements BeforeApplicationShutdown {
     } catch (err) {
       error = err;
       status = err instanceof RunCancelledError ? 'cancelled' : 'failed';
-      this.logger.error({ runId: job.runId, source: job.extractor.sourceId, err }, 'quarantine replay ended with an error');
+      this.logger.error(
+        { runId: job.runId, source: job.extractor.sourceId, err },
+        'quarantine replay ended with an error',
+      );
     }
     try {
-      const message = error === undefined ? null : (error instanceof Error ? error.message : 'replay failed').slice(0, 2000);
+      const message =
+        error === undefined ? null : (error instanceof Error ? error.message : 'replay failed').slice(0, 2000);
       await this.ledger.finishSourceRun(job.sourceRunId, {
-        status, cursorAfter: null, errorClass: error instanceof Error ? error.name : error ? 'Error' : null, errorMessage: message,
-        schemaFingerprint: null, retries: 0, waits: NO_WAITS,
+        status,
+        cursorAfter: null,
+        errorClass: error instanceof Error ? error.name : error ? 'Error' : null,
+        errorMessage: message,
+        schemaFingerprint: null,
+        retries: 0,
+        waits: NO_WAITS,
       });
       await this.ledger.finishRun(job.runId, status);
     } catch (err) {

@@ -1,7 +1,13 @@
 import type { OpenQuarantineRow } from './quarantine-replay.repository.js';
 import { replayChunks } from './replay-chunks.js';
 
-const row = (id: number, naturalKey: string | null): OpenQuarantineRow => ({ id: String(id), stream: 'quotes', naturalKey, payload: {}, payloadHash: `h${id}` });
+const row = (id: number, naturalKey: string | null): OpenQuarantineRow => ({
+  id: String(id),
+  stream: 'quotes',
+  naturalKey,
+  payload: {},
+  payloadHash: `h${id}`,
+});
 const ids = (chunks: OpenQuarantineRow[][]) => chunks.map((c) => c.map((r) => r.id));
 
 describe(replayChunks.name, () => {

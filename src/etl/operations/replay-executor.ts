@@ -41,17 +41,36 @@ export class ReplayExecutor {
     for (const stream of job.extractor.streams) {
       const rows = job.rows.filter((r) => r.stream === stream.name);
       for (const chunk of replayChunks(rows, this.config.etl.batchSize)) {
-        const prepared = await this.batches.prepare({ extractor: job.extractor, stream, runId: job.runId, resolvedAssets, runStartedAt }, {
-          stream: stream.name,
-          records: chunk.map((r) => ({ naturalKey: replayKey(r), payload: r.payload })),
-          cursor: {},
+        const prepared = await this.batches.prepare(
+          { extractor: job.extractor, stream, runId: job.runId, resolvedAssets, runStartedAt },
+          {
+            stream: stream.name,
+            records: chunk.map((r) => ({ naturalKey: replayKey(r), payload: r.payload })),
+            cursor: {},
+          },
+        );
+        await this.boundary.cross({
+          source: job.extractor.sourceId,
+          runId: job.runId,
+          extractedSoFar: totals.extracted,
+          batchSize: chunk.length,
         });
-        await this.boundary.cross({ source: job.extractor.sourceId, runId: job.runId, extractedSoFar: totals.extracted, batchSize: chunk.length });
         const resolved = resolvedIds(chunk, prepared);
-        const { counts } = await this.batches.commit({
-          extractor: job.extractor, stream, runId: job.runId, sourceRunId: job.sourceRunId, runStartedAt, previousCursor: undefined,
-          resolvedAssets, keepCursor: true, fence: job.fence, alsoInTransaction: (manager) => this.quarantine.markResolved(manager, resolved, job.runId),
-        }, prepared);
+        const { counts } = await this.batches.commit(
+          {
+            extractor: job.extractor,
+            stream,
+            runId: job.runId,
+            sourceRunId: job.sourceRunId,
+            runStartedAt,
+            previousCursor: undefined,
+            resolvedAssets,
+            keepCursor: true,
+            fence: job.fence,
+            alsoInTransaction: (manager) => this.quarantine.markResolved(manager, resolved, job.runId),
+          },
+          prepared,
+        );
         for (const k of Object.keys(totals) as Array<keyof BatchCounts>) totals[k] += counts[k];
       }
     }

@@ -19,7 +19,9 @@ export class RunCancellationRepository {
   }
 
   async findRunStatus(runId: string): Promise<string | undefined> {
-    const [row] = (await this.dataSource.query(`SELECT status FROM etl_runs WHERE id = $1::bigint`, [runId])) as Array<{ status: string }>;
+    const [row] = (await this.dataSource.query(`SELECT status FROM etl_runs WHERE id = $1::bigint`, [runId])) as Array<{
+      status: string;
+    }>;
     return row?.status;
   }
 

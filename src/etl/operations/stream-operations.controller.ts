@@ -1,7 +1,12 @@
 import { Body, Controller, Delete, HttpCode, Param, Post } from '@nestjs/common';
 import {
-  ApiAcceptedResponse, ApiExtraModels, ApiOkResponse,
-  ApiOperation, ApiParam, ApiTags, getSchemaPath,
+  ApiAcceptedResponse,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import { AdminOnly } from '../../platform/http/admin-key.guard.js';
 import type { Single } from '../../common/http/envelope.js';
@@ -25,9 +30,11 @@ export class StreamOperationsController {
   @AdminOnly()
   @ApiOperation({
     operationId: 'resetSourceStreams',
-    summary: 'Clear the checkpoints of a source\'s streams (default: all): the next run re-reads everything; data is kept',
-    description: 'Admin. The streams\' checkpoints become empty (`/stats` shows `{}`); stored rows stay, and the '
-      + 'idempotent writes make the re-read harmless. Refused while the source runs anywhere.',
+    summary:
+      "Clear the checkpoints of a source's streams (default: all): the next run re-reads everything; data is kept",
+    description:
+      "Admin. The streams' checkpoints become empty (`/stats` shows `{}`); stored rows stay, and the " +
+      'idempotent writes make the re-read harmless. Refused while the source runs anywhere.',
   })
   @ApiParam({ name: 'source', example: 'coingecko' })
   @ApiOkResponse({ schema: { properties: { data: { $ref: getSchemaPath(StreamsResetDto) } } } })
@@ -46,14 +53,18 @@ export class StreamOperationsController {
   @AdminOnly()
   @ApiOperation({
     operationId: 'cancelRun',
-    summary: 'Cancel a running run: it stops at its next batch boundary, commits nothing half-done, and ends `cancelled`',
-    description: 'Admin. Works across processes (the request is stored in the ledger and read at each batch boundary); '
-      + 'the run and its unfinished source runs end `cancelled`.',
+    summary:
+      'Cancel a running run: it stops at its next batch boundary, commits nothing half-done, and ends `cancelled`',
+    description:
+      'Admin. Works across processes (the request is stored in the ledger and read at each batch boundary); ' +
+      'the run and its unfinished source runs end `cancelled`.',
   })
   @ApiParam({ name: 'id', example: '42' })
   @ApiAcceptedResponse({ schema: { properties: { data: { $ref: getSchemaPath(RunCancellingDto) } } } })
   @ApiStandardErrors({
-    badRequest: 'The id is not a run id', notFound: 'No run has that id', conflict: 'The run has ended already',
+    badRequest: 'The id is not a run id',
+    notFound: 'No run has that id',
+    conflict: 'The run has ended already',
   })
   async cancel(@Param('id') id: string): Promise<Single<RunCancellingDto>> {
     if (!RUN_ID.test(id)) throw badRequest('id', 'id must be a run id such as "42"');

@@ -31,7 +31,9 @@ type ModuleRef = Type | DynamicModule | Promise<DynamicModule> | { forwardRef: (
 
 function modulesOf(root: ModuleRef, seen = new Set<unknown>()): Set<unknown> {
   if (root === undefined || root instanceof Promise) return seen;
-  if ('forwardRef' in root && typeof root.forwardRef === 'function') return modulesOf(root.forwardRef() as ModuleRef, seen);
+  if ('forwardRef' in root && typeof root.forwardRef === 'function') {
+    return modulesOf(root.forwardRef() as ModuleRef, seen);
+  }
   const cls = typeof root === 'function' ? root : (root as DynamicModule).module;
   if (seen.has(cls)) return seen;
   seen.add(cls);

@@ -12,7 +12,10 @@ describe('loadPluginPackages', () => {
   const pkg = (name: string, main: string, version = '2.3.4') => {
     const dir = path.join(root, 'node_modules', name);
     mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name, version, main: 'index.js', exports: { '.': './index.js' } }));
+    writeFileSync(
+      path.join(dir, 'package.json'),
+      JSON.stringify({ name, version, main: 'index.js', exports: { '.': './index.js' } }),
+    );
     writeFileSync(path.join(dir, 'index.js'), main);
   };
 
@@ -46,9 +49,12 @@ describe('loadPluginPackages', () => {
   });
 
   it("should attribute a package's transitively imported modules to it, and others to built-in", () => {
-    @Module({}) class Inner {}
-    @Module({ imports: [Inner] }) class Outer {}
-    @Module({}) class BuiltIn {}
+    @Module({})
+    class Inner {}
+    @Module({ imports: [Inner] })
+    class Outer {}
+    @Module({})
+    class BuiltIn {}
     const origins = new PluginOrigins([{ name: 'p', version: '1.2.3', module: Outer }]);
     expect(origins.of(Inner)).toEqual({ origin: 'package', package: 'p', version: '1.2.3' });
     expect(origins.of(Outer)).toEqual({ origin: 'package', package: 'p', version: '1.2.3' });

@@ -15,7 +15,10 @@ export interface PluginPackage {
 
 /** Raised at boot when a package of ETL_PLUGINS cannot be used; the message names it and says why. */
 export class PluginPackageError extends Error {
-  constructor(readonly packageName: string, reason: string) {
+  constructor(
+    readonly packageName: string,
+    reason: string,
+  ) {
     super(`ETL_PLUGINS: plugin package "${packageName}" cannot be loaded: ${reason}`);
     this.name = 'PluginPackageError';
   }
@@ -34,7 +37,10 @@ export const DEFAULT_PLUGIN_LOOKUP: PluginLookup = { from: [__dirname, process.c
  * (the Nest module graph is static). A package must be installed, load without throwing, and have
  * a Nest module as the `default` export of its main module.
  */
-export function loadPluginPackages(names: readonly string[], lookup: PluginLookup = DEFAULT_PLUGIN_LOOKUP): PluginPackage[] {
+export function loadPluginPackages(
+  names: readonly string[],
+  lookup: PluginLookup = DEFAULT_PLUGIN_LOOKUP,
+): PluginPackage[] {
   const seen = new Set<string>();
   return names.map((name) => {
     if (seen.has(name)) throw new PluginPackageError(name, 'it is listed twice in ETL_PLUGINS');
@@ -51,14 +57,23 @@ function loadOne(name: string, lookup: PluginLookup): PluginPackage {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- a package named at run time
     exported = require(entry);
   } catch (err) {
-    throw new PluginPackageError(name, `its main module ${entry} throws when loaded: ${err instanceof Error ? err.message : String(err)}`);
+    throw new PluginPackageError(
+      name,
+      `its main module ${entry} throws when loaded: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
   const module = (exported as { default?: unknown } | null)?.default;
   if (module === undefined) {
-    throw new PluginPackageError(name, `its main module ${entry} has no default export (export the plugin's Nest module as default)`);
+    throw new PluginPackageError(
+      name,
+      `its main module ${entry} has no default export (export the plugin's Nest module as default)`,
+    );
   }
   if (!isNestModule(module)) {
-    throw new PluginPackageError(name, `the default export of ${entry} is not a Nest module (a class decorated with @Module, or a DynamicModule)`);
+    throw new PluginPackageError(
+      name,
+      `the default export of ${entry} is not a Nest module (a class decorated with @Module, or a DynamicModule)`,
+    );
   }
   return { name, version: versionOf(name, entry), module };
 }
@@ -71,7 +86,9 @@ function resolveEntry(name: string, lookup: PluginLookup): string {
     const reason =
       code === 'MODULE_NOT_FOUND'
         ? `it is not installed in the service's node_modules (looked from ${lookup.from.join(', ')}); install it with npm install <package or tarball>`
-        : err instanceof Error ? err.message : String(err);
+        : err instanceof Error
+          ? err.message
+          : String(err);
     throw new PluginPackageError(name, reason);
   }
 }
@@ -79,7 +96,9 @@ function resolveEntry(name: string, lookup: PluginLookup): string {
 const MODULE_METADATA_KEYS = ['imports', 'providers', 'controllers', 'exports'];
 
 function isNestModule(value: unknown): value is Type | DynamicModule {
-  if (typeof value === 'function') return MODULE_METADATA_KEYS.some((key) => Reflect.getMetadata(key, value) !== undefined);
+  if (typeof value === 'function') {
+    return MODULE_METADATA_KEYS.some((key) => Reflect.getMetadata(key, value) !== undefined);
+  }
   return value !== null && typeof value === 'object' && typeof (value as DynamicModule).module === 'function';
 }
 

@@ -64,7 +64,9 @@ export class QuarantineRepository {
  * quarantine says about a row (its key, the reason quoting a bad value); the payload is kept whole.
  */
 export function storableText(value: string): string {
-  // eslint-disable-next-line no-control-regex -- NUL is exactly what PostgreSQL cannot store
-  return value.replace(/\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return value.replace(
+    // eslint-disable-next-line no-control-regex -- NUL is exactly what PostgreSQL cannot store
+    /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }

@@ -14,12 +14,32 @@ export interface RawRow {
   observedAt: Date;
 }
 
-const RAW_COLUMNS = ['source', 'stream', 'natural_key', 'observed_at', 'payload', 'payload_hash', 'fetched_at', 'run_id'] as const;
+const RAW_COLUMNS = [
+  'source',
+  'stream',
+  'natural_key',
+  'observed_at',
+  'payload',
+  'payload_hash',
+  'fetched_at',
+  'run_id',
+] as const;
 
 /** COPY text for raw rows (built while the previous batch's transaction runs, not inside this one's). */
 export function rawCopyText(rows: RawRow[], runId: string): CopyText {
   let text = '';
-  for (const r of rows) text += copyLine([r.source, r.stream, r.naturalKey, r.observedAt, r.payloadJson, r.payloadHash, r.fetchedAt, runId]);
+  for (const r of rows) {
+    text += copyLine([
+      r.source,
+      r.stream,
+      r.naturalKey,
+      r.observedAt,
+      r.payloadJson,
+      r.payloadHash,
+      r.fetchedAt,
+      runId,
+    ]);
+  }
   return { rows: rows.length, text };
 }
 

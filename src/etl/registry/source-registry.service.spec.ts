@@ -22,7 +22,11 @@ function fakeExtractor(id: string, declaredSourceId = id): new () => Extractor {
   return Fake;
 }
 
-async function boot(env: Record<string, string>, plugins: Array<new () => Extractor>, packaged: Array<new () => Extractor> = []) {
+async function boot(
+  env: Record<string, string>,
+  plugins: Array<new () => Extractor>,
+  packaged: Array<new () => Extractor> = [],
+) {
   const registered: Array<[string, number]> = [];
   @Module({ providers: plugins })
   class PluginsModule {}
@@ -34,7 +38,10 @@ async function boot(env: Record<string, string>, plugins: Array<new () => Extrac
     imports: [ConfigModule.forRoot(env), DiscoveryModule, PluginsModule, PackageModule],
     providers: [
       SourceRegistry,
-      { provide: RateLimitRegistry, useValue: { registerSource: (s: string, rpm: number) => registered.push([s, rpm]) } },
+      {
+        provide: RateLimitRegistry,
+        useValue: { registerSource: (s: string, rpm: number) => registered.push([s, rpm]) },
+      },
       { provide: PLUGIN_ORIGINS, useValue: origins },
     ],
   }).compile();
@@ -44,7 +51,11 @@ async function boot(env: Record<string, string>, plugins: Array<new () => Extrac
 
 describe(SourceRegistry.name, () => {
   it("should tell a package's plugin from a built-in one", async () => {
-    const { registry, close } = await boot({ ETL_SOURCES: 'alpha,acme' }, [fakeExtractor('alpha')], [fakeExtractor('acme')]);
+    const { registry, close } = await boot(
+      { ETL_SOURCES: 'alpha,acme' },
+      [fakeExtractor('alpha')],
+      [fakeExtractor('acme')],
+    );
 
     expect(registry.originOf('alpha')).toEqual({ origin: 'built-in' });
     expect(registry.originOf('acme')).toEqual({ origin: 'package', package: '@acme/etl-source', version: '2.1.0' });
@@ -58,17 +69,25 @@ describe(SourceRegistry.name, () => {
   });
 
   it('should discover every decorated extractor and register its rate limit', async () => {
-    const { registry, registered, close } = await boot({ ETL_SOURCES: 'alpha' }, [fakeExtractor('alpha'), fakeExtractor('beta')]);
+    const { registry, registered, close } = await boot({ ETL_SOURCES: 'alpha' }, [
+      fakeExtractor('alpha'),
+      fakeExtractor('beta'),
+    ]);
 
     expect(registry.ids()).toEqual(['alpha', 'beta']);
     expect(registry.enabledIds()).toEqual(['alpha']);
     expect(registry.get('beta')?.sourceId).toBe('beta');
-    expect(registered.sort()).toEqual([['alpha', 42], ['beta', 42]]);
+    expect(registered.sort()).toEqual([
+      ['alpha', 42],
+      ['beta', 42],
+    ]);
     await close();
   });
 
   it('should let <SOURCE>_RATE_LIMIT_PER_MIN override the declared limit', async () => {
-    const { registry, close } = await boot({ ETL_SOURCES: 'alpha', ALPHA_RATE_LIMIT_PER_MIN: '7' }, [fakeExtractor('alpha')]);
+    const { registry, close } = await boot({ ETL_SOURCES: 'alpha', ALPHA_RATE_LIMIT_PER_MIN: '7' }, [
+      fakeExtractor('alpha'),
+    ]);
 
     expect(registry.rateLimitOf('alpha')).toBe(7);
     await close();
@@ -81,14 +100,20 @@ describe(SourceRegistry.name, () => {
   });
 
   it('should fail boot on two plugins with the same id', async () => {
-    await expect(boot({ ETL_SOURCES: 'alpha' }, [fakeExtractor('alpha'), fakeExtractor('alpha')])).rejects.toThrow(/two source plugins use the id "alpha"/);
+    await expect(boot({ ETL_SOURCES: 'alpha' }, [fakeExtractor('alpha'), fakeExtractor('alpha')])).rejects.toThrow(
+      /two source plugins use the id "alpha"/,
+    );
   });
 
   it('should fail boot when the decorator id and sourceId differ', async () => {
-    await expect(boot({ ETL_SOURCES: 'alpha' }, [fakeExtractor('alpha', 'other')])).rejects.toThrow(/declares sourceId "other"/);
+    await expect(boot({ ETL_SOURCES: 'alpha' }, [fakeExtractor('alpha', 'other')])).rejects.toThrow(
+      /declares sourceId "other"/,
+    );
   });
 
   it('should fail boot on an invalid rate limit override', async () => {
-    await expect(boot({ ETL_SOURCES: 'alpha', ALPHA_RATE_LIMIT_PER_MIN: 'fast' }, [fakeExtractor('alpha')])).rejects.toThrow(/ALPHA_RATE_LIMIT_PER_MIN="fast"/);
+    await expect(
+      boot({ ETL_SOURCES: 'alpha', ALPHA_RATE_LIMIT_PER_MIN: 'fast' }, [fakeExtractor('alpha')]),
+    ).rejects.toThrow(/ALPHA_RATE_LIMIT_PER_MIN="fast"/);
   });
 });

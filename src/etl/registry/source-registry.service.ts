@@ -47,17 +47,23 @@ export class SourceRegistry implements OnModuleInit {
       const id = options?.id;
       if (!id) throw new SourceRegistryError(`${wrapper.name}: @SourcePlugin needs an id`);
       if (!instance || typeof instance.extract !== 'function' || typeof instance.map !== 'function') {
-        throw new SourceRegistryError(`source plugin "${id}" (${wrapper.name}) must implement extract() and map() of the Extractor interface`);
+        throw new SourceRegistryError(
+          `source plugin "${id}" (${wrapper.name}) must implement extract() and map() of the Extractor interface`,
+        );
       }
       if (instance.sourceId !== id) {
-        throw new SourceRegistryError(`source plugin "${id}" (${wrapper.name}) declares sourceId "${String(instance.sourceId)}": they must be equal`);
+        throw new SourceRegistryError(
+          `source plugin "${id}" (${wrapper.name}) declares sourceId "${String(instance.sourceId)}": they must be equal`,
+        );
       }
       if (!Array.isArray(instance.streams) || instance.streams.length === 0) {
         throw new SourceRegistryError(`source plugin "${id}" declares no streams`);
       }
       const origin = this.packages.of(wrapper.host?.metatype);
       if (this.plugins.has(id)) {
-        throw new SourceRegistryError(`two source plugins use the id "${id}" (${describeOrigin(this.origins.get(id)!)} and ${describeOrigin(origin)}): ids must be unique`);
+        throw new SourceRegistryError(
+          `two source plugins use the id "${id}" (${describeOrigin(this.origins.get(id)!)} and ${describeOrigin(origin)}): ids must be unique`,
+        );
       }
       this.plugins.set(id, instance as Extractor);
       this.origins.set(id, origin);

@@ -22,7 +22,9 @@ export class QuoteRollupsStep implements QuoteWriteStep, OnModuleInit {
 
   onModuleInit(): void {
     if (!this.config.etl.rollupsEnabled) {
-      this.logger.warn('ETL_ROLLUPS_ENABLED=false: batches do not maintain quote_rollups (rebuild with `etl rollups --rebuild`)');
+      this.logger.warn(
+        'ETL_ROLLUPS_ENABLED=false: batches do not maintain quote_rollups (rebuild with `etl rollups --rebuild`)',
+      );
       return;
     }
     this.steps.register(this);

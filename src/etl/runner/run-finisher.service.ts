@@ -26,11 +26,19 @@ export class RunFinisher {
 
   /** Every step logs its failure and the next still runs. */
   async finish({ runId, status, instanceId, wroteRows }: FinishedRun): Promise<void> {
-    await this.ledger.closeOrphanedRuns(instanceId).catch((err: unknown) => this.logger.warn({ err }, 'could not close orphaned runs'));
-    await this.anomalies.evaluateRun(runId).catch((err: unknown) => this.logger.warn({ err, runId }, 'could not evaluate run anomalies'));
+    await this.ledger
+      .closeOrphanedRuns(instanceId)
+      .catch((err: unknown) => this.logger.warn({ err }, 'could not close orphaned runs'));
+    await this.anomalies
+      .evaluateRun(runId)
+      .catch((err: unknown) => this.logger.warn({ err, runId }, 'could not evaluate run anomalies'));
     if (wroteRows) {
-      await this.newsLinker.relinkRecent().catch((err: unknown) => this.logger.warn({ err, runId }, 'could not re-link recent news'));
+      await this.newsLinker
+        .relinkRecent()
+        .catch((err: unknown) => this.logger.warn({ err, runId }, 'could not re-link recent news'));
     }
-    await this.ledger.finishRun(runId, status).catch((err: unknown) => this.logger.error({ err, runId }, 'could not close the run'));
+    await this.ledger
+      .finishRun(runId, status)
+      .catch((err: unknown) => this.logger.error({ err, runId }, 'could not close the run'));
   }
 }

@@ -71,7 +71,15 @@ export class SourceBatchLoop {
       await this.boundary.cross({ source, runId, extractedSoFar: totals.extracted, batchSize: batch.records.length });
       const previousCursor = cursors.get(batch.stream);
       const ctx = {
-        extractor, stream, runId, sourceRunId, runStartedAt, previousCursor, fence, resolvedAssets, copyFirst,
+        extractor,
+        stream,
+        runId,
+        sourceRunId,
+        runStartedAt,
+        previousCursor,
+        fence,
+        resolvedAssets,
+        copyFirst,
       };
       const result = await this.batches.commit(ctx, next);
       cursors.set(batch.stream, result.cursor);
@@ -79,7 +87,16 @@ export class SourceBatchLoop {
       addInto(totals, result.counts);
       this.metrics.recordOutcomes(source, batch.stream, result.counts);
       for (const f of result.findings) this.metrics.driftDetected(source, f.kind);
-      job.emit({ type: 'batch_committed', runId, source, stream: batch.stream, counts: result.counts, totals: { ...totals }, retries: http.usage.retries, elapsedMs: Date.now() - job.startedAtMs });
+      job.emit({
+        type: 'batch_committed',
+        runId,
+        source,
+        stream: batch.stream,
+        counts: result.counts,
+        totals: { ...totals },
+        retries: http.usage.retries,
+        elapsedMs: Date.now() - job.startedAtMs,
+      });
     }
   }
 }

@@ -51,9 +51,16 @@ export class SourceRunRecorder {
   }
 
   async skipped({ runId, source, instanceId }: SourceOfRun): Promise<SourceRunResult> {
-    await this.ledger.createSourceRun({
-      runId, source, instanceId, status: 'skipped', cursorBefore: null, errorMessage: 'skipped: this source is already running (in this or another process)',
-    }).catch(() => undefined);
+    await this.ledger
+      .createSourceRun({
+        runId,
+        source,
+        instanceId,
+        status: 'skipped',
+        cursorBefore: null,
+        errorMessage: 'skipped: this source is already running (in this or another process)',
+      })
+      .catch(() => undefined);
     this.logger.warn({ runId, source }, 'source skipped: already running elsewhere');
     return { status: 'skipped', totals: { ...ZERO_COUNTS }, error: 'already running' };
   }
@@ -61,8 +68,22 @@ export class SourceRunRecorder {
   async unstartable({ runId, source, instanceId }: SourceOfRun, err: unknown): Promise<SourceRunResult> {
     const message = this.describeError(err, false);
     this.logger.error({ runId, source, error: message }, 'source could not start');
-    const id = await this.ledger.createSourceRun({ runId, source, instanceId, status: 'failed', cursorBefore: null, errorMessage: message }).catch(() => undefined);
-    if (id) await this.ledger.finishSourceRun(id, { status: 'failed', cursorAfter: null, errorClass: errorClass(err), errorMessage: message, schemaFingerprint: null, retries: 0, waits: NO_WAITS }).catch(() => undefined);
+    const id = await this.ledger
+      .createSourceRun({ runId, source, instanceId, status: 'failed', cursorBefore: null, errorMessage: message })
+      .catch(() => undefined);
+    if (id) {
+      await this.ledger
+        .finishSourceRun(id, {
+          status: 'failed',
+          cursorAfter: null,
+          errorClass: errorClass(err),
+          errorMessage: message,
+          schemaFingerprint: null,
+          retries: 0,
+          waits: NO_WAITS,
+        })
+        .catch(() => undefined);
+    }
     this.metrics.sourceRunFinished(source, 'failed', 0, new Date());
     return { status: 'failed', totals: { ...ZERO_COUNTS }, error: message };
   }
@@ -70,8 +91,13 @@ export class SourceRunRecorder {
   /** The ledger row of a started source run closed. */
   async ended(end: SourceRunEnd): Promise<void> {
     await this.ledger.finishSourceRun(end.sourceRunId, {
-      status: end.status, cursorAfter: Object.fromEntries(end.cursors), errorClass: end.error ? errorClass(end.error) : null,
-      errorMessage: end.message, schemaFingerprint: end.fingerprint, retries: end.retries, waits: end.waits,
+      status: end.status,
+      cursorAfter: Object.fromEntries(end.cursors),
+      errorClass: end.error ? errorClass(end.error) : null,
+      errorMessage: end.message,
+      schemaFingerprint: end.fingerprint,
+      retries: end.retries,
+      waits: end.waits,
     });
   }
 
@@ -83,7 +109,10 @@ export class SourceRunRecorder {
   describeError(err: unknown, shuttingDown: boolean): string {
     if (shuttingDown) return 'interrupted by shutdown; the next run resumes from the last committed checkpoint';
     const message = err instanceof Error ? err.message : String(err);
-    return this.masker.mask(message).replace(/https?:\/\/\S+/g, (url) => maskUrl(url)).slice(0, 2000);
+    return this.masker
+      .mask(message)
+      .replace(/https?:\/\/\S+/g, (url) => maskUrl(url))
+      .slice(0, 2000);
   }
 }
 

@@ -8,7 +8,14 @@ export interface SourceRunState {
   fingerprint: string | null;
 }
 
-export const ZERO_COUNTS: BatchCounts = { extracted: 0, inserted: 0, updated: 0, unchanged: 0, duplicate: 0, quarantined: 0 };
+export const ZERO_COUNTS: BatchCounts = {
+  extracted: 0,
+  inserted: 0,
+  updated: 0,
+  unchanged: 0,
+  duplicate: 0,
+  quarantined: 0,
+};
 
 export function addInto(totals: BatchCounts, c: BatchCounts): void {
   totals.extracted += c.extracted;

@@ -66,20 +66,47 @@ export class SourceRunner {
       sourceRunId = await this.recorder.started(ofRun, state.cursors);
       await lock.recordLeaseOwner(fence, sourceRunId);
       emit({ type: 'source_started', runId, source });
-      await this.loop.run({ extractor, runId, sourceRunId, fence, http, logger: log, signal, state, startedAtMs: started, emit });
+      await this.loop.run({
+        extractor,
+        runId,
+        sourceRunId,
+        fence,
+        http,
+        logger: log,
+        signal,
+        state,
+        startedAtMs: started,
+        emit,
+      });
     } catch (err) {
       error = err;
-      status = err instanceof SourceLeaseLostError ? 'abandoned'
-        : err instanceof RunCancelledError ? 'cancelled'
-        : err instanceof DomainError && err.classification === 'rate_limited' ? 'rate_limited' : 'failed';
+      status =
+        err instanceof SourceLeaseLostError
+          ? 'abandoned'
+          : err instanceof RunCancelledError
+            ? 'cancelled'
+            : err instanceof DomainError && err.classification === 'rate_limited'
+              ? 'rate_limited'
+              : 'failed';
     }
     const message = error ? this.recorder.describeError(error, signal.aborted) : null;
-    if (error) this.logger.error({ runId, source, status, error: message, errorClass: errorClass(error) }, 'source run ended with an error');
+    if (error) {
+      this.logger.error(
+        { runId, source, status, error: message, errorClass: errorClass(error) },
+        'source run ended with an error',
+      );
+    }
     try {
       if (sourceRunId) {
         await this.recorder.ended({
-          sourceRunId, status, cursors: state.cursors, error, message, fingerprint: state.fingerprint,
-          retries: http.usage.retries, waits: http.usage,
+          sourceRunId,
+          status,
+          cursors: state.cursors,
+          error,
+          message,
+          fingerprint: state.fingerprint,
+          retries: http.usage.retries,
+          waits: http.usage,
         });
       }
     } catch (err) {

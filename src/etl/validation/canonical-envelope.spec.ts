@@ -1,28 +1,65 @@
 import type { CanonicalNews, CanonicalQuote } from '../extractor/canonical.types.js';
 import {
-  decimalViolation, integerViolation, newsViolation, quoteViolation, stringViolation, timeWindow, timestampViolation,
+  decimalViolation,
+  integerViolation,
+  newsViolation,
+  quoteViolation,
+  stringViolation,
+  timeWindow,
+  timestampViolation,
 } from './canonical-envelope.js';
 
 const runStartedAt = new Date('2026-01-10T12:00:00Z');
 const window = timeWindow(runStartedAt, 86400);
 
 const quote = (overrides: Partial<CanonicalQuote> = {}): CanonicalQuote => ({
-  kind: 'market_quote', sourceAssetId: 'btc-bitcoin', symbol: 'BTC', name: 'Bitcoin', rank: 1,
-  observedAt: new Date('2026-01-10T11:00:00Z'), priceUsd: '96518.12', marketCapUsd: '1900000000000',
-  volume24hUsd: '35000000000', change24hPct: '-1.25', circulatingSupply: '19800000',
-  totalSupply: '19800000', maxSupply: '21000000', ...overrides,
+  kind: 'market_quote',
+  sourceAssetId: 'btc-bitcoin',
+  symbol: 'BTC',
+  name: 'Bitcoin',
+  rank: 1,
+  observedAt: new Date('2026-01-10T11:00:00Z'),
+  priceUsd: '96518.12',
+  marketCapUsd: '1900000000000',
+  volume24hUsd: '35000000000',
+  change24hPct: '-1.25',
+  circulatingSupply: '19800000',
+  totalSupply: '19800000',
+  maxSupply: '21000000',
+  ...overrides,
 });
 
 const news = (overrides: Partial<CanonicalNews> = {}): CanonicalNews => ({
-  kind: 'news', feedUrl: 'https://feed.example/rss', dedupeKey: 'guid-1', guid: 'guid-1', title: 'Bitcoin rallies',
+  kind: 'news',
+  feedUrl: 'https://feed.example/rss',
+  dedupeKey: 'guid-1',
+  guid: 'guid-1',
+  title: 'Bitcoin rallies',
   link: 'https://feed.example/a',
-  summary: 'Text', author: 'Jane', categories: ['Bitcoin'], publishedAt: new Date('2026-01-10T10:00:00Z'), ...overrides,
+  summary: 'Text',
+  author: 'Jane',
+  categories: ['Bitcoin'],
+  publishedAt: new Date('2026-01-10T10:00:00Z'),
+  ...overrides,
 });
 
 describe('decimalViolation', () => {
   it.each([
-    ['96518.12'], ['0'], ['-0'], ['0.00000000'], ['1.2e3'], ['1.5e+21'], ['1e-7'], ['+5'], ['5.'], ['.5'],
-    ['1'.repeat(40)], [`0.${'0'.repeat(39)}1`], ['1e39'], ['1e-40'], [`${'9'.repeat(20)}.${'9'.repeat(20)}`],
+    ['96518.12'],
+    ['0'],
+    ['-0'],
+    ['0.00000000'],
+    ['1.2e3'],
+    ['1.5e+21'],
+    ['1e-7'],
+    ['+5'],
+    ['5.'],
+    ['.5'],
+    ['1'.repeat(40)],
+    [`0.${'0'.repeat(39)}1`],
+    ['1e39'],
+    ['1e-40'],
+    [`${'9'.repeat(20)}.${'9'.repeat(20)}`],
     ['00000000000000000000000042'],
   ])('should accept %s', (value) => {
     expect(decimalViolation('price_usd', value)).toBeNull();
@@ -59,8 +96,9 @@ describe('decimalViolation', () => {
   });
 
   it('should cut a long value in the reason', () => {
-    expect(decimalViolation('price_usd', `${'1'.repeat(100)}e999`))
-      .toBe('price_usd: decimal with 100 significant digits (at most 40)');
+    expect(decimalViolation('price_usd', `${'1'.repeat(100)}e999`)).toBe(
+      'price_usd: decimal with 100 significant digits (at most 40)',
+    );
     expect(decimalViolation('price_usd', `1e${'9'.repeat(100)}`)).toMatch(/"1e9{38}…\(102 chars\)"/);
   });
 });
@@ -83,7 +121,14 @@ describe('integerViolation', () => {
 });
 
 describe('stringViolation', () => {
-  const clean: Array<[string | null]> = [['Bitcoin'], [''], [null], ['emoji 🚀 pair'], ['ünïcødé'], ['literal \\u0000 text']];
+  const clean: Array<[string | null]> = [
+    ['Bitcoin'],
+    [''],
+    [null],
+    ['emoji 🚀 pair'],
+    ['ünïcødé'],
+    ['literal \\u0000 text'],
+  ];
   it.each(clean)('should accept %j', (v) => {
     expect(stringViolation('name', v)).toBeNull();
   });
@@ -100,19 +145,24 @@ describe('stringViolation', () => {
 });
 
 describe('timestampViolation', () => {
-  it.each([
-    ['2009-01-03T00:00:00Z'], ['2025-05-01T00:00:00Z'], ['2026-01-11T12:00:00Z'],
-  ])('should accept %s (run started 2026-01-10T12:00:00Z, skew one day)', (value) => {
-    expect(timestampViolation('observed_at', new Date(value), window)).toBeNull();
-  });
+  it.each([['2009-01-03T00:00:00Z'], ['2025-05-01T00:00:00Z'], ['2026-01-11T12:00:00Z']])(
+    'should accept %s (run started 2026-01-10T12:00:00Z, skew one day)',
+    (value) => {
+      expect(timestampViolation('observed_at', new Date(value), window)).toBeNull();
+    },
+  );
 
   it.each([
-    [new Date('2009-01-02T23:59:59.999Z'),
-      /observed_at: timestamp 2009-01-02T23:59:59.999Z is before 2009-01-03T00:00:00.000Z/],
+    [
+      new Date('2009-01-02T23:59:59.999Z'),
+      /observed_at: timestamp 2009-01-02T23:59:59.999Z is before 2009-01-03T00:00:00.000Z/,
+    ],
     [new Date('1900-01-01T00:00:00Z'), /is before 2009-01-03/],
     [new Date(0), /1970-01-01T00:00:00.000Z is before/],
-    [new Date('2026-01-11T12:00:00.001Z'),
-      /2026-01-11T12:00:00.001Z is more than 86400 s after the run started \(2026-01-10T12:00:00.000Z; ETL_MAX_/],
+    [
+      new Date('2026-01-11T12:00:00.001Z'),
+      /2026-01-11T12:00:00.001Z is more than 86400 s after the run started \(2026-01-10T12:00:00.000Z; ETL_MAX_/,
+    ],
     [new Date('9999-12-31T00:00:00Z'), /is more than 86400 s after/],
     [new Date(Date.UTC(10000, 0, 1)), /\+010000-01-01T00:00:00.000Z is more than/],
     [new Date(8.64e15), /is more than/],
@@ -151,10 +201,16 @@ describe('quoteViolation', () => {
     ['circulating supply too fine', { circulatingSupply: '1e-60' }, /^circulating_supply: decimal too small/],
     ['total supply Infinity', { totalSupply: 'Infinity' }, /^total_supply: not a finite decimal/],
     ['max supply too large', { maxSupply: '1e45' }, /^max_supply: decimal magnitude/],
-    ['timestamp far ahead', { observedAt: new Date('2999-01-01T00:00:00Z') },
-      /^observed_at: timestamp 2999-01-01T00:00:00.000Z is more than/],
-    ['timestamp in 1900', { observedAt: new Date('1900-06-01T00:00:00Z') },
-      /^observed_at: timestamp 1900-06-01T00:00:00.000Z is before/],
+    [
+      'timestamp far ahead',
+      { observedAt: new Date('2999-01-01T00:00:00Z') },
+      /^observed_at: timestamp 2999-01-01T00:00:00.000Z is more than/,
+    ],
+    [
+      'timestamp in 1900',
+      { observedAt: new Date('1900-06-01T00:00:00Z') },
+      /^observed_at: timestamp 1900-06-01T00:00:00.000Z is before/,
+    ],
     ['invalid timestamp', { observedAt: new Date('nope') }, /^observed_at: not a valid timestamp/],
   ])('should name the field and value class of a %s', (_case, overrides, reason) => {
     expect(quoteViolation(quote(overrides), window)).toMatch(reason);
@@ -176,10 +232,16 @@ describe('newsViolation', () => {
     ['summary with NUL', { summary: '\u0000' }, /^summary: string contains NUL/],
     ['author with NUL', { author: 'J\u0000' }, /^author: string contains NUL/],
     ['category with NUL', { categories: ['ok', 'b\u0000d'] }, /^categories\[1\]: string contains NUL/],
-    ['publication far ahead', { publishedAt: new Date('2100-01-01T00:00:00Z') },
-      /^published_at: timestamp 2100-01-01T00:00:00.000Z is more than/],
-    ['publication before 2009', { publishedAt: new Date('2008-10-31T00:00:00Z') },
-      /^published_at: timestamp 2008-10-31T00:00:00.000Z is before/],
+    [
+      'publication far ahead',
+      { publishedAt: new Date('2100-01-01T00:00:00Z') },
+      /^published_at: timestamp 2100-01-01T00:00:00.000Z is more than/,
+    ],
+    [
+      'publication before 2009',
+      { publishedAt: new Date('2008-10-31T00:00:00Z') },
+      /^published_at: timestamp 2008-10-31T00:00:00.000Z is before/,
+    ],
   ])('should name the field and value class of a %s', (_case, overrides, reason) => {
     expect(newsViolation(news(overrides), window)).toMatch(reason);
   });

@@ -119,39 +119,45 @@ export function timestampViolation(field: string, value: Date, window: TimeWindo
   }
   if (t > window.latest.getTime()) {
     const skew = window.maxFutureSkewSeconds;
-    return `${field}: timestamp ${value.toISOString()} is more than ${skew} s after the run started `
-      + `(${window.runStartedAt.toISOString()}; ETL_MAX_FUTURE_SKEW_SECONDS)`;
+    return (
+      `${field}: timestamp ${value.toISOString()} is more than ${skew} s after the run started ` +
+      `(${window.runStartedAt.toISOString()}; ETL_MAX_FUTURE_SKEW_SECONDS)`
+    );
   }
   return null;
 }
 
 /** The first envelope violation of a quote, or null. */
 export function quoteViolation(q: CanonicalQuote, window: TimeWindow): EnvelopeViolation {
-  return stringViolation('source_asset_id', q.sourceAssetId)
-    ?? stringViolation('symbol', q.symbol)
-    ?? stringViolation('name', q.name)
-    ?? timestampViolation('observed_at', q.observedAt, window)
-    ?? decimalViolation('price_usd', q.priceUsd, { nonNegative: true })
-    ?? decimalViolation('market_cap_usd', q.marketCapUsd, { nonNegative: true })
-    ?? decimalViolation('volume_24h_usd', q.volume24hUsd, { nonNegative: true })
-    ?? decimalViolation('change_24h_pct', q.change24hPct)
-    ?? integerViolation('rank', q.rank)
-    ?? decimalViolation('circulating_supply', q.circulatingSupply, { nonNegative: true })
-    ?? decimalViolation('total_supply', q.totalSupply, { nonNegative: true })
-    ?? decimalViolation('max_supply', q.maxSupply, { nonNegative: true });
+  return (
+    stringViolation('source_asset_id', q.sourceAssetId) ??
+    stringViolation('symbol', q.symbol) ??
+    stringViolation('name', q.name) ??
+    timestampViolation('observed_at', q.observedAt, window) ??
+    decimalViolation('price_usd', q.priceUsd, { nonNegative: true }) ??
+    decimalViolation('market_cap_usd', q.marketCapUsd, { nonNegative: true }) ??
+    decimalViolation('volume_24h_usd', q.volume24hUsd, { nonNegative: true }) ??
+    decimalViolation('change_24h_pct', q.change24hPct) ??
+    integerViolation('rank', q.rank) ??
+    decimalViolation('circulating_supply', q.circulatingSupply, { nonNegative: true }) ??
+    decimalViolation('total_supply', q.totalSupply, { nonNegative: true }) ??
+    decimalViolation('max_supply', q.maxSupply, { nonNegative: true })
+  );
 }
 
 /** The first envelope violation of a news item, or null. */
 export function newsViolation(n: CanonicalNews, window: TimeWindow): EnvelopeViolation {
-  return stringViolation('dedupe_key', n.dedupeKey)
-    ?? stringViolation('feed_url', n.feedUrl)
-    ?? stringViolation('guid', n.guid)
-    ?? stringViolation('link', n.link)
-    ?? stringViolation('title', n.title)
-    ?? stringViolation('summary', n.summary)
-    ?? stringViolation('author', n.author)
-    ?? n.categories.reduce<EnvelopeViolation>((found, c, i) => found ?? stringViolation(`categories[${i}]`, c), null)
-    ?? timestampViolation('published_at', n.publishedAt, window);
+  return (
+    stringViolation('dedupe_key', n.dedupeKey) ??
+    stringViolation('feed_url', n.feedUrl) ??
+    stringViolation('guid', n.guid) ??
+    stringViolation('link', n.link) ??
+    stringViolation('title', n.title) ??
+    stringViolation('summary', n.summary) ??
+    stringViolation('author', n.author) ??
+    n.categories.reduce<EnvelopeViolation>((found, c, i) => found ?? stringViolation(`categories[${i}]`, c), null) ??
+    timestampViolation('published_at', n.publishedAt, window)
+  );
 }
 
 /** Long values are cut in reasons (the payload keeps them whole). */

@@ -9,8 +9,10 @@ describe('unstorableRecord', () => {
   it.each([
     [{ naturalKey: 'k\u0000', payload: {} }, 'natural key: string contains NUL (U+0000)'],
     [{ naturalKey: 'k', payload: { name: 'Bit\u0000coin' } }, 'payload.name: string contains NUL (U+0000)'],
-    [{ naturalKey: 'k', payload: { a: { b: ['ok', 'x\ud800'] } } },
-      'payload.a.b[1]: string contains an unpaired UTF-16 surrogate'],
+    [
+      { naturalKey: 'k', payload: { a: { b: ['ok', 'x\ud800'] } } },
+      'payload.a.b[1]: string contains an unpaired UTF-16 surrogate',
+    ],
     [{ naturalKey: 'k', payload: { ['ke\u0000y']: 1 } }, 'payload key "ke\u0000y": string contains NUL (U+0000)'],
   ])('should name the field of %j', (record, reason) => {
     expect(unstorableRecord(record)).toBe(reason);

@@ -39,8 +39,9 @@ function unstorableValue(value: unknown, path: string): EnvelopeViolation {
   }
   for (const key of Object.keys(value)) {
     const child = `${path}.${key}`;
-    const found = (SUSPECT_CHAR.test(key) ? stringViolation(`${path} key "${key}"`, key) : null)
-      ?? unstorableValue((value as Record<string, unknown>)[key], child);
+    const found =
+      (SUSPECT_CHAR.test(key) ? stringViolation(`${path} key "${key}"`, key) : null) ??
+      unstorableValue((value as Record<string, unknown>)[key], child);
     if (found) return found;
   }
   return null;

@@ -59,7 +59,9 @@ describe('buildAppConfig', () => {
   });
 
   it('should never echo a secret value in the error', () => {
-    expect(() => buildAppConfig({ ADMIN_API_KEY: 'short' })).toThrow(/ADMIN_API_KEY=<redacted>: ADMIN_API_KEY must be at least 16/);
+    expect(() => buildAppConfig({ ADMIN_API_KEY: 'short' })).toThrow(
+      /ADMIN_API_KEY=<redacted>: ADMIN_API_KEY must be at least 16/,
+    );
     expect(() => buildAppConfig({ ADMIN_API_KEY: 'short' })).not.toThrow(/short/);
   });
 
@@ -67,25 +69,41 @@ describe('buildAppConfig', () => {
     expect(buildAppConfig({}).etl.maxFutureSkewSeconds).toBe(86400);
     expect(buildAppConfig({ ETL_MAX_FUTURE_SKEW_SECONDS: '0' }).etl.maxFutureSkewSeconds).toBe(0);
     for (const bad of ['-1', 'soon', '1.5', '31536001']) {
-      expect(() => buildAppConfig({ ETL_MAX_FUTURE_SKEW_SECONDS: bad }))
-        .toThrow(/ETL_MAX_FUTURE_SKEW_SECONDS=[^:]+: ETL_MAX_FUTURE_SKEW_SECONDS must/);
+      expect(() => buildAppConfig({ ETL_MAX_FUTURE_SKEW_SECONDS: bad })).toThrow(
+        /ETL_MAX_FUTURE_SKEW_SECONDS=[^:]+: ETL_MAX_FUTURE_SKEW_SECONDS must/,
+      );
     }
   });
 
   it('should read the price stream settings (15 s heartbeat by default) and fail fast on a bad value, naming it', () => {
-    expect(buildAppConfig({}).priceStream).toEqual({ heartbeatMs: 15000, maxBufferBytes: 1_048_576, retentionSeconds: 3600 });
+    expect(buildAppConfig({}).priceStream).toEqual({
+      heartbeatMs: 15000,
+      maxBufferBytes: 1_048_576,
+      retentionSeconds: 3600,
+    });
     expect(buildAppConfig({ PRICE_STREAM_HEARTBEAT_MS: '200' }).priceStream.heartbeatMs).toBe(200);
-    for (const [name, bad] of [['PRICE_STREAM_HEARTBEAT_MS', '10'], ['PRICE_STREAM_MAX_BUFFER_BYTES', 'lots'], ['PRICE_EVENTS_RETENTION_SECONDS', '5']]) {
+    for (const [name, bad] of [
+      ['PRICE_STREAM_HEARTBEAT_MS', '10'],
+      ['PRICE_STREAM_MAX_BUFFER_BYTES', 'lots'],
+      ['PRICE_EVENTS_RETENTION_SECONDS', '5'],
+    ]) {
       expect(() => buildAppConfig({ [name]: bad })).toThrow(new RegExp(`${name}=[^:]+: ${name} must`));
     }
   });
 
   it('should partition monthly and keep everything by default, and fail fast on bad storage settings, naming them', () => {
-    expect(buildAppConfig({}).storage).toEqual({ partitionInterval: 'month', quotesRetentionDays: undefined, rawRetentionDays: undefined });
-    expect(buildAppConfig({ QUOTES_PARTITION_INTERVAL: 'day', QUOTES_RETENTION_DAYS: '400', RAW_RETENTION_DAYS: '30' }).storage)
-      .toEqual({ partitionInterval: 'day', quotesRetentionDays: 400, rawRetentionDays: 30 });
-    expect(() => buildAppConfig({ QUOTES_PARTITION_INTERVAL: 'year' }))
-      .toThrow(/QUOTES_PARTITION_INTERVAL="year": QUOTES_PARTITION_INTERVAL must be one of: month, week, day/);
+    expect(buildAppConfig({}).storage).toEqual({
+      partitionInterval: 'month',
+      quotesRetentionDays: undefined,
+      rawRetentionDays: undefined,
+    });
+    expect(
+      buildAppConfig({ QUOTES_PARTITION_INTERVAL: 'day', QUOTES_RETENTION_DAYS: '400', RAW_RETENTION_DAYS: '30' })
+        .storage,
+    ).toEqual({ partitionInterval: 'day', quotesRetentionDays: 400, rawRetentionDays: 30 });
+    expect(() => buildAppConfig({ QUOTES_PARTITION_INTERVAL: 'year' })).toThrow(
+      /QUOTES_PARTITION_INTERVAL="year": QUOTES_PARTITION_INTERVAL must be one of: month, week, day/,
+    );
     for (const bad of ['0', '-3', '1.5', 'forever']) {
       expect(() => buildAppConfig({ QUOTES_RETENTION_DAYS: bad })).toThrow(/QUOTES_RETENTION_DAYS=/);
       expect(() => buildAppConfig({ RAW_RETENTION_DAYS: bad })).toThrow(/RAW_RETENTION_DAYS=/);
@@ -93,11 +111,24 @@ describe('buildAppConfig', () => {
   });
 
   it('should read the API hardening settings, off / per process / auto by default', () => {
-    expect(buildAppConfig({}).api).toEqual(expect.objectContaining({
-      trustProxy: false, redisUrl: undefined, httpsSecurityHeaders: 'auto', compressionThresholdBytes: 1024,
-    }));
-    const api = buildAppConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.10', REDIS_URL: 'rediss://:pw@redis:6380/1', HTTPS_SECURITY_HEADERS: 'always' }).api;
-    expect([api.trustProxy, api.redisUrl, api.httpsSecurityHeaders]).toEqual([['10.0.0.0/8', '192.168.1.10'], 'rediss://:pw@redis:6380/1', 'always']);
+    expect(buildAppConfig({}).api).toEqual(
+      expect.objectContaining({
+        trustProxy: false,
+        redisUrl: undefined,
+        httpsSecurityHeaders: 'auto',
+        compressionThresholdBytes: 1024,
+      }),
+    );
+    const api = buildAppConfig({
+      TRUST_PROXY: '10.0.0.0/8, 192.168.1.10',
+      REDIS_URL: 'rediss://:pw@redis:6380/1',
+      HTTPS_SECURITY_HEADERS: 'always',
+    }).api;
+    expect([api.trustProxy, api.redisUrl, api.httpsSecurityHeaders]).toEqual([
+      ['10.0.0.0/8', '192.168.1.10'],
+      'rediss://:pw@redis:6380/1',
+      'always',
+    ]);
     expect(buildAppConfig({ TRUST_PROXY: '2' }).api.trustProxy).toBe(2);
   });
 
@@ -134,9 +165,18 @@ describe('buildAppConfig', () => {
   });
 
   it('should default and validate the rename rule variables', () => {
-    expect(buildAppConfig({}).etl).toMatchObject({ driftRenameThreshold: 0.8, driftOptionalRenameThreshold: 0.9, driftRenameValueFactor: 10, driftBaselineAssets: 1000 });
-    expect(() => buildAppConfig({ ETL_DRIFT_OPTIONAL_RENAME_THRESHOLD: '1.5' })).toThrow(/ETL_DRIFT_OPTIONAL_RENAME_THRESHOLD=1.5: .*greater than 1/);
-    expect(() => buildAppConfig({ ETL_DRIFT_RENAME_VALUE_FACTOR: '0.5' })).toThrow(/ETL_DRIFT_RENAME_VALUE_FACTOR=0.5: .*less than 1/);
+    expect(buildAppConfig({}).etl).toMatchObject({
+      driftRenameThreshold: 0.8,
+      driftOptionalRenameThreshold: 0.9,
+      driftRenameValueFactor: 10,
+      driftBaselineAssets: 1000,
+    });
+    expect(() => buildAppConfig({ ETL_DRIFT_OPTIONAL_RENAME_THRESHOLD: '1.5' })).toThrow(
+      /ETL_DRIFT_OPTIONAL_RENAME_THRESHOLD=1.5: .*greater than 1/,
+    );
+    expect(() => buildAppConfig({ ETL_DRIFT_RENAME_VALUE_FACTOR: '0.5' })).toThrow(
+      /ETL_DRIFT_RENAME_VALUE_FACTOR=0.5: .*less than 1/,
+    );
     expect(() => buildAppConfig({ ETL_DRIFT_BASELINE_ASSETS: 'many' })).toThrow(/ETL_DRIFT_BASELINE_ASSETS="many"/);
   });
 

@@ -73,7 +73,11 @@ export abstract class AppConfig {
 
 export function buildAppConfig(env: Readonly<Record<string, string | undefined>> = process.env): AppConfig {
   const e = validateEnv(EnvSchema, env);
-  const list = (s: string): string[] => s.split(',').map((x) => x.trim()).filter(Boolean);
+  const list = (s: string): string[] =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
   const sources = list(e.ETL_SOURCES);
   return deepFreeze({
     port: e.PORT,

@@ -16,12 +16,17 @@ export function cronExpressionProblem(expression: string): string | undefined {
 
 /** class-validator decorator: the property is a cron expression the scheduler accepts. */
 export function IsCronExpression(options?: ValidationOptions): PropertyDecorator {
-  return ValidateBy({
-    name: 'isCronExpression',
-    validator: {
-      validate: (value: unknown) => typeof value === 'string' && cronExpressionProblem(value) === undefined,
-      defaultMessage: (args) => `${args?.property ?? 'value'} ${typeof args?.value === 'string'
-        ? cronExpressionProblem(args.value) ?? '' : 'must be a string'}`,
+  return ValidateBy(
+    {
+      name: 'isCronExpression',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && cronExpressionProblem(value) === undefined,
+        defaultMessage: (args) =>
+          `${args?.property ?? 'value'} ${
+            typeof args?.value === 'string' ? (cronExpressionProblem(args.value) ?? '') : 'must be a string'
+          }`,
+      },
     },
-  }, options);
+    options,
+  );
 }

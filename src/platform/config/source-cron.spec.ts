@@ -18,8 +18,9 @@ describe('sourceCronVariable', () => {
 
 describe('readSourceCrons', () => {
   it('should keep only the sources that set a valid override, trimmed', () => {
-    expect(readSourceCrons(['csv', 'coingecko', 'rss'], { COINGECKO_CRON: ' */15 * * * * ', RSS_CRON: '', CSV: 'x' }))
-      .toEqual({ coingecko: '*/15 * * * *' });
+    expect(
+      readSourceCrons(['csv', 'coingecko', 'rss'], { COINGECKO_CRON: ' */15 * * * * ', RSS_CRON: '', CSV: 'x' }),
+    ).toEqual({ coingecko: '*/15 * * * *' });
   });
 
   it('should ignore overrides of sources that are not enabled', () => {
@@ -48,8 +49,9 @@ describe('readSourceCrons', () => {
 
 describe('buildAppConfig (schedules)', () => {
   it('should validate ETL_CRON with the cron parser, naming the variable', () => {
-    expect(() => buildAppConfig({ ETL_CRON: '61 * * * *' }))
-      .toThrow(/ETL_CRON="61 \* \* \* \*": ETL_CRON is not a valid cron expression/);
+    expect(() => buildAppConfig({ ETL_CRON: '61 * * * *' })).toThrow(
+      /ETL_CRON="61 \* \* \* \*": ETL_CRON is not a valid cron expression/,
+    );
     expect(() => buildAppConfig({ ETL_CRON: '* * 32 * *' })).toThrow(/ETL_CRON=/);
   });
 
@@ -65,8 +67,9 @@ describe('buildAppConfig (schedules)', () => {
   });
 
   it('should fail boot on a bad per-source override, naming it', () => {
-    expect(() => buildAppConfig({ ETL_SOURCES: 'csv,coingecko', COINGECKO_CRON: '61 * * * *' }))
-      .toThrow(/COINGECKO_CRON="61/);
+    expect(() => buildAppConfig({ ETL_SOURCES: 'csv,coingecko', COINGECKO_CRON: '61 * * * *' })).toThrow(
+      /COINGECKO_CRON="61/,
+    );
   });
 });
 
@@ -79,9 +82,11 @@ describe('scheduleGroups', () => {
   });
 
   it('should keep one shared job when nothing is overridden, and none when everything is', () => {
-    expect(scheduleGroups(['csv', 'rss'], '0 * * * *', {}))
-      .toEqual([{ job: 'etl-run', cron: '0 * * * *', sources: ['csv', 'rss'] }]);
-    expect(scheduleGroups(['csv'], '0 * * * *', { csv: '5 * * * *' }))
-      .toEqual([{ job: 'etl-run:csv', cron: '5 * * * *', sources: ['csv'] }]);
+    expect(scheduleGroups(['csv', 'rss'], '0 * * * *', {})).toEqual([
+      { job: 'etl-run', cron: '0 * * * *', sources: ['csv', 'rss'] },
+    ]);
+    expect(scheduleGroups(['csv'], '0 * * * *', { csv: '5 * * * *' })).toEqual([
+      { job: 'etl-run:csv', cron: '5 * * * *', sources: ['csv'] },
+    ]);
   });
 });

@@ -3,7 +3,10 @@ import { MIGRATIONS } from '../../../migrations/index.js';
 import { ENTITIES } from './entities.js';
 
 /** TypeORM options shared by the app, the migration CLI and the tests. Never synchronize. */
-export function buildDataSourceOptions(url: string, overrides: Partial<{ poolSize: number; applicationName: string }> = {}): DataSourceOptions {
+export function buildDataSourceOptions(
+  url: string,
+  overrides: Partial<{ poolSize: number; applicationName: string }> = {},
+): DataSourceOptions {
   return {
     type: 'postgres',
     url,

@@ -47,7 +47,10 @@ export function describeUrl(url: string): string {
           return { url: config.databaseUrl, embedded: false };
         }
         const url = await holder.server!.start();
-        logger.log({ database: describeUrl(url), dataDir: holder.server!.dataDir }, 'DATABASE_URL unset: using the embedded PostgreSQL');
+        logger.log(
+          { database: describeUrl(url), dataDir: holder.server!.dataDir },
+          'DATABASE_URL unset: using the embedded PostgreSQL',
+        );
         return { url, embedded: true };
       },
     },
@@ -68,7 +71,9 @@ class DatabaseLocationModule {}
       inject: [DatabaseLocation, AppConfig],
       // Retries are ours (connectWithRetry: JSON lines, backoff, a time budget), not TypeORM's.
       useFactory: (location: DatabaseLocation, config: AppConfig) => ({
-        ...buildDataSourceOptions(location.url), retryAttempts: 0, toRetry: () => false,
+        ...buildDataSourceOptions(location.url),
+        retryAttempts: 0,
+        toRetry: () => false,
         connectTimeoutSeconds: config.databaseConnectTimeoutSeconds,
       }),
       dataSourceFactory: async (options) => {

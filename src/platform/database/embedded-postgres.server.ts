@@ -72,8 +72,10 @@ export class EmbeddedPostgresServer {
     }
     await this.stopOrphanedServer();
     await instance.start().catch((err: unknown) => {
-      throw new Error(`embedded PostgreSQL did not start in ${this.dataDir} on port ${this.options.port}` +
-        (err instanceof Error ? `: ${err.message}` : ' (is the port in use by another program?)'));
+      throw new Error(
+        `embedded PostgreSQL did not start in ${this.dataDir} on port ${this.options.port}` +
+          (err instanceof Error ? `: ${err.message}` : ' (is the port in use by another program?)'),
+      );
     });
     this.instance = instance;
     await writeFile(this.ownerFile, String(process.pid));

@@ -9,11 +9,16 @@ const MIN_SERVER_VERSION = 130000;
  * Runs pending migrations under a PostgreSQL advisory lock so that replicas booting together never
  * migrate at once: the second waits, then finds nothing pending.
  */
-export async function runMigrationsLocked(dataSource: DataSource, logger: Pick<Logger, 'log'> = new Logger('Migrations')): Promise<string[]> {
+export async function runMigrationsLocked(
+  dataSource: DataSource,
+  logger: Pick<Logger, 'log'> = new Logger('Migrations'),
+): Promise<string[]> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
-    const [{ server_version_num: version }] = (await runner.query('SHOW server_version_num')) as Array<{ server_version_num: string }>;
+    const [{ server_version_num: version }] = (await runner.query('SHOW server_version_num')) as Array<{
+      server_version_num: string;
+    }>;
     if (Number(version) < MIN_SERVER_VERSION) {
       throw new Error(`PostgreSQL ${version} is too old: version 13 or newer is required`);
     }

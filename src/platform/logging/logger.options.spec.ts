@@ -51,7 +51,9 @@ describe(buildLoggerParams.name, () => {
     logger.info({ source: 'coinpaprika', counts: { inserted: 3 } }, 'batch committed');
 
     expect(JSON.parse(lines[0])).toMatchObject({
-      source: 'coinpaprika', counts: { inserted: 3 }, msg: 'batch committed',
+      source: 'coinpaprika',
+      counts: { inserted: 3 },
+      msg: 'batch committed',
     });
   });
 });

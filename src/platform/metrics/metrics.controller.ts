@@ -9,9 +9,15 @@ import { NotThrottled } from '../../common/http/api-standard-errors.decorator.js
 @Controller()
 export class MetricsController extends PrometheusController {
   @Get()
-  @ApiOperation({ summary: 'Prometheus metrics (text exposition format)', description: 'Scraped by Prometheus; not throttled.' })
+  @ApiOperation({
+    summary: 'Prometheus metrics (text exposition format)',
+    description: 'Scraped by Prometheus; not throttled.',
+  })
   @ApiProduces('text/plain')
-  @ApiOkResponse({ description: 'Prometheus text format', schema: { type: 'string', example: 'etl_runs_total{source="csv",status="succeeded"} 3' } })
+  @ApiOkResponse({
+    description: 'Prometheus text format',
+    schema: { type: 'string', example: 'etl_runs_total{source="csv",status="succeeded"} 3' },
+  })
   override async index(@Res({ passthrough: true }) response: unknown): Promise<string> {
     return super.index(response);
   }

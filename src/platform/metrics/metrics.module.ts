@@ -8,7 +8,9 @@ import { MetricsService } from './metrics.service.js';
 
 @Global()
 @Module({
-  imports: [PrometheusModule.register({ path: '/metrics', controller: MetricsController, defaultMetrics: { enabled: true } })],
+  imports: [
+    PrometheusModule.register({ path: '/metrics', controller: MetricsController, defaultMetrics: { enabled: true } }),
+  ],
   providers: [...METRIC_PROVIDERS, LedgerSummaryRepository, LedgerMetricsCollector, MetricsService],
   exports: [MetricsService],
 })

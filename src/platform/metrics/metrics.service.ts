@@ -66,8 +66,17 @@ export class MetricsService {
   /** Current counter values (ledger-served and per-process), for the seed's JSON metrics endpoint. */
   async snapshot(): Promise<Record<string, Array<{ labels: Record<string, string | number>; value: number }>>> {
     const out: Record<string, Array<{ labels: Record<string, string | number>; value: number }>> = {};
-    for (const name of [METRIC.records, METRIC.recordsExtracted, METRIC.runs, METRIC.httpRequests, METRIC.retries,
-      METRIC.rateLimitWait, METRIC.driftEvents, METRIC.anomalies, METRIC.lastSuccess]) {
+    for (const name of [
+      METRIC.records,
+      METRIC.recordsExtracted,
+      METRIC.runs,
+      METRIC.httpRequests,
+      METRIC.retries,
+      METRIC.rateLimitWait,
+      METRIC.driftEvents,
+      METRIC.anomalies,
+      METRIC.lastSuccess,
+    ]) {
       const metric = register.getSingleMetric(name);
       if (!metric) continue;
       const data = await metric.get();

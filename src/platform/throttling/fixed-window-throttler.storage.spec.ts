@@ -12,7 +12,12 @@ describe('FixedWindowThrottlerStorage', () => {
   it('should allow `limit` hits per window, then block with the time left', async () => {
     const results = [];
     for (let i = 0; i < 4; i++) results.push(await storage.increment('client', 60_000, 3, 60_000, 'default'));
-    expect(results.map((r) => [r.totalHits, r.isBlocked])).toEqual([[1, false], [2, false], [3, false], [4, true]]);
+    expect(results.map((r) => [r.totalHits, r.isBlocked])).toEqual([
+      [1, false],
+      [2, false],
+      [3, false],
+      [4, true],
+    ]);
     expect(results[0].timeToExpire).toBe(60);
     expect(results[3].timeToBlockExpire).toBe(60);
   });

@@ -23,18 +23,32 @@ export class FixedWindowThrottlerStorage implements ThrottlerStorage {
   private readonly windows = new Map<string, Window>();
   private lastSweep: number;
 
-  constructor(private readonly now: () => number = Date.now, private readonly sweepEveryMs = 60_000) {
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly sweepEveryMs = 60_000,
+  ) {
     this.lastSweep = now();
   }
 
-  increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
+  increment(
+    key: string,
+    ttl: number,
+    limit: number,
+    blockDuration: number,
+    throttlerName: string,
+  ): Promise<ThrottlerStorageRecord> {
     const now = this.now();
     // Idle clients are dropped lazily (no timer to keep alive or to stop).
     if (now - this.lastSweep >= this.sweepEveryMs) this.sweep();
     const id = `${throttlerName}:${key}`;
     let w = this.windows.get(id);
     if (w && w.blockedUntil > now) {
-      return Promise.resolve({ totalHits: w.hits, timeToExpire: seconds(w.resetAt - now), isBlocked: true, timeToBlockExpire: seconds(w.blockedUntil - now) });
+      return Promise.resolve({
+        totalHits: w.hits,
+        timeToExpire: seconds(w.resetAt - now),
+        isBlocked: true,
+        timeToBlockExpire: seconds(w.blockedUntil - now),
+      });
     }
     if (!w || w.resetAt <= now) {
       w = { hits: 0, resetAt: now + ttl, blockedUntil: 0 };
@@ -44,9 +58,19 @@ export class FixedWindowThrottlerStorage implements ThrottlerStorage {
     if (w.hits > limit) {
       // Blocked for blockDuration, but never past the window when no block duration is set.
       w.blockedUntil = blockDuration > 0 ? now + blockDuration : 0;
-      return Promise.resolve({ totalHits: w.hits, timeToExpire: seconds(w.resetAt - now), isBlocked: true, timeToBlockExpire: seconds(Math.max(blockDuration, w.resetAt - now)) });
+      return Promise.resolve({
+        totalHits: w.hits,
+        timeToExpire: seconds(w.resetAt - now),
+        isBlocked: true,
+        timeToBlockExpire: seconds(Math.max(blockDuration, w.resetAt - now)),
+      });
     }
-    return Promise.resolve({ totalHits: w.hits, timeToExpire: seconds(w.resetAt - now), isBlocked: false, timeToBlockExpire: 0 });
+    return Promise.resolve({
+      totalHits: w.hits,
+      timeToExpire: seconds(w.resetAt - now),
+      isBlocked: false,
+      timeToBlockExpire: 0,
+    });
   }
 
   /** Clients tracked right now (idle ones are dropped by the sweep). */

@@ -43,7 +43,10 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
   private readonly redis: Redis;
   private degraded = false;
 
-  constructor(url: string, private readonly prefix = 'kasparro:throttle') {
+  constructor(
+    url: string,
+    private readonly prefix = 'kasparro:throttle',
+  ) {
     this.redis = new Redis(url, {
       // A request never waits for a reconnect: it is counted locally instead.
       enableOfflineQueue: false,
@@ -55,18 +58,37 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
     this.redis.defineCommand('throttleIncrement', { numberOfKeys: 2, lua: INCREMENT });
   }
 
-  async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
+  async increment(
+    key: string,
+    ttl: number,
+    limit: number,
+    blockDuration: number,
+    throttlerName: string,
+  ): Promise<ThrottlerStorageRecord> {
     // The hash tag keeps both keys of one client on one Redis Cluster slot.
     const base = `${this.prefix}:{${throttlerName}:${key}}`;
     try {
-      const [hits, left, blocked, blockLeft] = await (this.redis as RedisWithThrottle)
-        .throttleIncrement(`${base}:hits`, `${base}:block`, ttl, limit, blockDuration);
+      const [hits, left, blocked, blockLeft] = await (this.redis as RedisWithThrottle).throttleIncrement(
+        `${base}:hits`,
+        `${base}:block`,
+        ttl,
+        limit,
+        blockDuration,
+      );
       if (this.degraded) this.logger.log('Redis reachable again: throttle counters shared across replicas');
       this.degraded = false;
-      return { totalHits: hits, timeToExpire: seconds(left), isBlocked: blocked === 1, timeToBlockExpire: seconds(blockLeft) };
+      return {
+        totalHits: hits,
+        timeToExpire: seconds(left),
+        isBlocked: blocked === 1,
+        timeToBlockExpire: seconds(blockLeft),
+      };
     } catch (err) {
       if (!this.degraded) {
-        this.logger.warn({ err: (err as Error).message }, 'Redis unavailable: throttle counters are per process until it is back');
+        this.logger.warn(
+          { err: (err as Error).message },
+          'Redis unavailable: throttle counters are per process until it is back',
+        );
       }
       this.degraded = true;
       return this.fallback.increment(key, ttl, limit, blockDuration, throttlerName);
@@ -79,5 +101,11 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
 }
 
 interface RedisWithThrottle extends Redis {
-  throttleIncrement(hitsKey: string, blockKey: string, ttl: number, limit: number, block: number): Promise<[number, number, number, number]>;
+  throttleIncrement(
+    hitsKey: string,
+    blockKey: string,
+    ttl: number,
+    limit: number,
+    block: number,
+  ): Promise<[number, number, number, number]>;
 }

@@ -18,7 +18,9 @@ export const THROTTLE_STORAGE = Symbol('THROTTLE_STORAGE');
       provide: THROTTLE_STORAGE,
       inject: [AppConfig],
       useFactory: ({ api }: AppConfig): ThrottlerStorage =>
-        api.redisUrl ? new RedisThrottlerStorage(api.redisUrl, api.throttleRedisPrefix) : new FixedWindowThrottlerStorage(),
+        api.redisUrl
+          ? new RedisThrottlerStorage(api.redisUrl, api.throttleRedisPrefix)
+          : new FixedWindowThrottlerStorage(),
     },
   ],
   exports: [THROTTLE_STORAGE],

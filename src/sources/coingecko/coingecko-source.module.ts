@@ -6,7 +6,11 @@ import { CoinGeckoExtractor } from './coingecko.extractor.js';
 @Module({
   providers: [
     CoinGeckoExtractor,
-    { provide: CoinGeckoConfig, inject: [ENVIRONMENT], useFactory: (env: Environment) => toCoinGeckoConfig(loadSourceConfig(CoinGeckoEnv, env)) },
+    {
+      provide: CoinGeckoConfig,
+      inject: [ENVIRONMENT],
+      useFactory: (env: Environment) => toCoinGeckoConfig(loadSourceConfig(CoinGeckoEnv, env)),
+    },
   ],
 })
 export class CoinGeckoSourceModule {}

@@ -1,19 +1,50 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DeclaredExtractor, SourcePlugin, type ExtractContext, type ExtractedBatch, type MapResult, type ProbeContext, type RawRecord, streamOf, SnapshotReader } from '@kasparro/etl-plugin-sdk';
+import {
+  DeclaredExtractor,
+  SourcePlugin,
+  type ExtractContext,
+  type ExtractedBatch,
+  type MapResult,
+  type ProbeContext,
+  type RawRecord,
+  streamOf,
+  SnapshotReader,
+} from '@kasparro/etl-plugin-sdk';
 import { CoinGeckoConfig } from './coingecko.config.js';
 import { CoinGeckoHistory } from './coingecko.history.js';
 import { mapCoinGeckoMarket } from './coingecko.mapper.js';
 
 const PER_PAGE = 250;
 
-const MARKETS = streamOf('markets', 'market_quotes',
-  'id:string!', 'symbol:string!', 'name:string!', 'image:string?',
-  'current_price:number!', 'market_cap:number?', 'market_cap_rank:number?', 'fully_diluted_valuation:number?',
-  'total_volume:number?', 'high_24h:number?', 'low_24h:number?', 'price_change_24h:number?',
-  'price_change_percentage_24h:number?', 'market_cap_change_24h:number?', 'market_cap_change_percentage_24h:number?', 'circulating_supply:number?',
-  'total_supply:number?', 'max_supply:number?', 'ath:number?', 'ath_change_percentage:number?',
-  'ath_date:string?', 'atl:number?', 'atl_change_percentage:number?', 'atl_date:string?',
-  'roi:object?', 'last_updated:string!',
+const MARKETS = streamOf(
+  'markets',
+  'market_quotes',
+  'id:string!',
+  'symbol:string!',
+  'name:string!',
+  'image:string?',
+  'current_price:number!',
+  'market_cap:number?',
+  'market_cap_rank:number?',
+  'fully_diluted_valuation:number?',
+  'total_volume:number?',
+  'high_24h:number?',
+  'low_24h:number?',
+  'price_change_24h:number?',
+  'price_change_percentage_24h:number?',
+  'market_cap_change_24h:number?',
+  'market_cap_change_percentage_24h:number?',
+  'circulating_supply:number?',
+  'total_supply:number?',
+  'max_supply:number?',
+  'ath:number?',
+  'ath_change_percentage:number?',
+  'ath_date:string?',
+  'atl:number?',
+  'atl_change_percentage:number?',
+  'atl_date:string?',
+  'roi:object?',
+  'last_updated:string!',
 );
 
 /**
@@ -26,7 +57,10 @@ const MARKETS = streamOf('markets', 'market_quotes',
 @Injectable()
 export class CoinGeckoExtractor extends DeclaredExtractor {
   /** Backfills via /coins/{id}/market_chart/range. */
-  readonly history = new CoinGeckoHistory(() => this.config.baseUrl, () => this.headers());
+  readonly history = new CoinGeckoHistory(
+    () => this.config.baseUrl,
+    () => this.headers(),
+  );
 
   constructor(@Inject(CoinGeckoConfig) private readonly config: CoinGeckoConfig) {
     super({ sourceId: 'coingecko', rateLimitPerMinute: 30, priority: 30, streams: [MARKETS] });
@@ -34,7 +68,9 @@ export class CoinGeckoExtractor extends DeclaredExtractor {
 
   private headers(): Record<string, string> | undefined {
     if (!this.config.apiKey) return undefined;
-    return this.config.tier === 'pro' ? { 'x-cg-pro-api-key': this.config.apiKey } : { 'x-cg-demo-api-key': this.config.apiKey };
+    return this.config.tier === 'pro'
+      ? { 'x-cg-pro-api-key': this.config.apiKey }
+      : { 'x-cg-demo-api-key': this.config.apiKey };
   }
 
   async *extract(context: ExtractContext): AsyncIterable<ExtractedBatch> {

@@ -27,18 +27,36 @@ type Point = [unknown, unknown];
  */
 export class CoinGeckoHistory implements HistoryCapability {
   readonly maxChunkSeconds = MAX_CHUNK_SECONDS;
-  readonly stream: StreamDefinition = streamOf('market_chart', 'market_quotes',
-    'id:string!', 'symbol:string!', 'observed_at:string!', 'price:number!', 'market_cap:number?', 'total_volume:number?');
+  readonly stream: StreamDefinition = streamOf(
+    'market_chart',
+    'market_quotes',
+    'id:string!',
+    'symbol:string!',
+    'observed_at:string!',
+    'price:number!',
+    'market_cap:number?',
+    'total_volume:number?',
+  );
 
-  constructor(private readonly baseUrl: () => string, private readonly headers: () => Record<string, string> | undefined) {}
+  constructor(
+    private readonly baseUrl: () => string,
+    private readonly headers: () => Record<string, string> | undefined,
+  ) {}
 
   async *extractRange(context: HistoryContext): AsyncIterable<ExtractedBatch> {
     const { asset } = context;
-    const body = await context.http.getJson<Record<string, unknown>>(`${this.baseUrl()}/coins/${encodeURIComponent(asset.sourceAssetId)}/market_chart/range`, {
-      headers: this.headers(),
-      query: { vs_currency: 'usd', from: Math.floor(context.from.getTime() / 1000), to: Math.ceil(context.to.getTime() / 1000) },
-      signal: context.signal,
-    });
+    const body = await context.http.getJson<Record<string, unknown>>(
+      `${this.baseUrl()}/coins/${encodeURIComponent(asset.sourceAssetId)}/market_chart/range`,
+      {
+        headers: this.headers(),
+        query: {
+          vs_currency: 'usd',
+          from: Math.floor(context.from.getTime() / 1000),
+          to: Math.ceil(context.to.getTime() / 1000),
+        },
+        signal: context.signal,
+      },
+    );
     const prices = series(body, 'prices');
     const caps = new Map(series(body, 'market_caps').map(([t, v]) => [String(t), v]));
     const volumes = new Map(series(body, 'total_volumes').map(([t, v]) => [String(t), v]));
@@ -50,8 +68,13 @@ export class CoinGeckoHistory implements HistoryCapability {
       records.push({
         naturalKey: `${asset.sourceAssetId}@${observedAt}`,
         payload: {
-          id: asset.sourceAssetId, symbol: asset.symbol, name: asset.name, observed_at: observedAt, price,
-          market_cap: caps.get(String(t)) ?? null, total_volume: volumes.get(String(t)) ?? null,
+          id: asset.sourceAssetId,
+          symbol: asset.symbol,
+          name: asset.name,
+          observed_at: observedAt,
+          price,
+          market_cap: caps.get(String(t)) ?? null,
+          total_volume: volumes.get(String(t)) ?? null,
         },
       });
     }
@@ -69,11 +92,23 @@ export class CoinGeckoHistory implements HistoryCapability {
     if (!price.ok || price.value === null) return rejected(`${id}: price ${price.ok ? 'missing' : price.reason}`);
     if (Number(price.value) < 0) return rejected(`${id}: negative price ${price.value}`);
     const observedAt = new Date(String(p.observed_at));
-    if (Number.isNaN(observedAt.getTime())) return rejected(`${id}: observed_at "${String(p.observed_at)}" is not a timestamp`);
+    if (Number.isNaN(observedAt.getTime())) {
+      return rejected(`${id}: observed_at "${String(p.observed_at)}" is not a timestamp`);
+    }
     return mapped({
-      kind: 'market_quote', sourceAssetId: id, symbol, name: typeof p.name === 'string' ? p.name : null, rank: null, observedAt,
-      priceUsd: price.value, marketCapUsd: decimalOrNull(p.market_cap), volume24hUsd: decimalOrNull(p.total_volume),
-      change24hPct: null, circulatingSupply: null, totalSupply: null, maxSupply: null,
+      kind: 'market_quote',
+      sourceAssetId: id,
+      symbol,
+      name: typeof p.name === 'string' ? p.name : null,
+      rank: null,
+      observedAt,
+      priceUsd: price.value,
+      marketCapUsd: decimalOrNull(p.market_cap),
+      volume24hUsd: decimalOrNull(p.total_volume),
+      change24hPct: null,
+      circulatingSupply: null,
+      totalSupply: null,
+      maxSupply: null,
     });
   }
 }

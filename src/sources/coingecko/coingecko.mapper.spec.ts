@@ -12,16 +12,29 @@ describe('mapCoinGeckoMarket', () => {
     expect(mapCoinGeckoMarket(sample[0])).toEqual({
       ok: true,
       record: {
-        kind: 'market_quote', sourceAssetId: 'bitcoin', symbol: 'BTC', name: 'Bitcoin', rank: 1, crosswalkKey: 'btc:bitcoin', observedAt: new Date('2025-05-02T00:10:25.889Z'),
-        priceUsd: '96518', marketCapUsd: '1916585996993', volume24hUsd: '30334935517', change24hPct: '2.3665',
-        circulatingSupply: '19858746', totalSupply: '19858746', maxSupply: '21000000',
+        kind: 'market_quote',
+        sourceAssetId: 'bitcoin',
+        symbol: 'BTC',
+        name: 'Bitcoin',
+        rank: 1,
+        crosswalkKey: 'btc:bitcoin',
+        observedAt: new Date('2025-05-02T00:10:25.889Z'),
+        priceUsd: '96518',
+        marketCapUsd: '1916585996993',
+        volume24hUsd: '30334935517',
+        change24hPct: '2.3665',
+        circulatingSupply: '19858746',
+        totalSupply: '19858746',
+        maxSupply: '21000000',
       },
     });
   });
 
   it('should keep a null max_supply (ETH sample) as null', () => {
     const r = mapCoinGeckoMarket(sample[1]);
-    expect(r.ok && r.record.kind === 'market_quote' && [r.record.symbol, r.record.maxSupply, r.record.priceUsd]).toEqual(['ETH', null, '3138.31']);
+    expect(
+      r.ok && r.record.kind === 'market_quote' && [r.record.symbol, r.record.maxSupply, r.record.priceUsd],
+    ).toEqual(['ETH', null, '3138.31']);
   });
 
   it.each([
@@ -51,9 +64,14 @@ describe('mapCoinGeckoMarket', () => {
     const r = mapCoinGeckoMarket(row);
 
     expect(r.ok && r.record.kind === 'market_quote' && r.record).toMatchObject({
-      priceUsd: '12345678901.123456789012345', marketCapUsd: '152415787532388367504953515625', volume24hUsd: '1E+25',
-      change24hPct: '2.00000000000000000001', circulatingSupply: '1234567890123456789012345',
-      totalSupply: '1234567890123456789012345.5', maxSupply: '21000000.000000000000000001', rank: 7,
+      priceUsd: '12345678901.123456789012345',
+      marketCapUsd: '152415787532388367504953515625',
+      volume24hUsd: '1E+25',
+      change24hPct: '2.00000000000000000001',
+      circulatingSupply: '1234567890123456789012345',
+      totalSupply: '1234567890123456789012345.5',
+      maxSupply: '21000000.000000000000000001',
+      rank: 7,
     });
   });
 });

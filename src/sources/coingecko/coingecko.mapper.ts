@@ -1,4 +1,13 @@
-import { assetIdentity, cleanDecimal, cleanInteger, decimalOrNull, parseTimestamp, mapped, rejected, type MapResult } from '@kasparro/etl-plugin-sdk';
+import {
+  assetIdentity,
+  cleanDecimal,
+  cleanInteger,
+  decimalOrNull,
+  parseTimestamp,
+  mapped,
+  rejected,
+  type MapResult,
+} from '@kasparro/etl-plugin-sdk';
 
 /** CoinGecko /coins/markets item -> quote. Symbols come lower case; supplies may be null. */
 export function mapCoinGeckoMarket(p: Record<string, unknown>): MapResult {

@@ -6,7 +6,11 @@ import { CoinPaprikaExtractor } from './coinpaprika.extractor.js';
 @Module({
   providers: [
     CoinPaprikaExtractor,
-    { provide: CoinPaprikaConfig, inject: [ENVIRONMENT], useFactory: (env: Environment) => toCoinPaprikaConfig(loadSourceConfig(CoinPaprikaEnv, env)) },
+    {
+      provide: CoinPaprikaConfig,
+      inject: [ENVIRONMENT],
+      useFactory: (env: Environment) => toCoinPaprikaConfig(loadSourceConfig(CoinPaprikaEnv, env)),
+    },
   ],
 })
 export class CoinPaprikaSourceModule {}

@@ -5,10 +5,13 @@ export const COINPAPRIKA_FREE_URL = 'https://api.coinpaprika.com/v1';
 export const COINPAPRIKA_PRO_URL = 'https://api-pro.coinpaprika.com/v1';
 
 export class CoinPaprikaEnv {
-  @IsOptional() @Matches(/^https?:\/\/\S+$/, { message: 'COINPAPRIKA_BASE_URL must be an http(s) URL' })
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'COINPAPRIKA_BASE_URL must be an http(s) URL' })
   COINPAPRIKA_BASE_URL?: string;
 
-  @SecretEnv() @IsOptional() @IsString()
+  @SecretEnv()
+  @IsOptional()
+  @IsString()
   COINPAPRIKA_API_KEY?: string;
 }
 
@@ -20,7 +23,9 @@ export abstract class CoinPaprikaConfig {
 /** A key switches the default host to the pro API. */
 export function toCoinPaprikaConfig(env: CoinPaprikaEnv): CoinPaprikaConfig {
   return {
-    baseUrl: (env.COINPAPRIKA_BASE_URL ?? (env.COINPAPRIKA_API_KEY ? COINPAPRIKA_PRO_URL : COINPAPRIKA_FREE_URL)).replace(/\/+$/, ''),
+    baseUrl: (
+      env.COINPAPRIKA_BASE_URL ?? (env.COINPAPRIKA_API_KEY ? COINPAPRIKA_PRO_URL : COINPAPRIKA_FREE_URL)
+    ).replace(/\/+$/, ''),
     apiKey: env.COINPAPRIKA_API_KEY,
   };
 }

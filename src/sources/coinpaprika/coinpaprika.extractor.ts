@@ -1,14 +1,35 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Readable } from 'node:stream';
-import { DeclaredExtractor, SourcePlugin, type ExtractContext, type ExtractedBatch, type MapResult, type ProbeContext, type RawRecord, streamOf, SnapshotReader } from '@kasparro/etl-plugin-sdk';
+import {
+  DeclaredExtractor,
+  SourcePlugin,
+  type ExtractContext,
+  type ExtractedBatch,
+  type MapResult,
+  type ProbeContext,
+  type RawRecord,
+  streamOf,
+  SnapshotReader,
+} from '@kasparro/etl-plugin-sdk';
 import { CoinPaprikaConfig } from './coinpaprika.config.js';
 import { mapCoinPaprikaTicker } from './coinpaprika.mapper.js';
 import { losslessArrayStream } from './lossless-array-stream.js';
 
-const TICKERS = streamOf('tickers', 'market_quotes',
-  'id:string!', 'name:string!', 'symbol:string!', 'rank:number',
-  'total_supply:number?', 'max_supply:number?', 'beta_value:number?', 'first_data_at:string?',
-  'last_updated:string!', 'quotes.USD.price:number!', 'quotes.USD.volume_24h:number?', 'quotes.USD.market_cap:number?',
+const TICKERS = streamOf(
+  'tickers',
+  'market_quotes',
+  'id:string!',
+  'name:string!',
+  'symbol:string!',
+  'rank:number',
+  'total_supply:number?',
+  'max_supply:number?',
+  'beta_value:number?',
+  'first_data_at:string?',
+  'last_updated:string!',
+  'quotes.USD.price:number!',
+  'quotes.USD.volume_24h:number?',
+  'quotes.USD.market_cap:number?',
   'quotes.USD.percent_change_24h:number?',
 );
 
@@ -32,7 +53,10 @@ export class CoinPaprikaExtractor extends DeclaredExtractor {
 
   async *extract(context: ExtractContext): AsyncIterable<ExtractedBatch> {
     const snapshot = new SnapshotReader(context.runStartedAt);
-    const body = await context.http.getStream(`${this.config.baseUrl}/tickers`, { headers: this.headers(), signal: context.signal });
+    const body = await context.http.getStream(`${this.config.baseUrl}/tickers`, {
+      headers: this.headers(),
+      signal: context.signal,
+    });
     const items = losslessArrayStream(body as Readable);
     let records: RawRecord[] = [];
     for await (const { value } of items) {

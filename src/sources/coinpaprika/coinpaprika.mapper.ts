@@ -1,4 +1,13 @@
-import { assetIdentity, cleanDecimal, cleanInteger, decimalOrNull, parseTimestamp, mapped, rejected, type MapResult } from '@kasparro/etl-plugin-sdk';
+import {
+  assetIdentity,
+  cleanDecimal,
+  cleanInteger,
+  decimalOrNull,
+  parseTimestamp,
+  mapped,
+  rejected,
+  type MapResult,
+} from '@kasparro/etl-plugin-sdk';
 
 /** CoinPaprika ticker -> quote. Prices are under `quotes.USD`; `max_supply: 0` means uncapped. */
 export function mapCoinPaprikaTicker(p: Record<string, unknown>): MapResult {
@@ -8,7 +17,9 @@ export function mapCoinPaprikaTicker(p: Record<string, unknown>): MapResult {
   const usd = (p.quotes as { USD?: Record<string, unknown> } | undefined)?.USD;
   if (!usd) return rejected(`${id}: quotes.USD missing`);
   const price = cleanDecimal(usd.price);
-  if (!price.ok || price.value === null) return rejected(`${id}: quotes.USD.price ${price.ok ? 'missing' : price.reason}`);
+  if (!price.ok || price.value === null) {
+    return rejected(`${id}: quotes.USD.price ${price.ok ? 'missing' : price.reason}`);
+  }
   if (Number(price.value) < 0) return rejected(`${id}: negative price ${price.value}`);
   const observedAt = parseTimestamp(p.last_updated);
   if (!observedAt) return rejected(`${id}: last_updated "${String(p.last_updated)}" is not a timestamp`);

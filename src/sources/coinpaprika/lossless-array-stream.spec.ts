@@ -17,14 +17,16 @@ async function collect(text: string): Promise<unknown[]> {
 
 describe('losslessArrayStream', () => {
   it('should yield each element with numbers as their received text and strings as strings', async () => {
-    const text = '[{"id":"a","price":12345678901.123456789012345,"q":{"USD":{"s":1234567890123456789012345}},'
-      + '"l":[1.50,-2E-8]},{"id":"b","price":"7.5","n":null,"t":true}]';
+    const text =
+      '[{"id":"a","price":12345678901.123456789012345,"q":{"USD":{"s":1234567890123456789012345}},' +
+      '"l":[1.50,-2E-8]},{"id":"b","price":"7.5","n":null,"t":true}]';
 
     const values = await collect(text);
 
     expect(values).toEqual([
       {
-        id: 'a', price: new JsonNumber('12345678901.123456789012345'),
+        id: 'a',
+        price: new JsonNumber('12345678901.123456789012345'),
         q: { USD: { s: new JsonNumber('1234567890123456789012345') } },
         l: [new JsonNumber('1.50'), new JsonNumber('-2E-8')],
       },

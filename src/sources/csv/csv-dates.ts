@@ -108,9 +108,10 @@ function utcDate(year: number, month: number, day: number): Date | null {
 }
 
 function ambiguity(text: string, fileOrder: FileDateOrder | undefined): string {
-  const why = fileOrder === 'mixed'
-    ? 'this file has dates in both orders'
-    : "this file's date order is neither declared (CSV_DIALECTS dates=dmy|mdy) "
-      + 'nor settled by a date with a day above 12';
+  const why =
+    fileOrder === 'mixed'
+      ? 'this file has dates in both orders'
+      : "this file's date order is neither declared (CSV_DIALECTS dates=dmy|mdy) " +
+        'nor settled by a date with a day above 12';
   return `ambiguous date "${text}": day and month may be either way round, and ${why}`;
 }

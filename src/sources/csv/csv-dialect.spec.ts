@@ -4,15 +4,27 @@ import { declarationFor, parseCsvDialects } from './csv-dialect.js';
 
 describe('parseCsvDialects', () => {
   it('should read entries of glob and settings, the first matching entry applying', () => {
-    const declarations = parseCsvDialects(' eu-*.csv:delimiter=semicolon, decimal=comma ,dates=dmy ; us-export.csv:dates=mdy;*.tsv.csv:delimiter=tab;');
+    const declarations = parseCsvDialects(
+      ' eu-*.csv:delimiter=semicolon, decimal=comma ,dates=dmy ; us-export.csv:dates=mdy;*.tsv.csv:delimiter=tab;',
+    );
     const of = (file: string) => {
       const d = declarationFor(file, declarations);
       return d && { pattern: d.pattern, delimiter: d.delimiter, decimal: d.decimal, dates: d.dates };
     };
     expect(of('eu-prices.csv')).toEqual({ pattern: 'eu-*.csv', delimiter: ';', decimal: ',', dates: 'dmy' });
     expect(of('EU-Prices.CSV')).toEqual({ pattern: 'eu-*.csv', delimiter: ';', decimal: ',', dates: 'dmy' });
-    expect(of('us-export.csv')).toEqual({ pattern: 'us-export.csv', delimiter: undefined, decimal: undefined, dates: 'mdy' });
-    expect(of('prices.tsv.csv')).toEqual({ pattern: '*.tsv.csv', delimiter: '\t', decimal: undefined, dates: undefined });
+    expect(of('us-export.csv')).toEqual({
+      pattern: 'us-export.csv',
+      delimiter: undefined,
+      decimal: undefined,
+      dates: 'mdy',
+    });
+    expect(of('prices.tsv.csv')).toEqual({
+      pattern: '*.tsv.csv',
+      delimiter: '\t',
+      decimal: undefined,
+      dates: undefined,
+    });
     expect(of('us-exportXcsv')).toBeUndefined();
     expect(of('other.csv')).toBeUndefined();
   });
@@ -43,11 +55,15 @@ describe('parseCsvDialects', () => {
 
 describe(CsvSourceEnv.name, () => {
   it('should fail at boot naming CSV_DIALECTS and the problem', () => {
-    expect(() => validateEnv(CsvSourceEnv, { CSV_DIALECTS: 'eu.csv:decimal=komma' })).toThrow(/CSV_DIALECTS="eu\.csv:decimal=komma": entry "eu\.csv:decimal=komma": decimal must be one of point\|comma, not "komma"/);
+    expect(() => validateEnv(CsvSourceEnv, { CSV_DIALECTS: 'eu.csv:decimal=komma' })).toThrow(
+      /CSV_DIALECTS="eu\.csv:decimal=komma": entry "eu\.csv:decimal=komma": decimal must be one of point\|comma, not "komma"/,
+    );
   });
 
   it('should accept a good declaration and default to none', () => {
-    expect(validateEnv(CsvSourceEnv, { CSV_DIALECTS: 'eu.csv:decimal=comma' }).CSV_DIALECTS).toBe('eu.csv:decimal=comma');
+    expect(validateEnv(CsvSourceEnv, { CSV_DIALECTS: 'eu.csv:decimal=comma' }).CSV_DIALECTS).toBe(
+      'eu.csv:decimal=comma',
+    );
     expect(validateEnv(CsvSourceEnv, {}).CSV_DIALECTS).toBe('');
   });
 });

@@ -29,12 +29,18 @@ type Key = keyof typeof VALUES;
  */
 export function parseCsvDialects(text: string): CsvDialectDeclaration[] {
   const declarations: CsvDialectDeclaration[] = [];
-  for (const entry of text.split(';').map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of text
+    .split(';')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const colon = entry.lastIndexOf(':');
     if (colon <= 0) throw new Error(`entry "${entry}" is not <glob>:<key>=<value>,…`);
     const pattern = entry.slice(0, colon).trim();
     const declaration: CsvDialectDeclaration = { pattern, matches: globMatcher(pattern) };
-    for (const pair of entry.slice(colon + 1).split(',').map((p) => p.trim())) {
+    for (const pair of entry
+      .slice(colon + 1)
+      .split(',')
+      .map((p) => p.trim())) {
       const [key, value, extra] = pair.split('=').map((p) => p.trim().toLowerCase());
       if (!Object.hasOwn(VALUES, key) || extra !== undefined) {
         throw new Error(`entry "${entry}": "${pair}" is not delimiter=…, decimal=… or dates=…`);
@@ -61,7 +67,10 @@ export function declarationFor(
 
 function globMatcher(pattern: string): (file: string) => boolean {
   const literal = (ch: string) => ch.replace(/[\\^$.+()[\]{}|]/g, '\\$&');
-  const source = pattern.split('').map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : literal(ch))).join('');
+  const source = pattern
+    .split('')
+    .map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : literal(ch)))
+    .join('');
   const regex = new RegExp(`^${source}$`, 'i');
   return (file) => regex.test(file);
 }

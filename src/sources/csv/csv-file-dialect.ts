@@ -19,8 +19,7 @@ export interface FileDialect {
 }
 
 export type FileDialectResult =
-  | { ok: true; dialect: FileDialect }
-  | { ok: false; reason: string; header: string; linesAfter: number };
+  { ok: true; dialect: FileDialect } | { ok: false; reason: string; header: string; linesAfter: number };
 
 /** A header line longer than this is not a header. */
 const MAX_HEADER = 64 * 1024;
@@ -103,16 +102,18 @@ function readHeader(line: string, declared: CsvDelimiter | undefined): HeaderRea
   if (readings.length > 1) {
     const names = readings.map((r) => DELIMITER_NAME[r.delimiter]).join(' and ');
     return {
-      reason: `header cannot be read: ${names} both split "${shown}" into known column names; `
-        + 'declare its delimiter in CSV_DIALECTS',
+      reason:
+        `header cannot be read: ${names} both split "${shown}" into known column names; ` +
+        'declare its delimiter in CSV_DIALECTS',
     };
   }
   const tried = declared
     ? `the delimiter declared in CSV_DIALECTS (${DELIMITER_NAME[declared]})`
     : 'no delimiter (comma, semicolon, tab)';
   return {
-    reason: `header cannot be read: ${tried} splits "${shown}" into at least ${MIN_KNOWN_COLUMNS} known column names `
-      + '(symbol, name, price_usd, observed_at, …)',
+    reason:
+      `header cannot be read: ${tried} splits "${shown}" into at least ${MIN_KNOWN_COLUMNS} known column names ` +
+      '(symbol, name, price_usd, observed_at, …)',
   };
 }
 

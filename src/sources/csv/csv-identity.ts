@@ -29,7 +29,10 @@ export function nameSlug(name: string): string {
   // Most names are ASCII words and single spaces: a character check and two native calls do
   // (this runs per row; the regular expressions are for the rest).
   if (isPlainName(name)) return name.toLowerCase().replaceAll(' ', '-');
-  const folded = name.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
+  const folded = name
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
   return folded.replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '');
 }
 

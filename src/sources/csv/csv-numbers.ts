@@ -132,9 +132,10 @@ function contradiction(raw: string, mark: DecimalMark): DecimalResult {
 }
 
 function ambiguity(raw: string, fileMark: FileDecimalMark | undefined): string {
-  const why = fileMark === 'mixed'
-    ? 'this file mixes decimal points and decimal commas'
-    : "this file's number format is neither declared (CSV_DIALECTS decimal=point|comma) "
-      + 'nor settled by its other values';
+  const why =
+    fileMark === 'mixed'
+      ? 'this file mixes decimal points and decimal commas'
+      : "this file's number format is neither declared (CSV_DIALECTS decimal=point|comma) " +
+        'nor settled by its other values';
   return `ambiguous number "${raw}": its separator may mark decimals or thousands, and ${why}`;
 }

@@ -14,11 +14,16 @@ interface Parsed {
 
 /** What the extractor did before: csv-parse's own `columns` and `info` modes, spread into the payload. */
 async function viaColumnsMode(text: string): Promise<Parsed> {
-  const parser = Readable.from([text]).pipe(parse({ ...OPTIONS, columns: (h: string[]) => h.map(canonicalHeader), info: true }));
+  const parser = Readable.from([text]).pipe(
+    parse({ ...OPTIONS, columns: (h: string[]) => h.map(canonicalHeader), info: true }),
+  );
   const skipped: number[] = [];
   parser.on('skip', (err: { lines?: number }) => skipped.push(err.lines ?? 0));
   const rows: Parsed['rows'] = [];
-  for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+  for await (const { record, info } of parser as AsyncIterable<{
+    record: Record<string, string>;
+    info: { lines: number };
+  }>) {
     rows.push({ line: info.lines, payload: { ...record, _file: 'f.csv', _line: info.lines } });
   }
   return { rows, skipped };
@@ -44,7 +49,9 @@ const FIXTURES = path.join(__dirname, '__fixtures__');
 
 describe('LineNumberedCsvParser + CsvRowBuilder', () => {
   const cases: Array<[string, string]> = [
-    ...readdirSync(FIXTURES).filter((f) => f.endsWith('.csv')).map((f): [string, string] => [f, readFileSync(path.join(FIXTURES, f), 'utf8')]),
+    ...readdirSync(FIXTURES)
+      .filter((f) => f.endsWith('.csv'))
+      .map((f): [string, string] => [f, readFileSync(path.join(FIXTURES, f), 'utf8')]),
     ['a quoted field spanning lines', 'symbol,name,price\nBTC,"Bit\ncoin",1\nETH,Ether,2\n'],
     ['short and long rows', 'symbol,name,price\nBTC,Bitcoin\nETH,Ether,2,extra,more\nSOL,Solana,3\n'],
     ['blank lines and a BOM', '\uFEFFsymbol,price\n\nBTC,1\n\n\nETH,2\n'],
@@ -53,14 +60,19 @@ describe('LineNumberedCsvParser + CsvRowBuilder', () => {
     ['CRLF line endings', 'symbol,price\r\nBTC,1\r\nETH,2\r\n'],
   ];
 
-  it.each(cases)('should give the same payloads, lines and skips as csv-parse columns mode: %s', async (_name, text) => {
-    const expected = await viaColumnsMode(text);
-    const actual = await viaLineNumberedParser(text);
-    expect(actual).toEqual(expected);
-    // Same key order too: the raw payload is stored (and hashed) as JSON.
-    expect(actual.rows.map((r) => JSON.stringify(r.payload))).toEqual(expected.rows.map((r) => JSON.stringify(r.payload)));
-    expect(actual.rows.length).toBeGreaterThan(0);
-  });
+  it.each(cases)(
+    'should give the same payloads, lines and skips as csv-parse columns mode: %s',
+    async (_name, text) => {
+      const expected = await viaColumnsMode(text);
+      const actual = await viaLineNumberedParser(text);
+      expect(actual).toEqual(expected);
+      // Same key order too: the raw payload is stored (and hashed) as JSON.
+      expect(actual.rows.map((r) => JSON.stringify(r.payload))).toEqual(
+        expected.rows.map((r) => JSON.stringify(r.payload)),
+      );
+      expect(actual.rows.length).toBeGreaterThan(0);
+    },
+  );
 
   it('should number a row after a multi-line field by the line it ends on', async () => {
     const { rows } = await viaLineNumberedParser('symbol,name\nBTC,"a\nb\nc"\nETH,e\n');

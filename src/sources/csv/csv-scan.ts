@@ -60,7 +60,10 @@ export class CsvEvidenceScanner {
   private ambiguousDates = 0;
 
   /** `header`: the canonical column names, in file order; the scanner skips the header record itself. */
-  constructor(delimiter: string, private readonly header: readonly string[]) {
+  constructor(
+    delimiter: string,
+    private readonly header: readonly string[],
+  ) {
     this.delimiter = delimiter;
     this.columns = header.map((name) => {
       if (NUMBER_COLUMNS.has(name)) return Column.Number;

@@ -14,7 +14,11 @@ import { CsvExtractor } from './csv.extractor.js';
         const e = loadSourceConfig(CsvSourceEnv, env);
         return {
           dir: e.CSV_SOURCE_DIR,
-          ignore: new Set(e.CSV_SOURCE_IGNORE.split(',').map((f) => f.trim().toLowerCase()).filter(Boolean)),
+          ignore: new Set(
+            e.CSV_SOURCE_IGNORE.split(',')
+              .map((f) => f.trim().toLowerCase())
+              .filter(Boolean),
+          ),
           dialects: parseCsvDialects(e.CSV_DIALECTS),
         };
       },

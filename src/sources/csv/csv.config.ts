@@ -31,7 +31,8 @@ function problemOf(value: string): string | undefined {
 
 export class CsvSourceEnv {
   /** Folder whose *.csv files are ingested. */
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   CSV_SOURCE_DIR = 'data/';
 
   /** Comma-separated file names in that folder that are not market data (the identity overrides live there). */
@@ -43,7 +44,8 @@ export class CsvSourceEnv {
    * `eu-*.csv:delimiter=semicolon,decimal=comma,dates=dmy;us.csv:dates=mdy`.
    * Empty: every file's delimiter, decimal mark and day/month order are detected (docs/SOURCES.md "CSV dialects").
    */
-  @IsString() @Validate(CsvDialectsSyntax)
+  @IsString()
+  @Validate(CsvDialectsSyntax)
   CSV_DIALECTS = '';
 }
 

@@ -17,7 +17,11 @@ export interface CsvFileFormat {
  */
 export function mapCsvRow(row: Record<string, unknown>, format: CsvFileFormat = {}): MapResult {
   const symbol = symbolOf(row);
-  if (!symbol) return rejected(`symbol missing (no symbol/ticker column value${row.source_id ? ` and id "${shown(row.source_id)}" has no symbol prefix` : ''})`);
+  if (!symbol) {
+    return rejected(
+      `symbol missing (no symbol/ticker column value${row.source_id ? ` and id "${shown(row.source_id)}" has no symbol prefix` : ''})`,
+    );
+  }
   const mark = format.decimal;
   const number = (raw: unknown): DecimalResult => readCsvNumber(raw, mark);
   const price = number(row.price_usd);
@@ -58,7 +62,8 @@ export function mapCsvRow(row: Record<string, unknown>, format: CsvFileFormat = 
 
 /** The symbol column, or the prefix of a CoinPaprika-style id (`btc-bitcoin` -> BTC) in the seed layout. */
 function symbolOf(row: Record<string, unknown>): string | null {
-  const raw = typeof row.symbol === 'string' ? row.symbol : typeof row.source_id === 'string' ? row.source_id.split('-')[0] : '';
+  const raw =
+    typeof row.symbol === 'string' ? row.symbol : typeof row.source_id === 'string' ? row.source_id.split('-')[0] : '';
   const symbol = raw.trim().toUpperCase();
   return /^[A-Z0-9.$_-]{1,20}$/.test(symbol) ? symbol : null;
 }

@@ -4,6 +4,13 @@ import { RssConfig, RssEnv, toRssConfig } from './rss.config.js';
 import { RssExtractor } from './rss.extractor.js';
 
 @Module({
-  providers: [RssExtractor, { provide: RssConfig, inject: [ENVIRONMENT], useFactory: (env: Environment) => toRssConfig(loadSourceConfig(RssEnv, env)) }],
+  providers: [
+    RssExtractor,
+    {
+      provide: RssConfig,
+      inject: [ENVIRONMENT],
+      useFactory: (env: Environment) => toRssConfig(loadSourceConfig(RssEnv, env)),
+    },
+  ],
 })
 export class RssSourceModule {}

@@ -3,7 +3,9 @@ import { Matches } from 'class-validator';
 export const DEFAULT_FEED = 'https://cointelegraph.com/rss';
 
 export class RssEnv {
-  @Matches(/^\s*https?:\/\/\S+(\s*,\s*https?:\/\/\S+)*\s*$/, { message: 'RSS_FEED_URLS must be a comma-separated list of http(s) URLs' })
+  @Matches(/^\s*https?:\/\/\S+(\s*,\s*https?:\/\/\S+)*\s*$/, {
+    message: 'RSS_FEED_URLS must be a comma-separated list of http(s) URLs',
+  })
   RSS_FEED_URLS = DEFAULT_FEED;
 }
 
@@ -12,5 +14,9 @@ export abstract class RssConfig {
 }
 
 export function toRssConfig(env: RssEnv): RssConfig {
-  return { feedUrls: env.RSS_FEED_URLS.split(',').map((u) => u.trim()).filter(Boolean) };
+  return {
+    feedUrls: env.RSS_FEED_URLS.split(',')
+      .map((u) => u.trim())
+      .filter(Boolean),
+  };
 }

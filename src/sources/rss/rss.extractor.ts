@@ -1,12 +1,28 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DeclaredExtractor, SourcePlugin, type ExtractContext, type ExtractedBatch, type MapResult, type RawRecord, streamOf } from '@kasparro/etl-plugin-sdk';
+import {
+  DeclaredExtractor,
+  SourcePlugin,
+  type ExtractContext,
+  type ExtractedBatch,
+  type MapResult,
+  type RawRecord,
+  streamOf,
+} from '@kasparro/etl-plugin-sdk';
 import { RssConfig } from './rss.config.js';
 import { dedupeKeyOf, mapRssItem } from './rss.mapper.js';
 import { parseRssFeed } from './rss.parser.js';
 
-const ARTICLES = streamOf('articles', 'news',
-  'title:string!', 'link:string!', 'guid:string?', 'pubDate:string!',
-  'description:string?', 'creator:string?', 'categories:array', 'feed:string!',
+const ARTICLES = streamOf(
+  'articles',
+  'news',
+  'title:string!',
+  'link:string!',
+  'guid:string?',
+  'pubDate:string!',
+  'description:string?',
+  'creator:string?',
+  'categories:array',
+  'feed:string!',
 );
 
 /**
@@ -32,7 +48,10 @@ export class RssExtractor extends DeclaredExtractor {
         failures.push((err as Error).message);
         continue;
       }
-      const records: RawRecord[] = items.map((item) => ({ naturalKey: `${feed}|${dedupeKeyOf(item) ?? item.title ?? ''}`, payload: { ...item } }));
+      const records: RawRecord[] = items.map((item) => ({
+        naturalKey: `${feed}|${dedupeKeyOf(item) ?? item.title ?? ''}`,
+        payload: { ...item },
+      }));
       for (let i = 0; i < records.length; i += context.batchSize) {
         yield { stream: 'articles', records: records.slice(i, i + context.batchSize), cursor: {} };
       }

@@ -17,9 +17,18 @@ export function mapRssItem(p: Record<string, unknown>): MapResult {
   if (!dedupeKey) return rejected(`item "${title}" has neither guid nor link`);
   const publishedAt = parseTimestamp(p.pubDate);
   if (!publishedAt) return rejected(`item "${title}": pubDate "${shown(p.pubDate)}" is not a date`);
-  const summary = typeof p.description === 'string' && p.description.trim()
-    ? convert(p.description, { wordwrap: false, selectors: [{ selector: 'img', format: 'skip' }, { selector: 'a', options: { ignoreHref: true } }] }).replace(/\s+/g, ' ').trim() || null
-    : null;
+  const summary =
+    typeof p.description === 'string' && p.description.trim()
+      ? convert(p.description, {
+          wordwrap: false,
+          selectors: [
+            { selector: 'img', format: 'skip' },
+            { selector: 'a', options: { ignoreHref: true } },
+          ],
+        })
+          .replace(/\s+/g, ' ')
+          .trim() || null
+      : null;
   return mapped({
     kind: 'news',
     feedUrl: shown(p.feed),
@@ -29,7 +38,9 @@ export function mapRssItem(p: Record<string, unknown>): MapResult {
     link,
     summary,
     author: typeof p.creator === 'string' ? p.creator.trim() || null : null,
-    categories: Array.isArray(p.categories) ? (p.categories as unknown[]).filter((c): c is string => typeof c === 'string') : [],
+    categories: Array.isArray(p.categories)
+      ? (p.categories as unknown[]).filter((c): c is string => typeof c === 'string')
+      : [],
     publishedAt,
   });
 }

@@ -25,7 +25,9 @@ const xml = new XMLParser({
 /** Parses a feed document; truncated or invalid XML is an error naming the feed and the problem. */
 export function parseRssFeed(feedUrl: string, text: string): RssItemPayload[] {
   const valid = XMLValidator.validate(text);
-  if (valid !== true) throw new Error(`rss: ${feedUrl} is not well-formed XML (${valid.err.msg} at line ${valid.err.line})`);
+  if (valid !== true) {
+    throw new Error(`rss: ${feedUrl} is not well-formed XML (${valid.err.msg} at line ${valid.err.line})`);
+  }
   const doc = xml.parse(text) as { rss?: { channel?: { item?: Array<Record<string, unknown>> } } };
   const channel = doc.rss?.channel;
   if (!channel) throw new Error(`rss: ${feedUrl} has no <rss><channel>`);
@@ -44,6 +46,8 @@ export function parseRssFeed(feedUrl: string, text: string): RssItemPayload[] {
 function text0(v: unknown): string | null {
   if (v === null || v === undefined) return null;
   if (typeof v === 'string') return v.trim() || null;
-  if (typeof v === 'object' && '#text' in (v as Record<string, unknown>)) return text0((v as Record<string, unknown>)['#text']);
+  if (typeof v === 'object' && '#text' in (v as Record<string, unknown>)) {
+    return text0((v as Record<string, unknown>)['#text']);
+  }
   return String(v as string | number);
 }

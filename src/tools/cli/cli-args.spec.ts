@@ -2,7 +2,11 @@ import { parseCliArgs } from './cli-args.js';
 
 describe('parseCliArgs', () => {
   it('should parse run with repeated and comma-separated sources', () => {
-    expect(parseCliArgs(['run', '--source', 'csv', '-s', 'rss,coingecko'], true)).toEqual({ command: 'run', sources: ['csv', 'rss', 'coingecko'], json: false });
+    expect(parseCliArgs(['run', '--source', 'csv', '-s', 'rss,coingecko'], true)).toEqual({
+      command: 'run',
+      sources: ['csv', 'rss', 'coingecko'],
+      json: false,
+    });
   });
 
   it('should default to JSON output when stdout is not a TTY', () => {
@@ -14,7 +18,9 @@ describe('parseCliArgs', () => {
     expect(() => parseCliArgs(['launch'], true)).toThrow(/unknown command "launch"[\s\S]*Usage/);
     expect(() => parseCliArgs(['run', '--force'], true)).toThrow(/Unknown option '--force'/);
     expect(() => parseCliArgs(['status', '--source', 'csv'], true)).toThrow(/only valid with "run"/);
-    expect(() => parseCliArgs(['recount', '-s', 'csv', '-s', 'rss'], true)).toThrow(/"recount" takes at most one --source/);
+    expect(() => parseCliArgs(['recount', '-s', 'csv', '-s', 'rss'], true)).toThrow(
+      /"recount" takes at most one --source/,
+    );
   });
 
   it('should show help with no command', () => {
@@ -23,11 +29,35 @@ describe('parseCliArgs', () => {
 
   it.each([
     [['reset', '--source', 'coingecko'], { command: 'reset', source: 'coingecko', streams: [], json: true }],
-    [['reset', '-s', 'csv', '--stream', 'quotes'], { command: 'reset', source: 'csv', streams: ['quotes'], json: true }],
+    [
+      ['reset', '-s', 'csv', '--stream', 'quotes'],
+      { command: 'reset', source: 'csv', streams: ['quotes'], json: true },
+    ],
     [['replay', '--source', 'csv'], { command: 'replay', source: 'csv', json: true }],
     [['cancel', '42'], { command: 'cancel', runId: '42', json: true }],
-    [['backfill', '-s', 'coingecko', '--asset', 'bitcoin', '--asset', 'ethereum', '--from', '2025-01-01', '--to', '2025-02-01'],
-      { command: 'backfill', source: 'coingecko', assets: ['bitcoin', 'ethereum'], from: '2025-01-01', to: '2025-02-01', json: true }],
+    [
+      [
+        'backfill',
+        '-s',
+        'coingecko',
+        '--asset',
+        'bitcoin',
+        '--asset',
+        'ethereum',
+        '--from',
+        '2025-01-01',
+        '--to',
+        '2025-02-01',
+      ],
+      {
+        command: 'backfill',
+        source: 'coingecko',
+        assets: ['bitcoin', 'ethereum'],
+        from: '2025-01-01',
+        to: '2025-02-01',
+        json: true,
+      },
+    ],
     [['recount'], { command: 'recount', source: undefined, json: true }],
     [['recount', '-s', 'csv'], { command: 'recount', source: 'csv', json: true }],
   ])('should parse the stream operation %j', (argv, expected) => {
@@ -47,9 +77,21 @@ describe('parseCliArgs', () => {
   });
 
   it('should parse rollups --rebuild with and without a range', () => {
-    expect(parseCliArgs(['rollups', '--rebuild'], false)).toEqual({ command: 'rollups', rebuild: true, from: undefined, to: undefined, json: true });
-    expect(parseCliArgs(['rollups', '--rebuild', '--from', '2025-01-01T00:00:00Z', '--to', '2025-02-01', '--json'], true)).toEqual({
-      command: 'rollups', rebuild: true, from: new Date('2025-01-01T00:00:00Z'), to: new Date('2025-02-01T00:00:00Z'), json: true,
+    expect(parseCliArgs(['rollups', '--rebuild'], false)).toEqual({
+      command: 'rollups',
+      rebuild: true,
+      from: undefined,
+      to: undefined,
+      json: true,
+    });
+    expect(
+      parseCliArgs(['rollups', '--rebuild', '--from', '2025-01-01T00:00:00Z', '--to', '2025-02-01', '--json'], true),
+    ).toEqual({
+      command: 'rollups',
+      rebuild: true,
+      from: new Date('2025-01-01T00:00:00Z'),
+      to: new Date('2025-02-01T00:00:00Z'),
+      json: true,
     });
   });
 

@@ -75,7 +75,9 @@ export function parseCliArgs(argv: string[], isTty: boolean): CliCommand {
   if (rest.length > 0) throw new Error(`unexpected argument(s): ${rest.join(' ')}\n\n${USAGE}`);
   if (values.stream && command !== 'reset') throw new Error(`--stream is only valid with "reset"\n\n${USAGE}`);
   if (values.asset && command !== 'backfill') throw new Error(`--asset is only valid with "backfill"\n\n${USAGE}`);
-  if ((values.from || values.to) && command !== 'backfill' && command !== 'rollups') throw new Error(`--from and --to are only valid with "backfill" and "rollups"\n\n${USAGE}`);
+  if ((values.from || values.to) && command !== 'backfill' && command !== 'rollups') {
+    throw new Error(`--from and --to are only valid with "backfill" and "rollups"\n\n${USAGE}`);
+  }
   if (values.rebuild && command !== 'rollups') throw new Error(`--rebuild is only valid with "rollups"\n\n${USAGE}`);
   switch (command) {
     case 'rollups': {
@@ -88,7 +90,9 @@ export function parseCliArgs(argv: string[], isTty: boolean): CliCommand {
     }
     case 'backfill': {
       const assets = list(values.asset);
-      if (assets.length === 0 || !values.from || !values.to) throw new Error(`"backfill" needs --asset, --from and --to\n\n${USAGE}`);
+      if (assets.length === 0 || !values.from || !values.to) {
+        throw new Error(`"backfill" needs --asset, --from and --to\n\n${USAGE}`);
+      }
       return { command, source: oneSource(command, values.source), assets, from: values.from, to: values.to, json };
     }
     case 'reset':
@@ -105,7 +109,9 @@ export function parseCliArgs(argv: string[], isTty: boolean): CliCommand {
     case 'status':
     case 'sources':
     case 'compact':
-      if (values.source) throw new Error(`--source is only valid with "run", "reset", "replay", "backfill" and "recount"\n\n${USAGE}`);
+      if (values.source) {
+        throw new Error(`--source is only valid with "run", "reset", "replay", "backfill" and "recount"\n\n${USAGE}`);
+      }
       return { command, json };
     case undefined:
     case 'help':
@@ -118,12 +124,17 @@ export function parseCliArgs(argv: string[], isTty: boolean): CliCommand {
 function instant(flag: string, value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
   const at = Date.parse(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(at)) throw new Error(`${flag} must be an ISO 8601 date-time such as 2025-05-01T00:00:00Z, got "${value}"\n\n${USAGE}`);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(at)) {
+    throw new Error(`${flag} must be an ISO 8601 date-time such as 2025-05-01T00:00:00Z, got "${value}"\n\n${USAGE}`);
+  }
   return new Date(at);
 }
 
 function list(values: string[] | undefined): string[] {
-  return (values ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+  return (values ?? [])
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 function oneSource(command: string, values: string[] | undefined): string {
@@ -133,6 +144,8 @@ function oneSource(command: string, values: string[] | undefined): string {
 }
 
 function cancelTarget(rest: string[]): string {
-  if (rest.length !== 1 || !/^[1-9][0-9]{0,17}$/.test(rest[0])) throw new Error(`"cancel" needs one run id, e.g. "cancel 42"\n\n${USAGE}`);
+  if (rest.length !== 1 || !/^[1-9][0-9]{0,17}$/.test(rest[0])) {
+    throw new Error(`"cancel" needs one run id, e.g. "cancel 42"\n\n${USAGE}`);
+  }
   return rest[0];
 }

@@ -81,14 +81,21 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /** Recomputes the row counters, then prints them (source → table → rows). */
-async function recountCommand(counters: SourceCountersRepository, command: { source?: string; json: boolean }): Promise<number> {
+async function recountCommand(
+  counters: SourceCountersRepository,
+  command: { source?: string; json: boolean },
+): Promise<number> {
   await counters.recountNow(command.source);
   const counts = Object.fromEntries(await counters.counts());
   if (command.json) {
-    process.stdout.write(`${JSON.stringify({ msg: 'counters recounted', source: command.source ?? null, counters: counts })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ msg: 'counters recounted', source: command.source ?? null, counters: counts })}\n`,
+    );
   } else {
     for (const [source, c] of Object.entries(counts)) {
-      process.stdout.write(`${source.padEnd(12)} quotes ${c.market_quotes}, news ${c.news_items}, quarantined ${c.quarantined_records}\n`);
+      process.stdout.write(
+        `${source.padEnd(12)} quotes ${c.market_quotes}, news ${c.news_items}, quarantined ${c.quarantined_records}\n`,
+      );
     }
   }
   return 0;
@@ -103,7 +110,9 @@ async function runCommand(runner: EtlRunner, sources: string[], json: boolean): 
     process.stdout.write(`\nrun ${summary.runId}: ${summary.status}\n`);
     for (const [source, r] of Object.entries(summary.sources)) {
       const t = r.totals;
-      process.stdout.write(`  ${source.padEnd(12)} ${r.status.padEnd(12)} extracted ${t.extracted}, inserted ${t.inserted}, updated ${t.updated}, unchanged ${t.unchanged}, duplicate ${t.duplicate}, quarantined ${t.quarantined}${r.error ? `\n               ${r.error}` : ''}\n`);
+      process.stdout.write(
+        `  ${source.padEnd(12)} ${r.status.padEnd(12)} extracted ${t.extracted}, inserted ${t.inserted}, updated ${t.updated}, unchanged ${t.unchanged}, duplicate ${t.duplicate}, quarantined ${t.quarantined}${r.error ? `\n               ${r.error}` : ''}\n`,
+      );
     }
   }
   return Object.values(summary.sources).some((r) => FAILED.has(r.status)) ? 1 : 0;
@@ -117,7 +126,9 @@ async function statusCommand(runs: RunsRepository, json: boolean): Promise<numbe
     process.stdout.write('no runs yet\n');
   } else {
     for (const r of rows) {
-      process.stdout.write(`${r.source.padEnd(12)} ${r.status.padEnd(12)} ${new Date(r.started_at).toISOString()}  ${r.duration_ms ?? '-'} ms  extracted ${r.records_extracted}, inserted ${r.records_inserted}, quarantined ${r.records_quarantined}${r.error_message ? `  (${r.error_message})` : ''}\n`);
+      process.stdout.write(
+        `${r.source.padEnd(12)} ${r.status.padEnd(12)} ${new Date(r.started_at).toISOString()}  ${r.duration_ms ?? '-'} ms  extracted ${r.records_extracted}, inserted ${r.records_inserted}, quarantined ${r.records_quarantined}${r.error_message ? `  (${r.error_message})` : ''}\n`,
+      );
     }
   }
   return 0;
@@ -125,9 +136,20 @@ async function statusCommand(runs: RunsRepository, json: boolean): Promise<numbe
 
 function sourcesCommand(registry: SourceRegistry, json: boolean): number {
   const enabled = new Set(registry.enabledIds());
-  const list = registry.ids().map((id) => ({ id, enabled: enabled.has(id), streams: registry.get(id)!.streams.map((s) => s.name), rate_limit_per_min: registry.rateLimitOf(id) }));
+  const list = registry.ids().map((id) => ({
+    id,
+    enabled: enabled.has(id),
+    streams: registry.get(id)!.streams.map((s) => s.name),
+    rate_limit_per_min: registry.rateLimitOf(id),
+  }));
   if (json) process.stdout.write(`${JSON.stringify({ sources: list })}\n`);
-  else for (const s of list) process.stdout.write(`${s.id.padEnd(12)} ${s.enabled ? 'enabled ' : 'disabled'}  streams: ${s.streams.join(', ')}  rate limit: ${s.rate_limit_per_min}/min\n`);
+  else {
+    for (const s of list) {
+      process.stdout.write(
+        `${s.id.padEnd(12)} ${s.enabled ? 'enabled ' : 'disabled'}  streams: ${s.streams.join(', ')}  rate limit: ${s.rate_limit_per_min}/min\n`,
+      );
+    }
+  }
   return 0;
 }
 

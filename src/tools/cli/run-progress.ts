@@ -12,7 +12,8 @@ export function showProgress(events$: Observable<EtlEvent>, stream: NodeJS.Write
       stream,
       clearOnComplete: false,
       hideCursor: true,
-      format: ' {source} | {records} records | {rate}/s | +{inserted} ~{updated} ={unchanged} quarantined {quarantined} | retries {retries} | {status}',
+      format:
+        ' {source} | {records} records | {rate}/s | +{inserted} ~{updated} ={unchanged} quarantined {quarantined} | retries {retries} | {status}',
     },
     Presets.shades_grey,
   );
@@ -20,7 +21,17 @@ export function showProgress(events$: Observable<EtlEvent>, stream: NodeJS.Write
   const line = (source: string) => {
     let bar = lines.get(source);
     if (!bar) {
-      bar = bars.create(1, 0, { source: source.padEnd(12), records: 0, rate: 0, inserted: 0, updated: 0, unchanged: 0, quarantined: 0, retries: 0, status: 'starting' });
+      bar = bars.create(1, 0, {
+        source: source.padEnd(12),
+        records: 0,
+        rate: 0,
+        inserted: 0,
+        updated: 0,
+        unchanged: 0,
+        quarantined: 0,
+        retries: 0,
+        status: 'starting',
+      });
       lines.set(source, bar);
     }
     return bar;
@@ -33,13 +44,21 @@ export function showProgress(events$: Observable<EtlEvent>, stream: NodeJS.Write
       case 'batch_committed': {
         const t = event.totals;
         line(event.source).update({
-          records: t.extracted, rate: Math.round(t.extracted / Math.max(event.elapsedMs / 1000, 0.001)),
-          inserted: t.inserted, updated: t.updated, unchanged: t.unchanged, quarantined: t.quarantined, retries: event.retries,
+          records: t.extracted,
+          rate: Math.round(t.extracted / Math.max(event.elapsedMs / 1000, 0.001)),
+          inserted: t.inserted,
+          updated: t.updated,
+          unchanged: t.unchanged,
+          quarantined: t.quarantined,
+          retries: event.retries,
         });
         break;
       }
       case 'source_finished':
-        line(event.source).update(1, { records: event.totals.extracted, status: event.error ? `${event.status}: ${event.error.slice(0, 80)}` : event.status });
+        line(event.source).update(1, {
+          records: event.totals.extracted,
+          status: event.error ? `${event.status}: ${event.error.slice(0, 80)}` : event.status,
+        });
         break;
       case 'run_started':
       case 'run_finished':

@@ -13,7 +13,11 @@ type Command<K extends CliCommand['command']> = Extract<CliCommand, { command: K
 export async function resetCommand(operations: StreamOperationsService, command: Command<'reset'>): Promise<number> {
   return refusedAsExit1(command.json, async () => {
     const result = await operations.reset(command.source, command.streams);
-    print(command.json, { msg: 'streams reset', ...result }, `${result.source}: reset ${result.streams_reset.join(', ')}; the next run re-reads them`);
+    print(
+      command.json,
+      { msg: 'streams reset', ...result },
+      `${result.source}: reset ${result.streams_reset.join(', ')}; the next run re-reads them`,
+    );
     return 0;
   });
 }
@@ -21,7 +25,11 @@ export async function resetCommand(operations: StreamOperationsService, command:
 export async function cancelCommand(operations: StreamOperationsService, command: Command<'cancel'>): Promise<number> {
   return refusedAsExit1(command.json, async () => {
     const result = await operations.cancel(command.runId);
-    print(command.json, { msg: 'run cancelling', ...result }, `run ${result.run_id}: cancelling (it stops at its next batch boundary)`);
+    print(
+      command.json,
+      { msg: 'run cancelling', ...result },
+      `run ${result.run_id}: cancelling (it stops at its next batch boundary)`,
+    );
     return 0;
   });
 }
@@ -31,8 +39,11 @@ export async function replayCommand(replays: QuarantineReplayService, command: C
   return refusedAsExit1(command.json, async () => {
     const handle = await replays.start({ source: command.source });
     const status = await handle.done;
-    print(command.json, { msg: 'replay finished', run_id: handle.run_id, replayed: handle.replayed, status },
-      `replay run ${handle.run_id}: ${status} (${handle.replayed} entries replayed)`);
+    print(
+      command.json,
+      { msg: 'replay finished', run_id: handle.run_id, replayed: handle.replayed, status },
+      `replay run ${handle.run_id}: ${status} (${handle.replayed} entries replayed)`,
+    );
     return status === 'succeeded' ? 0 : 1;
   });
 }
@@ -40,11 +51,19 @@ export async function replayCommand(replays: QuarantineReplayService, command: C
 /** Runs the backfill in this process (after any interrupted one of the source) and waits for its end. */
 export async function backfillCommand(backfills: BackfillService, command: Command<'backfill'>): Promise<number> {
   return refusedAsExit1(command.json, async () => {
-    const { backfillId } = await backfills.create({ source: command.source, assets: command.assets, from: command.from, to: command.to });
+    const { backfillId } = await backfills.create({
+      source: command.source,
+      assets: command.assets,
+      from: command.from,
+      to: command.to,
+    });
     const b = await backfills.waitFor(backfillId);
     const r = b.records;
-    print(command.json, { msg: 'backfill finished', backfill_id: b.id, status: b.status, records: r, error: b.errorMessage },
-      `backfill ${b.id}: ${b.status}; extracted ${r.extracted}, inserted ${r.inserted}, updated ${r.updated}, unchanged ${r.unchanged}, quarantined ${r.quarantined}${b.errorMessage ? `\n  ${b.errorMessage}` : ''}`);
+    print(
+      command.json,
+      { msg: 'backfill finished', backfill_id: b.id, status: b.status, records: r, error: b.errorMessage },
+      `backfill ${b.id}: ${b.status}; extracted ${r.extracted}, inserted ${r.inserted}, updated ${r.updated}, unchanged ${r.unchanged}, quarantined ${r.quarantined}${b.errorMessage ? `\n  ${b.errorMessage}` : ''}`,
+    );
     return b.status === 'succeeded' ? 0 : 1;
   });
 }

@@ -12,7 +12,14 @@ export interface SmokeContext {
   baseUrl: string;
   adminKey?: string;
   timeoutMs: number;
-  get(path: string, init?: { headers?: Record<string, string>; timeoutMs?: number }): Promise<{ status: number; headers: Headers; text: string; json: () => any }>;
-  post(path: string, body: unknown, headers?: Record<string, string>): Promise<{ status: number; text: string; json: () => any }>;
+  get(
+    path: string,
+    init?: { headers?: Record<string, string>; timeoutMs?: number },
+  ): Promise<{ status: number; headers: Headers; text: string; json: () => any }>;
+  post(
+    path: string,
+    body: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; text: string; json: () => any }>;
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */

@@ -78,20 +78,39 @@ export const CHECKS: SmokeCheck[] = [
       const first = (await ctx.get('/data?limit=5')).json();
       assert(first.data.length > 0, '/data returned no rows');
       const row = first.data[0];
-      const bySource = (await ctx.get(`/data?source=${encodeURIComponent(row.source)}&limit=50`)).json().data as Array<{ source: string }>;
-      assert(bySource.length > 0 && bySource.every((r) => r.source === row.source), 'source filter returned other sources');
-      const bySymbol = (await ctx.get(`/data?symbol=${encodeURIComponent(row.asset.symbol)}&limit=50`)).json().data as Array<{ asset: { symbol: string } }>;
-      assert(bySymbol.length > 0 && bySymbol.every((r) => r.asset.symbol.toUpperCase() === String(row.asset.symbol).toUpperCase()), 'symbol filter returned other symbols');
+      const bySource = (await ctx.get(`/data?source=${encodeURIComponent(row.source)}&limit=50`)).json().data as Array<{
+        source: string;
+      }>;
+      assert(
+        bySource.length > 0 && bySource.every((r) => r.source === row.source),
+        'source filter returned other sources',
+      );
+      const bySymbol = (await ctx.get(`/data?symbol=${encodeURIComponent(row.asset.symbol)}&limit=50`)).json()
+        .data as Array<{ asset: { symbol: string } }>;
+      assert(
+        bySymbol.length > 0 &&
+          bySymbol.every((r) => r.asset.symbol.toUpperCase() === String(row.asset.symbol).toUpperCase()),
+        'symbol filter returned other symbols',
+      );
       const at = Date.parse(row.observed_at);
       const from = new Date(at - 1000).toISOString();
       const to = new Date(at + 1000).toISOString();
-      const inRange = (await ctx.get(`/data?from=${from}&to=${to}&limit=100`)).json().data as Array<{ observed_at: string }>;
-      assert(inRange.length > 0 && inRange.every((r) => Date.parse(r.observed_at) >= at - 1000 && Date.parse(r.observed_at) < at + 1000), 'time range filter returned rows outside the range');
+      const inRange = (await ctx.get(`/data?from=${from}&to=${to}&limit=100`)).json().data as Array<{
+        observed_at: string;
+      }>;
+      assert(
+        inRange.length > 0 &&
+          inRange.every((r) => Date.parse(r.observed_at) >= at - 1000 && Date.parse(r.observed_at) < at + 1000),
+        'time range filter returned rows outside the range',
+      );
       assert(first.pagination.next_cursor, 'no next_cursor on a full first page');
       const second = (await ctx.get(`/data?limit=5&cursor=${encodeURIComponent(first.pagination.next_cursor)}`)).json();
       const ids = new Set((first.data as Array<{ id: string }>).map((r) => r.id));
       assert(second.data.length > 0, 'second page is empty');
-      assert((second.data as Array<{ id: string }>).every((r) => !ids.has(r.id)), 'cursor pages overlap');
+      assert(
+        (second.data as Array<{ id: string }>).every((r) => !ids.has(r.id)),
+        'cursor pages overlap',
+      );
       return `total ${first.pagination.total}`;
     },
   },
@@ -105,18 +124,46 @@ export const CHECKS: SmokeCheck[] = [
       const res = await ctx.get(`/prices?symbols=${encodeURIComponent([...symbols, 'NOSUCHSMOKE1'].join(','))}`);
       assert(res.status === 200, `GET /prices answered ${res.status}: ${res.text.slice(0, 200)}`);
       const body = res.json();
-      const items: Array<{ asset: { symbol: string }; consensus_price_usd: string | null; sources: unknown }> = body.data;
-      for (const symbol of symbols) assert(items.some((i) => i.asset?.symbol === symbol), `/prices has no item for ${symbol}`);
+      const items: Array<{ asset: { symbol: string }; consensus_price_usd: string | null; sources: unknown }> =
+        body.data;
+      for (const symbol of symbols) {
+        assert(
+          items.some((i) => i.asset?.symbol === symbol),
+          `/prices has no item for ${symbol}`,
+        );
+      }
       for (const i of items) {
         const keys = Object.keys(i).sort().join(',');
-        assert(keys === 'asset,consensus_price_usd,divergent,observed_at,sources,spread_pct', `/prices item has the keys ${keys}`);
-        assert(i.consensus_price_usd === null || /^-?\d+(\.\d+)?$/.test(i.consensus_price_usd), `consensus ${i.consensus_price_usd} is not a decimal string`);
+        assert(
+          keys === 'asset,consensus_price_usd,divergent,observed_at,sources,spread_pct',
+          `/prices item has the keys ${keys}`,
+        );
+        assert(
+          i.consensus_price_usd === null || /^-?\d+(\.\d+)?$/.test(i.consensus_price_usd),
+          `consensus ${i.consensus_price_usd} is not a decimal string`,
+        );
         assert(Array.isArray(i.sources) && i.sources.length > 0, `/prices item ${i.asset.symbol} has no sources`);
-        for (const q of i.sources as Array<{ source: string; price_usd: unknown; fresh: unknown; age_seconds: unknown }>) assert(typeof q.price_usd === 'string' && typeof q.fresh === 'boolean' && Number.isFinite(q.age_seconds), `/prices source ${q.source} is malformed`);
+        for (const q of i.sources as Array<{
+          source: string;
+          price_usd: unknown;
+          fresh: unknown;
+          age_seconds: unknown;
+        }>) {
+          assert(
+            typeof q.price_usd === 'string' && typeof q.fresh === 'boolean' && Number.isFinite(q.age_seconds),
+            `/prices source ${q.source} is malformed`,
+          );
+        }
       }
-      assert(JSON.stringify(body.metadata?.not_found) === '["NOSUCHSMOKE1"]', `metadata.not_found is ${JSON.stringify(body.metadata?.not_found)}`);
+      assert(
+        JSON.stringify(body.metadata?.not_found) === '["NOSUCHSMOKE1"]',
+        `metadata.not_found is ${JSON.stringify(body.metadata?.not_found)}`,
+      );
       const tooMany = await ctx.get(`/prices?symbols=${Array.from({ length: 251 }, (_, i) => `S${i}`).join(',')}`);
-      assert(tooMany.status === 400 && tooMany.json().errors?.[0]?.field === 'symbols', `251 symbols answered ${tooMany.status}, not a 400 naming symbols`);
+      assert(
+        tooMany.status === 400 && tooMany.json().errors?.[0]?.field === 'symbols',
+        `251 symbols answered ${tooMany.status}, not a 400 naming symbols`,
+      );
       return `${items.length} asset(s) for ${symbols.join(',')}; ${items.filter((i) => i.consensus_price_usd !== null).length} with a consensus`;
     },
   },
@@ -137,7 +184,12 @@ export const CHECKS: SmokeCheck[] = [
     async run(ctx) {
       const res = await ctx.get('/metrics');
       assert(res.status === 200, `/metrics answered ${res.status}`);
-      for (const name of ['etl_records_total', 'etl_runs_total', 'etl_run_duration_seconds_count', 'http_request_duration_seconds_count']) {
+      for (const name of [
+        'etl_records_total',
+        'etl_runs_total',
+        'etl_run_duration_seconds_count',
+        'http_request_duration_seconds_count',
+      ]) {
         assert(res.text.includes(name), `metric ${name} missing`);
       }
       const records = res.text.split('\n').filter((l) => l.startsWith('etl_records_total{'));
@@ -166,7 +218,10 @@ export const CHECKS: SmokeCheck[] = [
       const status = await waitForRun(ctx, runId);
       assert(['succeeded', 'partial', 'rate_limited'].includes(status), `run ${runId} ended ${status}`);
       const after = await dataTotal(ctx);
-      assert(after >= before && after < before * 2, `record count went from ${before} to ${after}: the re-run was not idempotent`);
+      assert(
+        after >= before && after < before * 2,
+        `record count went from ${before} to ${after}: the re-run was not idempotent`,
+      );
       return `run ${runId} ${status}; quotes ${before} -> ${after}`;
     },
   },
@@ -180,7 +235,8 @@ export const CHECKS: SmokeCheck[] = [
       const reset = await postWhenIdle(ctx, '/etl/sources/csv/reset', {});
       assert(reset.status === 200, `POST /etl/sources/csv/reset answered ${reset.status}: ${reset.text.slice(0, 200)}`);
       const streams = reset.json().data.streams_reset as string[];
-      const cursor = (await ctx.get('/stats')).json().data.sources.find((s: { source: string }) => s.source === 'csv')?.cursor ?? {};
+      const cursor =
+        (await ctx.get('/stats')).json().data.sources.find((s: { source: string }) => s.source === 'csv')?.cursor ?? {};
       const notEmpty = streams.filter((s) => cursor[s] && Object.keys(cursor[s]).length > 0);
       assert(notEmpty.length === 0, `/stats still shows a cursor for reset stream(s) ${notEmpty.join(', ')}`);
       const res = await postWhenIdle(ctx, '/etl/runs', { sources: ['csv'] });
@@ -190,8 +246,14 @@ export const CHECKS: SmokeCheck[] = [
       assert(status === 'succeeded', `re-run ${runId} after the reset ended ${status}`);
       const run = (await ctx.get(`/runs/${runId}`)).json().data;
       const extracted = Number(run.records?.extracted);
-      assert(extracted > 0, `re-run ${runId} after the reset extracted ${run.records?.extracted}: the reset did not make it re-read`);
-      assert(Number(run.records?.inserted) === 0, `re-run ${runId} after the reset inserted ${run.records?.inserted} row(s): not idempotent`);
+      assert(
+        extracted > 0,
+        `re-run ${runId} after the reset extracted ${run.records?.extracted}: the reset did not make it re-read`,
+      );
+      assert(
+        Number(run.records?.inserted) === 0,
+        `re-run ${runId} after the reset inserted ${run.records?.inserted} row(s): not idempotent`,
+      );
       const after = await recordsOf(ctx, 'csv');
       assert(after === before, `csv records went from ${before} to ${after} after reset + re-run: not idempotent`);
       return `reset ${streams.join(', ')}; re-run ${runId} re-read ${extracted} record(s); csv records ${before} = ${after}`;

@@ -6,7 +6,13 @@ import { errorCodeOf, errorMessageOf } from '../../common/errors/error-code.js';
  * `npm run smoke -- --url <base-url> [--admin-key <key>]`: verifies a running deployment. Prints one
  * line per check and `N/M checks passed`; exit code 0 only when every check passed.
  */
-export async function runSmoke(options: { url: string; adminKey?: string; timeoutMs?: number; waitSeconds?: number; out?: (line: string) => void }): Promise<{ passed: number; failed: number; skipped: number }> {
+export async function runSmoke(options: {
+  url: string;
+  adminKey?: string;
+  timeoutMs?: number;
+  waitSeconds?: number;
+  out?: (line: string) => void;
+}): Promise<{ passed: number; failed: number; skipped: number }> {
   const out = options.out ?? ((line: string) => process.stdout.write(`${line}\n`));
   const baseUrl = options.url.replace(/\/+$/, '');
   const timeoutMs = options.timeoutMs ?? 10_000;
@@ -20,7 +26,12 @@ export async function runSmoke(options: { url: string; adminKey?: string; timeou
     adminKey: options.adminKey,
     timeoutMs,
     get: (path, init) => call(path, { headers: init?.headers, timeoutMs: init?.timeoutMs }),
-    post: (path, body, headers) => call(path, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } }),
+    post: (path, body, headers) =>
+      call(path, {
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json', ...headers },
+      }),
   };
   let passed = 0;
   let failed = 0;
@@ -55,9 +66,22 @@ async function waitUntilIngested(ctx: SmokeContext, seconds: number, out: (line:
     try {
       const ready = await ctx.get('/health/ready');
       if (ready.status === 200) {
-        const sources = (await ctx.get('/etl/sources')).json().data as Array<{ id: string; enabled: boolean; running: boolean }>;
-        const stats = (await ctx.get('/stats')).json().data.sources as Array<{ source: string; last_run_status: string | null }>;
-        const pending = sources.filter((s) => s.enabled && (s.running || !stats.find((x) => x.source === s.id)?.last_run_status || stats.find((x) => x.source === s.id)?.last_run_status === 'running'));
+        const sources = (await ctx.get('/etl/sources')).json().data as Array<{
+          id: string;
+          enabled: boolean;
+          running: boolean;
+        }>;
+        const stats = (await ctx.get('/stats')).json().data.sources as Array<{
+          source: string;
+          last_run_status: string | null;
+        }>;
+        const pending = sources.filter(
+          (s) =>
+            s.enabled &&
+            (s.running ||
+              !stats.find((x) => x.source === s.id)?.last_run_status ||
+              stats.find((x) => x.source === s.id)?.last_run_status === 'running'),
+        );
         if (pending.length === 0) return;
       }
     } catch {
@@ -70,10 +94,20 @@ async function waitUntilIngested(ctx: SmokeContext, seconds: number, out: (line:
 
 if (require.main === module) {
   const { values } = parseArgs({
-    options: { url: { type: 'string', default: 'http://localhost:8000' }, 'admin-key': { type: 'string' }, timeout: { type: 'string' }, wait: { type: 'string' } },
+    options: {
+      url: { type: 'string', default: 'http://localhost:8000' },
+      'admin-key': { type: 'string' },
+      timeout: { type: 'string' },
+      wait: { type: 'string' },
+    },
     strict: true,
   });
-  runSmoke({ url: values.url!, adminKey: values['admin-key'] ?? process.env.ADMIN_API_KEY, timeoutMs: values.timeout ? Number(values.timeout) : undefined, waitSeconds: values.wait ? Number(values.wait) : undefined }).then(
+  runSmoke({
+    url: values.url!,
+    adminKey: values['admin-key'] ?? process.env.ADMIN_API_KEY,
+    timeoutMs: values.timeout ? Number(values.timeout) : undefined,
+    waitSeconds: values.wait ? Number(values.wait) : undefined,
+  }).then(
     ({ failed, passed }) => process.exit(failed === 0 && passed > 0 ? 0 : 1),
     (err: unknown) => {
       process.stderr.write(`smoke test crashed: ${String(err)}\n`);

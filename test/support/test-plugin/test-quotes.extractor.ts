@@ -39,7 +39,13 @@ export function datasetRecords(d: TestDataset): RawRecord[] {
       const badPrice = badPrices[Math.floor(i / (d.badEvery || 1)) % badPrices.length];
       out.push({
         naturalKey: `coin${a}@${observed}`,
-        payload: { id: `coin${a}`, symbol: `TQ${a}`, name: `Test Quote Coin ${a}`, [d.priceField ?? 'price']: bad ? badPrice : 100 + a + p / 100, observed_at: observed },
+        payload: {
+          id: `coin${a}`,
+          symbol: `TQ${a}`,
+          name: `Test Quote Coin ${a}`,
+          [d.priceField ?? 'price']: bad ? badPrice : 100 + a + p / 100,
+          observed_at: observed,
+        },
       });
     }
   }
@@ -79,7 +85,9 @@ export class TestQuotesExtractor implements Extractor {
       context.signal.throwIfAborted();
       const batch = records.slice(offset, offset + context.batchSize);
       offset += batch.length;
-      await (TestQuotesExtractor.dataset.delayMs ? new Promise((r) => setTimeout(r, TestQuotesExtractor.dataset.delayMs)) : Promise.resolve());
+      await (TestQuotesExtractor.dataset.delayMs
+        ? new Promise((r) => setTimeout(r, TestQuotesExtractor.dataset.delayMs))
+        : Promise.resolve());
       yield { stream: 'quotes', records: batch, cursor: { offset } };
     }
   }
@@ -87,11 +95,26 @@ export class TestQuotesExtractor implements Extractor {
   map(record: RawRecord): MapResult {
     const p = record.payload as { id: string; symbol: string; name: string; price: number; observed_at: string };
     if (!(p.price >= TestQuotesExtractor.minPrice)) {
-      return rejected(TestQuotesExtractor.minPrice === 0 ? `price must be a non-negative number, got ${p.price}` : `price must be at least ${TestQuotesExtractor.minPrice}, got ${p.price}`);
+      return rejected(
+        TestQuotesExtractor.minPrice === 0
+          ? `price must be a non-negative number, got ${p.price}`
+          : `price must be at least ${TestQuotesExtractor.minPrice}, got ${p.price}`,
+      );
     }
     return mapped({
-      kind: 'market_quote', sourceAssetId: p.id, symbol: p.symbol, name: p.name, rank: null, observedAt: new Date(p.observed_at),
-      priceUsd: String(p.price), marketCapUsd: null, volume24hUsd: null, change24hPct: null, circulatingSupply: null, totalSupply: null, maxSupply: null,
+      kind: 'market_quote',
+      sourceAssetId: p.id,
+      symbol: p.symbol,
+      name: p.name,
+      rank: null,
+      observedAt: new Date(p.observed_at),
+      priceUsd: String(p.price),
+      marketCapUsd: null,
+      volume24hUsd: null,
+      change24hPct: null,
+      circulatingSupply: null,
+      totalSupply: null,
+      maxSupply: null,
     });
   }
 }

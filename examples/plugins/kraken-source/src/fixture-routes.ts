@@ -10,7 +10,9 @@ export function krakenFixtureRoutes(): FixtureRoutes {
   const ticker = readFileSync(TICKER_FIXTURE, 'utf8');
   return {
     'GET /0/public/Ticker': () => ({ body: ticker, headers: { 'content-type': 'application/json' } }),
-    'GET /0/public/Time': () => ({ body: { error: [], result: { unixtime: 1764547200, rfc1123: 'Mon, 01 Dec 25 00:00:00 +0000' } } }),
+    'GET /0/public/Time': () => ({
+      body: { error: [], result: { unixtime: 1764547200, rfc1123: 'Mon, 01 Dec 25 00:00:00 +0000' } },
+    }),
   };
 }
 

@@ -6,7 +6,11 @@ import { KrakenExtractor } from './kraken.extractor.js';
 /** The Kraken source plugin: the service discovers its extractor; nothing imports it. */
 @Module({
   providers: [
-    { provide: KRAKEN_CONFIG, inject: [ENVIRONMENT], useFactory: (env: Environment) => loadSourceConfig(KrakenEnv, env) },
+    {
+      provide: KRAKEN_CONFIG,
+      inject: [ENVIRONMENT],
+      useFactory: (env: Environment) => loadSourceConfig(KrakenEnv, env),
+    },
     KrakenExtractor,
   ],
 })

@@ -11,6 +11,8 @@ export class KrakenEnv {
 
   /** Kraken pair names to read (comma-separated); unset reads every pair the endpoint returns. */
   @IsOptional()
-  @Matches(/^\s*[A-Z0-9.]+(\s*,\s*[A-Z0-9.]+)*\s*$/, { message: 'KRAKEN_PAIRS must be comma-separated Kraken pair names (e.g. XXBTZUSD,XETHZUSD,SOLUSD)' })
+  @Matches(/^\s*[A-Z0-9.]+(\s*,\s*[A-Z0-9.]+)*\s*$/, {
+    message: 'KRAKEN_PAIRS must be comma-separated Kraken pair names (e.g. XXBTZUSD,XETHZUSD,SOLUSD)',
+  })
   KRAKEN_PAIRS?: string;
 }

@@ -45,7 +45,10 @@ export class KrakenExtractor implements Extractor {
   constructor(@Inject(KRAKEN_CONFIG) private readonly config: KrakenEnv) {}
 
   async *extract(context: ExtractContext): AsyncIterable<ExtractedBatch> {
-    const body = await context.http.getJson<TickerResponse>(this.url(), { signal: context.signal, query: this.query() });
+    const body = await context.http.getJson<TickerResponse>(this.url(), {
+      signal: context.signal,
+      query: this.query(),
+    });
     const pairs = this.pairsOf(body);
     const observedAt = context.runStartedAt.toISOString();
     for (let i = 0; i < pairs.length; i += context.batchSize) {
@@ -65,20 +68,33 @@ export class KrakenExtractor implements Extractor {
   }
 
   async probe(context: ProbeContext): Promise<void> {
-    await context.http.getJson(`${this.config.KRAKEN_BASE_URL.replace(/\/$/, '')}/0/public/Time`, { signal: context.signal });
+    await context.http.getJson(`${this.config.KRAKEN_BASE_URL.replace(/\/$/, '')}/0/public/Time`, {
+      signal: context.signal,
+    });
   }
 
   private record(payload: KrakenTickerPayload): RawRecord {
     // A new observation per run: the pair at the instant the run read it.
-    return { naturalKey: `${payload.pair}@${payload.observed_at}`, payload: payload as unknown as Record<string, unknown> };
+    return {
+      naturalKey: `${payload.pair}@${payload.observed_at}`,
+      payload: payload as unknown as Record<string, unknown>,
+    };
   }
 
   private pairsOf(body: TickerResponse): Array<[string, Record<string, unknown>]> {
     if (Array.isArray(body.error) && body.error.length > 0) {
-      throw new SourcePluginError({ sourceId: this.sourceId, kind: 'upstream_format', message: `Ticker answered errors: ${body.error.map(String).join('; ')}` });
+      throw new SourcePluginError({
+        sourceId: this.sourceId,
+        kind: 'upstream_format',
+        message: `Ticker answered errors: ${body.error.map(String).join('; ')}`,
+      });
     }
     if (body.result === null || typeof body.result !== 'object') {
-      throw new SourcePluginError({ sourceId: this.sourceId, kind: 'upstream_format', message: 'Ticker: no "result" object' });
+      throw new SourcePluginError({
+        sourceId: this.sourceId,
+        kind: 'upstream_format',
+        message: 'Ticker: no "result" object',
+      });
     }
     // Sorted, so batches (and their cursors) are the same for the same response.
     return Object.entries(body.result).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -89,7 +105,9 @@ export class KrakenExtractor implements Extractor {
   }
 
   private query(): Record<string, string> | undefined {
-    const pairs = this.config.KRAKEN_PAIRS?.split(',').map((p) => p.trim()).filter(Boolean);
+    const pairs = this.config.KRAKEN_PAIRS?.split(',')
+      .map((p) => p.trim())
+      .filter(Boolean);
     return pairs && pairs.length > 0 ? { pair: pairs.join(',') } : undefined;
   }
 }

@@ -21,14 +21,24 @@ export function mapKrakenTicker(payload: KrakenTickerPayload): MapResult {
   const symbol = usdBaseSymbol(payload.pair);
   if (symbol === null) return rejected(`pair ${payload.pair}: not quoted in USD`);
   const observedAt = parseTimestamp(payload.observed_at);
-  if (observedAt === null) return rejected(`pair ${payload.pair}: unreadable observed_at "${String(payload.observed_at)}"`);
+  if (observedAt === null) {
+    return rejected(`pair ${payload.pair}: unreadable observed_at "${String(payload.observed_at)}"`);
+  }
   const price = cleanDecimal(at(payload.ticker.c, 0));
-  if (!price.ok || price.value === null) return rejected(`pair ${payload.pair}: last trade price c[0] ${price.ok ? 'missing' : price.reason}`);
+  if (!price.ok || price.value === null) {
+    return rejected(`pair ${payload.pair}: last trade price c[0] ${price.ok ? 'missing' : price.reason}`);
+  }
   const volume = cleanDecimal(at(payload.ticker.v, 1));
   const vwap = cleanDecimal(at(payload.ticker.p, 1));
-  const volumeUsd = volume.ok && vwap.ok && volume.value !== null && vwap.value !== null && !volume.value.startsWith('-') && !vwap.value.startsWith('-')
-    ? decimalProduct(volume.value, vwap.value)
-    : null;
+  const volumeUsd =
+    volume.ok &&
+    vwap.ok &&
+    volume.value !== null &&
+    vwap.value !== null &&
+    !volume.value.startsWith('-') &&
+    !vwap.value.startsWith('-')
+      ? decimalProduct(volume.value, vwap.value)
+      : null;
   return mapped({
     kind: 'market_quote',
     sourceAssetId: payload.pair,

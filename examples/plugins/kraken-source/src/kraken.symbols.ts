@@ -18,8 +18,18 @@ export function usdBaseSymbol(pair: string): string | null {
  * mapped with no name and the catalog asks for a review instead of guessing.
  */
 const NAMES: Readonly<Record<string, string>> = {
-  BTC: 'Bitcoin', ETH: 'Ethereum', SOL: 'Solana', XRP: 'XRP', ADA: 'Cardano', DOGE: 'Dogecoin',
-  DOT: 'Polkadot', LTC: 'Litecoin', LINK: 'Chainlink', USDT: 'Tether', USDC: 'USDC', AVAX: 'Avalanche',
+  BTC: 'Bitcoin',
+  ETH: 'Ethereum',
+  SOL: 'Solana',
+  XRP: 'XRP',
+  ADA: 'Cardano',
+  DOGE: 'Dogecoin',
+  DOT: 'Polkadot',
+  LTC: 'Litecoin',
+  LINK: 'Chainlink',
+  USDT: 'Tether',
+  USDC: 'USDC',
+  AVAX: 'Avalanche',
 };
 
 /** The coin's name for a common ticker, or null when the plugin does not know it. */

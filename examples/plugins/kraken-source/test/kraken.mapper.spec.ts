@@ -23,8 +23,15 @@ describe('kraken mapper', () => {
   it('should map a ticker to a quote and reject an unreadable price with the pair named', () => {
     const ticker = { c: ['94120.10000', '0.005'], v: ['1', '2'], p: ['10', '10.5'], o: '93422.3' };
     const ok = mapKrakenTicker({ pair: 'XXBTZUSD', ticker, observed_at: '2026-12-01T00:00:00.000Z' });
-    expect(ok).toMatchObject({ ok: true, record: { symbol: 'BTC', name: 'Bitcoin', priceUsd: '94120.10000', volume24hUsd: '21', change24hPct: null } });
-    const bad = mapKrakenTicker({ pair: 'XDGUSD', ticker: { ...ticker, c: ['n/a?'] }, observed_at: '2026-12-01T00:00:00.000Z' });
+    expect(ok).toMatchObject({
+      ok: true,
+      record: { symbol: 'BTC', name: 'Bitcoin', priceUsd: '94120.10000', volume24hUsd: '21', change24hPct: null },
+    });
+    const bad = mapKrakenTicker({
+      pair: 'XDGUSD',
+      ticker: { ...ticker, c: ['n/a?'] },
+      observed_at: '2026-12-01T00:00:00.000Z',
+    });
     expect(bad).toMatchObject({ ok: false, reason: expect.stringMatching(/^pair XDGUSD: last trade price c\[0\]/) });
   });
 });

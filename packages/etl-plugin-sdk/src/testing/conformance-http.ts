@@ -30,7 +30,9 @@ export class ConformanceHttpClient implements SourceHttpClient {
   private async get(url: string, options: HttpRequestOptions = {}): Promise<Response> {
     this.calls += 1;
     const target = new URL(url);
-    for (const [key, value] of Object.entries(options.query ?? {})) if (value !== undefined) target.searchParams.set(key, String(value));
+    for (const [key, value] of Object.entries(options.query ?? {})) {
+      if (value !== undefined) target.searchParams.set(key, String(value));
+    }
     const res = await realFetch(target, { headers: options.headers, signal: options.signal });
     if (!res.ok) throw new Error(`GET ${target.pathname}: HTTP ${res.status}`);
     return res;
@@ -59,7 +61,10 @@ export class OutboundGuard {
       }
     }) as typeof fetch;
     this.restore.push(() => (globalThis.fetch = saved));
-    for (const [name, mod] of [['http', http], ['https', https]] as const) {
+    for (const [name, mod] of [
+      ['http', http],
+      ['https', https],
+    ] as const) {
       const { request, get } = mod;
       (mod as { request: unknown }).request = (input: unknown) => record(`${name}.request ${describe(input)}`);
       (mod as { get: unknown }).get = (input: unknown) => record(`${name}.get ${describe(input)}`);
@@ -77,5 +82,7 @@ export class OutboundGuard {
 function describe(input: unknown): string {
   if (typeof input === 'string') return input;
   if (input instanceof URL) return input.href;
-  return typeof input === 'object' && input !== null && 'url' in input ? String((input as { url: unknown }).url) : 'request';
+  return typeof input === 'object' && input !== null && 'url' in input
+    ? String((input as { url: unknown }).url)
+    : 'request';
 }

@@ -1,5 +1,13 @@
 import { Injectable, Module } from '@nestjs/common';
-import { mapped, rejected, type ExtractContext, type ExtractedBatch, type Extractor, type MapResult, type RawRecord } from '../index.js';
+import {
+  mapped,
+  rejected,
+  type ExtractContext,
+  type ExtractedBatch,
+  type Extractor,
+  type MapResult,
+  type RawRecord,
+} from '../index.js';
 import { SourcePlugin } from '../source-plugin.decorator.js';
 import { runExtractorConformance, type ConformanceOptions } from './conformance.js';
 import { declaredCheckOutcomes } from './declared-checks.js';
@@ -8,8 +16,21 @@ import { declaredCheckOutcomes } from './declared-checks.js';
 const outcomes = (options: ConformanceOptions) => declaredCheckOutcomes(() => runExtractorConformance(options));
 
 const quote = (id: string, price: string): MapResult =>
-  mapped({ kind: 'market_quote', sourceAssetId: id, symbol: id.toUpperCase(), name: id, rank: null, observedAt: new Date('2029-01-01T00:00:00Z'), priceUsd: price,
-    marketCapUsd: null, volume24hUsd: null, change24hPct: null, circulatingSupply: null, totalSupply: null, maxSupply: null });
+  mapped({
+    kind: 'market_quote',
+    sourceAssetId: id,
+    symbol: id.toUpperCase(),
+    name: id,
+    rank: null,
+    observedAt: new Date('2029-01-01T00:00:00Z'),
+    priceUsd: price,
+    marketCapUsd: null,
+    volume24hUsd: null,
+    change24hPct: null,
+    circulatingSupply: null,
+    totalSupply: null,
+    maxSupply: null,
+  });
 
 /** A plugin that breaks every rule the kit checks. */
 @SourcePlugin({ id: 'rulebreaker' })
@@ -23,10 +44,21 @@ class RuleBreakerExtractor implements Extractor {
   async *extract(context: ExtractContext): AsyncIterable<ExtractedBatch> {
     this.runs += 1;
     await fetch('http://127.0.0.1:9/outside').catch(() => undefined);
-    const rows = Array.from({ length: 6 }, (_, i) => ({ naturalKey: `k${i}-${this.runs}`, payload: { id: `c${i}`, price: String(i + 1) } }));
+    const rows = Array.from({ length: 6 }, (_, i) => ({
+      naturalKey: `k${i}-${this.runs}`,
+      payload: { id: `c${i}`, price: String(i + 1) },
+    }));
     // Twice the batch size, and a watermark that goes back.
-    yield { stream: 'quotes', records: rows.slice(0, context.batchSize * 2), cursor: { watermark: '2029-06-01T00:00:00.000Z' } };
-    yield { stream: 'quotes', records: rows.slice(context.batchSize * 2), cursor: { watermark: '2029-01-01T00:00:00.000Z' } };
+    yield {
+      stream: 'quotes',
+      records: rows.slice(0, context.batchSize * 2),
+      cursor: { watermark: '2029-06-01T00:00:00.000Z' },
+    };
+    yield {
+      stream: 'quotes',
+      records: rows.slice(context.batchSize * 2),
+      cursor: { watermark: '2029-01-01T00:00:00.000Z' },
+    };
   }
 
   map(record: RawRecord): MapResult {
@@ -47,11 +79,18 @@ class WellBehavedExtractor implements Extractor {
 
   async *extract(context: ExtractContext): AsyncIterable<ExtractedBatch> {
     const from = Number(context.cursor('quotes')?.next ?? 0);
-    const rows = Array.from({ length: 7 }, (_, i) => ({ naturalKey: `c${i}`, payload: { id: `c${i}`, price: i === 3 ? 'bad' : String(i + 1) } }));
+    const rows = Array.from({ length: 7 }, (_, i) => ({
+      naturalKey: `c${i}`,
+      payload: { id: `c${i}`, price: i === 3 ? 'bad' : String(i + 1) },
+    }));
     for (let i = from; i < rows.length; i += context.batchSize) {
       if (context.signal.aborted) return;
       await Promise.resolve();
-      yield { stream: 'quotes', records: rows.slice(i, i + context.batchSize), cursor: { next: Math.min(i + context.batchSize, rows.length) } };
+      yield {
+        stream: 'quotes',
+        records: rows.slice(i, i + context.batchSize),
+        cursor: { next: Math.min(i + context.batchSize, rows.length) },
+      };
     }
   }
 
@@ -68,7 +107,12 @@ const noFixtures = { start: () => Promise.resolve({ env: {} }) };
 
 describe('runExtractorConformance', () => {
   it('should pass a plugin that follows the rules', async () => {
-    const results = await outcomes({ module: WellBehavedModule, fixtures: noFixtures, batchSize: 2, expectRejects: true });
+    const results = await outcomes({
+      module: WellBehavedModule,
+      fixtures: noFixtures,
+      batchSize: 2,
+      expectRejects: true,
+    });
     expect([...results.values()].filter(Boolean)).toEqual([]);
     expect(results.size).toBe(8);
   });

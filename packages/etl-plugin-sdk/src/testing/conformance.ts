@@ -1,7 +1,6 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import type { ExtractedBatch, Extractor, RawRecord } from '../extractor.interface.js';
 import { stringifyJson } from '../json-number.js';
-import type { Environment } from '../source-config.js';
 import { ConformanceHttpClient, OutboundGuard } from './conformance-http.js';
 import type { RouteFixtures, StartedFixtures } from './fixtures.js';
 import { moduleNameOf, startKitFixtures, testGlobals } from './kit-plumbing.js';
@@ -81,28 +80,46 @@ export function runExtractorConformance(options: ConformanceOptions): void {
     it('provides exactly one @SourcePlugin extractor, its id equal to sourceId, with named streams', () => {
       const { extractor } = booted;
       check(booted.discovered === 1, `the module must provide one @SourcePlugin extractor, found ${booted.discovered}`);
-      check(typeof extractor.sourceId === 'string' && /^[a-z0-9_-]+$/.test(extractor.sourceId), `sourceId "${extractor.sourceId}" must be lower-case [a-z0-9_-]`);
-      check(Array.isArray(extractor.streams) && extractor.streams.length > 0, 'the extractor must declare at least one stream');
+      check(
+        typeof extractor.sourceId === 'string' && /^[a-z0-9_-]+$/.test(extractor.sourceId),
+        `sourceId "${extractor.sourceId}" must be lower-case [a-z0-9_-]`,
+      );
+      check(
+        Array.isArray(extractor.streams) && extractor.streams.length > 0,
+        'the extractor must declare at least one stream',
+      );
       const names = extractor.streams.map((s) => s.name);
       check(new Set(names).size === names.length, `stream names must be unique: ${names.join(', ')}`);
     });
 
     it(`yields batches of at most batchSize (${batchSize}) records of declared streams, and reads something`, () => {
       const streams = new Set(booted.extractor.streams.map((s) => s.name));
-      check(clean.batches.length > 0 && recordsOf(clean.batches).length > 0, 'a run over the fixtures must yield records');
+      check(
+        clean.batches.length > 0 && recordsOf(clean.batches).length > 0,
+        'a run over the fixtures must yield records',
+      );
       for (const [i, batch] of clean.batches.entries()) {
         check(streams.has(batch.stream), `batch ${i}: stream "${batch.stream}" is not declared`);
-        check(batch.records.length <= batchSize, `batch ${i} has ${batch.records.length} records, more than batchSize ${batchSize}`);
+        check(
+          batch.records.length <= batchSize,
+          `batch ${i} has ${batch.records.length} records, more than batchSize ${batchSize}`,
+        );
       }
     });
 
     it('gives every record a natural key unique within the run and stable across runs', async () => {
       const keys = recordsOf(clean.batches).map(keyOf);
       const duplicates = keys.filter((k, i) => keys.indexOf(k) !== i);
-      check(keys.every((k) => k.split('\u0000')[1] !== ''), 'every record needs a non-empty naturalKey');
+      check(
+        keys.every((k) => k.split('\u0000')[1] !== ''),
+        'every record needs a non-empty naturalKey',
+      );
       check(duplicates.length === 0, `natural keys repeat within one run: ${duplicates.slice(0, 5).join(', ')}`);
       const again = recordsOf((await run()).batches).map(keyOf);
-      check(same([...again].sort(), [...keys].sort()), 'a second run over the same fixtures must give the same natural keys');
+      check(
+        same([...again].sort(), [...keys].sort()),
+        'a second run over the same fixtures must give the same natural keys',
+      );
     });
 
     it('maps purely and deterministically: same result twice, payload untouched, a reason for each reject', () => {
@@ -119,19 +136,29 @@ export function runExtractorConformance(options: ConformanceOptions): void {
           if (first.ok) {
             mappedCount += 1;
             const kind = booted.extractor.streams.find((s) => s.name === stream)!.kind;
-            check((kind === 'news') === (first.record.kind === 'news'), `${record.naturalKey}: a ${kind} stream mapped a ${first.record.kind}`);
+            check(
+              (kind === 'news') === (first.record.kind === 'news'),
+              `${record.naturalKey}: a ${kind} stream mapped a ${first.record.kind}`,
+            );
           } else {
             rejectedCount += 1;
-            check(typeof first.reason === 'string' && first.reason.trim() !== '', `${record.naturalKey}: a reject needs a reason`);
+            check(
+              typeof first.reason === 'string' && first.reason.trim() !== '',
+              `${record.naturalKey}: a reject needs a reason`,
+            );
           }
         }
       } finally {
         guard.down();
       }
       const batchRejects = clean.batches.flatMap((b) => b.rejects ?? []);
-      for (const reject of batchRejects) check(typeof reject.reason === 'string' && reject.reason.trim() !== '', 'a batch reject needs a reason');
+      for (const reject of batchRejects) {
+        check(typeof reject.reason === 'string' && reject.reason.trim() !== '', 'a batch reject needs a reason');
+      }
       check(mappedCount > 0, 'no record of the fixtures maps to a canonical record');
-      if (options.expectRejects) check(rejectedCount + batchRejects.length > 0, 'the fixtures hold bad rows, but nothing was rejected');
+      if (options.expectRejects) {
+        check(rejectedCount + batchRejects.length > 0, 'the fixtures hold bad rows, but nothing was rejected');
+      }
     });
 
     it('never moves a cursor back, and never past the run start', async () => {
@@ -143,12 +170,21 @@ export function runExtractorConformance(options: ConformanceOptions): void {
           if (result === resumed && mark !== undefined) last.set(stream, mark);
         }
         for (const batch of result.batches) {
-          check(same(JSON.parse(JSON.stringify(batch.cursor)), JSON.parse(stringifyJson(batch.cursor))), `${batch.stream}: the cursor must be plain JSON`);
+          check(
+            same(JSON.parse(JSON.stringify(batch.cursor)), JSON.parse(stringifyJson(batch.cursor))),
+            `${batch.stream}: the cursor must be plain JSON`,
+          );
           const mark = watermarkOf(batch.cursor);
           if (mark === undefined) continue;
-          check(mark <= RUN_STARTED_AT.getTime(), `${batch.stream}: watermark ${new Date(mark).toISOString()} is past the run start`);
+          check(
+            mark <= RUN_STARTED_AT.getTime(),
+            `${batch.stream}: watermark ${new Date(mark).toISOString()} is past the run start`,
+          );
           const previous = last.get(batch.stream);
-          check(previous === undefined || mark >= previous, `${batch.stream}: watermark moved back to ${new Date(mark).toISOString()}`);
+          check(
+            previous === undefined || mark >= previous,
+            `${batch.stream}: watermark moved back to ${new Date(mark).toISOString()}`,
+          );
           last.set(batch.stream, mark);
         }
       }
@@ -157,7 +193,7 @@ export function runExtractorConformance(options: ConformanceOptions): void {
     it('stops promptly when the signal aborts', async () => {
       const controller = new AbortController();
       const started = Date.now();
-      const iterator = booted.extractor.extract({
+      const batches = booted.extractor.extract({
         cursor: () => undefined,
         signal: controller.signal,
         http,
@@ -165,7 +201,8 @@ export function runExtractorConformance(options: ConformanceOptions): void {
         runStartedAt: RUN_STARTED_AT,
         batchSize: 1,
         lookbackSeconds: 0,
-      })[Symbol.asyncIterator]();
+      });
+      const iterator = batches[Symbol.asyncIterator]();
       let after = 0;
       try {
         const first = await iterator.next();
@@ -192,14 +229,25 @@ export function runExtractorConformance(options: ConformanceOptions): void {
         const rows = rowsOf([...killed.batches, ...resumed.batches], booted.extractor);
         const missing = [...expected.keys()].filter((key) => !rows.has(key));
         const extra = [...rows.keys()].filter((key) => !expected.has(key));
-        check(missing.length === 0, `killed after batch ${k}/${total}: the resumed run lost ${missing.length} rows (${missing.slice(0, 3).join(', ')})`);
-        check(extra.length === 0, `killed after batch ${k}/${total}: the resumed run has ${extra.length} rows a clean run has not (${extra.slice(0, 3).join(', ')})`);
-        for (const [key, value] of expected) check(rows.get(key) === value, `killed after batch ${k}/${total}: row ${key} differs from the clean run`);
+        check(
+          missing.length === 0,
+          `killed after batch ${k}/${total}: the resumed run lost ${missing.length} rows (${missing.slice(0, 3).join(', ')})`,
+        );
+        check(
+          extra.length === 0,
+          `killed after batch ${k}/${total}: the resumed run has ${extra.length} rows a clean run has not (${extra.slice(0, 3).join(', ')})`,
+        );
+        for (const [key, value] of expected) {
+          check(rows.get(key) === value, `killed after batch ${k}/${total}: row ${key} differs from the clean run`);
+        }
       }
     });
 
     it('makes every outbound call through context.http', () => {
-      check(guard.violations.length === 0, `outbound calls outside context.http: ${guard.violations.slice(0, 3).join('; ')}`);
+      check(
+        guard.violations.length === 0,
+        `outbound calls outside context.http: ${guard.violations.slice(0, 3).join('; ')}`,
+      );
     });
   });
 }
@@ -223,8 +271,14 @@ function keyOf(r: RawRecord & { stream: string }): string {
 /** The rows a run leaves (what the loaders would store): by stream and natural key, the last mapping wins. */
 function rowsOf(batches: readonly ExtractedBatch[], extractor: Extractor): Map<string, string> {
   const rows = new Map<string, string>();
-  for (const [record, stream] of recordsWithStream(batches)) rows.set(`${stream}|${record.naturalKey}`, serialise(extractor.map(record, stream)));
-  for (const batch of batches) for (const reject of batch.rejects ?? []) rows.set(`${batch.stream}|reject|${reject.naturalKey ?? reject.reason}`, reject.reason);
+  for (const [record, stream] of recordsWithStream(batches)) {
+    rows.set(`${stream}|${record.naturalKey}`, serialise(extractor.map(record, stream)));
+  }
+  for (const batch of batches) {
+    for (const reject of batch.rejects ?? []) {
+      rows.set(`${batch.stream}|reject|${reject.naturalKey ?? reject.reason}`, reject.reason);
+    }
+  }
   return rows;
 }
 

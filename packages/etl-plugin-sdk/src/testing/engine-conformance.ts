@@ -42,7 +42,12 @@ export interface EngineSession {
 /** A real ETL engine the kit drives: the host service provides it (the Kasparro service: `kasparroEngine()`, see docs/PLUGINS.md). */
 export interface ConformanceEngine {
   /** A fresh session: an empty store, the plugin's module loaded with `env`, only `sourceId` enabled, `batchSize` records a batch. */
-  open(options: { module: Type | DynamicModule; sourceId: string; env: Environment; batchSize: number }): Promise<EngineSession>;
+  open(options: {
+    module: Type | DynamicModule;
+    sourceId: string;
+    env: Environment;
+    batchSize: number;
+  }): Promise<EngineSession>;
 }
 
 /** Options of {@link runEngineConformance}. */
@@ -111,7 +116,10 @@ export function runEngineConformance(options: EngineConformanceOptions): void {
 
     it('runs to success in the engine, over several batches, storing rows', () => {
       check(clean.outcome.status === 'succeeded', `a clean run ended ${clean.outcome.status}`);
-      check(clean.outcome.committedBatches >= 2, `a clean run committed ${clean.outcome.committedBatches} batch(es): the fixtures need more than batchSize ${batchSize} records`);
+      check(
+        clean.outcome.committedBatches >= 2,
+        `a clean run committed ${clean.outcome.committedBatches} batch(es): the fixtures need more than batchSize ${batchSize} records`,
+      );
       check(clean.rows.length > 0, 'a clean run stored no rows');
       const repeated = clean.rows.filter((row, i) => clean.rows.indexOf(row) !== i);
       check(repeated.length === 0, `a clean run stored rows twice: ${repeated.slice(0, 3).join('; ')}`);
@@ -121,7 +129,9 @@ export function runEngineConformance(options: EngineConformanceOptions): void {
       it(`resumes a run killed ${at === 'mid-batch' ? 'inside a batch' : 'at a batch boundary'} to the clean run's rows: no duplicate, no gap, its checkpoint advanced`, async () => {
         // Mid-batch kills need a batch with records to strike in (a last, empty batch only closes a snapshot).
         const records = clean.outcome.batchRecords;
-        const candidates = Array.from({ length: Math.max(0, records.length - 1) }, (_, i) => i + 1).filter((k) => at === 'batch-boundary' || records[k] > 0);
+        const candidates = Array.from({ length: Math.max(0, records.length - 1) }, (_, i) => i + 1).filter(
+          (k) => at === 'batch-boundary' || records[k] > 0,
+        );
         const points = spread(candidates, options.maxKillPoints ?? 2);
         check(points.length > 0, 'the clean run has too few batches to be killed in between');
         for (const afterBatches of points) {
@@ -132,8 +142,10 @@ export function runEngineConformance(options: EngineConformanceOptions): void {
             const killed = await session.run({ afterBatches, at, recordsBefore });
             check(killed.killed, `${where}: the kill did not happen (the run ended ${killed.status} first)`);
             // A batch already in flight may still commit after the kill; success with a batch missing may not be claimed.
-            check(killed.status !== 'succeeded' || killed.committedBatches >= clean.outcome.committedBatches,
-              `${where}: the killed run reports succeeded after ${killed.committedBatches} of ${clean.outcome.committedBatches} batches`);
+            check(
+              killed.status !== 'succeeded' || killed.committedBatches >= clean.outcome.committedBatches,
+              `${where}: the killed run reports succeeded after ${killed.committedBatches} of ${clean.outcome.committedBatches} batches`,
+            );
             check(killed.committedBatches >= 1, `${where}: the killed run committed no batch`);
             const committed = await session.checkpoints();
             check(Object.keys(committed).length > 0, `${where}: no checkpoint was committed with its batches`);
@@ -144,12 +156,26 @@ export function runEngineConformance(options: EngineConformanceOptions): void {
             const actual = counts(rows);
             const missing = [...expected.keys()].filter((row) => !actual.has(row));
             const extra = [...actual.keys()].filter((row) => !expected.has(row));
-            const twice = [...actual].filter(([row, n]) => n > (expected.get(row) ?? 0) && expected.has(row)).map(([row]) => row);
-            check(missing.length === 0, `${where}: ${missing.length} rows of the clean run are missing (${missing.slice(0, 3).join('; ')})`);
-            check(twice.length === 0, `${where}: ${twice.length} rows are stored twice (${twice.slice(0, 3).join('; ')})`);
-            check(extra.length === 0, `${where}: ${extra.length} rows a clean run does not store (${extra.slice(0, 3).join('; ')})`);
+            const twice = [...actual]
+              .filter(([row, n]) => n > (expected.get(row) ?? 0) && expected.has(row))
+              .map(([row]) => row);
+            check(
+              missing.length === 0,
+              `${where}: ${missing.length} rows of the clean run are missing (${missing.slice(0, 3).join('; ')})`,
+            );
+            check(
+              twice.length === 0,
+              `${where}: ${twice.length} rows are stored twice (${twice.slice(0, 3).join('; ')})`,
+            );
+            check(
+              extra.length === 0,
+              `${where}: ${extra.length} rows a clean run does not store (${extra.slice(0, 3).join('; ')})`,
+            );
             const final = await session.checkpoints();
-            check(JSON.stringify(sorted(final)) === JSON.stringify(sorted(clean.checkpoints)), `${where}: the resumed run's checkpoints ${JSON.stringify(final)} differ from a clean run's ${JSON.stringify(clean.checkpoints)}`);
+            check(
+              JSON.stringify(sorted(final)) === JSON.stringify(sorted(clean.checkpoints)),
+              `${where}: the resumed run's checkpoints ${JSON.stringify(final)} differ from a clean run's ${JSON.stringify(clean.checkpoints)}`,
+            );
           } finally {
             await session.close();
           }

@@ -47,12 +47,23 @@ export async function startFixtureServer(routes: FixtureRoutes): Promise<Fixture
   const requests: FixtureRequest[] = [];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const request: FixtureRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers };
+    const request: FixtureRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+    };
     requests.push(request);
     const route = routes[`${request.method} ${request.path}`];
-    Promise.resolve(route ? route(request) : { status: 404, body: { error: `no fixture route for ${request.method} ${request.path}` } })
+    Promise.resolve(
+      route
+        ? route(request)
+        : { status: 404, body: { error: `no fixture route for ${request.method} ${request.path}` } },
+    )
       .then((answer) => send(res, answer))
-      .catch((err: unknown) => send(res, { status: 500, body: { error: err instanceof Error ? err.message : String(err) } }));
+      .catch((err: unknown) =>
+        send(res, { status: 500, body: { error: err instanceof Error ? err.message : String(err) } }),
+      );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -70,6 +81,9 @@ export async function startFixtureServer(routes: FixtureRoutes): Promise<Fixture
 function send(res: http.ServerResponse, answer: FixtureResponse): void {
   const raw = typeof answer.body === 'string' || Buffer.isBuffer(answer.body);
   const body = raw ? (answer.body as string | Buffer) : JSON.stringify(answer.body);
-  res.writeHead(answer.status ?? 200, { 'content-type': raw ? 'text/plain; charset=utf-8' : 'application/json', ...answer.headers });
+  res.writeHead(answer.status ?? 200, {
+    'content-type': raw ? 'text/plain; charset=utf-8' : 'application/json',
+    ...answer.headers,
+  });
   res.end(body);
 }

@@ -6,7 +6,12 @@
  */
 export * from './fixture-server.js';
 export * from './plugin-fixture-routes.js';
-export { runExtractorConformance, type ConformanceOptions, type RouteFixtures, type StartedFixtures } from './conformance.js';
+export {
+  runExtractorConformance,
+  type ConformanceOptions,
+  type RouteFixtures,
+  type StartedFixtures,
+} from './conformance.js';
 export {
   runEngineConformance,
   type ConformanceEngine,

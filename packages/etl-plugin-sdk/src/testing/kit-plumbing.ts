@@ -14,7 +14,9 @@ export interface TestGlobals {
 /** The calling test file's globals; `kit` names the function in the error when there are none. */
 export function testGlobals(kit: string): TestGlobals {
   const globals = globalThis as unknown as TestGlobals;
-  if (typeof globals.describe !== 'function') throw new Error(`${kit} must be called in a test file (describe/it globals)`);
+  if (typeof globals.describe !== 'function') {
+    throw new Error(`${kit} must be called in a test file (describe/it globals)`);
+  }
   return globals;
 }
 
@@ -24,7 +26,9 @@ export function moduleNameOf(module: Type | DynamicModule): string {
 }
 
 /** Starts the fixtures a kit was given: the plugin's env, and how to stop them. */
-export async function startKitFixtures(fixtures: RouteFixtures | StartedFixtures): Promise<{ env: Environment; close?: () => Promise<void> }> {
+export async function startKitFixtures(
+  fixtures: RouteFixtures | StartedFixtures,
+): Promise<{ env: Environment; close?: () => Promise<void> }> {
   if ('routes' in fixtures) {
     const server = await startFixtureServer(fixtures.routes);
     return { env: fixtures.env(server.url), close: () => server.close() };

@@ -33,6 +33,12 @@ export const PLUGIN_FIXTURE_ROUTES_EXPORT = 'fixtureRoutes';
 /** Whether `value` (a package's `fixtureRoutes` export) is a {@link PluginFixtureRoutes}. */
 export function isPluginFixtureRoutes(value: unknown): value is PluginFixtureRoutes {
   const v = value as Partial<PluginFixtureRoutes> | null;
-  return typeof v === 'object' && v !== null && typeof v.sourceId === 'string' && /^[a-z0-9_-]+$/.test(v.sourceId)
-    && typeof v.routes === 'function' && typeof v.env === 'function';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.sourceId === 'string' &&
+    /^[a-z0-9_-]+$/.test(v.sourceId) &&
+    typeof v.routes === 'function' &&
+    typeof v.env === 'function'
+  );
 }

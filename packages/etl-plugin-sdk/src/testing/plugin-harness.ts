@@ -22,7 +22,10 @@ export async function bootPlugin(module: Type | DynamicModule, env: Environment)
   @Module({ imports: [DiscoveryModule, ConformanceEnvironmentModule, module] })
   class ConformanceRootModule {}
 
-  const context = await NestFactory.createApplicationContext(ConformanceRootModule, { logger: false, abortOnError: false });
+  const context = await NestFactory.createApplicationContext(ConformanceRootModule, {
+    logger: false,
+    abortOnError: false,
+  });
   const providers = context.get(DiscoveryService).getProviders({ metadataKey: SourcePlugin.KEY });
   const extractor = providers[0]?.instance as Extractor | undefined;
   if (!extractor) {
@@ -57,7 +60,7 @@ export interface KitRunOptions {
 export async function runExtract(options: KitRunOptions): Promise<RunResult> {
   const cursors = new Map(options.cursors ?? []);
   const batches: ExtractedBatch[] = [];
-  const iterator = options.extractor.extract({
+  const extraction = options.extractor.extract({
     cursor: (stream) => (options.cursors ?? new Map<string, StreamCursor>()).get(stream),
     signal: options.signal ?? new AbortController().signal,
     http: options.http,
@@ -65,7 +68,8 @@ export async function runExtract(options: KitRunOptions): Promise<RunResult> {
     runStartedAt: options.runStartedAt,
     batchSize: options.batchSize,
     lookbackSeconds: 0,
-  })[Symbol.asyncIterator]();
+  });
+  const iterator = extraction[Symbol.asyncIterator]();
   options.guard.up();
   try {
     for (;;) {

@@ -83,8 +83,9 @@ export class MergeResultDto {
   @ApiProperty({ type: MergeMovedDto }) moved: MergeMovedDto;
   @ApiProperty({
     example: 0,
-    description: 'Quotes of the absorbed asset at an instant the survivor already had from the same source: '
-      + 'the survivor\'s kept, these dropped (kept in the audit entry)',
+    description:
+      'Quotes of the absorbed asset at an instant the survivor already had from the same source: ' +
+      "the survivor's kept, these dropped (kept in the audit entry)",
   })
   dropped_duplicate_quotes: number;
   @ApiProperty({ example: 1, description: 'News items linked to both: one link kept (the higher confidence)' })

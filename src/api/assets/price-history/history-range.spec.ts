@@ -29,7 +29,12 @@ describe('resolveHistoryRange', () => {
   });
 
   it('should include a bucket whose start is in [from, to) when from is not aligned', () => {
-    const r = resolveHistoryRange({ interval: '1h', from: '2025-05-01T10:30:00Z', to: '2025-05-01T12:00:00Z', now: NOW });
+    const r = resolveHistoryRange({
+      interval: '1h',
+      from: '2025-05-01T10:30:00Z',
+      to: '2025-05-01T12:00:00Z',
+      now: NOW,
+    });
 
     expect(new Date(r.firstStart).toISOString()).toBe('2025-05-01T11:00:00.000Z');
     expect(new Date(r.endStart).toISOString()).toBe('2025-05-01T12:00:00.000Z');
@@ -52,13 +57,22 @@ describe('resolveHistoryRange', () => {
   });
 
   it('should answer 400 naming from when from is not before to', () => {
-    expect(fieldOf(() => resolveHistoryRange({ interval: '1d', from: '2025-05-02T00:00:00Z', to: '2025-05-02T00:00:00Z', now: NOW }))).toBe('from');
+    expect(
+      fieldOf(() =>
+        resolveHistoryRange({ interval: '1d', from: '2025-05-02T00:00:00Z', to: '2025-05-02T00:00:00Z', now: NOW }),
+      ),
+    ).toBe('from');
   });
 });
 
 describe('findGaps', () => {
   it('should merge consecutive missing buckets into one range, to exclusive', () => {
-    const r = resolveHistoryRange({ interval: '1h', from: '2025-05-01T00:00:00Z', to: '2025-05-01T06:00:00Z', now: NOW });
+    const r = resolveHistoryRange({
+      interval: '1h',
+      from: '2025-05-01T00:00:00Z',
+      to: '2025-05-01T06:00:00Z',
+      now: NOW,
+    });
     const at = (h: number) => Date.parse(`2025-05-01T0${h}:00:00Z`);
 
     expect(findGaps(r, new Set([at(0), at(3)]))).toEqual([
@@ -68,7 +82,12 @@ describe('findGaps', () => {
   });
 
   it('should report no gap when every bucket is present', () => {
-    const r = resolveHistoryRange({ interval: '1d', from: '2025-05-01T00:00:00Z', to: '2025-05-03T00:00:00Z', now: NOW });
+    const r = resolveHistoryRange({
+      interval: '1d',
+      from: '2025-05-01T00:00:00Z',
+      to: '2025-05-03T00:00:00Z',
+      now: NOW,
+    });
 
     expect(findGaps(r, new Set([Date.parse('2025-05-01T00:00:00Z'), Date.parse('2025-05-02T00:00:00Z')]))).toEqual([]);
   });

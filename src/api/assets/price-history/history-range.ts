@@ -8,7 +8,11 @@ const HOUR_MS = 60 * MINUTE_MS;
 const DAY_MS = 24 * HOUR_MS;
 
 /** Bucket width; UTC-aligned (UTC days have no DST, and JS time has no leap seconds). */
-export const INTERVAL_MS: Readonly<Record<HistoryInterval, number>> = { '5m': 5 * MINUTE_MS, '1h': HOUR_MS, '1d': DAY_MS };
+export const INTERVAL_MS: Readonly<Record<HistoryInterval, number>> = {
+  '5m': 5 * MINUTE_MS,
+  '1h': HOUR_MS,
+  '1d': DAY_MS,
+};
 
 /** The longest range per interval: 5m ≤ 7 days, 1h ≤ 400 days, 1d ≤ 20 years (calendar years). */
 const MAX_RANGE: Readonly<Record<HistoryInterval, { ms?: number; years?: number; text: string }>> = {
@@ -18,7 +22,11 @@ const MAX_RANGE: Readonly<Record<HistoryInterval, { ms?: number; years?: number;
 };
 
 /** The range when `from` is not given: the last day of 5m, week of 1h, year of 1d buckets. */
-const DEFAULT_SPAN_MS: Readonly<Record<HistoryInterval, number>> = { '5m': DAY_MS, '1h': 7 * DAY_MS, '1d': 365 * DAY_MS };
+const DEFAULT_SPAN_MS: Readonly<Record<HistoryInterval, number>> = {
+  '5m': DAY_MS,
+  '1h': 7 * DAY_MS,
+  '1d': 365 * DAY_MS,
+};
 
 export interface HistoryRangeInput {
   interval: HistoryInterval;
@@ -49,16 +57,27 @@ export function resolveHistoryRange(input: HistoryRangeInput): HistoryRange {
   const to = input.to ? new Date(input.to) : new Date(Math.floor(input.now.getTime() / step) * step + step);
   const from = input.from ? new Date(input.from) : new Date(to.getTime() - DEFAULT_SPAN_MS[input.interval]);
   if (from.getTime() >= to.getTime()) {
-    throw new InvalidInputException([{ field: 'from', message: 'from must be before to (from is inclusive, to exclusive)' }]);
+    throw new InvalidInputException([
+      { field: 'from', message: 'from must be before to (from is inclusive, to exclusive)' },
+    ]);
   }
   const max = MAX_RANGE[input.interval];
   const limit = max.ms !== undefined ? from.getTime() + max.ms : addUtcYears(from, max.years ?? 0);
   if (to.getTime() > limit) {
-    throw new InvalidInputException([{
-      field: 'from', message: `from must be at most ${max.text} before to for interval ${input.interval}`,
-    }]);
+    throw new InvalidInputException([
+      {
+        field: 'from',
+        message: `from must be at most ${max.text} before to for interval ${input.interval}`,
+      },
+    ]);
   }
-  return { interval: input.interval, from, to, firstStart: alignUp(from.getTime(), step), endStart: alignUp(to.getTime(), step) };
+  return {
+    interval: input.interval,
+    from,
+    to,
+    firstStart: alignUp(from.getTime(), step),
+    endStart: alignUp(to.getTime(), step),
+  };
 }
 
 function addUtcYears(d: Date, years: number): number {

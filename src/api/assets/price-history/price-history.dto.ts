@@ -6,21 +6,27 @@ import { HISTORY_INTERVALS, type HistoryInterval } from './history-range.js';
 
 export class PriceHistoryQueryDto {
   @ApiPropertyOptional({
-    enum: HISTORY_INTERVALS, default: '1d', example: '1d',
-    description: 'Bucket width, UTC-aligned. 1h and 1d come from the rollups the ETL keeps; 5m is aggregated from the raw quotes',
+    enum: HISTORY_INTERVALS,
+    default: '1d',
+    example: '1d',
+    description:
+      'Bucket width, UTC-aligned. 1h and 1d come from the rollups the ETL keeps; 5m is aggregated from the raw quotes',
   })
   @IsOptional()
   @IsIn(HISTORY_INTERVALS, { message: `interval must be one of ${HISTORY_INTERVALS.join(', ')}` })
   interval?: HistoryInterval;
 
   @DateTimeParam(
-    'Buckets starting at or after (inclusive). Default: `to` minus 1 day (5m), 7 days (1h) or 365 days (1d). '
-    + 'At most 7 days (5m), 400 days (1h) or 20 years (1d) before `to`',
+    'Buckets starting at or after (inclusive). Default: `to` minus 1 day (5m), 7 days (1h) or 365 days (1d). ' +
+      'At most 7 days (5m), 400 days (1h) or 20 years (1d) before `to`',
     '2024-05-01T00:00:00Z',
   )
   from?: string;
 
-  @DateTimeParam('Buckets starting before (exclusive). Default: the end of the current bucket (it is included)', '2025-05-01T00:00:00Z')
+  @DateTimeParam(
+    'Buckets starting before (exclusive). Default: the end of the current bucket (it is included)',
+    '2025-05-01T00:00:00Z',
+  )
   to?: string;
 
   @SourceParam()
@@ -34,19 +40,27 @@ export class HistoryAssetDto {
 }
 
 export class HistoryBucketDto {
-  @ApiProperty({ example: '2025-04-30T00:00:00.000Z', description: 'Bucket start (UTC); the bucket is [start, start + interval)' })
+  @ApiProperty({
+    example: '2025-04-30T00:00:00.000Z',
+    description: 'Bucket start (UTC); the bucket is [start, start + interval)',
+  })
   start: string;
 
   @ApiProperty({ example: 'coingecko' }) source: string;
-  @ApiProperty({ example: '94194.5', description: "Price of the bucket's earliest observation (exact decimal)" }) open: string;
+  @ApiProperty({ example: '94194.5', description: "Price of the bucket's earliest observation (exact decimal)" })
+  open: string;
   @ApiProperty({ example: '95301', description: 'Highest observed price (exact decimal)' }) high: string;
   @ApiProperty({ example: '93820.12', description: 'Lowest observed price (exact decimal)' }) low: string;
-  @ApiProperty({ example: '94207.77', description: "Price of the bucket's latest observation (exact decimal)" }) close: string;
+  @ApiProperty({ example: '94207.77', description: "Price of the bucket's latest observation (exact decimal)" })
+  close: string;
 
   @ApiProperty({
-    type: String, nullable: true, example: '30334935517',
-    description: "The source's rolling 24 h volume in USD as reported with the close observation (not the volume traded "
-      + 'within the bucket: summing buckets double-counts); null when the source reports none',
+    type: String,
+    nullable: true,
+    example: '30334935517',
+    description:
+      "The source's rolling 24 h volume in USD as reported with the close observation (not the volume traded " +
+      'within the bucket: summing buckets double-counts); null when the source reports none',
   })
   volume: string | null;
 
@@ -57,9 +71,12 @@ export class ConsensusCloseDto {
   @ApiProperty({ example: '2025-04-30T00:00:00.000Z' }) start: string;
 
   @ApiProperty({
-    type: String, nullable: true, example: '94201.135',
-    description: 'Exact median of the closes of the sources fresh for the bucket (close observed within '
-      + 'ETL_FRESHNESS_BUDGET_SECONDS of the bucket end, or of now for the current bucket); null when none is',
+    type: String,
+    nullable: true,
+    example: '94201.135',
+    description:
+      'Exact median of the closes of the sources fresh for the bucket (close observed within ' +
+      'ETL_FRESHNESS_BUDGET_SECONDS of the bucket end, or of now for the current bucket); null when none is',
   })
   close: string | null;
 }
@@ -68,7 +85,10 @@ export class PriceHistoryDto {
   @ApiProperty({ type: HistoryAssetDto }) asset: HistoryAssetDto;
   @ApiProperty({ enum: HISTORY_INTERVALS, example: '1d' }) interval: HistoryInterval;
 
-  @ApiProperty({ type: [HistoryBucketDto], description: 'One per bucket and source with observations, by start then source' })
+  @ApiProperty({
+    type: [HistoryBucketDto],
+    description: 'One per bucket and source with observations, by start then source',
+  })
   buckets: HistoryBucketDto[];
 
   @ApiProperty({ type: [ConsensusCloseDto], description: 'One per listed bucket start, by start' })
@@ -76,14 +96,17 @@ export class PriceHistoryDto {
 }
 
 export class HistoryGapDto {
-  @ApiProperty({ example: '2025-02-03T00:00:00.000Z', description: 'First missing bucket start (inclusive)' }) from: string;
-  @ApiProperty({ example: '2025-02-05T00:00:00.000Z', description: 'End of the last missing bucket (exclusive)' }) to: string;
+  @ApiProperty({ example: '2025-02-03T00:00:00.000Z', description: 'First missing bucket start (inclusive)' })
+  from: string;
+  @ApiProperty({ example: '2025-02-05T00:00:00.000Z', description: 'End of the last missing bucket (exclusive)' })
+  to: string;
 }
 
 export class PriceHistoryMetadataDto extends ResponseMetadataDto {
   @ApiProperty({
     type: [HistoryGapDto],
-    description: 'Bucket ranges of [from, to) with no observation (of the given source, or of any), merged; absent from buckets',
+    description:
+      'Bucket ranges of [from, to) with no observation (of the given source, or of any), merged; absent from buckets',
   })
   gaps: HistoryGapDto[];
 }

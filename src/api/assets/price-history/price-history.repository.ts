@@ -6,7 +6,14 @@ import { exactMedianSql } from '../../../common/sql/exact-median.js';
 import { preparedQuery } from '../../../platform/database/prepared-statement.js';
 
 export interface HistoryBucketRow {
-  start: string; source: string; open: string; high: string; low: string; close: string; volume: string | null; observations: number;
+  start: string;
+  source: string;
+  open: string;
+  high: string;
+  low: string;
+  close: string;
+  volume: string | null;
+  observations: number;
 }
 
 export interface ConsensusRow {
@@ -80,8 +87,15 @@ export const RAW_HISTORY_SQL = `WITH b AS (
 
 /** One row of a history statement; numeric and bigint arrive from pg as strings (exact). */
 interface HistoryRow {
-  kind: number; start: string; source: string | null; open: string | null; high: string | null; low: string | null;
-  close: string | null; volume: string | null; observations: number | null;
+  kind: number;
+  start: string;
+  source: string | null;
+  open: string | null;
+  high: string | null;
+  low: string | null;
+  close: string | null;
+  volume: string | null;
+  observations: number | null;
 }
 
 /** Rows to the response's buckets and consensus, keys in the documented order, starts as ISO-8601. */
@@ -94,7 +108,14 @@ function toHistory(rows: HistoryRow[]): { buckets: HistoryBucketRow[]; consensus
       consensus.push({ start, close: r.close });
     } else {
       buckets.push({
-        start, source: r.source!, open: r.open!, high: r.high!, low: r.low!, close: r.close!, volume: r.volume, observations: r.observations!,
+        start,
+        source: r.source!,
+        open: r.open!,
+        high: r.high!,
+        low: r.low!,
+        close: r.close!,
+        volume: r.volume,
+        observations: r.observations!,
       });
     }
   }
@@ -106,7 +127,13 @@ export type HistoryRead = HistoryQuery & { interval: '5m' | '1h' | '1d' };
 /** The statement and parameters of one history read (exported for the API benchmark's baseline: same SQL). */
 export function historyStatement(q: HistoryRead): { sql: string; params: unknown[] } {
   const params: unknown[] = [
-    q.assetId, q.firstStart.toISOString(), q.endStart.toISOString(), q.source, q.asOf.toISOString(), q.freshnessSeconds, q.intervalSeconds,
+    q.assetId,
+    q.firstStart.toISOString(),
+    q.endStart.toISOString(),
+    q.source,
+    q.asOf.toISOString(),
+    q.freshnessSeconds,
+    q.intervalSeconds,
   ];
   if (q.interval === '5m') return { sql: RAW_HISTORY_SQL, params };
   return { sql: ROLLUP_HISTORY_SQL, params: [...params, q.interval] };

@@ -49,7 +49,12 @@ export class PriceHistoryService {
     }
     const present = new Set(buckets.map((b) => Date.parse(b.start)));
     return {
-      data: { asset: { id: asset.id, symbol: asset.symbol, name: asset.name }, interval: req.interval, buckets, consensus },
+      data: {
+        asset: { id: asset.id, symbol: asset.symbol, name: asset.name },
+        interval: req.interval,
+        buckets,
+        consensus,
+      },
       metadata: { gaps: findGaps(range, present) },
     };
   }

@@ -27,12 +27,22 @@ export class DriftEventIdParamDto {
 }
 
 const EVIDENCE_EXAMPLE = {
-  status: 'rejected', reason: 'qualifiers differ (currency): [] vs [currency:btc]',
-  similarity: 0.8, threshold: 0.8, threshold_kind: 'required',
-  same_name: false, qualifiers: { match: false, differing: ['currency'], field: [], candidate: ['currency:btc'] },
+  status: 'rejected',
+  reason: 'qualifiers differ (currency): [] vs [currency:btc]',
+  similarity: 0.8,
+  threshold: 0.8,
+  threshold_kind: 'required',
+  same_name: false,
+  qualifiers: { match: false, differing: ['currency'], field: [], candidate: ['currency:btc'] },
   type: { expected: 'number', observed: ['number'], match: true },
   values: {
-    checked: true, plausible: false, compared: 250, median_ratio: 0.01, min_ratio: 0.01, max_ratio: 0.01, factor: 10,
+    checked: true,
+    plausible: false,
+    compared: 250,
+    median_ratio: 0.01,
+    min_ratio: 0.01,
+    max_ratio: 0.01,
+    factor: 10,
     samples: [{ asset: 'bitcoin', previous: 96000, candidate: 960, ratio: 0.01 }],
   },
   policy: 'evolve',
@@ -52,17 +62,24 @@ export class DriftEventDto {
   @ApiProperty({ enum: ['applied', 'quarantined', 'logged'], example: 'applied', description: 'Effect on the rows' })
   action: string;
   @ApiProperty({
-    enum: RENAME_STATUSES, nullable: true, example: 'applied',
+    enum: RENAME_STATUSES,
+    nullable: true,
+    example: 'applied',
     description: 'Renames only: applied, proposed (for review, not applied), rejected (by the rename rule or an admin)',
   })
   status: string | null;
   @ApiProperty({
-    type: 'object', additionalProperties: true, nullable: true, example: EVIDENCE_EXAMPLE,
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    example: EVIDENCE_EXAMPLE,
     description: 'Renames only: every check of the rename rule (docs/ETL.md "The rename rule")',
   })
   evidence: Record<string, unknown> | null;
   @ApiProperty({
-    type: String, nullable: true, example: null,
+    type: String,
+    nullable: true,
+    example: null,
     description: 'When an admin rejected this rename (never applied again); null otherwise',
   })
   rejected_at: string | null;

@@ -14,8 +14,16 @@ export class NewsItemDto {
   @ApiProperty({ example: 'rss' }) source: string;
   @ApiProperty({ example: 'https://cointelegraph.com/rss' }) feed_url: string;
   @ApiProperty({ example: 'Bitcoin ETF inflows hit three-week high as BTC reclaims $96K' }) title: string;
-  @ApiProperty({ example: 'https://cointelegraph.com/news/bitcoin-etf-inflows-three-week-high-btc-96k?utm_source=rss_feed' }) link: string;
-  @ApiProperty({ type: String, nullable: true, example: 'US spot Bitcoin ETFs recorded their strongest three-week inflow streak.' }) summary: string | null;
+  @ApiProperty({
+    example: 'https://cointelegraph.com/news/bitcoin-etf-inflows-three-week-high-btc-96k?utm_source=rss_feed',
+  })
+  link: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'US spot Bitcoin ETFs recorded their strongest three-week inflow streak.',
+  })
+  summary: string | null;
   @ApiProperty({ type: String, nullable: true, example: 'Cointelegraph by Jane Doe' }) author: string | null;
   @ApiProperty({ example: ['Bitcoin', 'ETF'] }) categories: string[];
   @ApiProperty({ example: '2025-09-10T15:38:00.000Z' }) published_at: string;

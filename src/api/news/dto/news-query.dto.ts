@@ -4,13 +4,17 @@ import { KeysetPageQueryDto } from '../../../common/http/page-query.dto.js';
 import { DateTimeParam, SourceParam } from '../../../common/http/query-params.js';
 
 class NewsFilterDto {
-  @ApiPropertyOptional({ example: '3b241101-e2bb-5255-8caf-4136c566a962', description: 'Only news mentioning this asset' })
+  @ApiPropertyOptional({
+    example: '3b241101-e2bb-5255-8caf-4136c566a962',
+    description: 'Only news mentioning this asset',
+  })
   @IsOptional()
   @IsUUID('all', { message: 'asset_id must be a UUID' })
   asset_id?: string;
 
   @ApiPropertyOptional({
-    example: 'BTC', description: 'Only news mentioning an asset with this ticker (case-insensitive; every asset sharing it)',
+    example: 'BTC',
+    description: 'Only news mentioning an asset with this ticker (case-insensitive; every asset sharing it)',
   })
   @IsOptional()
   @Matches(/^[A-Za-z0-9.$_-]{1,20}$/, { message: 'symbol must be a ticker such as BTC' })

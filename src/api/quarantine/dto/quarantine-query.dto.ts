@@ -6,7 +6,8 @@ const STATUSES = ['open', 'resolved', 'all'] as const;
 
 class QuarantineStatusQueryDto {
   @ApiPropertyOptional({
-    enum: STATUSES, default: 'open',
+    enum: STATUSES,
+    default: 'open',
     description: 'Entries still failing (`open`, the default), loaded by a replay (`resolved`), or `all`',
   })
   @IsOptional()
@@ -14,4 +15,8 @@ class QuarantineStatusQueryDto {
   status?: (typeof STATUSES)[number];
 }
 
-export class QuarantineQueryDto extends IntersectionType(SourceQueryDto, LastSeenPageQueryDto, QuarantineStatusQueryDto) {}
+export class QuarantineQueryDto extends IntersectionType(
+  SourceQueryDto,
+  LastSeenPageQueryDto,
+  QuarantineStatusQueryDto,
+) {}

@@ -10,9 +10,11 @@ export class QuarantinedRecordDto {
   @ApiProperty({ example: { symbol: 'BNB', price_usd: 'not-a-price' }, description: 'The raw payload as received' })
   payload: unknown;
   @ApiProperty({
-    enum: ['jsonb', 'text'], example: 'jsonb',
-    description: 'How the payload is stored: `text` when PostgreSQL jsonb refuses it (a NUL or an unpaired surrogate '
-      + 'in a string); it is served the same way',
+    enum: ['jsonb', 'text'],
+    example: 'jsonb',
+    description:
+      'How the payload is stored: `text` when PostgreSQL jsonb refuses it (a NUL or an unpaired surrogate ' +
+      'in a string); it is served the same way',
   })
   payload_storage: 'jsonb' | 'text';
   @ApiProperty({ example: 1 }) occurrences: number;
@@ -20,7 +22,9 @@ export class QuarantinedRecordDto {
   @ApiProperty({ example: '2025-05-02T00:00:00.000Z' }) last_seen_at: string;
   @ApiProperty({ type: String, nullable: true, example: '3' }) run_id: string | null;
   @ApiProperty({
-    enum: ['open', 'resolved'], example: 'open', description: '`resolved` once a replay loaded the row (the entry is kept)',
+    enum: ['open', 'resolved'],
+    example: 'open',
+    description: '`resolved` once a replay loaded the row (the entry is kept)',
   })
   status: 'open' | 'resolved';
   @ApiProperty({ type: String, nullable: true, example: null, description: 'The replay run that loaded the row' })

@@ -7,7 +7,11 @@ export class ReplayQuarantineDto {
   @Matches(/^[a-z0-9_-]{1,64}$/, { message: 'source must be a source id such as "csv"' })
   source: string;
 
-  @ApiPropertyOptional({ type: [String], example: ['7', '8'], description: 'Entry ids to replay (default: every open entry of the source)' })
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['7', '8'],
+    description: 'Entry ids to replay (default: every open entry of the source)',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
@@ -20,6 +24,6 @@ export class ReplayStartedDto {
   @ApiProperty({ example: '43', description: 'The replay run (trigger `replay`): follow it at /runs/{run_id}' })
   run_id: string;
 
-  @ApiProperty({ example: 12, description: 'Open entries fed back through today\'s rules and mappers' })
+  @ApiProperty({ example: 12, description: "Open entries fed back through today's rules and mappers" })
   replayed: number;
 }

@@ -4,7 +4,16 @@ import { PaginationDto } from '../../../common/http/envelope.js';
 import { KeysetPageQueryDto } from '../../../common/http/page-query.dto.js';
 import { SourceParam } from '../../../common/http/query-params.js';
 
-const STATUSES = ['running', 'succeeded', 'partial', 'failed', 'rate_limited', 'abandoned', 'skipped', 'cancelled'] as const;
+const STATUSES = [
+  'running',
+  'succeeded',
+  'partial',
+  'failed',
+  'rate_limited',
+  'abandoned',
+  'skipped',
+  'cancelled',
+] as const;
 const TRIGGERS = ['schedule', 'startup', 'manual', 'cli', 'replay', 'backfill'] as const;
 
 class RunsFilterDto {
@@ -48,8 +57,9 @@ export class RunCountsDto {
   @ApiProperty({ example: 983 }) unchanged: number;
   @ApiProperty({
     example: 2,
-    description: 'Rows whose key the run had already seen (same natural key, or same asset, source and instant): '
-      + 'the later one was kept',
+    description:
+      'Rows whose key the run had already seen (same natural key, or same asset, source and instant): ' +
+      'the later one was kept',
   })
   duplicate: number;
   @ApiProperty({ example: 0 }) quarantined: number;
@@ -85,15 +95,27 @@ export class SourceRunDto {
   backoff_wait_ms: number;
   @ApiProperty({ example: 2000, description: 'Milliseconds waited because upstreams answered with Retry-After.' })
   retry_after_wait_ms: number;
-  @ApiProperty({ example: { markets: { watermark: '2025-05-01T00:00:00.000Z' } }, nullable: true }) cursor_before: unknown;
-  @ApiProperty({ example: { markets: { watermark: '2025-05-02T00:00:00.000Z' } }, nullable: true }) cursor_after: unknown;
+  @ApiProperty({ example: { markets: { watermark: '2025-05-01T00:00:00.000Z' } }, nullable: true })
+  cursor_before: unknown;
+  @ApiProperty({ example: { markets: { watermark: '2025-05-02T00:00:00.000Z' } }, nullable: true })
+  cursor_after: unknown;
   @ApiProperty({ type: String, nullable: true, example: null }) error_class: string | null;
   @ApiProperty({ type: String, nullable: true, example: null }) error_message: string | null;
   @ApiProperty({ type: String, nullable: true, example: '3f9a0c2b7d1e4a55' }) schema_fingerprint: string | null;
 }
 
 export class AnomalyDto {
-  @ApiProperty({ enum: ['record_count_outlier', 'duration_outlier', 'success_then_failure', 'success_with_zero_rows', 'price_divergence', 'stale_source'], example: 'record_count_outlier' })
+  @ApiProperty({
+    enum: [
+      'record_count_outlier',
+      'duration_outlier',
+      'success_then_failure',
+      'success_with_zero_rows',
+      'price_divergence',
+      'stale_source',
+    ],
+    example: 'record_count_outlier',
+  })
   rule: string;
   @ApiProperty({ type: String, nullable: true, example: 'csv' }) source: string | null;
   @ApiProperty({ example: 'csv extracted 10 records (z-score -4.2 over the last 10 runs, mean 1000)' }) message: string;
@@ -102,7 +124,20 @@ export class AnomalyDto {
 
 export class RunDetailDto extends RunDto {
   @ApiProperty({ type: [SourceRunDto] }) source_runs: SourceRunDto[];
-  @ApiProperty({ example: [{ source: 'coingecko', stream: 'markets', kind: 'renamed', field: 'current_price', candidate: 'price_current', confidence: 1, severity: 'warning', action: 'applied' }] })
+  @ApiProperty({
+    example: [
+      {
+        source: 'coingecko',
+        stream: 'markets',
+        kind: 'renamed',
+        field: 'current_price',
+        candidate: 'price_current',
+        confidence: 1,
+        severity: 'warning',
+        action: 'applied',
+      },
+    ],
+  })
   drift_events: Array<Record<string, unknown>>;
   @ApiProperty({ type: [AnomalyDto] }) anomalies: AnomalyDto[];
 }

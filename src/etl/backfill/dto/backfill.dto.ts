@@ -7,7 +7,11 @@ export class CreateBackfillDto {
   @Matches(/^[a-z0-9_-]{1,64}$/, { message: 'source must be a source id such as "coingecko"' })
   source: string;
 
-  @ApiProperty({ type: [String], example: ['bitcoin'], description: 'The source\'s own asset ids (known to the service: run the source once first)' })
+  @ApiProperty({
+    type: [String],
+    example: ['bitcoin'],
+    description: "The source's own asset ids (known to the service: run the source once first)",
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(100)
@@ -43,10 +47,18 @@ export class BackfillDto {
   @ApiProperty({ type: [String], example: ['bitcoin'] }) assets: string[];
   @ApiProperty({ example: '2025-01-01T00:00:00.000Z', description: 'Inclusive' }) from: string;
   @ApiProperty({ example: '2025-04-01T00:00:00.000Z', description: 'Exclusive' }) to: string;
-  @ApiProperty({ enum: ['queued', 'running', 'succeeded', 'failed', 'cancelled'], example: 'succeeded' }) status: string;
-  @ApiProperty({ type: BackfillRecordsDto, description: 'Run ledger counts, summed over the runs that executed it' }) records: BackfillRecordsDto;
-  @ApiProperty({ example: { total: 1, done: 1 }, description: 'Chunks (asset x range slice) planned and committed' }) chunks: { total: number; done: number };
-  @ApiProperty({ type: String, nullable: true, example: '57', description: 'The latest run executing it: DELETE /etl/runs/{run_id} cancels it' })
+  @ApiProperty({ enum: ['queued', 'running', 'succeeded', 'failed', 'cancelled'], example: 'succeeded' })
+  status: string;
+  @ApiProperty({ type: BackfillRecordsDto, description: 'Run ledger counts, summed over the runs that executed it' })
+  records: BackfillRecordsDto;
+  @ApiProperty({ example: { total: 1, done: 1 }, description: 'Chunks (asset x range slice) planned and committed' })
+  chunks: { total: number; done: number };
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '57',
+    description: 'The latest run executing it: DELETE /etl/runs/{run_id} cancels it',
+  })
   run_id: string | null;
   @ApiProperty({ type: String, nullable: true, example: null }) error: string | null;
   @ApiProperty({ example: '2025-05-02T00:00:00.000Z' }) created_at: string;

@@ -2,7 +2,11 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, Matches } from 'class-validator';
 
 export class ResetStreamsDto {
-  @ApiPropertyOptional({ type: [String], example: ['markets'], description: 'Streams to reset (default: every stream of the source)' })
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['markets'],
+    description: 'Streams to reset (default: every stream of the source)',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
@@ -15,7 +19,11 @@ export class StreamsResetDto {
   @ApiProperty({ example: 'coingecko' })
   source: string;
 
-  @ApiProperty({ type: [String], example: ['markets'], description: 'Streams whose checkpoint was cleared: their next run re-reads everything' })
+  @ApiProperty({
+    type: [String],
+    example: ['markets'],
+    description: 'Streams whose checkpoint was cleared: their next run re-reads everything',
+  })
   streams_reset: string[];
 }
 
@@ -23,6 +31,10 @@ export class RunCancellingDto {
   @ApiProperty({ example: '42' })
   run_id: string;
 
-  @ApiProperty({ example: 'cancelling', enum: ['cancelling'], description: 'The run stops at its next batch boundary, then ends `cancelled`' })
+  @ApiProperty({
+    example: 'cancelling',
+    enum: ['cancelling'],
+    description: 'The run stops at its next batch boundary, then ends `cancelled`',
+  })
   status: 'cancelling';
 }

@@ -62,7 +62,14 @@ const REAL: Array<[string, string, string, string, number, number | null, string
 
 export function fixtureCoins(count = 600): FixtureCoin[] {
   const coins: FixtureCoin[] = REAL.map(([symbol, name, geckoId, paprikaId, price, maxSupply, paprikaName], i) => ({
-    symbol, name, geckoId, paprikaId, paprikaName, price, rank: i + 1, maxSupply,
+    symbol,
+    name,
+    geckoId,
+    paprikaId,
+    paprikaName,
+    price,
+    rank: i + 1,
+    maxSupply,
   }));
   for (let i = coins.length; i < count; i++) {
     const n = i + 1;
@@ -70,7 +77,15 @@ export function fixtureCoins(count = 600): FixtureCoin[] {
     const name = `Synthetic Coin ${n}`;
     // Deterministic pseudo-random price spread over many orders of magnitude.
     const price = Number((((n * 7919) % 10007) / 100 + 0.0001).toFixed(6));
-    coins.push({ symbol, name, geckoId: `synthetic-coin-${n}`, paprikaId: `${symbol.toLowerCase()}-synthetic-coin-${n}`, price, rank: n, maxSupply: null });
+    coins.push({
+      symbol,
+      name,
+      geckoId: `synthetic-coin-${n}`,
+      paprikaId: `${symbol.toLowerCase()}-synthetic-coin-${n}`,
+      price,
+      rank: n,
+      maxSupply: null,
+    });
   }
   return coins;
 }

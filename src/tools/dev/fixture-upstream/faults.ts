@@ -27,7 +27,10 @@ export class FaultBook {
   private readonly exact = new Map<RouteName, ExactNumbers>();
 
   set(route: RouteName, faults: Fault[]): void {
-    this.queues.set(route, faults.map((f) => ({ ...f, times: f.times ?? 1 })));
+    this.queues.set(
+      route,
+      faults.map((f) => ({ ...f, times: f.times ?? 1 })),
+    );
   }
 
   setDrift(route: RouteName, drift: Drift | undefined): void {

@@ -123,18 +123,35 @@ export class FixtureUpstream {
     if (!routes) return false;
     const path = `/${rest.join('/')}`;
     const method = req.method ?? 'GET';
-    this.requests.push({ route: 'unknown', path: `${url.pathname}${url.search}`, headers: req.headers, at: Date.now() });
+    this.requests.push({
+      route: 'unknown',
+      path: `${url.pathname}${url.search}`,
+      headers: req.headers,
+      at: Date.now(),
+    });
     const route = routes[`${method} ${path}`];
     if (!route) {
-      send(res, 404, 'application/json', JSON.stringify({ error: `no fixture route for ${method} ${path} of plugin ${id}` }));
+      send(
+        res,
+        404,
+        'application/json',
+        JSON.stringify({ error: `no fixture route for ${method} ${path} of plugin ${id}` }),
+      );
       return true;
     }
     void Promise.resolve(route({ method, path, query: url.searchParams, headers: req.headers })).then(
       (answer) => {
         const raw = typeof answer.body === 'string' || Buffer.isBuffer(answer.body);
-        send(res, answer.status ?? 200, raw ? 'text/plain; charset=utf-8' : 'application/json', raw ? (answer.body as string) : JSON.stringify(answer.body), answer.headers);
+        send(
+          res,
+          answer.status ?? 200,
+          raw ? 'text/plain; charset=utf-8' : 'application/json',
+          raw ? (answer.body as string) : JSON.stringify(answer.body),
+          answer.headers,
+        );
       },
-      (err: unknown) => send(res, 500, 'application/json', JSON.stringify({ error: err instanceof Error ? err.message : String(err) })),
+      (err: unknown) =>
+        send(res, 500, 'application/json', JSON.stringify({ error: err instanceof Error ? err.message : String(err) })),
     );
     return true;
   }
@@ -146,11 +163,13 @@ export class FixtureUpstream {
     }
     if (fault?.type === 'status') {
       const headers: Record<string, string> = {};
-      if (fault.retryAfter === 'http-date') headers['retry-after'] = new Date(Date.now() + (fault.retryAfterSeconds ?? 1) * 1000).toUTCString();
-      else if (fault.retryAfter !== undefined) headers['retry-after'] = String(fault.retryAfter);
-      const body = fault.status === 429 && route === 'coingecko'
-        ? { status: { error_code: 429, error_message: "You've exceeded the Rate Limit." } }
-        : { error: fault.status === 429 ? 'rate limit exceeded' : `fixture error ${fault.status}` };
+      if (fault.retryAfter === 'http-date') {
+        headers['retry-after'] = new Date(Date.now() + (fault.retryAfterSeconds ?? 1) * 1000).toUTCString();
+      } else if (fault.retryAfter !== undefined) headers['retry-after'] = String(fault.retryAfter);
+      const body =
+        fault.status === 429 && route === 'coingecko'
+          ? { status: { error_code: 429, error_message: "You've exceeded the Rate Limit." } }
+          : { error: fault.status === 429 ? 'rate limit exceeded' : `fixture error ${fault.status}` };
       return send(res, fault.status, 'application/json', JSON.stringify(body), headers);
     }
     const drift = this.faults.drift(route);
@@ -165,19 +184,25 @@ export class FixtureUpstream {
     }
     let items: Array<Record<string, unknown>>;
     if (route === 'coinpaprika') {
-      if (url.pathname.endsWith('/global')) return send(res, 200, 'application/json', JSON.stringify({ market_cap_usd: 1 }));
+      if (url.pathname.endsWith('/global')) {
+        return send(res, 200, 'application/json', JSON.stringify({ market_cap_usd: 1 }));
+      }
       const listed = this.options.listings?.coinpaprika.map((c) => paprikaListingTicker(c, at));
       items = listed
         ? listed.map((item) => applyDrift(item, drift))
         : this.coins.map((c) => {
-          const item = this.overrides.apply(route, c, paprikaTicker(c, at));
-          return applyDrift(applyExactNumbers(item, c.symbol, exact), drift);
-        });
+            const item = this.overrides.apply(route, c, paprikaTicker(c, at));
+            return applyDrift(applyExactNumbers(item, c.symbol, exact), drift);
+          });
     } else {
-      if (url.pathname.endsWith('/ping')) return send(res, 200, 'application/json', JSON.stringify({ gecko_says: '(V3) To the Moon!' }));
+      if (url.pathname.endsWith('/ping')) {
+        return send(res, 200, 'application/json', JSON.stringify({ gecko_says: '(V3) To the Moon!' }));
+      }
       const chart = /\/coins\/([^/]+)\/market_chart\/range$/.exec(url.pathname);
       if (chart) return this.serveMarketChart(decodeURIComponent(chart[1]), url, res);
-      if (url.searchParams.get('vs_currency') !== 'usd') return send(res, 400, 'application/json', JSON.stringify({ error: 'Missing parameter vs_currency' }));
+      if (url.searchParams.get('vs_currency') !== 'usd') {
+        return send(res, 400, 'application/json', JSON.stringify({ error: 'Missing parameter vs_currency' }));
+      }
       const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 100), 250);
       const page = Math.max(Number(url.searchParams.get('page') ?? 1), 1);
       const listed = this.options.listings?.coingecko;
@@ -185,9 +210,9 @@ export class FixtureUpstream {
       items = listed
         ? listed.slice(from, from + perPage).map((c) => applyDrift(geckoListingMarket(c, at), drift))
         : this.coins.slice(from, from + perPage).map((c) => {
-          const item = this.overrides.apply(route, c, geckoMarket(c, at));
-          return applyDrift(applyExactNumbers(item, c.symbol, exact), drift);
-        });
+            const item = this.overrides.apply(route, c, geckoMarket(c, at));
+            return applyDrift(applyExactNumbers(item, c.symbol, exact), drift);
+          });
     }
     // Exact numbers need the lossless writer; the plain one stays for the bulk (benchmarks).
     let body = exact ? stringifyJson(items) : JSON.stringify(items);
@@ -203,14 +228,28 @@ export class FixtureUpstream {
     const from = Number(url.searchParams.get('from'));
     const to = Number(url.searchParams.get('to'));
     if (url.searchParams.get('vs_currency') !== 'usd' || !Number.isFinite(from) || !Number.isFinite(to) || from > to) {
-      return send(res, 400, 'application/json', JSON.stringify({ error: 'vs_currency=usd, from and to (unix seconds, from <= to) are required' }));
+      return send(
+        res,
+        400,
+        'application/json',
+        JSON.stringify({ error: 'vs_currency=usd, from and to (unix seconds, from <= to) are required' }),
+      );
     }
     send(res, 200, 'application/json', JSON.stringify(geckoMarketChartRange(coin, from, to)));
   }
 
   /** POST /__faults {route, faults?, drift?, exactNumbers?}; DELETE /__faults; GET /__requests; POST /__advance. */
   private async control(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    if (url.pathname === '/__requests') return send(res, 200, 'application/json', JSON.stringify(this.requests.filter((r) => r.route !== 'control').map(({ route, path, at }) => ({ route, path, at }))));
+    if (url.pathname === '/__requests') {
+      return send(
+        res,
+        200,
+        'application/json',
+        JSON.stringify(
+          this.requests.filter((r) => r.route !== 'control').map(({ route, path, at }) => ({ route, path, at })),
+        ),
+      );
+    }
     if (url.pathname === '/__faults' && req.method === 'DELETE') {
       this.faults.clear();
       return send(res, 204, 'text/plain', '');
@@ -224,9 +263,14 @@ export class FixtureUpstream {
       for await (const chunk of req) chunks.push(chunk as Buffer);
       try {
         const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
-          route: RouteName; faults?: Fault[]; drift?: Drift | null; exactNumbers?: ExactNumbers | null;
+          route: RouteName;
+          faults?: Fault[];
+          drift?: Drift | null;
+          exactNumbers?: ExactNumbers | null;
         };
-        if (!['coinpaprika', 'coingecko', 'rss'].includes(body.route)) throw new Error('route must be coinpaprika, coingecko or rss');
+        if (!['coinpaprika', 'coingecko', 'rss'].includes(body.route)) {
+          throw new Error('route must be coinpaprika, coingecko or rss');
+        }
         if (body.faults) this.faults.set(body.route, body.faults);
         if (body.drift !== undefined) this.faults.setDrift(body.route, body.drift ?? undefined);
         if (body.exactNumbers !== undefined) this.faults.setExactNumbers(body.route, body.exactNumbers ?? undefined);
@@ -247,7 +291,13 @@ function routeOf(path: string): RecordedRequest['route'] {
   return 'unknown';
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string, headers: Record<string, string> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  type: string,
+  body: string,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), ...headers });
   res.end(body);
 }

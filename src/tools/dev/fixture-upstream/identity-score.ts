@@ -19,7 +19,12 @@ export interface IdentityScore {
   /** Assets holding a true-pair id with a wrong partner, or two ids of one source. */
   falseMerges: Array<{ asset: string; ids: string[]; reason: string }>;
   /** In-scope pairs not on one asset, with where each side landed. */
-  misses: Array<{ coingecko: string; coinpaprika: string; coingeckoAsset: string | null; coinpaprikaAsset: string | null }>;
+  misses: Array<{
+    coingecko: string;
+    coinpaprika: string;
+    coingeckoAsset: string | null;
+    coinpaprikaAsset: string | null;
+  }>;
 }
 
 const GECKO = 'coingecko';
@@ -59,7 +64,14 @@ export function scoreIdentity(assets: ScoredAsset[], truth: TruePair[]): Identit
     const g = assetOf.get(`${GECKO}/${p.coingeckoId}`);
     const c = assetOf.get(`${PAPRIKA}/${p.coinpaprikaId}`);
     if (g && g === c) hits++;
-    else misses.push({ coingecko: p.coingeckoId, coinpaprika: p.coinpaprikaId, coingeckoAsset: g?.asset_key ?? null, coinpaprikaAsset: c?.asset_key ?? null });
+    else {
+      misses.push({
+        coingecko: p.coingeckoId,
+        coinpaprika: p.coinpaprikaId,
+        coingeckoAsset: g?.asset_key ?? null,
+        coinpaprikaAsset: c?.asset_key ?? null,
+      });
+    }
   }
   return {
     pairs: inScope.length,

@@ -6,7 +6,10 @@ import { loadPluginFixtureRoutes } from './plugin-fixture-routes.js';
  * the fixture routes of every ETL_PLUGINS package that exports them (under `/<source id>/`).
  */
 async function main(): Promise<void> {
-  const packages = (process.env.ETL_PLUGINS ?? '').split(',').map((name) => name.trim()).filter(Boolean);
+  const packages = (process.env.ETL_PLUGINS ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
   const plugins = loadPluginFixtureRoutes(packages);
   const server = await new FixtureUpstream({
     port: Number(process.env.FIXTURE_PORT ?? 9100),
@@ -17,9 +20,15 @@ async function main(): Promise<void> {
   const env: Record<string, string | undefined> = server.env();
   for (const p of plugins.mounted) Object.assign(env, p.env(server.pluginBaseUrl(p.sourceId)));
   for (const [k, v] of Object.entries(env)) process.stdout.write(`  ${k}=${v}\n`);
-  for (const p of plugins.mounted) process.stdout.write(`plugin ${p.packageName}: source ${p.sourceId} served under ${server.pluginBaseUrl(p.sourceId)}/\n`);
+  for (const p of plugins.mounted) {
+    process.stdout.write(
+      `plugin ${p.packageName}: source ${p.sourceId} served under ${server.pluginBaseUrl(p.sourceId)}/\n`,
+    );
+  }
   for (const p of plugins.skipped) process.stdout.write(`plugin ${p.packageName}: no fixture routes (${p.reason})\n`);
-  process.stdout.write('Script faults: curl -XPOST localhost:9100/__faults -d \'{"route":"coingecko","faults":[{"type":"status","status":429,"retryAfter":2}]}\'\n');
+  process.stdout.write(
+    'Script faults: curl -XPOST localhost:9100/__faults -d \'{"route":"coingecko","faults":[{"type":"status","status":429,"retryAfter":2}]}\'\n',
+  );
   const stop = () => void server.stop().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -10,7 +10,11 @@ export const HOURLY_RANGE_LIMIT_MS = 90 * DAY_MS;
  * point in [from, to], hourly on the hour for ranges up to 90 days, daily at 00:00 UTC beyond.
  * Deterministic: a point's values depend only on the coin and its instant.
  */
-export function geckoMarketChartRange(coin: FixtureCoin, fromSeconds: number, toSeconds: number): Record<string, Array<[number, number]>> {
+export function geckoMarketChartRange(
+  coin: FixtureCoin,
+  fromSeconds: number,
+  toSeconds: number,
+): Record<string, Array<[number, number]>> {
   const from = fromSeconds * 1000;
   const to = toSeconds * 1000;
   const step = to - from <= HOURLY_RANGE_LIMIT_MS ? HOUR_MS : DAY_MS;

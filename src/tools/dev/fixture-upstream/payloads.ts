@@ -85,7 +85,10 @@ export function rssFeed(feedName: string, coins: FixtureCoin[], at: Date, count 
     const a = coins[i % Math.min(coins.length, 40)];
     const b = coins[(i * 7 + 3) % Math.min(coins.length, 40)];
     const title = HEADLINES[i % HEADLINES.length](a, b);
-    const slug = `${feedName}-${i}-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}`;
+    const slug = `${feedName}-${i}-${title
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')}`;
     const pub = new Date(at.getTime() - i * 3_600_000).toUTCString().replace('GMT', '+0000');
     items.push(`    <item>
       <title><![CDATA[${title}]]></title>

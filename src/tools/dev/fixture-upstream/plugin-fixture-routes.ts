@@ -1,4 +1,8 @@
-import { isPluginFixtureRoutes, PLUGIN_FIXTURE_ROUTES_EXPORT, type PluginFixtureRoutes } from '@kasparro/etl-plugin-sdk/testing';
+import {
+  isPluginFixtureRoutes,
+  PLUGIN_FIXTURE_ROUTES_EXPORT,
+  type PluginFixtureRoutes,
+} from '@kasparro/etl-plugin-sdk/testing';
 import { DEFAULT_PLUGIN_LOOKUP, type PluginLookup } from '../../../etl/plugins/plugin-package-loader.js';
 
 /** What each ETL_PLUGINS package gives the fixture server: its routes, or why it gives none. */
@@ -14,7 +18,10 @@ export interface PluginPackageFixtures {
  * ETL_PLUGINS, resolved like the service resolves them. A package that cannot be loaded throws
  * (naming it), as at the service's boot; one without the export is skipped, with the reason.
  */
-export function loadPluginFixtureRoutes(names: readonly string[], lookup: PluginLookup = DEFAULT_PLUGIN_LOOKUP): PluginPackageFixtures {
+export function loadPluginFixtureRoutes(
+  names: readonly string[],
+  lookup: PluginLookup = DEFAULT_PLUGIN_LOOKUP,
+): PluginPackageFixtures {
   const result: PluginPackageFixtures = { mounted: [], skipped: [] };
   const ids = new Map<string, string>();
   for (const packageName of names) {
@@ -24,11 +31,18 @@ export function loadPluginFixtureRoutes(names: readonly string[], lookup: Plugin
       continue;
     }
     if (!isPluginFixtureRoutes(exported)) {
-      result.skipped.push({ packageName, reason: `its "${PLUGIN_FIXTURE_ROUTES_EXPORT}" export is not { sourceId, routes(), env(baseUrl) }` });
+      result.skipped.push({
+        packageName,
+        reason: `its "${PLUGIN_FIXTURE_ROUTES_EXPORT}" export is not { sourceId, routes(), env(baseUrl) }`,
+      });
       continue;
     }
     const owner = ids.get(exported.sourceId);
-    if (owner) throw new Error(`ETL_PLUGINS: packages "${owner}" and "${packageName}" both provide fixture routes for source "${exported.sourceId}"`);
+    if (owner) {
+      throw new Error(
+        `ETL_PLUGINS: packages "${owner}" and "${packageName}" both provide fixture routes for source "${exported.sourceId}"`,
+      );
+    }
     ids.set(exported.sourceId, packageName);
     result.mounted.push({ ...exported, packageName });
   }
