@@ -1,4 +1,4 @@
-import { errorCodeOf, errorMessageOf } from './error-code.js';
+import { errorCauseOf, errorCodeOf, errorMessageOf } from './error-code.js';
 
 describe(errorCodeOf.name, () => {
   it('should read a string code of an error or a plain object', () => {
@@ -19,5 +19,18 @@ describe(errorMessageOf.name, () => {
     expect(errorMessageOf(new Error('boom'))).toBe('boom');
     expect(errorMessageOf('just text')).toBe('just text');
     expect(errorMessageOf(undefined)).toBe('undefined');
+  });
+});
+
+describe('errors from another realm', () => {
+  it('should read the message and the cause of an Error that instanceof does not recognise', async () => {
+    const { runInNewContext } = await import('node:vm');
+    const foreign = runInNewContext(
+      `const e = new TypeError('fetch failed'); e.cause = { code: 'ECONNREFUSED' }; e`,
+    ) as unknown;
+    expect(foreign instanceof Error).toBe(false);
+    expect(errorMessageOf(foreign)).toBe('fetch failed');
+    expect(errorCodeOf(errorCauseOf(foreign))).toBe('ECONNREFUSED');
+    expect(errorCauseOf(new Error('no cause'))).toBeUndefined();
   });
 });

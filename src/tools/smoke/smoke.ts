@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { CHECKS, SkipCheck, type SmokeContext } from './smoke-checks.js';
-import { errorCodeOf, errorMessageOf } from '../../common/errors/error-code.js';
+import { errorCauseOf, errorCodeOf, errorMessageOf } from '../../common/errors/error-code.js';
 
 /**
  * `npm run smoke -- --url <base-url> [--admin-key <key>]`: verifies a running deployment. Prints one
@@ -51,7 +51,7 @@ export async function runSmoke(options: {
         continue;
       }
       failed += 1;
-      const cause = errorCodeOf(err instanceof Error ? err.cause : undefined);
+      const cause = errorCodeOf(errorCauseOf(err));
       out(`FAIL ${label} — ${errorMessageOf(err)}${cause ? ` (${cause})` : ''}`);
     }
   }
