@@ -67,6 +67,13 @@ export interface SplitAsset {
   rank: number | null;
 }
 
+/** A merged asset's id now answers with the survivor; the audit entry records why. */
+export interface NewRedirect {
+  fromId: string;
+  toId: string;
+  auditId: string;
+}
+
 export interface MoveSourceId {
   source: string;
   sourceAssetId: string;
@@ -278,7 +285,7 @@ export class AssetAdminRepository {
     return count;
   }
 
-  async insertRedirect(manager: EntityManager, fromId: string, toId: string, auditId: string): Promise<void> {
+  async insertRedirect(manager: EntityManager, { fromId, toId, auditId }: NewRedirect): Promise<void> {
     await manager.query(
       `INSERT INTO asset_redirects (from_asset_id, to_asset_id, audit_id) VALUES ($1::uuid, $2::uuid, $3::bigint)`,
       [fromId, toId, auditId],

@@ -78,7 +78,7 @@ export class AssetsRepository {
       `SELECT * FROM (${inner}) a ${outerWhere} ORDER BY ${order} LIMIT ${where.param(limit + 1)}`,
       where.params,
     )) as AssetPageRow[];
-    return { rows, total: await boundedTotal(this.dataSource, 'assets a', countWhere) };
+    return { rows, total: await boundedTotal(this.dataSource, { from: 'assets a', where: countWhere }) };
   }
 
   /** The asset a source's own id maps to (`coingecko` + `bitcoin`), if any. */
