@@ -2,26 +2,15 @@ import { countsToNumbers } from '../../common/sql/bigint-counts.js';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { AssetRow, AssetSourceIdRow } from './assets.repository.js';
 
-export interface AdminSourceId {
-  source: string;
-  source_asset_id: string;
-  match_method: string;
-  confidence: number;
+/** A source id as a split sees it: also the symbol the source gives (the new asset's key). */
+export interface AdminSourceId extends AssetSourceIdRow {
   symbol: string;
-  name: string | null;
-  rank: number | null;
 }
 
 /** An asset as the identity corrections see it: its row, source ids and how much hangs on it. */
-export interface AdminAssetRow {
-  id: string;
-  asset_key: string;
-  symbol: string;
-  name: string;
-  rank: number | null;
-  needs_review: boolean;
-  review_reason: string | null;
+export interface AdminAssetRow extends Omit<AssetRow, 'source_ids'> {
   source_ids: AdminSourceId[];
   quotes: number;
   news_links: number;

@@ -1,7 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { Page } from '../../common/http/envelope.js';
-import { timeCursor, toTimePage } from '../../common/http/keyset-page.js';
-import { parseLimit } from '../../common/http/query-params.js';
+import { newestFirstList } from '../../common/http/keyset-page.js';
 import { AnomalyService } from '../../etl/ledger/anomaly.service.js';
 import type {
   CompareRunsQueryDto,
@@ -23,10 +22,9 @@ export class RunsService {
     private readonly anomalies: AnomalyService,
   ) {}
 
-  async list(query: ListRunsQueryDto): Promise<Page<RunDto>> {
-    const limit = parseLimit(query.limit);
-    const { rows, total } = await this.runs.page(query, limit, timeCursor(query.cursor, 'runs'));
-    return toTimePage(rows, limit, 'runs', (r) => r.cursor_at, toRunDto, total);
+  list(query: ListRunsQueryDto): Promise<Page<RunDto>> {
+    const read = (limit: number, after?: [string, string]) => this.runs.page(query, limit, after);
+    return newestFirstList({ query, sort: 'runs', read, map: toRunDto });
   }
 
   /** Deltas are target minus base, per source present in either run. */

@@ -1,6 +1,7 @@
 import type { ListTotal } from '../sql/list-total.js';
 import type { Page } from './envelope.js';
 import { decodeCursor, encodeCursor } from './keyset-cursor.js';
+import { parseLimit } from './query-params.js';
 
 /** Newest-first lists keyed by (timestamp, id): decode the cursor into the SQL bound. */
 export function timeCursor(cursor: string | undefined, name: string): [string, string] | undefined {
@@ -54,6 +55,28 @@ export function toTimePage<R extends { id: string }, T>(
     return [typeof key === 'string' ? key : key.toISOString(), r.id];
   };
   return toKeysetPage({ rows, limit, sort: name, keyOf, map, total });
+}
+
+/** One newest-first list request (runs, news, drift events, quarantined rows). */
+export interface NewestFirstListInput<R, T> {
+  query: { limit?: number; cursor?: string };
+  /** The sort the cursor belongs to (a cursor of another list is a 400). */
+  sort: string;
+  /** The repository's page read: `limit + 1` rows strictly before `after`, and the total. */
+  read: (limit: number, after: [string, string] | undefined) => Promise<{ rows: R[]; total: ListTotal }>;
+  map: (r: R) => T;
+}
+
+/** Limit and cursor from the query, the page read, and the page keyed by each row's `cursor_at` and `id`. */
+export async function newestFirstList<R extends { id: string; cursor_at: string }, T>({
+  query,
+  sort,
+  read,
+  map,
+}: NewestFirstListInput<R, T>): Promise<Page<T>> {
+  const limit = parseLimit(query.limit);
+  const { rows, total } = await read(limit, timeCursor(query.cursor, sort));
+  return toTimePage(rows, limit, sort, (r) => r.cursor_at, map, total);
 }
 
 /** The `total` and `total_is_estimate` fields of a page's pagination block. */

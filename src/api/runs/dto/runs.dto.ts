@@ -3,6 +3,7 @@ import { IsIn, IsOptional, Matches } from 'class-validator';
 import { PaginationDto } from '../../../common/http/envelope.js';
 import { KeysetPageQueryDto } from '../../../common/http/page-query.dto.js';
 import { SourceParam } from '../../../common/http/query-params.js';
+import { ANOMALY_RULES } from '../../../platform/metrics/anomaly-rule-names.js';
 
 const STATUSES = [
   'running',
@@ -105,17 +106,7 @@ export class SourceRunDto {
 }
 
 export class AnomalyDto {
-  @ApiProperty({
-    enum: [
-      'record_count_outlier',
-      'duration_outlier',
-      'success_then_failure',
-      'success_with_zero_rows',
-      'price_divergence',
-      'stale_source',
-    ],
-    example: 'record_count_outlier',
-  })
+  @ApiProperty({ enum: ANOMALY_RULES, example: 'record_count_outlier' })
   rule: string;
   @ApiProperty({ type: String, nullable: true, example: 'csv' }) source: string | null;
   @ApiProperty({ example: 'csv extracted 10 records (z-score -4.2 over the last 10 runs, mean 1000)' }) message: string;
