@@ -7,6 +7,7 @@ import type {
   ListRunsQueryDto,
   RunComparisonDto,
   RunDetailDto,
+  RunDriftEventDto,
   RunDto,
   SourceRunDto,
 } from './dto/runs.dto.js';
@@ -60,7 +61,9 @@ export class RunsService {
       this.runs.driftOfRun(run.id),
       this.anomalies.anomaliesOf(run.id),
     ]);
-    return { ...toRunDto(run), source_runs: sourceRuns.map(toSourceRunDto), drift_events: drift, anomalies };
+    // driftOfRun selects exactly the columns of RunDriftEventDto (its rows are typed loosely in the ledger).
+    const driftEvents = drift as unknown as RunDriftEventDto[];
+    return { ...toRunDto(run), source_runs: sourceRuns.map(toSourceRunDto), drift_events: driftEvents, anomalies };
   }
 }
 
