@@ -37,26 +37,12 @@ describe('toTimePage', () => {
       { id: '2', at: '2025-05-02T00:00:00.123456Z' },
       { id: '1', at: '2025-05-01T00:00:00.000Z' },
     ];
-    const micro = toTimePage(
-      rows,
-      1,
-      'news',
-      (r) => r.at,
-      (r) => r.id,
-      total,
-    );
+    const micro = toTimePage({ rows, limit: 1, sort: 'news', at: (r) => r.at, map: (r) => r.id, total });
     expect(decodeCursor(micro.pagination.next_cursor!, 'news', ['timestamp', 'bigint'])).toEqual([
       '2025-05-02T00:00:00.123456Z',
       '2',
     ]);
-    const dated = toTimePage(
-      rows,
-      1,
-      'news',
-      (r) => new Date(r.at),
-      (r) => r.id,
-      total,
-    );
+    const dated = toTimePage({ rows, limit: 1, sort: 'news', at: (r) => new Date(r.at), map: (r) => r.id, total });
     expect(decodeCursor(dated.pagination.next_cursor!, 'news', ['timestamp', 'bigint'])).toEqual([
       '2025-05-02T00:00:00.123Z',
       '2',
