@@ -67,7 +67,12 @@ export function setupApp(app: NestFastifyApplication): INestApplication {
   const logSuccesses = ['trace', 'debug', 'info'].includes(config.logLevel);
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
-    metrics.apiRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    metrics.apiRequest({
+      method: request.method,
+      route,
+      status: reply.statusCode,
+      seconds: reply.elapsedTime / 1000,
+    });
     if ((logSuccesses || reply.statusCode >= 500) && !QUIET_ROUTES.has(request.url.split('?')[0])) {
       const entry = {
         http: {

@@ -34,6 +34,6 @@ bootstrap().catch((err: unknown) => {
   // A failed connection's message can quote the database URL: mask the configured secrets here too.
   const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
   const error = SecretMasker.fromEnvironment(process.env).mask(message);
-  writeBootLog('error', 'Bootstrap', 'service failed to start', { error });
+  writeBootLog({ level: 'error', context: 'Bootstrap', msg: 'service failed to start', fields: { error } });
   process.exit(1);
 });

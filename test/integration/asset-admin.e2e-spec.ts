@@ -73,7 +73,7 @@ class RebrandUpstream {
         body = JSON.stringify(COINS.filter((c) => c.in.paprika).map((c) => paprikaTicker(c, at)));
       } else if (url.pathname.startsWith('/rss/')) {
         type = 'application/rss+xml';
-        body = rssFeed('rebrand', COINS, this.at, 12);
+        body = rssFeed({ feedName: 'rebrand', coins: COINS, at: this.at, count: 12 });
       } else {
         body = JSON.stringify({ ok: true });
       }

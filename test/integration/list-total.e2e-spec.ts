@@ -24,23 +24,35 @@ describe(boundedTotal.name, () => {
   });
 
   it('should count exactly up to the limit', async () => {
-    expect(await boundedTotal(dataSource, 't', new WhereBuilder().add('kind = ?', 'rare'), 100)).toEqual({
+    expect(
+      await boundedTotal(dataSource, { from: 't', where: new WhereBuilder().add('kind = ?', 'rare'), limit: 100 }),
+    ).toEqual({
       total: 3,
       estimate: false,
     });
-    expect(await boundedTotal(dataSource, 't', new WhereBuilder().add('id <= ?', 100), 100)).toEqual({
+    expect(
+      await boundedTotal(dataSource, { from: 't', where: new WhereBuilder().add('id <= ?', 100), limit: 100 }),
+    ).toEqual({
       total: 100,
       estimate: false,
     });
   });
 
   it("should serve the planner's estimate, labelled, past the limit (never less than the limit + 1)", async () => {
-    const common = await boundedTotal(dataSource, 't', new WhereBuilder().add('kind = ?', 'common'), 100);
+    const common = await boundedTotal(dataSource, {
+      from: 't',
+      where: new WhereBuilder().add('kind = ?', 'common'),
+      limit: 100,
+    });
     expect(common.estimate).toBe(true);
     // ANALYZE read every row of this small table: the estimate is the true count.
     expect(common.total).toBe(4997);
 
-    const justOver = await boundedTotal(dataSource, 't', new WhereBuilder().add('id <= ?', 101), 100);
+    const justOver = await boundedTotal(dataSource, {
+      from: 't',
+      where: new WhereBuilder().add('id <= ?', 101),
+      limit: 100,
+    });
     expect(justOver.estimate).toBe(true);
     expect(justOver.total).toBeGreaterThanOrEqual(101);
   });

@@ -1,17 +1,8 @@
-import { Body, Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiExtraModels,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
-import { createHash } from 'node:crypto';
-import { ADMIN_KEY_HEADER, AdminOnly } from '../../platform/http/admin-key.guard.js';
+import { Body, Controller, Param } from '@nestjs/common';
+import { ApiExtraModels, ApiTags } from '@nestjs/swagger';
+import { AdminActor } from './admin-context.decorator.js';
+import { AdminCorrection } from './admin-correction.decorator.js';
 import type { Single } from '../../common/http/envelope.js';
-import { requestIdOf } from '../../common/http/request-id.js';
 import { InvalidInputException } from '../../common/http/validation.js';
 import { AssetAdminService, type AdminContext } from './asset-admin.service.js';
 import { AssetIdParamDto } from './assets.dto.js';
@@ -26,26 +17,7 @@ import {
   SplitResultDto,
   SplitResultResponseDto,
 } from './dto/asset-admin.dto.js';
-import { ApiErrorDto } from '../../common/http/api-error.dto.js';
 import { ApiStandardErrors } from '../../common/http/api-standard-errors.decorator.js';
-
-interface AdminRequest {
-  headers: Record<string, string | string[] | undefined>;
-}
-
-/** Which admin key acted (the key is shared, so its fingerprint, never the key). */
-function actorOf(request: AdminRequest): string {
-  const header = request.headers[ADMIN_KEY_HEADER];
-  const key = Array.isArray(header) ? header[0] : header;
-  return `admin-key:${createHash('sha256')
-    .update(key ?? '')
-    .digest('hex')
-    .slice(0, 8)}`;
-}
-
-function contextOf(request: AdminRequest): AdminContext {
-  return { actor: actorOf(request), requestId: requestIdOf(request) ?? null };
-}
 
 /** The correction's result in the envelope; its refusals (404 naming the field, 409) reach the exception filter. */
 async function answer<T>(work: Promise<T>): Promise<Single<T>> {
@@ -60,10 +32,8 @@ async function answer<T>(work: Promise<T>): Promise<Single<T>> {
 export class AssetAdminController {
   constructor(private readonly admin: AssetAdminService) {}
 
-  @Post(':id/merge')
-  @HttpCode(200)
-  @AdminOnly()
-  @ApiOperation({
+  @AdminCorrection({
+    path: ':id/merge',
     operationId: 'mergeAssets',
     summary: 'Merge asset `from` into this one (admin): its source ids, quotes and news links move here',
     description:
@@ -71,52 +41,41 @@ export class AssetAdminController {
       '(replayed: true). Quotes of `from` at an instant this asset already has from the same source are dropped ' +
       "(this asset's kept) and counted; they stay in the audit entry. Refused (409) when both assets hold an id of " +
       'the same source.',
-  })
-  @ApiOkResponse({ type: MergeResultResponseDto })
-  @ApiBadRequestResponse({ type: ApiErrorDto, description: 'id or from is not a UUID (the body names the field)' })
-  @ApiNotFoundResponse({ type: ApiErrorDto, description: 'No such asset (field `id` or `from`)' })
-  @ApiConflictResponse({
-    type: ApiErrorDto,
-    description:
+    ok: MergeResultResponseDto,
+    badRequest: 'id or from is not a UUID (the body names the field)',
+    notFound: 'No such asset (field `id` or `from`)',
+    conflict:
       'Merge into itself; an id of the same source on both; an asset already absorbed by another merge ' +
       '(merged_into); an ETL run of an involved source in progress',
   })
   merge(
     @Param() params: AssetIdParamDto,
     @Body() body: MergeAssetsDto,
-    @Req() request: AdminRequest,
+    @AdminActor() actor: AdminContext,
   ): Promise<Single<MergeResultDto>> {
     const command = { survivorId: params.id, fromId: body.from, reason: body.reason };
-    return answer(this.admin.merge(command, contextOf(request)));
+    return answer(this.admin.merge(command, actor));
   }
 
-  @Post(':id/split')
-  @HttpCode(200)
-  @AdminOnly()
-  @ApiOperation({
+  @AdminCorrection({
+    path: ':id/split',
     operationId: 'splitAsset',
     summary: 'Split one source id (and its quotes) out of this asset into a new asset (admin)',
     description:
       'The new asset takes the key the matcher gives that source id alone (symbol + name), else its ' +
       'isolated key. News links stay; the next news re-link gives the new asset its own. Idempotent: repeating it ' +
       'replays the recorded result.',
-  })
-  @ApiOkResponse({ type: SplitResultResponseDto })
-  @ApiBadRequestResponse({ type: ApiErrorDto, description: 'Bad source or source_asset_id (the body names the field)' })
-  @ApiNotFoundResponse({
-    type: ApiErrorDto,
-    description: 'No such asset (field `id`) or source id (field `source_asset_id`)',
-  })
-  @ApiConflictResponse({
-    type: ApiErrorDto,
-    description:
+    ok: SplitResultResponseDto,
+    badRequest: 'Bad source or source_asset_id (the body names the field)',
+    notFound: 'No such asset (field `id`) or source id (field `source_asset_id`)',
+    conflict:
       "The source id is the asset's last one, or belongs to another asset; the asset was absorbed " +
       '(merged_into); an ETL run of that source in progress',
   })
   split(
     @Param() params: AssetIdParamDto,
     @Body() body: SplitAssetDto,
-    @Req() request: AdminRequest,
+    @AdminActor() actor: AdminContext,
   ): Promise<Single<SplitResultDto>> {
     const command = {
       assetId: params.id,
@@ -124,42 +83,34 @@ export class AssetAdminController {
       sourceAssetId: body.source_asset_id,
       reason: body.reason,
     };
-    return answer(this.admin.split(command, contextOf(request)));
+    return answer(this.admin.split(command, actor));
   }
 
-  @Post(':id/review')
-  @HttpCode(200)
-  @AdminOnly()
-  @ApiOperation({
+  @AdminCorrection({
+    path: ':id/review',
     operationId: 'reviewAsset',
     summary: 'Resolve an identity review (admin): confirm (its own coin: clears needs_review) or merge_into asset_id',
     description:
       'merge_into merges this asset into asset_id exactly as POST /assets/{asset_id}/merge {from: id} does. ' +
       'Idempotent.',
-  })
-  @ApiOkResponse({ type: ReviewResultResponseDto })
-  @ApiBadRequestResponse({
-    type: ApiErrorDto,
-    description: 'Bad decision, asset_id missing with merge_into or given with confirm (the body names the field)',
-  })
-  @ApiNotFoundResponse({ type: ApiErrorDto, description: 'No such asset (field `id` or `asset_id`)' })
-  @ApiConflictResponse({
-    type: ApiErrorDto,
-    description: 'As for merge (merge_into), or the asset was absorbed by a merge (merged_into)',
+    ok: ReviewResultResponseDto,
+    badRequest: 'Bad decision, asset_id missing with merge_into or given with confirm (the body names the field)',
+    notFound: 'No such asset (field `id` or `asset_id`)',
+    conflict: 'As for merge (merge_into), or the asset was absorbed by a merge (merged_into)',
   })
   review(
     @Param() params: AssetIdParamDto,
     @Body() body: ReviewAssetDto,
-    @Req() request: AdminRequest,
+    @AdminActor() actor: AdminContext,
   ): Promise<Single<ConfirmResultDto | MergeResultDto>> {
     if (body.decision === 'confirm') {
       if (body.asset_id !== undefined) {
         throw new InvalidInputException([{ field: 'asset_id', message: 'asset_id is only for decision merge_into' }]);
       }
-      return answer(this.admin.confirm({ assetId: params.id, reason: body.reason }, contextOf(request)));
+      return answer(this.admin.confirm({ assetId: params.id, reason: body.reason }, actor));
     }
     // The validation pipe has required asset_id for merge_into.
     const command = { survivorId: body.asset_id!, fromId: params.id, reason: body.reason, via: 'review' as const };
-    return answer(this.admin.merge(command, contextOf(request)));
+    return answer(this.admin.merge(command, actor));
   }
 }

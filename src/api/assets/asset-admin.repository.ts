@@ -2,26 +2,15 @@ import { countsToNumbers } from '../../common/sql/bigint-counts.js';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { AssetRow, AssetSourceIdRow } from './assets.repository.js';
 
-export interface AdminSourceId {
-  source: string;
-  source_asset_id: string;
-  match_method: string;
-  confidence: number;
+/** A source id as a split sees it: also the symbol the source gives (the new asset's key). */
+export interface AdminSourceId extends AssetSourceIdRow {
   symbol: string;
-  name: string | null;
-  rank: number | null;
 }
 
 /** An asset as the identity corrections see it: its row, source ids and how much hangs on it. */
-export interface AdminAssetRow {
-  id: string;
-  asset_key: string;
-  symbol: string;
-  name: string;
-  rank: number | null;
-  needs_review: boolean;
-  review_reason: string | null;
+export interface AdminAssetRow extends Omit<AssetRow, 'source_ids'> {
   source_ids: AdminSourceId[];
   quotes: number;
   news_links: number;
@@ -65,6 +54,13 @@ export interface SplitAsset {
   symbol: string;
   name: string;
   rank: number | null;
+}
+
+/** A merged asset's id now answers with the survivor; the audit entry records why. */
+export interface NewRedirect {
+  fromId: string;
+  toId: string;
+  auditId: string;
 }
 
 export interface MoveSourceId {
@@ -278,7 +274,7 @@ export class AssetAdminRepository {
     return count;
   }
 
-  async insertRedirect(manager: EntityManager, fromId: string, toId: string, auditId: string): Promise<void> {
+  async insertRedirect(manager: EntityManager, { fromId, toId, auditId }: NewRedirect): Promise<void> {
     await manager.query(
       `INSERT INTO asset_redirects (from_asset_id, to_asset_id, audit_id) VALUES ($1::uuid, $2::uuid, $3::bigint)`,
       [fromId, toId, auditId],

@@ -41,6 +41,13 @@ export interface ConfirmCommand {
   reason?: string;
 }
 
+/** An asset as read under the correction's locks (undefined: none with that id), and the request field naming it. */
+export interface LiveAssetLookup {
+  asset: AdminAssetRow | undefined;
+  id: string;
+  field: string;
+}
+
 /**
  * The rules of the operator's identity corrections. Each runs in one transaction, serialised with
  * the ETL (identity locks per symbol, the involved sources' run locks) and with other corrections
@@ -87,8 +94,12 @@ export class AssetAdminService {
     }
     // Field names as the caller sent them: /assets/{id}/merge {from} or /assets/{id}/review {asset_id}.
     const byReview = cmd.via === 'review';
-    const into = await this.requireLive(m, survivor, cmd.survivorId, byReview ? 'asset_id' : 'id');
-    const from = await this.requireLive(m, absorbed, cmd.fromId, byReview ? 'id' : 'from');
+    const into = await this.requireLive(m, {
+      asset: survivor,
+      id: cmd.survivorId,
+      field: byReview ? 'asset_id' : 'id',
+    });
+    const from = await this.requireLive(m, { asset: absorbed, id: cmd.fromId, field: byReview ? 'id' : 'from' });
     refuseSameSourceIds(into, from);
     await this.requireIdleSources(
       m,
@@ -124,7 +135,7 @@ export class AssetAdminService {
       after: { survivor: await this.repository.findAsset(m, into.id), dropped_quotes: dropped },
       result,
     });
-    await this.repository.insertRedirect(m, from.id, into.id, auditId);
+    await this.repository.insertRedirect(m, { fromId: from.id, toId: into.id, auditId });
     // The quotes dropped as duplicates leave the stored-row counters, last (counters are locked last).
     await this.counters.add(
       m,
@@ -139,7 +150,7 @@ export class AssetAdminService {
 
   private async splitIn(m: EntityManager, cmd: SplitCommand, ctx: AdminContext): Promise<SplitResultDto> {
     const { survivor } = await this.lockAndLoad(m, cmd.assetId);
-    const asset = await this.requireLive(m, survivor, cmd.assetId, 'id');
+    const asset = await this.requireLive(m, { asset: survivor, id: cmd.assetId, field: 'id' });
     const sourceId = `${cmd.source}/${cmd.sourceAssetId}`;
     const mapping = asset.source_ids.find((s) => s.source === cmd.source && s.source_asset_id === cmd.sourceAssetId);
     if (!mapping) {
@@ -208,7 +219,7 @@ export class AssetAdminService {
 
   private async confirmIn(m: EntityManager, cmd: ConfirmCommand, ctx: AdminContext): Promise<ConfirmResultDto> {
     const { survivor } = await this.lockAndLoad(m, cmd.assetId);
-    const asset = await this.requireLive(m, survivor, cmd.assetId, 'id');
+    const asset = await this.requireLive(m, { asset: survivor, id: cmd.assetId, field: 'id' });
     if (!asset.needs_review) {
       const done = await this.repository.findLatestAudit(m, { action: 'confirm', assetId: asset.id });
       if (done) return replay<ConfirmResultDto>(done);
@@ -261,12 +272,7 @@ export class AssetAdminService {
   }
 
   /** The asset, or 409 when a merge absorbed it (naming the survivor), or 404 when it never was. */
-  private async requireLive(
-    m: EntityManager,
-    asset: AdminAssetRow | undefined,
-    id: string,
-    field: string,
-  ): Promise<AdminAssetRow> {
+  private async requireLive(m: EntityManager, { asset, id, field }: LiveAssetLookup): Promise<AdminAssetRow> {
     if (asset) return asset;
     const survivor = await this.repository.survivorOf(id, m);
     if (survivor) {

@@ -5,6 +5,16 @@ import type { DataSource } from 'typeorm';
 import { WhereBuilder } from '../../common/sql/where-builder.js';
 import { preparedQuery } from '../../platform/database/prepared-statement.js';
 
+/** One of an asset's source ids, with the name and rank that source gives it. */
+export interface AssetSourceIdRow {
+  source: string;
+  source_asset_id: string;
+  match_method: string;
+  confidence: number;
+  name: string | null;
+  rank: number | null;
+}
+
 export interface AssetRow {
   id: string;
   asset_key: string;
@@ -13,14 +23,7 @@ export interface AssetRow {
   rank: number | null;
   needs_review: boolean;
   review_reason: string | null;
-  source_ids: Array<{
-    source: string;
-    source_asset_id: string;
-    match_method: string;
-    confidence: number;
-    name: string | null;
-    rank: number | null;
-  }>;
+  source_ids: AssetSourceIdRow[];
 }
 
 export interface AssetFilter {
@@ -78,7 +81,7 @@ export class AssetsRepository {
       `SELECT * FROM (${inner}) a ${outerWhere} ORDER BY ${order} LIMIT ${where.param(limit + 1)}`,
       where.params,
     )) as AssetPageRow[];
-    return { rows, total: await boundedTotal(this.dataSource, 'assets a', countWhere) };
+    return { rows, total: await boundedTotal(this.dataSource, { from: 'assets a', where: countWhere }) };
   }
 
   /** The asset a source's own id maps to (`coingecko` + `bitcoin`), if any. */

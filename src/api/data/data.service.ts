@@ -37,7 +37,7 @@ export class DataService {
       minPrice: query.min_price, maxPrice: query.max_price,
     };
     const [rows, total] = await Promise.all([
-      this.repository.findQuotesPage(filters, sort, limit + 1, after, query.offset),
+      this.repository.findQuotesPage({ filters, sort, limit: limit + 1, after, offset: query.offset }),
       this.total(filters),
     ]);
     const sortKey = (r: QuoteRow) => (sort.startsWith('price') ? r.price_usd : r.cursor_at);

@@ -18,6 +18,16 @@ export interface QuoteFilters {
   maxPrice?: string;
 }
 
+/** One keyset page of /data: the filters, the order, and where the page starts. */
+export interface QuotesPageQuery {
+  filters: QuoteFilters;
+  sort: DataSort;
+  limit: number;
+  /** The (sort key, id) of the last row of the previous page. */
+  after?: [string, string];
+  offset?: number;
+}
+
 export interface QuoteRow {
   id: string;
   cursor_at: string;
@@ -75,9 +85,9 @@ export class MarketDataRepository {
    * One keyset page: `(sort key, id)` strictly after the cursor, so pages never overlap or skip
    * rows, and the cost is the same at any depth (an index range scan on (sort key, id)).
    */
-  async findQuotesPage(f: QuoteFilters, sort: DataSort, limit: number, after?: [string, string], offset?: number): Promise<QuoteRow[]> {
+  async findQuotesPage({ filters, sort, limit, after, offset }: QuotesPageQuery): Promise<QuoteRow[]> {
     const s = SORTS[sort];
-    const where = this.where(f);
+    const where = this.where(filters);
     if (after) {
       const op = s.dir === 'DESC' ? '<' : '>';
       where.add(`(${s.column}, q.id) ${op} (?::${s.cast}, ?::bigint)`, after[0], after[1]);
@@ -97,6 +107,6 @@ export class MarketDataRepository {
    */
   countQuotes(f: QuoteFilters): Promise<ListTotal> {
     const where = this.where(f);
-    return this.counts.get(JSON.stringify(f), () => boundedTotal(this.dataSource, 'market_quotes q', where));
+    return this.counts.get(JSON.stringify(f), () => boundedTotal(this.dataSource, { from: 'market_quotes q', where }));
   }
 }

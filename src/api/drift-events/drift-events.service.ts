@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Page } from '../../common/http/envelope.js';
-import { timeCursor, toTimePage } from '../../common/http/keyset-page.js';
-import { parseLimit } from '../../common/http/query-params.js';
+import { newestFirstList } from '../../common/http/keyset-page.js';
 import type { DriftEventDto, DriftEventsQueryDto } from './dto/drift-events.dto.js';
 import { DriftEventsRepository, type DriftEventRow } from './drift-events.repository.js';
 
@@ -12,17 +11,9 @@ export type RejectOutcome =
 export class DriftEventsService {
   constructor(private readonly repository: DriftEventsRepository) {}
 
-  async list(query: DriftEventsQueryDto): Promise<Page<DriftEventDto>> {
-    const limit = parseLimit(query.limit);
-    const { rows, total } = await this.repository.page(query, limit, timeCursor(query.cursor, 'drift'));
-    return toTimePage(
-      rows,
-      limit,
-      'drift',
-      (r) => r.cursor_at,
-      ({ cursor_at: _c, ...r }) => toDto(r),
-      total,
-    );
+  list(query: DriftEventsQueryDto): Promise<Page<DriftEventDto>> {
+    const read = (limit: number, after?: [string, string]) => this.repository.page(query, limit, after);
+    return newestFirstList({ query, sort: 'drift', read, map: ({ cursor_at: _c, ...r }) => toDto(r) });
   }
 
   /**

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Page } from '../../common/http/envelope.js';
-import { timeCursor, toTimePage } from '../../common/http/keyset-page.js';
-import { parseLimit } from '../../common/http/query-params.js';
+import { newestFirstList } from '../../common/http/keyset-page.js';
 import { InvalidInputException } from '../../common/http/validation.js';
 import type { NewsItemDto } from './dto/news-item.dto.js';
 import type { NewsQueryDto } from './dto/news-query.dto.js';
@@ -18,7 +17,6 @@ export class NewsService {
         { field: 'to', message: 'to must not be before from' },
       ]);
     }
-    const limit = parseLimit(query.limit);
     const filter = {
       assetId: query.asset_id,
       symbol: query.symbol,
@@ -27,8 +25,8 @@ export class NewsService {
       from: query.from ? new Date(query.from) : undefined,
       to: query.to ? new Date(query.to) : undefined,
     };
-    const { rows, total } = await this.repository.listNewsPage(filter, limit, timeCursor(query.cursor, 'news'));
-    return toTimePage(rows, limit, 'news', (r) => r.cursor_at, toDto, total);
+    const read = (limit: number, after?: [string, string]) => this.repository.listNewsPage(filter, limit, after);
+    return newestFirstList({ query, sort: 'news', read, map: toDto });
   }
 }
 

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Page } from '../../common/http/envelope.js';
-import { timeCursor, toTimePage } from '../../common/http/keyset-page.js';
-import { parseLimit } from '../../common/http/query-params.js';
+import { newestFirstList } from '../../common/http/keyset-page.js';
 import { QuarantineReplayService } from '../../etl/operations/quarantine-replay.service.js';
 import type { QuarantineQueryDto } from './dto/quarantine-query.dto.js';
 import type { QuarantinedRecordDto } from './dto/quarantined-record.dto.js';
@@ -16,15 +15,14 @@ export class QuarantineService {
     private readonly replays: QuarantineReplayService,
   ) {}
 
-  async list(query: QuarantineQueryDto): Promise<Page<QuarantinedRecordDto>> {
-    const limit = parseLimit(query.limit);
+  list(query: QuarantineQueryDto): Promise<Page<QuarantinedRecordDto>> {
     const filter = {
       source: query.source,
       since: query.since ? new Date(query.since) : undefined,
       status: query.status ?? 'open',
     };
-    const { rows, total } = await this.repository.page(filter, limit, timeCursor(query.cursor, 'quarantine'));
-    return toTimePage(rows, limit, 'quarantine', (r) => r.cursor_at, toDto, total);
+    const read = (limit: number, after?: [string, string]) => this.repository.page(filter, limit, after);
+    return newestFirstList({ query, sort: 'quarantine', read, map: toDto });
   }
 
   /** Starts the replay; its refusals (unknown source, ids not open, source busy) reach the exception filter. */

@@ -1,5 +1,6 @@
 import { compareSource, sourceRunCounts } from './run-comparison.js';
 import type { SourceRunRow } from '../../etl/ledger/runs.repository.js';
+import { ZERO_COUNTS } from '../../etl/runner/source-run-state.js';
 
 function sourceRun(overrides: Partial<SourceRunRow>): SourceRunRow {
   return {
@@ -31,14 +32,7 @@ function sourceRun(overrides: Partial<SourceRunRow>): SourceRunRow {
 
 describe('sourceRunCounts', () => {
   it('should be zeros when the run did not include the source', () => {
-    expect(sourceRunCounts(undefined)).toEqual({
-      extracted: 0,
-      inserted: 0,
-      updated: 0,
-      unchanged: 0,
-      duplicate: 0,
-      quarantined: 0,
-    });
+    expect(sourceRunCounts(undefined)).toEqual(ZERO_COUNTS);
   });
 });
 

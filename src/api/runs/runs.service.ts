@@ -1,13 +1,13 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { Page } from '../../common/http/envelope.js';
-import { timeCursor, toTimePage } from '../../common/http/keyset-page.js';
-import { parseLimit } from '../../common/http/query-params.js';
+import { newestFirstList } from '../../common/http/keyset-page.js';
 import { AnomalyService } from '../../etl/ledger/anomaly.service.js';
 import type {
   CompareRunsQueryDto,
   ListRunsQueryDto,
   RunComparisonDto,
   RunDetailDto,
+  RunDriftEventDto,
   RunDto,
   SourceRunDto,
 } from './dto/runs.dto.js';
@@ -23,10 +23,9 @@ export class RunsService {
     private readonly anomalies: AnomalyService,
   ) {}
 
-  async list(query: ListRunsQueryDto): Promise<Page<RunDto>> {
-    const limit = parseLimit(query.limit);
-    const { rows, total } = await this.runs.page(query, limit, timeCursor(query.cursor, 'runs'));
-    return toTimePage(rows, limit, 'runs', (r) => r.cursor_at, toRunDto, total);
+  list(query: ListRunsQueryDto): Promise<Page<RunDto>> {
+    const read = (limit: number, after?: [string, string]) => this.runs.page(query, limit, after);
+    return newestFirstList({ query, sort: 'runs', read, map: toRunDto });
   }
 
   /** Deltas are target minus base, per source present in either run. */
@@ -62,7 +61,9 @@ export class RunsService {
       this.runs.driftOfRun(run.id),
       this.anomalies.anomaliesOf(run.id),
     ]);
-    return { ...toRunDto(run), source_runs: sourceRuns.map(toSourceRunDto), drift_events: drift, anomalies };
+    // driftOfRun selects exactly the columns of RunDriftEventDto (its rows are typed loosely in the ledger).
+    const driftEvents = drift as unknown as RunDriftEventDto[];
+    return { ...toRunDto(run), source_runs: sourceRuns.map(toSourceRunDto), drift_events: driftEvents, anomalies };
   }
 }
 

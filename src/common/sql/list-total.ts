@@ -16,17 +16,24 @@ export const EXACT_TOTAL_LIMIT = 10_000;
 /** An exact total (a counter, a count): not an estimate. */
 export const exactTotal = (total: number): ListTotal => ({ total, estimate: false });
 
+/** What a bounded total counts: `SELECT … FROM {from} {where}`, exact up to `limit` rows. */
+export interface BoundedTotalQuery {
+  /** Trusted SQL: a table and its alias (`market_quotes q`). */
+  from: string;
+  where: WhereBuilder;
+  /** Default EXACT_TOTAL_LIMIT. */
+  limit?: number;
+}
+
 /**
  * The total of `SELECT … FROM {from} {where}`, bounded in cost: the count stops reading at
  * `limit + 1` rows, so a match of up to `limit` rows is exact. Past that, PostgreSQL's estimate of
  * the same query (the EXPLAIN row estimate, from the table statistics; at least `limit + 1`, which
- * the count proved) is served and labelled an estimate. `from` is trusted SQL (a table and alias).
+ * the count proved) is served and labelled an estimate.
  */
 export async function boundedTotal(
   dataSource: DataSource,
-  from: string,
-  where: WhereBuilder,
-  limit = EXACT_TOTAL_LIMIT,
+  { from, where, limit = EXACT_TOTAL_LIMIT }: BoundedTotalQuery,
 ): Promise<ListTotal> {
   const select = `SELECT 1 FROM ${from} ${where.toSql()}`;
   const [{ n }] = (await dataSource.query(

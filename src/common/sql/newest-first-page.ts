@@ -44,6 +44,8 @@ export async function newestFirstPage<Row>(
       ORDER BY ${at} DESC, ${id} DESC LIMIT ${where.param(q.limit + 1)}`,
     where.params,
   )) as Row[];
-  const total = q.knownTotal ? await q.knownTotal() : await boundedTotal(dataSource, q.table, countWhere);
+  const total = q.knownTotal
+    ? await q.knownTotal()
+    : await boundedTotal(dataSource, { from: q.table, where: countWhere });
   return { rows, total };
 }

@@ -84,7 +84,7 @@ export class SourceRunRecorder {
         })
         .catch(() => undefined);
     }
-    this.metrics.sourceRunFinished(source, 'failed', 0, new Date());
+    this.metrics.sourceRunFinished({ source, status: 'failed', durationSeconds: 0, at: new Date() });
     return { status: 'failed', totals: { ...ZERO_COUNTS }, error: message };
   }
 
@@ -102,7 +102,7 @@ export class SourceRunRecorder {
   }
 
   finished(source: string, status: RunStatus, durationMs: number): void {
-    this.metrics.sourceRunFinished(source, status, durationMs / 1000, new Date());
+    this.metrics.sourceRunFinished({ source, status, durationSeconds: durationMs / 1000, at: new Date() });
   }
 
   /** A one-line message for the ledger: credential-like URL parameters and configured secrets masked, then cut. */

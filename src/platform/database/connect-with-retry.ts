@@ -21,25 +21,33 @@ export async function connectWithRetry<T>(o: ConnectRetryOptions<T>): Promise<T>
   for (let attempt = 1; ; attempt++) {
     try {
       const result = await o.connect();
-      if (attempt > 1) writeBootLog('info', 'Database', 'database reachable', { database: o.database, attempt });
+      if (attempt > 1) {
+        writeBootLog({
+          level: 'info',
+          context: 'Database',
+          msg: 'database reachable',
+          fields: { database: o.database, attempt },
+        });
+      }
       return result;
     } catch (err) {
       const error = describe(err);
       const left = o.timeoutMs - (Date.now() - started);
       if (left <= 0) {
-        writeBootLog('error', 'Database', 'database unreachable: giving up (DATABASE_CONNECT_TIMEOUT_SECONDS)', {
-          database: o.database,
-          attempt,
-          error,
+        writeBootLog({
+          level: 'error',
+          context: 'Database',
+          msg: 'database unreachable: giving up (DATABASE_CONNECT_TIMEOUT_SECONDS)',
+          fields: { database: o.database, attempt, error },
         });
         throw err;
       }
       const wait = Math.min(delay, left, o.maxDelayMs ?? 15_000);
-      writeBootLog('warn', 'Database', 'database unreachable: retrying', {
-        database: o.database,
-        attempt,
-        retryInMs: wait,
-        error,
+      writeBootLog({
+        level: 'warn',
+        context: 'Database',
+        msg: 'database unreachable: retrying',
+        fields: { database: o.database, attempt, retryInMs: wait, error },
       });
       await new Promise((r) => setTimeout(r, wait));
       delay *= 2;

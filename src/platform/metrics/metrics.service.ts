@@ -6,6 +6,22 @@ import { LedgerMetricsCollector } from './ledger/ledger-metrics.collector.js';
 
 export type RecordOutcome = 'inserted' | 'updated' | 'unchanged' | 'quarantined' | 'duplicate' | 'extracted';
 
+/** A source run's final status (the ledger holds the run; the collector re-reads it). */
+export interface SourceRunFinished {
+  source: string;
+  status: string;
+  durationSeconds: number;
+  at: Date;
+}
+
+export interface ApiRequestObservation {
+  method: string;
+  /** The route pattern (`/assets/:id`), never the raw URL: bounded label values. */
+  route: string;
+  status: number;
+  seconds: number;
+}
+
 /**
  * The only way services touch metrics: intent-named methods. ETL run results live in the run ledger
  * and are served from it (LedgerMetricsCollector); the ETL's calls here only tell the collector the
@@ -27,7 +43,7 @@ export class MetricsService {
   }
 
   /** A source run's final status was written to the ledger. */
-  sourceRunFinished(_source: string, _status: string, _durationSeconds: number, _at: Date): void {
+  sourceRunFinished(_run: SourceRunFinished): void {
     this.ledger.invalidate();
   }
 
@@ -59,7 +75,8 @@ export class MetricsService {
     this.partitionsDropped.inc({ table });
   }
 
-  apiRequest(method: string, route: string, status: number, seconds: number): void {
+  /** One API request answered, timed by the HTTP layer. */
+  apiRequest({ method, route, status, seconds }: ApiRequestObservation): void {
     this.apiDuration.observe({ method, route, status: String(status) }, seconds);
   }
 

@@ -1,14 +1,12 @@
 import type { ThrottlerStorage } from '@nestjs/throttler';
 
-type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
+import { throttleRecord, type ThrottleRecord } from './throttle-record.js';
 
 interface Window {
   hits: number;
   resetAt: number;
   blockedUntil: number;
 }
-
-const seconds = (ms: number) => Math.max(0, Math.ceil(ms / 1000));
 
 /**
  * In-memory throttler storage with one counter per client and window: O(1) per request.
@@ -36,19 +34,16 @@ export class FixedWindowThrottlerStorage implements ThrottlerStorage {
     limit: number,
     blockDuration: number,
     throttlerName: string,
-  ): Promise<ThrottlerStorageRecord> {
+  ): Promise<ThrottleRecord> {
     const now = this.now();
     // Idle clients are dropped lazily (no timer to keep alive or to stop).
     if (now - this.lastSweep >= this.sweepEveryMs) this.sweep();
     const id = `${throttlerName}:${key}`;
     let w = this.windows.get(id);
     if (w && w.blockedUntil > now) {
-      return Promise.resolve({
-        totalHits: w.hits,
-        timeToExpire: seconds(w.resetAt - now),
-        isBlocked: true,
-        timeToBlockExpire: seconds(w.blockedUntil - now),
-      });
+      return Promise.resolve(
+        throttleRecord({ hits: w.hits, windowLeftMs: w.resetAt - now, blockLeftMs: w.blockedUntil - now }),
+      );
     }
     if (!w || w.resetAt <= now) {
       w = { hits: 0, resetAt: now + ttl, blockedUntil: 0 };
@@ -58,19 +53,10 @@ export class FixedWindowThrottlerStorage implements ThrottlerStorage {
     if (w.hits > limit) {
       // Blocked for blockDuration, but never past the window when no block duration is set.
       w.blockedUntil = blockDuration > 0 ? now + blockDuration : 0;
-      return Promise.resolve({
-        totalHits: w.hits,
-        timeToExpire: seconds(w.resetAt - now),
-        isBlocked: true,
-        timeToBlockExpire: seconds(Math.max(blockDuration, w.resetAt - now)),
-      });
+      const blockLeftMs = Math.max(blockDuration, w.resetAt - now);
+      return Promise.resolve(throttleRecord({ hits: w.hits, windowLeftMs: w.resetAt - now, blockLeftMs }));
     }
-    return Promise.resolve({
-      totalHits: w.hits,
-      timeToExpire: seconds(w.resetAt - now),
-      isBlocked: false,
-      timeToBlockExpire: 0,
-    });
+    return Promise.resolve(throttleRecord({ hits: w.hits, windowLeftMs: w.resetAt - now }));
   }
 
   /** Clients tracked right now (idle ones are dropped by the sweep). */

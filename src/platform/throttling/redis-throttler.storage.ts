@@ -3,7 +3,7 @@ import type { ThrottlerStorage } from '@nestjs/throttler';
 import Redis from 'ioredis';
 import { FixedWindowThrottlerStorage } from './fixed-window-throttler.storage.js';
 
-type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
+import { throttleRecord, type ThrottleRecord } from './throttle-record.js';
 
 /**
  * One fixed window per client, the same rule as FixedWindowThrottlerStorage, done atomically in
@@ -29,8 +29,6 @@ if hits > tonumber(ARGV[2]) then
 end
 return {hits, left, 0, 0}
 `;
-
-const seconds = (ms: number) => Math.max(0, Math.ceil(ms / 1000));
 
 /**
  * Throttle counters in Redis, so every API replica shares one limit per client (REDIS_URL). While
@@ -64,7 +62,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
     limit: number,
     blockDuration: number,
     throttlerName: string,
-  ): Promise<ThrottlerStorageRecord> {
+  ): Promise<ThrottleRecord> {
     // The hash tag keeps both keys of one client on one Redis Cluster slot.
     const base = `${this.prefix}:{${throttlerName}:${key}}`;
     try {
@@ -77,12 +75,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
       );
       if (this.degraded) this.logger.log('Redis reachable again: throttle counters shared across replicas');
       this.degraded = false;
-      return {
-        totalHits: hits,
-        timeToExpire: seconds(left),
-        isBlocked: blocked === 1,
-        timeToBlockExpire: seconds(blockLeft),
-      };
+      return throttleRecord({ hits, windowLeftMs: left, blockLeftMs: blocked === 1 ? blockLeft : undefined });
     } catch (err) {
       if (!this.degraded) {
         this.logger.warn(

@@ -1,3 +1,4 @@
+import type { HistoryBucketDto } from '../../api/assets/price-history/price-history.dto.js';
 import type { SmokeCheck } from './smoke-check.js';
 
 function assert(condition: unknown, message: string): asserts condition {
@@ -6,17 +7,6 @@ function assert(condition: unknown, message: string): asserts condition {
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
-
-interface Bucket {
-  start: string;
-  source: string;
-  open: string;
-  high: string;
-  low: string;
-  close: string;
-  volume: string | null;
-  observations: number;
-}
 
 /**
  * GET /assets/{id}/history: the hour of a stored quote has its bucket (the rollups are kept), the
@@ -46,7 +36,7 @@ export const HISTORY_CHECK: SmokeCheck = {
       Array.isArray(body.data.consensus) && Array.isArray(body.metadata?.gaps),
       'history has no data.consensus or metadata.gaps',
     );
-    const buckets = body.data.buckets as Bucket[];
+    const buckets = body.data.buckets as HistoryBucketDto[];
     const mine = buckets.find((b) => b.start === hour && b.source === source);
     assert(
       mine,

@@ -1,8 +1,10 @@
-import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType, PickType } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { PaginationDto } from '../../../common/http/envelope.js';
 import { KeysetPageQueryDto } from '../../../common/http/page-query.dto.js';
 import { SourceParam } from '../../../common/http/query-params.js';
+import { ANOMALY_RULES } from '../../../platform/metrics/anomaly-rule-names.js';
+import { DriftEventDto } from '../../drift-events/dto/drift-events.dto.js';
 
 const STATUSES = [
   'running',
@@ -105,40 +107,28 @@ export class SourceRunDto {
 }
 
 export class AnomalyDto {
-  @ApiProperty({
-    enum: [
-      'record_count_outlier',
-      'duration_outlier',
-      'success_then_failure',
-      'success_with_zero_rows',
-      'price_divergence',
-      'stale_source',
-    ],
-    example: 'record_count_outlier',
-  })
+  @ApiProperty({ enum: ANOMALY_RULES, example: 'record_count_outlier' })
   rule: string;
   @ApiProperty({ type: String, nullable: true, example: 'csv' }) source: string | null;
   @ApiProperty({ example: 'csv extracted 10 records (z-score -4.2 over the last 10 runs, mean 1000)' }) message: string;
   @ApiPropertyOptional({ example: { mean: 1000, std: 12, z: -4.2 } }) details?: Record<string, unknown>;
 }
 
+/** A drift event of the run, as GET /drift-events lists it but without its id, status and evidence. */
+export class RunDriftEventDto extends PickType(DriftEventDto, [
+  'source',
+  'stream',
+  'kind',
+  'field',
+  'candidate',
+  'confidence',
+  'severity',
+  'action',
+] as const) {}
+
 export class RunDetailDto extends RunDto {
   @ApiProperty({ type: [SourceRunDto] }) source_runs: SourceRunDto[];
-  @ApiProperty({
-    example: [
-      {
-        source: 'coingecko',
-        stream: 'markets',
-        kind: 'renamed',
-        field: 'current_price',
-        candidate: 'price_current',
-        confidence: 1,
-        severity: 'warning',
-        action: 'applied',
-      },
-    ],
-  })
-  drift_events: Array<Record<string, unknown>>;
+  @ApiProperty({ type: [RunDriftEventDto] }) drift_events: RunDriftEventDto[];
   @ApiProperty({ type: [AnomalyDto] }) anomalies: AnomalyDto[];
 }
 

@@ -25,6 +25,22 @@ export interface FixtureUpstreamOptions {
   plugins?: Readonly<Record<string, FixtureRoutes>>;
 }
 
+/** A request to one of the built-in routes, with the fault scripted for it (if any). */
+export interface FixtureRequest {
+  route: RouteName;
+  url: URL;
+  res: ServerResponse;
+  fault: Fault | undefined;
+}
+
+/** What a fixture route answers. */
+export interface FixtureAnswer {
+  status: number;
+  type: string;
+  body: string;
+  headers?: Record<string, string>;
+}
+
 export interface RecordedRequest {
   route: RouteName | 'control' | 'unknown';
   path: string;
@@ -109,9 +125,9 @@ export class FixtureUpstream {
       void this.control(req, res, url);
       return;
     }
-    if (route === 'unknown') return send(res, 404, 'application/json', JSON.stringify({ error: 'not found' }));
+    if (route === 'unknown') return sendJson(res, 404, { error: 'not found' });
     const fault = this.faults.next(route);
-    const respond = () => this.serve(route, url, res, fault);
+    const respond = () => this.serve({ route, url, res, fault });
     if (fault?.type === 'delay') setTimeout(respond, fault.ms);
     else respond();
   }
@@ -131,32 +147,25 @@ export class FixtureUpstream {
     });
     const route = routes[`${method} ${path}`];
     if (!route) {
-      send(
-        res,
-        404,
-        'application/json',
-        JSON.stringify({ error: `no fixture route for ${method} ${path} of plugin ${id}` }),
-      );
+      sendJson(res, 404, { error: `no fixture route for ${method} ${path} of plugin ${id}` });
       return true;
     }
     void Promise.resolve(route({ method, path, query: url.searchParams, headers: req.headers })).then(
       (answer) => {
         const raw = typeof answer.body === 'string' || Buffer.isBuffer(answer.body);
-        send(
-          res,
-          answer.status ?? 200,
-          raw ? 'text/plain; charset=utf-8' : 'application/json',
-          raw ? (answer.body as string) : JSON.stringify(answer.body),
-          answer.headers,
-        );
+        send(res, {
+          status: answer.status ?? 200,
+          type: raw ? 'text/plain; charset=utf-8' : 'application/json',
+          body: raw ? (answer.body as string) : JSON.stringify(answer.body),
+          headers: answer.headers,
+        });
       },
-      (err: unknown) =>
-        send(res, 500, 'application/json', JSON.stringify({ error: err instanceof Error ? err.message : String(err) })),
+      (err: unknown) => sendJson(res, 500, { error: err instanceof Error ? err.message : String(err) }),
     );
     return true;
   }
 
-  private serve(route: Exclude<RouteName, never>, url: URL, res: ServerResponse, fault: Fault | undefined): void {
+  private serve({ route, url, res, fault }: FixtureRequest): void {
     if (fault?.type === 'reset') {
       res.socket?.destroy();
       return;
@@ -170,22 +179,22 @@ export class FixtureUpstream {
         fault.status === 429 && route === 'coingecko'
           ? { status: { error_code: 429, error_message: "You've exceeded the Rate Limit." } }
           : { error: fault.status === 429 ? 'rate limit exceeded' : `fixture error ${fault.status}` };
-      return send(res, fault.status, 'application/json', JSON.stringify(body), headers);
+      return send(res, { status: fault.status, type: 'application/json', body: JSON.stringify(body), headers });
     }
     const drift = this.faults.drift(route);
     const exact = this.faults.exactNumbers(route);
     const at = this.snapshotAt.toISOString();
     if (route === 'rss') {
       const name = url.pathname.split('/').pop() ?? 'feed';
-      let xml = rssFeed(name, this.coins, this.snapshotAt);
+      let xml = rssFeed({ feedName: name, coins: this.coins, at: this.snapshotAt });
       if (fault?.type === 'truncated') xml = xml.slice(0, Math.floor(xml.length / 2));
       if (fault?.type === 'empty') xml = '';
-      return send(res, 200, 'application/rss+xml; charset=utf-8', xml);
+      return send(res, { status: 200, type: 'application/rss+xml; charset=utf-8', body: xml });
     }
     let items: Array<Record<string, unknown>>;
     if (route === 'coinpaprika') {
       if (url.pathname.endsWith('/global')) {
-        return send(res, 200, 'application/json', JSON.stringify({ market_cap_usd: 1 }));
+        return sendJson(res, 200, { market_cap_usd: 1 });
       }
       const listed = this.options.listings?.coinpaprika.map((c) => paprikaListingTicker(c, at));
       items = listed
@@ -196,12 +205,12 @@ export class FixtureUpstream {
           });
     } else {
       if (url.pathname.endsWith('/ping')) {
-        return send(res, 200, 'application/json', JSON.stringify({ gecko_says: '(V3) To the Moon!' }));
+        return sendJson(res, 200, { gecko_says: '(V3) To the Moon!' });
       }
       const chart = /\/coins\/([^/]+)\/market_chart\/range$/.exec(url.pathname);
       if (chart) return this.serveMarketChart(decodeURIComponent(chart[1]), url, res);
       if (url.searchParams.get('vs_currency') !== 'usd') {
-        return send(res, 400, 'application/json', JSON.stringify({ error: 'Missing parameter vs_currency' }));
+        return sendJson(res, 400, { error: 'Missing parameter vs_currency' });
       }
       const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 100), 250);
       const page = Math.max(Number(url.searchParams.get('page') ?? 1), 1);
@@ -219,44 +228,36 @@ export class FixtureUpstream {
     if (fault?.type === 'malformed') body = body.slice(0, Math.floor(body.length / 2));
     if (fault?.type === 'truncated') body = body.slice(0, body.length - 10);
     if (fault?.type === 'empty') body = '';
-    send(res, 200, 'application/json', body);
+    send(res, { status: 200, type: 'application/json', body });
   }
 
   private serveMarketChart(geckoId: string, url: URL, res: ServerResponse): void {
     const coin = this.coins.find((c) => c.geckoId === geckoId);
-    if (!coin) return send(res, 404, 'application/json', JSON.stringify({ error: 'coin not found' }));
+    if (!coin) return sendJson(res, 404, { error: 'coin not found' });
     const from = Number(url.searchParams.get('from'));
     const to = Number(url.searchParams.get('to'));
     if (url.searchParams.get('vs_currency') !== 'usd' || !Number.isFinite(from) || !Number.isFinite(to) || from > to) {
-      return send(
-        res,
-        400,
-        'application/json',
-        JSON.stringify({ error: 'vs_currency=usd, from and to (unix seconds, from <= to) are required' }),
-      );
+      return sendJson(res, 400, { error: 'vs_currency=usd, from and to (unix seconds, from <= to) are required' });
     }
-    send(res, 200, 'application/json', JSON.stringify(geckoMarketChartRange(coin, from, to)));
+    sendJson(res, 200, geckoMarketChartRange(coin, from, to));
   }
 
   /** POST /__faults {route, faults?, drift?, exactNumbers?}; DELETE /__faults; GET /__requests; POST /__advance. */
   private async control(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     if (url.pathname === '/__requests') {
-      return send(
+      return sendJson(
         res,
         200,
-        'application/json',
-        JSON.stringify(
-          this.requests.filter((r) => r.route !== 'control').map(({ route, path, at }) => ({ route, path, at })),
-        ),
+        this.requests.filter((r) => r.route !== 'control').map(({ route, path, at }) => ({ route, path, at })),
       );
     }
     if (url.pathname === '/__faults' && req.method === 'DELETE') {
       this.faults.clear();
-      return send(res, 204, 'text/plain', '');
+      return send(res, { status: 204, type: 'text/plain', body: '' });
     }
     if (url.pathname === '/__advance' && req.method === 'POST') {
       this.advance();
-      return send(res, 200, 'application/json', JSON.stringify({ snapshotAt: this.snapshotAt.toISOString() }));
+      return sendJson(res, 200, { snapshotAt: this.snapshotAt.toISOString() });
     }
     if (url.pathname === '/__faults' && req.method === 'POST') {
       const chunks: Buffer[] = [];
@@ -274,12 +275,12 @@ export class FixtureUpstream {
         if (body.faults) this.faults.set(body.route, body.faults);
         if (body.drift !== undefined) this.faults.setDrift(body.route, body.drift ?? undefined);
         if (body.exactNumbers !== undefined) this.faults.setExactNumbers(body.route, body.exactNumbers ?? undefined);
-        return send(res, 200, 'application/json', JSON.stringify({ ok: true }));
+        return sendJson(res, 200, { ok: true });
       } catch (err) {
-        return send(res, 400, 'application/json', JSON.stringify({ error: (err as Error).message }));
+        return sendJson(res, 400, { error: (err as Error).message });
       }
     }
-    send(res, 404, 'application/json', JSON.stringify({ error: 'unknown control endpoint' }));
+    sendJson(res, 404, { error: 'unknown control endpoint' });
   }
 }
 
@@ -291,13 +292,11 @@ function routeOf(path: string): RecordedRequest['route'] {
   return 'unknown';
 }
 
-function send(
-  res: ServerResponse,
-  status: number,
-  type: string,
-  body: string,
-  headers: Record<string, string> = {},
-): void {
+function send(res: ServerResponse, { status, type, body, headers = {} }: FixtureAnswer): void {
   res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), ...headers });
   res.end(body);
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  send(res, { status, type: 'application/json', body: JSON.stringify(value) });
 }

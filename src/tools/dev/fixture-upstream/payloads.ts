@@ -79,7 +79,17 @@ const HEADLINES: Array<(a: FixtureCoin, b: FixtureCoin) => string> = [
   (a) => `Whales accumulate ${a.symbol} as exchange reserves drop`,
 ];
 
-export function rssFeed(feedName: string, coins: FixtureCoin[], at: Date, count = 30): string {
+/** One fixture feed: its name (in titles and links), the coins its headlines name, and the newest item's time. */
+export interface RssFeedOptions {
+  feedName: string;
+  coins: FixtureCoin[];
+  /** Items are an hour apart, newest first at this time. */
+  at: Date;
+  /** Default 30. */
+  count?: number;
+}
+
+export function rssFeed({ feedName, coins, at, count = 30 }: RssFeedOptions): string {
   const items: string[] = [];
   for (let i = 0; i < count; i++) {
     const a = coins[i % Math.min(coins.length, 40)];
