@@ -16,7 +16,8 @@ export class DataController {
   @Get()
   @ApiOperation({
     summary: 'Unified market quotes across sources',
-    description: 'Every source observation, each naming its canonical asset. Keyset pagination: pass pagination.next_cursor as `cursor` (stable under concurrent inserts, constant time at any depth).',
+    description:
+      'Every source observation, each naming its canonical asset. Keyset pagination: pass pagination.next_cursor as `cursor` (stable under concurrent inserts, constant time at any depth).',
   })
   @ApiOkResponse({ type: MarketQuotePageDto })
   @ApiBadRequestResponse({ type: ApiErrorDto, description: 'Invalid parameters: the body lists each bad field' })

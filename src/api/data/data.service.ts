@@ -19,9 +19,13 @@ export class DataService {
 
   async listQuotes(query: GetDataQueryDto): Promise<Page<MarketQuoteDto>> {
     const problems: FieldError[] = [];
-    if (query.cursor && query.offset !== undefined) problems.push({ field: 'offset', message: 'offset cannot be combined with cursor' });
+    if (query.cursor && query.offset !== undefined)
+      problems.push({ field: 'offset', message: 'offset cannot be combined with cursor' });
     if (query.from && query.to && Date.parse(query.from) > Date.parse(query.to)) {
-      problems.push({ field: 'from', message: 'from must not be after to' }, { field: 'to', message: 'to must not be before from' });
+      problems.push(
+        { field: 'from', message: 'from must not be after to' },
+        { field: 'to', message: 'to must not be before from' },
+      );
     }
     if (query.min_price && query.max_price && Number(query.min_price) > Number(query.max_price)) {
       problems.push({ field: 'min_price', message: 'min_price must not exceed max_price' });
@@ -30,11 +34,20 @@ export class DataService {
 
     const sort = query.sort ?? 'observed_at:desc';
     const limit = parseLimit(query.limit);
-    const after = query.cursor ? (decodeCursor(query.cursor, sort, [sort.startsWith('price') ? 'decimal' : 'timestamp', 'bigint']) as [string, string]) : undefined;
+    const after = query.cursor
+      ? (decodeCursor(query.cursor, sort, [sort.startsWith('price') ? 'decimal' : 'timestamp', 'bigint']) as [
+          string,
+          string,
+        ])
+      : undefined;
     const filters: QuoteFilters = {
-      source: query.source, symbol: query.symbol, assetId: query.asset_id,
-      from: query.from ? new Date(query.from) : undefined, to: query.to ? new Date(query.to) : undefined,
-      minPrice: query.min_price, maxPrice: query.max_price,
+      source: query.source,
+      symbol: query.symbol,
+      assetId: query.asset_id,
+      from: query.from ? new Date(query.from) : undefined,
+      to: query.to ? new Date(query.to) : undefined,
+      minPrice: query.min_price,
+      maxPrice: query.max_price,
     };
     const [rows, total] = await Promise.all([
       this.repository.findQuotesPage({ filters, sort, limit: limit + 1, after, offset: query.offset }),
@@ -47,7 +60,8 @@ export class DataService {
   /** Per source only (or unfiltered): the counters, exact and O(sources); otherwise a bounded count. */
   private async total(f: QuoteFilters): Promise<ListTotal> {
     const { source, ...others } = f;
-    if (Object.values(others).every((v) => v === undefined)) return exactTotal(await this.counters.total('market_quotes', source));
+    if (Object.values(others).every((v) => v === undefined))
+      return exactTotal(await this.counters.total('market_quotes', source));
     return this.repository.countQuotes(f);
   }
 }

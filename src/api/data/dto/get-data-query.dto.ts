@@ -49,7 +49,12 @@ export class GetDataQueryDto {
   @CursorParam()
   cursor?: string;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 100000, example: 0, description: 'Rows to skip (compatibility; prefer cursor). Not combinable with cursor.' })
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: 100000,
+    example: 0,
+    description: 'Rows to skip (compatibility; prefer cursor). Not combinable with cursor.',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'offset must be an integer between 0 and 100000' })

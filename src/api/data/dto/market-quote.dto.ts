@@ -55,7 +55,11 @@ export class MarketQuoteDto {
   @ApiProperty({ example: '2025-05-02T00:11:02.120Z' })
   ingested_at: string;
 
-  @ApiProperty({ enum: ['incremental', 'backfill'], example: 'incremental', description: '`backfill` when a backfill wrote the row' })
+  @ApiProperty({
+    enum: ['incremental', 'backfill'],
+    example: 'incremental',
+    description: '`backfill` when a backfill wrote the row',
+  })
   provenance: 'incremental' | 'backfill';
 }
 
