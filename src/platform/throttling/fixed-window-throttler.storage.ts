@@ -1,5 +1,4 @@
-import type { ThrottlerStorage } from '@nestjs/throttler';
-
+import { CountingThrottlerStorage, type ThrottleHit } from './counting-throttler.storage.js';
 import { throttleRecord, type ThrottleRecord } from './throttle-record.js';
 
 interface Window {
@@ -17,7 +16,7 @@ interface Window {
  * (measured: throughput falling by half within a minute of load at 1,000 req/s). A fixed window
  * allows at most `limit` requests per `ttl`; over it, the client is blocked for `blockDuration`.
  */
-export class FixedWindowThrottlerStorage implements ThrottlerStorage {
+export class FixedWindowThrottlerStorage extends CountingThrottlerStorage {
   private readonly windows = new Map<string, Window>();
   private lastSweep: number;
 
@@ -25,16 +24,11 @@ export class FixedWindowThrottlerStorage implements ThrottlerStorage {
     private readonly now: () => number = Date.now,
     private readonly sweepEveryMs = 60_000,
   ) {
+    super();
     this.lastSweep = now();
   }
 
-  increment(
-    key: string,
-    ttl: number,
-    limit: number,
-    blockDuration: number,
-    throttlerName: string,
-  ): Promise<ThrottleRecord> {
+  count({ key, ttl, limit, blockDuration, throttlerName }: ThrottleHit): Promise<ThrottleRecord> {
     const now = this.now();
     // Idle clients are dropped lazily (no timer to keep alive or to stop).
     if (now - this.lastSweep >= this.sweepEveryMs) this.sweep();

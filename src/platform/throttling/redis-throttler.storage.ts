@@ -1,6 +1,6 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
-import type { ThrottlerStorage } from '@nestjs/throttler';
 import Redis from 'ioredis';
+import { CountingThrottlerStorage, type ThrottleHit } from './counting-throttler.storage.js';
 import { FixedWindowThrottlerStorage } from './fixed-window-throttler.storage.js';
 
 import { throttleRecord, type ThrottleRecord } from './throttle-record.js';
@@ -35,7 +35,7 @@ return {hits, left, 0, 0}
  * Redis cannot answer, requests are counted per process (logged once per outage) rather than failed:
  * the throttle protects the API, it must not take it down with it.
  */
-export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShutdown {
+export class RedisThrottlerStorage extends CountingThrottlerStorage implements OnApplicationShutdown {
   private readonly logger = new Logger(RedisThrottlerStorage.name);
   private readonly fallback = new FixedWindowThrottlerStorage();
   private readonly redis: Redis;
@@ -45,6 +45,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
     url: string,
     private readonly prefix = 'kasparro:throttle',
   ) {
+    super();
     this.redis = new Redis(url, {
       // A request never waits for a reconnect: it is counted locally instead.
       enableOfflineQueue: false,
@@ -52,17 +53,12 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
       commandTimeout: 500,
       retryStrategy: (attempt) => Math.min(attempt * 200, 5_000),
     });
-    this.redis.on('error', () => undefined); // reported once per outage by increment()
+    this.redis.on('error', () => undefined); // reported once per outage by count()
     this.redis.defineCommand('throttleIncrement', { numberOfKeys: 2, lua: INCREMENT });
   }
 
-  async increment(
-    key: string,
-    ttl: number,
-    limit: number,
-    blockDuration: number,
-    throttlerName: string,
-  ): Promise<ThrottleRecord> {
+  async count(hit: ThrottleHit): Promise<ThrottleRecord> {
+    const { key, ttl, limit, blockDuration, throttlerName } = hit;
     // The hash tag keeps both keys of one client on one Redis Cluster slot.
     const base = `${this.prefix}:{${throttlerName}:${key}}`;
     try {
@@ -84,7 +80,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
         );
       }
       this.degraded = true;
-      return this.fallback.increment(key, ttl, limit, blockDuration, throttlerName);
+      return this.fallback.count(hit);
     }
   }
 
