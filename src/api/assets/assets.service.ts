@@ -13,6 +13,7 @@ import { AssetsRepository, type AssetPageRow, type AssetRow } from './assets.rep
 import { consolidate } from './consolidated-view.js';
 import { toHistoryEntry } from './dto/asset-history.js';
 import { surviveFields } from './survivorship.js';
+import { pick } from '../../common/objects/pick.js';
 
 @Injectable()
 export class AssetsService {
@@ -74,20 +75,9 @@ export class AssetsService {
   }
 }
 
+const ASSET_FIELDS = ['id', 'asset_key', 'symbol', 'name', 'rank', 'needs_review', 'review_reason'] as const;
+const SOURCE_ID_FIELDS = ['source', 'source_asset_id', 'match_method', 'confidence'] as const;
+
 function toAssetDto(r: AssetRow): AssetDto {
-  return {
-    id: r.id,
-    asset_key: r.asset_key,
-    symbol: r.symbol,
-    name: r.name,
-    rank: r.rank,
-    needs_review: r.needs_review,
-    review_reason: r.review_reason,
-    source_ids: r.source_ids.map(({ source, source_asset_id, match_method, confidence }) => ({
-      source,
-      source_asset_id,
-      match_method,
-      confidence,
-    })),
-  };
+  return { ...pick(r, ASSET_FIELDS), source_ids: r.source_ids.map((s) => pick(s, SOURCE_ID_FIELDS)) };
 }
