@@ -3,6 +3,7 @@ import type { Page } from '../../common/http/envelope.js';
 import { timeCursor, toTimePage } from '../../common/http/keyset-page.js';
 import { parseLimit } from '../../common/http/query-params.js';
 import { AnomalyService } from '../../etl/ledger/anomaly.service.js';
+import { countsOf } from '../../etl/ledger/batch-counts.js';
 import type {
   CompareRunsQueryDto,
   ListRunsQueryDto,
@@ -75,14 +76,7 @@ function toRunDto(r: RunRow): RunDto {
     started_at: new Date(r.started_at).toISOString(),
     finished_at: iso(r.finished_at),
     duration_ms: r.duration_ms,
-    records: {
-      extracted: r.extracted,
-      inserted: r.inserted,
-      updated: r.updated,
-      unchanged: r.unchanged,
-      duplicate: r.duplicate,
-      quarantined: r.quarantined,
-    },
+    records: countsOf(r),
   };
 }
 

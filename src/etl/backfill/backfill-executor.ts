@@ -5,7 +5,7 @@ import { AppConfig } from '../../platform/config/app-config.js';
 import { BatchProcessor } from '../batch-processor.service.js';
 import { BatchBoundary } from '../batch/batch-boundary.service.js';
 import type { ExtractedBatch, Extractor, HistoryCapability } from '../extractor/extractor.interface.js';
-import type { BatchCounts } from '../ledger/run-ledger.repository.js';
+import type { BatchCounts } from '../ledger/batch-counts.js';
 import { RunCancelledError } from '../operations/operation-errors.js';
 import { HttpClientFactory } from '../http-client/http-client.factory.js';
 import type { Waits } from '../http-client/waits.js';

@@ -6,7 +6,7 @@ import { BatchProcessor, type PreparedBatch } from '../batch-processor.service.j
 import type { SourceFence } from '../checkpoint/source-lease.repository.js';
 import type { Extractor } from '../extractor/extractor.interface.js';
 import { contentHash } from '../hashing.js';
-import type { BatchCounts } from '../ledger/run-ledger.repository.js';
+import type { BatchCounts } from '../ledger/batch-counts.js';
 import { QuarantineReplayRepository, type OpenQuarantineRow } from './quarantine-replay.repository.js';
 import { replayChunks, replayKey } from './replay-chunks.js';
 
