@@ -22,3 +22,5 @@ export * from './payload-fields.js';
 export * from './asset-identity.js';
 export * from './quote-price.js';
 export * from './declared-extractor.js';
+export * from './mapped-extractor.js';
+export * from './in-batches.js';
