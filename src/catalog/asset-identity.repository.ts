@@ -67,6 +67,13 @@ export interface NewMapping {
 }
 
 /** A mapping whose asset, method or confidence a re-decision changed (`fromAssetId` is where it was). */
+/** A source id moved to another asset by hand (a manual match). */
+export interface MappingRepoint {
+  source: string;
+  sourceAssetId: string;
+  assetId: string;
+}
+
 export interface ChangedMapping {
   source: string;
   sourceAssetId: string;
@@ -351,12 +358,7 @@ export class AssetIdentityRepository {
     );
   }
 
-  async repointMapping(
-    manager: EntityManager,
-    source: string,
-    sourceAssetId: string,
-    assetId: string,
-  ): Promise<boolean> {
+  async repointMapping(manager: EntityManager, { source, sourceAssetId, assetId }: MappingRepoint): Promise<boolean> {
     const result = (await manager.query(
       `UPDATE asset_source_ids SET asset_id = $3, match_method = 'manual', confidence = 1, updated_at = now()
         WHERE source = $1 AND source_asset_id = $2 RETURNING 1`,

@@ -1,4 +1,5 @@
-import type { BatchCounts, RunStatus, RunTrigger } from './ledger/run-ledger.repository.js';
+import type { BatchCounts } from './ledger/batch-counts.js';
+import type { RunStatus, RunTrigger } from './ledger/run-ledger.repository.js';
 
 /** Progress of runs, for the CLI's progress display and tests. */
 export type EtlEvent =

@@ -5,12 +5,8 @@ import { Subject } from 'rxjs';
 import { SourcesBusyError, UnknownSourceError } from './errors.js';
 import type { EtlEvent } from './etl-events.js';
 import { SourceRegistry } from './registry/source-registry.service.js';
-import {
-  RunLedgerRepository,
-  type BatchCounts,
-  type RunStatus,
-  type RunTrigger,
-} from './ledger/run-ledger.repository.js';
+import type { BatchCounts } from './ledger/batch-counts.js';
+import { RunLedgerRepository, type RunStatus, type RunTrigger } from './ledger/run-ledger.repository.js';
 import { RunFinisher } from './runner/run-finisher.service.js';
 import { RunRecovery } from './runner/run-recovery.service.js';
 import { SourceRunner } from './runner/source-runner.service.js';

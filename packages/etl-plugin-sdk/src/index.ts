@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 export * from './canonical.types.js';
+export * from './quote-figures.js';
 export * from './extractor.interface.js';
 export * from './source-plugin.decorator.js';
 export * from './source-config.js';
@@ -19,4 +20,7 @@ export * from './timestamp.js';
 export * from './plugin-error.js';
 export * from './payload-fields.js';
 export * from './asset-identity.js';
+export * from './quote-price.js';
 export * from './declared-extractor.js';
+export * from './mapped-extractor.js';
+export * from './in-batches.js';

@@ -26,7 +26,7 @@ export class AssetMappingsService {
     const target = await this.assets.find(assetId);
     if (!target) throw new NotFoundException(`Asset ${assetId} not found`);
     const changed = await this.dataSource.transaction((manager) =>
-      this.identity.repointMapping(manager, source, sourceAssetId, assetId),
+      this.identity.repointMapping(manager, { source, sourceAssetId, assetId }),
     );
     if (!changed) throw new NotFoundException(`No mapping for ${source}/${sourceAssetId}`);
     return { source, source_asset_id: sourceAssetId, match_method: 'manual', confidence: 1, asset_id: assetId };

@@ -2,6 +2,7 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import type { Page } from '../../common/http/envelope.js';
 import { newestFirstList } from '../../common/http/keyset-page.js';
 import { AnomalyService } from '../../etl/ledger/anomaly.service.js';
+import { countsOf } from '../../etl/ledger/batch-counts.js';
 import type {
   CompareRunsQueryDto,
   ListRunsQueryDto,
@@ -76,14 +77,7 @@ function toRunDto(r: RunRow): RunDto {
     started_at: new Date(r.started_at).toISOString(),
     finished_at: iso(r.finished_at),
     duration_ms: r.duration_ms,
-    records: {
-      extracted: r.extracted,
-      inserted: r.inserted,
-      updated: r.updated,
-      unchanged: r.unchanged,
-      duplicate: r.duplicate,
-      quarantined: r.quarantined,
-    },
+    records: countsOf(r),
   };
 }
 

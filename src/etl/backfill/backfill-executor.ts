@@ -5,11 +5,12 @@ import { AppConfig } from '../../platform/config/app-config.js';
 import { BatchProcessor } from '../batch-processor.service.js';
 import { BatchBoundary } from '../batch/batch-boundary.service.js';
 import type { ExtractedBatch, Extractor, HistoryCapability } from '../extractor/extractor.interface.js';
-import type { BatchCounts } from '../ledger/run-ledger.repository.js';
+import type { BatchCounts } from '../ledger/batch-counts.js';
 import { RunCancelledError } from '../operations/operation-errors.js';
 import { HttpClientFactory } from '../http-client/http-client.factory.js';
 import type { Waits } from '../http-client/waits.js';
 import type { SourceFence } from '../checkpoint/source-lease.repository.js';
+import { sideRunBatchContext } from '../batch/side-run-batch.js';
 import { BackfillRepository, type PendingChunk } from './backfill.repository.js';
 
 export interface BackfillJob {
@@ -140,15 +141,9 @@ export class BackfillExecutor {
       });
       const last = following.done === true;
       const { counts } = await this.batches.commit(
-        {
-          extractor: adapter,
-          stream: job.history.stream,
-          runId: job.runId,
+        sideRunBatchContext({
+          ...prepareContext,
           sourceRunId: job.sourceRunId,
-          runStartedAt,
-          previousCursor: undefined,
-          resolvedAssets,
-          keepCursor: true,
           fence: job.fence,
           alsoInTransaction: async (manager) => {
             await this.backfills.markProvenance(manager, { source, chunk, runId: job.runId });
@@ -156,7 +151,7 @@ export class BackfillExecutor {
               await this.backfills.markChunkDone(manager, { backfillId: job.backfillId, chunk, runId: job.runId });
             }
           },
-        },
+        }),
         prepared,
       );
       for (const k of Object.keys(totals) as Array<keyof BatchCounts>) totals[k] += counts[k];

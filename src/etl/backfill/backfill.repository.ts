@@ -2,7 +2,7 @@ import { countsToNumbers } from '../../common/sql/bigint-counts.js';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { BatchCounts } from '../ledger/run-ledger.repository.js';
+import { countsOf, type BatchCounts } from '../ledger/batch-counts.js';
 import type { ChunkRange } from './backfill-plan.js';
 import type { BackfillStatus } from './backfill.entity.js';
 
@@ -52,7 +52,7 @@ const SELECT_BACKFILL = `
         FROM etl_runs er JOIN etl_source_runs s ON s.run_id = er.id WHERE er.backfill_id = b.id
     ) r ON true`;
 
-interface Raw {
+interface Raw extends BatchCounts {
   id: string;
   source: string;
   assets: string[];
@@ -66,12 +66,6 @@ interface Raw {
   chunks_total: number;
   chunks_done: number;
   run_id: string | null;
-  extracted: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  duplicate: number;
-  quarantined: number;
 }
 
 /** A backfill request with its chunk plan, as it is stored. */
@@ -228,13 +222,6 @@ function toRow(raw: Raw): BackfillRow {
     chunksTotal: r.chunks_total,
     chunksDone: r.chunks_done,
     runId: r.run_id,
-    records: {
-      extracted: r.extracted,
-      inserted: r.inserted,
-      updated: r.updated,
-      unchanged: r.unchanged,
-      duplicate: r.duplicate,
-      quarantined: r.quarantined,
-    },
+    records: countsOf(r),
   };
 }

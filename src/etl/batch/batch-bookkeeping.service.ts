@@ -4,7 +4,8 @@ import { SourceCountersRepository } from '../../catalog/counters/source-counters
 import { CheckpointService } from '../checkpoint/checkpoint.service.js';
 import { DriftService } from '../drift/drift.service.js';
 import type { StreamCursor } from '../extractor/extractor.interface.js';
-import { RunLedgerRepository, type BatchCounts } from '../ledger/run-ledger.repository.js';
+import type { BatchCounts } from '../ledger/batch-counts.js';
+import { RunLedgerRepository } from '../ledger/run-ledger.repository.js';
 import type { WriteCounts } from '../load/market-quotes.repository.js';
 import { QuarantineRepository, type QuarantineRow } from '../quarantine/quarantine.repository.js';
 import { dedupeQuarantine } from './batch-rows.js';

@@ -8,6 +8,7 @@ import type { ExtractedBatch, Extractor, RawRecord, StreamDefinition } from '../
 import { stringifyJson } from '../extractor/json-number.js';
 import { contentHash } from '../hashing.js';
 import { quoteCopyLine } from '../load/market-quotes.repository.js';
+import { quoteFigures } from '../load/quote-figures.js';
 import type { QuarantineRow } from '../quarantine/quarantine.repository.js';
 import { rawCopyText, type RawRow } from '../raw/raw-record.repository.js';
 import { newsViolation, quoteViolation, timeWindow, type TimeWindow } from '../validation/canonical-envelope.js';
@@ -159,17 +160,7 @@ function yieldToEventLoop(): Promise<void> {
 
 /** What makes a stored quote "changed" (its asset and key are not part of it). */
 function quoteHash(q: CanonicalQuote): string {
-  return contentHash([
-    q.priceUsd,
-    q.marketCapUsd,
-    q.volume24hUsd,
-    q.change24hPct,
-    q.rank,
-    q.circulatingSupply,
-    q.totalSupply,
-    q.maxSupply,
-    q.sourceAssetId,
-  ]);
+  return contentHash([...quoteFigures(q), q.sourceAssetId]);
 }
 
 function safeMap(extractor: Extractor, record: RawRecord, stream: string): ReturnType<Extractor['map']> {

@@ -4,7 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { PartitionMaintenance } from '../../catalog/partitions/partition-maintenance.service.js';
 import { CheckpointService } from '../checkpoint/checkpoint.service.js';
 import type { StreamCursor } from '../extractor/extractor.interface.js';
-import type { BatchCounts } from '../ledger/run-ledger.repository.js';
+import type { BatchCounts } from '../ledger/batch-counts.js';
 import type { WriteCounts } from '../load/market-quotes.repository.js';
 import { rawCopyText, type RawRow } from '../raw/raw-record.repository.js';
 import { describeDataError, isDataError } from '../validation/data-error.js';

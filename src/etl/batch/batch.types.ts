@@ -10,7 +10,7 @@ import type {
   StreamCursor,
   StreamDefinition,
 } from '../extractor/extractor.interface.js';
-import type { BatchCounts } from '../ledger/run-ledger.repository.js';
+import type { BatchCounts } from '../ledger/batch-counts.js';
 import { CopyFirstPolicy, type CopyText } from '../load/copy-rows.js';
 import type { QuarantineRow } from '../quarantine/quarantine.repository.js';
 import type { RawRow } from '../raw/raw-record.repository.js';

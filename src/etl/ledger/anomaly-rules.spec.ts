@@ -58,9 +58,15 @@ describe('anomaly rules', () => {
 
   it('should flag a source that has not succeeded within its freshness budget', () => {
     const now = new Date('2025-05-02T12:00:00Z');
-    expect(staleSource('rss', new Date('2025-05-01T00:00:00Z'), now, 43200)?.rule).toBe('stale_source');
-    expect(staleSource('rss', new Date('2025-05-02T06:00:00Z'), now, 43200)).toBeUndefined();
-    expect(staleSource('rss', null, now, 43200)?.message).toMatch(/never succeeded/);
+    expect(
+      staleSource({ source: 'rss', lastSuccessAt: new Date('2025-05-01T00:00:00Z'), now, budgetSeconds: 43200 })?.rule,
+    ).toBe('stale_source');
+    expect(
+      staleSource({ source: 'rss', lastSuccessAt: new Date('2025-05-02T06:00:00Z'), now, budgetSeconds: 43200 }),
+    ).toBeUndefined();
+    expect(staleSource({ source: 'rss', lastSuccessAt: null, now, budgetSeconds: 43200 })?.message).toMatch(
+      /never succeeded/,
+    );
   });
 
   it('should combine the per-source rules', () => {

@@ -79,12 +79,15 @@ export function successWithZeroRows(source: string, run: RunSample): Anomaly | u
     : undefined;
 }
 
-export function staleSource(
-  source: string,
-  lastSuccessAt: Date | null,
-  now: Date,
-  budgetSeconds: number,
-): Anomaly | undefined {
+/** One source's freshness: its last success, the time to judge it at, and how old it may be. */
+export interface FreshnessCheck {
+  source: string;
+  lastSuccessAt: Date | null;
+  now: Date;
+  budgetSeconds: number;
+}
+
+export function staleSource({ source, lastSuccessAt, now, budgetSeconds }: FreshnessCheck): Anomaly | undefined {
   if (lastSuccessAt === null) return { rule: 'stale_source', source, message: `${source} has never succeeded` };
   const ageSeconds = (now.getTime() - lastSuccessAt.getTime()) / 1000;
   return ageSeconds > budgetSeconds

@@ -32,12 +32,12 @@ export class AnomalyService {
     const lastSuccess = await this.runs.lastSuccess(run.sources);
     const now = run.finished_at ?? new Date();
     for (const source of run.sources) {
-      const stale = staleSource(
+      const stale = staleSource({
         source,
-        lastSuccess.get(source) ?? null,
-        new Date(now),
-        this.config.etl.freshnessBudgetSeconds,
-      );
+        lastSuccessAt: lastSuccess.get(source) ?? null,
+        now: new Date(now),
+        budgetSeconds: this.config.etl.freshnessBudgetSeconds,
+      });
       if (stale) out.push(stale);
     }
     for (const d of await this.runs.divergentAssets(

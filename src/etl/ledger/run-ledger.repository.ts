@@ -4,21 +4,11 @@ import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { SecretMasker } from '../../common/secrets/secret-masker.js';
 import type { StreamCursor } from '../extractor/extractor.interface.js';
 import type { Waits } from '../http-client/waits.js';
+import type { BatchCounts } from './batch-counts.js';
 
 export type RunTrigger = 'schedule' | 'startup' | 'manual' | 'cli' | 'replay' | 'backfill';
 export type RunStatus =
   'running' | 'succeeded' | 'partial' | 'failed' | 'rate_limited' | 'abandoned' | 'skipped' | 'cancelled';
-
-/** A batch's (or a source run's) counts: extracted = inserted + updated + unchanged + duplicate + quarantined. */
-export interface BatchCounts {
-  extracted: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  /** Rows whose key (natural key; asset, source and instant; news key) the run had already seen: the later one won. */
-  duplicate: number;
-  quarantined: number;
-}
 
 /** A source run's ledger row as it is opened (`status` other than running: opened and closed at once). */
 export interface NewSourceRun {

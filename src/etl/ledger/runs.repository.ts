@@ -6,8 +6,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { WhereBuilder } from '../../common/sql/where-builder.js';
+import type { BatchCounts } from './batch-counts.js';
 
-export interface RunRow {
+/** A run with its source runs' summed counts. */
+export interface RunRow extends BatchCounts {
   id: string;
   trigger: string;
   status: string;
@@ -16,29 +18,10 @@ export interface RunRow {
   started_at: Date;
   finished_at: Date | null;
   duration_ms: number | null;
-  extracted: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  duplicate: number;
-  quarantined: number;
 }
 
 /** A run as a page row: with its keyset timestamp (microseconds). */
 export type RunPageRow = RunRow & { cursor_at: string };
-
-/** What `etl status` shows of a source's latest run. */
-export interface LatestSourceRunRow {
-  source: string;
-  status: string;
-  started_at: Date;
-  finished_at: Date | null;
-  duration_ms: number | null;
-  records_extracted: number;
-  records_inserted: number;
-  records_quarantined: number;
-  error_message: string | null;
-}
 
 export interface SourceRunRow {
   id: string;
@@ -64,6 +47,20 @@ export interface SourceRunRow {
   error_message: string | null;
   schema_fingerprint: string | null;
 }
+
+/** What `etl status` shows of a source's latest run. */
+export type LatestSourceRunRow = Pick<
+  SourceRunRow,
+  | 'source'
+  | 'status'
+  | 'started_at'
+  | 'finished_at'
+  | 'duration_ms'
+  | 'records_extracted'
+  | 'records_inserted'
+  | 'records_quarantined'
+  | 'error_message'
+>;
 
 /** A run's columns after its id, with its source runs' summed counts (from etl_runs r joined to etl_source_runs s). */
 const RUN_COLUMNS = `r.trigger, r.status, r.sources, r.instance_id, r.started_at, r.finished_at, r.duration_ms,

@@ -1,20 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { copyLine, copyRows, tryCopyInto, type CopyFirstPolicy, type CopyText } from './copy-rows.js';
+import { FIGURE_COLUMNS, quoteFigures } from './quote-figures.js';
 
 const QUOTE_COLUMNS = [
   'asset_id',
   'source',
   'source_asset_id',
   'observed_at',
-  'price_usd',
-  'market_cap_usd',
-  'volume_24h_usd',
-  'change_24h_pct',
-  'rank',
-  'circulating_supply',
-  'total_supply',
-  'max_supply',
+  ...FIGURE_COLUMNS,
   'content_hash',
   'run_id',
 ];
@@ -52,22 +46,7 @@ export interface QuoteLine {
 
 /** One quote's COPY line, in QUOTE_COLUMNS order. */
 export function quoteCopyLine({ assetId, source, quote: q, contentHash, runId }: QuoteLine): string {
-  return copyLine([
-    assetId,
-    source,
-    q.sourceAssetId,
-    q.observedAt,
-    q.priceUsd,
-    q.marketCapUsd,
-    q.volume24hUsd,
-    q.change24hPct,
-    q.rank,
-    q.circulatingSupply,
-    q.totalSupply,
-    q.maxSupply,
-    contentHash,
-    runId,
-  ]);
+  return copyLine([assetId, source, q.sourceAssetId, q.observedAt, ...quoteFigures(q), contentHash, runId]);
 }
 
 const CREATE_QUOTE_STAGE = `CREATE TEMP TABLE quote_stage (asset_id uuid, source text, source_asset_id text, observed_at timestamptz, price_usd numeric,

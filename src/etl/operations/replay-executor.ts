@@ -2,11 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { ResolvedAssetCache } from '../../catalog/resolved-asset-cache.js';
 import { AppConfig } from '../../platform/config/app-config.js';
 import { BatchBoundary } from '../batch/batch-boundary.service.js';
+import { sideRunBatchContext } from '../batch/side-run-batch.js';
 import { BatchProcessor, type PreparedBatch } from '../batch-processor.service.js';
 import type { SourceFence } from '../checkpoint/source-lease.repository.js';
 import type { Extractor } from '../extractor/extractor.interface.js';
 import { contentHash } from '../hashing.js';
-import type { BatchCounts } from '../ledger/run-ledger.repository.js';
+import type { BatchCounts } from '../ledger/batch-counts.js';
 import { QuarantineReplayRepository, type OpenQuarantineRow } from './quarantine-replay.repository.js';
 import { replayChunks, replayKey } from './replay-chunks.js';
 
@@ -41,14 +42,12 @@ export class ReplayExecutor {
     for (const stream of job.extractor.streams) {
       const rows = job.rows.filter((r) => r.stream === stream.name);
       for (const chunk of replayChunks(rows, this.config.etl.batchSize)) {
-        const prepared = await this.batches.prepare(
-          { extractor: job.extractor, stream, runId: job.runId, resolvedAssets, runStartedAt },
-          {
-            stream: stream.name,
-            records: chunk.map((r) => ({ naturalKey: replayKey(r), payload: r.payload })),
-            cursor: {},
-          },
-        );
+        const prepareContext = { extractor: job.extractor, stream, runId: job.runId, resolvedAssets, runStartedAt };
+        const prepared = await this.batches.prepare(prepareContext, {
+          stream: stream.name,
+          records: chunk.map((r) => ({ naturalKey: replayKey(r), payload: r.payload })),
+          cursor: {},
+        });
         await this.boundary.cross({
           source: job.extractor.sourceId,
           runId: job.runId,
@@ -57,18 +56,12 @@ export class ReplayExecutor {
         });
         const resolved = resolvedIds(chunk, prepared);
         const { counts } = await this.batches.commit(
-          {
-            extractor: job.extractor,
-            stream,
-            runId: job.runId,
+          sideRunBatchContext({
+            ...prepareContext,
             sourceRunId: job.sourceRunId,
-            runStartedAt,
-            previousCursor: undefined,
-            resolvedAssets,
-            keepCursor: true,
             fence: job.fence,
             alsoInTransaction: (manager) => this.quarantine.markResolved(manager, resolved, job.runId),
-          },
+          }),
           prepared,
         );
         for (const k of Object.keys(totals) as Array<keyof BatchCounts>) totals[k] += counts[k];

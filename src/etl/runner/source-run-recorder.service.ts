@@ -3,7 +3,8 @@ import { maskUrl } from '../../platform/logging/logger.options.js';
 import { SecretMasker } from '../../common/secrets/secret-masker.js';
 import { MetricsService } from '../../platform/metrics/metrics.service.js';
 import type { StreamCursor } from '../extractor/extractor.interface.js';
-import { RunLedgerRepository, type BatchCounts, type RunStatus } from '../ledger/run-ledger.repository.js';
+import type { BatchCounts } from '../ledger/batch-counts.js';
+import { RunLedgerRepository, type RunStatus } from '../ledger/run-ledger.repository.js';
 import type { Waits } from '../http-client/waits.js';
 import { ZERO_COUNTS } from './source-run-state.js';
 

@@ -1,5 +1,5 @@
 import type { StreamCursor } from '../extractor/extractor.interface.js';
-import type { BatchCounts } from '../ledger/run-ledger.repository.js';
+import type { BatchCounts } from '../ledger/batch-counts.js';
 
 /** What a source run has committed so far; kept up to date batch by batch, so a failure records it too. */
 export interface SourceRunState {

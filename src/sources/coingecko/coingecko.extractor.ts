@@ -1,12 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  DeclaredExtractor,
+  MappedExtractor,
   SourcePlugin,
   type ExtractContext,
   type ExtractedBatch,
-  type MapResult,
   type ProbeContext,
-  type RawRecord,
+  inBatches,
   streamOf,
   SnapshotReader,
 } from '@kasparro/etl-plugin-sdk';
@@ -55,7 +54,7 @@ const MARKETS = streamOf(
  */
 @SourcePlugin({ id: 'coingecko' })
 @Injectable()
-export class CoinGeckoExtractor extends DeclaredExtractor {
+export class CoinGeckoExtractor extends MappedExtractor {
   /** Backfills via /coins/{id}/market_chart/range. */
   readonly history = new CoinGeckoHistory(
     () => this.config.baseUrl,
@@ -63,7 +62,13 @@ export class CoinGeckoExtractor extends DeclaredExtractor {
   );
 
   constructor(@Inject(CoinGeckoConfig) private readonly config: CoinGeckoConfig) {
-    super({ sourceId: 'coingecko', rateLimitPerMinute: 30, priority: 30, streams: [MARKETS] });
+    super({
+      sourceId: 'coingecko',
+      rateLimitPerMinute: 30,
+      priority: 30,
+      streams: [MARKETS],
+      mapPayload: mapCoinGeckoMarket,
+    });
   }
 
   private headers(): Record<string, string> | undefined {
@@ -92,9 +97,9 @@ export class CoinGeckoExtractor extends DeclaredExtractor {
       }
       previousIds = ids;
       snapshot.pageRead();
-      const records: RawRecord[] = (items as Array<Record<string, unknown>>).map((item) => snapshot.record(item));
-      for (let i = 0; i < records.length; i += context.batchSize) {
-        yield { stream: 'markets', records: records.slice(i, i + context.batchSize), cursor: snapshot.reading() };
+      const pageRecords = (items as Array<Record<string, unknown>>).map((item) => snapshot.record(item));
+      for (const records of inBatches(pageRecords, context.batchSize)) {
+        yield { stream: 'markets', records, cursor: snapshot.reading() };
       }
       if (items.length < PER_PAGE) {
         stoppedEarly = undefined;
@@ -102,10 +107,6 @@ export class CoinGeckoExtractor extends DeclaredExtractor {
       }
     }
     yield { stream: 'markets', records: [], cursor: snapshot.finished(stoppedEarly) };
-  }
-
-  map(record: RawRecord): MapResult {
-    return mapCoinGeckoMarket(record.payload);
   }
 
   async probe(context: ProbeContext): Promise<void> {

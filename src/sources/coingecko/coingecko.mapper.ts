@@ -1,11 +1,9 @@
 import {
   assetIdentity,
-  cleanDecimal,
   cleanInteger,
   decimalOrNull,
-  parseTimestamp,
   mapped,
-  rejected,
+  priceAndObservedAt,
   type MapResult,
 } from '@kasparro/etl-plugin-sdk';
 
@@ -14,19 +12,19 @@ export function mapCoinGeckoMarket(p: Record<string, unknown>): MapResult {
   const identity = assetIdentity(p);
   if (!identity.ok) return identity.rejection;
   const { sourceAssetId: id, symbol } = identity.asset;
-  const price = cleanDecimal(p.current_price);
-  if (!price.ok || price.value === null) return rejected(`${id}: current_price ${price.ok ? 'missing' : price.reason}`);
-  if (Number(price.value) < 0) return rejected(`${id}: negative price ${price.value}`);
-  const observedAt = parseTimestamp(p.last_updated);
-  if (!observedAt) return rejected(`${id}: last_updated "${String(p.last_updated)}" is not a timestamp`);
+  const priced = priceAndObservedAt(id, {
+    price: p.current_price,
+    priceField: 'current_price',
+    lastUpdated: p.last_updated,
+  });
+  if (!priced.ok) return priced.rejection;
   const rank = cleanInteger(p.market_cap_rank);
   return mapped({
     kind: 'market_quote',
     ...identity.asset,
     rank: rank.ok ? rank.value : null,
     crosswalkKey: geckoCrosswalkKey(id, symbol),
-    observedAt,
-    priceUsd: price.value,
+    ...priced.quote,
     marketCapUsd: decimalOrNull(p.market_cap),
     volume24hUsd: decimalOrNull(p.total_volume),
     change24hPct: decimalOrNull(p.price_change_percentage_24h),

@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import {
-  DeclaredExtractor,
+  MappedExtractor,
   SourcePlugin,
   type ExtractContext,
   type ExtractedBatch,
-  type MapResult,
   type ProbeContext,
   type RawRecord,
   streamOf,
@@ -41,9 +40,15 @@ const TICKERS = streamOf(
  */
 @SourcePlugin({ id: 'coinpaprika' })
 @Injectable()
-export class CoinPaprikaExtractor extends DeclaredExtractor {
+export class CoinPaprikaExtractor extends MappedExtractor {
   constructor(@Inject(CoinPaprikaConfig) private readonly config: CoinPaprikaConfig) {
-    super({ sourceId: 'coinpaprika', rateLimitPerMinute: 600, priority: 20, streams: [TICKERS] });
+    super({
+      sourceId: 'coinpaprika',
+      rateLimitPerMinute: 600,
+      priority: 20,
+      streams: [TICKERS],
+      mapPayload: mapCoinPaprikaTicker,
+    });
   }
 
   private headers(): Record<string, string> | undefined {
@@ -68,10 +73,6 @@ export class CoinPaprikaExtractor extends DeclaredExtractor {
     }
     snapshot.pageRead();
     yield { stream: 'tickers', records, cursor: snapshot.finished() };
-  }
-
-  map(record: RawRecord): MapResult {
-    return mapCoinPaprikaTicker(record.payload);
   }
 
   async probe(context: ProbeContext): Promise<void> {

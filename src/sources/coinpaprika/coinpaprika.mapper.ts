@@ -1,10 +1,9 @@
 import {
   assetIdentity,
-  cleanDecimal,
   cleanInteger,
   decimalOrNull,
-  parseTimestamp,
   mapped,
+  priceAndObservedAt,
   rejected,
   type MapResult,
 } from '@kasparro/etl-plugin-sdk';
@@ -16,13 +15,12 @@ export function mapCoinPaprikaTicker(p: Record<string, unknown>): MapResult {
   const { sourceAssetId: id, symbol } = identity.asset;
   const usd = (p.quotes as { USD?: Record<string, unknown> } | undefined)?.USD;
   if (!usd) return rejected(`${id}: quotes.USD missing`);
-  const price = cleanDecimal(usd.price);
-  if (!price.ok || price.value === null) {
-    return rejected(`${id}: quotes.USD.price ${price.ok ? 'missing' : price.reason}`);
-  }
-  if (Number(price.value) < 0) return rejected(`${id}: negative price ${price.value}`);
-  const observedAt = parseTimestamp(p.last_updated);
-  if (!observedAt) return rejected(`${id}: last_updated "${String(p.last_updated)}" is not a timestamp`);
+  const priced = priceAndObservedAt(id, {
+    price: usd.price,
+    priceField: 'quotes.USD.price',
+    lastUpdated: p.last_updated,
+  });
+  if (!priced.ok) return priced.rejection;
   const rank = cleanInteger(p.rank);
   const maxSupply = decimalOrNull(p.max_supply);
   return mapped({
@@ -30,8 +28,7 @@ export function mapCoinPaprikaTicker(p: Record<string, unknown>): MapResult {
     ...identity.asset,
     rank: rank.ok && rank.value !== null && rank.value > 0 ? rank.value : null,
     crosswalkKey: paprikaCrosswalkKey(id, symbol),
-    observedAt,
-    priceUsd: price.value,
+    ...priced.quote,
     marketCapUsd: decimalOrNull(usd.market_cap),
     volume24hUsd: decimalOrNull(usd.volume_24h),
     change24hPct: decimalOrNull(usd.percent_change_24h),

@@ -1,3 +1,5 @@
+import { QUOTE_FIGURE_COLUMNS } from '@kasparro/etl-plugin-sdk';
+
 /**
  * Header aliases seen in real exports, normalised to the canonical column names the mapper reads.
  * Unknown headers are kept (lower-cased, trimmed) so drift detection can report them.
@@ -55,14 +57,5 @@ export function canonicalHeader(header: string): string {
 export const KNOWN_COLUMNS: ReadonlySet<string> = new Set(Object.values(ALIASES));
 
 /** Canonical columns holding numbers (their decimal mark is detected per file) and the timestamp column. */
-export const NUMBER_COLUMNS: ReadonlySet<string> = new Set([
-  'price_usd',
-  'market_cap_usd',
-  'volume_24h_usd',
-  'change_24h_pct',
-  'rank',
-  'circulating_supply',
-  'total_supply',
-  'max_supply',
-]);
+export const NUMBER_COLUMNS: ReadonlySet<string> = new Set(Object.values(QUOTE_FIGURE_COLUMNS));
 export const DATE_COLUMN = 'observed_at';

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  DeclaredExtractor,
+  MappedExtractor,
   SourcePlugin,
   type ExtractContext,
   type ExtractedBatch,
-  type MapResult,
   type RawRecord,
+  inBatches,
   streamOf,
 } from '@kasparro/etl-plugin-sdk';
 import { RssConfig } from './rss.config.js';
@@ -31,9 +31,9 @@ const ARTICLES = streamOf(
  */
 @SourcePlugin({ id: 'rss' })
 @Injectable()
-export class RssExtractor extends DeclaredExtractor {
+export class RssExtractor extends MappedExtractor {
   constructor(@Inject(RssConfig) private readonly config: RssConfig) {
-    super({ sourceId: 'rss', rateLimitPerMinute: 1, streams: [ARTICLES] });
+    super({ sourceId: 'rss', rateLimitPerMinute: 1, streams: [ARTICLES], mapPayload: mapRssItem });
   }
 
   async *extract(context: ExtractContext): AsyncIterable<ExtractedBatch> {
@@ -48,18 +48,14 @@ export class RssExtractor extends DeclaredExtractor {
         failures.push((err as Error).message);
         continue;
       }
-      const records: RawRecord[] = items.map((item) => ({
+      const feedRecords: RawRecord[] = items.map((item) => ({
         naturalKey: `${feed}|${dedupeKeyOf(item) ?? item.title ?? ''}`,
         payload: { ...item },
       }));
-      for (let i = 0; i < records.length; i += context.batchSize) {
-        yield { stream: 'articles', records: records.slice(i, i + context.batchSize), cursor: {} };
+      for (const records of inBatches(feedRecords, context.batchSize)) {
+        yield { stream: 'articles', records, cursor: {} };
       }
     }
     if (failures.length > 0) throw new Error(failures.join('; '));
-  }
-
-  map(record: RawRecord): MapResult {
-    return mapRssItem(record.payload);
   }
 }
