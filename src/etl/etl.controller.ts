@@ -1,14 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, ServiceUnavailableException } from '@nestjs/common';
-import {
-  ApiAcceptedResponse,
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiExtraModels,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  getSchemaPath,
-} from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiDataResponse } from '../common/http/api-data-response.decorator.js';
 import { AdminOnly } from '../platform/http/admin-key.guard.js';
 import type { Single } from '../common/http/envelope.js';
 import { AppConfig } from '../platform/config/app-config.js';
@@ -19,7 +11,6 @@ import { ApiErrorDto } from '../common/http/api-error.dto.js';
 import { ApiStandardErrors } from '../common/http/api-standard-errors.decorator.js';
 
 @ApiTags('etl')
-@ApiExtraModels(TriggeredRunDto, SourceInfoDto)
 @ApiStandardErrors()
 @Controller('etl')
 export class EtlController {
@@ -37,7 +28,7 @@ export class EtlController {
     description:
       'The run continues in the background; follow it with GET /runs/{id}. A source already running is a 409.',
   })
-  @ApiAcceptedResponse({ schema: { properties: { data: { $ref: getSchemaPath(TriggeredRunDto) } } } })
+  @ApiDataResponse(TriggeredRunDto, { status: 202 })
   @ApiConflictResponse({ type: ApiErrorDto, description: 'Some of those sources are running already' })
   @ApiBadRequestResponse({ type: ApiErrorDto, description: 'Unknown or disabled source id (field `sources`)' })
   async trigger(@Body() body: TriggerRunDto = {}): Promise<Single<TriggeredRunDto>> {
@@ -59,7 +50,7 @@ export class EtlController {
     description:
       'Every plugin discovered at boot (built in under src/sources/, or an ETL_PLUGINS package with its version), whether ETL_SOURCES enables it, and its live state.',
   })
-  @ApiOkResponse({ schema: { properties: { data: { type: 'array', items: { $ref: getSchemaPath(SourceInfoDto) } } } } })
+  @ApiDataResponse(SourceInfoDto, { isArray: true })
   sources(): { data: SourceInfoDto[] } {
     const enabled = new Set(this.registry.enabledIds());
     return {

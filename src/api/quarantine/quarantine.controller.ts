@@ -1,12 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Query, ServiceUnavailableException } from '@nestjs/common';
-import {
-  ApiAcceptedResponse,
-  ApiExtraModels,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  getSchemaPath,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiDataResponse } from '../../common/http/api-data-response.decorator.js';
 import { AdminOnly } from '../../platform/http/admin-key.guard.js';
 import type { Page, Single } from '../../common/http/envelope.js';
 import { ApiStandardErrors } from '../../common/http/api-standard-errors.decorator.js';
@@ -18,7 +12,6 @@ import { QuarantineService } from './quarantine.service.js';
 
 @ApiTags('quarantine')
 @ApiStandardErrors()
-@ApiExtraModels(ReplayStartedDto)
 @Controller('quarantine')
 export class QuarantineController {
   constructor(
@@ -49,7 +42,7 @@ export class QuarantineController {
       'Rows that now pass are loaded and marked resolved (kept, with the run that resolved them); rows ' +
       'that still fail stay open with their new reason. Runs as its own run under the source lock.',
   })
-  @ApiAcceptedResponse({ schema: { properties: { data: { $ref: getSchemaPath(ReplayStartedDto) } } } })
+  @ApiDataResponse(ReplayStartedDto, { status: 202 })
   @ApiStandardErrors({
     badRequest: 'Invalid body, or no installed source has that id (field `source`)',
     notFound: 'Some `ids` are not open quarantine entries of that source',

@@ -1,13 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, ServiceUnavailableException } from '@nestjs/common';
-import {
-  ApiAcceptedResponse,
-  ApiExtraModels,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiTags,
-  getSchemaPath,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiDataResponse } from '../../common/http/api-data-response.decorator.js';
 import { AdminOnly } from '../../platform/http/admin-key.guard.js';
 import type { Single } from '../../common/http/envelope.js';
 import { AppConfig } from '../../platform/config/app-config.js';
@@ -21,7 +14,6 @@ const BACKFILL_ID = /^[1-9][0-9]{0,17}$/;
 
 @ApiTags('etl')
 @ApiStandardErrors()
-@ApiExtraModels(BackfillCreatedDto, BackfillDto)
 @Controller('etl/backfills')
 export class BackfillController {
   constructor(
@@ -40,7 +32,7 @@ export class BackfillController {
       "Admin. Answers at once with the backfill id; chunks run under the source's lock and rate limit, " +
       'each marked done with its last batch, so a crash resumes at the next chunk. Rows carry provenance `backfill`.',
   })
-  @ApiAcceptedResponse({ schema: { properties: { data: { $ref: getSchemaPath(BackfillCreatedDto) } } } })
+  @ApiDataResponse(BackfillCreatedDto, { status: 202 })
   @ApiStandardErrors({
     badRequest:
       'Invalid body; unknown source or one without history (named); unknown asset; bad range. ' +
@@ -77,7 +69,7 @@ export class BackfillController {
     description: "Admin. `records` uses the run ledger's count names; `run_id` is the run to cancel it with.",
   })
   @ApiParam({ name: 'id', example: '3' })
-  @ApiOkResponse({ schema: { properties: { data: { $ref: getSchemaPath(BackfillDto) } } } })
+  @ApiDataResponse(BackfillDto)
   @ApiStandardErrors({ badRequest: 'The id is not a backfill id', notFound: 'No backfill has that id' })
   async get(@Param('id') id: string): Promise<Single<BackfillDto>> {
     if (!BACKFILL_ID.test(id)) throw badRequest('id', 'id must be a backfill id such as "3"');

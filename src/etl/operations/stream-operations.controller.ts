@@ -1,13 +1,6 @@
 import { Body, Controller, Delete, HttpCode, Param, Post } from '@nestjs/common';
-import {
-  ApiAcceptedResponse,
-  ApiExtraModels,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiTags,
-  getSchemaPath,
-} from '@nestjs/swagger';
+import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiDataResponse } from '../../common/http/api-data-response.decorator.js';
 import { AdminOnly } from '../../platform/http/admin-key.guard.js';
 import type { Single } from '../../common/http/envelope.js';
 import { ResetStreamsDto, RunCancellingDto, StreamsResetDto } from './dto/stream-operations.dto.js';
@@ -20,7 +13,6 @@ const RUN_ID = /^[1-9][0-9]{0,17}$/;
 
 @ApiTags('etl')
 @ApiStandardErrors()
-@ApiExtraModels(StreamsResetDto, RunCancellingDto)
 @Controller('etl')
 export class StreamOperationsController {
   constructor(private readonly operations: StreamOperationsService) {}
@@ -37,7 +29,7 @@ export class StreamOperationsController {
       'idempotent writes make the re-read harmless. Refused while the source runs anywhere.',
   })
   @ApiParam({ name: 'source', example: 'coingecko' })
-  @ApiOkResponse({ schema: { properties: { data: { $ref: getSchemaPath(StreamsResetDto) } } } })
+  @ApiDataResponse(StreamsResetDto)
   @ApiStandardErrors({
     badRequest: 'A stream the source does not declare (field `streams`)',
     notFound: 'No installed source has that id',
@@ -60,7 +52,7 @@ export class StreamOperationsController {
       'the run and its unfinished source runs end `cancelled`.',
   })
   @ApiParam({ name: 'id', example: '42' })
-  @ApiAcceptedResponse({ schema: { properties: { data: { $ref: getSchemaPath(RunCancellingDto) } } } })
+  @ApiDataResponse(RunCancellingDto, { status: 202 })
   @ApiStandardErrors({
     badRequest: 'The id is not a run id',
     notFound: 'No run has that id',

@@ -12,6 +12,23 @@ import {
 const runStartedAt = new Date('2026-01-10T12:00:00Z');
 const window = timeWindow(runStartedAt, 86400);
 
+/**
+ * The time window's two refusals of a record's instant, as `it.each` rows: `column` names it in the
+ * reason, `set` puts an instant in the record, `ahead` and `before` are ISO instants outside the window.
+ */
+function outsideWindow<T>(
+  column: string,
+  set: (at: Date) => Partial<T>,
+  { ahead, before }: { ahead: string; before: string },
+): Array<[string, Partial<T>, RegExp]> {
+  const reason = (iso: string, breaks: string) =>
+    new RegExp(`^${column}: timestamp ${iso.replace(/\./g, '\\.')} ${breaks}`);
+  return [
+    [`${column} far ahead`, set(new Date(ahead)), reason(ahead, 'is more than')],
+    [`${column} before the window`, set(new Date(before)), reason(before, 'is before')],
+  ];
+}
+
 const quote = (overrides: Partial<CanonicalQuote> = {}): CanonicalQuote => ({
   kind: 'market_quote',
   sourceAssetId: 'btc-bitcoin',
@@ -201,16 +218,10 @@ describe('quoteViolation', () => {
     ['circulating supply too fine', { circulatingSupply: '1e-60' }, /^circulating_supply: decimal too small/],
     ['total supply Infinity', { totalSupply: 'Infinity' }, /^total_supply: not a finite decimal/],
     ['max supply too large', { maxSupply: '1e45' }, /^max_supply: decimal magnitude/],
-    [
-      'timestamp far ahead',
-      { observedAt: new Date('2999-01-01T00:00:00Z') },
-      /^observed_at: timestamp 2999-01-01T00:00:00.000Z is more than/,
-    ],
-    [
-      'timestamp in 1900',
-      { observedAt: new Date('1900-06-01T00:00:00Z') },
-      /^observed_at: timestamp 1900-06-01T00:00:00.000Z is before/,
-    ],
+    ...outsideWindow<CanonicalQuote>('observed_at', (observedAt) => ({ observedAt }), {
+      ahead: '2999-01-01T00:00:00.000Z',
+      before: '1900-06-01T00:00:00.000Z',
+    }),
     ['invalid timestamp', { observedAt: new Date('nope') }, /^observed_at: not a valid timestamp/],
   ])('should name the field and value class of a %s', (_case, overrides, reason) => {
     expect(quoteViolation(quote(overrides), window)).toMatch(reason);
@@ -232,16 +243,10 @@ describe('newsViolation', () => {
     ['summary with NUL', { summary: '\u0000' }, /^summary: string contains NUL/],
     ['author with NUL', { author: 'J\u0000' }, /^author: string contains NUL/],
     ['category with NUL', { categories: ['ok', 'b\u0000d'] }, /^categories\[1\]: string contains NUL/],
-    [
-      'publication far ahead',
-      { publishedAt: new Date('2100-01-01T00:00:00Z') },
-      /^published_at: timestamp 2100-01-01T00:00:00.000Z is more than/,
-    ],
-    [
-      'publication before 2009',
-      { publishedAt: new Date('2008-10-31T00:00:00Z') },
-      /^published_at: timestamp 2008-10-31T00:00:00.000Z is before/,
-    ],
+    ...outsideWindow<CanonicalNews>('published_at', (publishedAt) => ({ publishedAt }), {
+      ahead: '2100-01-01T00:00:00.000Z',
+      before: '2008-10-31T00:00:00.000Z',
+    }),
   ])('should name the field and value class of a %s', (_case, overrides, reason) => {
     expect(newsViolation(news(overrides), window)).toMatch(reason);
   });
