@@ -19,8 +19,9 @@ export class DataService {
 
   async listQuotes(query: GetDataQueryDto): Promise<Page<MarketQuoteDto>> {
     const problems: FieldError[] = [];
-    if (query.cursor && query.offset !== undefined)
+    if (query.cursor && query.offset !== undefined) {
       problems.push({ field: 'offset', message: 'offset cannot be combined with cursor' });
+    }
     if (query.from && query.to && Date.parse(query.from) > Date.parse(query.to)) {
       problems.push(
         { field: 'from', message: 'from must not be after to' },
@@ -60,8 +61,9 @@ export class DataService {
   /** Per source only (or unfiltered): the counters, exact and O(sources); otherwise a bounded count. */
   private async total(f: QuoteFilters): Promise<ListTotal> {
     const { source, ...others } = f;
-    if (Object.values(others).every((v) => v === undefined))
+    if (Object.values(others).every((v) => v === undefined)) {
       return exactTotal(await this.counters.total('market_quotes', source));
+    }
     return this.repository.countQuotes(f);
   }
 }

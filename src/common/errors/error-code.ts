@@ -12,8 +12,9 @@ export function errorCodeOf(err: unknown): string | undefined {
 
 /** The message of anything thrown: an error's own, else the value as text. */
 export function errorMessageOf(err: unknown): string {
-  if (typeof err === 'object' && err !== null && 'message' in err && typeof err.message === 'string')
+  if (typeof err === 'object' && err !== null && 'message' in err && typeof err.message === 'string') {
     return err.message;
+  }
   return String(err);
 }
 
