@@ -16,7 +16,7 @@ async function main(): Promise<void> {
     COINGECKO_RATE_LIMIT_PER_MIN: process.env.COINGECKO_RATE_LIMIT_PER_MIN ?? '600',
     RSS_RATE_LIMIT_PER_MIN: process.env.RSS_RATE_LIMIT_PER_MIN ?? '600',
   };
-  const service = spawn(process.execPath, [path.join(__dirname, '..', 'main.js')], { env, stdio: 'inherit' });
+  const service = spawn(process.execPath, [path.join(__dirname, '../../main.js')], { env, stdio: 'inherit' });
   const stop = (signal: NodeJS.Signals) => service.kill(signal);
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
